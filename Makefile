@@ -1,0 +1,113 @@
+# minetrace - build, set-up and tests. `make scan` and `make test` are the two commands
+# of README.md: each installs what is missing on a Debian machine first.
+
+CC      ?= cc
+WERROR  ?= -Werror
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+           -Wformat=2 -Wno-format-nonliteral $(WERROR)
+CPPFLAGS += -std=c11 -D_GNU_SOURCE -Iinclude -Isrc/lib
+B       ?= build
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+LIB_SRC := $(wildcard src/lib/*.c src/lib/collect/*.c src/lib/checks/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+RULES   := $(sort $(wildcard rules/*.rules))
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/rules_builtin.o
+CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all deps deps-test scan test check unit scenario static asan fuzz fuzz-build \
+        format format-check clean
+
+all: $(B)/minetrace
+
+# ---- set-up: install the Debian packages that are missing ----
+deps:
+	@sh tools/deps.sh build
+deps-test:
+	@sh tools/deps.sh test
+
+scan: deps
+	@$(MAKE) --no-print-directory all
+	$(B)/minetrace scan; st=$$?; [ $$st -le 1 ] || exit $$st; \
+	  echo "minetrace scan exited $$st (0 clean, 1 findings at or above medium)"
+
+test: deps-test
+	@$(MAKE) --no-print-directory check
+
+# the whole suite, without the set-up step
+check: all unit scenario static-test
+
+# ---- build ----
+$(B)/%.o: %.c $(wildcard include/minetrace/*.h src/lib/*.h src/lib/*/*.h src/lib/checks/*.def src/cli/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
+
+$(B)/tools/embed-rules: tools/embed-rules.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) $< -o $@
+
+$(B)/gen/rules_builtin.c: $(RULES) $(B)/tools/embed-rules
+	@mkdir -p $(dir $@)
+	$(B)/tools/embed-rules $@ $(RULES)
+
+$(B)/gen/rules_builtin.o: $(B)/gen/rules_builtin.c
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/libminetrace.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/minetrace: $(CLI_OBJ) $(B)/libminetrace.a
+	$(CC) $(CFLAGS) $(LDFLAGS) $(CLI_OBJ) $(B)/libminetrace.a -o $@
+
+# One self-contained binary for a suspect host: no libc or library of the host loaded.
+static: $(B)/minetrace-static
+$(B)/minetrace-static: $(CLI_OBJ) $(B)/libminetrace.a
+	$(CC) $(CFLAGS) -static $(CLI_OBJ) $(B)/libminetrace.a -o $@
+
+# ---- tests ----
+$(B)/tests/%: tests/unit/%.c tests/unit/t.h $(B)/libminetrace.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(WARN) -Wno-missing-prototypes $< \
+	  $(B)/libminetrace.a -o $@
+
+unit: $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
+
+scenario: $(B)/minetrace
+	@MINETRACE=$(B)/minetrace sh tests/scenario/run.sh
+
+static-test: $(B)/minetrace-static
+	@MINETRACE_STATIC=$(B)/minetrace-static sh tests/live/static.sh
+
+# The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan:
+	@$(MAKE) --no-print-directory B=build-asan CC=clang \
+	  CFLAGS="-O1 -g $(SANFLAGS)" LDFLAGS="$(SANFLAGS)" all unit scenario
+
+# ---- fuzzing (libFuzzer) ----
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_SECONDS ?= 30
+build-fuzz/%: tests/fuzz/%.c
+	@$(MAKE) --no-print-directory B=build-fuzz CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+	  build-fuzz/libminetrace.a
+	clang $(CPPFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined $< build-fuzz/libminetrace.a -o $@
+fuzz-build: $(FUZZ_BIN)
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build-fuzz/corpus/$$n; \
+	  echo "== $$n for $(FUZZ_SECONDS)s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build-fuzz/corpus/$$n \
+	    tests/fuzz/corpus/$$n || exit 1; done
+
+format:
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/lib/*.h src/lib/*/*.h include/minetrace/*.h)
+format-check:
+	clang-format --dry-run -Werror $(LIB_SRC) $(CLI_SRC)
+
+clean:
+	rm -rf build build-asan build-fuzz

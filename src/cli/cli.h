@@ -1,0 +1,39 @@
+/* cli.h - shared helpers of the minetrace command-line tool */
+#ifndef MT_CLI_H
+#define MT_CLI_H
+
+#include <stdio.h>
+
+#include "minetrace/minetrace.h"
+
+#define EXIT_CLEAN 0
+#define EXIT_FINDINGS 1
+#define EXIT_ERROR 2
+
+/* Argument cursor for "--name value" and "--name=value". */
+typedef struct cli_args {
+	int argc;
+	char **argv;
+	int i;
+} cli_args;
+
+/* Matches option name at argv[i]; stores its value (from "=" or the next argument).
+ * Returns 1 when matched, 0 when not, -1 when the value is missing (error printed). */
+int cli_opt(cli_args *a, const char *name, const char **value);
+int cli_flag(cli_args *a, const char *name);
+
+void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Writes a string to stderr with control characters escaped. */
+void cli_err_escaped(const char *s);
+void cli_diag(void *ctx, const char *file, unsigned line, const char *msg);
+
+int cli_write_file(void *ctx, const char *data, size_t len);
+/* Opens --output: created 0600, never through a symlink. NULL and a message on error. */
+FILE *cli_open_output(const char *path);
+mt_lang cli_default_lang(void);
+int cli_parse_lang(const char *s, mt_lang *out);
+
+int cmd_scan(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+
+#endif

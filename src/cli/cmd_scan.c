@@ -1,0 +1,200 @@
+/* cmd_scan.c - "minetrace scan": options, rules, host, report, exit status */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void list_checks(mt_lang lang)
+{
+	printf("# id\tATT&CK\tseverity\tscope\ttitle\n");
+	for (size_t i = 0; i < mt_checks_count(); i++) {
+		const mt_check_info *c = mt_checks_get(i);
+		printf("%s\t%s\t%s\t%s\t%s\n", c->id, c->attack, mt_severity_name(c->severity),
+		       c->needs_live ? "live" : "live,root", c->title[lang]);
+	}
+}
+
+/* Times given without an offset are the scanned system's local time: with --root, the
+ * zone file of that tree, opened inside it (never the host's file by a symlink). */
+static void use_root_zone(mt_host *host)
+{
+	static char tz[64];
+	int fd;
+	if (mt_host_is_live(host))
+		return;
+	if (mt_host_open_file(host, "/etc/localtime", &fd, NULL) == MT_OK)
+		snprintf(tz, sizeof(tz), "TZ=:/proc/self/fd/%d", fd); /* fd stays open */
+	else
+		snprintf(tz, sizeof(tz), "TZ=UTC0");
+	putenv(tz);
+	tzset();
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	const char *root = "/", *since = NULL, *until = NULL, *checks = NULL, *format = "text";
+	const char *output = NULL, *lang_s = NULL, *fail_on = "medium";
+	const char *rules_dirs[16];
+	size_t nrules_dirs = 0;
+	int root_given = 0;
+	cli_args a = {argc, argv, 1};
+
+	for (; a.i < argc; a.i++) {
+		const char *v;
+		int m;
+#define OPT(name, var)                          \
+	if ((m = cli_opt(&a, name, &v)) != 0) { \
+		if (m < 0)                          \
+			return EXIT_ERROR;              \
+		var = v;                            \
+		continue;                           \
+	}
+		if ((m = cli_opt(&a, "--root", &v)) != 0) {
+			if (m < 0)
+				return EXIT_ERROR;
+			root = v;
+			root_given = 1;
+			continue;
+		}
+		OPT("--since", since)
+		OPT("--until", until)
+		OPT("--checks", checks)
+		OPT("--format", format)
+		OPT("--output", output)
+		OPT("--lang", lang_s)
+		OPT("--fail-on", fail_on)
+#undef OPT
+		if ((m = cli_opt(&a, "--rules", &v)) != 0) {
+			if (m < 0)
+				return EXIT_ERROR;
+			if (nrules_dirs == sizeof(rules_dirs) / sizeof(rules_dirs[0])) {
+				cli_err("too many --rules options (at most 16)");
+				return EXIT_ERROR;
+			}
+			rules_dirs[nrules_dirs++] = v;
+			continue;
+		}
+		if (cli_flag(&a, "-h") || cli_flag(&a, "--help")) {
+			printf("usage: minetrace scan [--root DIR] [--since T] [--until T] "
+			       "[--checks LIST|list]\n"
+			       "                      [--rules DIR] [--format text|json] "
+			       "[--output FILE] [--lang en|zh]\n"
+			       "                      [--fail-on info|low|medium|high|critical]\n");
+			return EXIT_CLEAN;
+		}
+		cli_err("unknown option '%s' for scan (see minetrace scan --help)", argv[a.i]);
+		return EXIT_ERROR;
+	}
+
+	mt_lang lang = cli_default_lang();
+	if (lang_s && cli_parse_lang(lang_s, &lang) != 0) {
+		cli_err("--lang must be en or zh, not '%s'", lang_s);
+		return EXIT_ERROR;
+	}
+	if (checks && strcmp(checks, "list") == 0) {
+		list_checks(lang);
+		return EXIT_CLEAN;
+	}
+	int json = 0;
+	if (strcmp(format, "json") == 0) {
+		json = 1;
+	} else if (strcmp(format, "html") == 0) {
+		cli_err("--format html is not in this version yet; use text or json");
+		return EXIT_ERROR;
+	} else if (strcmp(format, "text") != 0) {
+		cli_err("--format must be text or json, not '%s'", format);
+		return EXIT_ERROR;
+	}
+	mt_severity fail_sev;
+	if (mt_severity_parse(fail_on, &fail_sev) != MT_OK) {
+		cli_err("--fail-on must be info, low, medium, high or critical, not '%s'", fail_on);
+		return EXIT_ERROR;
+	}
+	mt_scan_opts opts;
+	mt_scan_opts_init(&opts);
+	char bad[256];
+	if (mt_checks_select(checks, &opts.checks, bad, sizeof(bad)) != MT_OK) {
+		cli_err("--checks: unknown check '%s' (see --checks list)", bad);
+		return EXIT_ERROR;
+	}
+	struct stat st;
+	if (stat(root, &st) != 0) {
+		cli_err("--root %s: %s", root, strerror(errno));
+		return EXIT_ERROR;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		cli_err("--root %s: not a directory", root);
+		return EXIT_ERROR;
+	}
+	(void)root_given;
+
+	int rc = EXIT_ERROR;
+	mt_host *host = NULL;
+	mt_rules *rules = NULL;
+	mt_report *report = NULL;
+	FILE *out = stdout;
+	mt_err e = mt_host_open(root, 0, &host);
+	if (e != MT_OK) {
+		cli_err("--root %s: %s", root, mt_strerror(e));
+		goto done;
+	}
+	use_root_zone(host);
+	if (since && mt_time_parse(since, &opts.since) != MT_OK) {
+		cli_err("--since '%s': expected YYYY-MM-DD HH:MM[:SS] or ISO 8601 with an offset",
+		        since);
+		goto done;
+	}
+	if (until && mt_time_parse(until, &opts.until) != MT_OK) {
+		cli_err("--until '%s': expected YYYY-MM-DD HH:MM[:SS] or ISO 8601 with an offset",
+		        until);
+		goto done;
+	}
+	if (mt_rules_new(&rules) != MT_OK || mt_report_new(&report) != MT_OK) {
+		cli_err("out of memory");
+		goto done;
+	}
+	if (mt_rules_load_builtin(rules, cli_diag, NULL) != MT_OK) {
+		cli_err("the built-in rules did not load");
+		goto done;
+	}
+	for (size_t i = 0; i < nrules_dirs; i++)
+		if (mt_rules_load_dir(rules, rules_dirs[i], cli_diag, NULL) != MT_OK) {
+			cli_err("--rules %s: not loaded (see the error above)", rules_dirs[i]);
+			goto done;
+		}
+	if (output && !(out = cli_open_output(output))) {
+		out = stdout;
+		goto done;
+	}
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "minetrace: scanning %s ...\n", root);
+	e = mt_scan(host, rules, &opts, report);
+	if (e != MT_OK) {
+		cli_err("scan failed: %s", mt_strerror(e));
+		goto done;
+	}
+	mt_output_opts oo = {lang, !json && !output && isatty(fileno(out)) && !getenv("NO_COLOR")};
+	e = json ? mt_report_write_json(report, &oo, cli_write_file, out)
+	         : mt_report_write_text(report, &oo, cli_write_file, out);
+	if (e == MT_OK && fflush(out) != 0)
+		e = MT_ERR_IO;
+	if (e != MT_OK) {
+		cli_err("writing the report: %s", output ? strerror(errno) : mt_strerror(e));
+		goto done;
+	}
+	rc = mt_report_count_at_least(report, fail_sev) ? EXIT_FINDINGS : EXIT_CLEAN;
+done:
+	if (out != stdout && fclose(out) != 0 && rc != EXIT_ERROR) {
+		cli_err("--output %s: %s", output, strerror(errno));
+		rc = EXIT_ERROR;
+	}
+	mt_report_free(report);
+	mt_rules_free(rules);
+	mt_host_close(host);
+	return rc;
+}

@@ -1,0 +1,160 @@
+/* main.c - the minetrace command: subcommand dispatch and shared helpers */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+int cli_opt(cli_args *a, const char *name, const char **value)
+{
+	const char *arg = a->argv[a->i];
+	size_t n = strlen(name);
+	if (strncmp(arg, name, n) != 0)
+		return 0;
+	if (arg[n] == '=') {
+		*value = arg + n + 1;
+		return 1;
+	}
+	if (arg[n] != '\0')
+		return 0;
+	if (a->i + 1 >= a->argc) {
+		cli_err("option %s needs a value", name);
+		return -1;
+	}
+	*value = a->argv[++a->i];
+	return 1;
+}
+
+int cli_flag(cli_args *a, const char *name)
+{
+	return strcmp(a->argv[a->i], name) == 0;
+}
+
+void cli_err(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("minetrace: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_err_escaped(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			fputc(*p, stderr);
+	}
+}
+
+void cli_diag(void *ctx, const char *file, unsigned line, const char *msg)
+{
+	(void)ctx;
+	fputs("minetrace: ", stderr);
+	cli_err_escaped(file ? file : "");
+	if (line)
+		fprintf(stderr, ":%u", line);
+	fputs(": ", stderr);
+	cli_err_escaped(msg);
+	fputc('\n', stderr);
+}
+
+int cli_write_file(void *ctx, const char *data, size_t len)
+{
+	return fwrite(data, 1, len, (FILE *)ctx) == len ? 0 : -1;
+}
+
+FILE *cli_open_output(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+	              0600);
+	if (fd < 0) {
+		cli_err("--output %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		cli_err("--output %s: %s", path, strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
+mt_lang cli_default_lang(void)
+{
+	return mt_lang_from_locale(getenv("LC_ALL"), getenv("LC_MESSAGES"), getenv("LANG"));
+}
+
+int cli_parse_lang(const char *s, mt_lang *out)
+{
+	if (strcmp(s, "en") == 0)
+		*out = MT_LANG_EN;
+	else if (strcmp(s, "zh") == 0)
+		*out = MT_LANG_ZH;
+	else
+		return -1;
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: minetrace <command> [options]\n"
+	      "\n"
+	      "  scan     [--root DIR] [--since T] [--until T] [--checks LIST|list] [--rules DIR]\n"
+	      "           [--format text|json] [--output FILE] [--lang en|zh] [--fail-on SEV]\n"
+	      "  timeline [--root DIR] [--since T] [--until T] [--format text|json]\n"
+	      "  pcap     FILE... | --live IFACE [--seconds N] [--format text|json]\n"
+	      "  respond  REPORT.json [--apply] [--only ID,...] [--quarantine DIR]\n"
+	      "  restore  QUARANTINE-ENTRY | --list\n"
+	      "  rules    list [--rules DIR] | check DIR\n"
+	      "  version\n"
+	      "\n"
+	      "Exit status: 0 nothing at or above --fail-on (default medium), 1 findings at or\n"
+	      "above it, 2 usage or runtime error.\n",
+	      f);
+}
+
+static int cmd_version(void)
+{
+	mt_rules *r;
+	size_t n = 0;
+	if (mt_rules_new(&r) == MT_OK && mt_rules_load_builtin(r, NULL, NULL) == MT_OK)
+		n = mt_rules_count(r);
+	mt_rules_free(r);
+	printf("minetrace %s (built-in rules: %zu entries, checks: %zu)\n", MT_VERSION, n,
+	       mt_checks_count());
+	return EXIT_CLEAN;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_ERROR;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "scan") == 0)
+		return cmd_scan(argc - 1, argv + 1);
+	if (strcmp(cmd, "rules") == 0)
+		return cmd_rules(argc - 1, argv + 1);
+	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
+		return cmd_version();
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		usage(stdout);
+		return EXIT_CLEAN;
+	}
+	if (strcmp(cmd, "timeline") == 0 || strcmp(cmd, "pcap") == 0 ||
+	    strcmp(cmd, "respond") == 0 || strcmp(cmd, "restore") == 0) {
+		cli_err("'%s' is not in this version yet (see README.md, Status)", cmd);
+		return EXIT_ERROR;
+	}
+	cli_err("unknown command '%s'", cmd);
+	usage(stderr);
+	return EXIT_ERROR;
+}

@@ -1,0 +1,270 @@
+/* internal.h - declarations shared inside libminetrace (not installed) */
+#ifndef MT_INTERNAL_H
+#define MT_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "minetrace/minetrace.h"
+
+#define MT_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#if defined(__GNUC__)
+#define MT_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define MT_PRINTF(f, a)
+#endif
+
+/* ---- Growable buffer with a cap (curl's dynbuf) ------------------------------ */
+
+typedef struct mt_buf {
+	char *data;   /* always NUL-terminated when not NULL */
+	size_t len;
+	size_t alloc;
+	size_t cap;   /* the most bytes it may ever hold */
+} mt_buf;
+
+void mt_buf_init(mt_buf *b, size_t cap);
+void mt_buf_free(mt_buf *b);
+void mt_buf_reset(mt_buf *b);
+/* MT_ERR_TOOBIG when the cap would be passed (nothing is appended), MT_ERR_NOMEM. */
+mt_err mt_buf_add(mt_buf *b, const void *p, size_t n);
+mt_err mt_buf_adds(mt_buf *b, const char *s);
+mt_err mt_buf_addc(mt_buf *b, char c);
+mt_err mt_buf_printf(mt_buf *b, const char *fmt, ...) MT_PRINTF(2, 3);
+/* Hands the data over: the caller frees *out; b is empty afterwards. */
+char *mt_buf_take(mt_buf *b, size_t *len);
+
+/* ---- Strings ----------------------------------------------------------------- */
+
+char *mt_strdup(const char *s);          /* NULL on NULL or no memory */
+char *mt_strndup(const char *s, size_t n);
+int mt_strcaseeq(const char *a, const char *b);
+/* Case-insensitive glob match with '*' and '?' over [s, s+n); no backtracking blowup. */
+int mt_glob_match(const char *pat, const char *s, size_t n);
+/* Parses a decimal unsigned integer filling the whole [s, s+n); 0 on success. */
+int mt_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out);
+/* Lower-case hex of n bytes into out (2n+1 bytes). */
+void mt_hex(const uint8_t *p, size_t n, char *out);
+/* "/a/b/c" -> "c"; a pointer into path. */
+const char *mt_basename(const char *path);
+
+/* ---- Escaping for output ----------------------------------------------------- */
+
+/* Appends s[0..n) for a terminal: control characters, DEL, C1 and invalid UTF-8 as
+ * \xNN (and '\\' doubled), cut after max shown bytes with "...". */
+mt_err mt_escape_term(mt_buf *b, const char *s, size_t n, size_t max);
+/* Appends s[0..n) as the inside of a JSON string: invalid UTF-8 bytes become the text
+ * \xNN (documented in docs/output.md). */
+mt_err mt_escape_json(mt_buf *b, const char *s, size_t n);
+
+/* ---- Hashes ------------------------------------------------------------------ */
+
+typedef struct mt_sha256 {
+	uint32_t h[8];
+	uint64_t total;
+	uint8_t block[64];
+	size_t used;
+} mt_sha256;
+void mt_sha256_init(mt_sha256 *c);
+void mt_sha256_update(mt_sha256 *c, const void *p, size_t n);
+void mt_sha256_final(mt_sha256 *c, uint8_t out[32]);
+void mt_sha256_hex(const void *p, size_t n, char out[65]);
+
+typedef struct mt_md5 {
+	uint32_t h[4];
+	uint64_t total;
+	uint8_t block[64];
+	size_t used;
+} mt_md5;
+void mt_md5_init(mt_md5 *c);
+void mt_md5_update(mt_md5 *c, const void *p, size_t n);
+void mt_md5_final(mt_md5 *c, uint8_t out[16]);
+
+/* ---- Host layer -------------------------------------------------------------- */
+
+/* Paths given to these functions are inside the scan root: "/etc/crontab" and
+ * "etc/crontab" mean the same file. Symbolic links are resolved inside the root ("/"
+ * and ".." stop at the root); nothing outside it is ever opened. */
+
+/* Reads a whole regular file, at most cap bytes; *truncated says whether more was
+ * there. *data is NUL-terminated and the caller's (free). */
+mt_err mt_host_read_file(mt_host *host, const char *path, size_t cap, char **data,
+                         size_t *len, int *truncated);
+/* stat inside the root; follow=0 describes a symlink itself. */
+mt_err mt_host_stat(mt_host *host, const char *path, int follow, struct stat *st);
+/* Opens a directory of the root (O_DIRECTORY); *fd is the caller's. */
+mt_err mt_host_open_dir(mt_host *host, const char *path, int *fd);
+
+typedef struct mt_dirent {
+	char *name;
+	unsigned char type; /* DT_* from the directory, DT_UNKNOWN possible */
+	uint64_t ino;
+} mt_dirent;
+
+#define MT_LIST_READDIR 0  /* libc opendir/readdir: what hooked tools see */
+#define MT_LIST_GETDENTS 1 /* raw getdents64 syscall: what the kernel says */
+
+/* Lists a directory without "." and "..", sorted by name. Free with mt_dirents_free. */
+mt_err mt_host_list(mt_host *host, const char *path, int how, mt_dirent **out,
+                    size_t *n);
+mt_err mt_list_fd(int dirfd, int how, mt_dirent **out, size_t *n);
+void mt_dirents_free(mt_dirent *ents, size_t n);
+
+/* Reads all of fd (from its current offset), at most cap bytes. */
+mt_err mt_read_fd(int fd, size_t cap, char **data, size_t *len, int *truncated);
+mt_err mt_errno_to_err(int e);
+
+/* ---- Rules lookups ----------------------------------------------------------- */
+
+typedef enum mt_rule_kind {
+	MT_RK_POOL_DOMAIN = 0,
+	MT_RK_POOL_IP,
+	MT_RK_POOL_IPPORT,
+	MT_RK_POOL_PORT,
+	MT_RK_BROWSER_DOMAIN,
+	MT_RK_C2_DOMAIN,
+	MT_RK_C2_IP,
+	MT_RK_C2_IPPORT,
+	MT_RK_URL,
+	MT_RK_MINER_NAME,
+	MT_RK_CMDLINE,
+	MT_RK_SHA256,
+	MT_RK_MD5,
+	MT_RK_PATH,
+	MT_RK_SSH_KEY,
+	MT_RK_PASTE_DOMAIN,
+	MT_RK_COUNT
+} mt_rule_kind;
+
+typedef struct mt_rule {
+	mt_rule_kind kind;
+	const char *value;  /* normalised (lower case for names, canonical IPs) */
+	const char *family; /* "" when none */
+	const char *note;
+	const char *source;
+	const char *file;
+	unsigned line;
+	int has_sev;
+	mt_severity sev;
+} mt_rule;
+
+const char *mt_rule_kind_name(mt_rule_kind k);
+
+/* Exact lookup of a normalised value of kind k; NULL if absent. */
+const mt_rule *mt_rules_find(const mt_rules *r, mt_rule_kind k, const char *value);
+/* A DNS name or any parent domain of it, of kind k (pool, browser or c2 domain). */
+const mt_rule *mt_rules_find_domain(const mt_rules *r, mt_rule_kind k, const char *name,
+                                    size_t n);
+/* An IP address (any textual form) of kind k (pool-ip, c2-ip). */
+const mt_rule *mt_rules_find_ip(const mt_rules *r, mt_rule_kind k, const char *ip,
+                                size_t n);
+const mt_rule *mt_rules_find_ipport(const mt_rules *r, mt_rule_kind k, const char *ip,
+                                    size_t n, unsigned port);
+int mt_rules_is_pool_port(const mt_rules *r, unsigned port);
+/* Calls fn for every rule of kind k (cmdline, path, url) that matches text; stops when
+ * fn returns non-zero. */
+void mt_rules_each_match(const mt_rules *r, mt_rule_kind k, const char *text, size_t n,
+                         int (*fn)(void *ctx, const mt_rule *rule), void *ctx);
+
+/* The address of an ip or ip:port rule, without port and brackets. */
+void mt_rule_ip(const mt_rule *rule, char *out, size_t n);
+/* Canonical text of an IP address ("::ffff:1.2.3.4" -> "1.2.3.4"); 0 on success. */
+int mt_ip_canon(const char *s, size_t n, char *out, size_t outlen);
+
+/* ---- Findings (built by checks) ---------------------------------------------- */
+
+typedef struct mt_kv {
+	const char *key;   /* static string */
+	char *sval;        /* owned; NULL for an integer */
+	long long ival;
+	int identity;      /* part of the finding's stable id */
+} mt_kv;
+
+typedef struct mt_action {
+	const char *type;  /* "kill_tree", "quarantine_file", "remove_line", ... */
+	mt_kv params[MT_MAX_ACTION_PARAMS];
+	size_t nparams;
+} mt_action;
+
+struct mt_finding {
+	char id[32];
+	const mt_check_info *check;
+	mt_severity severity;
+	unsigned confidence; /* 0-100 */
+	char *title[MT_LANG_COUNT];
+	char *explain[MT_LANG_COUNT];
+	mt_kv ev[MT_MAX_EVIDENCE];
+	size_t nev;
+	mt_action act[MT_MAX_ACTIONS];
+	size_t nact;
+	mt_err err; /* first error met while building; checked at commit */
+};
+
+/* Builder: functions record the first error in f->err and become no-ops after it, so
+ * a check writes its finding straight through and looks at the result of commit. */
+mt_finding *mt_finding_new(const mt_check_info *check, mt_severity sev,
+                           unsigned confidence);
+void mt_finding_free(mt_finding *f);
+void mt_finding_text(mt_finding *f, mt_lang lang, const char *title, const char *fmt,
+                     ...) MT_PRINTF(4, 5);
+void mt_finding_str(mt_finding *f, const char *key, const char *val, int identity);
+void mt_finding_strn(mt_finding *f, const char *key, const char *val, size_t n,
+                     int identity);
+void mt_finding_int(mt_finding *f, const char *key, long long val, int identity);
+/* Adds evidence "rule", "rule_source" (and "family") from a rule. */
+void mt_finding_rule(mt_finding *f, const mt_rule *rule);
+mt_action *mt_finding_action(mt_finding *f, const char *type);
+void mt_action_str(mt_finding *f, mt_action *a, const char *key, const char *val);
+void mt_action_int(mt_finding *f, mt_action *a, const char *key, long long val);
+void mt_finding_raise(mt_finding *f, mt_severity sev); /* severity = max(sev, current) */
+
+/* Computes the id and hands f to the report (which owns it from then on, also on
+ * error). A finding whose id is already present is merged: the higher severity wins. */
+mt_err mt_report_add(mt_report *report, mt_finding *f);
+/* Records a diagnostic line (capped at MT_MAX_DIAGNOSTICS; the rest only counted). */
+void mt_report_diag(mt_report *report, const char *fmt, ...) MT_PRINTF(2, 3);
+void mt_report_set_meta(mt_report *report, const char *root, int64_t started,
+                        int64_t duration_ms, uint64_t checks);
+void mt_report_sort(mt_report *report);
+size_t mt__report_ndiag(const mt_report *r, size_t *total, const char *const **diag);
+void mt__report_meta(const mt_report *r, const char **root, int64_t *started,
+                     int64_t *duration_ms, uint64_t *checks, size_t *dropped);
+
+const mt_check_info *mt_check_by_id(const char *id);
+/* Runs check i of the registry. */
+struct mt_ctx;
+mt_err mt_check_run(size_t i, struct mt_ctx *ctx);
+/* ISO 8601 with the local offset, "2024-01-24T08:10:27+08:00". */
+void mt_time_iso(int64_t t, char *out, size_t outlen);
+
+/* ---- Check context ----------------------------------------------------------- */
+
+typedef struct mt_ctx {
+	mt_host *host;
+	const mt_rules *rules;
+	const mt_scan_opts *opts;
+	mt_report *report;
+} mt_ctx;
+
+/* The verdict of one shell command line (cron, rc.local, unit ExecStart, shell rc). */
+typedef struct mt_cmd_verdict {
+	mt_severity severity;   /* MT_SEV_INFO when nothing was found */
+	unsigned nreasons;
+	struct {
+		const char *code;      /* "download_exec", "base64_exec", ... */
+		mt_severity severity;
+		const mt_rule *rule;   /* the matching rule, or NULL */
+		char detail[256];      /* the matched piece (host, path, pattern) */
+	} reasons[8];
+} mt_cmd_verdict;
+
+void mt_judge_command(const mt_rules *rules, const char *cmd, size_t n,
+                      mt_cmd_verdict *v);
+/* Adds the reasons of v to f as evidence and explanation text in both languages. */
+void mt_verdict_explain(mt_finding *f, const mt_cmd_verdict *v);
+
+#endif

@@ -1,0 +1,316 @@
+/* report.c - reporters: text for a terminal (escaped, grouped, with a to-do table) and
+ * JSON Lines as in the command-line contract */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+/* What each remedy action is called in the to-do table. */
+static const struct {
+	const char *type;
+	const char *label[MT_LANG_COUNT];
+} action_labels[] = {
+	{"kill_tree", {"freeze and kill the process tree", "冻结并终止进程树"}},
+	{"quarantine_file", {"quarantine the file", "隔离该文件"}},
+	{"remove_line", {"remove the line", "删除该行"}},
+	{"block_ip", {"block the address at the border", "在边界封堵该地址"}},
+	{"disable_unit", {"disable the service", "禁用该服务"}},
+	{"remove_key", {"remove the SSH key", "删除该SSH公钥"}},
+	{"change_password", {"change the password", "修改密码"}},
+};
+
+static const char *action_label(const char *type, mt_lang lang)
+{
+	for (size_t i = 0; i < MT_ARRAY_LEN(action_labels); i++)
+		if (strcmp(action_labels[i].type, type) == 0)
+			return action_labels[i].label[lang];
+	return type;
+}
+
+static const char *const sev_label[MT_LANG_COUNT][MT_SEV_COUNT] = {
+	{"INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"},
+	{"提示", "低危", "中危", "高危", "严重"},
+};
+static const char *const sev_color[MT_SEV_COUNT] = {"\033[2m", "\033[36m", "\033[33m",
+                                                    "\033[31m", "\033[1;41;37m"};
+
+void mt_time_iso(int64_t t, char *out, size_t outlen)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	if (!localtime_r(&tt, &tm)) {
+		snprintf(out, outlen, "%lld", (long long)t);
+		return;
+	}
+	long off = tm.tm_gmtoff;
+	char sign = off < 0 ? '-' : '+';
+	if (off < 0)
+		off = -off;
+	snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", tm.tm_year + 1900,
+	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, sign, off / 3600,
+	         (off % 3600) / 60);
+}
+
+static mt_err flush(mt_buf *b, mt_write_fn write, void *ctx)
+{
+	if (b->len && write(ctx, b->data, b->len) != 0)
+		return MT_ERR_IO;
+	mt_buf_reset(b);
+	return MT_OK;
+}
+
+/* Evidence keys whose values are times (Unix seconds), printed as ISO 8601. */
+static int is_time_key(const char *k)
+{
+	return strcmp(k, "mtime") == 0 || strcmp(k, "ctime") == 0 ||
+	       strcmp(k, "start_time") == 0 || strcmp(k, "atime") == 0;
+}
+
+static void term_kv(mt_buf *b, const mt_kv *kv)
+{
+	if (kv->sval) {
+		mt_escape_term(b, kv->sval, strlen(kv->sval), MT_MAX_SHOWN_STRING);
+	} else if (is_time_key(kv->key)) {
+		char t[40];
+		mt_time_iso(kv->ival, t, sizeof(t));
+		mt_buf_adds(b, t);
+	} else {
+		mt_buf_printf(b, "%lld", kv->ival);
+	}
+}
+
+
+mt_err mt_report_write_text(const mt_report *r, const mt_output_opts *o, mt_write_fn write,
+                            void *ctx)
+{
+	mt_lang lang = o && o->lang == MT_LANG_ZH ? MT_LANG_ZH : MT_LANG_EN;
+	int color = o && o->color;
+	mt_buf b;
+	mt_err e = MT_OK;
+	const char *root;
+	int64_t started, dur;
+	uint64_t checks;
+	size_t dropped, counts[MT_SEV_COUNT] = {0};
+	char when[40];
+
+	mt_buf_init(&b, 1u << 20);
+	mt__report_meta(r, &root, &started, &dur, &checks, &dropped);
+	size_t n = mt_report_count(r);
+	for (size_t i = 0; i < n; i++)
+		counts[mt_report_get(r, i)->severity]++;
+	mt_time_iso(started, when, sizeof(when));
+
+	mt_buf_printf(&b, lang == MT_LANG_ZH ? "minetrace %s 扫描 " : "minetrace %s scan of ",
+	              MT_VERSION);
+	mt_escape_term(&b, root ? root : "/", strlen(root ? root : "/"), MT_MAX_SHOWN_STRING);
+	mt_buf_printf(&b, "  %s  %lld ms\n", when, (long long)dur);
+	if (lang == MT_LANG_ZH)
+		mt_buf_printf(&b, "发现: 严重 %zu, 高危 %zu, 中危 %zu, 低危 %zu, 提示 %zu\n",
+		              counts[4], counts[3], counts[2], counts[1], counts[0]);
+	else
+		mt_buf_printf(&b,
+		              "Findings: %zu critical, %zu high, %zu medium, %zu low, %zu info\n",
+		              counts[4], counts[3], counts[2], counts[1], counts[0]);
+	if (n == 0)
+		mt_buf_adds(&b, lang == MT_LANG_ZH ? "未发现问题。\n" : "Nothing found.\n");
+
+	int cur = -1;
+	for (size_t i = 0; i < n && e == MT_OK; i++) {
+		const mt_finding *f = mt_report_get(r, i);
+		if ((int)f->severity != cur) {
+			cur = (int)f->severity;
+			mt_buf_printf(&b, "\n%s== %s ==%s\n", color ? sev_color[cur] : "",
+			              sev_label[lang][cur], color ? "\033[0m" : "");
+		}
+		mt_buf_printf(&b, "[%zu] %s%s%s  (%s, ATT&CK %s, ", i + 1, color ? "\033[1m" : "",
+		              f->title[lang], color ? "\033[0m" : "", f->check->id,
+		              f->check->attack);
+		mt_buf_printf(&b, lang == MT_LANG_ZH ? "置信度 %u%%)  %s\n" : "confidence %u%%)  %s\n",
+		              f->confidence, f->id);
+		if (f->explain[lang] && f->explain[lang][0]) {
+			mt_buf_adds(&b, "    ");
+			mt_escape_term(&b, f->explain[lang], strlen(f->explain[lang]), 2048);
+			mt_buf_addc(&b, '\n');
+		}
+		for (size_t k = 0; k < f->nev; k++) {
+			mt_buf_printf(&b, "    %s: ", f->ev[k].key);
+			term_kv(&b, &f->ev[k]);
+			mt_buf_addc(&b, '\n');
+		}
+		e = flush(&b, write, ctx);
+	}
+
+	/* The responder's to-do table: every remedy action, in report order. */
+	size_t nact = 0;
+	for (size_t i = 0; i < n; i++)
+		nact += mt_report_get(r, i)->nact;
+	if (nact && e == MT_OK) {
+		mt_buf_adds(&b, lang == MT_LANG_ZH ? "\n建议处置 (后续待办)\n" : "\nRecommended actions\n");
+		size_t no = 0;
+		for (size_t i = 0; i < n && e == MT_OK; i++) {
+			const mt_finding *f = mt_report_get(r, i);
+			for (size_t a = 0; a < f->nact; a++) {
+				const mt_action *act = &f->act[a];
+				mt_buf_printf(&b, "%3zu. %s: ", ++no, action_label(act->type, lang));
+				int first = 1;
+				for (size_t k = 0; k < act->nparams; k++) {
+					const mt_kv *kv = &act->params[k];
+					if (strcmp(kv->key, "line_sha256") == 0 || strcmp(kv->key, "sha256") == 0 ||
+					    strcmp(kv->key, "start_time") == 0)
+						continue;
+					mt_buf_printf(&b, "%s%s=", first ? "" : ", ", kv->key);
+					term_kv(&b, kv);
+					first = 0;
+				}
+				mt_buf_printf(&b, "  [%zu]\n", i + 1);
+			}
+			e = flush(&b, write, ctx);
+		}
+		mt_buf_adds(&b, lang == MT_LANG_ZH
+		                    ? "用 --format json --output report.json 保存报告, "
+		                      "再用 minetrace respond report.json 审阅处置计划。\n"
+		                    : "Save the report with --format json --output report.json, "
+		                      "then review the plan with minetrace respond report.json.\n");
+	}
+	size_t ndtotal;
+	const char *const *diag;
+	size_t nd = mt__report_ndiag(r, &ndtotal, &diag);
+	if (ndtotal) {
+		mt_buf_printf(&b, lang == MT_LANG_ZH ? "\n未能检查的项目: %zu\n" : "\nNot checked: %zu\n",
+		              ndtotal);
+		for (size_t i = 0; i < nd; i++) {
+			mt_buf_adds(&b, "  ");
+			mt_escape_term(&b, diag[i], strlen(diag[i]), MT_MAX_SHOWN_STRING);
+			mt_buf_addc(&b, '\n');
+		}
+		if (ndtotal > nd)
+			mt_buf_printf(&b, "  ... (%zu more)\n", ndtotal - nd);
+	}
+	if (e == MT_OK)
+		e = flush(&b, write, ctx);
+	mt_buf_free(&b);
+	return e;
+}
+
+static void json_str(mt_buf *b, const char *s)
+{
+	mt_buf_addc(b, '"');
+	mt_escape_json(b, s, strlen(s));
+	mt_buf_addc(b, '"');
+}
+
+static void json_kv_obj(mt_buf *b, const mt_kv *kv, size_t n, int first)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!first || i)
+			mt_buf_addc(b, ',');
+		json_str(b, kv[i].key);
+		mt_buf_addc(b, ':');
+		if (kv[i].sval) {
+			json_str(b, kv[i].sval);
+		} else if (is_time_key(kv[i].key)) {
+			char t[40];
+			mt_time_iso(kv[i].ival, t, sizeof(t));
+			json_str(b, t);
+		} else {
+			mt_buf_printf(b, "%lld", kv[i].ival);
+		}
+	}
+}
+
+mt_err mt_report_write_json(const mt_report *r, const mt_output_opts *o, mt_write_fn write,
+                            void *ctx)
+{
+	mt_lang lang = o && o->lang == MT_LANG_ZH ? MT_LANG_ZH : MT_LANG_EN;
+	mt_buf b;
+	mt_err e = MT_OK;
+	size_t counts[MT_SEV_COUNT] = {0};
+	size_t n = mt_report_count(r);
+
+	mt_buf_init(&b, 8u << 20);
+	for (size_t i = 0; i < n && e == MT_OK; i++) {
+		const mt_finding *f = mt_report_get(r, i);
+		counts[f->severity]++;
+		mt_buf_adds(&b, "{\"type\":\"finding\",\"id\":");
+		json_str(&b, f->id);
+		mt_buf_adds(&b, ",\"check\":");
+		json_str(&b, f->check->id);
+		mt_buf_adds(&b, ",\"severity\":");
+		json_str(&b, mt_severity_name(f->severity));
+		mt_buf_printf(&b, ",\"confidence\":%u,\"title\":", f->confidence);
+		json_str(&b, f->title[lang]);
+		mt_buf_adds(&b, ",\"explanation\":");
+		json_str(&b, f->explain[lang]);
+		mt_buf_adds(&b, ",\"title_en\":");
+		json_str(&b, f->title[MT_LANG_EN]);
+		mt_buf_adds(&b, ",\"title_zh\":");
+		json_str(&b, f->title[MT_LANG_ZH]);
+		mt_buf_adds(&b, ",\"explanation_en\":");
+		json_str(&b, f->explain[MT_LANG_EN]);
+		mt_buf_adds(&b, ",\"explanation_zh\":");
+		json_str(&b, f->explain[MT_LANG_ZH]);
+		mt_buf_adds(&b, ",\"attack\":");
+		json_str(&b, f->check->attack);
+		mt_buf_adds(&b, ",\"evidence\":{");
+		json_kv_obj(&b, f->ev, f->nev, 1);
+		mt_buf_adds(&b, "},\"remedy\":[");
+		for (size_t a = 0; a < f->nact; a++) {
+			mt_buf_adds(&b, a ? ",{\"action\":" : "{\"action\":");
+			json_str(&b, f->act[a].type);
+			json_kv_obj(&b, f->act[a].params, f->act[a].nparams, 0);
+			mt_buf_addc(&b, '}');
+		}
+		if (mt_buf_adds(&b, "]}\n") != MT_OK)
+			e = MT_ERR_TOOBIG;
+		if (e == MT_OK)
+			e = flush(&b, write, ctx);
+	}
+	if (e != MT_OK) {
+		mt_buf_free(&b);
+		return e;
+	}
+
+	const char *root;
+	int64_t started, dur;
+	uint64_t checks;
+	size_t dropped, ndtotal;
+	const char *const *diag;
+	char when[40];
+	mt__report_meta(r, &root, &started, &dur, &checks, &dropped);
+	size_t nd = mt__report_ndiag(r, &ndtotal, &diag);
+	mt_time_iso(started, when, sizeof(when));
+	mt_buf_adds(&b, "{\"type\":\"summary\",\"version\":");
+	json_str(&b, MT_VERSION);
+	mt_buf_adds(&b, ",\"root\":");
+	json_str(&b, root ? root : "/");
+	mt_buf_adds(&b, ",\"started\":");
+	json_str(&b, when);
+	mt_buf_printf(&b, ",\"duration_ms\":%lld,\"checks\":[", (long long)dur);
+	int first = 1;
+	for (size_t i = 0; i < mt_checks_count(); i++)
+		if (checks & (1ull << i)) {
+			if (!first)
+				mt_buf_addc(&b, ',');
+			json_str(&b, mt_checks_get(i)->id);
+			first = 0;
+		}
+	mt_buf_adds(&b, "],\"counts\":{");
+	for (int s = 0; s < MT_SEV_COUNT; s++)
+		mt_buf_printf(&b, "%s\"%s\":%zu", s ? "," : "", mt_severity_name((mt_severity)s),
+		              counts[s]);
+	mt_buf_printf(&b, "},\"total\":%zu,\"findings_dropped\":%zu,\"diagnostics_total\":%zu,"
+	                  "\"diagnostics\":[",
+	              n, dropped, ndtotal);
+	for (size_t i = 0; i < nd; i++) {
+		if (i)
+			mt_buf_addc(&b, ',');
+		json_str(&b, diag[i]);
+	}
+	if (mt_buf_adds(&b, "]}\n") != MT_OK)
+		e = MT_ERR_TOOBIG;
+	if (e == MT_OK)
+		e = flush(&b, write, ctx);
+	mt_buf_free(&b);
+	return e;
+}

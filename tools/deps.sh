@@ -1,0 +1,24 @@
+#!/bin/sh
+# deps.sh - installs the Debian packages minetrace needs that are missing.
+#   sh tools/deps.sh build   what building needs
+#   sh tools/deps.sh test    what the whole test suite needs
+set -eu
+build="gcc make libc6-dev"
+test="$build clang libclang-rt-14-dev python3 file util-linux e2fsprogs"
+case "${1:-build}" in
+build) want=$build ;;
+test) want=$test ;;
+*) echo "usage: deps.sh build|test" >&2; exit 2 ;;
+esac
+missing=""
+for p in $want; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$st" in *"install ok installed"*) ;; *) missing="$missing $p" ;; esac
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
