@@ -4,6 +4,7 @@
 
 /* Files */
 #define MT_MAX_FILE_READ      (16u * 1024 * 1024)  /* config-like file read whole */
+#define MT_MAX_TEXT_FILE      (1ull << 30)         /* text read line by line (cron, logs) */
 #define MT_MAX_RULES_FILE     (32u * 1024 * 1024)  /* one rules file */
 #define MT_MAX_HASH_READ      (512ull * 1024 * 1024) /* file hashed for evidence */
 #define MT_MAX_LINE           (64u * 1024)         /* one logical line of text */

@@ -138,16 +138,43 @@ void mt_finding_int(mt_finding *f, const char *key, long long val, int identity)
 	kv->ival = val;
 }
 
+/* Sets key to val, or appends "; val" when the key already holds other values. */
+static void ev_append(mt_finding *f, const char *key, const char *val)
+{
+	for (size_t i = 0; f && !f->err && i < f->nev; i++) {
+		const char *old = f->ev[i].sval;
+		if (strcmp(f->ev[i].key, key) != 0 || !old)
+			continue;
+		size_t ol = strlen(old), vl = strlen(val);
+		for (const char *p = old; (p = strstr(p, val)) != NULL; p++)
+			if ((p == old || (p >= old + 2 && p[-2] == ';')) &&
+			    (p[vl] == '\0' || p[vl] == ';'))
+				return; /* already there */
+		char *n = malloc(ol + vl + 3);
+		if (!n) {
+			f->err = MT_ERR_NOMEM;
+			return;
+		}
+		memcpy(n, old, ol);
+		memcpy(n + ol, "; ", 2);
+		memcpy(n + ol + 2, val, vl + 1);
+		free(f->ev[i].sval);
+		f->ev[i].sval = n;
+		return;
+	}
+	mt_finding_str(f, key, val, 0);
+}
+
 void mt_finding_rule(mt_finding *f, const mt_rule *rule)
 {
 	if (!rule)
 		return;
 	char desc[MT_MAX_RULE_VALUE + 64];
 	snprintf(desc, sizeof(desc), "%s %s", mt_rule_kind_name(rule->kind), rule->value);
-	mt_finding_str(f, "rule", desc, 0);
-	mt_finding_str(f, "rule_source", rule->source, 0);
+	ev_append(f, "rule", desc);
+	ev_append(f, "rule_source", rule->source);
 	if (rule->family[0])
-		mt_finding_str(f, "family", rule->family, 0);
+		ev_append(f, "family", rule->family);
 }
 
 void mt_finding_raise(mt_finding *f, mt_severity sev)

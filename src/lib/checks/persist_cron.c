@@ -98,6 +98,11 @@ static int on_entry(void *p, const mt_cron_entry *e)
 		if ((strcmp(code, "tmp_exec") == 0 || strcmp(code, "hidden_exec") == 0 ||
 		     strcmp(code, "miner_name") == 0) &&
 		    v.reasons[i].detail[0] == '/') {
+			int seen = 0;
+			for (unsigned j = 0; j < i; j++)
+				seen |= strcmp(v.reasons[j].detail, v.reasons[i].detail) == 0;
+			if (seen)
+				continue;
 			a = mt_finding_action(f, "quarantine_file");
 			mt_action_str(f, a, "path", v.reasons[i].detail);
 		} else if (strcmp(code, "ioc_ip") == 0 && v.reasons[i].rule) {

@@ -37,6 +37,12 @@ mt_err mt_cron_parse(const char *path, const char *data, size_t len, mt_cron_for
                      const char *owner, const struct stat *st, mt_cron_fn fn, void *ctx,
                      unsigned *bad);
 
+/* The same on a piece of a file whose first line is line lineno+1; returns non-zero
+ * when fn asked to stop. */
+int mt_cron_parse_at(const char *path, const char *data, size_t len, unsigned lineno,
+                     mt_cron_format fmt, const char *owner, const struct stat *st,
+                     mt_cron_fn fn, void *ctx, unsigned *bad);
+
 /* Finds and parses every cron file of the root (crontab, cron.d, spool crontabs of
  * RHEL and Debian, anacrontab, cron.{hourly,daily,weekly,monthly}, at jobs). Files that
  * cannot be read are recorded as report diagnostics. */

@@ -1,4 +1,5 @@
 /* cron.c - collector for cron, anacron and at jobs: files found, entries parsed */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,8 +57,15 @@ mt_err mt_cron_parse(const char *path, const char *data, size_t len, mt_cron_for
                      const char *owner, const struct stat *st, mt_cron_fn fn, void *ctx,
                      unsigned *bad)
 {
+	mt_cron_parse_at(path, data, len, 0, fmt, owner, st, fn, ctx, bad);
+	return MT_OK;
+}
+
+int mt_cron_parse_at(const char *path, const char *data, size_t len, unsigned lineno,
+                     mt_cron_format fmt, const char *owner, const struct stat *st,
+                     mt_cron_fn fn, void *ctx, unsigned *bad)
+{
 	const char *s = data, *end = data + len;
-	unsigned lineno = 0;
 	while (s < end) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		const char *le = nl ? nl : end;
@@ -143,11 +151,15 @@ mt_err mt_cron_parse(const char *path, const char *data, size_t len, mt_cron_for
 			e.command_len = (size_t)(lend - p);
 		}
 		if (fn(ctx, &e))
-			break;
+			return 1;
 	}
-	return MT_OK;
+	return 0;
 }
 
+/* Reads a cron file in chunks, so that a file padded past any cap still has all its
+ * lines judged (cron reads the whole file too). Only lines longer than the chunk are
+ * dropped, and counted. */
+#define CRON_CHUNK (1u << 20)
 static void parse_file(mt_host *h, mt_report *rep, const char *path, mt_cron_format fmt,
                        const char *owner, mt_cron_fn fn, void *ctx, int must_exist)
 {
@@ -159,23 +171,67 @@ static void parse_file(mt_host *h, mt_report *rep, const char *path, mt_cron_for
 			mt_report_diag(rep, "%s: %s", path, mt_strerror(e));
 		return;
 	}
-	char *data;
-	size_t len;
-	int trunc;
-	e = mt_read_fd(fd, MT_MAX_FILE_READ, &data, &len, &trunc);
-	close(fd);
-	if (e != MT_OK) {
-		mt_report_diag(rep, "%s: %s", path, mt_strerror(e));
+	char *buf = malloc(CRON_CHUNK);
+	if (!buf) {
+		close(fd);
+		mt_report_diag(rep, "%s: %s", path, mt_strerror(MT_ERR_NOMEM));
 		return;
 	}
-	if (trunc)
-		mt_report_diag(rep, "%s: only the first %u bytes were read", path,
-		               (unsigned)MT_MAX_FILE_READ);
-	unsigned bad = 0;
-	mt_cron_parse(path, data, len, fmt, owner, &st, fn, ctx, &bad);
+	size_t have = 0;
+	unsigned long long total = 0;
+	unsigned lineno = 0, bad = 0;
+	int eof = 0, skipping = 0, stop = 0;
+	while (!stop && !(eof && have == 0)) {
+		if (!eof) {
+			ssize_t r = read(fd, buf + have, CRON_CHUNK - have);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0) {
+				mt_report_diag(rep, "%s: %s", path, mt_strerror(mt_errno_to_err(errno)));
+				break;
+			}
+			eof = r == 0;
+			have += (size_t)r;
+			total += (unsigned long long)r;
+			if (total > MT_MAX_TEXT_FILE) {
+				mt_report_diag(rep, "%s: only the first %llu bytes were read", path,
+				               (unsigned long long)MT_MAX_TEXT_FILE);
+				eof = 1;
+			}
+		}
+		if (skipping) {
+			/* the rest of a line longer than a chunk */
+			char *nl = memchr(buf, '\n', have);
+			if (!nl) {
+				have = 0;
+				continue;
+			}
+			size_t drop = (size_t)(nl - buf) + 1;
+			memmove(buf, buf + drop, have - drop);
+			have -= drop;
+			lineno++;
+			skipping = 0;
+		}
+		char *last = have ? memrchr(buf, '\n', have) : NULL;
+		size_t upto = last ? (size_t)(last - buf) + 1 : (eof ? have : 0);
+		if (upto == 0) {
+			if (have == CRON_CHUNK) {
+				bad++;
+				skipping = 1;
+				have = 0;
+			}
+			continue;
+		}
+		stop = mt_cron_parse_at(path, buf, upto, lineno, fmt, owner, &st, fn, ctx, &bad);
+		for (size_t i = 0; i < upto; i++)
+			lineno += buf[i] == '\n';
+		memmove(buf, buf + upto, have - upto);
+		have -= upto;
+	}
+	free(buf);
+	close(fd);
 	if (bad)
 		mt_report_diag(rep, "%s: %u line(s) are not valid cron entries", path, bad);
-	free(data);
 }
 
 static void parse_dir(mt_host *h, mt_report *rep, const char *dir, mt_cron_format fmt,
@@ -195,7 +251,15 @@ static void parse_dir(mt_host *h, mt_report *rep, const char *dir, mt_cron_forma
 		if (snprintf(path, sizeof(path), "%s/%s", dir, ents[i].name) >= (int)sizeof(path))
 			continue;
 		/* directories inside (the crontabs/ of Debian under cron/) are not crontabs */
-		if (mt_host_stat(h, path, 1, &st) != MT_OK || S_ISDIR(st.st_mode))
+		mt_err se = mt_host_stat(h, path, 1, &st);
+		if (se != MT_OK) {
+			/* a dangling, looping or root-escaping symlink: say so, read nothing */
+			mt_report_diag(rep, "%s: %s", path,
+			               se == MT_ERR_NOENT ? "symbolic link to nothing inside the root"
+			                                  : mt_strerror(se));
+			continue;
+		}
+		if (S_ISDIR(st.st_mode))
 			continue;
 		parse_file(h, rep, path, fmt, owner_is_name ? ents[i].name : NULL, fn, ctx, 1);
 	}
