@@ -38,7 +38,12 @@ test: deps-test
 	@$(MAKE) --no-print-directory check
 
 # the whole suite, without the set-up step
-check: all unit scenario static-test
+check: all unit scenario static-test live
+
+# tests on the live root, each in namespaces of its own (needs root and unshare)
+live: $(B)/minetrace
+	@MINETRACE=$(B)/minetrace sh tests/live/cron-live.sh
+	@MINETRACE=$(B)/minetrace sh tests/live/xmrig.sh
 
 # ---- build ----
 $(B)/%.o: %.c $(wildcard include/minetrace/*.h src/lib/*.h src/lib/*/*.h src/lib/checks/*.def src/cli/*.h)
@@ -86,7 +91,7 @@ static-test: $(B)/minetrace-static
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
 	@$(MAKE) --no-print-directory B=build-asan CC=clang \
-	  CFLAGS="-O1 -g $(SANFLAGS)" LDFLAGS="$(SANFLAGS)" all unit scenario
+	  CFLAGS="-O1 -g $(SANFLAGS)" LDFLAGS="$(SANFLAGS)" all unit scenario live
 
 # ---- fuzzing (libFuzzer) ----
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)

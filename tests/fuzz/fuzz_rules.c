@@ -201,6 +201,7 @@ static void probe_input(const mt_rules *r, const uint8_t *data, size_t size)
 	size_t whole = size > MAX_MATCH_TEXT ? MAX_MATCH_TEXT : size;
 	mt_rules_each_match(r, MT_RK_CMDLINE, s, whole, count_match, &hits);
 	mt_rules_each_match(r, MT_RK_URL, s, whole, count_match, &hits);
+	hits = 0;
 	mt_rules_each_match(r, MT_RK_COUNT, s, whole, count_match, &hits);
 	check(hits == 0, "an out-of-range kind matches nothing");
 	mt_rules_each_match(r, MT_RK_CMDLINE, s, 0, count_match, &hits);

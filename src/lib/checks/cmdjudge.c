@@ -355,8 +355,10 @@ void mt_judge_command(const mt_rules *r, const char *cmd, size_t n, mt_cmd_verdi
 		add_reason(v, "download_exec", MT_SEV_CRITICAL, NULL, cmd, n);
 	else if (dl)
 		add_reason(v, "download", MT_SEV_MEDIUM, NULL, cmd, n);
+	/* cmd is not NUL-terminated (a slice of a cron file): search within n only;
+	 * "--decode" contains "-d" */
 	if (b64 && (pipe_shell || eval || shell_cmd) &&
-	    (strstr(cmd, "-d") || strstr(cmd, "--decode") || strstr(cmd, "-D")))
+	    (memmem(cmd, n, "-d", 2) || memmem(cmd, n, "-D", 2)))
 		add_reason(v, "base64_exec", MT_SEV_CRITICAL, NULL, cmd, n);
 
 	match_ctx m = {v, "miner_cmdline"};
@@ -426,8 +428,12 @@ void mt_verdict_explain(mt_finding *f, const mt_cmd_verdict *v)
 		mt_buf_free(&b);
 	}
 	for (unsigned i = 0; i < v->nreasons; i++) {
-		int w = snprintf(codes + cl, sizeof(codes) - cl, "%s%s", i ? "," : "",
-		                 v->reasons[i].code);
+		int dup = 0;
+		for (unsigned j = 0; j < i; j++)
+			dup |= strcmp(v->reasons[j].code, v->reasons[i].code) == 0;
+		int w = dup ? 0
+		            : snprintf(codes + cl, sizeof(codes) - cl, "%s%s", cl ? "," : "",
+		                       v->reasons[i].code);
 		if (w > 0 && (size_t)w < sizeof(codes) - cl)
 			cl += (size_t)w;
 		if (v->reasons[i].rule)

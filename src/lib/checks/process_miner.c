@@ -66,11 +66,18 @@ mt_err mt_check_process_miner(mt_ctx *ctx, const mt_check_info *self)
 					v.severity = v.reasons[r].severity;
 			}
 		}
-		int miner = 0;
-		for (unsigned r = 0; r < v.nreasons; r++)
-			miner |= miner_reason(v.reasons[r].code);
-		if (!miner)
+		/* independent miner signals (a name, an option, a pool) make it certain */
+		unsigned kinds = 0;
+		for (unsigned r = 0; r < v.nreasons; r++) {
+			int seen = 0;
+			for (unsigned q = 0; q < r; q++)
+				seen |= strcmp(v.reasons[q].code, v.reasons[r].code) == 0;
+			kinds += !seen && miner_reason(v.reasons[r].code);
+		}
+		if (!kinds)
 			continue;
+		if (kinds >= 2)
+			v.severity = MT_SEV_CRITICAL;
 
 		mt_finding *f = mt_finding_new(self, v.severity, 95);
 		mt_finding_text(f, MT_LANG_EN, "Cryptocurrency miner process", "Process %d", p->pid);
@@ -84,12 +91,14 @@ mt_err mt_check_process_miner(mt_ctx *ctx, const mt_check_info *self)
 		mt_finding_int(f, "uid", p->uid, 0);
 		mt_finding_int(f, "start_time", p->start_time, 0);
 		char sha[65];
+		int hash_hit = 0;
 		if (p->exe[0] && mt_proc_exe_sha256(p->pid, sha) == MT_OK) {
 			mt_finding_str(f, "sha256", sha, 0);
 			const mt_rule *x = mt_rules_find(ctx->rules, MT_RK_SHA256, sha);
 			if (x) {
 				mt_finding_rule(f, x);
 				mt_finding_raise(f, MT_SEV_CRITICAL);
+				hash_hit = 1;
 			}
 		}
 		mt_verdict_explain(f, &v);
@@ -98,7 +107,14 @@ mt_err mt_check_process_miner(mt_ctx *ctx, const mt_check_info *self)
 		mt_action_int(f, a, "start_ticks", (long long)p->start_ticks);
 		if (p->exe[0])
 			mt_action_str(f, a, "exe", p->exe);
-		if (p->exe[0] && !p->exe_deleted) {
+		/* quarantine the executable only when it is the miner itself, never the shell
+		 * or interpreter that merely started one */
+		int exe_is_miner = hash_hit;
+		for (unsigned r = 0; r < v.nreasons; r++)
+			if (strcmp(v.reasons[r].code, "miner_name") == 0 && p->exe[0] &&
+			    mt_strcaseeq(mt_basename(v.reasons[r].detail), mt_basename(p->exe)))
+				exe_is_miner = 1;
+		if (p->exe[0] && !p->exe_deleted && exe_is_miner) {
 			a = mt_finding_action(f, "quarantine_file");
 			mt_action_str(f, a, "path", p->exe);
 		}
