@@ -18,7 +18,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps deps-test scan test check unit scenario static asan fuzz fuzz-build \
+.PHONY: all deps deps-test scan test check unit scenario static static-test live asan fuzz fuzz-build \
         format format-check clean
 
 all: $(B)/minetrace
