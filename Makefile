@@ -18,7 +18,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps deps-test scan test check unit scenario static static-test live asan fuzz fuzz-build \
+.PHONY: all deps deps-test scan test check unit scenario cli static static-test live asan fuzz fuzz-build \
         format format-check clean
 
 all: $(B)/minetrace
@@ -38,7 +38,10 @@ test: deps-test
 	@$(MAKE) --no-print-directory check
 
 # the whole suite, without the set-up step
-check: all unit scenario static-test live
+check: all unit scenario cli static-test live
+
+cli: $(B)/minetrace
+	@MINETRACE=$(B)/minetrace sh tests/cli/cli.sh
 
 # tests on the live root, each in namespaces of its own (needs root and unshare)
 live: $(B)/minetrace
@@ -91,7 +94,7 @@ static-test: $(B)/minetrace-static
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
 	@$(MAKE) --no-print-directory B=build-asan CC=clang \
-	  CFLAGS="-O1 -g $(SANFLAGS)" LDFLAGS="$(SANFLAGS)" all unit scenario live
+	  CFLAGS="-O1 -g $(SANFLAGS)" LDFLAGS="$(SANFLAGS)" all unit scenario cli live
 
 # ---- fuzzing (libFuzzer) ----
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
