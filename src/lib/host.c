@@ -123,6 +123,8 @@ static mt_err walk(mt_host *h, const char *path, int follow, int *parent, char *
 		while (*after == '/')
 			after++;
 		int last = *after == '\0';
+		/* "name/" at the end: a directory is wanted, and a symlink is followed */
+		int want_dir = last && end != NULL;
 		if (clen >= namelen || clen > 255) {
 			err = MT_ERR_TOOBIG;
 			goto out;
@@ -159,7 +161,7 @@ static mt_err walk(mt_host *h, const char *path, int follow, int *parent, char *
 			close(fd);
 			goto out;
 		}
-		if (S_ISLNK(st.st_mode) && (follow || !last)) {
+		if (S_ISLNK(st.st_mode) && (follow || !last || want_dir)) {
 			char target[MT_MAX_PATH];
 			ssize_t n = readlinkat(fd, "", target, sizeof(target) - 1);
 			close(fd);
@@ -183,12 +185,16 @@ static mt_err walk(mt_host *h, const char *path, int follow, int *parent, char *
 			memmove(rest + tl + 1, rest, rl + 1);
 			memcpy(rest, target, tl);
 			rest[tl] = '/';
-			if (rl == 0)
+			if (rl == 0 && !want_dir)
 				rest[tl] = '\0';
 			continue;
 		}
 		if (last) {
 			close(fd);
+			if (want_dir && !S_ISDIR(st.st_mode)) {
+				err = MT_ERR_NOTDIR;
+				goto out;
+			}
 			snprintf(name, namelen, "%s", comp);
 			break;
 		}

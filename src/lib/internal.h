@@ -243,11 +243,15 @@ void mt_time_iso(int64_t t, char *out, size_t outlen);
 
 /* ---- Check context ----------------------------------------------------------- */
 
+struct mt_users;
+struct mt_pkgdb;
 typedef struct mt_ctx {
 	mt_host *host;
 	const mt_rules *rules;
 	const mt_scan_opts *opts;
 	mt_report *report;
+	struct mt_users *users;   /* shared facts, loaded on first use (collect/facts.h) */
+	struct mt_pkgdb *pkgdb;
 } mt_ctx;
 
 /* The verdict of one shell command line (cron, rc.local, unit ExecStart, shell rc). */

@@ -1,7 +1,9 @@
 /* scan.c - runs the selected checks against a host and collects their findings */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "collect/facts.h"
 #include "internal.h"
 
 void mt_scan_opts_init(mt_scan_opts *o)
@@ -24,7 +26,7 @@ mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts,
 {
 	if (!host || !rules || !opts || !report)
 		return MT_ERR_INVAL;
-	mt_ctx ctx = {host, rules, opts, report};
+	mt_ctx ctx = {host, rules, opts, report, NULL, NULL};
 	int64_t t0 = now_ms();
 	time_t started = time(NULL);
 	uint64_t ran = 0;
@@ -43,7 +45,26 @@ mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts,
 		if (e != MT_OK)
 			mt_report_diag(report, "%s: stopped early: %s", c->id, mt_strerror(e));
 	}
+	mt_users_free(ctx.users);
+	mt_pkgdb_free(ctx.pkgdb);
 	mt_report_sort(report);
 	mt_report_set_meta(report, mt_host_root(host), (int64_t)started, now_ms() - t0, ran);
 	return MT_OK;
+}
+
+const mt_users *mt_ctx_users(mt_ctx *ctx)
+{
+	if (!ctx->users && mt_users_load(ctx->host, ctx->report, &ctx->users) != MT_OK) {
+		ctx->users = calloc(1, sizeof(*ctx->users));
+		mt_report_diag(ctx->report, "accounts: out of memory");
+	}
+	static const mt_users empty;
+	return ctx->users ? ctx->users : &empty;
+}
+
+mt_pkgdb *mt_ctx_pkgdb(mt_ctx *ctx)
+{
+	if (!ctx->pkgdb && mt_pkgdb_load(ctx->host, ctx->report, &ctx->pkgdb) != MT_OK)
+		mt_report_diag(ctx->report, "package database: out of memory");
+	return ctx->pkgdb;
 }

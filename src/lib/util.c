@@ -295,7 +295,8 @@ mt_err mt_errno_to_err(int e)
 	case ELOOP: return MT_ERR_LOOP;
 	case EXDEV: return MT_ERR_ESCAPE;
 	case ENOTDIR: return MT_ERR_NOTDIR;
-	case EFBIG: return MT_ERR_TOOBIG;
+	case EFBIG:
+	case ENAMETOOLONG: return MT_ERR_TOOBIG; /* as the portable walk says it */
 	case ENOSYS: return MT_ERR_UNSUPPORTED;
 	default: return MT_ERR_IO;
 	}
