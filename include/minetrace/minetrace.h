@@ -178,6 +178,7 @@ typedef struct mt_scan_opts {
 	uint64_t checks;   /* from mt_checks_select */
 	int64_t since;     /* Unix seconds, MT_TIME_NONE when not set */
 	int64_t until;
+	unsigned sample_ms; /* CPU sample of the live checks (default 1000, 0 to skip) */
 } mt_scan_opts;
 
 void mt_scan_opts_init(mt_scan_opts *opts);

@@ -38,7 +38,7 @@ static void use_root_zone(mt_host *host)
 int cmd_scan(int argc, char **argv)
 {
 	const char *root = "/", *since = NULL, *until = NULL, *checks = NULL, *format = "text";
-	const char *output = NULL, *lang_s = NULL, *fail_on = "medium";
+	const char *output = NULL, *lang_s = NULL, *fail_on = "medium", *sample = NULL;
 	const char *rules_dirs[16];
 	size_t nrules_dirs = 0;
 	int root_given = 0;
@@ -68,6 +68,7 @@ int cmd_scan(int argc, char **argv)
 		OPT("--output", output)
 		OPT("--lang", lang_s)
 		OPT("--fail-on", fail_on)
+		OPT("--sample", sample)
 #undef OPT
 		if ((m = cli_opt(&a, "--rules", &v)) != 0) {
 			if (m < 0)
@@ -84,7 +85,8 @@ int cmd_scan(int argc, char **argv)
 			       "[--checks LIST|list]\n"
 			       "                      [--rules DIR] [--format text|json] "
 			       "[--output FILE] [--lang en|zh]\n"
-			       "                      [--fail-on info|low|medium|high|critical]\n");
+			       "                      [--fail-on info|low|medium|high|critical] "
+			       "[--sample SECONDS]\n");
 			return EXIT_CLEAN;
 		}
 		cli_err("unknown option '%s' for scan (see minetrace scan --help)", argv[a.i]);
@@ -121,6 +123,16 @@ int cmd_scan(int argc, char **argv)
 	if (mt_checks_select(checks, &opts.checks, bad, sizeof(bad)) != MT_OK) {
 		cli_err("--checks: unknown check '%s' (see --checks list)", bad);
 		return EXIT_ERROR;
+	}
+	if (sample) {
+		char *end;
+		errno = 0;
+		double secs = strtod(sample, &end);
+		if (errno || end == sample || *end || secs < 0 || secs > 60) {
+			cli_err("--sample must be seconds between 0 and 60, not '%s'", sample);
+			return EXIT_ERROR;
+		}
+		opts.sample_ms = (unsigned)(secs * 1000 + 0.5);
 	}
 	struct stat st;
 	if (stat(root, &st) != 0) {

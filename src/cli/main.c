@@ -108,6 +108,7 @@ static void usage(FILE *f)
 	      "\n"
 	      "  scan     [--root DIR] [--since T] [--until T] [--checks LIST|list] [--rules DIR]\n"
 	      "           [--format text|json] [--output FILE] [--lang en|zh] [--fail-on SEV]\n"
+	      "           [--sample SECONDS]\n"
 	      "  timeline [--root DIR] [--since T] [--until T] [--format text|json]\n"
 	      "  pcap     FILE... | --live IFACE [--seconds N] [--format text|json]\n"
 	      "  respond  REPORT.json [--apply] [--only ID,...] [--quarantine DIR]\n"

@@ -245,6 +245,7 @@ void mt_time_iso(int64_t t, char *out, size_t outlen);
 
 struct mt_users;
 struct mt_pkgdb;
+struct mt_live;
 typedef struct mt_ctx {
 	mt_host *host;
 	const mt_rules *rules;
@@ -252,6 +253,8 @@ typedef struct mt_ctx {
 	mt_report *report;
 	struct mt_users *users;   /* shared facts, loaded on first use (collect/facts.h) */
 	struct mt_pkgdb *pkgdb;
+	struct mt_live *live;     /* the live snapshot (collect.h), live roots only */
+	int live_failed;
 } mt_ctx;
 
 /* The verdict of one shell command line (cron, rc.local, unit ExecStart, shell rc). */

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "collect/collect.h"
 #include "collect/facts.h"
 #include "internal.h"
 
@@ -12,6 +13,7 @@ void mt_scan_opts_init(mt_scan_opts *o)
 	mt_checks_select(NULL, &o->checks, NULL, 0);
 	o->since = MT_TIME_NONE;
 	o->until = MT_TIME_NONE;
+	o->sample_ms = 1000;
 }
 
 static int64_t now_ms(void)
@@ -26,7 +28,7 @@ mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts,
 {
 	if (!host || !rules || !opts || !report)
 		return MT_ERR_INVAL;
-	mt_ctx ctx = {host, rules, opts, report, NULL, NULL};
+	mt_ctx ctx = {host, rules, opts, report, NULL, NULL, NULL, 0};
 	int64_t t0 = now_ms();
 	time_t started = time(NULL);
 	uint64_t ran = 0;
@@ -47,6 +49,7 @@ mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts,
 	}
 	mt_users_free(ctx.users);
 	mt_pkgdb_free(ctx.pkgdb);
+	mt_live_free(ctx.live);
 	mt_report_sort(report);
 	mt_report_set_meta(report, mt_host_root(host), (int64_t)started, now_ms() - t0, ran);
 	return MT_OK;
@@ -67,4 +70,16 @@ mt_pkgdb *mt_ctx_pkgdb(mt_ctx *ctx)
 	if (!ctx->pkgdb && mt_pkgdb_load(ctx->host, ctx->report, &ctx->pkgdb) != MT_OK)
 		mt_report_diag(ctx->report, "package database: out of memory");
 	return ctx->pkgdb;
+}
+
+const mt_live *mt_ctx_live(mt_ctx *ctx)
+{
+	if (!ctx->live && !ctx->live_failed) {
+		mt_err e = mt_live_load(ctx->opts->sample_ms, &ctx->live);
+		if (e != MT_OK) {
+			ctx->live_failed = 1;
+			mt_report_diag(ctx->report, "/proc: %s", mt_strerror(e));
+		}
+	}
+	return ctx->live;
 }

@@ -49,7 +49,7 @@ static int is_shell(const char *w)
  * executed. Good enough to judge, not to run: nothing here is ever executed. */
 static void split(const char *cmd, size_t n, words *ws, int depth)
 {
-	unsigned cmdpos = 1, piped = 0, subst = 0, prefix_next = 0;
+	unsigned cmdpos = 1, piped = 0, subst = 0, prefix_next = 0, redir = 0;
 	size_t i = 0;
 	while (i < n && ws->n < MAX_WORDS) {
 		char c = cmd[i];
@@ -89,11 +89,9 @@ static void split(const char *cmd, size_t n, words *ws, int depth)
 			}
 			while (i < n && (cmd[i] == '<' || cmd[i] == '>' || cmd[i] == '&'))
 				i++;
-			/* the next word is a redirection target, not a command */
-			while (i < n && (cmd[i] == ' ' || cmd[i] == '\t'))
-				i++;
-			while (i < n && !strchr(" \t;|&()<>`\n", cmd[i]))
-				i++;
+			/* the next word is a redirection target, not a command; it is kept as
+			 * an argument, since ">& /dev/tcp/host/port" is what a reverse shell is */
+			redir = 1;
 			continue;
 		}
 		/* a word */
@@ -125,6 +123,7 @@ static void split(const char *cmd, size_t n, words *ws, int depth)
 			i++;
 		}
 		if (len == 0) {
+			redir = 0;
 			if (i < n && cmd[i] == '$')
 				continue;
 			i++;
@@ -134,6 +133,14 @@ static void split(const char *cmd, size_t n, words *ws, int depth)
 		ws->used += len + 1;
 		word *w = &ws->w[ws->n++];
 		w->s = out;
+		if (redir) {
+			/* neither a command nor an argument that changes what runs next */
+			w->cmdpos = 0;
+			w->piped = piped;
+			w->subst = subst;
+			redir = 0;
+			continue;
+		}
 		w->cmdpos = cmdpos || (prefix_next && out[0] != '-' &&
 		                       !(isdigit((unsigned char)out[0]) && !strchr(out, '/')));
 		w->piped = piped;

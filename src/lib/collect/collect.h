@@ -55,7 +55,17 @@ mt_err mt_cron_collect(mt_host *host, mt_report *report, mt_cron_fn fn, void *ct
 #define MT_COLLECT_PROC
 typedef struct mt_proc {
 	int pid, ppid;
-	unsigned uid;
+	unsigned uid, euid;
+	char state;                /* R, S, D, Z, ... */
+	unsigned threads;
+	unsigned long long cpu_ticks;   /* utime + stime of the whole process */
+	double cpu_pct;            /* over the sample, 100 = one CPU; -1 when not sampled */
+	char cwd[MT_MAX_PATH];     /* "" when unreadable */
+	char *ld_preload;          /* LD_PRELOAD of its environment, or NULL; owned */
+	char container_id[72];     /* from the cgroup path, "" when none */
+	char container_rt[16];     /* docker, containerd, podman, kubernetes, lxc */
+	int exe_memfd;             /* the executable is a memfd: (fileless) */
+	unsigned long long netns;  /* inode of its network namespace, 0 when unknown */
 	char comm[64];             /* as the kernel has it (escaped on output) */
 	char *cmdline;             /* arguments joined by single blanks; owned */
 	size_t cmdline_len;
@@ -73,6 +83,54 @@ mt_err mt_proc_list(mt_proc **out, size_t *n);
 void mt_procs_free(mt_proc *v, size_t n);
 /* SHA-256 of a process's executable through /proc/PID/exe (works when deleted). */
 mt_err mt_proc_exe_sha256(int pid, char out[65]);
+/* Container runtime and id from the text of /proc/PID/cgroup; 0 when none found. */
+int mt_cgroup_container(const char *cgroup, size_t n, char *id, size_t idlen, char *rt,
+                        size_t rtlen);
+
+/* ---- sockets (live /proc/net and /proc/PID/net of every network namespace) ---- */
+
+typedef struct mt_sock {
+	char proto[5];          /* tcp, tcp6, udp, udp6 */
+	char local[48], remote[48]; /* canonical addresses */
+	unsigned lport, rport;
+	unsigned state;         /* TCP state number: 1 ESTABLISHED, 2 SYN_SENT, 10 LISTEN */
+	unsigned long long inode;
+	unsigned uid;
+	int pid;                /* owning process, -1 when no visible process holds it */
+	unsigned long long netns;
+} mt_sock;
+
+/* Parses the text of a /proc/net/{tcp,tcp6,udp,udp6} file; bad lines are counted. */
+mt_err mt_sock_parse(const char *proto, const char *data, size_t len, mt_sock **v,
+                     size_t *n, size_t *alloc, unsigned *bad);
+const char *mt_tcp_state_name(unsigned state);
+
+/* ---- the live snapshot shared by the live checks ---- */
+
+typedef struct mt_live {
+	mt_proc *procs;
+	size_t nprocs;
+	mt_sock *socks;
+	size_t nsocks;
+	int sampled;
+	double sample_secs;
+	double busy_pct;        /* CPU time the kernel counted busy, 100 = one CPU */
+	double visible_pct;     /* the sum over the processes listed in /proc */
+	unsigned ncpu;
+	unsigned bad_lines;
+} mt_live;
+
+/* Takes the snapshot: processes (with CPU over sample_ms when it is not 0) and sockets
+ * mapped to their processes. */
+mt_err mt_live_load(unsigned sample_ms, mt_live **out);
+void mt_live_free(mt_live *l);
+const mt_proc *mt_live_proc(const mt_live *l, int pid);
+/* The snapshot of the scan (taken once, on first use); NULL when /proc is unreadable. */
+const mt_live *mt_ctx_live(mt_ctx *ctx);
+/* "1 systemd > 812 sshd > 4242 bash" and "4243 xmrig, 4250 sh" for a process. */
+mt_err mt_live_tree(const mt_live *l, int pid, mt_buf *ancestors, mt_buf *descendants);
+/* The sockets of pid, as "tcp 10.0.0.5:41234 -> 1.2.3.4:3333 ESTABLISHED; ...". */
+mt_err mt_live_sockets(const mt_live *l, int pid, mt_buf *out, size_t *count);
 #endif
 
 #endif

@@ -13,8 +13,55 @@ void mt_procs_free(mt_proc *v, size_t n)
 	for (size_t i = 0; v && i < n; i++) {
 		free(v[i].cmdline);
 		free(v[i].argv0);
+		free(v[i].ld_preload);
 	}
 	free(v);
+}
+
+static int is_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* Finds a 64-hex container id after one of the runtime markers of a cgroup path. */
+int mt_cgroup_container(const char *cg, size_t n, char *id, size_t idlen, char *rt,
+                        size_t rtlen)
+{
+	static const struct {
+		const char *marker;
+		const char *runtime;
+	} m[] = {
+		{"/docker-", "docker"},       {"/docker/", "docker"},
+		{"/cri-containerd-", "containerd"}, {"/containerd/", "containerd"},
+		{"/libpod-", "podman"},       {"/libpod_parent/", "podman"},
+		{"/crio-", "cri-o"},          {"/lxc.payload.", "lxc"},
+		{"/lxc/", "lxc"},
+	};
+	int kube = 0;
+	for (size_t i = 0; i + 8 <= n; i++)
+		if (memcmp(cg + i, "kubepods", 8) == 0)
+			kube = 1;
+	for (size_t k = 0; k < MT_ARRAY_LEN(m); k++) {
+		size_t ml = strlen(m[k].marker);
+		for (size_t i = 0; i + ml <= n; i++) {
+			if (memcmp(cg + i, m[k].marker, ml) != 0)
+				continue;
+			const char *p = cg + i + ml;
+			size_t rest = n - i - ml;
+			size_t l = 0;
+			while (l < rest && p[l] != '.' && p[l] != '/' && p[l] != '\n')
+				l++;
+			if (strcmp(m[k].runtime, "lxc") == 0 ? l == 0 : (l != 64 || !is_hex(p, l)))
+				continue;
+			snprintf(id, idlen, "%.*s", (int)l, p);
+			snprintf(rt, rtlen, "%s", kube ? "kubernetes" : m[k].runtime);
+			return 1;
+		}
+	}
+	return 0;
 }
 
 static mt_err read_at(int dfd, const char *name, size_t cap, char **data, size_t *len)
@@ -83,6 +130,10 @@ static int read_proc(int procfd, int pid, int64_t btime, long hz, mt_proc *p)
 		idx++;
 	}
 	p->ppid = (int)vals[3];
+	p->state = rp[1] == ' ' ? rp[2] : '?';
+	p->cpu_ticks = vals[13] + vals[14];
+	p->threads = (unsigned)vals[19];
+	p->cpu_pct = -1;
 	p->start_ticks = vals[21];
 	p->kernel_thread = (vals[8] & 0x00200000ull) != 0; /* PF_KTHREAD */
 	p->start_time = hz > 0 ? btime + (int64_t)(p->start_ticks / (unsigned long long)hz) : 0;
@@ -90,8 +141,11 @@ static int read_proc(int procfd, int pid, int64_t btime, long hz, mt_proc *p)
 
 	if (read_at(dfd, "status", 65536, &d, &n) == MT_OK) {
 		const char *u = strstr(d, "\nUid:");
-		if (u)
-			p->uid = (unsigned)strtoul(u + 5, NULL, 10);
+		if (u) {
+			char *end;
+			p->uid = (unsigned)strtoul(u + 5, &end, 10);
+			p->euid = (unsigned)strtoul(end, NULL, 10);
+		}
 		free(d);
 	}
 
@@ -107,6 +161,30 @@ static int read_proc(int procfd, int pid, int64_t btime, long hz, mt_proc *p)
 		p->cmdline = d;
 		p->cmdline_len = n;
 	}
+	if (read_at(dfd, "cgroup", 65536, &d, &n) == MT_OK) {
+		mt_cgroup_container(d, n, p->container_id, sizeof(p->container_id),
+		                    p->container_rt, sizeof(p->container_rt));
+		free(d);
+	}
+	if (read_at(dfd, "environ", MT_MAX_CMDLINE, &d, &n) == MT_OK) {
+		for (size_t i = 0; i < n;) {
+			size_t l = strnlen(d + i, n - i);
+			if (l > 11 && memcmp(d + i, "LD_PRELOAD=", 11) == 0 && !p->ld_preload)
+				p->ld_preload = mt_strndup(d + i + 11, l - 11);
+			i += l + 1;
+		}
+		free(d);
+	}
+	ssize_t cl2 = readlinkat(dfd, "cwd", p->cwd, sizeof(p->cwd) - 1);
+	p->cwd[cl2 > 0 ? cl2 : 0] = '\0';
+	char nsl[64];
+	ssize_t nl = readlinkat(dfd, "ns/net", nsl, sizeof(nsl) - 1);
+	if (nl > 5) {
+		nsl[nl] = '\0';
+		const char *b = strchr(nsl, '[');
+		if (b)
+			p->netns = strtoull(b + 1, NULL, 10);
+	}
 	ssize_t l = readlinkat(dfd, "exe", p->exe, sizeof(p->exe) - 1);
 	if (l > 0) {
 		p->exe[l] = '\0';
@@ -114,6 +192,8 @@ static int read_proc(int procfd, int pid, int64_t btime, long hz, mt_proc *p)
 		size_t dl = sizeof(del) - 1;
 		if ((size_t)l > dl && strcmp(p->exe + l - dl, del) == 0)
 			p->exe_deleted = 1;
+		if (strncmp(p->exe, "/memfd:", 7) == 0)
+			p->exe_memfd = 1;
 	} else {
 		p->exe[0] = '\0';
 	}
@@ -154,6 +234,7 @@ mt_err mt_proc_list(mt_proc **out, size_t *count)
 		else {
 			free(v[k].cmdline);
 			free(v[k].argv0);
+			free(v[k].ld_preload);
 		}
 	}
 	mt_dirents_free(ents, n);
