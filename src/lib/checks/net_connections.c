@@ -22,6 +22,20 @@ static void endpoint(char *out, size_t n, const char *ip, unsigned port)
 		snprintf(out, n, "%s:%u", ip, port);
 }
 
+/* A connection accepted by a listening socket of this host (same local port). */
+static int is_inbound(const mt_live *l, const mt_sock *s)
+{
+	if (s->proto[0] != 't')
+		return 0;
+	for (size_t i = 0; i < l->nsocks; i++) {
+		const mt_sock *o = &l->socks[i];
+		if (o->state == 10 && o->lport == s->lport && o->netns == s->netns &&
+		    strcmp(o->proto, s->proto) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 mt_err mt_check_net_pool(mt_ctx *ctx, const mt_check_info *self)
 {
 	const mt_live *l = mt_ctx_live(ctx);
@@ -32,18 +46,24 @@ mt_err mt_check_net_pool(mt_ctx *ctx, const mt_check_info *self)
 		const mt_sock *s = &l->socks[i];
 		if (s->state == 10 || is_local(s->remote) || s->rport == 0)
 			continue; /* listening, loopback, unconnected */
+		if (is_inbound(l, s))
+			continue; /* a peer of one of our services, not where this host goes */
 		const mt_rule *x = NULL;
 		const char *rip = s->remote;
 		size_t rl = strlen(rip);
+		int exact = 1;
 		if (!(x = mt_rules_find_ipport(ctx->rules, MT_RK_C2_IPPORT, rip, rl, s->rport)) &&
-		    !(x = mt_rules_find_ipport(ctx->rules, MT_RK_POOL_IPPORT, rip, rl, s->rport)) &&
-		    !(x = mt_rules_find_ip(ctx->rules, MT_RK_C2_IP, rip, rl)))
-			x = mt_rules_find_ip(ctx->rules, MT_RK_POOL_IP, rip, rl);
+		    !(x = mt_rules_find_ipport(ctx->rules, MT_RK_POOL_IPPORT, rip, rl, s->rport))) {
+			exact = 0;
+			if (!(x = mt_rules_find_ip(ctx->rules, MT_RK_C2_IP, rip, rl)))
+				x = mt_rules_find_ip(ctx->rules, MT_RK_POOL_IP, rip, rl);
+		}
 		const mt_proc *p = s->pid > 0 ? mt_live_proc(l, s->pid) : NULL;
 		mt_severity sev;
 		const char *what_en, *what_zh;
 		if (x) {
-			sev = x->has_sev ? x->sev : MT_SEV_CRITICAL;
+			/* the exact pool endpoint is certain; an address alone may be shared */
+			sev = exact ? MT_SEV_CRITICAL : x->has_sev ? x->sev : MT_SEV_HIGH;
 			what_en = "a known mining pool or campaign address";
 			what_zh = "已知矿池或挖矿团伙地址";
 		} else if (mt_rules_is_pool_port(ctx->rules, s->rport) && s->state == 1 && p &&

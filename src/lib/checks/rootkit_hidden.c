@@ -135,9 +135,18 @@ mt_err mt_check_rootkit_hidden(mt_ctx *ctx, const mt_check_info *self)
 	if (e != MT_OK)
 		goto out;
 
-	/* 1. what libc's readdir leaves out of what the kernel lists: a user-space hider */
+	/* 1. what libc's readdir leaves out of what the kernel lists: a user-space hider.
+	 * A process that came or went between the two listings is not hidden: a pid must be
+	 * missing from a second readdir too, and be listed by a second getdents64. */
+	int *libc2 = NULL, *raw2 = NULL;
+	size_t nlibc2 = 0, nraw2 = 0;
 	for (size_t i = 0; i < nraw && e != MT_ERR_NOMEM; i++) {
 		if (has_pid(libc, nlibc, raw[i]))
+			continue;
+		if (!libc2 && (list_pids(MT_LIST_READDIR, &libc2, &nlibc2) != MT_OK ||
+		               list_pids(MT_LIST_GETDENTS, &raw2, &nraw2) != MT_OK))
+			break;
+		if (has_pid(libc2, nlibc2, raw[i]) || !has_pid(raw2, nraw2, raw[i]))
 			continue;
 		char comm[64];
 		proc_comm(raw[i], comm, sizeof(comm));
@@ -246,8 +255,18 @@ mt_err mt_check_rootkit_hidden(mt_ctx *ctx, const mt_check_info *self)
 			close(fd);
 	}
 
-	/* 4. CPU time the kernel counted that no listed process accounts for */
-	if (l->sampled && l->sample_secs >= 0.5) {
+	/* 4. CPU time the kernel counted that no listed process accounts for. /proc/stat
+	 * counts the whole machine: only meaningful from the initial PID namespace (its
+	 * inode is the kernel constant PROC_PID_INIT_INO), where every process is listed. */
+	char nsl[64];
+	ssize_t nsn = readlink("/proc/self/ns/pid", nsl, sizeof(nsl) - 1);
+	int init_ns = nsn > 0 && (size_t)nsn == strlen("pid:[4026531836]") &&
+	              memcmp(nsl, "pid:[4026531836]", (size_t)nsn) == 0;
+	if (l->sampled && !init_ns)
+		mt_report_diag(ctx->report, "rootkit.hidden_process: CPU accounting skipped, "
+		                            "minetrace runs in a PID namespace that does not see "
+		                            "every process of the machine");
+	if (l->sampled && init_ns && l->sample_secs >= 0.5) {
 		double unexplained = l->busy_pct - l->visible_pct;
 		if (unexplained >= 50 && unexplained >= 0.3 * l->busy_pct) {
 			mt_finding *fi = mt_finding_new(self, MT_SEV_MEDIUM, 50);
@@ -267,6 +286,8 @@ mt_err mt_check_rootkit_hidden(mt_ctx *ctx, const mt_check_info *self)
 			e = mt_report_add(ctx->report, fi);
 		}
 	}
+	free(libc2);
+	free(raw2);
 out:
 	free(raw);
 	free(libc);
