@@ -49,6 +49,8 @@ int mt_glob_match(const char *pat, const char *s, size_t n);
 int mt_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out);
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void mt_hex(const uint8_t *p, size_t n, char *out);
+/* Copies src into dst[n] (n > 0), cut to fit and always terminated; returns dst. */
+char *mt_copy(char *dst, size_t n, const char *src);
 /* "/a/b/c" -> "c"; a pointer into path. */
 const char *mt_basename(const char *path);
 

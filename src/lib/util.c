@@ -177,6 +177,16 @@ void mt_hex(const uint8_t *p, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+char *mt_copy(char *dst, size_t n, const char *src)
+{
+	size_t l = strlen(src);
+	if (l >= n)
+		l = n - 1;
+	memcpy(dst, src, l);
+	dst[l] = '\0';
+	return dst;
+}
+
 const char *mt_basename(const char *path)
 {
 	const char *s = strrchr(path, '/');

@@ -3,7 +3,7 @@
 cn/0 job of an easy target (difficulty 257), acknowledges submits and keepalives. Listens on 127.0.0.1
 only; tests run it inside their own network namespace.
 
-usage: pool.py PORT [LOGFILE]"""
+usage: pool.py PORT [LOGFILE [ADDRESS]]   (ADDRESS defaults to 127.0.0.1)"""
 import json
 import socket
 import sys
@@ -48,7 +48,7 @@ def main():
     log = open(sys.argv[2], "a") if len(sys.argv) > 2 else None
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("127.0.0.1", port))
+    s.bind((sys.argv[3] if len(sys.argv) > 3 else "127.0.0.1", port))
     s.listen(8)
     while True:
         c, _ = s.accept()

@@ -43,11 +43,8 @@ static void add(mt_cmd_verdict *v, const char *code, mt_severity sev, const mt_r
 	v->reasons[r].code = code;
 	v->reasons[r].severity = rule && rule->has_sev ? rule->sev : sev;
 	v->reasons[r].rule = rule;
-	size_t dl = strlen(detail);
-	if (dl >= sizeof(v->reasons[r].detail))
-		dl = sizeof(v->reasons[r].detail) - 1; /* a detail is cut, the evidence is not */
-	memcpy(v->reasons[r].detail, detail, dl);
-	v->reasons[r].detail[dl] = '\0';
+	/* a detail is cut, the evidence is not */
+	mt_copy(v->reasons[r].detail, sizeof(v->reasons[r].detail), detail);
 	if (v->reasons[r].severity > v->severity)
 		v->severity = v->reasons[r].severity;
 }

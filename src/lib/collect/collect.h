@@ -59,6 +59,7 @@ typedef struct mt_proc {
 	char state;                /* R, S, D, Z, ... */
 	unsigned threads;
 	unsigned long long cpu_ticks;   /* utime + stime of the whole process */
+	unsigned long long child_ticks; /* cutime + cstime: its children that were reaped */
 	double cpu_pct;            /* over the sample, 100 = one CPU; -1 when not sampled */
 	char cwd[MT_MAX_PATH];     /* "" when unreadable */
 	char *ld_preload;          /* LD_PRELOAD of its environment, or NULL; owned */

@@ -182,8 +182,9 @@ static int read_stat_busy(unsigned long long *busy, unsigned long long *total,
 	char *p = d + 3;
 	for (int i = 0; i < 10 && strncmp(d, "cpu ", 4) == 0; i++)
 		v[i] = strtoull(p, &p, 10);
-	*busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
-	*total = *busy + v[3] + v[4];
+	/* user, nice, system: the time processes are charged with (not irq or steal) */
+	*busy = v[0] + v[1] + v[2];
+	*total = *busy + v[3] + v[4] + v[5] + v[6] + v[7];
 	unsigned c = 0;
 	for (const char *q = d; (q = strstr(q, "\ncpu")) != NULL; q += 4)
 		c++;
@@ -194,7 +195,7 @@ static int read_stat_busy(unsigned long long *busy, unsigned long long *total,
 
 typedef struct tick {
 	int pid;
-	unsigned long long start, ticks;
+	unsigned long long start, ticks, child;
 } tick;
 
 static int tick_cmp(const void *a, const void *b)
@@ -222,6 +223,7 @@ static mt_err first_pass(tick **out, size_t *n)
 		t[i].pid = ps[i].pid;
 		t[i].start = ps[i].start_ticks;
 		t[i].ticks = ps[i].cpu_ticks;
+		t[i].child = ps[i].child_ticks;
 	}
 	mt_procs_free(ps, np);
 	*out = t;
@@ -354,7 +356,7 @@ mt_err mt_live_load(unsigned sample_ms, mt_live **out)
 			qsort(t0, nt0, sizeof(*t0), tick_cmp);
 			for (size_t i = 0; i < l->nprocs; i++) {
 				mt_proc *p = &l->procs[i];
-				tick key = {p->pid, 0, 0};
+				tick key = {p->pid, 0, 0, 0};
 				const tick *hit = bsearch(&key, t0, nt0, sizeof(*t0), tick_cmp);
 				int found = hit && hit->start == p->start_ticks;
 				unsigned long long before = found ? hit->ticks : 0;
@@ -363,7 +365,11 @@ mt_err mt_live_load(unsigned sample_ms, mt_live **out)
 				                               ? p->cpu_ticks - before
 				                               : p->cpu_ticks;
 				p->cpu_pct = (double)delta * 100.0 / (double)hz / secs;
-				l->visible_pct += p->cpu_pct;
+				/* children that ran and were reaped inside the sample are visible too */
+				unsigned long long cdelta = found && p->child_ticks >= hit->child
+				                                ? p->child_ticks - hit->child
+				                                : 0;
+				l->visible_pct += p->cpu_pct + (double)cdelta * 100.0 / (double)hz / secs;
 			}
 		}
 	}

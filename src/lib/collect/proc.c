@@ -132,6 +132,7 @@ static int read_proc(int procfd, int pid, int64_t btime, long hz, mt_proc *p)
 	p->ppid = (int)vals[3];
 	p->state = rp[1] == ' ' ? rp[2] : '?';
 	p->cpu_ticks = vals[13] + vals[14];
+	p->child_ticks = vals[15] + vals[16];
 	p->threads = (unsigned)vals[19];
 	p->cpu_pct = -1;
 	p->start_ticks = vals[21];
