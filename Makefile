@@ -45,8 +45,12 @@ cli: $(B)/minetrace
 
 # tests on the live root, each in namespaces of its own (needs root and unshare)
 live: $(B)/minetrace
+	@MINETRACE=$(B)/minetrace sh tests/live/clean.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/cron-live.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/xmrig.sh
+	@MINETRACE=$(B)/minetrace sh tests/live/triage.sh
+	@MINETRACE=$(B)/minetrace sh tests/live/immutable.sh
+	@MINETRACE=$(B)/minetrace sh tests/live/debroot.sh
 
 # ---- build ----
 $(B)/%.o: %.c $(wildcard include/minetrace/*.h src/lib/*.h src/lib/*/*.h src/lib/checks/*.def src/cli/*.h)
@@ -100,7 +104,7 @@ asan:
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 FUZZ_SECONDS ?= 30
-build-fuzz/%: tests/fuzz/%.c
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 	@$(MAKE) --no-print-directory B=build-fuzz CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
 	  build-fuzz/libminetrace.a

@@ -196,8 +196,16 @@ static void place(const fs_state *s, const mt_walk_entry *e, placement *p)
 
 static file_kind kind_of(const unsigned char *p, size_t n)
 {
-	if (n >= 4 && memcmp(p, "\x7f" "ELF", 4) == 0)
+	if (n >= 4 && memcmp(p, "\x7f" "ELF", 4) == 0) {
+		/* a relocatable object (a compiler's .o) cannot run: not a program */
+		if (n >= 18) {
+			unsigned type = p[5] == 2 ? (unsigned)(p[16] << 8 | p[17])
+			                          : (unsigned)(p[17] << 8 | p[16]);
+			if (type == 1)
+				return KIND_DATA;
+		}
 		return KIND_ELF;
+	}
 	if (n >= 2 && p[0] == '#' && p[1] == '!')
 		return KIND_SCRIPT;
 	if (n >= 2 && p[0] == 'M' && p[1] == 'Z')
