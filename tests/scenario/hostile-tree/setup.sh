@@ -3,6 +3,7 @@
 # outside the root that symlinks try to reach, a huge file and binary junk.
 set -e
 root=$1
+mkdir -p "$root/var/spool/cron"   # git keeps no empty directory
 mkfifo "$root/etc/cron.d/fifo"
 mkfifo "$root/var/spool/cron/root"
 mknod "$root/etc/cron.d/tty" c 5 0 2>/dev/null || true
