@@ -67,6 +67,9 @@ ev = o["evidence"]
 assert o["check"] == "process.miner" and o["severity"] == "critical", o
 assert "127.0.0.1:3333" in ev["cmdline"] and "--donate-level=1" in ev["cmdline"], ev
 assert "miner_cmdline" in ev["reasons"], ev
+# its pool connection and its place in the tree come with it
+assert "-> 127.0.0.1:3333 ESTABLISHED" in ev.get("sockets", ""), ev
+assert ev.get("ancestors", "").startswith("1 "), ev
 if how == "plain":
     assert ev["exe"].endswith("/xmrig"), ev
     assert "miner_name" in ev["reasons"], ev
