@@ -11,7 +11,8 @@
 set -eu
 MT=${MINETRACE:-build/minetrace}
 here=$(cd "$(dirname "$0")" && pwd)
-SAMPLE=${XMRIG:-$here/../../../shared/data/samples/xmrig}
+SAMPLE=${XMRIG:-${MINETRACE_SAMPLES:-$here/../../../shared/data/samples}/xmrig}
+[ -f "$SAMPLE" ] || SAMPLE=/work/shared/data/samples/xmrig
 fail() { echo "FAIL triage: $*"; exit 1; }
 [ -f "$SAMPLE" ] || { echo "SKIP triage: no sample at $SAMPLE"; exit 0; }
 work=$(mktemp -d)

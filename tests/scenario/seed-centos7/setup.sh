@@ -5,7 +5,9 @@
 set -e
 root=$1
 here=$(cd "$(dirname "$0")" && pwd)
-cp "$here/../../../../shared/data/samples/xmrig" "$root/usr/bin/dhpcd"
+samples=${MINETRACE_SAMPLES:-$here/../../../../shared/data/samples}
+[ -f "$samples/xmrig" ] || samples=/work/shared/data/samples
+cp "$samples/xmrig" "$root/usr/bin/dhpcd"
 chmod 755 "$root/usr/bin/dhpcd"
 mkdir -p "$root/bin"
 ln -sf ../usr/bin/dhpcd "$root/bin/dhpcd"
