@@ -5,6 +5,7 @@
 set -e
 root=$1
 here=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$root/usr/bin" "$root/home/lighthouse"   # git keeps no empty directory
 samples=${MINETRACE_SAMPLES:-$here/../../../../shared/data/samples}
 [ -f "$samples/xmrig" ] || samples=/work/shared/data/samples
 cp "$samples/xmrig" "$root/usr/bin/dhpcd"
