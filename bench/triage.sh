@@ -1,5 +1,6 @@
 #!/bin/sh
-# bench/triage.sh - measures a full live triage: `minetrace scan --sample 1` (all checks,
+# bench/triage.sh - measures a live triage: `minetrace scan --sample 1` of the live checks
+# (process., net., rootkit.; the reference row) and the full scan (all checks,
 # live system) against unhide brute, unhide quick (unhide-linux) and chkrootkit -q on the
 # same machine in the same run. Each tool is run RUNS times (default 3); prints median wall
 # time, peak RSS (/usr/bin/time -f '%e %M') and the ratio to minetrace, plus minetrace's
@@ -46,7 +47,10 @@ run() {
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 echo "triage bench: $RUNS runs each, $(nproc) CPUs, $(uname -r)" >&2
-run minetrace "$MT" scan --sample 1 --format json --output /dev/null
+# the triage itself (live checks: processes, sockets, hiding) is the reference row; the
+# full scan adds the file-system audit (hashing every program of /usr/bin and friends)
+run minetrace "$MT" scan --sample 1 --checks process.,net.,rootkit. --format json --output /dev/null
+run minetrace_full "$MT" scan --sample 1 --format json --output /dev/null
 run unhide_brute unhide brute
 run unhide_quick "$UNHIDE_Q" quick
 run chkrootkit chkrootkit -q
@@ -57,9 +61,10 @@ mt_wall=$(cut -d' ' -f1 "$work/minetrace.t" | median)
 mt_rss=$(cut -d' ' -f2 "$work/minetrace.t" | sort -n | tail -1)
 echo
 printf '%-22s %12s %9s %10s %9s\n' tool "median wall s" "peak MB" "wall ratio" "RSS ratio"
-for t in minetrace unhide_brute unhide_quick chkrootkit; do
+for t in minetrace minetrace_full unhide_brute unhide_quick chkrootkit; do
 	case $t in
-	minetrace) label="minetrace --sample 1";;
+	minetrace) label="minetrace triage";;
+	minetrace_full) label="minetrace full scan";;
 	unhide_brute) label="unhide brute";;
 	unhide_quick) label="$UNHIDE_Q quick";;
 	chkrootkit) label="chkrootkit -q";;
