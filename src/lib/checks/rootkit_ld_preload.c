@@ -207,8 +207,8 @@ static void report_lib(pl_state *ps, int how, const char *file, unsigned lineno,
 		                where_zh, li.path, li.package, li.hooks[0] ? "它替换了：" : "", li.hooks);
 	} else if (!li.found) {
 		mt_finding_text(f, MT_LANG_EN, "Preload entry names a missing library",
-		                "%s names %.300s, which is not in the file system (removed, hidden "
-		                "or on another mount). A preload entry is how hooking rootkits load "
+		                "%s names %.300s, which is not on disk: removed, hidden "
+		                "or on another mount. A preload entry is how hooking rootkits load "
 		                "themselves; no package puts one there.",
 		                where, li.path);
 		mt_finding_text(f, MT_LANG_ZH, "预加载条目指向不存在的库",
