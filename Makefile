@@ -10,10 +10,18 @@ CPPFLAGS += -std=c11 -D_GNU_SOURCE -Iinclude -Isrc/lib
 B       ?= build
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-LIB_SRC := $(wildcard src/lib/*.c src/lib/collect/*.c src/lib/checks/*.c)
+# Parts that need a shared library Debian ships no static build of (libpcap, libsystemd):
+# NAME_dyn.c is the real one, linked into the normal binary with LIBS; NAME_stub.c answers
+# MT_ERR_UNSUPPORTED and goes into the static binary, which stays one self-contained file.
+DYN_SRC  := $(wildcard src/lib/*/*_dyn.c)
+STUB_SRC := $(wildcard src/lib/*/*_stub.c)
+LIB_SRC := $(filter-out $(DYN_SRC) $(STUB_SRC),$(wildcard src/lib/*.c src/lib/*/*.c))
+LIBS    ?= -lpcap -lsystemd
 CLI_SRC := $(wildcard src/cli/*.c)
 RULES   := $(sort $(wildcard rules/*.rules))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/rules_builtin.o
+DYN_OBJ := $(DYN_SRC:%.c=$(B)/%.o)
+STUB_OBJ := $(STUB_SRC:%.c=$(B)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -68,23 +76,27 @@ $(B)/gen/rules_builtin.c: $(RULES) $(B)/tools/embed-rules
 $(B)/gen/rules_builtin.o: $(B)/gen/rules_builtin.c
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(B)/libminetrace.a: $(LIB_OBJ)
+$(B)/libminetrace.a: $(LIB_OBJ) $(DYN_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/libminetrace-static.a: $(LIB_OBJ) $(STUB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
 $(B)/minetrace: $(CLI_OBJ) $(B)/libminetrace.a
-	$(CC) $(CFLAGS) $(LDFLAGS) $(CLI_OBJ) $(B)/libminetrace.a -o $@
+	$(CC) $(CFLAGS) $(LDFLAGS) $(CLI_OBJ) $(B)/libminetrace.a $(LIBS) -o $@
 
 # One self-contained binary for a suspect host: no libc or library of the host loaded.
 static: $(B)/minetrace-static
-$(B)/minetrace-static: $(CLI_OBJ) $(B)/libminetrace.a
-	$(CC) $(CFLAGS) -static $(CLI_OBJ) $(B)/libminetrace.a -o $@
+$(B)/minetrace-static: $(CLI_OBJ) $(B)/libminetrace-static.a
+	$(CC) $(CFLAGS) -static $(CLI_OBJ) $(B)/libminetrace-static.a -o $@
 
 # ---- tests ----
 $(B)/tests/%: tests/unit/%.c tests/unit/t.h $(B)/libminetrace.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(WARN) -Wno-missing-prototypes $< \
-	  $(B)/libminetrace.a -o $@
+	  $(B)/libminetrace.a $(LIBS) -o $@
 
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
@@ -104,11 +116,11 @@ asan:
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 FUZZ_SECONDS ?= 30
-build-fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(DYN_SRC)
 	@$(MAKE) --no-print-directory B=build-fuzz CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
 	  build-fuzz/libminetrace.a
-	clang $(CPPFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined $< build-fuzz/libminetrace.a -o $@
+	clang $(CPPFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined $< build-fuzz/libminetrace.a $(LIBS) -o $@
 fuzz-build: $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build-fuzz/corpus/$$n; \
@@ -117,7 +129,7 @@ fuzz: $(FUZZ_BIN)
 	    tests/fuzz/corpus/$$n || exit 1; done
 
 format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/lib/*.h src/lib/*/*.h include/minetrace/*.h)
+	clang-format -i $(LIB_SRC) $(DYN_SRC) $(STUB_SRC) $(CLI_SRC) $(wildcard src/lib/*.h src/lib/*/*.h include/minetrace/*.h)
 format-check:
 	clang-format --dry-run -Werror $(LIB_SRC) $(CLI_SRC)
 

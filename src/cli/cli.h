@@ -35,5 +35,9 @@ int cli_parse_lang(const char *s, mt_lang *out);
 
 int cmd_scan(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_timeline(int argc, char **argv); /* cmd_timeline.c */
+int cmd_pcap(int argc, char **argv);     /* cmd_pcap.c */
+int cmd_respond(int argc, char **argv);  /* cmd_respond.c */
+int cmd_restore(int argc, char **argv);  /* cmd_respond.c */
 
 #endif

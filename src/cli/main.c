@@ -150,11 +150,14 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return EXIT_CLEAN;
 	}
-	if (strcmp(cmd, "timeline") == 0 || strcmp(cmd, "pcap") == 0 ||
-	    strcmp(cmd, "respond") == 0 || strcmp(cmd, "restore") == 0) {
-		cli_err("'%s' is not in this version yet (see README.md, Status)", cmd);
-		return EXIT_ERROR;
-	}
+	if (strcmp(cmd, "timeline") == 0)
+		return cmd_timeline(argc - 1, argv + 1);
+	if (strcmp(cmd, "pcap") == 0)
+		return cmd_pcap(argc - 1, argv + 1);
+	if (strcmp(cmd, "respond") == 0)
+		return cmd_respond(argc - 1, argv + 1);
+	if (strcmp(cmd, "restore") == 0)
+		return cmd_restore(argc - 1, argv + 1);
 	cli_err("unknown command '%s'", cmd);
 	usage(stderr);
 	return EXIT_ERROR;
