@@ -25,12 +25,15 @@ typedef struct mt_buf {
 	size_t len;
 	size_t alloc;
 	size_t cap;   /* the most bytes it may ever hold */
+	mt_err err;   /* the first failed append since init/reset/take, so a writer may
+	               * append a whole record piece by piece and look at err once */
 } mt_buf;
 
 void mt_buf_init(mt_buf *b, size_t cap);
 void mt_buf_free(mt_buf *b);
 void mt_buf_reset(mt_buf *b);
-/* MT_ERR_TOOBIG when the cap would be passed (nothing is appended), MT_ERR_NOMEM. */
+/* MT_ERR_TOOBIG when the cap would be passed (nothing is appended), MT_ERR_NOMEM. The
+ * first failure is also kept in b->err until mt_buf_reset or mt_buf_take. */
 mt_err mt_buf_add(mt_buf *b, const void *p, size_t n);
 mt_err mt_buf_adds(mt_buf *b, const char *s);
 mt_err mt_buf_addc(mt_buf *b, char c);

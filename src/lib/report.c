@@ -261,8 +261,8 @@ mt_err mt_report_write_json(const mt_report *r, const mt_output_opts *o, mt_writ
 			json_kv_obj(&b, f->act[a].params, f->act[a].nparams, 0);
 			mt_buf_addc(&b, '}');
 		}
-		if (mt_buf_adds(&b, "]}\n") != MT_OK)
-			e = MT_ERR_TOOBIG;
+		mt_buf_adds(&b, "]}\n");
+		e = b.err; /* one finding is one whole line or an error, never half a line */
 		if (e == MT_OK)
 			e = flush(&b, write, ctx);
 	}
@@ -307,8 +307,8 @@ mt_err mt_report_write_json(const mt_report *r, const mt_output_opts *o, mt_writ
 			mt_buf_addc(&b, ',');
 		json_str(&b, diag[i]);
 	}
-	if (mt_buf_adds(&b, "]}\n") != MT_OK)
-		e = MT_ERR_TOOBIG;
+	mt_buf_adds(&b, "]}\n");
+	e = b.err;
 	if (e == MT_OK)
 		e = flush(&b, write, ctx);
 	mt_buf_free(&b);

@@ -13,6 +13,7 @@ void mt_buf_init(mt_buf *b, size_t cap)
 	b->len = 0;
 	b->alloc = 0;
 	b->cap = cap;
+	b->err = MT_OK;
 }
 
 void mt_buf_free(mt_buf *b)
@@ -25,14 +26,22 @@ void mt_buf_free(mt_buf *b)
 void mt_buf_reset(mt_buf *b)
 {
 	b->len = 0;
+	b->err = MT_OK;
 	if (b->data)
 		b->data[0] = '\0';
+}
+
+static mt_err buf_fail(mt_buf *b, mt_err e)
+{
+	if (b->err == MT_OK)
+		b->err = e;
+	return e;
 }
 
 mt_err mt_buf_add(mt_buf *b, const void *p, size_t n)
 {
 	if (n > b->cap || b->len > b->cap - n)
-		return MT_ERR_TOOBIG;
+		return buf_fail(b, MT_ERR_TOOBIG);
 	if (b->len + n + 1 > b->alloc) {
 		size_t want = b->alloc ? b->alloc : 64;
 		while (want < b->len + n + 1)
@@ -41,7 +50,7 @@ mt_err mt_buf_add(mt_buf *b, const void *p, size_t n)
 			want = b->cap + 1;
 		char *d = realloc(b->data, want);
 		if (!d)
-			return MT_ERR_NOMEM;
+			return buf_fail(b, MT_ERR_NOMEM);
 		b->data = d;
 		b->alloc = want;
 	}
@@ -96,6 +105,7 @@ char *mt_buf_take(mt_buf *b, size_t *len)
 	}
 	b->data = NULL;
 	b->len = b->alloc = 0;
+	b->err = MT_OK;
 	return d;
 }
 

@@ -22,7 +22,9 @@ static void test_buf(void)
 	TEST_START("buf: fill to the cap, then refuse without appending");
 	mt_buf_init(&b, 10);
 	ASSERT_INT_EQ(mt_buf_add(&b, "0123456", 7), MT_OK);
+	ASSERT_INT_EQ(b.err, MT_OK);
 	ASSERT_INT_EQ(mt_buf_add(&b, "789x", 4), MT_ERR_TOOBIG);
+	ASSERT_INT_EQ(b.err, MT_ERR_TOOBIG); /* kept: a record writer looks once at the end */
 	ASSERT_SIZE_EQ(b.len, 7);
 	ASSERT_STR_EQ(b.data, "0123456");
 	ASSERT_INT_EQ(mt_buf_adds(&b, "789"), MT_OK);
@@ -80,7 +82,11 @@ static void test_buf(void)
 	/* usable again after take, with the same cap */
 	ASSERT_INT_EQ(mt_buf_adds(&b, "again"), MT_OK);
 	ASSERT_STR_EQ(b.data, "again");
+	ASSERT_INT_EQ(b.err, MT_OK); /* take cleared the failure of the printf above */
+	ASSERT_INT_EQ(mt_buf_printf(&b, "%s%s", big, big), MT_ERR_TOOBIG);
+	ASSERT_INT_EQ(b.err, MT_ERR_TOOBIG);
 	mt_buf_reset(&b);
+	ASSERT_INT_EQ(b.err, MT_OK);
 	ASSERT_SIZE_EQ(b.len, 0);
 	ASSERT_STR_EQ(b.data, "");
 	mt_buf_free(&b);
