@@ -169,6 +169,10 @@ mt_err mt_report_write_text(const mt_report *report, const mt_output_opts *opts,
 /* JSON Lines: one "finding" object per finding, then one "summary". */
 mt_err mt_report_write_json(const mt_report *report, const mt_output_opts *opts,
                             mt_write_fn write, void *ctx);
+/* One self-contained HTML page (no script, no external resource; a Content-Security-
+ * Policy forbids both): the same content as the text report, every host string escaped. */
+mt_err mt_report_write_html(const mt_report *report, const mt_output_opts *opts,
+                            mt_write_fn write, void *ctx);
 
 /* ---- Scan -------------------------------------------------------------------- */
 

@@ -83,7 +83,7 @@ int cmd_scan(int argc, char **argv)
 		if (cli_flag(&a, "-h") || cli_flag(&a, "--help")) {
 			printf("usage: minetrace scan [--root DIR] [--since T] [--until T] "
 			       "[--checks LIST|list]\n"
-			       "                      [--rules DIR] [--format text|json] "
+			       "                      [--rules DIR] [--format text|json|html] "
 			       "[--output FILE] [--lang en|zh]\n"
 			       "                      [--fail-on info|low|medium|high|critical] "
 			       "[--sample SECONDS]\n");
@@ -102,14 +102,13 @@ int cmd_scan(int argc, char **argv)
 		list_checks(lang);
 		return EXIT_CLEAN;
 	}
-	int json = 0;
+	int json = 0, html = 0;
 	if (strcmp(format, "json") == 0) {
 		json = 1;
 	} else if (strcmp(format, "html") == 0) {
-		cli_err("--format html is not in this version yet; use text or json");
-		return EXIT_ERROR;
+		html = 1;
 	} else if (strcmp(format, "text") != 0) {
-		cli_err("--format must be text or json, not '%s'", format);
+		cli_err("--format must be text, json or html, not '%s'", format);
 		return EXIT_ERROR;
 	}
 	mt_severity fail_sev;
@@ -192,9 +191,11 @@ int cmd_scan(int argc, char **argv)
 		cli_err("scan failed: %s", mt_strerror(e));
 		goto done;
 	}
-	mt_output_opts oo = {lang, !json && !output && isatty(fileno(out)) && !getenv("NO_COLOR")};
-	e = json ? mt_report_write_json(report, &oo, cli_write_file, out)
-	         : mt_report_write_text(report, &oo, cli_write_file, out);
+	mt_output_opts oo = {lang, !json && !html && !output && isatty(fileno(out)) &&
+	                               !getenv("NO_COLOR")};
+	e = json   ? mt_report_write_json(report, &oo, cli_write_file, out)
+	    : html ? mt_report_write_html(report, &oo, cli_write_file, out)
+	           : mt_report_write_text(report, &oo, cli_write_file, out);
 	if (e == MT_OK && fflush(out) != 0)
 		e = MT_ERR_IO;
 	if (e != MT_OK) {

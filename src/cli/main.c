@@ -107,7 +107,7 @@ static void usage(FILE *f)
 	fputs("usage: minetrace <command> [options]\n"
 	      "\n"
 	      "  scan     [--root DIR] [--since T] [--until T] [--checks LIST|list] [--rules DIR]\n"
-	      "           [--format text|json] [--output FILE] [--lang en|zh] [--fail-on SEV]\n"
+	      "           [--format text|json|html] [--output FILE] [--lang en|zh] [--fail-on SEV]\n"
 	      "           [--sample SECONDS]\n"
 	      "  timeline [--root DIR] [--since T] [--until T] [--format text|json]\n"
 	      "  pcap     FILE... | --live IFACE [--seconds N] [--format text|json]\n"

@@ -243,6 +243,11 @@ const mt_check_info *mt_check_by_id(const char *id);
 /* Runs check i of the registry. */
 struct mt_ctx;
 mt_err mt_check_run(size_t i, struct mt_ctx *ctx);
+/* Shared by the reporters (report.c): the to-do label of a remedy action type, the
+ * upper-case severity label, whether an evidence key holds Unix seconds. */
+const char *mt__action_label(const char *type, mt_lang lang);
+const char *mt__sev_label(mt_lang lang, mt_severity sev);
+int mt__is_time_key(const char *k);
 /* ISO 8601 with the local offset, "2024-01-24T08:10:27+08:00". */
 void mt_time_iso(int64_t t, char *out, size_t outlen);
 

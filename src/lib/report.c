@@ -1,5 +1,5 @@
 /* report.c - reporters: text for a terminal (escaped, grouped, with a to-do table) and
- * JSON Lines as in the command-line contract */
+ * JSON Lines as in the command-line contract (HTML: report_html.c) */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -20,7 +20,7 @@ static const struct {
 	{"change_password", {"change the password", "修改密码"}},
 };
 
-static const char *action_label(const char *type, mt_lang lang)
+const char *mt__action_label(const char *type, mt_lang lang)
 {
 	for (size_t i = 0; i < MT_ARRAY_LEN(action_labels); i++)
 		if (strcmp(action_labels[i].type, type) == 0)
@@ -32,6 +32,11 @@ static const char *const sev_label[MT_LANG_COUNT][MT_SEV_COUNT] = {
 	{"INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"},
 	{"提示", "低危", "中危", "高危", "严重"},
 };
+
+const char *mt__sev_label(mt_lang lang, mt_severity sev)
+{
+	return sev_label[lang][sev];
+}
 static const char *const sev_color[MT_SEV_COUNT] = {"\033[2m", "\033[36m", "\033[33m",
                                                     "\033[31m", "\033[1;41;37m"};
 
@@ -61,7 +66,7 @@ static mt_err flush(mt_buf *b, mt_write_fn write, void *ctx)
 }
 
 /* Evidence keys whose values are times (Unix seconds), printed as ISO 8601. */
-static int is_time_key(const char *k)
+int mt__is_time_key(const char *k)
 {
 	return strcmp(k, "mtime") == 0 || strcmp(k, "ctime") == 0 ||
 	       strcmp(k, "start_time") == 0 || strcmp(k, "atime") == 0;
@@ -71,7 +76,7 @@ static void term_kv(mt_buf *b, const mt_kv *kv)
 {
 	if (kv->sval) {
 		mt_escape_term(b, kv->sval, strlen(kv->sval), MT_MAX_SHOWN_STRING);
-	} else if (is_time_key(kv->key)) {
+	} else if (mt__is_time_key(kv->key)) {
 		char t[40];
 		mt_time_iso(kv->ival, t, sizeof(t));
 		mt_buf_adds(b, t);
@@ -152,7 +157,7 @@ mt_err mt_report_write_text(const mt_report *r, const mt_output_opts *o, mt_writ
 			const mt_finding *f = mt_report_get(r, i);
 			for (size_t a = 0; a < f->nact; a++) {
 				const mt_action *act = &f->act[a];
-				mt_buf_printf(&b, "%3zu. %s: ", ++no, action_label(act->type, lang));
+				mt_buf_printf(&b, "%3zu. %s: ", ++no, mt__action_label(act->type, lang));
 				int first = 1;
 				for (size_t k = 0; k < act->nparams; k++) {
 					const mt_kv *kv = &act->params[k];
@@ -209,7 +214,7 @@ static void json_kv_obj(mt_buf *b, const mt_kv *kv, size_t n, int first)
 		mt_buf_addc(b, ':');
 		if (kv[i].sval) {
 			json_str(b, kv[i].sval);
-		} else if (is_time_key(kv[i].key)) {
+		} else if (mt__is_time_key(kv[i].key)) {
 			char t[40];
 			mt_time_iso(kv[i].ival, t, sizeof(t));
 			json_str(b, t);

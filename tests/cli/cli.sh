@@ -39,7 +39,7 @@ expect 2 "needs a value" -- "$MT" scan --root
 expect 2 "No such file or directory" -- "$MT" scan --root "$work/does-not-exist"
 touch "$work/plainfile"
 expect 2 "not a directory" -- "$MT" scan --root "$work/plainfile"
-expect 2 "--format must be text or json" -- "$MT" scan --root "$benign" --format xml
+expect 2 "--format must be text, json or html" -- "$MT" scan --root "$benign" --format xml
 expect 2 "--fail-on must be" -- "$MT" scan --root "$benign" --fail-on severe
 expect 2 "--lang must be en or zh" -- "$MT" scan --root "$benign" --lang fr
 expect 2 "unknown check 'persist.nope'" -- "$MT" scan --root "$benign" --checks persist.nope
@@ -107,6 +107,27 @@ if grep -q "$(printf '\033')" "$work/esc.txt"; then bad "raw ESC in text output"
 grep -qF '/tmp/.x/\x1b[2J\x1b]0;owned\x07m\xff' "$work/esc.txt" && ok || bad "escaped form missing: $(grep tmp "$work/esc.txt" | head -2)"
 "$MT" scan --root "$esc" --format json >"$work/esc.json"
 python3 "$scen/contract.py" "$work/esc.json" && ok || bad "JSON with hostile bytes"
+# HTML: one well-formed page with every finding of the JSON report, host strings escaped
+expect 1 "" -- "$MT" scan --root "$esc" --format html --output "$work/esc.html" --lang zh
+"$MT" scan --root "$esc" --format json | grep -o '"id":"MT-[0-9a-f]*"' | cut -d'"' -f4 >"$work/esc.ids"
+python3 - "$work/esc.html" "$work/esc.ids" <<'PY' && ok || bad "HTML report"
+import sys, html.parser
+page = open(sys.argv[1], encoding="utf-8").read()
+ids = open(sys.argv[2]).read().split()
+class P(html.parser.HTMLParser):
+    def __init__(s):
+        super().__init__(); s.tags = []; s.ids = set(); s.bad = []
+    def handle_starttag(s, tag, attrs):
+        if tag in ("script", "iframe", "object", "embed", "img", "link"): s.bad.append(tag)
+        if any(k.startswith("on") for k, _ in attrs): s.bad.append("on* attribute")
+        s.ids.update(v for k, v in attrs if k == "id")
+p = P(); p.feed(page); p.close()
+assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>"), "not one page"
+assert not p.bad, p.bad
+assert ids and set(ids) <= p.ids, (ids, p.ids)
+assert "\x1b" not in page and "\\x1b[2J" in page, "escaping"
+assert "严重" in page or "高危" in page, "--lang zh"
+PY
 
 # ---- rules list / check ----
 expect 0 "" -- "$MT" rules list

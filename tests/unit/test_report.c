@@ -550,6 +550,58 @@ static void test_text(void)
 	mt_report_free(r);
 }
 
+static void test_html(void)
+{
+	sink s;
+	mt_output_opts o = {MT_LANG_ZH, 1};
+	mt_report *r = hostile_report();
+	mt_finding *f = mt_finding_new(miner_check, MT_SEV_MEDIUM, 60);
+	mt_finding_str(f, "exe", "/tmp/<script>alert(1)</script>\" onmouseover='x'&amp;", 1);
+	mt_action *a = mt_finding_action(f, "quarantine_file");
+	mt_action_str(f, a, "path", "/tmp/<img src=x onerror=alert(2)>");
+	REQUIRE_INT_EQ(mt_report_add(r, f), MT_OK);
+	mt_report_sort(r);
+
+	TEST_START("html: one page, markup from the host escaped, no script possible");
+	mt_buf_init(&s.b, 1 << 20);
+	s.fail_after = s.writes = 0;
+	ASSERT_INT_EQ(mt_report_write_html(r, &o, to_sink, &s), MT_OK);
+	REQUIRE_NOT_NULL(s.b.data);
+	const char *out = s.b.data;
+	ASSERT_TRUE(utf8_valid(out, s.b.len));
+	ASSERT_TRUE(strncmp(out, "<!DOCTYPE html>", 15) == 0);
+	ASSERT_STR_CONTAINS(out, "</body></html>\n");
+	ASSERT_STR_CONTAINS(out, "Content-Security-Policy\" content=\"default-src 'none'");
+	ASSERT_STR_LACKS(out, "<script");
+	ASSERT_STR_LACKS(out, "<img");
+	ASSERT_STR_LACKS(out, "\" onmouseover");
+	ASSERT_STR_CONTAINS(out, "/tmp/&lt;script&gt;alert(1)&lt;/script&gt;&quot; "
+	                         "onmouseover=&#39;x&#39;&amp;amp;");
+	ASSERT_STR_CONTAINS(out, "/tmp/&lt;img src=x onerror=alert(2)&gt;");
+	ASSERT_TRUE(memchr(out, 0x1b, s.b.len) == NULL);
+	ASSERT_TRUE(memchr(out, 0x07, s.b.len) == NULL);
+	ASSERT_STR_CONTAINS(out, "\\x1b[31mRED");
+	ASSERT_STR_CONTAINS(out, "恶意计划任务");       /* --lang zh */
+	ASSERT_STR_CONTAINS(out, "严重 1");             /* counts by severity */
+	ASSERT_STR_CONTAINS(out, "建议处置");           /* the to-do table */
+	ASSERT_STR_CONTAINS(out, "隔离该文件");
+	ASSERT_STR_CONTAINS(out, "未能检查的项目: 1"); /* diagnostics */
+	ASSERT_STR_CONTAINS(out, "2024-01-24T"); /* mtime as ISO 8601 */
+	for (size_t i = 0; i < mt_report_count(r); i++)
+		ASSERT_STR_CONTAINS(out, mt_finding_id(mt_report_get(r, i)));
+	mt_buf_free(&s.b);
+	TEST_DONE();
+
+	TEST_START("html: a failing writer stops with MT_ERR_IO");
+	mt_buf_init(&s.b, 1 << 20);
+	s.writes = 0;
+	s.fail_after = 2;
+	ASSERT_INT_EQ(mt_report_write_html(r, &o, to_sink, &s), MT_ERR_IO);
+	mt_buf_free(&s.b);
+	TEST_DONE();
+	mt_report_free(r);
+}
+
 int main(void)
 {
 	cron_check = mt_check_by_id("persist.cron");
@@ -559,5 +611,6 @@ int main(void)
 	test_build_and_merge();
 	test_json();
 	test_text();
+	test_html();
 	return T_DONE();
 }

@@ -1,0 +1,214 @@
+/* report_html.c - the HTML reporter: one self-contained page a responder can mail or
+ * attach to a ticket (no script, no external resource, every host string escaped) */
+#include <string.h>
+
+#include "internal.h"
+
+/* Appends s[0..n) for HTML text and attribute values: first as for a terminal
+ * (controls, C1 and invalid UTF-8 as \xNN, cut after max bytes), then &<>"' as
+ * entities, so nothing from the host can open a tag or leave an attribute. */
+static void html_esc(mt_buf *b, const char *s, size_t n, size_t max)
+{
+	mt_buf t;
+	mt_buf_init(&t, max * 4 + 16);
+	if (mt_escape_term(&t, s, n, max) != MT_OK && t.len == 0) {
+		mt_buf_free(&t);
+		return;
+	}
+	for (size_t i = 0; i < t.len; i++) {
+		switch (t.data[i]) {
+		case '&': mt_buf_adds(b, "&amp;"); break;
+		case '<': mt_buf_adds(b, "&lt;"); break;
+		case '>': mt_buf_adds(b, "&gt;"); break;
+		case '"': mt_buf_adds(b, "&quot;"); break;
+		case '\'': mt_buf_adds(b, "&#39;"); break;
+		default: mt_buf_addc(b, t.data[i]); break;
+		}
+	}
+	mt_buf_free(&t);
+}
+
+static void html_s(mt_buf *b, const char *s)
+{
+	if (s)
+		html_esc(b, s, strlen(s), MT_MAX_SHOWN_STRING);
+}
+
+static void html_kv(mt_buf *b, const mt_kv *kv)
+{
+	if (kv->sval) {
+		html_s(b, kv->sval);
+	} else if (mt__is_time_key(kv->key)) {
+		char t[40];
+		mt_time_iso(kv->ival, t, sizeof(t));
+		mt_buf_adds(b, t);
+	} else {
+		mt_buf_printf(b, "%lld", kv->ival);
+	}
+}
+
+static mt_err flush(mt_buf *b, mt_write_fn write, void *ctx)
+{
+	mt_err e = b->err;
+	if (e == MT_OK && b->len && write(ctx, b->data, b->len) != 0)
+		e = MT_ERR_IO;
+	mt_buf_reset(b);
+	return e;
+}
+
+static const char *const sev_class[MT_SEV_COUNT] = {"info", "low", "medium", "high",
+                                                    "critical"};
+
+static const char style[] =
+	"body{font:14px/1.45 system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;"
+	"margin:2em auto;max-width:70em;padding:0 1em;color:#222}"
+	"h1{font-size:1.4em}h2{font-size:1.15em;margin-top:2em}"
+	"code,td.v{font-family:ui-monospace,monospace;word-break:break-all}"
+	"table{border-collapse:collapse;margin:.4em 0}td,th{border:1px solid #ccc;"
+	"padding:.2em .5em;text-align:left;vertical-align:top}th{background:#f3f3f3}"
+	".sev{display:inline-block;min-width:5.5em;text-align:center;border-radius:3px;"
+	"padding:0 .4em;font-weight:600;color:#fff}"
+	".critical{background:#8b0000}.high{background:#d33}.medium{background:#e69500}"
+	".low{background:#2a7ab0}.info{background:#888}"
+	"details{border:1px solid #ddd;border-radius:4px;margin:.6em 0;padding:.4em .8em}"
+	"summary{cursor:pointer}.id{color:#666;font-size:.9em}";
+
+mt_err mt_report_write_html(const mt_report *r, const mt_output_opts *o, mt_write_fn write,
+                            void *ctx)
+{
+	mt_lang lang = o && o->lang == MT_LANG_ZH ? MT_LANG_ZH : MT_LANG_EN;
+	int zh = lang == MT_LANG_ZH;
+	mt_buf b;
+	mt_err e = MT_OK;
+	const char *root;
+	int64_t started, dur;
+	uint64_t checks;
+	size_t dropped, counts[MT_SEV_COUNT] = {0};
+	char when[40];
+
+	mt_buf_init(&b, 1u << 20);
+	mt__report_meta(r, &root, &started, &dur, &checks, &dropped);
+	root = root ? root : "/";
+	size_t n = mt_report_count(r);
+	for (size_t i = 0; i < n; i++)
+		counts[mt_report_get(r, i)->severity]++;
+	mt_time_iso(started, when, sizeof(when));
+
+	mt_buf_printf(&b,
+	              "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">\n"
+	              "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	              "style-src 'unsafe-inline'\">\n<meta name=\"generator\" content=\"minetrace "
+	              "%s\">\n<title>minetrace ",
+	              zh ? "zh-CN" : "en", MT_VERSION);
+	html_s(&b, root);
+	mt_buf_printf(&b, "</title>\n<style>%s</style></head><body>\n<h1>minetrace %s %s <code>",
+	              style, MT_VERSION, zh ? "扫描" : "scan of");
+	html_s(&b, root);
+	mt_buf_printf(&b, "</code></h1>\n<p>%s %s · %lld ms</p>\n<p>", zh ? "开始于" : "started",
+	              when, (long long)dur);
+	for (int s = MT_SEV_COUNT - 1; s >= 0; s--)
+		mt_buf_printf(&b, "<span class=\"sev %s\">%s %zu</span> ", sev_class[s],
+		              mt__sev_label(lang, (mt_severity)s), counts[s]);
+	mt_buf_adds(&b, "</p>\n");
+	if (n == 0)
+		mt_buf_adds(&b, zh ? "<p>未发现问题。</p>\n" : "<p>Nothing found.</p>\n");
+	e = flush(&b, write, ctx);
+
+	int cur = -1;
+	for (size_t i = 0; i < n && e == MT_OK; i++) {
+		const mt_finding *f = mt_report_get(r, i);
+		if ((int)f->severity != cur) {
+			cur = (int)f->severity;
+			mt_buf_printf(&b, "<h2><span class=\"sev %s\">%s</span></h2>\n", sev_class[cur],
+			              mt__sev_label(lang, f->severity));
+		}
+		mt_buf_printf(&b, "<details open id=\"%s\"><summary><span class=\"sev %s\">%s</span> "
+		                  "<b>[%zu] ",
+		              f->id, sev_class[f->severity], mt__sev_label(lang, f->severity), i + 1);
+		html_s(&b, f->title[lang]);
+		mt_buf_printf(&b, "</b> <span class=\"id\">%s · ATT&amp;CK %s · %s %u%% · %s</span>"
+		                  "</summary>\n",
+		              f->check->id, f->check->attack, zh ? "置信度" : "confidence",
+		              f->confidence, f->id);
+		if (f->explain[lang] && f->explain[lang][0]) {
+			mt_buf_adds(&b, "<p>");
+			html_esc(&b, f->explain[lang], strlen(f->explain[lang]), 2048);
+			mt_buf_adds(&b, "</p>\n");
+		}
+		if (f->nev) {
+			mt_buf_adds(&b, "<table>\n");
+			for (size_t k = 0; k < f->nev; k++) {
+				mt_buf_printf(&b, "<tr><th>%s</th><td class=\"v\">", f->ev[k].key);
+				html_kv(&b, &f->ev[k]);
+				mt_buf_adds(&b, "</td></tr>\n");
+			}
+			mt_buf_adds(&b, "</table>\n");
+		}
+		mt_buf_adds(&b, "</details>\n");
+		e = flush(&b, write, ctx);
+	}
+
+	/* the responder's to-do table, as in the text report */
+	size_t nact = 0;
+	for (size_t i = 0; i < n; i++)
+		nact += mt_report_get(r, i)->nact;
+	if (nact && e == MT_OK) {
+		mt_buf_printf(&b, "<h2>%s</h2>\n<table><tr><th>#</th><th>%s</th><th>%s</th>"
+		                  "<th>%s</th></tr>\n",
+		              zh ? "建议处置" : "Recommended actions", zh ? "动作" : "action",
+		              zh ? "对象" : "target", zh ? "发现" : "finding");
+		size_t no = 0;
+		for (size_t i = 0; i < n && e == MT_OK; i++) {
+			const mt_finding *f = mt_report_get(r, i);
+			for (size_t a = 0; a < f->nact; a++) {
+				const mt_action *act = &f->act[a];
+				mt_buf_printf(&b, "<tr><td>%zu</td><td>", ++no);
+				html_s(&b, mt__action_label(act->type, lang));
+				mt_buf_adds(&b, "</td><td class=\"v\">");
+				int first = 1;
+				for (size_t k = 0; k < act->nparams; k++) {
+					const mt_kv *kv = &act->params[k];
+					if (strcmp(kv->key, "line_sha256") == 0 || strcmp(kv->key, "sha256") == 0 ||
+					    strcmp(kv->key, "start_time") == 0)
+						continue;
+					mt_buf_printf(&b, "%s%s=", first ? "" : ", ", kv->key);
+					html_kv(&b, kv);
+					first = 0;
+				}
+				mt_buf_printf(&b, "</td><td><a href=\"#%s\">[%zu]</a></td></tr>\n", f->id,
+				              i + 1);
+			}
+			e = flush(&b, write, ctx);
+		}
+		mt_buf_printf(&b, "</table>\n<p>%s</p>\n",
+		              zh ? "用 <code>--format json --output report.json</code> 保存报告, 再用 "
+		                   "<code>minetrace respond report.json</code> 审阅处置计划。"
+		                 : "Save the report with <code>--format json --output report.json"
+		                   "</code>, then review the plan with <code>minetrace respond "
+		                   "report.json</code>.");
+	}
+	size_t ndtotal;
+	const char *const *diag;
+	size_t nd = mt__report_ndiag(r, &ndtotal, &diag);
+	if (ndtotal && e == MT_OK) {
+		mt_buf_printf(&b, "<h2>%s: %zu</h2>\n<ul>\n", zh ? "未能检查的项目" : "Not checked",
+		              ndtotal);
+		for (size_t i = 0; i < nd; i++) {
+			mt_buf_adds(&b, "<li><code>");
+			html_s(&b, diag[i]);
+			mt_buf_adds(&b, "</code></li>\n");
+		}
+		if (ndtotal > nd)
+			mt_buf_printf(&b, "<li>... (%zu more)</li>\n", ndtotal - nd);
+		mt_buf_adds(&b, "</ul>\n");
+	}
+	if (dropped && e == MT_OK)
+		mt_buf_printf(&b, "<p>%s: %zu</p>\n",
+		              zh ? "超出上限未列出的发现" : "Findings over the limit, not listed",
+		              dropped);
+	mt_buf_adds(&b, "</body></html>\n");
+	if (e == MT_OK)
+		e = flush(&b, write, ctx);
+	mt_buf_free(&b);
+	return e;
+}
