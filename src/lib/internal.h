@@ -248,6 +248,20 @@ mt_err mt_check_run(size_t i, struct mt_ctx *ctx);
 const char *mt__action_label(const char *type, mt_lang lang);
 const char *mt__sev_label(mt_lang lang, mt_severity sev);
 int mt__is_time_key(const char *k);
+/* Whether a remedy parameter is shown in a to-do table (hashes and ticks are for respond). */
+int mt__action_param_shown(const char *key);
+/* What the human-readable reporters print at the top and need throughout. */
+typedef struct mt__report_head {
+	mt_lang lang;
+	const char *root;    /* never NULL */
+	char when[40];       /* the start as ISO 8601 */
+	int64_t duration_ms;
+	size_t n;            /* findings */
+	size_t nact;         /* remedy actions of all findings */
+	size_t dropped;      /* findings over the limit */
+	size_t counts[MT_SEV_COUNT];
+} mt__report_head;
+void mt__report_head_get(const mt_report *r, const mt_output_opts *o, mt__report_head *h);
 /* ISO 8601 with the local offset, "2024-01-24T08:10:27+08:00". */
 void mt_time_iso(int64_t t, char *out, size_t outlen);
 

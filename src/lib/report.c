@@ -72,6 +72,30 @@ int mt__is_time_key(const char *k)
 	       strcmp(k, "start_time") == 0 || strcmp(k, "atime") == 0;
 }
 
+int mt__action_param_shown(const char *key)
+{
+	return strcmp(key, "line_sha256") != 0 && strcmp(key, "sha256") != 0 &&
+	       strcmp(key, "start_time") != 0;
+}
+
+void mt__report_head_get(const mt_report *r, const mt_output_opts *o, mt__report_head *h)
+{
+	int64_t started;
+	uint64_t checks;
+	memset(h, 0, sizeof(*h));
+	h->lang = o && o->lang == MT_LANG_ZH ? MT_LANG_ZH : MT_LANG_EN;
+	mt__report_meta(r, &h->root, &started, &h->duration_ms, &checks, &h->dropped);
+	if (!h->root)
+		h->root = "/";
+	mt_time_iso(started, h->when, sizeof(h->when));
+	h->n = mt_report_count(r);
+	for (size_t i = 0; i < h->n; i++) {
+		const mt_finding *f = mt_report_get(r, i);
+		h->counts[f->severity]++;
+		h->nact += f->nact;
+	}
+}
+
 static void term_kv(mt_buf *b, const mt_kv *kv)
 {
 	if (kv->sval) {
@@ -89,27 +113,19 @@ static void term_kv(mt_buf *b, const mt_kv *kv)
 mt_err mt_report_write_text(const mt_report *r, const mt_output_opts *o, mt_write_fn write,
                             void *ctx)
 {
-	mt_lang lang = o && o->lang == MT_LANG_ZH ? MT_LANG_ZH : MT_LANG_EN;
 	int color = o && o->color;
 	mt_buf b;
 	mt_err e = MT_OK;
-	const char *root;
-	int64_t started, dur;
-	uint64_t checks;
-	size_t dropped, counts[MT_SEV_COUNT] = {0};
-	char when[40];
+	mt__report_head h;
 
+	mt__report_head_get(r, o, &h);
+	mt_lang lang = h.lang;
+	size_t n = h.n, *counts = h.counts;
 	mt_buf_init(&b, 1u << 20);
-	mt__report_meta(r, &root, &started, &dur, &checks, &dropped);
-	size_t n = mt_report_count(r);
-	for (size_t i = 0; i < n; i++)
-		counts[mt_report_get(r, i)->severity]++;
-	mt_time_iso(started, when, sizeof(when));
-
 	mt_buf_printf(&b, lang == MT_LANG_ZH ? "minetrace %s 扫描 " : "minetrace %s scan of ",
 	              MT_VERSION);
-	mt_escape_term(&b, root ? root : "/", strlen(root ? root : "/"), MT_MAX_SHOWN_STRING);
-	mt_buf_printf(&b, "  %s  %lld ms\n", when, (long long)dur);
+	mt_escape_term(&b, h.root, strlen(h.root), MT_MAX_SHOWN_STRING);
+	mt_buf_printf(&b, "  %s  %lld ms\n", h.when, (long long)h.duration_ms);
 	if (lang == MT_LANG_ZH)
 		mt_buf_printf(&b, "发现: 严重 %zu, 高危 %zu, 中危 %zu, 低危 %zu, 提示 %zu\n",
 		              counts[4], counts[3], counts[2], counts[1], counts[0]);
@@ -147,10 +163,7 @@ mt_err mt_report_write_text(const mt_report *r, const mt_output_opts *o, mt_writ
 	}
 
 	/* The responder's to-do table: every remedy action, in report order. */
-	size_t nact = 0;
-	for (size_t i = 0; i < n; i++)
-		nact += mt_report_get(r, i)->nact;
-	if (nact && e == MT_OK) {
+	if (h.nact && e == MT_OK) {
 		mt_buf_adds(&b, lang == MT_LANG_ZH ? "\n建议处置 (后续待办)\n" : "\nRecommended actions\n");
 		size_t no = 0;
 		for (size_t i = 0; i < n && e == MT_OK; i++) {
@@ -161,8 +174,7 @@ mt_err mt_report_write_text(const mt_report *r, const mt_output_opts *o, mt_writ
 				int first = 1;
 				for (size_t k = 0; k < act->nparams; k++) {
 					const mt_kv *kv = &act->params[k];
-					if (strcmp(kv->key, "line_sha256") == 0 || strcmp(kv->key, "sha256") == 0 ||
-					    strcmp(kv->key, "start_time") == 0)
+					if (!mt__action_param_shown(kv->key))
 						continue;
 					mt_buf_printf(&b, "%s%s=", first ? "" : ", ", kv->key);
 					term_kv(&b, kv);

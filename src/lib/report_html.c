@@ -76,24 +76,16 @@ static const char style[] =
 mt_err mt_report_write_html(const mt_report *r, const mt_output_opts *o, mt_write_fn write,
                             void *ctx)
 {
-	mt_lang lang = o && o->lang == MT_LANG_ZH ? MT_LANG_ZH : MT_LANG_EN;
-	int zh = lang == MT_LANG_ZH;
 	mt_buf b;
 	mt_err e = MT_OK;
-	const char *root;
-	int64_t started, dur;
-	uint64_t checks;
-	size_t dropped, counts[MT_SEV_COUNT] = {0};
-	char when[40];
+	mt__report_head h;
 
+	mt__report_head_get(r, o, &h);
+	mt_lang lang = h.lang;
+	int zh = lang == MT_LANG_ZH;
+	const char *root = h.root;
+	size_t n = h.n, *counts = h.counts;
 	mt_buf_init(&b, 1u << 20);
-	mt__report_meta(r, &root, &started, &dur, &checks, &dropped);
-	root = root ? root : "/";
-	size_t n = mt_report_count(r);
-	for (size_t i = 0; i < n; i++)
-		counts[mt_report_get(r, i)->severity]++;
-	mt_time_iso(started, when, sizeof(when));
-
 	mt_buf_printf(&b,
 	              "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">\n"
 	              "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
@@ -105,7 +97,7 @@ mt_err mt_report_write_html(const mt_report *r, const mt_output_opts *o, mt_writ
 	              style, MT_VERSION, zh ? "扫描" : "scan of");
 	html_s(&b, root);
 	mt_buf_printf(&b, "</code></h1>\n<p>%s %s · %lld ms</p>\n<p>", zh ? "开始于" : "started",
-	              when, (long long)dur);
+	              h.when, (long long)h.duration_ms);
 	for (int s = MT_SEV_COUNT - 1; s >= 0; s--)
 		mt_buf_printf(&b, "<span class=\"sev %s\">%s %zu</span> ", sev_class[s],
 		              mt__sev_label(lang, (mt_severity)s), counts[s]);
@@ -149,10 +141,7 @@ mt_err mt_report_write_html(const mt_report *r, const mt_output_opts *o, mt_writ
 	}
 
 	/* the responder's to-do table, as in the text report */
-	size_t nact = 0;
-	for (size_t i = 0; i < n; i++)
-		nact += mt_report_get(r, i)->nact;
-	if (nact && e == MT_OK) {
+	if (h.nact && e == MT_OK) {
 		mt_buf_printf(&b, "<h2>%s</h2>\n<table><tr><th>#</th><th>%s</th><th>%s</th>"
 		                  "<th>%s</th></tr>\n",
 		              zh ? "建议处置" : "Recommended actions", zh ? "动作" : "action",
@@ -168,8 +157,7 @@ mt_err mt_report_write_html(const mt_report *r, const mt_output_opts *o, mt_writ
 				int first = 1;
 				for (size_t k = 0; k < act->nparams; k++) {
 					const mt_kv *kv = &act->params[k];
-					if (strcmp(kv->key, "line_sha256") == 0 || strcmp(kv->key, "sha256") == 0 ||
-					    strcmp(kv->key, "start_time") == 0)
+					if (!mt__action_param_shown(kv->key))
 						continue;
 					mt_buf_printf(&b, "%s%s=", first ? "" : ", ", kv->key);
 					html_kv(&b, kv);
@@ -202,10 +190,10 @@ mt_err mt_report_write_html(const mt_report *r, const mt_output_opts *o, mt_writ
 			mt_buf_printf(&b, "<li>... (%zu more)</li>\n", ndtotal - nd);
 		mt_buf_adds(&b, "</ul>\n");
 	}
-	if (dropped && e == MT_OK)
+	if (h.dropped && e == MT_OK)
 		mt_buf_printf(&b, "<p>%s: %zu</p>\n",
 		              zh ? "超出上限未列出的发现" : "Findings over the limit, not listed",
-		              dropped);
+		              h.dropped);
 	mt_buf_adds(&b, "</body></html>\n");
 	if (e == MT_OK)
 		e = flush(&b, write, ctx);
