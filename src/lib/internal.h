@@ -297,5 +297,11 @@ void mt_judge_command(const mt_rules *rules, const char *cmd, size_t n,
                       mt_cmd_verdict *v);
 /* Adds the reasons of v to f as evidence and explanation text in both languages. */
 void mt_verdict_explain(mt_finding *f, const mt_cmd_verdict *v);
+/* Adds the remedies a verdict calls for: quarantine_file for each program it runs from a
+ * temporary or hidden place or under a miner's name (once each, not self_path, not a path
+ * f already quarantines; self_path may be NULL) and block_ip for each indicator address. */
+void mt_verdict_remedies(mt_finding *f, const mt_cmd_verdict *v, const char *self_path);
+/* Adds a quarantine_file action for path unless f has one for it already. */
+void mt_finding_quarantine(mt_finding *f, const char *path);
 
 #endif

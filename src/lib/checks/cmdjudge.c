@@ -448,3 +448,45 @@ void mt_verdict_explain(mt_finding *f, const mt_cmd_verdict *v)
 	}
 	mt_finding_str(f, "reasons", codes, 0);
 }
+
+/* Whether f has a quarantine_file action for path already. */
+static int quarantines(const mt_finding *f, const char *path)
+{
+	for (size_t i = 0; i < f->nact; i++) {
+		if (strcmp(f->act[i].type, "quarantine_file") != 0)
+			continue;
+		for (size_t k = 0; k < f->act[i].nparams; k++) {
+			const mt_kv *kv = &f->act[i].params[k];
+			if (strcmp(kv->key, "path") == 0 && kv->sval && strcmp(kv->sval, path) == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+void mt_finding_quarantine(mt_finding *f, const char *path)
+{
+	if (quarantines(f, path))
+		return;
+	mt_action *a = mt_finding_action(f, "quarantine_file");
+	mt_action_str(f, a, "path", path);
+}
+
+void mt_verdict_remedies(mt_finding *f, const mt_cmd_verdict *v, const char *self_path)
+{
+	for (unsigned i = 0; i < v->nreasons; i++) {
+		const char *code = v->reasons[i].code;
+		const char *d = v->reasons[i].detail;
+		if ((strcmp(code, "tmp_exec") == 0 || strcmp(code, "hidden_exec") == 0 ||
+		     strcmp(code, "miner_name") == 0) &&
+		    d[0] == '/') {
+			if (!self_path || strcmp(d, self_path) != 0)
+				mt_finding_quarantine(f, d);
+		} else if (strcmp(code, "ioc_ip") == 0 && v->reasons[i].rule) {
+			char ip[64];
+			mt_rule_ip(v->reasons[i].rule, ip, sizeof(ip));
+			mt_action *a = mt_finding_action(f, "block_ip");
+			mt_action_str(f, a, "ip", ip);
+		}
+	}
+}

@@ -630,26 +630,7 @@ static void report(fs_state *s, const mt_walk_entry *e, fileinfo *fi, verdict *v
 			mt_action_str(f, act, "sha256", fi->sha256);
 	}
 	/* what a script's worst line runs from temporary or hidden places, and its hosts */
-	for (unsigned i = 0; i < v->script.nreasons; i++) {
-		const char *code = v->script.reasons[i].code;
-		const char *detail = v->script.reasons[i].detail;
-		if ((strcmp(code, "tmp_exec") == 0 || strcmp(code, "hidden_exec") == 0 ||
-		     strcmp(code, "miner_name") == 0) &&
-		    detail[0] == '/' && strcmp(detail, e->path) != 0) {
-			int seen = 0;
-			for (unsigned j = 0; j < i; j++)
-				seen |= strcmp(v->script.reasons[j].detail, detail) == 0;
-			if (seen)
-				continue;
-			mt_action *act = mt_finding_action(f, "quarantine_file");
-			mt_action_str(f, act, "path", detail);
-		} else if (strcmp(code, "ioc_ip") == 0 && v->script.reasons[i].rule) {
-			char ip[64];
-			mt_rule_ip(v->script.reasons[i].rule, ip, sizeof(ip));
-			mt_action *act = mt_finding_action(f, "block_ip");
-			mt_action_str(f, act, "ip", ip);
-		}
-	}
+	mt_verdict_remedies(f, &v->script, e->path);
 	if (!fi->hashed)
 		mt_report_diag(s->ctx->report, "%s: %s not hashed (larger than the limit)",
 		               s->self->id, e->path);

@@ -93,25 +93,7 @@ static int on_entry(void *p, const mt_cron_entry *e)
 		mt_action_int(f, a, "lineno", e->lineno);
 		mt_action_str(f, a, "line_sha256", lh);
 	}
-	for (unsigned i = 0; i < v.nreasons; i++) {
-		const char *code = v.reasons[i].code;
-		if ((strcmp(code, "tmp_exec") == 0 || strcmp(code, "hidden_exec") == 0 ||
-		     strcmp(code, "miner_name") == 0) &&
-		    v.reasons[i].detail[0] == '/') {
-			int seen = 0;
-			for (unsigned j = 0; j < i; j++)
-				seen |= strcmp(v.reasons[j].detail, v.reasons[i].detail) == 0;
-			if (seen)
-				continue;
-			a = mt_finding_action(f, "quarantine_file");
-			mt_action_str(f, a, "path", v.reasons[i].detail);
-		} else if (strcmp(code, "ioc_ip") == 0 && v.reasons[i].rule) {
-			char ip[64];
-			mt_rule_ip(v.reasons[i].rule, ip, sizeof(ip));
-			a = mt_finding_action(f, "block_ip");
-			mt_action_str(f, a, "ip", ip);
-		}
-	}
+	mt_verdict_remedies(f, &v, NULL);
 	mt_err err = mt_report_add(cs->ctx->report, f);
 	if (err == MT_ERR_NOMEM) {
 		cs->err = err;

@@ -234,26 +234,7 @@ static mt_err judge_script(mt_ctx *ctx, const mt_check_info *self, mt_pkgdb *db,
 		a = mt_finding_action(f, "quarantine_file");
 		mt_action_str(f, a, "path", s->path);
 	}
-	for (unsigned i = 0; i < js.all.nreasons; i++) {
-		const char *code = js.all.reasons[i].code;
-		const char *d = js.all.reasons[i].detail;
-		if ((strcmp(code, "tmp_exec") == 0 || strcmp(code, "hidden_exec") == 0 ||
-		     strcmp(code, "miner_name") == 0) &&
-		    d[0] == '/' && strcmp(d, s->path) != 0) {
-			int seen = 0;
-			for (unsigned j = 0; j < i; j++)
-				seen |= strcmp(js.all.reasons[j].detail, d) == 0;
-			if (seen)
-				continue;
-			a = mt_finding_action(f, "quarantine_file");
-			mt_action_str(f, a, "path", d);
-		} else if (strcmp(code, "ioc_ip") == 0 && js.all.reasons[i].rule) {
-			char ip[64];
-			mt_rule_ip(js.all.reasons[i].rule, ip, sizeof(ip));
-			a = mt_finding_action(f, "block_ip");
-			mt_action_str(f, a, "ip", ip);
-		}
-	}
+	mt_verdict_remedies(f, &js.all, s->path);
 	e = mt_report_add(ctx->report, f);
 	return e == MT_ERR_NOMEM ? e : MT_OK;
 }

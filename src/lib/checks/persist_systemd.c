@@ -85,17 +85,6 @@ static const char *scope_name(const mt_unit *u)
 	return u->scope == MT_UNIT_SYSTEM ? "system" : "user";
 }
 
-static void add_quarantine(mt_finding *f, const char *path, const char **done, size_t *nd)
-{
-	for (size_t i = 0; i < *nd; i++)
-		if (strcmp(done[i], path) == 0)
-			return;
-	if (*nd < 8)
-		done[(*nd)++] = path;
-	mt_action *a = mt_finding_action(f, "quarantine_file");
-	mt_action_str(f, a, "path", path);
-}
-
 static mt_err report_exec(sd_state *st, const mt_unit *u, const mt_unit_exec *x)
 {
 	mt_cmd_verdict v;
@@ -245,13 +234,11 @@ static mt_err report_exec(sd_state *st, const mt_unit *u, const mt_unit_exec *x)
 	/* remedy: a drop-in is taken out (the packaged unit then runs as shipped); a unit
 	 * is disabled (and stopped) by respond; programs from temporary or hidden places
 	 * and known miners are quarantined */
-	const char *done[8];
-	size_t nd = 0;
 	mt_action *a;
 	if (x->dropin) {
-		add_quarantine(f, x->path, done, &nd);
+		mt_finding_quarantine(f, x->path);
 	} else if (u->masked && u->path) {
-		add_quarantine(f, u->path, done, &nd);
+		mt_finding_quarantine(f, u->path);
 	} else {
 		a = mt_finding_action(f, "disable_unit");
 		mt_action_str(f, a, "unit", u->name);
@@ -271,21 +258,9 @@ static mt_err report_exec(sd_state *st, const mt_unit *u, const mt_unit_exec *x)
 				mt_action_str(f, a, "user", u->user);
 		}
 	}
-	for (unsigned i = 0; i < v.nreasons; i++) {
-		const char *code = v.reasons[i].code;
-		if ((strcmp(code, "tmp_exec") == 0 || strcmp(code, "hidden_exec") == 0 ||
-		     strcmp(code, "miner_name") == 0) &&
-		    v.reasons[i].detail[0] == '/') {
-			add_quarantine(f, v.reasons[i].detail, done, &nd);
-		} else if (strcmp(code, "ioc_ip") == 0 && v.reasons[i].rule) {
-			char ip[64];
-			mt_rule_ip(v.reasons[i].rule, ip, sizeof(ip));
-			a = mt_finding_action(f, "block_ip");
-			mt_action_str(f, a, "ip", ip);
-		}
-	}
+	mt_verdict_remedies(f, &v, NULL);
 	if (extra && strstr(extra, "home_exec") && prog[0] == '/')
-		add_quarantine(f, prog, done, &nd);
+		mt_finding_quarantine(f, prog);
 	mt_err err = mt_report_add(st->ctx->report, f);
 	return err == MT_ERR_NOMEM ? err : MT_OK;
 }
