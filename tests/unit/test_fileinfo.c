@@ -99,38 +99,6 @@ int main(void)
 	ASSERT_INT_EQ(mt_fi_flags(h, "/nope", &fl), MT_ERR_NOENT);
 	TEST_DONE();
 
-	TEST_START("walk: depth bound, symlinks described and never followed");
-	seen s;
-	memset(&s, 0, sizeof(s));
-	mt_fi_walk_opts wo = {8, 1000, 1};
-	ASSERT_INT_EQ(mt_fi_walk(h, NULL, "/tmp", &wo, on_entry, &s), MT_OK);
-	ASSERT_STR_CONTAINS(s.list, "/tmp/a/b/c/deep;");
-	ASSERT_STR_CONTAINS(s.list, "/tmp/a/up@;");
-	ASSERT_STR_CONTAINS(s.list, "/tmp/a/loop@;");
-	ASSERT_STR_LACKS(s.list, "secret");
-	ASSERT_STR_LACKS(s.list, "/tmp/a/loop/");
-	ASSERT_INT_EQ(s.n, 7); /* a, a/b, a/b/c, deep, f, loop, up */
-	ASSERT_INT_EQ(s.maxdepth, 3);
-	memset(&s, 0, sizeof(s));
-	wo.max_depth = 1;
-	ASSERT_INT_EQ(mt_fi_walk(h, NULL, "/tmp", &wo, on_entry, &s), MT_OK);
-	ASSERT_STR_CONTAINS(s.list, "/tmp/a/b/;");
-	ASSERT_STR_LACKS(s.list, "/tmp/a/b/c");
-	ASSERT_INT_EQ(s.maxdepth, 1);
-	memset(&s, 0, sizeof(s));
-	wo.max_depth = 8;
-	wo.max_entries = 2;
-	ASSERT_INT_EQ(mt_fi_walk(h, NULL, "/tmp", &wo, on_entry, &s), MT_OK);
-	ASSERT_INT_EQ(s.n, 2);
-	memset(&s, 0, sizeof(s));
-	wo.max_entries = 1000;
-	s.stop_after = 3;
-	ASSERT_INT_EQ(mt_fi_walk(h, NULL, "/tmp", &wo, on_entry, &s), MT_OK);
-	ASSERT_INT_EQ(s.n, 3);
-	ASSERT_INT_EQ(mt_fi_walk(h, NULL, "/none", &wo, on_entry, &s), MT_ERR_NOENT);
-	ASSERT_INT_EQ(mt_fi_walk(h, NULL, "/tmp/a/f", &wo, on_entry, &s), MT_ERR_NOTDIR);
-	TEST_DONE();
-
 	TEST_START("diversions: triples, both names, merged /usr, bad triples counted");
 	static const char div[] = "/usr/bin/lsattr\n/usr/bin/lsattr.distrib\n:\n"
 	                          "/bin/sh\n/bin/sh.distrib\ndash\n"

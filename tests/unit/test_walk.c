@@ -91,7 +91,7 @@ int main(void)
 	seen s;
 	memset(&s, 0, sizeof(s));
 	size_t visited = 0;
-	mt_walk_opts o = {0, 0, "test"};
+	mt_walk_opts o = {0, 0, "test", 0};
 	ASSERT_INT_EQ(mt_walk(h, rep, "/tmp", &o, on_entry, &s, &visited), MT_OK);
 	ASSERT_SIZE_EQ(visited, 10);
 	ASSERT_SIZE_EQ(s.n, 10);
@@ -135,12 +135,12 @@ int main(void)
 	TEST_DONE();
 
 	TEST_START("depth and entry caps, skip and stop");
-	mt_walk_opts shallow = {2, 0, "test"};
+	mt_walk_opts shallow = {2, 0, "test", 0};
 	memset(&s, 0, sizeof(s));
 	ASSERT_INT_EQ(mt_walk(h, rep, "/tmp", &shallow, on_entry, &s, &visited), MT_OK);
 	ASSERT_TRUE(has(&s, "/tmp/d1/d2/"));
 	ASSERT_FALSE(has(&s, "/tmp/d1/d2/d3/"));
-	mt_walk_opts few = {0, 4, "test"};
+	mt_walk_opts few = {0, 4, "test", 0};
 	memset(&s, 0, sizeof(s));
 	ASSERT_INT_EQ(mt_walk(h, rep, "/tmp", &few, on_entry, &s, &visited), MT_ERR_LIMIT);
 	ASSERT_SIZE_EQ(visited, 4);
@@ -154,6 +154,39 @@ int main(void)
 	s.stop_after = 2;
 	ASSERT_INT_EQ(mt_walk(h, rep, "/tmp", &o, on_entry, &s, &visited), MT_OK);
 	ASSERT_SIZE_EQ(s.n, 2);
+	TEST_DONE();
+
+	TEST_START("a symlink as start: walked only when asked, resolved inside the root");
+	snprintf(p, sizeof(p), "%s/tmp/to-d1", root);
+	REQUIRE_INT_EQ(symlink("/tmp/d1", p), 0);
+	mt_walk_opts follow = {0, 0, "test", MT_WALK_FOLLOW_START};
+	memset(&s, 0, sizeof(s));
+	ASSERT_INT_EQ(mt_walk(h, rep, "/tmp/to-d1", &o, on_entry, &s, &visited), MT_OK);
+	ASSERT_SIZE_EQ(s.n, 0);
+	ASSERT_INT_EQ(mt_walk(h, rep, "/tmp/to-d1", &follow, on_entry, &s, &visited), MT_OK);
+	ASSERT_SIZE_EQ(s.n, 3);
+	ASSERT_TRUE(has(&s, "/tmp/to-d1/d2/d3/deep"));
+	memset(&s, 0, sizeof(s));
+	/* "/" inside the root is the root: up -> / walks the scratch tree, not this machine */
+	ASSERT_INT_EQ(mt_walk(h, rep, "/tmp/up", &follow, on_entry, &s, &visited), MT_OK);
+	ASSERT_TRUE(has(&s, "/tmp/up/tmp/b"));
+	ASSERT_FALSE(has(&s, "/tmp/up/usr/")); /* this machine has /usr; the tree has not */
+	unlink(p);
+	TEST_DONE();
+
+	TEST_START("depth as the intended scope: no diagnostic; as a cap: one");
+	size_t d0 = 0, d1 = 0, d2 = 0;
+	const char *const *dg;
+	mt__report_ndiag(rep, &d0, &dg);
+	mt_walk_opts scoped = {2, 0, "test", MT_WALK_SCOPED};
+	memset(&s, 0, sizeof(s));
+	ASSERT_INT_EQ(mt_walk(h, rep, "/tmp", &scoped, on_entry, &s, &visited), MT_OK);
+	ASSERT_FALSE(has(&s, "/tmp/d1/d2/d3/"));
+	mt__report_ndiag(rep, &d1, &dg);
+	ASSERT_SIZE_EQ(d1, d0);
+	ASSERT_INT_EQ(mt_walk(h, rep, "/tmp", &shallow, on_entry, &s, &visited), MT_OK);
+	mt__report_ndiag(rep, &d2, &dg);
+	ASSERT_TRUE(d2 > d1);
 	TEST_DONE();
 
 	mt_report_free(rep);

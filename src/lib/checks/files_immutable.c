@@ -6,6 +6,7 @@
 
 #include "../collect/facts.h"
 #include "../collect/fileinfo.h"
+#include "../collect/walk.h"
 #include "checks.h"
 
 typedef enum kind {
@@ -108,13 +109,12 @@ static void judge(imm_state *s, const char *path, kind k, const char *user)
 		s->err = MT_ERR_NOMEM;
 }
 
-static int on_entry(void *p, const char *path, const struct stat *st, unsigned depth)
+static int on_entry(void *p, const mt_walk_entry *e)
 {
 	imm_state *s = p;
-	(void)depth;
-	if (S_ISREG(st->st_mode) || S_ISDIR(st->st_mode))
-		judge(s, path, s->k, NULL);
-	return s->err != MT_OK;
+	if (S_ISREG(e->st->st_mode) || S_ISDIR(e->st->st_mode))
+		judge(s, e->path, s->k, NULL);
+	return s->err != MT_OK ? MT_WALK_STOP : MT_WALK_CONTINUE;
 }
 
 /* The directory itself and everything in it (not following symlinks). */
@@ -130,10 +130,10 @@ static void walk(imm_state *s, const char *dir, kind k, unsigned depth)
 		s->seen_dirs[s->nseen++] = st;
 	judge(s, dir, k, NULL);
 	s->k = k;
-	mt_fi_walk_opts wo = {depth, 200000, 1};
-	mt_err e = mt_fi_walk(s->ctx->host, s->ctx->report, dir, &wo, on_entry, s);
-	if (e != MT_OK && e != MT_ERR_NOENT && e != MT_ERR_NOTDIR)
-		mt_report_diag(s->ctx->report, "%s: %s", dir, mt_strerror(e));
+	mt_walk_opts wo = {depth + 1, 200000, s->self->id,
+	                   MT_WALK_FOLLOW_START | MT_WALK_SAME_DEVICE | MT_WALK_SCOPED};
+	if (mt_walk(s->ctx->host, s->ctx->report, dir, &wo, on_entry, s, NULL) == MT_ERR_NOMEM)
+		s->err = MT_ERR_NOMEM;
 }
 
 mt_err mt_check_files_immutable(mt_ctx *ctx, const mt_check_info *self)

@@ -6,6 +6,7 @@
 
 #include "../collect/facts.h"
 #include "../collect/fileinfo.h"
+#include "../collect/walk.h"
 #include "checks.h"
 
 typedef enum where { W_EXEC = 0, W_TMP = 1, W_HOME = 2 } where;
@@ -33,10 +34,11 @@ typedef struct suid_state {
 	mt_err err;
 } suid_state;
 
-static int on_entry(void *p, const char *path, const struct stat *st, unsigned depth)
+static int on_entry(void *p, const mt_walk_entry *we)
 {
 	suid_state *ss = p;
-	(void)depth;
+	const char *path = we->path;
+	const struct stat *st = we->st;
 	if (!S_ISREG(st->st_mode) || !(st->st_mode & (S_ISUID | S_ISGID)))
 		return 0;
 	/* a set-group-ID file without group execute is mandatory locking, not a program */
@@ -150,10 +152,11 @@ mt_err mt_check_files_suid(mt_ctx *ctx, const mt_check_info *self)
 		if (roots[i].kind == W_EXEC && !ss.have_db)
 			continue;
 		ss.kind = roots[i].kind;
-		mt_fi_walk_opts wo = {roots[i].depth, 500000, 1};
-		mt_err e = mt_fi_walk(ctx->host, ctx->report, roots[i].dir, &wo, on_entry, &ss);
-		if (e != MT_OK && e != MT_ERR_NOENT)
-			mt_report_diag(ctx->report, "%s: %s", roots[i].dir, mt_strerror(e));
+		mt_walk_opts wo = {roots[i].depth + 1, 500000, self->id,
+		                   MT_WALK_FOLLOW_START | MT_WALK_SAME_DEVICE | MT_WALK_SCOPED};
+		if (mt_walk(ctx->host, ctx->report, roots[i].dir, &wo, on_entry, &ss, NULL) ==
+		    MT_ERR_NOMEM)
+			ss.err = MT_ERR_NOMEM;
 	}
 	return ss.err;
 }

@@ -818,7 +818,7 @@ out:
 
 static mt_err walk_one(fs_state *s, const char *start, loc_kind loc)
 {
-	mt_walk_opts o = {MT_MAX_DEPTH, 0, s->self->id};
+	mt_walk_opts o = {MT_MAX_DEPTH, 0, s->self->id, 0};
 	s->loc = loc;
 	s->start = start;
 	s->start_len = strlen(start);

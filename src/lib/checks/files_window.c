@@ -170,7 +170,7 @@ mt_err mt_check_files_window(mt_ctx *ctx, const mt_check_info *self)
 	if (o->since == MT_TIME_NONE && o->until == MT_TIME_NONE)
 		return MT_OK; /* no window, nothing to look at */
 	win_state w = {ctx, self, MT_OK, mt_ctx_pkgdb(ctx), 0, 0, 0};
-	mt_walk_opts wo = {MT_MAX_DEPTH, 0, self->id};
+	mt_walk_opts wo = {MT_MAX_DEPTH, 0, self->id, 0};
 	for (size_t i = 0; i < MT_ARRAY_LEN(dirs) && w.err == MT_OK; i++) {
 		mt_err e = mt_walk(ctx->host, ctx->report, dirs[i], &wo, on_entry, &w, NULL);
 		if (e == MT_ERR_NOMEM)

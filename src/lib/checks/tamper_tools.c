@@ -8,6 +8,7 @@
 
 #include "../collect/facts.h"
 #include "../collect/fileinfo.h"
+#include "../collect/walk.h"
 #include "checks.h"
 
 static const char *const tools[] = {"ps",   "top",     "pstree", "netstat", "ss",   "lsof",
@@ -331,13 +332,12 @@ static void check_bin_file(tt_state *ts, const char *dir, const char *path,
 		check_copy(ts, path, &st);
 }
 
-static int on_tmp_entry(void *p, const char *path, const struct stat *st, unsigned depth)
+static int on_tmp_entry(void *p, const mt_walk_entry *e)
 {
 	tt_state *ts = p;
-	(void)depth;
-	if (S_ISREG(st->st_mode))
-		check_copy(ts, path, st);
-	return ts->err != MT_OK;
+	if (S_ISREG(e->st->st_mode))
+		check_copy(ts, e->path, e->st);
+	return ts->err != MT_OK ? MT_WALK_STOP : MT_WALK_CONTINUE;
 }
 
 mt_err mt_check_tamper_tools(mt_ctx *ctx, const mt_check_info *self)
@@ -387,11 +387,12 @@ mt_err mt_check_tamper_tools(mt_ctx *ctx, const mt_check_info *self)
 		mt_dirents_free(ents, n);
 	}
 
-	mt_fi_walk_opts wo = {4, 200000, 1};
+	mt_walk_opts wo = {5, 200000, self->id,
+	                   MT_WALK_FOLLOW_START | MT_WALK_SAME_DEVICE | MT_WALK_SCOPED};
 	for (size_t d = 0; d < MT_ARRAY_LEN(copy_dirs) && ts.err == MT_OK; d++) {
-		mt_err e = mt_fi_walk(ctx->host, ctx->report, copy_dirs[d], &wo, on_tmp_entry, &ts);
-		if (e != MT_OK && e != MT_ERR_NOENT && e != MT_ERR_NOTDIR)
-			mt_report_diag(ctx->report, "%s: %s", copy_dirs[d], mt_strerror(e));
+		mt_err e = mt_walk(ctx->host, ctx->report, copy_dirs[d], &wo, on_tmp_entry, &ts, NULL);
+		if (e == MT_ERR_NOMEM)
+			ts.err = e;
 	}
 	if (ts.unhashed)
 		mt_report_diag(ctx->report, "tamper.tools: %u packaged file(s) could not be hashed",

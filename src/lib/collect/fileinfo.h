@@ -23,24 +23,6 @@ mt_err mt_fi_head(mt_host *host, const char *path, void *buf, size_t n, size_t *
 #define MT_FI_APPEND 0x20u
 mt_err mt_fi_flags(mt_host *host, const char *path, unsigned *flags);
 
-/* Called for every entry met by mt_fi_walk (directories too, before their contents),
- * with the entry's own stat (a symlink is described, never followed); depth 0 for the
- * entries of the start directory. Returns non-zero to stop the walk. */
-typedef int (*mt_fi_walk_fn)(void *ctx, const char *path, const struct stat *st,
-                             unsigned depth);
-
-typedef struct mt_fi_walk_opts {
-	unsigned max_depth;   /* subdirectory levels entered below the start (<= MT_MAX_DEPTH) */
-	size_t max_entries;   /* entries visited in the whole walk; the rest are skipped */
-	int same_device;      /* do not enter directories of another file system */
-} mt_fi_walk_opts;
-
-/* Walks dir of the root with raw getdents64 listings; /proc and /sys are never entered.
- * Directories that cannot be listed are recorded in report (when not NULL); a walk cut
- * by max_entries is recorded too. A missing dir gives MT_ERR_NOENT. */
-mt_err mt_fi_walk(mt_host *host, mt_report *report, const char *dir,
-                  const mt_fi_walk_opts *opts, mt_fi_walk_fn fn, void *ctx);
-
 /* ---- dpkg diversions (var/lib/dpkg/diversions: triples of lines: the diverted path,
  * where it went, the package or ":" for a local diversion) ---- */
 

@@ -97,7 +97,11 @@ static mt_err walk_dir(walk_state *w, size_t plen, unsigned depth, unsigned hidd
 			continue;
 		if (is_special_path(w->path) || on_special_fs(w, &st))
 			continue;
+		if ((w->o->flags & MT_WALK_SAME_DEVICE) && st.st_dev != w->start_dev)
+			continue;
 		if (depth + 1 >= w->max_depth) {
+			if (w->o->flags & MT_WALK_SCOPED)
+				continue;
 			mt_report_diag(w->rep, "%s: not entering %s: deeper than %u levels", w->o->what,
 			               w->path, w->max_depth);
 			continue;
@@ -116,7 +120,7 @@ static mt_err walk_dir(walk_state *w, size_t plen, unsigned depth, unsigned hidd
 mt_err mt_walk(mt_host *host, mt_report *rep, const char *start, const mt_walk_opts *o,
                mt_walk_fn fn, void *ctx, size_t *visited)
 {
-	static const mt_walk_opts defaults = {0, 0, "walk"};
+	static const mt_walk_opts defaults = {0, 0, "walk", 0};
 	walk_state *w;
 	struct stat st, rs;
 	if (visited)
@@ -125,7 +129,8 @@ mt_err mt_walk(mt_host *host, mt_report *rep, const char *start, const mt_walk_o
 		return MT_ERR_INVAL;
 	if (!o)
 		o = &defaults;
-	if (mt_host_stat(host, start, 0, &st) != MT_OK || !S_ISDIR(st.st_mode))
+	if (mt_host_stat(host, start, (o->flags & MT_WALK_FOLLOW_START) != 0, &st) != MT_OK ||
+	    !S_ISDIR(st.st_mode))
 		return MT_OK; /* missing, or a symlink or file where a directory should be */
 	if (is_special_path(start))
 		return MT_OK;

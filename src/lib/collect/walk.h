@@ -25,12 +25,18 @@ typedef struct mt_walk_entry {
 typedef int (*mt_walk_fn)(void *ctx, const mt_walk_entry *e);
 
 typedef struct mt_walk_opts {
-	unsigned max_depth;     /* 0 means MT_MAX_DEPTH */
+	unsigned max_depth;     /* levels of entries seen (1: the start's own); 0: MT_MAX_DEPTH */
 	size_t max_entries;     /* 0 means MT_WALK_MAX_ENTRIES */
 	const char *what;       /* names the walk in diagnostics ("files.suspicious") */
+	unsigned flags;         /* MT_WALK_* below */
 } mt_walk_opts;
 
-/* Walks the tree under start (a directory of the root; a missing start is not an error)
+#define MT_WALK_FOLLOW_START 0x1u /* the start may be a symlink (resolved inside the root) */
+#define MT_WALK_SAME_DEVICE 0x2u  /* do not enter directories of another file system */
+#define MT_WALK_SCOPED 0x4u       /* max_depth is the intended scope: no diagnostic for it */
+
+/* Walks the tree under start (a directory of the root; a missing start is not an error;
+ * a symlink as start is walked only with MT_WALK_FOLLOW_START)
  * depth first in name order, listing with getdents64 and describing every entry with
  * lstat. fn sees every entry (directories before their contents). Directories that
  * cannot be listed are recorded as diagnostics and skipped. *visited (may be NULL) gets
