@@ -5,7 +5,7 @@
 #   - a process connected to the seed case's pool address 139.99.125.38:443, which
 #     exists here only on this namespace's loopback;
 #   - a worm-like scanner sending SYNs to port 445 of 20 addresses routed nowhere;
-#   - an LD_PRELOAD hider (tests/fixtures/hide_miner.c) that takes the miner out of
+#   - an LD_PRELOAD hider (tests/fixtures/proc_hider.c) that takes the miner out of
 #     readdir: minetrace still lists it and reports the hiding;
 #   - a bind mount over /proc/<miner pid>: reported.
 set -eu
@@ -18,7 +18,7 @@ fail() { echo "FAIL triage: $*"; exit 1; }
 work=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 MT=$(cd "$(dirname "$MT")" && pwd)/$(basename "$MT")
-cc -shared -fPIC -O2 -o "$work/hide.so" "$here/../fixtures/hide_miner.c" -ldl
+cc -shared -fPIC -O2 -o "$work/hide.so" "$here/../fixtures/proc_hider.c" -ldl
 
 unshare -n -p -f -m --mount-proc sh -eu -c '
 	work=$1 mt=$2 sample=$3 pool=$4
