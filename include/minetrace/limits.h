@@ -12,6 +12,18 @@
 #define MT_MAX_SYMLINKS       40                   /* symlinks followed in one walk */
 #define MT_MAX_DIR_ENTRIES    (1u << 20)           /* names listed from one directory */
 #define MT_MAX_DEPTH          64                   /* directory recursion */
+#define MT_MAX_WALK_ENTRIES   (1u << 20)           /* entries one tree walk visits */
+#define MT_MAX_HOME_HASH      (64ull * 1024 * 1024) /* programs in homes and /tmp hashed */
+#define MT_MAX_SCRIPT_READ    (1u * 1024 * 1024)   /* a script or config judged whole */
+#define MT_MAX_WEB_READ       (4u * 1024 * 1024)   /* a web page searched for browser miners */
+#define MT_MAX_COPY_SIZE      (8u * 1024 * 1024)   /* renamed chattr/curl/busybox candidates */
+#define MT_MAX_ELF_SYMS       (1u << 20)           /* symbols read from one ELF file */
+
+/* Services and start-up */
+#define MT_MAX_INIT_SCRIPTS   4096                 /* init.d scripts and rc links judged */
+#define MT_MAX_UNIT_EXEC      256                  /* Exec*= entries kept per unit */
+#define MT_MAX_UNIT_DROPINS   64                   /* drop-in files applied per unit */
+#define MT_MAX_SSH_OPTIONS    32                   /* options of one authorized_keys line */
 
 /* Processes */
 #define MT_MAX_CMDLINE        (128u * 1024)        /* /proc/PID/cmdline read */

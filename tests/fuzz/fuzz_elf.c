@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		res[how] = mt_elf_dynsyms(&e, how, on_sym, &z, &bad);
 		check(res[how] == MT_OK || res[how] == MT_ERR_NOENT || res[how] == MT_ERR_PARSE,
 		      "known result");
-		check(z.n <= MT_ELF_MAX_SYMS, "symbol cap");
+		check(z.n <= MT_MAX_ELF_SYMS, "symbol cap");
 		counts[how] = z.n;
 		if (res[how] == MT_OK && z.n >= 2) { /* stopping early is honoured */
 			fz y = {buf, size, 0, 0, z.n / 2};

@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check(k.body >= s && k.body + k.body_len <= s + n, "body inside the line");
 			check(!k.comment || k.comment + k.comment_len <= s + n, "comment inside");
 			check(mt_ssh_key_type_known(k.type, k.type_len), "known type");
-			for (unsigned i = 0; i < k.noptions && i < MT_SSH_MAX_OPTIONS; i++)
+			for (unsigned i = 0; i < k.noptions && i < MT_MAX_SSH_OPTIONS; i++)
 				check(k.opt[i].name + k.opt[i].name_len <= s + n, "option inside");
 			char fp[64], bt[64];
 			if (mt_ssh_fingerprint(k.body, k.body_len, fp, bt) == 0)

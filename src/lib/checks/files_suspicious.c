@@ -75,10 +75,7 @@ static const char *const home_tool_dirs[] = {
 	".ansible", ".go",    ".mozilla"};
 
 #define CHUNK (64u * 1024)
-#define HOME_HASH_CAP (64ull * 1024 * 1024) /* programs in homes hashed up to this size */
 #define SMALL_FILE (256u * 1024)            /* other files hashed up to this size */
-#define TEXT_CAP (1u * 1024 * 1024)         /* configuration and scripts read up to this */
-#define WEB_CAP (4u * 1024 * 1024)          /* web pages read up to this */
 
 typedef struct fs_state {
 	mt_ctx *ctx;
@@ -685,7 +682,7 @@ static int on_file(void *p, const mt_walk_entry *e)
 	const mt_rule *name_rule = mt_rules_find(s->ctx->rules, MT_RK_MINER_NAME, low);
 	int is_js = 0;
 	int web = s->loc == LOC_WEB && web_file(e->name, &is_js) &&
-	          (uint64_t)e->st->st_size <= WEB_CAP * 4ull;
+	          (uint64_t)e->st->st_size <= MT_MAX_WEB_READ * 4ull;
 
 	/* which files are worth opening */
 	int open_it;
@@ -693,15 +690,15 @@ static int on_file(void *p, const mt_walk_entry *e)
 		open_it = 1;
 	else if (s->loc == LOC_HOME)
 		open_it = exec || odd || pl.home_unknown || name_rule ||
-		          (config_name(e->name) && e->st->st_size <= TEXT_CAP);
+		          (config_name(e->name) && e->st->st_size <= MT_MAX_SCRIPT_READ);
 	else
 		open_it = web || exec || name_rule;
 	if (!open_it)
 		return MT_WALK_CONTINUE;
 
 	fileinfo fi;
-	uint64_t hash_cap = s->loc == LOC_TEMP ? MT_MAX_HASH_READ : HOME_HASH_CAP;
-	mt_err err = analyse(s, e, hash_cap, web ? WEB_CAP : TEXT_CAP, &fi);
+	uint64_t hash_cap = s->loc == LOC_TEMP ? MT_MAX_HASH_READ : MT_MAX_HOME_HASH;
+	mt_err err = analyse(s, e, hash_cap, web ? MT_MAX_WEB_READ : MT_MAX_SCRIPT_READ, &fi);
 	if (err != MT_OK) {
 		if (err == MT_ERR_NOMEM)
 			s->err = err;

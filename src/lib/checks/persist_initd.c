@@ -10,7 +10,6 @@
 #include "../collect/systemd.h"
 #include "checks.h"
 
-#define MAX_SCRIPTS 4096 /* scripts judged (init.d plus what rc links start) */
 #define MAX_LINKS 16     /* rc?.d links listed per script */
 #define WHOLE_SCRIPT_MAX 4096 /* bytes of a script judged as one command line as well */
 
@@ -48,7 +47,7 @@ static script *find_ino(scripts *s, const struct stat *st)
 static mt_err add_script(scripts *s, const char *path, const struct stat *st, script **out)
 {
 	*out = NULL;
-	if (s->n >= MAX_SCRIPTS) {
+	if (s->n >= MT_MAX_INIT_SCRIPTS) {
 		s->dropped++;
 		return MT_OK;
 	}
@@ -350,7 +349,7 @@ mt_err mt_check_persist_initd(mt_ctx *ctx, const mt_check_info *self)
 	}
 	if (ss.dropped)
 		mt_report_diag(ctx->report, "init scripts: %u more than %u were not judged",
-		               ss.dropped, (unsigned)MAX_SCRIPTS);
+		               ss.dropped, (unsigned)MT_MAX_INIT_SCRIPTS);
 	for (size_t i = 0; i < ss.n && e == MT_OK; i++)
 		e = judge_script(ctx, self, db, havedb, &ss.v[i]);
 	scripts_free(&ss);

@@ -20,7 +20,6 @@ static const char *const bin_dirs[] = {"/usr/bin", "/usr/sbin", "/bin",
 static const char *const copied[] = {"chattr", "curl", "wget", "busybox"};
 static const char *const copy_dirs[] = {"/tmp", "/var/tmp", "/dev/shm"};
 
-#define MAX_COPY_SIZE (8u * 1024 * 1024) /* busybox is ~2 MB; candidates above are skipped */
 
 typedef struct ref {
 	const char *name;
@@ -96,7 +95,7 @@ static void load_refs(tt_state *ts)
 			if (!have_md5)
 				r->md5[0] = '\0';
 			if (mt_host_stat(ts->ctx->host, p, 0, &st) != MT_OK || !S_ISREG(st.st_mode) ||
-			    st.st_size > MAX_COPY_SIZE) {
+			    st.st_size > MT_MAX_COPY_SIZE) {
 				if (have_md5) {
 					snprintf(r->path, sizeof(r->path), "%s", p);
 					break;
@@ -105,7 +104,7 @@ static void load_refs(tt_state *ts)
 			}
 			char md5[33], sha[65];
 			int trunc;
-			if (mt_fi_hash(ts->ctx->host, p, MAX_COPY_SIZE, md5, sha, &st, &trunc) != MT_OK ||
+			if (mt_fi_hash(ts->ctx->host, p, MT_MAX_COPY_SIZE, md5, sha, &st, &trunc) != MT_OK ||
 			    trunc)
 				continue;
 			snprintf(r->path, sizeof(r->path), "%s", p);
@@ -124,7 +123,7 @@ static void load_refs(tt_state *ts)
 static void check_copy(tt_state *ts, const char *path, const struct stat *st)
 {
 	const char *base = mt_basename(path);
-	if (!S_ISREG(st->st_mode) || st->st_size > MAX_COPY_SIZE || st->st_size == 0)
+	if (!S_ISREG(st->st_mode) || st->st_size > MT_MAX_COPY_SIZE || st->st_size == 0)
 		return;
 	int size_hit = 0, any = 0;
 	for (size_t i = 0; i < MT_ARRAY_LEN(ts->refs); i++) {
@@ -142,7 +141,7 @@ static void check_copy(tt_state *ts, const char *path, const struct stat *st)
 	char md5[33], sha[65];
 	int trunc;
 	struct stat real;
-	if (mt_fi_hash(ts->ctx->host, path, MAX_COPY_SIZE, md5, sha, &real, &trunc) != MT_OK ||
+	if (mt_fi_hash(ts->ctx->host, path, MT_MAX_COPY_SIZE, md5, sha, &real, &trunc) != MT_OK ||
 	    trunc)
 		return;
 	for (size_t i = 0; i < MT_ARRAY_LEN(ts->refs); i++) {

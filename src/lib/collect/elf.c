@@ -172,12 +172,12 @@ static mt_err walk_syms(const mt_elf *e, uint64_t symoff, uint64_t syment, uint6
                         uint64_t stroff, uint64_t strsz, mt_elf_sym_fn fn, void *ctx,
                         unsigned *bad)
 {
-	if (nsyms > MT_ELF_MAX_SYMS) {
+	if (nsyms > MT_MAX_ELF_SYMS) {
 		if (bad)
-			*bad += (unsigned)(nsyms - MT_ELF_MAX_SYMS > 0xffffffffu
+			*bad += (unsigned)(nsyms - MT_MAX_ELF_SYMS > 0xffffffffu
 			                       ? 0xffffffffu
-			                       : nsyms - MT_ELF_MAX_SYMS);
-		nsyms = MT_ELF_MAX_SYMS;
+			                       : nsyms - MT_MAX_ELF_SYMS);
+		nsyms = MT_MAX_ELF_SYMS;
 	}
 	for (uint64_t i = 1; i < nsyms; i++) { /* entry 0 is the null symbol */
 		uint64_t b = symoff + i * syment, name, info, other, shndx, value, size;

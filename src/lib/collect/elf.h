@@ -55,9 +55,8 @@ typedef int (*mt_elf_sym_fn)(void *ctx, const mt_elf_sym *sym);
 /* Calls fn for each entry of the dynamic symbol table, found as how says. Symbols whose
  * name lies outside the string table are skipped and counted in *bad (may be NULL).
  * MT_ERR_NOENT when the file has no dynamic symbol table that way, MT_ERR_PARSE when
- * the table is declared but does not fit the file. At most MT_ELF_MAX_SYMS symbols are
+ * the table is declared but does not fit the file. At most MT_MAX_ELF_SYMS symbols are
  * walked (the rest counted in *bad). */
-#define MT_ELF_MAX_SYMS (1u << 20)
 mt_err mt_elf_dynsyms(const mt_elf *e, int how, mt_elf_sym_fn fn, void *ctx, unsigned *bad);
 
 /* Whether sym is defined in the file and visible to the dynamic linker (global or weak,

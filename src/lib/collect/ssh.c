@@ -173,7 +173,7 @@ static void split_options(mt_authkey *k, const char *s, size_t n)
 			i++; /* the comma */
 		if (ol == 0)
 			continue;
-		if (k->noptions >= MT_SSH_MAX_OPTIONS) {
+		if (k->noptions >= MT_MAX_SSH_OPTIONS) {
 			k->noptions++;
 			continue;
 		}
@@ -258,7 +258,7 @@ int mt_authkey_option(const mt_authkey *k, const char *name, const char **val,
                       size_t *val_len)
 {
 	size_t nl = strlen(name);
-	unsigned n = k->noptions < MT_SSH_MAX_OPTIONS ? k->noptions : MT_SSH_MAX_OPTIONS;
+	unsigned n = k->noptions < MT_MAX_SSH_OPTIONS ? k->noptions : MT_MAX_SSH_OPTIONS;
 	for (unsigned i = 0; i < n; i++) {
 		if (k->opt[i].name_len == nl && strncasecmp(k->opt[i].name, name, nl) == 0) {
 			if (val)

@@ -8,7 +8,6 @@
 
 /* ---- authorized_keys lines ---- */
 
-#define MT_SSH_MAX_OPTIONS 32
 
 /* One parsed authorized_keys line. Every pointer points into the caller's line (not
  * NUL-terminated: use the lengths); nothing is owned. */
@@ -21,13 +20,13 @@ typedef struct mt_authkey {
 	size_t body_len;
 	const char *comment;  /* the rest of the line after the body, or NULL */
 	size_t comment_len;
-	unsigned noptions;    /* options found (at most MT_SSH_MAX_OPTIONS kept) */
+	unsigned noptions;    /* options found (at most MT_MAX_SSH_OPTIONS kept) */
 	struct {
 		const char *name;   /* "command", "from", "no-pty", ... */
 		size_t name_len;
 		const char *value;  /* inside the quotes (escapes \" kept as written), or NULL */
 		size_t value_len;
-	} opt[MT_SSH_MAX_OPTIONS];
+	} opt[MT_MAX_SSH_OPTIONS];
 } mt_authkey;
 
 typedef enum mt_authkey_status {

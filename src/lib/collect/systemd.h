@@ -7,9 +7,6 @@
 
 struct mt_users;
 
-#define MT_MAX_UNIT_EXEC    256 /* Exec*= entries kept per unit (the rest counted bad) */
-#define MT_MAX_UNIT_DROPINS 64  /* drop-in files applied per unit */
-
 typedef enum mt_unit_scope {
 	MT_UNIT_SYSTEM = 0,      /* /etc/systemd/system, /run/..., /lib/..., /usr/lib/... */
 	MT_UNIT_USER_GLOBAL = 1, /* /etc/systemd/user, /usr/lib/systemd/user, ... */

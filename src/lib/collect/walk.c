@@ -143,7 +143,7 @@ mt_err mt_walk(mt_host *host, mt_report *rep, const char *start, const mt_walk_o
 	w->fn = fn;
 	w->ctx = ctx;
 	w->max_depth = o->max_depth && o->max_depth < MT_MAX_DEPTH ? o->max_depth : MT_MAX_DEPTH;
-	w->max_entries = o->max_entries ? o->max_entries : MT_WALK_MAX_ENTRIES;
+	w->max_entries = o->max_entries ? o->max_entries : MT_MAX_WALK_ENTRIES;
 	w->start_dev = st.st_dev;
 	if (mt_host_stat(host, "/", 0, &rs) == MT_OK) {
 		static const char *const sp[] = {"/proc", "/sys", "/dev"};

@@ -5,9 +5,6 @@
 
 #include "../internal.h"
 
-/* Entries one walk visits at most (files and directories together); past it the walk
- * stops and says so in a diagnostic. (A candidate for limits.h.) */
-#define MT_WALK_MAX_ENTRIES (1u << 20)
 
 typedef struct mt_walk_entry {
 	const char *path;       /* inside the root, "/tmp/.x/a" */
@@ -26,7 +23,7 @@ typedef int (*mt_walk_fn)(void *ctx, const mt_walk_entry *e);
 
 typedef struct mt_walk_opts {
 	unsigned max_depth;     /* levels of entries seen (1: the start's own); 0: MT_MAX_DEPTH */
-	size_t max_entries;     /* 0 means MT_WALK_MAX_ENTRIES */
+	size_t max_entries;     /* 0 means MT_MAX_WALK_ENTRIES */
 	const char *what;       /* names the walk in diagnostics ("files.suspicious") */
 	unsigned flags;         /* MT_WALK_* below */
 } mt_walk_opts;
