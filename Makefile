@@ -58,6 +58,7 @@ live: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/live/xmrig.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/triage.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/immutable.sh
+	@MINETRACE=$(B)/minetrace sh tests/live/memfd.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/debroot.sh
 
 # ---- build ----

@@ -119,6 +119,8 @@ static const struct {
 } texts[] = {
 	{"exe_deleted", {"its executable file was deleted", "其可执行文件已被删除"}},
 	{"exe_memfd", {"runs from memory only (memfd)", "仅在内存中运行(memfd)"}},
+	{"exe_memfd_sealed", {"runs from a sealed in-memory copy (memfd), as runc and sandboxes do",
+	                      "从已封存的内存副本(memfd)运行, runc 与沙箱也这样做"}},
 	{"kthread_name", {"wears a kernel thread's name but is a user program", "伪装成内核线程名的用户态程序"}},
 	{"daemon_lookalike", {"has a name one letter away from a system daemon", "名称与系统守护进程仅差一个字母"}},
 	{"tmp_exe", {"runs from a temporary directory", "从临时目录运行"}},
@@ -157,8 +159,11 @@ mt_err mt_check_process_suspicious(mt_ctx *ctx, const mt_check_info *self)
 		int odd_place = is_temp(exe) || hidden_dir(exe);
 		/* a daemon still running after its package was upgraded is not suspect */
 		int owned = db && !p->container_id[0] && mt_pkgdb_owner(db, exe);
-		/* runc and sandboxes run sealed memfd copies of themselves: alone it is medium */
-		if (p->exe_memfd)
+		/* runc and sandboxes run memfd copies of themselves sealed against writes;
+		 * fileless loaders (ezuri and its kind) leave theirs unsealed */
+		if (p->exe_memfd && p->exe_sealed)
+			because(w, &n, "exe_memfd_sealed", MT_SEV_LOW, p->exe);
+		else if (p->exe_memfd)
 			because(w, &n, "exe_memfd", MT_SEV_MEDIUM, p->exe);
 		else if (p->exe_deleted && !owned)
 			because(w, &n, "exe_deleted", odd_place ? MT_SEV_HIGH : MT_SEV_MEDIUM, p->exe);

@@ -66,6 +66,8 @@ typedef struct mt_proc {
 	char container_id[72];     /* from the cgroup path, "" when none */
 	char container_rt[16];     /* docker, containerd, podman, kubernetes, lxc */
 	int exe_memfd;             /* the executable is a memfd: (fileless) */
+	int exe_sealed;            /* a memfd sealed against writes and resizing (F_GET_SEALS),
+	                            * as runc and sandboxes keep their own copies */
 	unsigned long long netns;  /* inode of its network namespace, 0 when unknown */
 	char comm[64];             /* as the kernel has it (escaped on output) */
 	char *cmdline;             /* arguments joined by single blanks; owned */

@@ -193,8 +193,18 @@ static int read_proc(int procfd, int pid, int64_t btime, long hz, mt_proc *p)
 		size_t dl = sizeof(del) - 1;
 		if ((size_t)l > dl && strcmp(p->exe + l - dl, del) == 0)
 			p->exe_deleted = 1;
-		if (strncmp(p->exe, "/memfd:", 7) == 0)
+		if (strncmp(p->exe, "/memfd:", 7) == 0) {
 			p->exe_memfd = 1;
+			/* the memfd itself, through the exe link: a memory file, so the open
+			 * neither blocks nor has side effects */
+			int mfd = openat(dfd, "exe", O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+			if (mfd >= 0) {
+				int seals = fcntl(mfd, F_GET_SEALS);
+				const int need = F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW;
+				p->exe_sealed = seals > 0 && (seals & need) == need;
+				close(mfd);
+			}
+		}
 	} else {
 		p->exe[0] = '\0';
 	}
