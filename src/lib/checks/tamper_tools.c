@@ -76,14 +76,12 @@ static void times(mt_finding *f, const struct stat *st)
 
 /* respond reinstalls the owner ("procps:amd64" keeps its architecture, rpm's
  * "procps-ng-3.3.10-28.el7.x86_64" its version: `yum reinstall` takes it as it is) */
-static void reinstall(mt_finding *f, const char *pkg, const char *manager)
+static void reinstall(mt_finding *f, const char *pkg)
 {
 	if (!pkg)
 		return;
 	mt_action *a = mt_finding_action(f, "reinstall_package");
 	mt_action_str(f, a, "package", pkg);
-	if (manager)
-		mt_action_str(f, a, "manager", manager);
 }
 
 /* The packaged chattr, curl, wget and busybox: their size and SHA-256 when the file is
@@ -321,7 +319,7 @@ static void check_bin_file(tt_state *ts, const char *dir, const char *path,
 			if (script || mismatch) {
 				mt_action *a = mt_finding_action(f, "quarantine_file");
 				mt_action_str(f, a, "path", path);
-				reinstall(f, pkg, mt_pkgdb_source(ts->db));
+				reinstall(f, pkg);
 			}
 			add(ts, f);
 			return; /* the MD5 finding would say the same again */
@@ -357,7 +355,7 @@ static void check_bin_file(tt_state *ts, const char *dir, const char *path,
 		mt_finding_str(f, "reasons", mismatch_reason(algo), 0);
 		mt_action *a = mt_finding_action(f, "quarantine_file");
 		mt_action_str(f, a, "path", path);
-		reinstall(f, pkg, mt_pkgdb_source(ts->db));
+		reinstall(f, pkg);
 		add(ts, f);
 		return;
 	}
