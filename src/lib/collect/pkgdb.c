@@ -339,6 +339,12 @@ static int load_rpm_file(mt_pkgdb *db, mt_host *h, mt_report *rep, const char *p
 	if (bad_pages || L.bad_headers || L.bad_files)
 		mt_report_diag(rep, "%s: %u bad page item(s), %u bad header(s), %u bad file "
 		               "entr(ies) skipped", path, bad_pages, L.bad_headers, L.bad_files);
+	char wal[MT_MAX_PATH];
+	struct stat wst;
+	if (sqlite && snprintf(wal, sizeof(wal), "%s-wal", path) < (int)sizeof(wal) &&
+	    mt_host_stat(h, wal, 0, &wst) == MT_OK && S_ISREG(wst.st_mode) && wst.st_size > 0)
+		mt_report_diag(rep, "%s: its write-ahead log is not read: packages installed since "
+		               "its last checkpoint are not known", path);
 	if (db->npkgs > before)
 		db->present = 1; /* an unreadable database must not make every file unowned */
 	return 1;
