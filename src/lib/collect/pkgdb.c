@@ -318,6 +318,12 @@ static int load_rpm_file(mt_pkgdb *db, mt_host *h, mt_report *rep, const char *p
 		mt_report_diag(rep, "%s: %s", path, mt_strerror(e));
 		return 1;
 	}
+	if ((uint64_t)st.st_size > MT_MAX_RPMDB_FILE) {
+		close(fd);
+		mt_report_diag(rep, "%s: %s (%lld bytes)", path, mt_strerror(MT_ERR_TOOBIG),
+		               (long long)st.st_size);
+		return 1;
+	}
 	rpm_load L = {db, 0, MT_OK, 0, 0, 0};
 	char why[200] = "";
 	unsigned bad_pages = 0;
