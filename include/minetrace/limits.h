@@ -41,6 +41,14 @@
 #define MT_MAX_RULES          (1u << 20)
 #define MT_MAX_RULE_VALUE     1024
 
+/* Package databases (RPM: collect/rpmdb.c, collect/pkgdb.c) */
+#define MT_MAX_RPM_HEADER     (64u * 1024 * 1024)  /* one header blob (rpm's own cap: 256 MiB) */
+#define MT_MAX_RPM_TAGS       65535                /* index entries of one header */
+#define MT_MAX_RPM_FILES      (1u << 20)           /* files of one package */
+#define MT_MAX_RPM_PACKAGES   (1u << 16)           /* headers read from one database */
+#define MT_MAX_PKG_PATHS      (1u << 23)           /* paths indexed from an RPM database */
+#define MT_MAX_RPMDB_FILE     (2ull << 30)         /* Packages or rpmdb.sqlite read (real: < 200 MB) */
+
 /* Output */
 #define MT_MAX_SHOWN_STRING   512                  /* attacker string shown on a terminal */
 

@@ -18,6 +18,9 @@ static const struct {
 	{"disable_unit", {"disable the service", "禁用该服务"}},
 	{"remove_key", {"remove the SSH key", "删除该SSH公钥"}},
 	{"change_password", {"change the password", "修改密码"}},
+	{"reinstall_package",
+	 {"reinstall the package (verify with rpm -V or dpkg --verify)",
+	  "重装该软件包(可先用 rpm -V 或 dpkg --verify 校验)"}},
 };
 
 const char *mt__action_label(const char *type, mt_lang lang)

@@ -30,4 +30,15 @@ unshare -m sh -eu -c '
 [ -e "$work/mark-dynamic" ] || fail "the preload library was not active for the dynamic binary"
 [ ! -e "$work/mark-static" ] || fail "the static binary loaded the /etc/ld.so.preload library"
 python3 "$here/../scenario/contract.py" "$work/out.jsonl" || fail "report of the static binary"
-echo "static: statically linked, unaffected by /etc/ld.so.preload"
+# libsqlite3 is linked in: both rpm database formats read as by the normal binary
+for sc in rpm-centos rpm-fedora; do
+	d=$here/../scenario/$sc
+	mkdir -p "$work/$sc"
+	sh "$d/setup.sh" "$work/$sc" || fail "$sc setup"
+	rc=0
+	# shellcheck disable=SC2046
+	"$BIN" scan --root "$work/$sc" --format json $(cat "$d/args") >"$work/$sc.jsonl" || rc=$?
+	[ $rc -eq 1 ] || fail "$sc: exit $rc"
+	python3 "$here/../scenario/contract.py" "$work/$sc.jsonl" "$d/expect.jsonl" || fail "$sc"
+done
+echo "static: statically linked, unaffected by /etc/ld.so.preload, reads rpm databases"

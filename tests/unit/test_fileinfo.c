@@ -28,24 +28,6 @@ static void mkd(const char *rel)
 	REQUIRE_TRUE(mkdir(p, 0755) == 0);
 }
 
-typedef struct seen {
-	char list[4096];
-	unsigned n, maxdepth;
-	unsigned stop_after;
-} seen;
-
-static int on_entry(void *p, const char *path, const struct stat *st, unsigned depth)
-{
-	seen *s = p;
-	size_t l = strlen(s->list);
-	snprintf(s->list + l, sizeof(s->list) - l, "%s%s;", path,
-	         S_ISLNK(st->st_mode) ? "@" : S_ISDIR(st->st_mode) ? "/" : "");
-	if (depth > s->maxdepth)
-		s->maxdepth = depth;
-	s->n++;
-	return s->stop_after && s->n >= s->stop_after;
-}
-
 int main(void)
 {
 	snprintf(root, sizeof(root), "/tmp/mt-test-fi-XXXXXX");

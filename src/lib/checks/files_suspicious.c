@@ -1,6 +1,7 @@
 /* files_suspicious.c - files.suspicious: programs and scripts in temporary and hidden
  * directories, files of known miner hashes, binaries with miner strings, miner
- * configuration files and browser miners in web roots */
+ * configuration files, browser miners in web roots, and programs of the system bin
+ * directories that no package installed (when the root has a package database) */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@
 #include "checks.h"
 
 /* Where a walk starts, and so how its files are judged. */
-typedef enum { LOC_TEMP, LOC_HOME, LOC_WEB } loc_kind;
+typedef enum { LOC_TEMP, LOC_HOME, LOC_WEB, LOC_SYSBIN } loc_kind;
 
 typedef enum { KIND_DATA, KIND_ELF, KIND_SCRIPT, KIND_PE } file_kind;
 
@@ -31,6 +32,7 @@ enum {
 	R_IOC_PATH,
 	R_CONFIG,
 	R_WEB,
+	R_UNOWNED,
 	R_COUNT
 };
 
@@ -58,6 +60,9 @@ static const struct {
 	  "是挖矿配置文件(矿池、钱包、donate-level)"}},
 	{"browser_miner",
 	 {"loads a browser miner", "加载了浏览器挖矿脚本"}},
+	{"not_packaged",
+	 {"lies in a system program directory but no package installed it",
+	  "位于系统程序目录，但不属于任何软件包"}},
 };
 
 /* Directory names of mining campaigns (Outlaw's /tmp/.X25-unix/.rsync, ~/.configrc). */
@@ -84,6 +89,7 @@ typedef struct fs_state {
 	loc_kind loc;
 	const char *start;
 	size_t start_len;
+	mt_pkgdb *db; /* LOC_SYSBIN: packaged files are left alone */
 } fs_state;
 
 typedef struct fileinfo {
@@ -691,6 +697,8 @@ static int on_file(void *p, const mt_walk_entry *e)
 	else if (s->loc == LOC_HOME)
 		open_it = exec || odd || pl.home_unknown || name_rule ||
 		          (config_name(e->name) && e->st->st_size <= MT_MAX_SCRIPT_READ);
+	else if (s->loc == LOC_SYSBIN)
+		open_it = (exec || name_rule) && !mt_pkgdb_owner(s->db, e->path);
 	else
 		open_it = web || exec || name_rule;
 	if (!open_it)
@@ -799,6 +807,10 @@ static int on_file(void *p, const mt_walk_entry *e)
 		mt_webscan(fi.text, fi.text_len, is_js, on_web, &w);
 	}
 
+	/* in a bin directory only what the file is counts, and that no package has it */
+	if (s->loc == LOC_SYSBIN && (v->reasons & ((1u << R_HASH) | (1u << R_STRINGS) |
+	                                           (1u << R_MINER_NAME) | (1u << R_IOC_PATH))))
+		v->reasons |= 1u << R_UNOWNED;
 	if (v->reasons & ((1u << R_HASH) | (1u << R_STRINGS) | (1u << R_MINER_NAME) |
 	                  (1u << R_IOC_PATH) | (1u << R_CONFIG) | (1u << R_WEB) | (1u << R_TMP) |
 	                  (1u << R_HIDDEN) | (1u << R_DECEPTIVE) | (1u << R_CAMPAIGN_DIR) |
@@ -816,6 +828,9 @@ out:
 static mt_err walk_one(fs_state *s, const char *start, loc_kind loc)
 {
 	mt_walk_opts o = {MT_MAX_DEPTH, 0, s->self->id, 0};
+	if (loc == LOC_SYSBIN)
+		o = (mt_walk_opts){1, 0, s->self->id, MT_WALK_SCOPED}; /* a symlink (/bin ->
+		                                                          usr/bin) is not walked */
 	s->loc = loc;
 	s->start = start;
 	s->start_len = strlen(start);
@@ -848,7 +863,7 @@ static int home_walkable(const char *h)
 
 mt_err mt_check_files_suspicious(mt_ctx *ctx, const mt_check_info *self)
 {
-	fs_state s = {ctx, self, MT_OK, LOC_TEMP, NULL, 0};
+	fs_state s = {ctx, self, MT_OK, LOC_TEMP, NULL, 0, mt_ctx_pkgdb(ctx)};
 	static const char *const temps[] = {"/tmp", "/var/tmp", "/dev/shm", "/run/shm"};
 	static const char *const webs[] = {"/var/www", "/usr/share/nginx/html", "/srv/www",
 	                                   "/srv/http"};
@@ -870,6 +885,11 @@ mt_err mt_check_files_suspicious(mt_ctx *ctx, const mt_check_info *self)
 	}
 	for (size_t i = 0; i < MT_ARRAY_LEN(webs) && e == MT_OK; i++)
 		e = walk_one(&s, webs[i], LOC_WEB);
+	/* without a package database every system program would have to be read */
+	static const char *const bins[] = {"/usr/bin",  "/usr/sbin",      "/bin",
+	                                   "/sbin",     "/usr/local/bin", "/usr/local/sbin"};
+	for (size_t i = 0; i < MT_ARRAY_LEN(bins) && e == MT_OK && mt_pkgdb_present(s.db); i++)
+		e = walk_one(&s, bins[i], LOC_SYSBIN);
 	/* /var/lib/tomcat*\/webapps */
 	mt_dirent *ents = NULL;
 	size_t n = 0;

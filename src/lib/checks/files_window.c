@@ -12,7 +12,7 @@
 /* Findings this check gives at most: a window around a package upgrade touches
  * thousands of files; past this the rest is counted in a diagnostic. */
 #define WINDOW_MAX_FINDINGS 5000
-/* Package files whose MD5 is compared (each is read), and the size read for it. */
+/* Package files whose digest is compared (each is read), and the size read for it. */
 #define WINDOW_MAX_MD5 2000
 #define WINDOW_MD5_CAP (64ull * 1024 * 1024)
 
@@ -30,8 +30,9 @@ static int in_window(const mt_scan_opts *o, int64_t t)
 	       (o->until == MT_TIME_NONE || t <= o->until);
 }
 
-/* MD5 of a file of the root, 0 on success. */
-static int file_md5(mt_host *host, const char *path, const struct stat *lst, char out[33])
+/* MD5 or SHA-256 of a file of the root as hex, 0 on success. */
+static int file_digest(mt_host *host, const char *path, const struct stat *lst,
+                       mt_digest_algo algo, char out[MT_DIGEST_HEX])
 {
 	int fd;
 	struct stat st;
@@ -43,17 +44,28 @@ static int file_md5(mt_host *host, const char *path, const struct stat *lst, cha
 		return -1;
 	}
 	mt_md5 c;
+	mt_sha256 c2;
 	mt_md5_init(&c);
+	mt_sha256_init(&c2);
 	static _Thread_local unsigned char buf[65536];
 	ssize_t n;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		mt_md5_update(&c, buf, (size_t)n);
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		if (algo == MT_DIGEST_MD5)
+			mt_md5_update(&c, buf, (size_t)n);
+		else
+			mt_sha256_update(&c2, buf, (size_t)n);
+	}
 	close(fd);
 	if (n < 0)
 		return -1;
-	uint8_t d[16];
-	mt_md5_final(&c, d);
-	mt_hex(d, 16, out);
+	uint8_t d[32];
+	if (algo == MT_DIGEST_MD5) {
+		mt_md5_final(&c, d);
+		mt_hex(d, 16, out);
+	} else {
+		mt_sha256_final(&c2, d);
+		mt_hex(d, 32, out);
+	}
 	return 0;
 }
 
@@ -76,10 +88,11 @@ static int on_entry(void *p, const mt_walk_entry *e)
 
 	const char *pkg = w->db ? mt_pkgdb_owner(w->db, e->path) : NULL;
 	const char *md5_state = NULL; /* "match", "differs", "no_sum", "not_checked" */
-	char want[33], have[33];
+	char want[MT_DIGEST_HEX], have[MT_DIGEST_HEX];
+	mt_digest_algo algo = MT_DIGEST_MD5;
 	mt_severity sev = MT_SEV_LOW;
 	if (pkg) {
-		mt_err me = mt_pkgdb_md5(w->db, w->ctx->host, e->path, want);
+		mt_err me = mt_pkgdb_digest(w->db, w->ctx->host, e->path, &algo, want);
 		if (me == MT_ERR_NOMEM) {
 			w->err = me;
 			return MT_WALK_STOP;
@@ -87,7 +100,7 @@ static int on_entry(void *p, const mt_walk_entry *e)
 		if (me != MT_OK)
 			md5_state = "no_sum"; /* a conffile, or a file the package makes */
 		else if (w->md5_done >= WINDOW_MAX_MD5 ||
-		         file_md5(w->ctx->host, e->path, e->st, have) != 0)
+		         file_digest(w->ctx->host, e->path, e->st, algo, have) != 0)
 			md5_state = "not_checked";
 		else {
 			w->md5_done++;
@@ -147,7 +160,9 @@ static int on_entry(void *p, const mt_walk_entry *e)
 		mt_finding_str(f, "user", u->name, 0);
 	if (pkg) {
 		mt_finding_str(f, "package", pkg, 0);
-		mt_finding_str(f, "package_md5", md5_state, 0);
+		/* package_md5 (dpkg, old rpm) or package_sha256 (rpm) */
+		mt_finding_str(f, algo == MT_DIGEST_MD5 ? "package_md5" : "package_sha256", md5_state,
+		               0);
 	}
 	if (set_back)
 		mt_finding_str(f, "reasons", "mtime_before_window", 0);

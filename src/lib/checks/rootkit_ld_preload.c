@@ -155,9 +155,11 @@ static void inspect(pl_state *ps, const char *entry, lib_info *li)
 
 	mt_pkgdb *db = mt_ctx_pkgdb(ps->ctx);
 	li->package = mt_pkgdb_owner(db, li->path);
-	char want[33];
-	if (li->package && !trunc && mt_pkgdb_md5(db, ps->ctx->host, li->path, want) == MT_OK &&
-	    strcmp(want, li->md5) == 0)
+	char want[MT_DIGEST_HEX];
+	mt_digest_algo algo;
+	if (li->package && !trunc &&
+	    mt_pkgdb_digest(db, ps->ctx->host, li->path, &algo, want) == MT_OK &&
+	    strcmp(want, algo == MT_DIGEST_MD5 ? li->md5 : li->sha256) == 0)
 		li->verified = 1;
 }
 

@@ -1,6 +1,7 @@
 /* tamper_tools.c - tamper.tools: system tools replaced by wrappers (TeamTNT's ps that
  * greps out its miner, the real one moved to ps.original), files of the bin directories
- * that differ from the MD5 dpkg installed them with, and renamed copies of chattr, curl,
+ * that differ from the digest their package installed them with (dpkg's MD5, rpm's
+ * SHA-256 or MD5), and renamed copies of chattr, curl,
  * wget and busybox that attackers keep out of reach of cleanup scripts */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,8 @@ typedef struct ref {
 	char path[64];
 	long long size;  /* -1 when the file is not there */
 	char sha256[65]; /* "" when unknown */
-	char md5[33];    /* dpkg's sum; "" when unknown */
+	char dig[MT_DIGEST_HEX]; /* the package database's digest; "" when unknown */
+	mt_digest_algo algo;
 } ref;
 
 typedef struct tt_state {
@@ -54,6 +56,11 @@ static int is_local(const char *dir)
 	return strncmp(dir, "/usr/local/", 11) == 0;
 }
 
+static const char *mismatch_reason(mt_digest_algo a)
+{
+	return a == MT_DIGEST_MD5 ? "md5_mismatch" : "sha256_mismatch";
+}
+
 static void add(tt_state *ts, mt_finding *f)
 {
 	if (mt_report_add(ts->ctx->report, f) == MT_ERR_NOMEM)
@@ -67,7 +74,8 @@ static void times(mt_finding *f, const struct stat *st)
 	mt_finding_int(f, "ctime", (long long)st->st_ctime, 0);
 }
 
-/* respond reinstalls the owner ("procps:amd64" keeps its architecture) */
+/* respond reinstalls the owner ("procps:amd64" keeps its architecture, rpm's
+ * "procps-ng-3.3.10-28.el7.x86_64" its version: `yum reinstall` takes it as it is) */
 static void reinstall(mt_finding *f, const char *pkg)
 {
 	if (!pkg)
@@ -77,7 +85,7 @@ static void reinstall(mt_finding *f, const char *pkg)
 }
 
 /* The packaged chattr, curl, wget and busybox: their size and SHA-256 when the file is
- * there (and unchanged, when dpkg knows its sum), and dpkg's MD5. */
+ * there (and unchanged, when the package database knows its digest), and that digest. */
 static void load_refs(tt_state *ts)
 {
 	static const char *const dirs[] = {"/usr/bin", "/bin", "/usr/sbin", "/sbin"};
@@ -91,9 +99,10 @@ static void load_refs(tt_state *ts)
 			char p[64];
 			snprintf(p, sizeof(p), "%s/%s", dirs[d], copied[i]);
 			struct stat st;
-			int have_md5 = ts->have_db && mt_pkgdb_md5(ts->db, ts->ctx->host, p, r->md5) == MT_OK;
+			int have_md5 = ts->have_db && mt_pkgdb_digest(ts->db, ts->ctx->host, p, &r->algo,
+			                                              r->dig) == MT_OK;
 			if (!have_md5)
-				r->md5[0] = '\0';
+				r->dig[0] = '\0';
 			if (mt_host_stat(ts->ctx->host, p, 0, &st) != MT_OK || !S_ISREG(st.st_mode) ||
 			    st.st_size > MT_MAX_COPY_SIZE) {
 				if (have_md5) {
@@ -108,13 +117,13 @@ static void load_refs(tt_state *ts)
 			    trunc)
 				continue;
 			snprintf(r->path, sizeof(r->path), "%s", p);
-			if (!have_md5 || strcmp(md5, r->md5) == 0) {
+			if (!have_md5 || strcmp(r->algo == MT_DIGEST_MD5 ? md5 : sha, r->dig) == 0) {
 				memcpy(r->sha256, sha, sizeof(sha));
 				r->size = (long long)st.st_size;
 			}
 			break;
 		}
-		if (r->md5[0] && r->size < 0)
+		if (r->dig[0] && r->size < 0)
 			ts->refs_sized = 0;
 	}
 }
@@ -128,7 +137,7 @@ static void check_copy(tt_state *ts, const char *path, const struct stat *st)
 	int size_hit = 0, any = 0;
 	for (size_t i = 0; i < MT_ARRAY_LEN(ts->refs); i++) {
 		const ref *r = &ts->refs[i];
-		if (!r->sha256[0] && !r->md5[0])
+		if (!r->sha256[0] && !r->dig[0])
 			continue;
 		any = 1;
 		if (r->size < 0 || r->size == (long long)st->st_size)
@@ -148,7 +157,8 @@ static void check_copy(tt_state *ts, const char *path, const struct stat *st)
 		const ref *r = &ts->refs[i];
 		int hit = (r->sha256[0] && strcmp(r->sha256, sha) == 0 &&
 		           r->size == (long long)real.st_size) ||
-		          (r->md5[0] && strcmp(r->md5, md5) == 0);
+		          (r->dig[0] &&
+		           strcmp(r->algo == MT_DIGEST_MD5 ? md5 : sha, r->dig) == 0);
 		if (!hit || strcmp(base, r->name) == 0 || mt_fi_same_path(path, r->path))
 			continue;
 		mt_finding *f = mt_finding_new(ts->self, MT_SEV_HIGH, 90);
@@ -185,7 +195,9 @@ static void script_head(const char *buf, size_t n, char *out, size_t outlen)
 	snprintf(out, outlen, "%.*s", (int)(l < 200 ? l : 200), buf);
 }
 
-/* One file of a bin directory: the MD5 dpkg recorded, and for ps & co the wrapper test. */
+/* One file of a bin directory: the digest its package recorded, and for ps & co the
+ * wrapper test. The evidence names the algorithm: md5_expected/md5 (dpkg, old rpm) or
+ * sha256_expected/sha256 (rpm). */
 static void check_bin_file(tt_state *ts, const char *dir, const char *path,
                            const struct stat *lst)
 {
@@ -193,18 +205,23 @@ static void check_bin_file(tt_state *ts, const char *dir, const char *path,
 	const char *base = mt_basename(path);
 	const char *pkg = ts->have_db ? mt_pkgdb_owner(ts->db, path) : NULL;
 	int diverted = mt_fi_diverted(&ts->div, path);
-	char want[33] = "", md5[33] = "", sha[65] = "";
+	char want[MT_DIGEST_HEX] = "", md5[33] = "", sha[65] = "";
+	mt_digest_algo algo = MT_DIGEST_MD5;
 	int mismatch = 0, hashed = 0;
 	struct stat st = *lst;
 
-	if (pkg && !diverted && mt_pkgdb_md5(ts->db, h, path, want) == MT_OK) {
+	if (pkg && !diverted && mt_pkgdb_digest(ts->db, h, path, &algo, want) == MT_OK) {
 		int trunc;
-		/* MD5 only: the SHA-256 (the slower half) is for the evidence of a mismatch */
-		if (mt_fi_hash(h, path, MT_MAX_HASH_READ, md5, NULL, &st, &trunc) == MT_OK && !trunc) {
+		int is_md5 = algo == MT_DIGEST_MD5;
+		/* the one digest the database has; with MD5 the SHA-256 (the slower half) is
+		 * for the evidence of a mismatch */
+		if (mt_fi_hash(h, path, MT_MAX_HASH_READ, is_md5 ? md5 : NULL, is_md5 ? NULL : sha,
+		               &st, &trunc) == MT_OK &&
+		    !trunc) {
 			hashed = 1;
-			mismatch = strcmp(md5, want) != 0;
-			if (mismatch && mt_fi_hash(h, path, MT_MAX_HASH_READ, NULL, sha, &st, &trunc) !=
-			                    MT_OK)
+			mismatch = strcmp(is_md5 ? md5 : sha, want) != 0;
+			if (mismatch && is_md5 &&
+			    mt_fi_hash(h, path, MT_MAX_HASH_READ, NULL, sha, &st, &trunc) != MT_OK)
 				sha[0] = '\0';
 		} else {
 			ts->unhashed++;
@@ -228,15 +245,18 @@ static void check_bin_file(tt_state *ts, const char *dir, const char *path,
 		mt_severity sev = MT_SEV_INFO;
 		unsigned conf = 0;
 		const char *reasons = NULL;
+		char rbuf[64];
 		if (script && sib[0]) {
 			sev = MT_SEV_CRITICAL, conf = 95, reasons = "wrapper_script,moved_original";
 		} else if (!script && sib[0] && mismatch) {
-			sev = MT_SEV_CRITICAL, conf = 90, reasons = "md5_mismatch,moved_original";
+			snprintf(rbuf, sizeof(rbuf), "%s,moved_original", mismatch_reason(algo));
+			sev = MT_SEV_CRITICAL, conf = 90, reasons = rbuf;
 		} else if (script && is_local(dir)) {
 			sev = MT_SEV_MEDIUM, conf = 50, reasons = "shadow_wrapper";
 		} else if (script && !(hashed && !mismatch)) {
-			sev = MT_SEV_HIGH, conf = 80, reasons = mismatch ? "wrapper_script,md5_mismatch"
-			                                                  : "wrapper_script";
+			snprintf(rbuf, sizeof(rbuf), "wrapper_script%s%s", mismatch ? "," : "",
+			         mismatch ? mismatch_reason(algo) : "");
+			sev = MT_SEV_HIGH, conf = 80, reasons = rbuf;
 		} else if (sib[0] && !diverted) {
 			sev = MT_SEV_MEDIUM, conf = 40, reasons = "moved_original";
 		}
@@ -274,11 +294,14 @@ static void check_bin_file(tt_state *ts, const char *dir, const char *path,
 			mt_finding_str(f, "path", path, 1);
 			if (sib[0])
 				mt_finding_str(f, "sibling", sib, 0);
-			if (pkg)
+			if (pkg) {
 				mt_finding_str(f, "package", pkg, 0);
+				mt_finding_str(f, "package_db", mt_pkgdb_source(ts->db), 0);
+			}
 			if (want[0])
-				mt_finding_str(f, "md5_expected", want, 0);
-			if (hashed)
+				mt_finding_str(f, algo == MT_DIGEST_MD5 ? "md5_expected" : "sha256_expected",
+				               want, 0);
+			if (hashed && algo == MT_DIGEST_MD5)
 				mt_finding_str(f, "md5", md5, 0);
 			if (script) {
 				char first[256];
@@ -305,22 +328,31 @@ static void check_bin_file(tt_state *ts, const char *dir, const char *path,
 
 	if (mismatch) {
 		mt_finding *f = mt_finding_new(ts->self, MT_SEV_HIGH, 80);
+		int is_md5 = algo == MT_DIGEST_MD5;
+		const char *an = is_md5 ? "MD5" : "SHA-256";
+		const char *src = mt_pkgdb_source(ts->db);
 		mt_finding_text(f, MT_LANG_EN, "System program differs from its package",
-		                "%.300s is not the file package %s installed: its MD5 is %s, dpkg "
+		                "%.300s is not the file package %s installed: its %s is %s, %s "
 		                "recorded %s. Attackers replace system programs with trojaned ones "
 		                "that hide a miner or keep a backdoor.",
-		                path, pkg, md5, want);
+		                path, pkg, an, is_md5 ? md5 : sha, src, want);
 		mt_finding_text(f, MT_LANG_ZH, "系统程序与软件包中的不一致",
-		                "%.300s 不是软件包 %s 安装的文件：它的 MD5 是 %s，dpkg 记录的是 %s。攻击者"
+		                "%.300s 不是软件包 %s 安装的文件：它的 %s 是 %s，%s 记录的是 %s。攻击者"
 		                "会用木马程序替换系统程序，以隐藏挖矿进程或留下后门。",
-		                path, pkg, md5, want);
+		                path, pkg, an, is_md5 ? md5 : sha, src, want);
 		mt_finding_str(f, "path", path, 1);
 		mt_finding_str(f, "package", pkg, 0);
-		mt_finding_str(f, "md5_expected", want, 0);
-		mt_finding_str(f, "md5", md5, 1);
-		mt_finding_str(f, "sha256", sha, 0);
+		if (is_md5) {
+			mt_finding_str(f, "md5_expected", want, 0);
+			mt_finding_str(f, "md5", md5, 1);
+			mt_finding_str(f, "sha256", sha, 0);
+		} else {
+			mt_finding_str(f, "sha256_expected", want, 0);
+			mt_finding_str(f, "sha256", sha, 1);
+		}
+		mt_finding_str(f, "package_db", src, 0);
 		times(f, &st);
-		mt_finding_str(f, "reasons", "md5_mismatch", 0);
+		mt_finding_str(f, "reasons", mismatch_reason(algo), 0);
 		mt_action *a = mt_finding_action(f, "quarantine_file");
 		mt_action_str(f, a, "path", path);
 		reinstall(f, pkg);

@@ -35,17 +35,38 @@ const mt_user *mt_users_by_uid(const mt_users *u, unsigned uid);
 
 typedef struct mt_pkgdb mt_pkgdb;
 
-/* Reads var/lib/dpkg/info/\*.list of the root into a path -> package index. A root
- * without dpkg gives an empty database (mt_pkgdb_present says 0). */
+/* The package database of the root: dpkg (var/lib/dpkg/info/\*.list) when the root has
+ * one, else rpm (rpmdb.sqlite or the Berkeley DB Packages file under var/lib/rpm or
+ * usr/lib/sysimage/rpm; see docs/pkgdb.md). A root without either, or whose rpm
+ * database cannot be read, gives an empty database (mt_pkgdb_present says 0). */
 mt_err mt_pkgdb_load(mt_host *host, mt_report *rep, mt_pkgdb **out);
 void mt_pkgdb_free(mt_pkgdb *db);
 int mt_pkgdb_present(const mt_pkgdb *db);
 size_t mt_pkgdb_count(const mt_pkgdb *db); /* paths known */
-/* The package that installed path, or NULL. /bin, /sbin and /lib* are the same as their
- * /usr counterparts (merged /usr), both ways. */
+/* "dpkg" or "rpm" (the tool a responder verifies with), NULL when none is present. */
+const char *mt_pkgdb_source(const mt_pkgdb *db);
+/* The package that installed path, or NULL: "procps:amd64" as dpkg names it,
+ * "procps-ng-3.3.10-28.el7.x86_64" (name-version-release.arch) as rpm does. /bin, /sbin
+ * and /lib* are the same as their /usr counterparts (merged /usr), both ways. The
+ * string lives as long as db. */
 const char *mt_pkgdb_owner(const mt_pkgdb *db, const char *path);
-/* The MD5 dpkg recorded for path (from the owner's .md5sums), as 32 hex digits.
- * MT_ERR_NOENT when the path is not owned or has no recorded sum. */
+
+/* Digest algorithms of package databases (rpm's numbers) */
+typedef enum mt_digest_algo { MT_DIGEST_MD5 = 1, MT_DIGEST_SHA256 = 8 } mt_digest_algo;
+#define MT_DIGEST_HEX 65 /* the longest hex digest (SHA-256) and its NUL */
+const char *mt_digest_name(mt_digest_algo a); /* "md5", "sha256" */
+
+/* The digest the database recorded for path, as lower-case hex in out (32 digits for
+ * MD5, 64 for SHA-256) with its algorithm in *algo: dpkg's MD5 from the owner's
+ * .md5sums, rpm's FILEDIGESTS. MT_ERR_NOENT when the path is not owned or has no sum
+ * that must hold (directories, links, dpkg conffiles, rpm %config and %ghost files);
+ * MT_ERR_UNSUPPORTED for rpm's SHA-1/384/512 packages; MT_ERR_PARSE for a malformed
+ * recorded digest. */
+mt_err mt_pkgdb_digest(mt_pkgdb *db, mt_host *host, const char *path, mt_digest_algo *algo,
+                       char out[MT_DIGEST_HEX]);
+/* The MD5 alone (dpkg, and rpm packages with MD5 digests); MT_ERR_NOENT where the
+ * database holds another algorithm. Kept for callers that only compare MD5; new code
+ * uses mt_pkgdb_digest. */
 mt_err mt_pkgdb_md5(mt_pkgdb *db, mt_host *host, const char *path, char out[33]);
 
 /* ---- access through the scan context (loaded on first use, freed by mt_scan) ---- */
