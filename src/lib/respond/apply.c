@@ -215,6 +215,22 @@ static int quarantine_link(ax *a, mt_pstep *s, int dfd, const char *name, const 
 	return worse(MT_STEP_DONE, st2);
 }
 
+/* A link taken away by an earlier (or interrupted) run: the file it named may still be
+ * there. */
+static int follow_entry(ax *a, mt_pstep *s, const char *key, const char *entry, int st)
+{
+	mt_qmeta lm;
+	if (entry[0] && mt_quar_get(&a->q, entry, &lm, NULL, NULL) == MT_OK &&
+	    strcmp(lm.kind, "link") == 0) {
+		char t[MT_MAX_PATH], k2[17];
+		if (link_target(lm.path, lm.target, t, sizeof(t)) == 0) {
+			subkey(key, t, k2);
+			return worse(st, op_quarantine(a, s, t, k2, 0, NULL));
+		}
+	}
+	return st;
+}
+
 /* Moves path into the quarantine (content that cannot run + metadata) and removes it. */
 static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, int follow,
                          const char *sha)
@@ -222,7 +238,7 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 	mt_jstate js;
 	if (already(a, key, &js)) {
 		note(s, "%s: already done by an earlier run (journal)", path);
-		return MT_STEP_ALREADY;
+		return follow ? follow_entry(a, s, key, js.entry, MT_STEP_ALREADY) : MT_STEP_ALREADY;
 	}
 	int dfd = -1, st = MT_STEP_FAILED;
 	char name[256], canon[MT_MAX_PATH], why[512];
@@ -242,7 +258,7 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 			                "absent");
 			note(s, "%s: recovered, an interrupted run had moved it (entry %s)", path, js.entry);
 			mt_buf_printf(&s->entries, "%s%s", s->entries.len ? " " : "", js.entry);
-			st = MT_STEP_DONE;
+			st = follow ? follow_entry(a, s, key, js.entry, MT_STEP_DONE) : MT_STEP_DONE;
 		} else {
 			note(s, "%s is no longer there", path);
 			st = MT_STEP_SKIPPED;
