@@ -235,8 +235,8 @@ int mt_kill_tree(const char *procdir, int64_t pid, uint64_t start, const char *e
 {
 	pinfo pi;
 	if (read_stat(procdir, pid, &pi) != 0) {
-		mt_buf_printf(msg, "pid %lld is no longer running", (long long)pid);
-		return MT_STEP_SKIPPED;
+		mt_buf_printf(msg, "pid %lld is no longer running: nothing to do", (long long)pid);
+		return MT_STEP_ALREADY;
 	}
 	if (pi.start != start) {
 		mt_buf_printf(msg, "pid %lld was reused: start time %llu, the report says %llu",
