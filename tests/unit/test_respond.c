@@ -1,6 +1,9 @@
 /* test_respond.c - unit tests of the respond JSON parser, the line editor and the plan */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "respond/respond_int.h"
 #include "t.h"
@@ -173,8 +176,43 @@ static void test_critical(void)
 	TEST_DONE();
 }
 
+static void test_kill_refusals(void)
+{
+	/* a fake /proc: refusals happen before any signal, so nothing real is touched */
+	char dir[] = "/tmp/mt-fakeproc-XXXXXX";
+	REQUIRE_TRUE(mkdtemp(dir) != NULL);
+	char p[256];
+	snprintf(p, sizeof(p), "%s/50", dir);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/50/stat", dir);
+	FILE *f = fopen(p, "w");
+	REQUIRE_TRUE(f != NULL);
+	/* kworker: flags (field 9) carry PF_KTHREAD, start (field 22) is 15 */
+	fputs("50 (kworker/0:1 x) I 2 0 0 0 -1 69238880 0 0 0 0 0 0 0 0 20 0 1 0 15 0 0\n", f);
+	fclose(f);
+	mt_buf m;
+	mt_buf_init(&m, 4096);
+
+	TEST_START("kill: kernel thread refused, reused pid skipped, gone pid nothing to do");
+	ASSERT_INT_EQ(mt_kill_tree(dir, 50, 15, NULL, 0, 0, &m), MT_STEP_REFUSED);
+	ASSERT_STR_CONTAINS(m.data, "kernel thread");
+	mt_buf_reset(&m);
+	ASSERT_INT_EQ(mt_kill_tree(dir, 50, 16, NULL, 0, 0, &m), MT_STEP_SKIPPED);
+	ASSERT_STR_CONTAINS(m.data, "was reused");
+	mt_buf_reset(&m);
+	ASSERT_INT_EQ(mt_kill_tree(dir, 51, 16, NULL, 0, 0, &m), MT_STEP_ALREADY);
+	ASSERT_STR_CONTAINS(m.data, "no longer running");
+	TEST_DONE();
+	mt_buf_free(&m);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/50", dir);
+	rmdir(p);
+	rmdir(dir);
+}
+
 int main(void)
 {
+	test_kill_refusals();
 	test_json();
 	test_edit();
 	test_plan();

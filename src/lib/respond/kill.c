@@ -105,7 +105,7 @@ static const char *refuse(const char *procdir, const pinfo *pi)
 {
 	if (pi->pid <= 1)
 		return "pid 1 (init) is never killed";
-	if (pi->pid == 2 || pi->ppid == 2 || (pi->flags & PF_KTHREAD))
+	if (pi->flags & PF_KTHREAD) /* kthreadd and its children; pid 2 is no sign in a namespace */
 		return "a kernel thread is never killed";
 	if (is_self_or_ancestor(procdir, pi->pid))
 		return "minetrace itself or one of its ancestors";
