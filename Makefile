@@ -54,6 +54,7 @@ cli: $(B)/minetrace
 # respond and restore on scratch trees (edits, quarantine, restore, crash, hostile reports)
 respond: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/respond/seed.sh
+	@MINETRACE=$(B)/minetrace sh tests/respond/scenarios.sh
 
 # tests on the live root, each in namespaces of its own (needs root and unshare)
 live: $(B)/minetrace

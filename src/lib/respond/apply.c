@@ -313,9 +313,10 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 			mt_hex(d, 16, hx);
 			modified = strcmp(hx, md5) != 0;
 		}
-		if (!(sha && *sha && modified)) {
-			note(s, "%s belongs to package %s and is not itself the flagged file: not removed "
-			        "(reinstall the package instead)", path, pkg);
+		/* a packaged file is taken away only when it is no longer the package's */
+		if (!modified) {
+			note(s, "%s belongs to package %s and matches what the package installed (or dpkg "
+			        "has no sum for it): not removed", path, pkg);
 			st = MT_STEP_REFUSED;
 			goto out;
 		}

@@ -161,9 +161,8 @@ int mt_rs_critical(const char *canon)
 		"/etc/bash.bashrc", "/etc/environment", "/etc/ld.so.preload",
 		"/usr/bin/sh", "/usr/bin/bash", "/usr/bin/dash", "/usr/sbin/sshd", "/usr/bin/sudo",
 		"/usr/bin/su", "/usr/bin/login", "/usr/sbin/init", "/usr/lib/systemd/systemd",
-		"/usr/bin/passwd", "/usr/sbin/nologin", "/usr/bin/env", "/usr/bin/crontab",
-		"/usr/sbin/cron", "/usr/sbin/crond", "/usr/bin/ssh", "/usr/bin/ps", "/usr/bin/ls",
-		"/usr/bin/mount", "/usr/bin/kill", "/usr/bin/systemctl",
+		"/usr/bin/passwd", "/usr/sbin/nologin", "/usr/bin/env",
+		"/usr/bin/mount", "/usr/bin/systemctl",
 	};
 	char alt[MT_MAX_PATH];
 	const char *c = canon;
