@@ -1,6 +1,6 @@
 #!/bin/sh
 # respond-xmrig.sh - respond --apply against the real XMRig 6.16.0 kept alive by a
-# respawning shell loop, in private PID, mount and network namespaces (loopback only,
+# respawning shell loop and a second copy of it running on its own, in private PID, mount and network namespaces (loopback only,
 # the project's own pool on 127.0.0.1, one thread, seconds): after the apply nothing
 # respawns, the verify step says clean and the binary is in the quarantine.
 set -eu
@@ -30,15 +30,25 @@ set -eu
 	sh -c "while :; do \"$exe\" -o 127.0.0.1:3333 -u testwallet -p x --donate-level=1 \
 		--randomx-wrmsr=-1 --randomx-no-rdmsr --no-huge-pages -t 1 -a cn/0 --asm=none \
 		--no-color >>\"$work/xmrig.log\" 2>&1; sleep 0.2; done" & looppid=$!
+	# a second copy of the same binary started on its own (as a cron job would)
+	"$exe" -o 127.0.0.1:3333 -u testwallet -p x --donate-level=1 --randomx-wrmsr=-1 \
+		--randomx-no-rdmsr --no-huge-pages -t 1 -a cn/0 --asm=none --no-color \
+		>>"$work/xmrig2.log" 2>&1 & copypid=$!
+	echo $copypid >"$work/copypid"
 	i=0
-	while ! grep -q "\"method\": \"login\"" "$work/pool.log" 2>/dev/null; do
+	while [ "$(cat "$work/pool.log" 2>/dev/null | grep -c "\"method\": \"login\"")" -lt 2 ]; do
 		i=$((i + 1)); [ $i -le 150 ] || break; sleep 0.1
 	done
 	sleep 0.5
 	"$mt" scan --checks process.,net. --format json >"$work/report.jsonl" || true
-	"$mt" respond "$work/report.jsonl" >"$work/plan.txt"
+	# only the finding of the looping miner: the lone copy must go as a sibling running
+	# the same program
+	only=$(python3 -c "import json,sys
+print(\",\".join(o[\"id\"] for o in map(json.loads, open(sys.argv[1])) if o[\"type\"] == \"finding\" and o[\"evidence\"].get(\"ppid\") == int(sys.argv[2]) and o[\"evidence\"].get(\"exe\") == sys.argv[3]))" "$work/report.jsonl" $looppid "$exe")
+	[ -n "$only" ] || { echo "no finding for the looping miner"; exit 1; }
+	"$mt" respond "$work/report.jsonl" --only "$only" >"$work/plan.txt"
 	rc=0
-	"$mt" respond "$work/report.jsonl" --apply --quarantine "$work/q" >"$work/apply.txt" 2>&1 || rc=$?
+	"$mt" respond "$work/report.jsonl" --only "$only" --apply --quarantine "$work/q" >"$work/apply.txt" 2>&1 || rc=$?
 	echo $rc >"$work/rc"
 	sleep 2 # a loop that survived would have started the miner again by now
 	n=0
@@ -61,7 +71,8 @@ grep -q '"method": "login"' "$work/pool.log" || fail "XMRig never logged in to t
 grep -q '"kill_tree"' "$work/report.jsonl" || fail "no kill_tree in the report"
 grep -q "freeze and kill the process tree" "$work/plan.txt" || fail "plan"
 grep -q '^\[done\].*freeze and kill the process tree' "$work/apply.txt" || { cat "$work/apply.txt"; fail "kill step not done"; }
-grep -q "froze and killed [2-9] processes" "$work/apply.txt" || { cat "$work/apply.txt"; fail "the loop parent was not killed with the miner"; }
+grep -q "froze and killed [3-9] processes" "$work/apply.txt" || { cat "$work/apply.txt"; fail "the loop parent and the other copy were not killed with the miner"; }
+grep -q "froze and killed .* $(cat "$work/copypid")\b" "$work/apply.txt" || { cat "$work/apply.txt"; fail "the lone copy was not killed"; }
 [ "$(cat "$work/rc")" = 0 ] || { cat "$work/apply.txt"; fail "respond --apply exit $(cat "$work/rc")"; }
 grep -q "verify: clean" "$work/apply.txt" || { cat "$work/apply.txt"; fail "verify not clean"; }
 [ "$(cat "$work/miners")" = 0 ] || fail "the miner respawned ($(cat "$work/miners") running)"

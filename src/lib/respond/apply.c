@@ -998,6 +998,14 @@ mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn f
 			break;
 		}
 		s->pub.state = st;
+		if (s->phase == MT_PH_KILL || s->phase == MT_PH_UNMOUNT || s->phase == MT_PH_FIREWALL) {
+			/* no file to recover here: the journal keeps what was done, for the record */
+			static const char *const names[] = {"planned", "done", "already", "skipped",
+			                                    "refused", "failed", "manual"};
+			a.ops++;
+			mt_journal_begin(a.j, s->key, s->pub.n, s->action, s->target, NULL, NULL, NULL);
+			mt_journal_done(a.j, s->key, names[st], s->detail.data, NULL);
+		}
 		if (fn)
 			fn(ctx, mt_plan_get(plan, i));
 	}

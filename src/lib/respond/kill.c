@@ -200,7 +200,24 @@ static int grow(const char *procdir, tree *t, mt_buf *msg)
 	return added;
 }
 
-static void siblings(const char *procdir, tree *t, int64_t ppid, const char *exe, mt_buf *msg)
+/* 1 for shells and interpreters that run many unrelated programs */
+static int interpreter(const char *exe)
+{
+	static const char *const names[] = {"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox",
+	                                    "python", "perl", "ruby", "node", "nodejs", "java",
+	                                    "php", "lua", "env", "sudo", "su", "tclsh"};
+	const char *b = mt_basename(exe);
+	for (size_t i = 0; i < MT_ARRAY_LEN(names); i++) {
+		size_t l = strlen(names[i]);
+		/* "python3", "python3.11", "php8.2" too */
+		if (strncmp(b, names[i], l) == 0 &&
+		    (b[l] == '\0' || (b[l] >= '0' && b[l] <= '9') || b[l] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+static void siblings(const char *procdir, tree *t, const char *exe, mt_buf *msg)
 {
 	DIR *d = opendir(procdir);
 	if (!d)
@@ -212,7 +229,7 @@ static void siblings(const char *procdir, tree *t, int64_t ppid, const char *exe
 			continue;
 		pinfo pi;
 		if (in_tree(t, (int64_t)pid) || read_stat(procdir, (int64_t)pid, &pi) != 0 ||
-		    pi.ppid != ppid || refuse(procdir, &pi))
+		    refuse(procdir, &pi))
 			continue;
 		char e2[MT_MAX_PATH];
 		read_exe(procdir, pi.pid, e2, sizeof(e2));
@@ -272,8 +289,10 @@ int mt_kill_tree(const char *procdir, int64_t pid, uint64_t start, const char *e
 			pnote = " (its parent is gone, reused or protected: not touched)";
 	}
 	add(procdir, t, pid, start, &frozen);
-	if (cur[0])
-		siblings(procdir, t, pi.ppid, cur, &frozen);
+	/* every other copy of the same flagged program, whoever started it (not when the
+	 * program is a shell or interpreter: that would hit innocent scripts) */
+	if (cur[0] && exe && *exe && !interpreter(cur))
+		siblings(procdir, t, cur, &frozen);
 	for (unsigned round = 0; round < 64; round++)
 		if (grow(procdir, t, &frozen) == 0)
 			break;
