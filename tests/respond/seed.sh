@@ -187,3 +187,26 @@ rc=0
 "$MT" respond "$work/bad2.jsonl" --root "$r" >/dev/null 2>&1 || rc=$?
 [ $rc -eq 2 ] || fail "lone surrogate: exit $rc"
 echo "ok respond-seed: hostile reports refused with reasons"
+
+# ---- 4. command line: usage errors, Chinese text, JSON plan ----
+r=$work/cli
+mkroot "$r"
+rc=0; "$MT" respond >/dev/null 2>&1 || rc=$?; [ $rc -eq 2 ] || fail "no report: exit $rc"
+rc=0; "$MT" respond "$work/seed.jsonl" --firewall >/dev/null 2>&1 || rc=$?; [ $rc -eq 2 ] || fail "--firewall without --apply: exit $rc"
+rc=0; "$MT" respond "$work/seed.jsonl" --bogus >/dev/null 2>&1 || rc=$?; [ $rc -eq 2 ] || fail "unknown option: exit $rc"
+rc=0; "$MT" restore --root "$r" >/dev/null 2>&1 || rc=$?; [ $rc -eq 2 ] || fail "restore without entry: exit $rc"
+rc=0; "$MT" restore --root "$r" ../../etc >/dev/null 2>&1 || rc=$?; [ $rc -eq 2 ] || fail "restore of a path: exit $rc"
+"$MT" respond "$work/seed.jsonl" --root "$r" --lang zh >"$work/zh.txt"
+grep -q "处置计划" "$work/zh.txt" && grep -q "删除该行" "$work/zh.txt" || fail "zh plan"
+"$MT" respond "$work/seed.jsonl" --root "$r" --format json >"$work/plan.jsonl"
+python3 - "$work/plan.jsonl" <<'EOT' || fail "json plan"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert rows and all(r["type"] == "step" for r in rows), rows
+assert [r["n"] for r in rows] == list(range(1, len(rows) + 1))
+acts = [r["action"] for r in rows]
+assert acts == ["quarantine_file", "remove_line", "remove_line", "remove_key", "change_password"], acts
+assert all(r["state"] in ("planned", "manual") for r in rows)
+assert rows[-1]["manual"] is True
+EOT
+echo "ok respond-seed: command line"
