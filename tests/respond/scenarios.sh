@@ -74,3 +74,25 @@ done
 tree_sum "$r" >"$work/k-after.txt"
 diff "$work/k-before.txt" "$work/k-after.txt" || fail "kinsing: restore is not identical"
 echo "ok respond-scenarios: kinsing units disabled and restored identically"
+
+# ---- accounts: a backdoor account locked, its uid-0 line and sudo rules removed ----
+r=$work/acct
+mkroot acct-outlaw "$r"
+# shellcheck disable=SC2046
+"$MT" scan --root "$r" --format json $(cat "$sc/acct-outlaw/args" 2>/dev/null) >"$work/a.jsonl" || true
+tree_sum "$r" >"$work/a-before.txt"
+cp "$r/etc/shadow" "$work/shadow.orig"
+cp "$r/etc/sudoers.d/ops" "$work/ops.orig"
+"$MT" respond "$work/a.jsonl" --root "$r" --apply >"$work/a.txt" || true
+grep -q '^\[done\].*lock the account: user sysadm' "$work/a.txt" || { cat "$work/a.txt"; fail "acct: sysadm not locked"; }
+grep '^sysadm:' "$r/etc/shadow" | grep -q '^sysadm:!\$6\$[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:1:$' || fail "acct: shadow line not locked+expired"
+[ "$(grep -v '^sysadm:' "$r/etc/shadow" | sha256sum)" = "$(grep -v '^sysadm:' "$work/shadow.orig" | sha256sum)" ] || fail "acct: other shadow lines changed"
+[ "$(wc -l <"$r/etc/sudoers.d/ops")" -eq $(($(wc -l <"$work/ops.orig") - 2)) ] || fail "acct: sudoers.d/ops lines 4 and 5"
+sed '4,5d' "$work/ops.orig" | cmp -s - "$r/etc/sudoers.d/ops" || fail "acct: sudoers.d/ops edit"
+grep -q "verify: clean" "$work/a.txt" || { cat "$work/a.txt"; fail "acct: verify"; }
+for id in $("$MT" restore --list --root "$r" | cut -d' ' -f1 | sort -r); do
+	"$MT" restore --root "$r" "$id" >/dev/null || fail "acct: restore $id"
+done
+tree_sum "$r" >"$work/a-after.txt"
+diff "$work/a-before.txt" "$work/a-after.txt" || fail "acct: restore is not identical"
+echo "ok respond-scenarios: backdoor account locked, uid-0 line and sudo rules removed, restored"

@@ -152,6 +152,7 @@ rows = [
     f(7, [{"action": "quarantine_file", "path": "/etc"}]),
     f(8, [{"action": "quarantine_file", "path": "/tmp/victim", "sha256": "0" * 64}]),
     f(9, [{"action": "block_ip", "ip": "127.0.0.1"}, {"action": "block_ip", "ip": "1.2.3.4; rm -rf /"}]),
+    f(10, [{"action": "lock_account", "user": "root"}, {"action": "lock_account", "user": "../x"}]),
 ]
 with open(out, "w") as o:
     for r in rows: o.write(json.dumps(r) + "\n")
@@ -170,6 +171,8 @@ want "/etc is a directory: never removed whole"
 want "/tmp/victim changed since the scan"
 want "127.0.0.1 is a loopback address: not blocked"
 want "is not an IP address: not blocked"
+want "root is never locked"
+want "not a user name"
 for f in etc/passwd etc/shadow etc/group tmp/victim; do
 	grep "^./$f " "$work/h-before.txt" | sed 's/ [0-9]* \([0-9a-f]\{64\}\)$/ \1/' >"$work/h1"
 	snap "$r" | grep "^./$f " | sed 's/ [0-9]* \([0-9a-f]\{64\}\)$/ \1/' >"$work/h2"

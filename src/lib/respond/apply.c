@@ -378,6 +378,64 @@ out:
 	return st;
 }
 
+/* The second half of every edit: i/a flags off, the old file into the quarantine (kind
+ * edit), journal begin, the new content written beside and renamed over, flags back,
+ * journal done. Returns MT_STEP_DONE or MT_STEP_FAILED (the file left as it was). */
+static int commit_edit(ax *a, mt_pstep *s, int dfd, const char *name, const char *canon,
+                       const struct stat *lst, const char *data, size_t len, const char *out,
+                       size_t olen, const char *before, const char *after, char entry[64])
+{
+	entry[0] = '\0';
+	unsigned fl = 0, dfl = 0;
+	int r = take_flags(dfd, name, &fl, &dfl);
+	if (r) {
+		note(s, "cannot clear the immutable/append-only flags of %s: %s", canon, strerror(-r));
+		return MT_STEP_FAILED;
+	}
+	mt_qmeta m;
+	memset(&m, 0, sizeof(m));
+	snprintf(m.kind, sizeof(m.kind), "edit");
+	snprintf(m.path, sizeof(m.path), "%s", canon);
+	snprintf(m.sha256, sizeof(m.sha256), "%s", before);
+	snprintf(m.finding, sizeof(m.finding), "%s", s->finding);
+	snprintf(m.key, sizeof(m.key), "%s", s->key);
+	mt_qmeta_from_stat(&m, lst);
+	m.flags = fl;
+	mt_err e = mt_quar_put(&a->q, &m, data, len);
+	if (e == MT_OK) {
+		a->ops++;
+		if (mt_journal_begin(a->j, s->key, s->pub.n, s->action, canon, before, after, m.id))
+			e = MT_ERR_IO;
+	}
+	if (e != MT_OK) {
+		if (m.id[0])
+			mt_quar_discard(&a->q, m.id);
+		if (fl)
+			mt_rs_setflags(dfd, name, fl);
+		put_dir_flags(dfd, dfl);
+		note(s, "cannot back %s up: %s", canon, mt_strerror(e));
+		return MT_STEP_FAILED;
+	}
+	crash_point(a, 0);
+	e = mt_rs_replace(dfd, name, out, olen, lst, 0, 0);
+	if (e != MT_OK) {
+		if (fl)
+			mt_rs_setflags(dfd, name, fl);
+		put_dir_flags(dfd, dfl);
+		mt_journal_done(a->j, s->key, "failed", mt_strerror(e), before);
+		note(s, "cannot write %s: %s (left as it was)", canon, mt_strerror(e));
+		return MT_STEP_FAILED;
+	}
+	if (fl & (MT_RS_FL_IMMUTABLE | MT_RS_FL_APPEND))
+		mt_rs_setflags(dfd, name, fl); /* kept as they were; clear_flags takes them off */
+	put_dir_flags(dfd, dfl);
+	crash_point(a, 1);
+	mt_journal_done(a->j, s->key, "done", NULL, after);
+	mt_buf_printf(&s->entries, "%s%s", s->entries.len ? " " : "", m.id);
+	snprintf(entry, 64, "%s", m.id);
+	return MT_STEP_DONE;
+}
+
 static int is_account_file(const char *canon)
 {
 	return strcmp(canon, "/etc/passwd") == 0 || strcmp(canon, "/etc/shadow") == 0 ||
@@ -471,59 +529,139 @@ static int op_remove_line(ax *a, mt_pstep *s)
 		}
 	}
 	mt_sha256_hex(out, olen, after);
-	unsigned fl = 0, dfl = 0;
-	int r = take_flags(dfd, name, &fl, &dfl);
-	if (r) {
-		note(s, "cannot clear the immutable/append-only flags of %s: %s", s->path, strerror(-r));
-		goto done;
-	}
-	mt_qmeta m;
-	memset(&m, 0, sizeof(m));
-	snprintf(m.kind, sizeof(m.kind), "edit");
-	snprintf(m.path, sizeof(m.path), "%s", canon);
-	snprintf(m.sha256, sizeof(m.sha256), "%s", before);
-	snprintf(m.finding, sizeof(m.finding), "%s", s->finding);
-	snprintf(m.key, sizeof(m.key), "%s", s->key);
-	mt_qmeta_from_stat(&m, &lst);
-	m.flags = fl;
-	e = mt_quar_put(&a->q, &m, data, len);
-	if (e == MT_OK) {
-		a->ops++;
-		if (mt_journal_begin(a->j, s->key, s->pub.n, s->action, canon, before, after, m.id))
-			e = MT_ERR_IO;
-	}
-	if (e != MT_OK) {
-		if (m.id[0])
-			mt_quar_discard(&a->q, m.id);
-		if (fl)
-			mt_rs_setflags(dfd, name, fl);
-		put_dir_flags(dfd, dfl);
-		note(s, "cannot back %s up: %s", s->path, mt_strerror(e));
-		goto done;
-	}
-	crash_point(a, 0);
-	e = mt_rs_replace(dfd, name, out, olen, &lst, 0, 0);
-	if (e != MT_OK) {
-		if (fl)
-			mt_rs_setflags(dfd, name, fl);
-		put_dir_flags(dfd, dfl);
-		mt_journal_done(a->j, s->key, "failed", mt_strerror(e), before);
-		note(s, "cannot write %s: %s (left as it was)", s->path, mt_strerror(e));
-		goto done;
-	}
-	if (fl & (MT_RS_FL_IMMUTABLE | MT_RS_FL_APPEND))
-		mt_rs_setflags(dfd, name, fl); /* kept as they were; clear_flags takes them off */
-	put_dir_flags(dfd, dfl);
-	crash_point(a, 1);
-	mt_journal_done(a->j, s->key, "done", NULL, after);
-	mt_buf_printf(&s->entries, "%s%s", s->entries.len ? " " : "", m.id);
-	note(s, "removed line %u of %s (backup in entry %s)", at, s->path, m.id);
-	st = MT_STEP_DONE;
+	char entry[64];
+	st = commit_edit(a, s, dfd, name, canon, &lst, data, len, out, olen, before, after, entry);
+	if (st == MT_STEP_DONE)
+		note(s, "removed line %u of %s (backup in entry %s)", at, s->path, entry);
 done:
 	free(data);
 	free(out);
 	if (dfd >= 0)
 		close(dfd);
+	return st;
+}
+
+/* lock_account: in /etc/shadow, "!" before the password hash and the account expired
+ * (field 8 = 1), as `usermod -L -e 1` does; root is never locked. */
+static int op_lock_account(ax *a, mt_pstep *s)
+{
+	mt_jstate js;
+	if (already(a, s->key, &js)) {
+		note(s, "already done by an earlier run (journal)");
+		return MT_STEP_ALREADY;
+	}
+	const char *u = s->user;
+	if (!u || !*u || strpbrk(u, ":\n/") || strlen(u) > 64) {
+		note(s, "not a user name");
+		return MT_STEP_REFUSED;
+	}
+	if (strcmp(u, "root") == 0) {
+		note(s, "root is never locked: change its password instead");
+		return MT_STEP_REFUSED;
+	}
+	int dfd = -1, st = MT_STEP_FAILED;
+	char name[256], canon[MT_MAX_PATH], why[512];
+	char *data = NULL;
+	mt_buf nb;
+	mt_buf_init(&nb, MT_MAX_EDIT_FILE);
+	size_t len = 0;
+	mt_err e = mt_rs_walk(a->rootfd, "/etc/shadow", &dfd, name, sizeof(name), canon,
+	                      sizeof(canon), why, sizeof(why));
+	if (e != MT_OK) {
+		note(s, "%s", why);
+		return walk_err(e);
+	}
+	struct stat lst;
+	if (fstatat(dfd, name, &lst, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(lst.st_mode)) {
+		note(s, "/etc/shadow is missing or not a regular file");
+		st = MT_STEP_SKIPPED;
+		goto out;
+	}
+	e = mt_rs_read(dfd, name, MT_MAX_EDIT_FILE, &data, &len, NULL);
+	if (e != MT_OK) {
+		note(s, "cannot read /etc/shadow: %s", mt_strerror(e));
+		goto out;
+	}
+	char before[65], after[65];
+	mt_sha256_hex(data, len, before);
+	if (js.state == 1 && strcmp(before, js.after) == 0) {
+		mt_journal_done(a->j, s->key, "recovered", "the file already had the edit", js.after);
+		note(s, "recovered: an interrupted run had locked %s (backup entry %s)", u, js.entry);
+		st = MT_STEP_DONE;
+		goto out;
+	}
+	if (js.state == 1 && js.entry[0])
+		mt_quar_discard(&a->q, js.entry);
+	size_t ul = strlen(u), found = 0, off = 0;
+	int already_locked = 0, bad = 0;
+	while (off < len) {
+		const char *nl = memchr(data + off, '\n', len - off);
+		size_t end = nl ? (size_t)(nl - data) : len, next = nl ? end + 1 : len;
+		const char *l = data + off;
+		size_t ll = end - off;
+		if (ll > ul && memcmp(l, u, ul) == 0 && l[ul] == ':') {
+			/* fields: name:password:lastchg:min:max:warn:inactive:expire:reserved */
+			const char *f[9];
+			size_t fl[9], nf = 0, p = 0;
+			while (nf < 9) {
+				const char *c = memchr(l + p, ':', ll - p);
+				size_t fe = c ? (size_t)(c - l) : ll;
+				f[nf] = l + p;
+				fl[nf++] = fe - p;
+				if (!c)
+					break;
+				p = fe + 1;
+			}
+			if (nf < 8) {
+				note(s, "the shadow line of %s has %zu fields, not 9: not edited", u, nf);
+				st = MT_STEP_SKIPPED;
+				goto out;
+			}
+			found++;
+			already_locked = fl[1] && f[1][0] == '!' && fl[7] == 1 && f[7][0] == '1';
+			bad |= mt_buf_add(&nb, l, fl[0]) != MT_OK;
+			bad |= mt_buf_adds(&nb, ":") != MT_OK;
+			if (!(fl[1] && f[1][0] == '!'))
+				bad |= mt_buf_addc(&nb, '!') != MT_OK;
+			bad |= mt_buf_add(&nb, f[1], fl[1]) != MT_OK;
+			for (size_t k = 2; k < nf; k++) {
+				bad |= mt_buf_addc(&nb, ':') != MT_OK;
+				if (k == 7)
+					bad |= mt_buf_addc(&nb, '1') != MT_OK;
+				else
+					bad |= mt_buf_add(&nb, f[k], fl[k]) != MT_OK;
+			}
+			if (nl)
+				bad |= mt_buf_addc(&nb, '\n') != MT_OK;
+		} else {
+			bad |= mt_buf_add(&nb, l, next - off) != MT_OK;
+		}
+		off = next;
+	}
+	if (found != 1) {
+		note(s, found ? "%s is in /etc/shadow more than once: not guessing"
+		              : "%s is not in /etc/shadow", u);
+		st = MT_STEP_SKIPPED;
+		goto out;
+	}
+	if (already_locked) {
+		note(s, "%s is locked and expired already", u);
+		st = MT_STEP_DONE;
+		goto out;
+	}
+	if (bad || !nb.data) {
+		note(s, "out of memory");
+		goto out;
+	}
+	mt_sha256_hex(nb.data, nb.len, after);
+	char entry[64];
+	st = commit_edit(a, s, dfd, name, canon, &lst, data, len, nb.data, nb.len, before, after, entry);
+	if (st == MT_STEP_DONE)
+		note(s, "locked %s: password disabled, account expired (backup in entry %s)", u, entry);
+out:
+	free(data);
+	mt_buf_free(&nb);
+	close(dfd);
 	return st;
 }
 
@@ -980,7 +1118,8 @@ mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn f
 			}
 			break;
 		case MT_PH_EDIT:
-			st = op_remove_line(&a, s);
+			st = strcmp(s->action, "lock_account") == 0 ? op_lock_account(&a, s)
+			                                            : op_remove_line(&a, s);
 			break;
 		case MT_PH_UNIT:
 			st = op_disable_unit(&a, s);

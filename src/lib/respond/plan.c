@@ -14,7 +14,7 @@ static const struct {
 	{"clear_flags", MT_PH_FLAGS, 0},       {"quarantine_file", MT_PH_QUARANTINE, 0},
 	{"remove_line", MT_PH_EDIT, 0},        {"remove_key", MT_PH_EDIT, 0},
 	{"disable_unit", MT_PH_UNIT, 0},       {"block_ip", MT_PH_FIREWALL, 0},
-	{"change_password", MT_PH_MANUAL, 1},  {"lock_account", MT_PH_MANUAL, 1},
+	{"change_password", MT_PH_MANUAL, 1},  {"lock_account", MT_PH_EDIT, 0},
 	{"reinstall_package", MT_PH_MANUAL, 1},
 };
 
@@ -261,9 +261,11 @@ static int step_cmp(const void *a, const void *b)
 	const mt_pstep *x = *(mt_pstep *const *)a, *y = *(mt_pstep *const *)b;
 	if (x->phase != y->phase)
 		return x->phase < y->phase ? -1 : 1;
-	/* lines of one file from the bottom up, so the numbers above stay right */
-	if (x->phase == MT_PH_EDIT && x->path && y->path && strcmp(x->path, y->path) == 0 &&
-	    x->lineno != y->lineno)
+	/* the edits of one file together, its lines from the bottom up, so that the line
+	 * numbers above stay right */
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	if (x->phase == MT_PH_EDIT && x->lineno != y->lineno)
 		return x->lineno > y->lineno ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
@@ -326,6 +328,16 @@ mt_err mt_plan_parse(const char *data, size_t len, const char *only, mt_plan **o
 	if (e != MT_OK) {
 		mt_plan_free(p);
 		return e;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		mt_pstep *s = p->steps[i];
+		s->group = s->seq;
+		for (size_t j = 0; j < i && s->phase == MT_PH_EDIT && s->path; j++)
+			if (p->steps[j]->phase == MT_PH_EDIT && p->steps[j]->path &&
+			    strcmp(p->steps[j]->path, s->path) == 0) {
+				s->group = p->steps[j]->seq;
+				break;
+			}
 	}
 	if (p->n)
 		qsort(p->steps, p->n, sizeof(*p->steps), step_cmp);

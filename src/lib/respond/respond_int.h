@@ -157,6 +157,7 @@ typedef struct mt_pstep {
 	mt_step pub;
 	int phase;
 	size_t seq;
+	size_t group; /* edits: seq of the first edit of the same file */
 	char *action, *finding, *check, *sev, *title_en, *title_zh, *target, *evidence;
 	mt_buf also, detail, entries;
 	char *path, *line_sha, *sha256, *exe, *ip, *unit, *flags, *user, *package, *scope;
