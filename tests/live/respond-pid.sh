@@ -2,7 +2,8 @@
 # respond-pid.sh - kill_tree against processes it must not touch, in a private PID and
 # mount namespace: a pid whose start time differs from the report (reused), pid 1, the
 # shell that runs minetrace (an ancestor), an executable that differs — each refused or
-# skipped with its reason, and every one of them still alive afterwards.
+# skipped with its reason, and every one of them still alive afterwards; and a bind mount
+# over /proc/PID (a hidden process) taken off by the unmount action.
 set -eu
 MT=${MINETRACE:-build/minetrace}
 MT=$(cd "$(dirname "$MT")" && pwd)/$(basename "$MT")
@@ -53,3 +54,28 @@ want "refused: minetrace itself or one of its ancestors"
 want "now runs another program"
 [ "$(cat "$work/alive")" = 3 ] || fail "a process that had to be left alone was killed"
 echo "ok respond-pid: reused pid, pid 1, an ancestor and another program left alone"
+
+# ---- a process hidden by a bind mount over /proc/PID: the mount is taken off ----
+cat >"$work/ns2.sh" <<'NS'
+set -eu
+work=$1 mt=$2
+sleep 300 & victim=$!
+sleep 0.2
+mkdir -p "$work/empty"
+mount --bind "$work/empty" /proc/$victim
+echo $victim >"$work/victim"
+"$mt" scan --checks rootkit.hidden_process --format json >"$work/hidden.jsonl" || true
+rc=0
+"$mt" respond "$work/hidden.jsonl" --apply --no-verify --quarantine "$work/q2" >"$work/hidden.txt" 2>&1 || rc=$?
+grep -q " /proc/$victim " /proc/self/mountinfo && echo mounted >"$work/mount" || echo gone >"$work/mount"
+[ -f /proc/$victim/stat ] && cut -d' ' -f2 /proc/$victim/stat >"$work/comm" || true
+kill $victim 2>/dev/null || true
+NS
+unshare -p -f -m --mount-proc sh -c 'mount --make-rprivate / 2>/dev/null || true; sh "$1" "$2" "$3"; true' sh "$work/ns2.sh" "$work" "$MT" ||
+	fail "namespace script 2"
+grep -q '"unmount"' "$work/hidden.jsonl" || { cat "$work/hidden.jsonl"; fail "no unmount action in the report"; }
+grep -q "^\[done\].*unmount the mount hiding a process" "$work/hidden.txt" || { cat "$work/hidden.txt"; fail "unmount not done"; }
+grep -q "gives no start time for pid $(cat "$work/victim")" "$work/hidden.txt" || fail "kill without start time not refused"
+[ "$(cat "$work/mount")" = gone ] || fail "the mount over /proc/PID is still there"
+[ "$(cat "$work/comm" 2>/dev/null)" = "(sleep)" ] || fail "the hidden process is not visible again"
+echo "ok respond-pid: the bind mount hiding a process taken off"

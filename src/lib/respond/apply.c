@@ -1089,7 +1089,9 @@ mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn f
 				note(s, "not the live system (--root): no process to kill");
 				st = MT_STEP_SKIPPED;
 			} else if (s->pid <= 0 || s->start == 0) {
-				note(s, "the action lacks pid or start_ticks");
+				note(s, "the report gives no start time for pid %lld (a hidden process?): "
+				        "scan again (after the unmount) and respond to the new report",
+				     (long long)s->pid);
 				st = MT_STEP_REFUSED;
 			} else {
 				mt_buf m;
