@@ -34,6 +34,7 @@ typedef struct mt_step {
 	int manual;
 	mt_step_state state;
 	const char *detail;    /* after apply: what was done, or why not; "" before */
+	const char *detail_zh; /* the same in Chinese (English where no translation exists) */
 	const char *entries;   /* quarantine entries made, space separated, or "" */
 } mt_step;
 

@@ -124,6 +124,8 @@ static void print_step(out_ctx *c, const mt_step *s)
 		fprintf(o, ",\"manual\":%s,\"state\":\"%s\",\"detail\":", s->manual ? "true" : "false",
 		        state_name[s->state]);
 		put_json(o, s->detail);
+		fputs(",\"detail_zh\":", o);
+		put_json(o, s->detail_zh);
 		fputs(",\"entries\":", o);
 		put_json(o, s->entries);
 		fputs("}\n", o);
@@ -148,9 +150,10 @@ static void print_step(out_ctx *c, const mt_step *s)
 		fprintf(o, "\n    %s ", c->lang == MT_LANG_ZH ? "证据" : "evidence");
 		put_esc(o, s->evidence);
 	}
-	if (s->detail && *s->detail) {
+	const char *detail = c->lang == MT_LANG_ZH ? s->detail_zh : s->detail;
+	if (detail && *detail) {
 		fputs("\n    -> ", o);
-		put_esc(o, s->detail);
+		put_esc(o, detail);
 	}
 	fputc('\n', o);
 }

@@ -212,4 +212,7 @@ assert acts == ["quarantine_file", "remove_line", "remove_line", "remove_key", "
 assert all(r["state"] in ("planned", "manual") for r in rows)
 assert rows[-1]["manual"] is True
 EOT
+"$MT" respond "$work/seed.jsonl" --root "$r" --apply --lang zh >"$work/zh-apply.txt" || fail "zh apply exit $?"
+grep -q "已删除 /var/spool/cron/root 第 1 行" "$work/zh-apply.txt" && grep -q "复查: 干净" "$work/zh-apply.txt" ||
+	{ cat "$work/zh-apply.txt"; fail "zh apply text"; }
 echo "ok respond-seed: command line"

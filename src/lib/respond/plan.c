@@ -30,6 +30,7 @@ static void step_free(mt_pstep *s)
 		free(*strs[i]);
 	mt_buf_free(&s->also);
 	mt_buf_free(&s->detail);
+	mt_buf_free(&s->detail_zh);
 	mt_buf_free(&s->entries);
 	free(s);
 }
@@ -61,6 +62,7 @@ const mt_step *mt_plan_get(const mt_plan *p, size_t i)
 	mt_pstep *s = p->steps[i];
 	s->pub.also = s->also.data ? s->also.data : "";
 	s->pub.detail = s->detail.data ? s->detail.data : "";
+	s->pub.detail_zh = s->detail_zh.data ? s->detail_zh.data : s->pub.detail;
 	s->pub.entries = s->entries.data ? s->entries.data : "";
 	return &s->pub;
 }
@@ -182,6 +184,7 @@ static mt_err add_finding(mt_plan *p, const mt_json *f, const char *only)
 			return MT_ERR_NOMEM;
 		mt_buf_init(&s->also, 64 * 1024);
 		mt_buf_init(&s->detail, 8192);
+		mt_buf_init(&s->detail_zh, 8192);
 		mt_buf_init(&s->entries, 4096);
 		s->phase = MT_PH_MANUAL;
 		s->pub.manual = 1;

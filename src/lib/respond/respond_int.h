@@ -159,7 +159,7 @@ typedef struct mt_pstep {
 	size_t seq;
 	size_t group; /* edits: seq of the first edit of the same file */
 	char *action, *finding, *check, *sev, *title_en, *title_zh, *target, *evidence;
-	mt_buf also, detail, entries;
+	mt_buf also, detail, detail_zh, entries;
 	char *path, *line_sha, *sha256, *exe, *ip, *unit, *flags, *user, *package, *scope;
 	int64_t lineno, pid, start, ppid, pstart;
 	char key[17]; /* the journal's name for this action */
