@@ -55,6 +55,7 @@ cli: $(B)/minetrace
 respond: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/respond/seed.sh
 	@MINETRACE=$(B)/minetrace sh tests/respond/scenarios.sh
+	@python3 tests/respond/notes.py
 
 # tests on the live root, each in namespaces of its own (needs root and unshare)
 live: $(B)/minetrace

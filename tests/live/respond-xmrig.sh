@@ -71,7 +71,7 @@ grep -q '"method": "login"' "$work/pool.log" || fail "XMRig never logged in to t
 grep -q '"kill_tree"' "$work/report.jsonl" || fail "no kill_tree in the report"
 grep -q "freeze and kill the process tree" "$work/plan.txt" || fail "plan"
 grep -q '^\[done\].*freeze and kill the process tree' "$work/apply.txt" || { cat "$work/apply.txt"; fail "kill step not done"; }
-grep -q "froze and killed [3-9] processes" "$work/apply.txt" || { cat "$work/apply.txt"; fail "the loop parent and the other copy were not killed with the miner"; }
+grep -q "froze and killed [3-9] process(es)" "$work/apply.txt" || { cat "$work/apply.txt"; fail "the loop parent and the other copy were not killed with the miner"; }
 grep -q "froze and killed .* $(cat "$work/copypid")\b" "$work/apply.txt" || { cat "$work/apply.txt"; fail "the lone copy was not killed"; }
 [ "$(cat "$work/rc")" = 0 ] || { cat "$work/apply.txt"; fail "respond --apply exit $(cat "$work/rc")"; }
 grep -q "verify: clean" "$work/apply.txt" || { cat "$work/apply.txt"; fail "verify not clean"; }

@@ -194,13 +194,13 @@ static void test_kill_refusals(void)
 	mt_buf_init(&m, 4096);
 
 	TEST_START("kill: kernel thread refused, reused pid skipped, gone pid nothing to do");
-	ASSERT_INT_EQ(mt_kill_tree(dir, 50, 15, NULL, 0, 0, &m), MT_STEP_REFUSED);
+	ASSERT_INT_EQ(mt_kill_tree(dir, 50, 15, NULL, 0, 0, &m, NULL), MT_STEP_REFUSED);
 	ASSERT_STR_CONTAINS(m.data, "kernel thread");
 	mt_buf_reset(&m);
-	ASSERT_INT_EQ(mt_kill_tree(dir, 50, 16, NULL, 0, 0, &m), MT_STEP_SKIPPED);
+	ASSERT_INT_EQ(mt_kill_tree(dir, 50, 16, NULL, 0, 0, &m, NULL), MT_STEP_SKIPPED);
 	ASSERT_STR_CONTAINS(m.data, "was reused");
 	mt_buf_reset(&m);
-	ASSERT_INT_EQ(mt_kill_tree(dir, 51, 16, NULL, 0, 0, &m), MT_STEP_ALREADY);
+	ASSERT_INT_EQ(mt_kill_tree(dir, 51, 16, NULL, 0, 0, &m, NULL), MT_STEP_ALREADY);
 	ASSERT_STR_CONTAINS(m.data, "no longer running");
 	TEST_DONE();
 	mt_buf_free(&m);

@@ -49,92 +49,13 @@ static void subkey(const char *key, const char *path, char out[17])
 	out[16] = '\0';
 }
 
-/* The Chinese of each detail message: the same conversions in the same order. A
- * message not in the table is shown in English in both languages. */
-static const struct {
-	const char *en, *zh;
-} zh_notes[] = {
-	{"%s is a critical system file: never quarantined", "%s 是关键系统文件: 不隔离"},
-	{"%s is a critical system path: never removed", "%s 是关键系统路径: 不删除"},
-	{"%s is a directory: never removed whole", "%s 是目录: 不整体删除"},
-	{"%s is no longer there", "%s 已不存在"},
-	{"%s is not there", "%s 不存在"},
-	{"%s is not a regular file", "%s 不是普通文件"},
-	{"%s is not a text file: not edited", "%s 不是文本文件: 不编辑"},
-	{"%s is %s: not edited", "%s 是%s: 不编辑"},
-	{"%s is %s: not blocked", "%s 是%s: 不封堵"},
-	{"%s changed since the scan (sha256 %.16s..., the report says %.16s...)",
-	 "%s 自扫描后已改变 (sha256 %.16s..., 报告中为 %.16s...)"},
-	{"%s belongs to package %s and matches what the package installed (or dpkg "
-	 "has no sum for it): not removed",
-	 "%s 属于软件包 %s 且与安装内容一致 (或dpkg无校验值): 不删除"},
-	{"%s moved to quarantine entry %s (sha256 %.16s...)", "%s 已移入隔离条目 %s (sha256 %.16s...)"},
-	{"%s: already done by an earlier run (journal)", "%s: 此前的运行已完成 (见日志)"},
-	{"already done by an earlier run (journal)", "此前的运行已完成 (见日志)"},
-	{"%s: recovered, an interrupted run had moved it (entry %s)",
-	 "%s: 已恢复, 中断的运行已将其移走 (条目 %s)"},
-	{"%s: %s", "%s: %s"},
-	{"removed the symbolic link %s -> %s (entry %s)", "已删除符号链接 %s -> %s (条目 %s)"},
-	{"its target %s leaves the root: not followed", "其目标 %s 超出根目录: 不跟随"},
-	{"removed line %u of %s (backup in entry %s)", "已删除 %2$s 第 %1$u 行 (备份在条目 %3$s)"},
-	{"recovered: an interrupted run had made the edit (backup entry %s)",
-	 "已恢复: 中断的运行已完成修改 (备份条目 %s)"},
-	{"the line is no longer in the file (line %lld changed since the scan)",
-	 "该行已不在文件中 (第 %lld 行自扫描后已改变)"},
-	{"the line is no longer at line %lld and is found at several other places: not guessing",
-	 "该行已不在第 %lld 行且在多处出现: 不猜测"},
-	{"the line is root's entry in %s: never removed", "该行是 %s 中 root 的条目: 不删除"},
-	{"cleared the %s flag%s of %s (old flags in entry %s)", "已清除 %3$s 的 %1$s 属性%2$.0s (原属性在条目 %4$s)"},
-	{"the flags of %s are already clear", "%s 的属性已清除"},
-	{"cannot clear the immutable/append-only flags of %s: %s", "无法清除 %s 的不可修改/只追加属性: %s"},
-	{"locked %s: password disabled, account expired (backup in entry %s)",
-	 "已锁定 %s: 密码已禁用, 账户已过期 (备份在条目 %s)"},
-	{"%s is locked and expired already", "%s 已被锁定并过期"},
-	{"root is never locked: change its password instead", "不锁定root: 请改为修改其密码"},
-	{"not a user name", "不是用户名"},
-	{"not a unit name", "不是服务单元名"},
-	{"%s is not in /etc/shadow", "%s 不在 /etc/shadow 中"},
-	{"no unit file and no enabling link found", "未找到服务单元文件和启用链接"},
-	{"systemd still holds the unit in memory until `systemctl daemon-reload`",
-	 "执行 `systemctl daemon-reload` 之前 systemd 内存中仍保留该服务"},
-	{"not the live system (--root): no process to kill", "非运行中的系统 (--root): 无进程可终止"},
-	{"not the live system (--root): nothing to unmount", "非运行中的系统 (--root): 无需卸载"},
-	{"unmounted %s: the process under it is visible again", "已卸载 %s: 其下的进程重新可见"},
-	{"nothing is mounted over %s any more", "%s 上已无挂载"},
-	{"the program file was deleted already: nothing on disk to quarantine",
-	 "程序文件已被删除: 磁盘上无可隔离的文件"},
-	{"the report gives no start time for pid %lld (a hidden process?): scan again (after "
-	 "the unmount) and respond to the new report",
-	 "报告中没有 pid %lld 的启动时间 (隐藏进程?): 卸载后重新扫描并按新报告处置"},
-	{"change the password of %s (passwd %s) and of every account that shares it",
-	 "修改 %s 的密码 (passwd %s), 以及所有使用相同密码的账户"},
-	{"reinstall package %s from a trusted mirror (apt-get install --reinstall %s)",
-	 "从可信源重装软件包 %s (apt-get install --reinstall %s)"},
-	{"in %s/firewall.nft (and firewall.iptables, firewall.ip6tables)%s%s",
-	 "已写入 %s/firewall.nft (及 firewall.iptables, firewall.ip6tables)%s%s"},
-	{"%s", "%s"},
-};
-
 static void note(mt_pstep *s, const char *fmt, ...) MT_PRINTF(2, 3);
 static void note(mt_pstep *s, const char *fmt, ...)
 {
-	char tmp[2048], zh[2048];
-	va_list ap, ap2;
+	va_list ap;
 	va_start(ap, fmt);
-	va_copy(ap2, ap);
-	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	mt_rs_vnote(&s->detail, &s->detail_zh, fmt, ap);
 	va_end(ap);
-	const char *zf = NULL;
-	for (size_t i = 0; i < MT_ARRAY_LEN(zh_notes) && !zf; i++)
-		if (strcmp(zh_notes[i].en, fmt) == 0)
-			zf = zh_notes[i].zh;
-	if (zf)
-		vsnprintf(zh, sizeof(zh), zf, ap2);
-	else
-		snprintf(zh, sizeof(zh), "%s", tmp);
-	va_end(ap2);
-	mt_buf_printf(&s->detail, "%s%s", s->detail.len ? "; " : "", tmp);
-	mt_buf_printf(&s->detail_zh, "%s%s", s->detail_zh.len ? "; " : "", zh);
 }
 
 static int worse(int a, int b)
@@ -1171,12 +1092,8 @@ mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn f
 				     (long long)s->pid);
 				st = MT_STEP_REFUSED;
 			} else {
-				mt_buf m;
-				mt_buf_init(&m, 64 * 1024);
 				st = mt_kill_tree("/proc", s->pid, (uint64_t)s->start, s->exe, s->ppid,
-				                  (uint64_t)s->pstart, &m);
-				note(s, "%s", m.data ? m.data : "");
-				mt_buf_free(&m);
+				                  (uint64_t)s->pstart, &s->detail, &s->detail_zh);
 			}
 			break;
 		case MT_PH_FLAGS:

@@ -100,15 +100,15 @@ static int is_self_or_ancestor(const char *procdir, int64_t pid)
 	return 0;
 }
 
-/* Why pid must not be signalled, or NULL. */
+/* Why pid must not be signalled (a format taking the pid), or NULL. */
 static const char *refuse(const char *procdir, const pinfo *pi)
 {
 	if (pi->pid <= 1)
-		return "pid 1 (init) is never killed";
+		return "pid %lld refused: pid 1 (init) is never killed";
 	if (pi->flags & PF_KTHREAD) /* kthreadd and its children; pid 2 is no sign in a namespace */
-		return "a kernel thread is never killed";
+		return "pid %lld refused: a kernel thread is never killed";
 	if (is_self_or_ancestor(procdir, pi->pid))
-		return "minetrace itself or one of its ancestors";
+		return "pid %lld refused: minetrace itself or one of its ancestors";
 	return NULL;
 }
 
@@ -248,45 +248,45 @@ static int gone(const char *procdir, const member *m)
 }
 
 int mt_kill_tree(const char *procdir, int64_t pid, uint64_t start, const char *exe,
-                 int64_t ppid, uint64_t pstart, mt_buf *msg)
+                 int64_t ppid, uint64_t pstart, mt_buf *msg, mt_buf *msg_zh)
 {
 	pinfo pi;
 	if (read_stat(procdir, pid, &pi) != 0) {
-		mt_buf_printf(msg, "pid %lld is no longer running: nothing to do", (long long)pid);
+		mt_rs_note(msg, msg_zh, "pid %lld is no longer running: nothing to do", (long long)pid);
 		return MT_STEP_ALREADY;
 	}
 	if (pi.start != start) {
-		mt_buf_printf(msg, "pid %lld was reused: start time %llu, the report says %llu",
+		mt_rs_note(msg, msg_zh, "pid %lld was reused: start time %llu, the report says %llu",
 		              (long long)pid, (unsigned long long)pi.start, (unsigned long long)start);
 		return MT_STEP_SKIPPED;
 	}
 	const char *r = refuse(procdir, &pi);
 	if (r) {
-		mt_buf_printf(msg, "pid %lld refused: %s", (long long)pid, r);
+		mt_rs_note(msg, msg_zh, r, (long long)pid);
 		return MT_STEP_REFUSED;
 	}
 	char cur[MT_MAX_PATH];
 	read_exe(procdir, pid, cur, sizeof(cur));
 	if (exe && *exe && strcmp(cur, exe) != 0) {
-		mt_buf_printf(msg, "pid %lld now runs another program (%.200s), the report says %.200s",
+		mt_rs_note(msg, msg_zh, "pid %lld now runs another program (%.200s), the report says %.200s",
 		              (long long)pid, cur, exe);
 		return MT_STEP_SKIPPED;
 	}
 	tree *t = calloc(1, sizeof(*t));
 	if (!t) {
-		mt_buf_adds(msg, "out of memory");
+		mt_rs_note(msg, msg_zh, "out of memory");
 		return MT_STEP_FAILED;
 	}
 	mt_buf frozen;
 	mt_buf_init(&frozen, 64 * 1024);
-	const char *pnote = "";
+	int pnote = 0;
 	/* the parent loop first, so that nothing starts it again */
 	if (ppid > 1) {
 		pinfo pp;
 		if (read_stat(procdir, ppid, &pp) == 0 && pp.start == pstart && !refuse(procdir, &pp))
 			add(procdir, t, ppid, pstart, &frozen);
 		else
-			pnote = " (its parent is gone, reused or protected: not touched)";
+			pnote = 1;
 	}
 	add(procdir, t, pid, start, &frozen);
 	/* every other copy of the same flagged program, whoever started it (not when the
@@ -317,9 +317,12 @@ int mt_kill_tree(const char *procdir, int64_t pid, uint64_t start, const char *e
 			close(t->m[i].pidfd);
 	}
 	int st = alive ? MT_STEP_FAILED : MT_STEP_DONE;
-	mt_buf_printf(msg, "froze and killed %zu process%s: %s%s%s", killed, killed == 1 ? "" : "es",
-	              frozen.data ? frozen.data : "", pnote,
-	              alive ? "; some are still there" : "");
+	mt_rs_note(msg, msg_zh, "froze and killed %zu process(es): %s", killed,
+	           frozen.data ? frozen.data : "");
+	if (pnote)
+		mt_rs_note(msg, msg_zh, "its parent is gone, reused or protected: not touched");
+	if (alive)
+		mt_rs_note(msg, msg_zh, "some are still there");
 	mt_buf_free(&frozen);
 	free(t);
 	return st;

@@ -136,9 +136,9 @@ mt_err mt_journal_done(mt_journal *j, const char *key, const char *result,
 /* Freezes (SIGSTOP, parents first) and then kills (SIGKILL) the tree of pid, its
  * parent when ppid/pstart are given and still match, and its siblings sharing the exe.
  * Refuses pid 1, kernel threads, this process and its ancestors. msg says what was
- * done or why not. Returns MT_STEP_DONE, SKIPPED, REFUSED or FAILED. */
+ * done or why not (msg_zh the same in Chinese, may be NULL). Returns MT_STEP_DONE, SKIPPED, REFUSED or FAILED. */
 int mt_kill_tree(const char *procdir, int64_t pid, uint64_t start, const char *exe,
-                 int64_t ppid, uint64_t pstart, mt_buf *msg);
+                 int64_t ppid, uint64_t pstart, mt_buf *msg, mt_buf *msg_zh);
 
 /* ---- plan.c: the plan's steps --------------------------------------------- */
 
@@ -170,6 +170,13 @@ struct mt_plan {
 	size_t n, alloc;
 	size_t findings;
 };
+
+/* ---- notes.c --------------------------------------------------------------- */
+
+/* Appends a detail message to en ("; " between messages) and its Chinese, from a table
+ * keyed by fmt, to zh (the English when fmt is not in the table; zh may be NULL). */
+void mt_rs_vnote(mt_buf *en, mt_buf *zh, const char *fmt, va_list ap);
+void mt_rs_note(mt_buf *en, mt_buf *zh, const char *fmt, ...) MT_PRINTF(3, 4);
 
 /* ---- util ------------------------------------------------------------------ */
 void mt_rs_now_iso(char *out, size_t n);
