@@ -28,7 +28,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps deps-test scan test check unit scenario cli static static-test live asan fuzz fuzz-build \
+.PHONY: all deps deps-test scan test check unit scenario cli respond static static-test live asan fuzz fuzz-build \
         format format-check clean
 
 all: $(B)/minetrace
@@ -48,10 +48,16 @@ test: deps-test
 	@$(MAKE) --no-print-directory check
 
 # the whole suite, without the set-up step
-check: all unit scenario cli static-test live
+check: all unit scenario cli respond static-test live
 
 cli: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/cli/cli.sh
+
+# respond and restore on scratch trees (edits, quarantine, restore, crash, hostile reports)
+respond: $(B)/minetrace
+	@MINETRACE=$(B)/minetrace sh tests/respond/seed.sh
+	@MINETRACE=$(B)/minetrace sh tests/respond/scenarios.sh
+	@python3 tests/respond/notes.py
 
 # tests on the live root, each in namespaces of its own (needs root and unshare)
 live: $(B)/minetrace
@@ -61,6 +67,10 @@ live: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/live/triage.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/immutable.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/memfd.sh
+	@MINETRACE=$(B)/minetrace sh tests/live/respond-xmrig.sh
+	@MINETRACE=$(B)/minetrace sh tests/live/respond-immutable.sh
+	@MINETRACE=$(B)/minetrace sh tests/live/respond-pid.sh
+	@MINETRACE=$(B)/minetrace sh tests/live/respond-firewall.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/debroot.sh
 
 # ---- build ----

@@ -52,4 +52,15 @@
 /* Output */
 #define MT_MAX_SHOWN_STRING   512                  /* attacker string shown on a terminal */
 
+/* Response (respond, restore) */
+#define MT_MAX_REPORT         (256u * 1024 * 1024) /* scan report read by respond */
+#define MT_MAX_JSON_LINE      (4u * 1024 * 1024)   /* one JSON Lines record */
+#define MT_MAX_JSON_STRING    (1u * 1024 * 1024)   /* one decoded JSON string */
+#define MT_MAX_JSON_DEPTH     32                   /* nesting of objects and arrays */
+#define MT_MAX_JSON_NODES     100000               /* values in one record */
+#define MT_MAX_PLAN_STEPS     20000                /* actions in one plan */
+#define MT_MAX_QUARANTINE_FILE (1024ull * 1024 * 1024) /* file copied into quarantine */
+#define MT_MAX_EDIT_FILE      (64u * 1024 * 1024)  /* file edited line by line */
+#define MT_MAX_TREE_PROCS     4096                 /* processes frozen in one tree */
+
 #endif

@@ -1,18 +1,498 @@
 /* cmd_respond.c - the "respond" and "restore" subcommands */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "minetrace/respond.h"
+
+/* Prints an attacker-controlled string for a terminal: controls, DEL, C1 and invalid
+ * UTF-8 as \xNN, a backslash doubled, cut after 512 bytes. */
+static void put_esc(FILE *o, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t shown = 0;
+	while (*p) {
+		if (shown >= MT_MAX_SHOWN_STRING) {
+			fputs("...", o);
+			return;
+		}
+		size_t k = 0;
+		if (*p >= 0x20 && *p < 0x7f)
+			k = 1;
+		else if (*p >= 0xc2 && *p <= 0xdf && (p[1] & 0xc0) == 0x80)
+			k = (*p == 0xc2 && p[1] < 0xa0) ? 0 : 2;
+		else if (*p >= 0xe0 && *p <= 0xef && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80)
+			k = 3;
+		else if (*p >= 0xf0 && *p <= 0xf4 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80 &&
+		         (p[3] & 0xc0) == 0x80)
+			k = 4;
+		if (k == 0) {
+			fprintf(o, "\\x%02x", *p);
+			p++;
+			shown += 4;
+			continue;
+		}
+		if (*p == '\\')
+			fputc('\\', o);
+		fwrite(p, 1, k, o);
+		p += k;
+		shown += k;
+	}
+}
+
+/* JSON string body: quotes, backslashes and controls escaped (input is valid UTF-8: it
+ * came through our own parser or our own messages). */
+static void put_json(FILE *o, const char *s)
+{
+	fputc('"', o);
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(o, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(o, "\\u%04x", *p);
+		else
+			fputc(*p, o);
+	}
+	fputc('"', o);
+}
+
+static const char *const state_name[] = {"planned", "done",    "already", "skipped",
+                                         "refused", "failed",  "manual"};
+static const char *const state_text[MT_LANG_COUNT][7] = {
+	{"planned", "done", "already done", "skipped", "refused", "FAILED", "by hand"},
+	{"计划", "已完成", "此前已完成", "已跳过", "已拒绝", "失败", "需手工"},
+};
+
+static const struct {
+	const char *action;
+	const char *label[MT_LANG_COUNT];
+} labels[] = {
+	{"unmount", {"unmount the mount hiding a process", "卸载隐藏进程的挂载"}},
+	{"kill_tree", {"freeze and kill the process tree", "冻结并终止进程树"}},
+	{"clear_flags", {"clear the immutable/append-only flags", "清除不可修改/只追加属性"}},
+	{"quarantine_file", {"quarantine the file", "隔离该文件"}},
+	{"remove_line", {"remove the line", "删除该行"}},
+	{"remove_key", {"remove the SSH key", "删除该SSH公钥"}},
+	{"disable_unit", {"disable the service", "禁用该服务"}},
+	{"block_ip", {"block the address", "封堵该地址"}},
+	{"change_password", {"change the password", "修改密码"}},
+	{"lock_account", {"lock the account", "锁定账户"}},
+	{"reinstall_package", {"reinstall the package", "重装软件包"}},
+};
+
+static const char *label(const char *action, mt_lang lang)
+{
+	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (strcmp(labels[i].action, action) == 0)
+			return labels[i].label[lang];
+	return action;
+}
+
+typedef struct out_ctx {
+	FILE *o;
+	mt_lang lang;
+	int json;
+	int applied;
+	unsigned bad; /* skipped, refused, failed */
+} out_ctx;
+
+static void print_step(out_ctx *c, const mt_step *s)
+{
+	FILE *o = c->o;
+	if (c->json) {
+		fprintf(o, "{\"type\":\"step\",\"n\":%u,\"action\":", s->n);
+		put_json(o, s->action);
+		fputs(",\"finding\":", o);
+		put_json(o, s->finding);
+		fputs(",\"check\":", o);
+		put_json(o, s->check);
+		fputs(",\"severity\":", o);
+		put_json(o, s->severity);
+		fputs(",\"title\":", o);
+		put_json(o, s->title[c->lang]);
+		fputs(",\"target\":", o);
+		put_json(o, s->target);
+		fputs(",\"evidence\":", o);
+		put_json(o, s->evidence);
+		fputs(",\"also\":", o);
+		put_json(o, s->also);
+		fprintf(o, ",\"manual\":%s,\"state\":\"%s\",\"detail\":", s->manual ? "true" : "false",
+		        state_name[s->state]);
+		put_json(o, s->detail);
+		fputs(",\"detail_zh\":", o);
+		put_json(o, s->detail_zh);
+		fputs(",\"entries\":", o);
+		put_json(o, s->entries);
+		fputs("}\n", o);
+		return;
+	}
+	if (c->applied)
+		fprintf(o, "[%s] ", state_text[c->lang][s->state]);
+	fprintf(o, "%2u. %s: ", s->n, label(s->action, c->lang));
+	put_esc(o, s->target);
+	fprintf(o, "\n    %s ", c->lang == MT_LANG_ZH ? "依据" : "because");
+	put_esc(o, s->finding);
+	fputs(" ", o);
+	put_esc(o, s->check);
+	fprintf(o, " [%s] ", s->severity);
+	put_esc(o, s->title[c->lang]);
+	if (s->also && *s->also) {
+		fprintf(o, " (%s ", c->lang == MT_LANG_ZH ? "以及" : "also");
+		put_esc(o, s->also);
+		fputs(")", o);
+	}
+	if (s->evidence && *s->evidence) {
+		fprintf(o, "\n    %s ", c->lang == MT_LANG_ZH ? "证据" : "evidence");
+		put_esc(o, s->evidence);
+	}
+	const char *detail = c->lang == MT_LANG_ZH ? s->detail_zh : s->detail;
+	if (detail && *detail) {
+		fputs("\n    -> ", o);
+		put_esc(o, detail);
+	}
+	fputc('\n', o);
+}
+
+static void on_step(void *ctx, const mt_step *s)
+{
+	out_ctx *c = ctx;
+	if (s->state == MT_STEP_SKIPPED || s->state == MT_STEP_REFUSED || s->state == MT_STEP_FAILED)
+		c->bad++;
+	print_step(c, s);
+	fflush(c->o);
+}
+
+static int read_report(const char *path, char **data, size_t *len)
+{
+	*data = NULL;
+	*len = 0;
+	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		cli_err("cannot open the report %s: %s", path, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (fd != 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+		cli_err("the report %s is not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	size_t cap = MT_MAX_REPORT, n = 0, alloc = 1 << 16;
+	char *b = malloc(alloc);
+	for (;;) {
+		if (!b) {
+			cli_err("out of memory");
+			break;
+		}
+		if (n + 1 >= alloc) {
+			if (alloc >= cap) {
+				cli_err("the report %s is larger than %zu bytes", path, cap);
+				free(b);
+				b = NULL;
+				break;
+			}
+			char *nb = realloc(b, alloc * 2);
+			if (!nb) {
+				free(b);
+				b = NULL;
+				continue;
+			}
+			b = nb;
+			alloc *= 2;
+		}
+		ssize_t r = read(fd, b + n, alloc - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			cli_err("cannot read the report %s: %s", path, strerror(errno));
+			free(b);
+			b = NULL;
+			break;
+		}
+		if (r == 0) {
+			b[n] = '\0';
+			break;
+		}
+		n += (size_t)r;
+	}
+	if (fd != 0)
+		close(fd);
+	if (!b)
+		return -1;
+	*data = b;
+	*len = n;
+	return 0;
+}
 
 int cmd_respond(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_err("'respond' is not in this version yet (see README.md, Status)");
-	return EXIT_ERROR;
+	const char *report = NULL, *root = "/", *qdir = NULL, *only = NULL, *format = "text";
+	const char *lang_s = NULL;
+	int apply = 0, firewall = 0, verify = 1;
+	cli_args a = {argc, argv, 1};
+	for (; a.i < argc; a.i++) {
+		const char *v;
+		int m;
+#define OPT(name, var)                          \
+	if ((m = cli_opt(&a, name, &v)) != 0) { \
+		if (m < 0)                          \
+			return EXIT_ERROR;              \
+		var = v;                            \
+		continue;                           \
+	}
+		OPT("--root", root)
+		OPT("--quarantine", qdir)
+		OPT("--only", only)
+		OPT("--format", format)
+		OPT("--lang", lang_s)
+#undef OPT
+		if (cli_flag(&a, "--apply")) {
+			apply = 1;
+			continue;
+		}
+		if (cli_flag(&a, "--firewall")) {
+			firewall = 1;
+			continue;
+		}
+		if (cli_flag(&a, "--no-verify")) {
+			verify = 0;
+			continue;
+		}
+		if (cli_flag(&a, "-h") || cli_flag(&a, "--help")) {
+			printf("usage: minetrace respond REPORT.json [--apply [--firewall] [--no-verify]]\n"
+			       "                         [--only ID,...] [--root DIR] [--quarantine DIR]\n"
+			       "                         [--format text|json] [--lang en|zh]\n"
+			       "Without --apply it prints the plan and changes nothing. See docs/respond.md.\n");
+			return EXIT_CLEAN;
+		}
+		if (argv[a.i][0] == '-' && strcmp(argv[a.i], "-") != 0) {
+			cli_err("unknown option '%s' for respond (see minetrace respond --help)", argv[a.i]);
+			return EXIT_ERROR;
+		}
+		if (report) {
+			cli_err("respond takes one report, not also '%s'", argv[a.i]);
+			return EXIT_ERROR;
+		}
+		report = argv[a.i];
+	}
+	if (!report) {
+		cli_err("respond needs the scan report (minetrace scan --format json --output FILE)");
+		return EXIT_ERROR;
+	}
+	if (firewall && !apply) {
+		cli_err("--firewall only goes with --apply");
+		return EXIT_ERROR;
+	}
+	out_ctx c = {stdout, cli_default_lang(), 0, apply, 0};
+	if (lang_s && cli_parse_lang(lang_s, &c.lang) != 0) {
+		cli_err("--lang must be en or zh, not '%s'", lang_s);
+		return EXIT_ERROR;
+	}
+	if (strcmp(format, "json") == 0)
+		c.json = 1;
+	else if (strcmp(format, "text") != 0) {
+		cli_err("--format must be text or json, not '%s'", format);
+		return EXIT_ERROR;
+	}
+	struct stat st;
+	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		cli_err("--root %s: not a directory", root);
+		return EXIT_ERROR;
+	}
+	char *data;
+	size_t len;
+	if (read_report(report, &data, &len) != 0)
+		return EXIT_ERROR;
+	mt_plan *plan = NULL;
+	mt_err e = mt_plan_parse(data, len, only, &plan, cli_diag, NULL);
+	free(data);
+	if (e != MT_OK) {
+		cli_err("the report %s is refused: %s", report, mt_strerror(e));
+		return EXIT_ERROR;
+	}
+	size_t n = mt_plan_count(plan);
+	char qbuf[4096];
+	if (!qdir) {
+		mt_quarantine_default(root, qbuf, sizeof(qbuf));
+	}
+	const char *qshow = qdir ? qdir : qbuf;
+	if (!c.json) {
+		if (c.lang == MT_LANG_ZH)
+			printf("处置计划: %zu 个动作, 来自 %zu 个发现 (隔离目录 ", n, mt_plan_findings(plan));
+		else
+			printf("Response plan: %zu action%s from %zu finding%s (quarantine ", n,
+			       n == 1 ? "" : "s", mt_plan_findings(plan), mt_plan_findings(plan) == 1 ? "" : "s");
+		put_esc(stdout, qshow);
+		printf(")\n");
+	}
+	int rc = EXIT_CLEAN;
+	if (!apply) {
+		for (size_t i = 0; i < n; i++)
+			print_step(&c, mt_plan_get(plan, i));
+		if (!c.json)
+			printf(c.lang == MT_LANG_ZH ? "未做任何修改: 加 --apply 执行该计划。\n"
+			                            : "Nothing was changed: run again with --apply to carry out the plan.\n");
+		mt_plan_free(plan);
+		return EXIT_CLEAN;
+	}
+	mt_respond_opts ro = {root, qdir, firewall};
+	e = mt_respond_apply(plan, &ro, on_step, &c, cli_diag, NULL);
+	if (e != MT_OK) {
+		cli_err("respond could not run: %s", mt_strerror(e));
+		mt_plan_free(plan);
+		return EXIT_ERROR;
+	}
+	if (c.bad)
+		rc = EXIT_FINDINGS;
+	if (verify) {
+		mt_rules *rules = NULL;
+		mt_report *rep = NULL;
+		if (mt_rules_new(&rules) == MT_OK && mt_rules_load_builtin(rules, cli_diag, NULL) == MT_OK &&
+		    mt_report_new(&rep) == MT_OK && mt_respond_verify(plan, root, rules, rep) == MT_OK) {
+			size_t still = 0;
+			for (size_t i = 0; i < mt_report_count(rep); i++) {
+				const mt_finding *f = mt_report_get(rep, i);
+				if (mt_finding_severity(f) < MT_SEV_MEDIUM)
+					continue;
+				still++;
+				char b1[1024], b2[1024], b3[64];
+				const char *path = mt_finding_evidence(f, "path", b1, sizeof(b1));
+				const char *exe = mt_finding_evidence(f, "exe", b2, sizeof(b2));
+				const char *pid = mt_finding_evidence(f, "pid", b3, sizeof(b3));
+				if (c.json) {
+					fputs("{\"type\":\"verify_finding\",\"id\":", stdout);
+					put_json(stdout, mt_finding_id(f));
+					fputs(",\"check\":", stdout);
+					put_json(stdout, mt_finding_check(f));
+					fprintf(stdout, ",\"severity\":\"%s\",\"path\":", mt_severity_name(mt_finding_severity(f)));
+					put_json(stdout, path ? path : "");
+					fputs(",\"pid\":", stdout);
+					put_json(stdout, pid ? pid : "");
+					fputs("}\n", stdout);
+				} else {
+					printf("%s ", c.lang == MT_LANG_ZH ? "复查: 仍然存在" : "verify: still there:");
+					put_esc(stdout, mt_finding_id(f));
+					printf(" %s [%s]", mt_finding_check(f), mt_severity_name(mt_finding_severity(f)));
+					if (pid) {
+						printf(" pid ");
+						put_esc(stdout, pid);
+					}
+					if (exe || path) {
+						fputc(' ', stdout);
+						put_esc(stdout, exe ? exe : path);
+					}
+					fputc('\n', stdout);
+				}
+			}
+			if (c.json)
+				printf("{\"type\":\"verify\",\"clean\":%s,\"still\":%zu}\n", still ? "false" : "true", still);
+			else if (!still)
+				printf(c.lang == MT_LANG_ZH ? "复查: 干净 (处置涉及的检查未再发现问题)\n"
+				                            : "verify: clean (the checks of the touched findings find nothing)\n");
+			else
+				printf(c.lang == MT_LANG_ZH ? "复查: 仍有 %zu 个问题\n" : "verify: %zu still there\n", still);
+			if (still)
+				rc = EXIT_FINDINGS;
+		} else {
+			cli_err("the verify scan could not run");
+			rc = EXIT_FINDINGS;
+		}
+		mt_report_free(rep);
+		mt_rules_free(rules);
+	}
+	mt_plan_free(plan);
+	return rc;
+}
+
+static void on_entry(void *ctx, const mt_qentry *e)
+{
+	(void)ctx;
+	put_esc(stdout, e->id);
+	printf(" %s ", e->kind);
+	put_esc(stdout, e->path);
+	printf(" %s ", e->time);
+	put_esc(stdout, e->finding);
+	printf("%s\n", e->restored ? " restored" : "");
 }
 
 int cmd_restore(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_err("'restore' is not in this version yet (see README.md, Status)");
-	return EXIT_ERROR;
+	const char *root = "/", *qdir = NULL;
+	const char *ids[256];
+	size_t nids = 0;
+	int list = 0;
+	cli_args a = {argc, argv, 1};
+	for (; a.i < argc; a.i++) {
+		const char *v;
+		int m;
+		if ((m = cli_opt(&a, "--root", &v)) != 0) {
+			if (m < 0)
+				return EXIT_ERROR;
+			root = v;
+			continue;
+		}
+		if ((m = cli_opt(&a, "--quarantine", &v)) != 0) {
+			if (m < 0)
+				return EXIT_ERROR;
+			qdir = v;
+			continue;
+		}
+		if (cli_flag(&a, "--list")) {
+			list = 1;
+			continue;
+		}
+		if (cli_flag(&a, "-h") || cli_flag(&a, "--help")) {
+			printf("usage: minetrace restore ENTRY... | --list   [--root DIR] [--quarantine DIR]\n");
+			return EXIT_CLEAN;
+		}
+		if (argv[a.i][0] == '-') {
+			cli_err("unknown option '%s' for restore", argv[a.i]);
+			return EXIT_ERROR;
+		}
+		if (nids == sizeof(ids) / sizeof(ids[0])) {
+			cli_err("at most 256 entries at once");
+			return EXIT_ERROR;
+		}
+		ids[nids++] = argv[a.i];
+	}
+	char qbuf[4096];
+	if (!qdir) {
+		mt_quarantine_default(root, qbuf, sizeof(qbuf));
+		qdir = qbuf;
+	}
+	if (list) {
+		mt_err e = mt_quarantine_list(qdir, on_entry, NULL);
+		if (e != MT_OK) {
+			cli_err("cannot list the quarantine %s: %s", qdir, mt_strerror(e));
+			return EXIT_ERROR;
+		}
+		return EXIT_CLEAN;
+	}
+	if (!nids) {
+		cli_err("restore needs an entry id (see minetrace restore --list)");
+		return EXIT_ERROR;
+	}
+	int rc = EXIT_CLEAN;
+	for (size_t i = 0; i < nids; i++) {
+		char why[1024];
+		mt_err e = mt_restore(root, qdir, ids[i], why, sizeof(why));
+		if (e != MT_OK) {
+			fputs("minetrace: restore ", stderr);
+			cli_err_escaped(ids[i]);
+			fputs(": ", stderr);
+			cli_err_escaped(why[0] ? why : mt_strerror(e));
+			fputc('\n', stderr);
+			rc = EXIT_ERROR;
+		} else {
+			printf("restored ");
+			put_esc(stdout, ids[i]);
+			putchar('\n');
+		}
+	}
+	return rc;
 }

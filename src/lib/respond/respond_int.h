@@ -1,0 +1,184 @@
+/* respond_int.h - declarations shared inside src/lib/respond/ (not installed) */
+#ifndef MT_RESPOND_INT_H
+#define MT_RESPOND_INT_H
+
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+#include "minetrace/respond.h"
+
+/* ---- json.c: bounded JSON parser ------------------------------------------ */
+
+typedef enum mt_json_type {
+	MT_JSON_NULL,
+	MT_JSON_BOOL,
+	MT_JSON_NUM,
+	MT_JSON_STR,
+	MT_JSON_ARR,
+	MT_JSON_OBJ,
+} mt_json_type;
+
+typedef struct mt_json mt_json;
+struct mt_json {
+	mt_json_type type;
+	char *key;      /* member name inside an object, else NULL */
+	char *str;      /* STR: decoded UTF-8 without NUL; NUM: the number's text */
+	size_t len;
+	int is_int;     /* NUM fits int64 */
+	int64_t num;    /* NUM (when is_int), BOOL */
+	size_t count;   /* members of ARR/OBJ */
+	mt_json *child; /* first member */
+	mt_json *next;  /* next sibling */
+};
+
+/* Parses exactly one JSON value filling s[0..n) (white space around allowed), with
+ * the MT_MAX_JSON_* caps; input must be valid UTF-8, \u0000 is refused. *out is the
+ * caller's (mt_json_free). On error *erroff is the byte offset where it stopped. */
+mt_err mt_json_parse(const char *s, size_t n, mt_json **out, size_t *erroff);
+void mt_json_free(mt_json *j);
+const mt_json *mt_json_get(const mt_json *obj, const char *key);
+const char *mt_json_str(const mt_json *obj, const char *key); /* NULL unless a string */
+int mt_json_int(const mt_json *obj, const char *key, int64_t *out); /* 1 when found */
+
+/* ---- edit.c: line editor --------------------------------------------------- */
+
+/* Finds the line to remove: line lineno (1-based) when its bytes (without "\n", and
+ * without a final "\r" if that is what matches) hash to sha_hex; else the only line
+ * anywhere that does. Writes the content without that line to *out (caller frees),
+ * every other byte untouched, and the line number used to *at. MT_ERR_CHANGED when no
+ * line matches, MT_ERR_LIMIT when several others do. */
+mt_err mt_edit_remove_line(const char *data, size_t len, unsigned lineno,
+                           const char *sha_hex, char **out, size_t *outlen, unsigned *at);
+
+/* ---- fsops.c: the write side of the root ----------------------------------- */
+
+/* Resolves an absolute path of the root for changing it: no "..", ".", empty or
+ * over-long component, no symbolic link on the way except the merged-/usr links at
+ * the top (/bin -> usr/bin and the like). *dirfd (O_RDONLY|O_DIRECTORY) holds the
+ * last component name; canon receives the path with those links replaced. why says
+ * why it refused. */
+mt_err mt_rs_walk(int rootfd, const char *path, int *dirfd, char *name, size_t namelen,
+                  char *canon, size_t canonlen, char *why, size_t whylen);
+/* 1 for files respond never removes or edits (passwd, shadow, shells, init, libc...). */
+int mt_rs_critical(const char *canon);
+/* Reads a regular file name of dirfd without following a symlink or updating its
+ * atime, at most cap bytes (MT_ERR_TOOBIG beyond). */
+mt_err mt_rs_read(int dirfd, const char *name, size_t cap, char **data, size_t *len,
+                  struct stat *st);
+int mt_rs_getflags(int dirfd, const char *name, unsigned *flags); /* 0 ok, -errno */
+int mt_rs_setflags(int dirfd, const char *name, unsigned flags);
+/* Replaces name in dirfd atomically with data: temp file beside it (O_EXCL), owner
+ * and mode of st, times too when keep_times, fsync, rename, fsync of the directory. */
+mt_err mt_rs_replace(int dirfd, const char *name, const char *data, size_t len,
+                     const struct stat *st, int keep_times, int norepl);
+int mt_rs_fsync_dir(int dirfd);
+void mt_rs_sha256_hex(const char *data, size_t len, char out[65]);
+#define MT_RS_FL_IMMUTABLE 0x00000010u
+#define MT_RS_FL_APPEND 0x00000020u
+
+/* ---- quarantine.c ---------------------------------------------------------- */
+
+typedef struct mt_quar {
+	int fd;          /* the quarantine directory */
+	char path[MT_MAX_PATH];
+	unsigned seq;
+} mt_quar;
+
+/* Opens (creating, mode 0700) the quarantine directory. A default inside the root is
+ * created through mt_rs_walk rules (no symlink). */
+mt_err mt_quar_open(const char *root, const char *qdir, int create, mt_quar *q);
+void mt_quar_close(mt_quar *q);
+
+typedef struct mt_qmeta {
+	char id[64];
+	char kind[16];      /* file link edit flags */
+	char path[MT_MAX_PATH];
+	char target[MT_MAX_PATH]; /* link */
+	char sha256[65];
+	char finding[40];
+	char key[40];
+	char time[40];
+	uint64_t uid, gid, mode, size, flags;
+	int64_t atime, atime_ns, mtime, mtime_ns;
+} mt_qmeta;
+
+/* Makes a new entry (directory id) holding content (NULL for link/flags) stored so it
+ * cannot run, and meta; every file fsync'ed. m->id is filled in. */
+mt_err mt_quar_put(mt_quar *q, mt_qmeta *m, const char *content, size_t len);
+mt_err mt_quar_get(mt_quar *q, const char *id, mt_qmeta *m, char **content, size_t *len);
+void mt_quar_discard(mt_quar *q, const char *id);
+void mt_qmeta_from_stat(mt_qmeta *m, const struct stat *st);
+
+/* ---- journal.c ------------------------------------------------------------- */
+
+typedef struct mt_journal mt_journal;
+typedef struct mt_jstate {
+	int state;          /* 0 none, 1 begun (no done), 2 done */
+	char result[16];
+	char before[65];
+	char after[65];
+	char entry[64];
+} mt_jstate;
+
+mt_err mt_journal_open(mt_quar *q, mt_journal **out);
+void mt_journal_close(mt_journal *j);
+void mt_journal_state(const mt_journal *j, const char *key, mt_jstate *st);
+/* Appends one record, fsync'ed. Fields may be NULL. */
+mt_err mt_journal_begin(mt_journal *j, const char *key, unsigned step, const char *action,
+                        const char *path, const char *before, const char *after,
+                        const char *entry);
+mt_err mt_journal_done(mt_journal *j, const char *key, const char *result,
+                       const char *detail, const char *after);
+
+/* ---- kill.c ---------------------------------------------------------------- */
+
+/* Freezes (SIGSTOP, parents first) and then kills (SIGKILL) the tree of pid, its
+ * parent when ppid/pstart are given and still match, and its siblings sharing the exe.
+ * Refuses pid 1, kernel threads, this process and its ancestors. msg says what was
+ * done or why not (msg_zh the same in Chinese, may be NULL). Returns MT_STEP_DONE, SKIPPED, REFUSED or FAILED. */
+int mt_kill_tree(const char *procdir, int64_t pid, uint64_t start, const char *exe,
+                 int64_t ppid, uint64_t pstart, mt_buf *msg, mt_buf *msg_zh);
+
+/* ---- plan.c: the plan's steps --------------------------------------------- */
+
+enum {
+	MT_PH_UNMOUNT = 0,
+	MT_PH_KILL,
+	MT_PH_FLAGS,
+	MT_PH_QUARANTINE,
+	MT_PH_EDIT,
+	MT_PH_UNIT,
+	MT_PH_FIREWALL,
+	MT_PH_MANUAL,
+};
+
+typedef struct mt_pstep {
+	mt_step pub;
+	int phase;
+	size_t seq;
+	size_t group; /* edits: seq of the first edit of the same file */
+	char *action, *finding, *check, *sev, *title_en, *title_zh, *target, *evidence;
+	mt_buf also, detail, detail_zh, entries;
+	char *path, *line_sha, *sha256, *exe, *ip, *unit, *flags, *user, *package, *scope;
+	int64_t lineno, pid, start, ppid, pstart;
+	char key[17]; /* the journal's name for this action */
+} mt_pstep;
+
+struct mt_plan {
+	mt_pstep **steps;
+	size_t n, alloc;
+	size_t findings;
+};
+
+/* ---- notes.c --------------------------------------------------------------- */
+
+/* Appends a detail message to en ("; " between messages) and its Chinese, from a table
+ * keyed by fmt, to zh (the English when fmt is not in the table; zh may be NULL). */
+void mt_rs_vnote(mt_buf *en, mt_buf *zh, const char *fmt, va_list ap);
+void mt_rs_note(mt_buf *en, mt_buf *zh, const char *fmt, ...) MT_PRINTF(3, 4);
+
+/* ---- util ------------------------------------------------------------------ */
+void mt_rs_now_iso(char *out, size_t n);
+
+#endif
