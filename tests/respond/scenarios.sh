@@ -46,6 +46,29 @@ grep -q "reinstall package procps" "$work/t.txt" || fail "teamtnt: no manual rei
 grep -q "verify: clean" "$work/t.txt" || fail "teamtnt: verify"
 echo "ok respond-scenarios: teamtnt wrappers quarantined, unchanged packaged programs refused"
 
+# ---- CentOS (rpm): packaged programs judged by the rpm database's own digests ----
+for db in bdb sqlite; do
+	r=$work/rpm-$db
+	mkdir -p "$r/var/lib"
+	cp -a "$sc/rpm-centos/tree/." "$r/" 2>/dev/null || true
+	RPMDB=$db sh "$sc/rpm-centos/setup.sh" "$r" >/dev/null
+	# shellcheck disable=SC2046
+	"$MT" scan --root "$r" --format json $(cat "$sc/rpm-centos/args") >"$work/r.jsonl" || true
+	top_sha=$(sha256sum <"$r/usr/bin/top" | cut -c1-64)
+	printf '{"type":"finding","id":"MT-00000000000000bb","check":"files.suspicious","severity":"high","title":"t","evidence":{},"remedy":[{"action":"quarantine_file","path":"/usr/bin/top","sha256":"%s"}]}\n' \
+		"$top_sha" | cat - "$work/r.jsonl" >"$work/r2.jsonl"
+	rc=0
+	"$MT" respond "$work/r2.jsonl" --root "$r" --apply >"$work/r.txt" || rc=$?
+	[ $rc -eq 1 ] || { cat "$work/r.txt"; fail "rpm-$db: exit $rc, expected 1 (one refusal)"; }
+	grep -q "/usr/bin/top belongs to package procps-ng-3.3.10-28.el7.x86_64 and matches" "$work/r.txt" ||
+		{ cat "$work/r.txt"; fail "rpm-$db: the unchanged rpm-owned top was not refused"; }
+	[ -f "$r/usr/bin/top" ] || fail "rpm-$db: top removed"
+	for f in usr/bin/ps usr/bin/netstat usr/bin/dhpcd; do # SHA-256, MD5 and unowned
+		[ ! -e "$r/$f" ] || { cat "$work/r.txt"; fail "rpm-$db: $f still there"; }
+	done
+done
+echo "ok respond-scenarios: rpm (Packages and rpmdb.sqlite): changed programs quarantined, unchanged refused"
+
 # ---- Kinsing units: disable and restore ----
 r=$work/kinsing
 mkroot svc-kinsing "$r"

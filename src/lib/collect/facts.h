@@ -64,10 +64,6 @@ const char *mt_digest_name(mt_digest_algo a); /* "md5", "sha256" */
  * recorded digest. */
 mt_err mt_pkgdb_digest(mt_pkgdb *db, mt_host *host, const char *path, mt_digest_algo *algo,
                        char out[MT_DIGEST_HEX]);
-/* The MD5 alone (dpkg, and rpm packages with MD5 digests); MT_ERR_NOENT where the
- * database holds another algorithm. Kept for callers that only compare MD5; new code
- * uses mt_pkgdb_digest. */
-mt_err mt_pkgdb_md5(mt_pkgdb *db, mt_host *host, const char *path, char out[33]);
 
 /* ---- access through the scan context (loaded on first use, freed by mt_scan) ---- */
 const mt_users *mt_ctx_users(mt_ctx *ctx);   /* never NULL: empty on failure */

@@ -525,15 +525,3 @@ mt_err mt_pkgdb_digest(mt_pkgdb *db, mt_host *h, const char *path, mt_digest_alg
 	}
 	return MT_ERR_NOENT;
 }
-
-mt_err mt_pkgdb_md5(mt_pkgdb *db, mt_host *h, const char *path, char out[33])
-{
-	char hex[MT_DIGEST_HEX];
-	mt_digest_algo a;
-	mt_err e = mt_pkgdb_digest(db, h, path, &a, hex);
-	if (e == MT_OK && a != MT_DIGEST_MD5)
-		e = MT_ERR_NOENT;
-	if (e == MT_OK)
-		memcpy(out, hex, 33);
-	return e;
-}

@@ -299,22 +299,26 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 	}
 	const char *pkg = a->db ? mt_pkgdb_owner(a->db, canon) : NULL;
 	if (pkg) {
-		char md5[33];
+		char want[MT_DIGEST_HEX], hx[65];
+		mt_digest_algo algo;
 		int modified = 0;
-		if (mt_pkgdb_md5(a->db, a->host, canon, md5) == MT_OK) {
-			mt_md5 c;
-			uint8_t d[16];
-			char hx[33];
-			mt_md5_init(&c);
-			mt_md5_update(&c, data, len);
-			mt_md5_final(&c, d);
-			mt_hex(d, 16, hx);
-			modified = strcmp(hx, md5) != 0;
+		if (mt_pkgdb_digest(a->db, a->host, canon, &algo, want) == MT_OK) {
+			if (algo == MT_DIGEST_SHA256) {
+				mt_copy(hx, sizeof(hx), h); /* the SHA-256 of data, above */
+			} else {
+				mt_md5 c;
+				uint8_t d[16];
+				mt_md5_init(&c);
+				mt_md5_update(&c, data, len);
+				mt_md5_final(&c, d);
+				mt_hex(d, 16, hx);
+			}
+			modified = strcmp(hx, want) != 0;
 		}
 		/* a packaged file is taken away only when it is no longer the package's */
 		if (!modified) {
-			note(s, "%s belongs to package %s and matches what the package installed (or dpkg "
-			        "has no sum for it): not removed", path, pkg);
+			note(s, "%s belongs to package %s and matches what the package installed (or the "
+			        "package database has no sum for it): not removed", path, pkg);
 			st = MT_STEP_REFUSED;
 			goto out;
 		}

@@ -20,9 +20,9 @@ static const struct {
 	{"%s is %s: not blocked", "%s 是%s: 不封堵"},
 	{"%s changed since the scan (sha256 %.16s..., the report says %.16s...)",
 	 "%s 自扫描后已改变 (sha256 %.16s..., 报告中为 %.16s...)"},
-	{"%s belongs to package %s and matches what the package installed (or dpkg "
-	 "has no sum for it): not removed",
-	 "%s 属于软件包 %s 且与安装内容一致 (或dpkg无校验值): 不删除"},
+	{"%s belongs to package %s and matches what the package installed (or the "
+	 "package database has no sum for it): not removed",
+	 "%s 属于软件包 %s 且与安装内容一致 (或软件包数据库无校验值): 不删除"},
 	{"%s moved to quarantine entry %s (sha256 %.16s...)", "%s 已移入隔离条目 %s (sha256 %.16s...)"},
 	{"%s: already done by an earlier run (journal)", "%s: 此前的运行已完成 (见日志)"},
 	{"already done by an earlier run (journal)", "此前的运行已完成 (见日志)"},
