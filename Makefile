@@ -16,7 +16,7 @@ SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 DYN_SRC  := $(wildcard src/lib/*/*_dyn.c)
 STUB_SRC := $(wildcard src/lib/*/*_stub.c)
 LIB_SRC := $(filter-out $(DYN_SRC) $(STUB_SRC),$(wildcard src/lib/*.c src/lib/*/*.c))
-LIBS    ?= -lpcap -lsystemd
+LIBS    ?= -lpcap -lsystemd -lz
 CLI_SRC := $(wildcard src/cli/*.c)
 RULES   := $(sort $(wildcard rules/*.rules))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/rules_builtin.o
@@ -90,7 +90,7 @@ $(B)/minetrace: $(CLI_OBJ) $(B)/libminetrace.a
 # One self-contained binary for a suspect host: no libc or library of the host loaded.
 static: $(B)/minetrace-static
 $(B)/minetrace-static: $(CLI_OBJ) $(B)/libminetrace-static.a
-	$(CC) $(CFLAGS) -static $(CLI_OBJ) $(B)/libminetrace-static.a -o $@
+	$(CC) $(CFLAGS) -static $(CLI_OBJ) $(B)/libminetrace-static.a -lz -o $@
 
 # ---- tests ----
 $(B)/tests/%: tests/unit/%.c tests/unit/t.h $(B)/libminetrace.a

@@ -5,6 +5,7 @@
 
 #include "collect/collect.h"
 #include "collect/facts.h"
+#include "collect/logs.h"
 #include "internal.h"
 
 void mt_scan_opts_init(mt_scan_opts *o)
@@ -28,7 +29,8 @@ mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts,
 {
 	if (!host || !rules || !opts || !report)
 		return MT_ERR_INVAL;
-	mt_ctx ctx = {host, rules, opts, report, NULL, NULL, NULL, 0};
+	mt_ctx ctx = {host, rules, opts, report, NULL, NULL, NULL, 0, NULL, MT_TIME_NONE,
+	              MT_TIME_NONE};
 	int64_t t0 = now_ms();
 	time_t started = time(NULL);
 	uint64_t ran = 0;
@@ -50,6 +52,7 @@ mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts,
 	mt_users_free(ctx.users);
 	mt_pkgdb_free(ctx.pkgdb);
 	mt_live_free(ctx.live);
+	mt_logs_free(ctx.logs);
 	mt_report_sort(report);
 	mt_report_set_meta(report, mt_host_root(host), (int64_t)started, now_ms() - t0, ran);
 	return MT_OK;

@@ -1,0 +1,148 @@
+/* logs.c - finds and reads every login log of a root (auth logs, journal, wtmp, btmp,
+ * utmp, lastlog, histories) into one sorted, de-duplicated event store */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "logs.h"
+
+/* secure, secure.1, secure-20240128, secure.2.gz, auth.log, auth.log.1, auth.log.2.gz */
+static int is_auth_log(const char *name)
+{
+	static const char *const bases[] = {"secure", "auth.log", "auth"};
+	for (size_t i = 0; i < MT_ARRAY_LEN(bases); i++) {
+		size_t k = strlen(bases[i]);
+		if (strncmp(name, bases[i], k) != 0)
+			continue;
+		const char *r = name + k;
+		if (*r == '\0')
+			return i != 2; /* "auth" alone is not one */
+		if (i == 2)
+			continue;
+		if (*r != '.' && *r != '-')
+			continue;
+		r++;
+		while (*r >= '0' && *r <= '9')
+			r++;
+		if (*r == '\0' || strcmp(r, ".gz") == 0)
+			return r != name + k + 1;
+	}
+	return 0;
+}
+
+mt_err mt_logs_load(mt_host *host, mt_report *rep, mt_logs **out)
+{
+	*out = NULL;
+	mt_logs *l = calloc(1, sizeof(*l));
+	if (!l)
+		return MT_ERR_NOMEM;
+	mt_err e = MT_OK;
+	mt_dirent *ents = NULL;
+	size_t n = 0;
+	if (mt_host_list(host, "/var/log", MT_LIST_GETDENTS, &ents, &n) == MT_OK) {
+		for (size_t i = 0; i < n && e == MT_OK; i++) {
+			if (!is_auth_log(ents[i].name))
+				continue;
+			char p[320];
+			snprintf(p, sizeof(p), "/var/log/%s", ents[i].name);
+			e = mt_logs_read_authlog(l, host, rep, p);
+		}
+		mt_dirents_free(ents, n);
+	}
+	static const char *const ut[] = {"/var/log/wtmp", "/var/log/btmp", "/var/run/utmp",
+	                                 "/var/log/wtmp.1", "/var/log/btmp.1"};
+	static const unsigned utk[] = {1, 2, 3, 1, 2};
+	for (size_t i = 0; i < MT_ARRAY_LEN(ut) && e == MT_OK; i++)
+		e = mt_logs_read_utmp(l, host, rep, ut[i], utk[i]);
+	if (e == MT_OK)
+		e = mt_logs_read_lastlog(l, host, rep);
+	if (e == MT_OK) {
+		mt_err je = mt_logs_read_journal(l, host, rep);
+		if (je == MT_ERR_NOMEM)
+			e = je;
+	}
+	if (e == MT_OK)
+		e = mt_logs_read_histories(l, host, rep);
+	if (e != MT_OK) {
+		mt_logs_free(l);
+		return e;
+	}
+	if (l->ev_dropped)
+		mt_report_diag(rep, "logs: %llu events over the limit of %u were not kept",
+		               (unsigned long long)l->ev_dropped, MT_MAX_LOG_EVENTS);
+	if (l->fail_dropped)
+		mt_report_diag(rep, "logs: %llu failed logins from new sources over the limit of "
+		                    "%u were not counted",
+		               (unsigned long long)l->fail_dropped, MT_MAX_LOG_FAILAGG);
+	mt_logs_finish(l);
+	*out = l;
+	return MT_OK;
+}
+
+void mt_logs_free(mt_logs *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->nhist; i++) {
+		for (size_t k = 0; k < l->hist[i].n; k++)
+			free(l->hist[i].lines[k].cmd);
+		free(l->hist[i].lines);
+	}
+	free(l->hist);
+	free(l->ev);
+	free(l->fail);
+	free(l->fail_index);
+	free(l->files);
+	free(l);
+}
+
+static int ev_cmp(const void *a, const void *b)
+{
+	const mt_logev *x = a, *y = b;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	int c = strcmp(x->ip, y->ip);
+	if (c)
+		return c;
+	c = strcmp(x->user, y->user);
+	if (c)
+		return c;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return x->lineno < y->lineno ? -1 : x->lineno > y->lineno;
+}
+
+/* The same event seen in two files (the journal and auth.log, overlapping rotations). */
+static int same_event(const mt_logev *a, const mt_logev *b)
+{
+	return a->time == b->time && a->kind == b->kind && a->port == b->port &&
+	       a->file != b->file && strcmp(a->ip, b->ip) == 0 &&
+	       strcmp(a->user, b->user) == 0 && strcmp(a->method, b->method) == 0;
+}
+
+void mt_logs_finish(mt_logs *l)
+{
+	if (l->nev > 1)
+		qsort(l->ev, l->nev, sizeof(*l->ev), ev_cmp);
+	size_t w = 0;
+	for (size_t i = 0; i < l->nev; i++) {
+		if (w && same_event(&l->ev[w - 1], &l->ev[i]))
+			continue;
+		l->ev[w++] = l->ev[i];
+	}
+	l->nev = w;
+}
+
+const mt_logs *mt_ctx_logs(mt_ctx *ctx)
+{
+	static const mt_logs empty;
+	if (!ctx->logs && mt_logs_load(ctx->host, ctx->report, &ctx->logs) != MT_OK) {
+		ctx->logs = calloc(1, sizeof(*ctx->logs));
+		mt_report_diag(ctx->report, "logs: out of memory");
+	}
+	return ctx->logs ? ctx->logs : &empty;
+}
