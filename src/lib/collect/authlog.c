@@ -213,6 +213,8 @@ static int parse_sshd(const char *m, size_t n, mt_logev *ev)
 			if (k && port <= 65535)
 				ev->port = (uint16_t)port;
 		}
+		if (!preauth && m[0] == 'R')
+			return MT_AL_OTHER; /* the Disconnected line of the same session says it */
 		ev->kind = preauth ? MT_LE_PREAUTH_CLOSE : MT_LE_DISCONNECT;
 		return MT_AL_EVENT;
 	}
