@@ -26,7 +26,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps deps-test scan test check unit scenario cli static static-test live asan fuzz fuzz-build \
+.PHONY: all deps deps-test scan test check unit scenario cli timeline static static-test live asan fuzz fuzz-build \
         format format-check clean
 
 all: $(B)/minetrace
@@ -46,10 +46,14 @@ test: deps-test
 	@$(MAKE) --no-print-directory check
 
 # the whole suite, without the set-up step
-check: all unit scenario cli static-test live
+check: all unit scenario cli timeline static-test live
 
 cli: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/cli/cli.sh
+
+# logs, the timeline and its conclusion on planted roots (tests/timeline/*/)
+timeline: $(B)/minetrace
+	@MINETRACE=$(B)/minetrace sh tests/timeline/run.sh
 
 # tests on the live root, each in namespaces of its own (needs root and unshare)
 live: $(B)/minetrace
