@@ -7,7 +7,7 @@
 #include "../collect/logs.h"
 #include "checks.h"
 
-/* Earlier successes of a user from other sources that make a source "new". */
+/* Earlier successes of a user (from other sources) that make a source "new". */
 #define BASELINE_MIN 2
 #define COMPROMISE_MAX_FINDINGS 200
 
@@ -119,9 +119,7 @@ mt_err mt_check_auth_compromise(mt_ctx *ctx, const mt_check_info *self)
 			break;
 		}
 		int seen = (*pv)++ > 0;
-		size_t others = *uv;
-		if (!seen)
-			(*uv)++;
+		size_t others = (*uv)++; /* earlier successes of this user, from other sources */
 		if (seen)
 			continue;
 		int64_t ffirst;
