@@ -20,33 +20,41 @@ H = "web-prod-01"
 out = []
 size = 0
 mon = ["Jan", "Feb", "Mar"]
+clock = 0  # seconds since Jan 1 00:00, growing: logs are written in time order
 users = ["root", "admin", "oracle", "test", "ubuntu", "git", "postgres", "deploy"]
 def ip():
     return "%d.%d.%d.%d" % (random.randint(1, 223), random.randint(0, 255), random.randint(0, 255), random.randint(1, 254))
 ips = [ip() for _ in range(5000)]
+cur_ip, cur_users = ips[0], users[:2]
 while size < 16 * 1024 * 1024:
-    t = "%s %2d %02d:%02d:%02d" % (random.choice(mon), random.randint(1, 28), random.randint(0, 23), random.randint(0, 59), random.randint(0, 59))
+    clock += random.randint(0, 3)
+    day = clock // 86400
+    t = "%s %2d %02d:%02d:%02d" % (mon[day // 28 % 3], day % 28 + 1, clock // 3600 % 24, clock // 60 % 60, clock % 60)
     pid = random.randint(1000, 60000)
-    a = random.choice(ips)
-    u = random.choice(users)
+    # guessing comes in runs: one source tries a few users many times, then another
+    if random.random() < 0.05:
+        cur_ip, cur_users = random.choice(ips), random.sample(users, 2)
+    a = cur_ip
+    u = random.choice(cur_users)
     r = random.random()
-    if r < 0.30:
+    # an SSH server on the internet: mostly password guessing, some cron, few logins
+    if r < 0.40:
         l = "%s %s sshd[%d]: Failed password for %s from %s port %d ssh2" % (t, H, pid, u, a, random.randint(1024, 65535))
-    elif r < 0.40:
+    elif r < 0.55:
         l = "%s %s sshd[%d]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=%s  user=%s" % (t, H, pid, a, u)
-    elif r < 0.48:
+    elif r < 0.65:
         l = "%s %s sshd[%d]: Invalid user %s from %s port %d" % (t, H, pid, u + "1", a, random.randint(1024, 65535))
-    elif r < 0.56:
-        l = "%s %s sshd[%d]: Connection closed by authenticating user %s %s port %d [preauth]" % (t, H, pid, u, a, random.randint(1024, 65535))
-    elif r < 0.58:
-        l = "%s %s sshd[%d]: Accepted publickey for deploy from 10.0.%d.%d port %d ssh2: ED25519 SHA256:dEpLoYkEyDePlOyKeYdEpLoYkEyDePlOyKeY12345" % (t, H, pid, random.randint(0, 3), random.randint(1, 254), random.randint(1024, 65535))
-    elif r < 0.59:
-        l = "%s %s sshd[%d]: Accepted password for root from %s port %d ssh2" % (t, H, pid, a, random.randint(1024, 65535))
     elif r < 0.75:
+        l = "%s %s sshd[%d]: Connection closed by authenticating user %s %s port %d [preauth]" % (t, H, pid, u, a, random.randint(1024, 65535))
+    elif r < 0.757:
+        l = "%s %s sshd[%d]: Accepted publickey for deploy from 10.0.%d.%d port %d ssh2: ED25519 SHA256:dEpLoYkEyDePlOyKeYdEpLoYkEyDePlOyKeY12345" % (t, H, pid, random.randint(0, 3), random.randint(1, 254), random.randint(1024, 65535))
+    elif r < 0.76:
+        l = "%s %s sshd[%d]: Accepted password for root from %s port %d ssh2" % (t, H, pid, a, random.randint(1024, 65535))
+    elif r < 0.85:
         l = "%s %s CRON[%d]: pam_unix(cron:session): session opened for user root by (uid=0)" % (t, H, pid)
-    elif r < 0.90:
+    elif r < 0.94:
         l = "%s %s CRON[%d]: pam_unix(cron:session): session closed for user root" % (t, H, pid)
-    elif r < 0.93:
+    elif r < 0.95:
         l = "%s %s sudo:   deploy : TTY=pts/0 ; PWD=/srv/app ; USER=root ; COMMAND=/usr/bin/systemctl restart app" % (t, H)
     elif r < 0.97:
         l = "%s %s systemd-logind[812]: New session %d of user deploy." % (t, H, pid)

@@ -21,10 +21,12 @@
 typedef struct tl_event {
 	int64_t time;
 	size_t seq;
-	char *source;   /* raw */
+	char *source;   /* raw; NULL for a log event rendered when written */
 	const char *what;
 	char *text[MT_LANG_COUNT]; /* escaped for a terminal */
 	char *json;     /* the evidence object, JSON */
+	const struct mt_logev *le;   /* a log event, rendered when written */
+	const struct mt_failagg *fa; /* or a failure count */
 } tl_event;
 
 typedef struct tl_artifact {
@@ -71,6 +73,7 @@ struct mt_timeline {
 	size_t nlogs;
 	char **diag;
 	size_t ndiag, diag_total;
+	mt_logs *logs; /* the log events the lazy events point into */
 };
 
 void mt_timeline_opts_init(mt_timeline_opts *o)
@@ -92,6 +95,7 @@ void mt_timeline_free(mt_timeline *tl)
 	}
 	free(tl->ev);
 	free(tl->brute);
+	mt_logs_free(tl->logs);
 	for (size_t i = 0; i < tl->ndiag; i++)
 		free(tl->diag[i]);
 	free(tl->diag);
@@ -114,10 +118,16 @@ size_t mt_timeline_event_count(const mt_timeline *tl)
 /* ---- building events ----------------------------------------------------------- */
 
 /* An event builder: text in both languages (host strings escaped) and JSON evidence. */
+#define W_EN 1u
+#define W_ZH 2u
+#define W_JSON 4u
+#define W_ALL 7u
+
 typedef struct evb {
 	mt_buf t[MT_LANG_COUNT];
 	mt_buf j;
 	int nj;
+	unsigned want; /* W_EN, W_ZH, W_JSON: what to render */
 	mt_err err;
 } evb;
 
@@ -127,8 +137,21 @@ static void evb_init(evb *b)
 		mt_buf_init(&b->t[l], MT_MAX_TEXT);
 	mt_buf_init(&b->j, 4 * MT_MAX_TEXT);
 	b->nj = 0;
+	b->want = W_ALL;
 	b->err = MT_OK;
 	mt_buf_addc(&b->j, '{');
+}
+
+/* Empties b for the next event, keeping its memory (the writers render millions). */
+static void evb_reset(evb *b, unsigned want)
+{
+	for (int l = 0; l < MT_LANG_COUNT; l++)
+		mt_buf_reset(&b->t[l]);
+	mt_buf_reset(&b->j);
+	b->nj = 0;
+	b->want = want;
+	if (want & W_JSON)
+		mt_buf_addc(&b->j, '{');
 }
 
 static void evb_free(evb *b)
@@ -142,44 +165,124 @@ static void evb_free(evb *b)
 static void lit(evb *b, int l, const char *s)
 {
 	for (int k = 0; k < MT_LANG_COUNT; k++)
-		if (l < 0 || l == k)
+		if ((l < 0 || l == k) && (b->want & (1u << k)))
 			mt_buf_adds(&b->t[k], s);
+}
+
+/* Printable ASCII without quote or backslash: needs no escaping in text or JSON. */
+static int plain(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+			return 0;
+	}
+	return n <= 200;
 }
 
 /* A host string into both texts, escaped. */
 static void host(evb *b, const char *s)
 {
+	size_t n = strlen(s);
+	int p = plain(s, n);
 	for (int k = 0; k < MT_LANG_COUNT; k++)
-		mt_escape_term(&b->t[k], s, strlen(s), 200);
+		if (b->want & (1u << k)) {
+			if (p)
+				mt_buf_add(&b->t[k], s, n);
+			else
+				mt_escape_term(&b->t[k], s, n, 200);
+		}
 }
 
 static void jkey(evb *b, const char *k)
 {
 	if (b->nj++)
 		mt_buf_addc(&b->j, ',');
-	mt_buf_printf(&b->j, "\"%s\":", k);
+	mt_buf_addc(&b->j, '"');
+	mt_buf_adds(&b->j, k);
+	mt_buf_adds(&b->j, "\":");
 }
 
 static void jstr(evb *b, const char *k, const char *v)
 {
-	if (!v || !*v)
+	if (!v || !*v || !(b->want & W_JSON))
 		return;
 	jkey(b, k);
 	mt_buf_addc(&b->j, '"');
-	mt_escape_json(&b->j, v, strlen(v));
+	size_t n = strlen(v);
+	if (plain(v, n))
+		mt_buf_add(&b->j, v, n);
+	else
+		mt_escape_json(&b->j, v, n);
 	mt_buf_addc(&b->j, '"');
 }
 
 static void jint(evb *b, const char *k, long long v)
 {
+	if (!(b->want & W_JSON))
+		return;
 	jkey(b, k);
 	mt_buf_printf(&b->j, "%lld", v);
+}
+
+/* mt_time_iso, with the zone offset cached per quarter hour (localtime_r reads TZ each call). */
+static void tl_iso(int64_t t, char *out, size_t n)
+{
+	static _Thread_local int64_t chour = INT64_MIN;
+	static _Thread_local long coff;
+	static _Thread_local int cok;
+	int64_t hour = t >= 0 ? t / 900 : (t - 899) / 900; /* zones change on quarter hours */
+	if (hour != chour) {
+		struct tm tm;
+		time_t tt = (time_t)t;
+		cok = localtime_r(&tt, &tm) != NULL;
+		coff = cok ? tm.tm_gmtoff : 0;
+		chour = hour;
+	}
+	if (!cok || n < 26) {
+		mt_time_iso(t, out, n);
+		return;
+	}
+	int64_t l = t + coff;
+	int64_t days = l >= 0 ? l / 86400 : (l - 86399) / 86400;
+	int64_t sec = l - days * 86400;
+	/* civil_from_days (Howard Hinnant) */
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t y = yoe + era * 400;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	y += m <= 2;
+	if (y < 0 || y > 9999) {
+		mt_time_iso(t, out, n);
+		return;
+	}
+	long off = coff < 0 ? -coff : coff;
+	int v[] = {(int)y / 100, (int)y % 100, m, d, (int)(sec / 3600), (int)(sec % 3600 / 60),
+	           (int)(sec % 60), (int)(off / 3600), (int)(off % 3600 / 60)};
+	static const char sep[] = {0, 0, '-', '-', 'T', ':', ':', '+', ':'};
+	char *o = out;
+	for (int i = 0; i < 9; i++) {
+		if (i == 7)
+			*o++ = coff < 0 ? '-' : '+';
+		else if (sep[i])
+			*o++ = sep[i];
+		*o++ = (char)('0' + v[i] / 10);
+		*o++ = (char)('0' + v[i] % 10);
+	}
+	*o = '\0';
 }
 
 static void jtime(evb *b, const char *k, int64_t t)
 {
 	char iso[40];
-	mt_time_iso(t, iso, sizeof(iso));
+	if (!(b->want & W_JSON))
+		return;
+	tl_iso(t, iso, sizeof(iso));
 	jstr(b, k, iso);
 }
 
@@ -237,10 +340,10 @@ static const char *file_name(const mt_logs *l, uint32_t i)
 	return i < l->nfiles ? l->files[i].path : "?";
 }
 
-static mt_err log_event(mt_timeline *tl, const mt_logs *l, const mt_logev *e)
+/* Renders log event e into b (what b->want asks for); 0 when it is not shown. */
+static int render_log(evb *bp, const mt_logs *l, const mt_logev *e)
 {
-	evb b;
-	evb_init(&b);
+#define b (*bp)
 	switch ((mt_logev_kind)e->kind) {
 	case MT_LE_ACCEPTED:
 		lit(&b, 0, "SSH login accepted: ");
@@ -333,8 +436,7 @@ static mt_err log_event(mt_timeline *tl, const mt_logs *l, const mt_logev *e)
 		host(&b, e->ip);
 		break;
 	default:
-		evb_free(&b);
-		return MT_OK;
+		return 0;
 	}
 	const char *src = file_name(l, e->file);
 	jstr(&b, "path", src);
@@ -360,14 +462,25 @@ static mt_err log_event(mt_timeline *tl, const mt_logs *l, const mt_logev *e)
 		jstr(&b, "host", e->detail);
 	else
 		jstr(&b, "detail", e->detail);
-	return evb_commit(tl, &b, e->time, src, mt_logev_kind_name((mt_logev_kind)e->kind));
+	return 1;
+#undef b
 }
 
-static mt_err fail_event(mt_timeline *tl, const mt_logs *l, const mt_failagg *a)
+static int shown_kind(const mt_logev *e)
 {
-	(void)l;
-	evb b;
-	evb_init(&b);
+	switch ((mt_logev_kind)e->kind) {
+	case MT_LE_ACCEPTED: case MT_LE_SU: case MT_LE_SUDO: case MT_LE_USERADD:
+	case MT_LE_USERMOD: case MT_LE_PASSWD: case MT_LE_LOGIN: case MT_LE_BOOT:
+	case MT_LE_LASTLOG: case MT_LE_AUTHFAIL: case MT_LE_DISCONNECT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void render_fail(evb *bp, const mt_failagg *a)
+{
+#define b (*bp)
 	char n[64];
 	snprintf(n, sizeof(n), "%llu", (unsigned long long)a->count);
 	lit(&b, 0, n);
@@ -379,7 +492,7 @@ static mt_err fail_event(mt_timeline *tl, const mt_logs *l, const mt_failagg *a)
 	lit(&b, 1, " 来自 ");
 	host(&b, a->ip);
 	char iso[40];
-	mt_time_iso(a->last, iso, sizeof(iso));
+	tl_iso(a->last, iso, sizeof(iso));
 	lit(&b, 0, " until ");
 	lit(&b, 1, " 持续到 ");
 	lit(&b, -1, iso);
@@ -390,7 +503,57 @@ static mt_err fail_event(mt_timeline *tl, const mt_logs *l, const mt_failagg *a)
 		jint(&b, "invalid_user", (long long)a->invalid);
 	jtime(&b, "first", a->first);
 	jtime(&b, "last", a->last);
-	return evb_commit(tl, &b, a->first, "auth", "ssh_failed");
+#undef b
+}
+
+/* Adds an event rendered only when written. */
+static mt_err lazy_add(mt_timeline *tl, int64_t t, const mt_logev *le, const mt_failagg *fa)
+{
+	if (tl->n >= MT_MAX_TL_EVENTS) {
+		tl->dropped++;
+		return MT_OK;
+	}
+	if (tl->n == tl->cap) {
+		size_t nc = tl->cap ? tl->cap * 2 : 256;
+		tl_event *nv = realloc(tl->ev, nc * sizeof(*nv));
+		if (!nv)
+			return MT_ERR_NOMEM;
+		tl->ev = nv;
+		tl->cap = nc;
+	}
+	tl_event *ev = &tl->ev[tl->n];
+	memset(ev, 0, sizeof(*ev));
+	ev->time = t;
+	ev->seq = tl->n++;
+	ev->le = le;
+	ev->fa = fa;
+	ev->what = le ? mt_logev_kind_name((mt_logev_kind)le->kind) : "ssh_failed";
+	return MT_OK;
+}
+
+/* The texts and evidence of event e: pre-rendered, or rendered now into scratch. */
+static void event_parts(const mt_timeline *tl, const tl_event *e, evb *scratch,
+                        unsigned want, const char **text, const char **json,
+                        const char **source)
+{
+	if (!e->le && !e->fa) {
+		*text = e->text[want & W_ZH ? 1 : 0];
+		*json = e->json;
+		*source = e->source;
+		return;
+	}
+	evb_reset(scratch, want);
+	if (e->le) {
+		render_log(scratch, tl->logs, e->le);
+		*source = file_name(tl->logs, e->le->file);
+	} else {
+		render_fail(scratch, e->fa);
+		*source = "auth";
+	}
+	if (want & W_JSON)
+		mt_buf_addc(&scratch->j, '}');
+	*text = scratch->t[want & W_ZH ? 1 : 0].data ? scratch->t[want & W_ZH ? 1 : 0].data : "";
+	*json = scratch->j.data ? scratch->j.data : "{}";
 }
 
 /* ---- artifacts from the findings of a scan ------------------------------------- */
@@ -907,11 +1070,11 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 
 	/* the events */
 	for (size_t i = 0; i < l->nev && e == MT_OK; i++)
-		if (wanted(o, l->ev[i].time))
-			e = log_event(tl, l, &l->ev[i]);
+		if (wanted(o, l->ev[i].time) && shown_kind(&l->ev[i]))
+			e = lazy_add(tl, l->ev[i].time, &l->ev[i], NULL);
 	for (size_t i = 0; i < l->nfail && e == MT_OK; i++)
 		if (wanted(o, l->fail[i].first) || wanted(o, l->fail[i].last))
-			e = fail_event(tl, l, &l->fail[i]);
+			e = lazy_add(tl, l->fail[i].first, NULL, &l->fail[i]);
 	if (e == MT_OK)
 		e = history_events(tl, l, rules, o);
 	if (e == MT_OK)
@@ -926,6 +1089,8 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 		qsort(tl->art, tl->nart, sizeof(tl->art[0]), art_cmp);
 	keep_diag(tl, r0);
 	keep_diag(tl, r1);
+	tl->logs = l;
+	l = NULL;
 	*out = tl;
 	tl = NULL;
 out:
@@ -976,8 +1141,12 @@ static void flush(out *w)
 
 static void jq(mt_buf *b, const char *s)
 {
+	size_t n = strlen(s);
 	mt_buf_addc(b, '"');
-	mt_escape_json(b, s, strlen(s));
+	if (n < 4096 && plain(s, n < 200 ? n : 200) && (n <= 200 || plain(s + 200, n - 200)))
+		mt_buf_add(b, s, n);
+	else
+		mt_escape_json(b, s, n);
 	mt_buf_addc(b, '"');
 }
 
@@ -988,7 +1157,7 @@ static void jt(mt_buf *b, int64_t t)
 		mt_buf_adds(b, "null");
 		return;
 	}
-	mt_time_iso(t, iso, sizeof(iso));
+	tl_iso(t, iso, sizeof(iso));
 	jq(b, iso);
 }
 
@@ -1021,24 +1190,30 @@ mt_err mt_timeline_write_json(const mt_timeline *tl, const mt_output_opts *opts,
 	(void)opts;
 	out w = {{0}, write, ctx, MT_OK};
 	mt_buf_init(&w.b, 64u * 1024 * 1024);
+	evb sc;
+	evb_init(&sc);
 	for (size_t i = 0; i < tl->n && w.err == MT_OK; i++) {
 		const tl_event *e = &tl->ev[i];
+		const char *en, *zh, *json, *src;
+		event_parts(tl, e, &sc, W_EN | W_JSON, &en, &json, &src);
 		mt_buf_adds(&w.b, "{\"type\":\"event\",\"time\":");
 		jt(&w.b, e->time);
 		mt_buf_adds(&w.b, ",\"source\":");
-		jq(&w.b, e->source);
+		jq(&w.b, src);
 		mt_buf_adds(&w.b, ",\"what\":");
 		jq(&w.b, e->what);
 		mt_buf_adds(&w.b, ",\"text_en\":");
-		jq(&w.b, e->text[0]);
-		mt_buf_adds(&w.b, ",\"text_zh\":");
-		jq(&w.b, e->text[1]);
+		jq(&w.b, en);
 		mt_buf_adds(&w.b, ",\"evidence\":");
-		mt_buf_adds(&w.b, e->json);
+		mt_buf_adds(&w.b, json);
+		event_parts(tl, e, &sc, W_ZH, &zh, &json, &src);
+		mt_buf_adds(&w.b, ",\"text_zh\":");
+		jq(&w.b, zh);
 		mt_buf_adds(&w.b, "}\n");
 		if (w.b.len > 1u << 20)
 			flush(&w);
 	}
+	evb_free(&sc);
 	mt_buf *b = &w.b;
 	mt_buf_adds(b, "{\"type\":\"conclusion\",\"initial_access\":");
 	if (tl->has_access) {
@@ -1180,7 +1355,7 @@ static void tq(mt_buf *b, const char *s)
 static void tt(mt_buf *b, int64_t t)
 {
 	char iso[40];
-	mt_time_iso(t, iso, sizeof(iso));
+	tl_iso(t, iso, sizeof(iso));
 	/* "2024-01-24T08:10:27+08:00" -> "2024-01-24 08:10:27 +08:00" */
 	if (strlen(iso) == 25)
 		mt_buf_printf(b, "%.10s %.8s %s", iso, iso + 11, iso + 19);
@@ -1197,17 +1372,22 @@ mt_err mt_timeline_write_text(const mt_timeline *tl, const mt_output_opts *opts,
 	mt_buf_init(&w.b, 64u * 1024 * 1024);
 	mt_buf *b = &w.b;
 	mt_buf_adds(b, zh ? "== 时间线 ==\n" : "== Timeline ==\n");
+	evb sc;
+	evb_init(&sc);
 	for (size_t i = 0; i < tl->n && w.err == MT_OK; i++) {
 		const tl_event *e = &tl->ev[i];
+		const char *text, *json, *src;
+		event_parts(tl, e, &sc, zh ? W_ZH : W_EN, &text, &json, &src);
 		tt(b, e->time);
 		mt_buf_adds(b, "  ");
-		mt_buf_adds(b, e->text[zh]);
+		mt_buf_adds(b, text);
 		mt_buf_adds(b, "  <");
-		tq(b, e->source);
+		tq(b, src);
 		mt_buf_adds(b, ">\n");
 		if (b->len > 1u << 20)
 			flush(&w);
 	}
+	evb_free(&sc);
 	if (tl->n == 0)
 		mt_buf_adds(b, zh ? "(没有事件)\n" : "(no events)\n");
 	mt_buf_adds(b, color ? "\n\033[1m" : "\n");

@@ -71,8 +71,36 @@ static size_t word_len(const char *s, size_t n)
 	return i;
 }
 
+/* A dotted quad already in canonical form ("1.2.3.4": no leading zeros, parts <= 255). */
+static int plain_ipv4(const char *s, size_t n)
+{
+	if (n < 7 || n > 15)
+		return 0;
+	int parts = 0, digits = 0, v = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || s[i] == '.') {
+			if (digits == 0 || v > 255 || (digits > 1 && s[i - digits] == '0'))
+				return 0;
+			parts++;
+			digits = v = 0;
+		} else if (s[i] >= '0' && s[i] <= '9') {
+			v = v * 10 + (s[i] - '0');
+			if (++digits > 3)
+				return 0;
+		} else {
+			return 0;
+		}
+	}
+	return parts == 4;
+}
+
 static void put_ip(mt_logev *ev, const char *s, size_t n)
 {
+	if (plain_ipv4(s, n)) { /* the common case, without inet_pton and back */
+		memcpy(ev->ip, s, n);
+		ev->ip[n] = '\0';
+		return;
+	}
 	if (mt_ip_canon(s, n, ev->ip, sizeof(ev->ip)) != 0)
 		put(ev->ip, sizeof(ev->ip), s, n); /* a host name (UseDNS yes) */
 }
@@ -547,51 +575,82 @@ static uint32_t agg_hash(const char *ip, const char *user)
 	h = (h ^ 0xff) * 16777619u;
 	for (const char *s = user; *s; s++)
 		h = (h ^ (uint8_t)*s) * 16777619u;
+	/* murmur3's finaliser: FNV's low bits alone cluster on similar addresses */
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
 	return h;
+}
+
+/* The index holds (hash, entry + 1) pairs: a probe compares hashes without touching
+ * the entries; 0 marks a free slot. */
+static mt_err agg_grow(mt_logs *l)
+{
+	size_t nc = l->fail_index_cap ? l->fail_index_cap * 2 : 1024;
+	uint32_t *ni = calloc(nc * 2, sizeof(*ni));
+	mt_failagg *nf = realloc(l->fail, (nc / 2) * sizeof(*nf));
+	if (!ni || !nf) {
+		free(ni);
+		if (nf)
+			l->fail = nf;
+		return MT_ERR_NOMEM;
+	}
+	l->fail = nf;
+	for (size_t i = 0; i < l->nfail; i++) {
+		uint32_t h = agg_hash(nf[i].ip, nf[i].user);
+		size_t j = h & (nc - 1);
+		while (ni[2 * j + 1])
+			j = (j + 1) & (nc - 1);
+		ni[2 * j] = h;
+		ni[2 * j + 1] = (uint32_t)i + 1;
+	}
+	free(l->fail_index);
+	l->fail_index = ni;
+	l->fail_index_cap = nc;
+	return MT_OK;
+}
+
+static void agg_count(mt_failagg *a, const mt_logev *ev)
+{
+	a->count += ev->count;
+	if (ev->invalid_user)
+		a->invalid += ev->count;
+	if (ev->time < a->first)
+		a->first = ev->time;
+	if (ev->time > a->last)
+		a->last = ev->time;
 }
 
 static mt_err agg_add(mt_logs *l, const mt_logev *ev)
 {
-	if (l->fail_index_cap == 0 || l->nfail * 2 >= l->fail_index_cap) {
-		if (l->nfail >= MT_MAX_LOG_FAILAGG) {
-			/* still count into an existing entry below, else drop */
-		} else {
-			size_t nc = l->fail_index_cap ? l->fail_index_cap * 2 : 1024;
-			uint32_t *ni = malloc(nc * sizeof(*ni));
-			mt_failagg *nf = realloc(l->fail, (nc / 2) * sizeof(*nf));
-			if (!ni || !nf) {
-				free(ni);
-				if (nf)
-					l->fail = nf;
-				return MT_ERR_NOMEM;
-			}
-			l->fail = nf;
-			for (size_t i = 0; i < nc; i++)
-				ni[i] = UINT32_MAX;
-			for (size_t i = 0; i < l->nfail; i++) {
-				size_t j = agg_hash(nf[i].ip, nf[i].user) & (nc - 1);
-				while (ni[j] != UINT32_MAX)
-					j = (j + 1) & (nc - 1);
-				ni[j] = (uint32_t)i;
-			}
-			free(l->fail_index);
-			l->fail_index = ni;
-			l->fail_index_cap = nc;
+	/* a brute force repeats the same source and user line after line */
+	if (l->fail_last < l->nfail) {
+		mt_failagg *a = &l->fail[l->fail_last];
+		if (strcmp(a->ip, ev->ip) == 0 && strcmp(a->user, ev->user) == 0) {
+			agg_count(a, ev);
+			return MT_OK;
 		}
 	}
+	if ((l->fail_index_cap == 0 || l->nfail * 2 >= l->fail_index_cap) &&
+	    l->nfail < MT_MAX_LOG_FAILAGG) {
+		mt_err e = agg_grow(l);
+		if (e != MT_OK)
+			return e;
+	}
+	uint32_t h = agg_hash(ev->ip, ev->user);
 	size_t mask = l->fail_index_cap - 1;
-	size_t j = agg_hash(ev->ip, ev->user) & mask;
-	while (l->fail_index[j] != UINT32_MAX) {
-		mt_failagg *a = &l->fail[l->fail_index[j]];
-		if (strcmp(a->ip, ev->ip) == 0 && strcmp(a->user, ev->user) == 0) {
-			a->count += ev->count;
-			if (ev->invalid_user)
-				a->invalid += ev->count;
-			if (ev->time < a->first)
-				a->first = ev->time;
-			if (ev->time > a->last)
-				a->last = ev->time;
-			return MT_OK;
+	size_t j = h & mask;
+	while (l->fail_index[2 * j + 1]) {
+		if (l->fail_index[2 * j] == h) {
+			size_t i = l->fail_index[2 * j + 1] - 1;
+			mt_failagg *a = &l->fail[i];
+			if (strcmp(a->ip, ev->ip) == 0 && strcmp(a->user, ev->user) == 0) {
+				agg_count(a, ev);
+				l->fail_last = i;
+				return MT_OK;
+			}
 		}
 		j = (j + 1) & mask;
 	}
@@ -606,7 +665,9 @@ static mt_err agg_add(mt_logs *l, const mt_logev *ev)
 	a->count = ev->count;
 	a->invalid = ev->invalid_user ? ev->count : 0;
 	a->first = a->last = ev->time;
-	l->fail_index[j] = (uint32_t)l->nfail++;
+	l->fail_index[2 * j] = h;
+	l->fail_index[2 * j + 1] = (uint32_t)l->nfail + 1;
+	l->fail_last = l->nfail++;
 	return MT_OK;
 }
 

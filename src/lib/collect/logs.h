@@ -132,6 +132,7 @@ typedef struct mt_logs {
 	/* internal: hash of the failure table */
 	uint32_t *fail_index;
 	size_t fail_index_cap;
+	size_t fail_last;
 } mt_logs;
 
 /* Reads every log of the root (missing ones are fine). Per-file problems go to rep. */
