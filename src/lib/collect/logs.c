@@ -101,21 +101,22 @@ void mt_logs_free(mt_logs *l)
 	free(l);
 }
 
-static int ev_cmp(const void *a, const void *b)
+/* Sort keys: integers only, so sorting a million events moves 24 bytes each and never
+ * compares strings. */
+typedef struct ev_key {
+	int64_t time;
+	uint32_t file, lineno;
+	uint32_t idx;
+	uint8_t kind;
+} ev_key;
+
+static int key_cmp(const void *a, const void *b)
 {
-	const mt_logev *x = a, *y = b;
+	const ev_key *x = a, *y = b;
 	if (x->time != y->time)
 		return x->time < y->time ? -1 : 1;
 	if (x->kind != y->kind)
 		return x->kind < y->kind ? -1 : 1;
-	int c = strcmp(x->ip, y->ip);
-	if (c)
-		return c;
-	c = strcmp(x->user, y->user);
-	if (c)
-		return c;
-	if (x->port != y->port)
-		return x->port < y->port ? -1 : 1;
 	if (x->file != y->file)
 		return x->file < y->file ? -1 : 1;
 	return x->lineno < y->lineno ? -1 : x->lineno > y->lineno;
@@ -131,15 +132,47 @@ static int same_event(const mt_logev *a, const mt_logev *b)
 
 void mt_logs_finish(mt_logs *l)
 {
-	if (l->nev > 1)
-		qsort(l->ev, l->nev, sizeof(*l->ev), ev_cmp);
-	size_t w = 0;
-	for (size_t i = 0; i < l->nev; i++) {
-		if (w && same_event(&l->ev[w - 1], &l->ev[i]))
-			continue;
-		l->ev[w++] = l->ev[i];
+	if (l->nev < 2)
+		return;
+	ev_key *k = malloc(l->nev * sizeof(*k));
+	mt_logev *sorted = malloc(l->nev * sizeof(*sorted));
+	if (!k || !sorted) { /* keep the file order; the timeline sorts its own events */
+		free(k);
+		free(sorted);
+		return;
 	}
+	int in_order = 1;
+	for (size_t i = 0; i < l->nev; i++) {
+		k[i].time = l->ev[i].time;
+		k[i].kind = l->ev[i].kind;
+		k[i].file = l->ev[i].file;
+		k[i].lineno = l->ev[i].lineno;
+		k[i].idx = (uint32_t)i;
+		if (i && key_cmp(&k[i - 1], &k[i]) > 0)
+			in_order = 0;
+	}
+	if (!in_order)
+		qsort(k, l->nev, sizeof(*k), key_cmp);
+	/* copy in order, dropping an event equal to one already kept in the same second
+	 * and kind from another file */
+	size_t w = 0, run = 0;
+	for (size_t i = 0; i < l->nev; i++) {
+		const mt_logev *e = &l->ev[k[i].idx];
+		if (w && (sorted[run].time != e->time || sorted[run].kind != e->kind))
+			run = w;
+		if (w - run > 64) /* a hostile log with a million lines in one second */
+			run = w - 64;
+		int dup = 0;
+		for (size_t j = run; j < w && !dup; j++)
+			dup = same_event(&sorted[j], e);
+		if (!dup)
+			sorted[w++] = *e;
+	}
+	free(k);
+	free(l->ev);
+	l->ev = sorted;
 	l->nev = w;
+	l->ev_cap = l->nev;
 }
 
 const mt_logs *mt_ctx_logs(mt_ctx *ctx)
