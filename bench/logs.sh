@@ -11,32 +11,37 @@ trap '[ -n "${KEEP:-}" ] || rm -rf "$dir"' EXIT
 root="$dir/root"
 mkdir -p "$root/var/log" "$root/etc"
 printf 'root:x:0:0:root:/root:/bin/bash\n' >"$root/etc/passwd"
-# a 16 MB block of mixed, realistic lines (CentOS and Debian sshd, PAM, cron, sudo,
-# systemd), repeated up to the size asked for
-python3 - "$dir/block" <<'PY'
-import random, sys
+# mixed, realistic lines (CentOS and Debian sshd, PAM, cron, sudo, systemd) in time
+# order from Jan 1, written straight to the size asked for
+end=$(python3 - "$root/var/log/auth.log" "$mb" <<'PY'
+import random, sys, time
 random.seed(7)
 H = "web-prod-01"
-out = []
-size = 0
-mon = ["Jan", "Feb", "Mar"]
-clock = 0  # seconds since Jan 1 00:00, growing: logs are written in time order
+want = int(sys.argv[2]) * 1024 * 1024
 users = ["root", "admin", "oracle", "test", "ubuntu", "git", "postgres", "deploy"]
 def ip():
     return "%d.%d.%d.%d" % (random.randint(1, 223), random.randint(0, 255), random.randint(0, 255), random.randint(1, 254))
 ips = [ip() for _ in range(5000)]
 cur_ip, cur_users = ips[0], users[:2]
-while size < 16 * 1024 * 1024:
-    clock += random.randint(0, 3)
-    day = clock // 86400
-    t = "%s %2d %02d:%02d:%02d" % (mon[day // 28 % 3], day % 28 + 1, clock // 3600 % 24, clock // 60 % 60, clock % 60)
+base = 1704067200  # 2024-01-01 00:00 UTC; the stamps are written as local time
+clock = 0
+day_s, day_n = "", -1
+size = 0
+f = open(sys.argv[1], "w")
+buf = []
+while size < want:
+    clock += random.randint(0, 2)
+    if clock // 86400 != day_n:
+        day_n = clock // 86400
+        day_s = time.strftime("%b %e", time.gmtime(base + clock))
+    t = "%s %02d:%02d:%02d" % (day_s, clock // 3600 % 24, clock // 60 % 60, clock % 60)
     pid = random.randint(1000, 60000)
+    r = random.random()
     # guessing comes in runs: one source tries a few users many times, then another
     if random.random() < 0.05:
         cur_ip, cur_users = random.choice(ips), random.sample(users, 2)
     a = cur_ip
     u = random.choice(cur_users)
-    r = random.random()
     # an SSH server on the internet: mostly password guessing, some cron, few logins
     if r < 0.40:
         l = "%s %s sshd[%d]: Failed password for %s from %s port %d ssh2" % (t, H, pid, u, a, random.randint(1024, 65535))
@@ -60,16 +65,19 @@ while size < 16 * 1024 * 1024:
         l = "%s %s systemd-logind[812]: New session %d of user deploy." % (t, H, pid)
     else:
         l = "%s %s sshd[%d]: Received disconnect from %s port %d:11: Bye Bye [preauth]" % (t, H, pid, a, random.randint(1024, 65535))
-    out.append(l)
+    buf.append(l)
     size += len(l) + 1
-open(sys.argv[1], "w").write("\n".join(out) + "\n")
+    if len(buf) >= 100000:
+        f.write("\n".join(buf) + "\n")
+        buf = []
+if buf:
+    f.write("\n".join(buf) + "\n")
+f.close()
+print(time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(base + clock + 60)))
 PY
-blk=$(stat -c %s "$dir/block")
-n=$(( (mb * 1024 * 1024 + blk - 1) / blk ))
-i=0
-while [ $i -lt "$n" ]; do cat "$dir/block"; i=$((i + 1)); done >"$root/var/log/auth.log"
-rm -f "$dir/block"
-touch -d "2024-03-31 23:59:00" "$root/var/log/auth.log"
+)
+# the root has no zone file: its times are UTC; the year comes from the mtime
+touch -d "$end UTC" "$root/var/log/auth.log"
 size=$(stat -c %s "$root/var/log/auth.log")
 cat "$root/var/log/auth.log" >/dev/null # both runs read from the page cache
 

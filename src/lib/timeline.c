@@ -26,7 +26,7 @@ typedef struct tl_event {
 	char *text[MT_LANG_COUNT]; /* escaped for a terminal */
 	char *json;     /* the evidence object, JSON */
 	const struct mt_logev *le;   /* a log event, rendered when written */
-	const struct mt_failagg *fa; /* or a failure count */
+	const struct tl_brute *fa;   /* or the failures of one source */
 } tl_event;
 
 typedef struct tl_artifact {
@@ -41,7 +41,7 @@ typedef struct tl_artifact {
 typedef struct tl_brute {
 	char ip[MT_LOG_IP];
 	char users[96];
-	uint64_t failures;
+	uint64_t failures, invalid;
 	int64_t first, last;
 	int64_t success;         /* first success after the failures, MT_TIME_NONE */
 	char success_user[MT_LOG_USER];
@@ -478,16 +478,16 @@ static int shown_kind(const mt_logev *e)
 	}
 }
 
-static void render_fail(evb *bp, const mt_failagg *a)
+static void render_fail(evb *bp, const tl_brute *a)
 {
 #define b (*bp)
 	char n[64];
-	snprintf(n, sizeof(n), "%llu", (unsigned long long)a->count);
+	snprintf(n, sizeof(n), "%llu", (unsigned long long)a->failures);
 	lit(&b, 0, n);
 	lit(&b, 0, " failed logins for ");
 	lit(&b, 1, n);
 	lit(&b, 1, "次登录失败：");
-	host(&b, a->user);
+	host(&b, a->users);
 	lit(&b, 0, " from ");
 	lit(&b, 1, " 来自 ");
 	host(&b, a->ip);
@@ -496,9 +496,9 @@ static void render_fail(evb *bp, const mt_failagg *a)
 	lit(&b, 0, " until ");
 	lit(&b, 1, " 持续到 ");
 	lit(&b, -1, iso);
-	jstr(&b, "user", a->user);
+	jstr(&b, "users", a->users);
 	jstr(&b, "source_ip", a->ip);
-	jint(&b, "count", (long long)a->count);
+	jint(&b, "count", (long long)a->failures);
 	if (a->invalid)
 		jint(&b, "invalid_user", (long long)a->invalid);
 	jtime(&b, "first", a->first);
@@ -507,7 +507,7 @@ static void render_fail(evb *bp, const mt_failagg *a)
 }
 
 /* Adds an event rendered only when written. */
-static mt_err lazy_add(mt_timeline *tl, int64_t t, const mt_logev *le, const mt_failagg *fa)
+static mt_err lazy_add(mt_timeline *tl, int64_t t, const mt_logev *le, const tl_brute *fa)
 {
 	if (tl->n >= MT_MAX_TL_EVENTS) {
 		tl->dropped++;
@@ -756,6 +756,7 @@ static mt_err find_brute(mt_timeline *tl, const mt_logs *l)
 			b->success = MT_TIME_NONE;
 		}
 		b->failures += a->count;
+		b->invalid += a->invalid;
 		if (a->first < b->first)
 			b->first = a->first;
 		if (a->last > b->last)
@@ -1072,9 +1073,9 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 	for (size_t i = 0; i < l->nev && e == MT_OK; i++)
 		if (wanted(o, l->ev[i].time) && shown_kind(&l->ev[i]))
 			e = lazy_add(tl, l->ev[i].time, &l->ev[i], NULL);
-	for (size_t i = 0; i < l->nfail && e == MT_OK; i++)
-		if (wanted(o, l->fail[i].first) || wanted(o, l->fail[i].last))
-			e = lazy_add(tl, l->fail[i].first, NULL, &l->fail[i]);
+	for (size_t i = 0; i < tl->nbrute && e == MT_OK; i++)
+		if (wanted(o, tl->brute[i].first) || wanted(o, tl->brute[i].last))
+			e = lazy_add(tl, tl->brute[i].first, NULL, &tl->brute[i]);
 	if (e == MT_OK)
 		e = history_events(tl, l, rules, o);
 	if (e == MT_OK)
