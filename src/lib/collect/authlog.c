@@ -533,7 +533,9 @@ static size_t parse_stamp(const char *s, size_t n, int64_t ref, int64_t *out)
 	return 0;
 }
 
-int mt_authlog_parse_line(const char *s, size_t n, int64_t ref, mt_logev *ev)
+/* fast: the reader's prefilter: sshd lines the store would drop anyway (invalid user,
+ * PAM failures, pre-auth closes) are answered MT_AL_OTHER without being parsed. */
+static int parse_line(const char *s, size_t n, int64_t ref, mt_logev *ev, int fast)
 {
 	int64_t t;
 	size_t k = parse_stamp(s, n, ref, &t);
@@ -559,10 +561,19 @@ int mt_authlog_parse_line(const char *s, size_t n, int64_t ref, mt_logev *ev)
 	                         p[0] != 'g'))
 		return MT_AL_OTHER;
 	ev->kind = MT_LE_COUNT;
+	if (fast && pl == 4 && memcmp(p, "sshd", 4) == 0 && m < end &&
+	    (*m == 'I' || *m == 'C' || *m == 'R' || *m == 'p' ||
+	     (*m == 'D' && !starts(m, (size_t)(end - m), "Disconnected from user "))))
+		return MT_AL_OTHER;
 	ev->invalid_user = 0;
 	ev->port = 0;
 	ev->user[0] = ev->ip[0] = ev->method[0] = ev->detail[0] = '\0';
 	return mt_authlog_parse_msg(p, pl, m, (size_t)(end - m), ev);
+}
+
+int mt_authlog_parse_line(const char *s, size_t n, int64_t ref, mt_logev *ev)
+{
+	return parse_line(s, n, ref, ev, 0);
 }
 
 /* ---- the event store ----------------------------------------------------------- */
@@ -599,7 +610,7 @@ static mt_err agg_grow(mt_logs *l)
 	}
 	l->fail = nf;
 	for (size_t i = 0; i < l->nfail; i++) {
-		uint32_t h = agg_hash(nf[i].ip, nf[i].user);
+		uint32_t h = nf[i].hash;
 		size_t j = h & (nc - 1);
 		while (ni[2 * j + 1])
 			j = (j + 1) & (nc - 1);
@@ -625,10 +636,11 @@ static void agg_count(mt_failagg *a, const mt_logev *ev)
 
 static mt_err agg_add(mt_logs *l, const mt_logev *ev)
 {
+	uint32_t h = agg_hash(ev->ip, ev->user);
 	/* a brute force repeats the same source and user line after line */
 	if (l->fail_last < l->nfail) {
 		mt_failagg *a = &l->fail[l->fail_last];
-		if (strcmp(a->ip, ev->ip) == 0 && strcmp(a->user, ev->user) == 0) {
+		if (a->hash == h && strcmp(a->ip, ev->ip) == 0 && strcmp(a->user, ev->user) == 0) {
 			agg_count(a, ev);
 			return MT_OK;
 		}
@@ -639,7 +651,6 @@ static mt_err agg_add(mt_logs *l, const mt_logev *ev)
 		if (e != MT_OK)
 			return e;
 	}
-	uint32_t h = agg_hash(ev->ip, ev->user);
 	size_t mask = l->fail_index_cap - 1;
 	size_t j = h & mask;
 	while (l->fail_index[2 * j + 1]) {
@@ -665,6 +676,7 @@ static mt_err agg_add(mt_logs *l, const mt_logev *ev)
 	a->count = ev->count;
 	a->invalid = ev->invalid_user ? ev->count : 0;
 	a->first = a->last = ev->time;
+	a->hash = h;
 	l->fail_index[2 * j] = h;
 	l->fail_index[2 * j + 1] = (uint32_t)l->nfail + 1;
 	l->fail_last = l->nfail++;
@@ -735,7 +747,7 @@ static void on_line(reader *r, const char *s, size_t n)
 		return;
 	}
 	mt_logev ev;
-	int k = mt_authlog_parse_line(s, n, r->ref, &ev);
+	int k = parse_line(s, n, r->ref, &ev, 1);
 	if (k == MT_AL_BAD) {
 		f->skipped++;
 		return;

@@ -97,6 +97,7 @@ typedef struct mt_failagg {
 	uint64_t count;
 	uint64_t invalid;        /* of them, for users that do not exist */
 	int64_t first, last;
+	uint32_t hash;           /* of (ip, user), internal */
 } mt_failagg;
 
 /* One shell history file. */
