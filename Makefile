@@ -62,6 +62,7 @@ live: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/live/xmrig.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/triage.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/immutable.sh
+	@MINETRACE=$(B)/minetrace sh tests/live/timeline-live.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/debroot.sh
 
 # ---- build ----
