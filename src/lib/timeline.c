@@ -1188,28 +1188,25 @@ static int brute_cmp(const void *a, const void *b)
 mt_err mt_timeline_write_json(const mt_timeline *tl, const mt_output_opts *opts,
                               mt_write_fn write, void *ctx)
 {
-	(void)opts;
 	out w = {{0}, write, ctx, MT_OK};
 	mt_buf_init(&w.b, 64u * 1024 * 1024);
 	evb sc;
 	evb_init(&sc);
+	unsigned lang = opts && opts->lang == MT_LANG_ZH ? W_ZH : W_EN;
 	for (size_t i = 0; i < tl->n && w.err == MT_OK; i++) {
 		const tl_event *e = &tl->ev[i];
-		const char *en, *zh, *json, *src;
-		event_parts(tl, e, &sc, W_EN | W_JSON, &en, &json, &src);
+		const char *text, *json, *src;
+		event_parts(tl, e, &sc, lang | W_JSON, &text, &json, &src);
 		mt_buf_adds(&w.b, "{\"type\":\"event\",\"time\":");
 		jt(&w.b, e->time);
 		mt_buf_adds(&w.b, ",\"source\":");
 		jq(&w.b, src);
 		mt_buf_adds(&w.b, ",\"what\":");
 		jq(&w.b, e->what);
-		mt_buf_adds(&w.b, ",\"text_en\":");
-		jq(&w.b, en);
+		mt_buf_adds(&w.b, ",\"text\":");
+		jq(&w.b, text);
 		mt_buf_adds(&w.b, ",\"evidence\":");
 		mt_buf_adds(&w.b, json);
-		event_parts(tl, e, &sc, W_ZH, &zh, &json, &src);
-		mt_buf_adds(&w.b, ",\"text_zh\":");
-		jq(&w.b, zh);
 		mt_buf_adds(&w.b, "}\n");
 		if (w.b.len > 1u << 20)
 			flush(&w);

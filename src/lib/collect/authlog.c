@@ -742,13 +742,14 @@ static void on_line(reader *r, const char *s, size_t n)
 	f->lines++;
 	if (n == 0)
 		return;
-	if (n > MT_MAX_LINE || memchr(s, '\0', n)) {
+	if (n > MT_MAX_LINE) {
 		f->skipped++;
 		return;
 	}
 	mt_logev ev;
 	int k = parse_line(s, n, r->ref, &ev, 1);
-	if (k == MT_AL_BAD) {
+	/* a NUL byte: binary data, not a line (looked for only where it would matter) */
+	if (k == MT_AL_BAD || (k == MT_AL_EVENT && memchr(s, '\0', n))) {
 		f->skipped++;
 		return;
 	}

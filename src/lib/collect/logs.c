@@ -151,8 +151,12 @@ void mt_logs_finish(mt_logs *l)
 		if (i && key_cmp(&k[i - 1], &k[i]) > 0)
 			in_order = 0;
 	}
-	if (!in_order)
+	if (in_order) { /* one file in time order: de-duplicate in place */
+		free(sorted);
+		sorted = l->ev;
+	} else {
 		qsort(k, l->nev, sizeof(*k), key_cmp);
+	}
 	/* copy in order, dropping an event equal to one already kept in the same second
 	 * and kind from another file */
 	size_t w = 0, run = 0;
@@ -165,11 +169,15 @@ void mt_logs_finish(mt_logs *l)
 		int dup = 0;
 		for (size_t j = run; j < w && !dup; j++)
 			dup = same_event(&sorted[j], e);
-		if (!dup)
-			sorted[w++] = *e;
+		if (!dup) {
+			if (sorted != l->ev || w != k[i].idx)
+				sorted[w] = *e;
+			w++;
+		}
 	}
 	free(k);
-	free(l->ev);
+	if (sorted != l->ev)
+		free(l->ev);
 	l->ev = sorted;
 	l->nev = w;
 	l->ev_cap = l->nev;
