@@ -645,6 +645,15 @@ static mt_err agg_add(mt_logs *l, const mt_logev *ev)
 			return MT_OK;
 		}
 	}
+	uint32_t c = l->fail_cache[h & 63];
+	if (c && c <= l->nfail) {
+		mt_failagg *a = &l->fail[c - 1];
+		if (a->hash == h && strcmp(a->ip, ev->ip) == 0 && strcmp(a->user, ev->user) == 0) {
+			agg_count(a, ev);
+			l->fail_last = c - 1;
+			return MT_OK;
+		}
+	}
 	if ((l->fail_index_cap == 0 || l->nfail * 2 >= l->fail_index_cap) &&
 	    l->nfail < MT_MAX_LOG_FAILAGG) {
 		mt_err e = agg_grow(l);
@@ -660,6 +669,7 @@ static mt_err agg_add(mt_logs *l, const mt_logev *ev)
 			if (strcmp(a->ip, ev->ip) == 0 && strcmp(a->user, ev->user) == 0) {
 				agg_count(a, ev);
 				l->fail_last = i;
+				l->fail_cache[h & 63] = (uint32_t)i + 1;
 				return MT_OK;
 			}
 		}
@@ -677,6 +687,7 @@ static mt_err agg_add(mt_logs *l, const mt_logev *ev)
 	a->invalid = ev->invalid_user ? ev->count : 0;
 	a->first = a->last = ev->time;
 	a->hash = h;
+	l->fail_cache[h & 63] = (uint32_t)l->nfail + 1;
 	l->fail_index[2 * j] = h;
 	l->fail_index[2 * j + 1] = (uint32_t)l->nfail + 1;
 	l->fail_last = l->nfail++;

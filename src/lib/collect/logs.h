@@ -134,6 +134,7 @@ typedef struct mt_logs {
 	uint32_t *fail_index;
 	size_t fail_index_cap;
 	size_t fail_last;
+	uint32_t fail_cache[64]; /* entry + 1 by hash: the sources of the moment */
 } mt_logs;
 
 /* Reads every log of the root (missing ones are fine). Per-file problems go to rep. */
