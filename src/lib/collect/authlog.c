@@ -898,7 +898,7 @@ mt_err mt_logs_read_authlog(mt_logs *l, mt_host *host, mt_report *rep, const cha
 		zinit = 1;
 	}
 	uint64_t total = 0;
-	int zdone = 0;
+	int zdone = 0, in_member = 0;
 	for (;;) {
 		size_t got = 0;
 		if (!f->gz) {
@@ -919,14 +919,22 @@ mt_err mt_logs_read_authlog(mt_logs *l, mt_host *host, mt_report *rep, const cha
 					if (k < 0 && errno == EINTR)
 						continue;
 					if (k <= 0) {
+						if (in_member) {
+							mt_report_diag(rep, "%s: gzip data ends early (the file was cut); "
+							                    "the lines before the cut were read",
+							               path);
+							f->truncated = 1;
+						}
 						zdone = 1;
 						break;
 					}
+					in_member = 1;
 					z.next_in = in;
 					z.avail_in = (unsigned)k;
 				}
 				int zr = inflate(&z, Z_NO_FLUSH);
 				if (zr == Z_STREAM_END) {
+					in_member = 0;
 					if (z.avail_in == 0) {
 						/* another gzip member may follow in the next read */
 						inflateReset(&z);
