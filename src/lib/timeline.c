@@ -586,6 +586,11 @@ static void art_add(mt_timeline *tl, mt_host *host, const char *path, const char
 		return;
 	for (size_t k = 0; k < tl->nart; k++) /* /bin/dhpcd and /usr/bin/dhpcd: one file */
 		if (tl->art[k].dev == (uint64_t)st.st_dev && tl->art[k].ino == (uint64_t)st.st_ino) {
+			/* name the file by its own path, not by a symlink to it */
+			struct stat l1, l2;
+			if (mt_host_stat(host, tl->art[k].path, 0, &l1) == MT_OK && S_ISLNK(l1.st_mode) &&
+			    mt_host_stat(host, path, 0, &l2) == MT_OK && !S_ISLNK(l2.st_mode))
+				mt_copy(tl->art[k].path, sizeof(tl->art[k].path), path);
 			if (!window_only && tl->art[k].in_window_only) {
 				tl->art[k].in_window_only = 0;
 				mt_copy(tl->art[k].check, sizeof(tl->art[k].check), check);

@@ -28,7 +28,7 @@ arts = {a["path"] for a in c["artifacts"]}
 for p in ("/etc/shadow", "/root/.ssh/authorized_keys", "/etc/rc.d/rc.local",
           "/var/spool/cron/root"):
     expect(p in arts, "artifact %s missing: %r" % (p, arts))
-expect(arts & {"/bin/dhpcd", "/usr/bin/dhpcd"}, "dhpcd not an artifact")
+expect("/usr/bin/dhpcd" in arts, "dhpcd (by its own path, not the /bin symlink) not an artifact: %r" % arts)
 expect("/etc/crontab" in c["changed_in_window"] and "/etc/crontab" not in arts,
        "crontab is changed in the window, not an artifact")
 acts = [(f["action"], f.get("ip") or f.get("user")) for f in c["followups"]]
