@@ -510,7 +510,7 @@ static size_t parse_stamp(const char *s, size_t n, int64_t ref, int64_t *out)
 		int64_t off = 0;
 		if (i < n && s[i] == 'Z') {
 			i++;
-		} else if (i + 5 < n + 0 && (s[i] == '+' || s[i] == '-')) {
+		} else if (i + 5 <= n && (s[i] == '+' || s[i] == '-')) {
 			int oh, om;
 			if (dig2(s + i + 1, &oh))
 				return 0;
