@@ -16,9 +16,10 @@ SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 DYN_SRC  := $(wildcard src/lib/*/*_dyn.c)
 STUB_SRC := $(wildcard src/lib/*/*_stub.c)
 LIB_SRC := $(filter-out $(DYN_SRC) $(STUB_SRC),$(wildcard src/lib/*.c src/lib/*/*.c))
-LIBS    ?= -lpcap -lsystemd -lsqlite3
-# libraries both binaries link: Debian ships libsqlite3.a, so the static one keeps it
-STATIC_LIBS ?= -lsqlite3 -lm
+LIBS    ?= -lpcap -lsystemd -lsqlite3 -lz
+# libraries both binaries link: Debian ships libsqlite3.a and libz.a, so the static one
+# keeps them
+STATIC_LIBS ?= -lsqlite3 -lz -lm
 CLI_SRC := $(wildcard src/cli/*.c)
 RULES   := $(sort $(wildcard rules/*.rules))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/rules_builtin.o
@@ -28,7 +29,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps deps-test scan test check unit scenario cli respond static static-test live asan fuzz fuzz-build \
+.PHONY: all deps deps-test scan test check unit scenario cli respond timeline static static-test live asan fuzz fuzz-build \
         format format-check clean
 
 all: $(B)/minetrace
@@ -48,7 +49,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory check
 
 # the whole suite, without the set-up step
-check: all unit scenario cli respond static-test live
+check: all unit scenario cli respond timeline static-test live
 
 cli: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/cli/cli.sh
@@ -58,6 +59,10 @@ respond: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/respond/seed.sh
 	@MINETRACE=$(B)/minetrace sh tests/respond/scenarios.sh
 	@python3 tests/respond/notes.py
+
+# logs, the timeline and its conclusion on planted roots (tests/timeline/*/)
+timeline: $(B)/minetrace
+	@MINETRACE=$(B)/minetrace sh tests/timeline/run.sh
 
 # tests on the live root, each in namespaces of its own (needs root and unshare)
 live: $(B)/minetrace
@@ -71,6 +76,7 @@ live: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/live/respond-immutable.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/respond-pid.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/respond-firewall.sh
+	@MINETRACE=$(B)/minetrace sh tests/live/timeline-live.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/debroot.sh
 
 # ---- build ----
@@ -123,7 +129,7 @@ static-test: $(B)/minetrace-static
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
 	@$(MAKE) --no-print-directory B=build-asan CC=clang \
-	  CFLAGS="-O1 -g $(SANFLAGS)" LDFLAGS="$(SANFLAGS)" all unit scenario cli live
+	  CFLAGS="-O1 -g $(SANFLAGS)" LDFLAGS="$(SANFLAGS)" all unit scenario cli respond timeline live
 
 # ---- fuzzing (libFuzzer) ----
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)

@@ -3,7 +3,7 @@
 #   sh tools/deps.sh build   what building needs
 #   sh tools/deps.sh test    what the whole test suite needs
 set -eu
-build="gcc make libc6-dev libpcap-dev libsystemd-dev libsqlite3-dev"
+build="gcc make libc6-dev libpcap-dev libsystemd-dev libsqlite3-dev zlib1g-dev"
 test="$build clang libclang-rt-14-dev python3 file util-linux e2fsprogs procps iproute2 debootstrap tcpdump systemd-journal-remote nftables"
 case "${1:-build}" in
 build) want=$build ;;

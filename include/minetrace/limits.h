@@ -63,4 +63,15 @@
 #define MT_MAX_EDIT_FILE      (64u * 1024 * 1024)  /* file edited line by line */
 #define MT_MAX_TREE_PROCS     4096                 /* processes frozen in one tree */
 
+/* Logs and the timeline (issue 5) */
+#define MT_MAX_LOG_EVENTS     (1u << 20)           /* log events kept (failures aggregate) */
+#define MT_MAX_LOG_FAILAGG    (1u << 18)           /* (source, user) failure counters */
+#define MT_MAX_LOG_FILES      256                  /* log files read in one root */
+#define MT_MAX_GZ_OUT         (1ull << 30)         /* decompressed bytes of one .gz log */
+#define MT_MAX_UTMP_FILE      (256u * 1024 * 1024) /* wtmp/btmp read */
+#define MT_MAX_HIST_FILE      (16u * 1024 * 1024)  /* one shell history read */
+#define MT_MAX_HIST_LINES     200000               /* history lines kept, all users */
+#define MT_MAX_HOMES          4096                 /* home directories searched */
+#define MT_MAX_TL_EVENTS      (1u << 20)           /* timeline events */
+
 #endif

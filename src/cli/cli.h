@@ -33,6 +33,10 @@ FILE *cli_open_output(const char *path);
 mt_lang cli_default_lang(void);
 int cli_parse_lang(const char *s, mt_lang *out);
 
+/* Sets TZ to the scanned root's etc/localtime (opened inside the root), UTC without one;
+ * nothing for the live root. Times without an offset and log times use it. */
+void cli_use_root_zone(mt_host *host);
+
 int cmd_scan(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_timeline(int argc, char **argv); /* cmd_timeline.c */

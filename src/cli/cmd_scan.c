@@ -21,7 +21,7 @@ static void list_checks(mt_lang lang)
 
 /* Times given without an offset are the scanned system's local time: with --root, the
  * zone file of that tree, opened inside it (never the host's file by a symlink). */
-static void use_root_zone(mt_host *host)
+void cli_use_root_zone(mt_host *host)
 {
 	static char tz[64];
 	int fd;
@@ -156,7 +156,7 @@ int cmd_scan(int argc, char **argv)
 		cli_err("--root %s: %s", root, mt_strerror(e));
 		goto done;
 	}
-	use_root_zone(host);
+	cli_use_root_zone(host);
 	if (since && mt_time_parse(since, &opts.since) != MT_OK) {
 		cli_err("--since '%s': expected YYYY-MM-DD HH:MM[:SS] or ISO 8601 with an offset",
 		        since);

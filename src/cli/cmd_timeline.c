@@ -1,10 +1,161 @@
-/* cmd_timeline.c - the "timeline" subcommand */
+/* cmd_timeline.c - "minetrace timeline": the events of the logs, files and processes in
+ * one order and the conclusion (initial access, window, artifacts, attacker IPs) */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "minetrace/timeline.h"
 
 int cmd_timeline(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_err("'timeline' is not in this version yet (see README.md, Status)");
-	return EXIT_ERROR;
+	const char *root = "/", *since = NULL, *until = NULL, *format = "text";
+	const char *output = NULL, *lang_s = NULL, *sample = NULL;
+	const char *rules_dirs[16];
+	size_t nrules_dirs = 0;
+	cli_args a = {argc, argv, 1};
+
+	for (; a.i < argc; a.i++) {
+		const char *v;
+		int m;
+#define OPT(name, var)                          \
+	if ((m = cli_opt(&a, name, &v)) != 0) { \
+		if (m < 0)                          \
+			return EXIT_ERROR;              \
+		var = v;                            \
+		continue;                           \
+	}
+		OPT("--root", root)
+		OPT("--since", since)
+		OPT("--until", until)
+		OPT("--format", format)
+		OPT("--output", output)
+		OPT("--lang", lang_s)
+		OPT("--sample", sample)
+#undef OPT
+		if ((m = cli_opt(&a, "--rules", &v)) != 0) {
+			if (m < 0)
+				return EXIT_ERROR;
+			if (nrules_dirs == sizeof(rules_dirs) / sizeof(rules_dirs[0])) {
+				cli_err("too many --rules options (at most 16)");
+				return EXIT_ERROR;
+			}
+			rules_dirs[nrules_dirs++] = v;
+			continue;
+		}
+		if (cli_flag(&a, "-h") || cli_flag(&a, "--help")) {
+			printf("usage: minetrace timeline [--root DIR] [--since T] [--until T] "
+			       "[--format text|json]\n"
+			       "                          [--output FILE] [--lang en|zh] [--rules DIR] "
+			       "[--sample SECONDS]\n"
+			       "exit status: 0 no attack found, 1 the evidence names an attack, 2 error\n");
+			return EXIT_CLEAN;
+		}
+		cli_err("unknown option '%s' for timeline (see minetrace timeline --help)",
+		        argv[a.i]);
+		return EXIT_ERROR;
+	}
+	mt_lang lang = cli_default_lang();
+	if (lang_s && cli_parse_lang(lang_s, &lang) != 0) {
+		cli_err("--lang must be en or zh, not '%s'", lang_s);
+		return EXIT_ERROR;
+	}
+	int json = 0;
+	if (strcmp(format, "json") == 0) {
+		json = 1;
+	} else if (strcmp(format, "html") == 0) {
+		cli_err("--format html is not in this version yet; use text or json");
+		return EXIT_ERROR;
+	} else if (strcmp(format, "text") != 0) {
+		cli_err("--format must be text or json, not '%s'", format);
+		return EXIT_ERROR;
+	}
+	mt_timeline_opts opts;
+	mt_timeline_opts_init(&opts);
+	if (sample) {
+		char *end;
+		errno = 0;
+		double secs = strtod(sample, &end);
+		if (errno || end == sample || *end || secs < 0 || secs > 60) {
+			cli_err("--sample must be seconds between 0 and 60, not '%s'", sample);
+			return EXIT_ERROR;
+		}
+		opts.sample_ms = (unsigned)(secs * 1000 + 0.5);
+	}
+	struct stat st;
+	if (stat(root, &st) != 0) {
+		cli_err("--root %s: %s", root, strerror(errno));
+		return EXIT_ERROR;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		cli_err("--root %s: not a directory", root);
+		return EXIT_ERROR;
+	}
+	int rc = EXIT_ERROR;
+	mt_host *host = NULL;
+	mt_rules *rules = NULL;
+	mt_timeline *tl = NULL;
+	FILE *out = stdout;
+	const char *no2 = getenv("MINETRACE_NO_OPENAT2");
+	mt_err e = mt_host_open(root, no2 && *no2 == '1' ? MT_HOST_NO_OPENAT2 : 0, &host);
+	if (e != MT_OK) {
+		cli_err("--root %s: %s", root, mt_strerror(e));
+		goto done;
+	}
+	cli_use_root_zone(host);
+	if (since && mt_time_parse(since, &opts.since) != MT_OK) {
+		cli_err("--since '%s': expected YYYY-MM-DD HH:MM[:SS] or ISO 8601 with an offset",
+		        since);
+		goto done;
+	}
+	if (until && mt_time_parse(until, &opts.until) != MT_OK) {
+		cli_err("--until '%s': expected YYYY-MM-DD HH:MM[:SS] or ISO 8601 with an offset",
+		        until);
+		goto done;
+	}
+	if (mt_rules_new(&rules) != MT_OK) {
+		cli_err("out of memory");
+		goto done;
+	}
+	if (mt_rules_load_builtin(rules, cli_diag, NULL) != MT_OK) {
+		cli_err("the built-in rules did not load");
+		goto done;
+	}
+	for (size_t i = 0; i < nrules_dirs; i++)
+		if (mt_rules_load_dir(rules, rules_dirs[i], cli_diag, NULL) != MT_OK) {
+			cli_err("--rules %s: not loaded (see the error above)", rules_dirs[i]);
+			goto done;
+		}
+	if (output && !(out = cli_open_output(output))) {
+		out = stdout;
+		goto done;
+	}
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "minetrace: reading the logs of %s ...\n", root);
+	e = mt_timeline_build(host, rules, &opts, &tl);
+	if (e != MT_OK) {
+		cli_err("timeline failed: %s", mt_strerror(e));
+		goto done;
+	}
+	mt_output_opts oo = {lang, !json && !output && isatty(fileno(out)) && !getenv("NO_COLOR")};
+	e = json ? mt_timeline_write_json(tl, &oo, cli_write_file, out)
+	         : mt_timeline_write_text(tl, &oo, cli_write_file, out);
+	if (e == MT_OK && fflush(out) != 0)
+		e = MT_ERR_IO;
+	if (e != MT_OK) {
+		cli_err("writing the timeline: %s", output ? strerror(errno) : mt_strerror(e));
+		goto done;
+	}
+	rc = mt_timeline_has_attack(tl) ? EXIT_FINDINGS : EXIT_CLEAN;
+done:
+	if (out != stdout && fclose(out) != 0 && rc != EXIT_ERROR) {
+		cli_err("--output %s: %s", output, strerror(errno));
+		rc = EXIT_ERROR;
+	}
+	mt_timeline_free(tl);
+	mt_rules_free(rules);
+	mt_host_close(host);
+	return rc;
 }

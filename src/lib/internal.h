@@ -270,6 +270,7 @@ void mt_time_iso(int64_t t, char *out, size_t outlen);
 struct mt_users;
 struct mt_pkgdb;
 struct mt_live;
+struct mt_logs;
 typedef struct mt_ctx {
 	mt_host *host;
 	const mt_rules *rules;
@@ -279,6 +280,8 @@ typedef struct mt_ctx {
 	struct mt_pkgdb *pkgdb;
 	struct mt_live *live;     /* the live snapshot (collect.h), live roots only */
 	int live_failed;
+	struct mt_logs *logs;     /* login logs and histories (collect/logs.h) */
+	int64_t auto_since, auto_until; /* attack window from the evidence, MT_TIME_NONE */
 } mt_ctx;
 
 /* The verdict of one shell command line (cron, rc.local, unit ExecStart, shell rc). */

@@ -72,7 +72,9 @@ static mt_err flush(mt_buf *b, mt_write_fn write, void *ctx)
 int mt__is_time_key(const char *k)
 {
 	return strcmp(k, "mtime") == 0 || strcmp(k, "ctime") == 0 ||
-	       strcmp(k, "start_time") == 0 || strcmp(k, "atime") == 0;
+	       strcmp(k, "start_time") == 0 || strcmp(k, "atime") == 0 ||
+	       strcmp(k, "time") == 0 || strcmp(k, "first") == 0 || strcmp(k, "last") == 0 ||
+	       strcmp(k, "success") == 0;
 }
 
 int mt__action_param_shown(const char *key)

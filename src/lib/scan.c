@@ -1,10 +1,12 @@
 /* scan.c - runs the selected checks against a host and collects their findings */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "collect/collect.h"
 #include "collect/facts.h"
+#include "collect/logs.h"
 #include "internal.h"
 
 void mt_scan_opts_init(mt_scan_opts *o)
@@ -28,12 +30,21 @@ mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts,
 {
 	if (!host || !rules || !opts || !report)
 		return MT_ERR_INVAL;
-	mt_ctx ctx = {host, rules, opts, report, NULL, NULL, NULL, 0};
+	mt_ctx ctx = {host, rules, opts, report, NULL, NULL, NULL, 0, NULL, MT_TIME_NONE,
+	              MT_TIME_NONE};
 	int64_t t0 = now_ms();
 	time_t started = time(NULL);
 	uint64_t ran = 0;
+	/* without --since/--until, files.window runs last, on the attack window the other
+	 * findings and the logs give (the timeline's rule) */
+	size_t win_i = SIZE_MAX;
+	for (size_t i = 0; i < mt_checks_count(); i++)
+		if (strcmp(mt_checks_get(i)->id, "files.window") == 0)
+			win_i = i;
+	int auto_win = win_i != SIZE_MAX && (opts->checks & (1ull << win_i)) &&
+	               opts->since == MT_TIME_NONE && opts->until == MT_TIME_NONE;
 	for (size_t i = 0; i < mt_checks_count(); i++) {
-		if (!(opts->checks & (1ull << i)))
+		if (!(opts->checks & (1ull << i)) || (auto_win && i == win_i))
 			continue;
 		const mt_check_info *c = mt_checks_get(i);
 		if (c->needs_live && !mt_host_is_live(host)) {
@@ -47,9 +58,28 @@ mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts,
 		if (e != MT_OK)
 			mt_report_diag(report, "%s: stopped early: %s", c->id, mt_strerror(e));
 	}
+	if (auto_win) {
+		mt_scan_opts wo = *opts;
+		char a[40], b[40];
+		if (mt_attack_window(host, report, mt_ctx_logs(&ctx), &wo.since, &wo.until) ==
+		    MT_OK) {
+			mt_time_iso(wo.since, a, sizeof(a));
+			mt_time_iso(wo.until, b, sizeof(b));
+			mt_report_diag(report, "files.window: no --since given; used the attack window "
+			                       "the evidence gives: %s to %s",
+			               a, b);
+			ctx.opts = &wo;
+			mt_err e = mt_check_run(win_i, &ctx);
+			ctx.opts = opts;
+			ran |= 1ull << win_i;
+			if (e != MT_OK)
+				mt_report_diag(report, "files.window: stopped early: %s", mt_strerror(e));
+		}
+	}
 	mt_users_free(ctx.users);
 	mt_pkgdb_free(ctx.pkgdb);
 	mt_live_free(ctx.live);
+	mt_logs_free(ctx.logs);
 	mt_report_sort(report);
 	mt_report_set_meta(report, mt_host_root(host), (int64_t)started, now_ms() - t0, ran);
 	return MT_OK;

@@ -44,7 +44,11 @@ expect 2 "--fail-on must be" -- "$MT" scan --root "$benign" --fail-on severe
 expect 2 "--lang must be en or zh" -- "$MT" scan --root "$benign" --lang fr
 expect 2 "unknown check 'persist.nope'" -- "$MT" scan --root "$benign" --checks persist.nope
 expect 2 "--since '2024-02-30 10:00'" -- "$MT" scan --root "$benign" --since "2024-02-30 10:00"
-expect 2 "is not in this version yet" -- "$MT" timeline
+expect 2 "unknown option '--bogus' for timeline" -- "$MT" timeline --bogus
+expect 2 "--since '2024-02-30 10:00'" -- "$MT" timeline --root "$benign" --since "2024-02-30 10:00"
+expect 2 "--format must be text or json" -- "$MT" timeline --root "$benign" --format xml
+expect 2 "not a directory" -- "$MT" timeline --root "$work/plainfile"
+expect 0 "" -- "$MT" timeline --root "$benign"
 mkdir -p "$work/rules-bad" "$work/rules-fifo" "$work/rules-good"
 printf '@source test\npool-domain good.example.com\npool-ip 1.2.3.999\n' >"$work/rules-bad/x.rules"
 expect 2 "rules-bad/x.rules:3: not an IP address" -- "$MT" scan --root "$benign" --rules "$work/rules-bad"

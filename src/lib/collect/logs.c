@@ -1,0 +1,194 @@
+/* logs.c - finds and reads every login log of a root (auth logs, journal, wtmp, btmp,
+ * utmp, lastlog, histories) into one sorted, de-duplicated event store */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "logs.h"
+
+/* secure, secure.1, secure-20240128, secure.2.gz, auth.log, auth.log.1, auth.log.2.gz */
+static int is_auth_log(const char *name)
+{
+	static const char *const bases[] = {"secure", "auth.log", "auth"};
+	for (size_t i = 0; i < MT_ARRAY_LEN(bases); i++) {
+		size_t k = strlen(bases[i]);
+		if (strncmp(name, bases[i], k) != 0)
+			continue;
+		const char *r = name + k;
+		if (*r == '\0')
+			return i != 2; /* "auth" alone is not one */
+		if (i == 2)
+			continue;
+		if (*r != '.' && *r != '-')
+			continue;
+		r++;
+		while (*r >= '0' && *r <= '9')
+			r++;
+		if (*r == '\0' || strcmp(r, ".gz") == 0)
+			return r != name + k + 1;
+	}
+	return 0;
+}
+
+mt_err mt_logs_load(mt_host *host, mt_report *rep, mt_logs **out)
+{
+	*out = NULL;
+	mt_logs *l = calloc(1, sizeof(*l));
+	if (!l)
+		return MT_ERR_NOMEM;
+	mt_err e = MT_OK;
+	mt_dirent *ents = NULL;
+	size_t n = 0;
+	if (mt_host_list(host, "/var/log", MT_LIST_GETDENTS, &ents, &n) == MT_OK) {
+		for (size_t i = 0; i < n && e == MT_OK; i++) {
+			if (!is_auth_log(ents[i].name))
+				continue;
+			char p[320];
+			snprintf(p, sizeof(p), "/var/log/%s", ents[i].name);
+			e = mt_logs_read_authlog(l, host, rep, p);
+		}
+		mt_dirents_free(ents, n);
+	}
+	static const char *const ut[] = {"/var/log/wtmp", "/var/log/btmp", "/var/run/utmp",
+	                                 "/var/log/wtmp.1", "/var/log/btmp.1"};
+	static const unsigned utk[] = {1, 2, 3, 1, 2};
+	for (size_t i = 0; i < MT_ARRAY_LEN(ut) && e == MT_OK; i++)
+		e = mt_logs_read_utmp(l, host, rep, ut[i], utk[i]);
+	if (e == MT_OK)
+		e = mt_logs_read_lastlog(l, host, rep);
+	if (e == MT_OK) {
+		mt_err je = mt_logs_read_journal(l, host, rep);
+		struct stat st;
+		if (je == MT_ERR_NOMEM)
+			e = je;
+		else if (je == MT_ERR_UNSUPPORTED &&
+		         mt_host_stat(host, "/var/log/journal", 1, &st) == MT_OK && S_ISDIR(st.st_mode))
+			mt_report_diag(rep, "/var/log/journal: not read: this build has no libsystemd "
+			                    "(the static binary); run the normal binary on a copy");
+	}
+	if (e == MT_OK)
+		e = mt_logs_read_histories(l, host, rep);
+	if (e != MT_OK) {
+		mt_logs_free(l);
+		return e;
+	}
+	if (l->ev_dropped)
+		mt_report_diag(rep, "logs: %llu events over the limit of %u were not kept",
+		               (unsigned long long)l->ev_dropped, MT_MAX_LOG_EVENTS);
+	if (l->fail_dropped)
+		mt_report_diag(rep, "logs: %llu failed logins from new sources over the limit of "
+		                    "%u were not counted",
+		               (unsigned long long)l->fail_dropped, MT_MAX_LOG_FAILAGG);
+	mt_logs_finish(l);
+	*out = l;
+	return MT_OK;
+}
+
+void mt_logs_free(mt_logs *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->nhist; i++) {
+		for (size_t k = 0; k < l->hist[i].n; k++)
+			free(l->hist[i].lines[k].cmd);
+		free(l->hist[i].lines);
+	}
+	free(l->hist);
+	free(l->ev);
+	free(l->fail);
+	free(l->fail_index);
+	free(l->files);
+	free(l);
+}
+
+/* Sort keys: integers only, so sorting a million events moves 24 bytes each and never
+ * compares strings. */
+typedef struct ev_key {
+	int64_t time;
+	uint32_t file, lineno;
+	uint32_t idx;
+	uint8_t kind;
+} ev_key;
+
+static int key_cmp(const void *a, const void *b)
+{
+	const ev_key *x = a, *y = b;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return x->lineno < y->lineno ? -1 : x->lineno > y->lineno;
+}
+
+/* The same event seen in two files (the journal and auth.log, overlapping rotations). */
+static int same_event(const mt_logev *a, const mt_logev *b)
+{
+	return a->time == b->time && a->kind == b->kind && a->port == b->port &&
+	       a->file != b->file && strcmp(a->ip, b->ip) == 0 &&
+	       strcmp(a->user, b->user) == 0 && strcmp(a->method, b->method) == 0;
+}
+
+void mt_logs_finish(mt_logs *l)
+{
+	if (l->nev < 2)
+		return;
+	ev_key *k = malloc(l->nev * sizeof(*k));
+	mt_logev *sorted = malloc(l->nev * sizeof(*sorted));
+	if (!k || !sorted) { /* keep the file order; the timeline sorts its own events */
+		free(k);
+		free(sorted);
+		return;
+	}
+	int in_order = 1;
+	for (size_t i = 0; i < l->nev; i++) {
+		k[i].time = l->ev[i].time;
+		k[i].kind = l->ev[i].kind;
+		k[i].file = l->ev[i].file;
+		k[i].lineno = l->ev[i].lineno;
+		k[i].idx = (uint32_t)i;
+		if (i && key_cmp(&k[i - 1], &k[i]) > 0)
+			in_order = 0;
+	}
+	if (in_order) { /* one file in time order: de-duplicate in place */
+		free(sorted);
+		sorted = l->ev;
+	} else {
+		qsort(k, l->nev, sizeof(*k), key_cmp);
+	}
+	/* copy in order, dropping an event equal to one already kept in the same second
+	 * and kind from another file */
+	size_t w = 0, run = 0;
+	for (size_t i = 0; i < l->nev; i++) {
+		const mt_logev *e = &l->ev[k[i].idx];
+		if (w && (sorted[run].time != e->time || sorted[run].kind != e->kind))
+			run = w;
+		if (w - run > 64) /* a hostile log with a million lines in one second */
+			run = w - 64;
+		int dup = 0;
+		for (size_t j = run; j < w && !dup; j++)
+			dup = same_event(&sorted[j], e);
+		if (!dup) {
+			if (sorted != l->ev || w != k[i].idx)
+				sorted[w] = *e;
+			w++;
+		}
+	}
+	free(k);
+	if (sorted != l->ev)
+		free(l->ev);
+	l->ev = sorted;
+	l->nev = w;
+	l->ev_cap = l->nev;
+}
+
+const mt_logs *mt_ctx_logs(mt_ctx *ctx)
+{
+	static const mt_logs empty;
+	if (!ctx->logs && mt_logs_load(ctx->host, ctx->report, &ctx->logs) != MT_OK) {
+		ctx->logs = calloc(1, sizeof(*ctx->logs));
+		mt_report_diag(ctx->report, "logs: out of memory");
+	}
+	return ctx->logs ? ctx->logs : &empty;
+}

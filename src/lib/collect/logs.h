@@ -1,0 +1,178 @@
+/* logs.h - login and account evidence of a root: auth logs (secure*, auth.log*, .gz),
+ * the journal, wtmp/btmp/utmp/lastlog and shell histories, parsed into events (no
+ * judgement). Loaded once per scan through the context (mt_ctx_logs). */
+#ifndef MT_LOGS_H
+#define MT_LOGS_H
+
+#include "../internal.h"
+
+typedef enum mt_logev_kind {
+	MT_LE_ACCEPTED = 0,   /* sshd: Accepted password|publickey|... for USER from IP */
+	MT_LE_FAILED,         /* sshd: Failed password for [invalid user] USER from IP */
+	MT_LE_INVALID_USER,   /* sshd: Invalid user USER from IP */
+	MT_LE_AUTHFAIL,       /* pam: authentication failure; ... rhost=IP user=USER */
+	MT_LE_PREAUTH_CLOSE,  /* sshd: Connection closed / Disconnected ... [preauth] */
+	MT_LE_DISCONNECT,     /* sshd: Disconnected from user USER IP (after a session) */
+	MT_LE_SU,             /* su: session or switch to another user */
+	MT_LE_SUDO,           /* sudo: USER : ... COMMAND=... */
+	MT_LE_USERADD,        /* useradd/groupadd: new user or group */
+	MT_LE_USERMOD,        /* usermod/userdel/gpasswd: account changed */
+	MT_LE_PASSWD,         /* passwd/chpasswd: password changed */
+	MT_LE_LOGIN,          /* wtmp: a login session (USER_PROCESS) */
+	MT_LE_BOOT,           /* wtmp: system boot */
+	MT_LE_BTMP,           /* btmp: a failed login */
+	MT_LE_LASTLOG,        /* lastlog: the last login of a user */
+	MT_LE_COUNT
+} mt_logev_kind;
+
+/* "ssh_accepted", "ssh_failed", ...: static names used in output. */
+const char *mt_logev_kind_name(mt_logev_kind k);
+
+#define MT_LOG_USER 33
+#define MT_LOG_IP 48
+#define MT_LOG_DETAIL 160
+
+typedef struct mt_logev {
+	int64_t time;            /* Unix seconds */
+	uint8_t kind;            /* mt_logev_kind */
+	uint8_t invalid_user;    /* Failed ... for invalid user */
+	uint16_t port;
+	uint32_t count;          /* "message repeated N times" gives N; else 1 */
+	uint32_t file;           /* index into mt_logs.files */
+	uint32_t lineno;         /* line (or record) in that file; 0 for the journal */
+	char user[MT_LOG_USER];
+	char ip[MT_LOG_IP];      /* canonical source address, "" when none */
+	char method[24];         /* password, publickey, keyboard-interactive, ... */
+	char detail[MT_LOG_DETAIL]; /* key fingerprint, sudo command, su target, new user */
+} mt_logev;
+
+/* One parsed line: parse_line fills ev and returns MT_AL_EVENT, MT_AL_OTHER for a valid
+ * line that carries nothing of interest, MT_AL_BAD for a line that is not a log line. */
+#define MT_AL_EVENT 1
+#define MT_AL_OTHER 0
+#define MT_AL_BAD (-1)
+
+/* Parses one syslog line (no newline) of an auth log: classic "Jan 24 08:10:27 host
+ * prog[pid]: msg" (the year inferred: the latest year that does not put the line more
+ * than a day after ref, the file's mtime; local time by the process's TZ) or RFC 3339
+ * "2024-01-24T08:10:27.123456+08:00 host prog[pid]: msg". Never reads past n. */
+int mt_authlog_parse_line(const char *line, size_t n, int64_t ref, mt_logev *ev);
+/* Parses the message of program prog (sshd, su, sudo, useradd, ...) into ev (time not
+ * touched). Same results as parse_line. The journal uses it too. */
+int mt_authlog_parse_msg(const char *prog, size_t plen, const char *msg, size_t mlen,
+                         mt_logev *ev);
+
+/* glibc struct utmp on Linux (x86_64, aarch64 and the other 64-bit ABIs): 384 bytes. */
+#define MT_UTMP_SIZE 384
+#define MT_LASTLOG_SIZE 292
+/* Decodes one 384-byte record through a bounded reader. Returns MT_AL_EVENT with kind
+ * LOGIN, BOOT or BTMP (btmp=1 reads failures), MT_AL_OTHER for records of no interest,
+ * MT_AL_BAD for a malformed record; *zeroed is set for a record of only NUL bytes (what
+ * log cleaners leave behind). */
+int mt_utmp_parse_record(const unsigned char *p, size_t n, int btmp, mt_logev *ev,
+                         int *zeroed);
+
+/* Per file read. */
+typedef struct mt_logfile {
+	char path[256];
+	int64_t mtime;
+	uint64_t size;           /* on disk */
+	uint64_t lines;          /* lines or records read */
+	uint64_t events;
+	uint64_t skipped;        /* lines or records that could not be read */
+	uint64_t zeroed;         /* utmp records of only NUL bytes */
+	int64_t first, last;     /* times of the first and last line, MT_TIME_NONE if none */
+	int64_t max_back;        /* the largest step back in time between lines (seconds) */
+	int64_t max_gap;         /* the largest gap between consecutive lines */
+	int64_t gap_from;        /* where that gap started */
+	unsigned kind;           /* 0 auth text log, 1 wtmp, 2 btmp, 3 utmp, 4 lastlog, 5 journal */
+	int truncated;           /* stopped at a cap */
+	int gz;
+} mt_logfile;
+
+/* Failures aggregated per source address and user (brute force leaves millions). */
+typedef struct mt_failagg {
+	char ip[MT_LOG_IP];
+	char user[MT_LOG_USER];
+	uint64_t count;
+	uint64_t invalid;        /* of them, for users that do not exist */
+	int64_t first, last;
+	uint32_t hash;           /* of (ip, user), internal */
+} mt_failagg;
+
+/* One shell history file. */
+typedef struct mt_histline {
+	unsigned lineno;
+	int64_t time;            /* from "#1700000000" or ": 1700000000:0;", else MT_TIME_NONE */
+	char *cmd;
+} mt_histline;
+
+typedef struct mt_history {
+	char path[256];
+	char user[MT_LOG_USER];
+	int state;               /* 0 read, 1 symlink to /dev/null, 2 empty, 3 other symlink */
+	char target[128];        /* symlink target */
+	int64_t mtime;
+	mt_histline *lines;
+	size_t n;
+	uint64_t skipped;
+} mt_history;
+
+typedef struct mt_logs {
+	mt_logev *ev;            /* sorted by time after load */
+	size_t nev, ev_cap;
+	uint64_t ev_dropped;     /* over MT_MAX_LOG_EVENTS */
+	mt_failagg *fail;
+	size_t nfail;
+	uint64_t fail_dropped;
+	mt_logfile *files;
+	size_t nfiles;
+	mt_history *hist;
+	size_t nhist;
+	int journal_state;       /* 0 none, 1 read, -1 unsupported build, -2 error */
+	/* internal: hash of the failure table */
+	uint32_t *fail_index;
+	size_t fail_index_cap;
+	size_t fail_last;
+	uint32_t fail_cache[64]; /* entry + 1 by hash: the sources of the moment */
+} mt_logs;
+
+/* Reads every log of the root (missing ones are fine). Per-file problems go to rep. */
+mt_err mt_logs_load(mt_host *host, mt_report *rep, mt_logs **out);
+void mt_logs_free(mt_logs *l);
+
+/* Adds an event (the parsers call it; counts drops over the cap). */
+mt_err mt_logs_add(mt_logs *l, const mt_logev *ev);
+
+/* Reads one text auth log of the root (plain or .gz) into l. */
+mt_err mt_logs_read_authlog(mt_logs *l, mt_host *host, mt_report *rep, const char *path);
+/* Reads a whole text log from memory (tests, fuzzing, benchmark). */
+mt_err mt_logs_parse_buffer(mt_logs *l, const char *name, const char *data, size_t len,
+                            int64_t ref);
+mt_err mt_logs_read_utmp(mt_logs *l, mt_host *host, mt_report *rep, const char *path,
+                         unsigned kind);
+mt_err mt_logs_read_lastlog(mt_logs *l, mt_host *host, mt_report *rep);
+mt_err mt_logs_read_histories(mt_logs *l, mt_host *host, mt_report *rep);
+/* The journal of the root (journal_dyn.c / journal_stub.c): MT_ERR_UNSUPPORTED in the
+ * static build, MT_ERR_NOENT without var/log/journal. */
+mt_err mt_logs_read_journal(mt_logs *l, mt_host *host, mt_report *rep);
+/* Sorts events by time and removes duplicates (the journal and auth.log, secure and
+ * secure.1 overlapping). */
+void mt_logs_finish(mt_logs *l);
+/* Adds a new logfile entry; returns its index or -1 (no memory). */
+int mt_logs_file(mt_logs *l, const char *path, unsigned kind);
+
+/* Judges one shell history command: the command judge plus what only matters in a
+ * history (history -c, HISTFILE unset, logs deleted, chattr, chmod +x, downloads). */
+void mt_hist_judge(const mt_rules *rules, const char *cmd, size_t n, mt_cmd_verdict *v);
+
+/* The attack window the findings of r give (timeline.c): from the login closest before
+ * the first attacker artifact (or that artifact) to the last one. MT_ERR_NOENT when the
+ * findings name no artifact. l may be NULL. */
+mt_err mt_attack_window(mt_host *host, const mt_report *r, const mt_logs *l,
+                        int64_t *since, int64_t *until);
+
+/* Through the scan context: loaded on first use, freed by mt_scan. Never NULL. */
+const mt_logs *mt_ctx_logs(mt_ctx *ctx);
+
+#endif

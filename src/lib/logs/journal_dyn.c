@@ -1,0 +1,129 @@
+/* journal_dyn.c - the systemd journal of the scanned root through libsystemd's sd-journal,
+ * opened by a directory descriptor of the root's var/log/journal so nothing escapes it */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <systemd/sd-journal.h>
+#include <unistd.h>
+
+#include "../collect/logs.h"
+
+/* Programs whose messages are auth events (the same set the text parser knows). */
+static const char *const idents[] = {"sshd", "su", "sudo", "useradd", "usermod", "userdel",
+                                     "groupadd", "gpasswd", "passwd", "chpasswd"};
+
+/* sd-journal opens the files below the directory with openat: refuse a tree where any
+ * of them is a symbolic link (it could point out of the root). */
+static int links_inside(mt_host *host, const char *dir, int depth)
+{
+	mt_dirent *ents = NULL;
+	size_t n = 0;
+	if (mt_host_list(host, dir, MT_LIST_GETDENTS, &ents, &n) != MT_OK)
+		return 0;
+	int bad = 0;
+	for (size_t i = 0; i < n && !bad; i++) {
+		char p[512];
+		struct stat st;
+		snprintf(p, sizeof(p), "%s/%s", dir, ents[i].name);
+		if (mt_host_stat(host, p, 0, &st) != MT_OK || S_ISLNK(st.st_mode))
+			bad = 1;
+		else if (S_ISDIR(st.st_mode) && depth < 1)
+			bad = links_inside(host, p, depth + 1);
+	}
+	mt_dirents_free(ents, n);
+	return bad;
+}
+
+mt_err mt_logs_read_journal(mt_logs *l, mt_host *host, mt_report *rep)
+{
+	const char *dir = "/var/log/journal";
+	struct stat st;
+	if (mt_host_stat(host, dir, 0, &st) != MT_OK || !S_ISDIR(st.st_mode))
+		return MT_ERR_NOENT;
+	if (links_inside(host, dir, 0)) {
+		mt_report_diag(rep, "%s: not read: it holds symbolic links or unreadable entries",
+		               dir);
+		l->journal_state = -2;
+		return MT_OK;
+	}
+	int fd;
+	mt_err e = mt_host_open_dir(host, dir, &fd);
+	if (e != MT_OK) {
+		mt_report_diag(rep, "%s: not opened: %s", dir, mt_strerror(e));
+		l->journal_state = -2;
+		return MT_OK;
+	}
+	sd_journal *j = NULL;
+	int r = sd_journal_open_directory_fd(&j, fd, 0);
+	if (r < 0) {
+		mt_report_diag(rep, "%s: sd-journal: %s", dir, strerror(-r));
+		close(fd);
+		l->journal_state = -2;
+		return MT_OK;
+	}
+	for (size_t i = 0; i < MT_ARRAY_LEN(idents); i++) {
+		char m[64];
+		snprintf(m, sizeof(m), "SYSLOG_IDENTIFIER=%s", idents[i]);
+		sd_journal_add_match(j, m, 0);
+	}
+	int fi = mt_logs_file(l, dir, 5);
+	if (fi < 0) {
+		sd_journal_close(j);
+		close(fd);
+		return MT_ERR_NOMEM;
+	}
+	l->files[fi].mtime = (int64_t)st.st_mtime;
+	l->journal_state = 1;
+	e = MT_OK;
+	uint64_t n = 0, text_lines = 0;
+	for (size_t i = 0; i < l->nfiles; i++)
+		if (l->files[i].kind == 0)
+			text_lines += l->files[i].lines;
+	SD_JOURNAL_FOREACH(j) {
+		mt_logfile *f = &l->files[fi];
+		if (++n > MT_MAX_LOG_EVENTS * 4ull) {
+			f->truncated = 1;
+			mt_report_diag(rep, "%s: more than %u entries, the rest not read", dir,
+			               MT_MAX_LOG_EVENTS * 4u);
+			break;
+		}
+		f->lines++;
+		const void *id = NULL, *msg = NULL;
+		size_t il = 0, ml = 0;
+		uint64_t usec;
+		if (sd_journal_get_realtime_usec(j, &usec) < 0 ||
+		    sd_journal_get_data(j, "SYSLOG_IDENTIFIER", &id, &il) < 0 ||
+		    sd_journal_get_data(j, "MESSAGE", &msg, &ml) < 0 || il < 18 || ml < 8) {
+			f->skipped++;
+			continue;
+		}
+		mt_logev ev;
+		memset(&ev, 0, sizeof(ev));
+		ev.time = (int64_t)(usec / 1000000);
+		if (f->first == MT_TIME_NONE || ev.time < f->first)
+			f->first = ev.time;
+		if (f->last == MT_TIME_NONE || ev.time > f->last)
+			f->last = ev.time;
+		ev.kind = MT_LE_COUNT;
+		const char *m = (const char *)msg + 8;
+		size_t mlen = ml - 8;
+		if (mlen > MT_MAX_LINE || memchr(m, '\0', mlen)) {
+			f->skipped++;
+			continue;
+		}
+		if (mt_authlog_parse_msg((const char *)id + 18, il - 18, m, mlen, &ev) !=
+		        MT_AL_EVENT ||
+		    ev.kind >= MT_LE_COUNT)
+			continue;
+		if (ev.kind == MT_LE_FAILED && text_lines)
+			continue; /* the text log has the same failures and they add up */
+		ev.file = (uint32_t)fi;
+		f->events++;
+		if ((e = mt_logs_add(l, &ev)) != MT_OK)
+			break;
+	}
+	sd_journal_close(j);
+	close(fd);
+	return e;
+}

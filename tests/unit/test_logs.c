@@ -1,0 +1,310 @@
+/* test_logs.c - unit tests of the log parsers: auth log lines of CentOS and Debian
+ * (classic and RFC 3339 times, year inference), sshd/su/sudo/account messages, utmp
+ * records, the event store (failures aggregated, duplicates removed) */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "collect/logs.h"
+#include "t.h"
+
+static int parse(const char *line, int64_t ref, mt_logev *ev)
+{
+	memset(ev, 0x5a, sizeof(*ev)); /* garbage: the parser must set what it reports */
+	return mt_authlog_parse_line(line, strlen(line), ref, ev);
+}
+
+static void test_times(void)
+{
+	mt_logev ev;
+	setenv("TZ", "CST-8", 1); /* Asia/Shanghai without the zone file */
+	tzset();
+	/* 2024-01-28 03:10 +08:00 as the file's mtime: "Jan 24" is 2024 */
+	int64_t ref = 1706382600;
+	TEST_START("classic syslog time, year from the mtime, local zone");
+	ASSERT_INT_EQ(parse("Jan 24 08:10:27 h sshd[1]: Accepted password for root from "
+	                    "222.103.98.36 port 61122 ssh2", ref, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.time, 1706055027); /* 2024-01-24T00:10:27Z */
+	TEST_DONE();
+	TEST_START("a December line in a January file is the year before");
+	ASSERT_INT_EQ(parse("Dec 31 23:59:59 h sshd[1]: Accepted password for a from 1.2.3.4 "
+	                    "port 1 ssh2", ref, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.time, 1704038399); /* 2023-12-31T15:59:59Z */
+	TEST_DONE();
+	TEST_START("space-padded day");
+	ASSERT_INT_EQ(parse("Jan  4 01:02:03 h sshd[1]: Accepted password for a from 1.2.3.4 "
+	                    "port 1 ssh2", ref, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.time, 1704301323); /* 2024-01-03T17:02:03Z */
+	TEST_DONE();
+	TEST_START("RFC 3339 with fraction and offset");
+	ASSERT_INT_EQ(parse("2024-02-15T03:12:44.512301+01:00 deb sshd[7]: Accepted password "
+	                    "for debian from 203.0.113.77 port 51234 ssh2", ref + 86400 * 30, &ev),
+	              MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.time, 1707963164);
+	ASSERT_INT_EQ(parse("2024-02-15T02:12:44Z deb sshd[7]: Accepted password for d from "
+	                    "1.1.1.1 port 2 ssh2", MT_TIME_NONE, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.time, 1707963164);
+	ASSERT_INT_EQ(parse("2024-02-15T03:12:44+0100 deb sshd[7]: Accepted password for d "
+	                    "from 1.1.1.1 port 2 ssh2", MT_TIME_NONE, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.time, 1707963164);
+	TEST_DONE();
+	TEST_START("bad times are bad lines");
+	ASSERT_INT_EQ(parse("Jan 32 08:10:27 h sshd[1]: x", ref, &ev), MT_AL_BAD);
+	ASSERT_INT_EQ(parse("Jan 24 24:10:27 h sshd[1]: x", ref, &ev), MT_AL_BAD);
+	ASSERT_INT_EQ(parse("Xyz 24 08:10:27 h sshd[1]: x", ref, &ev), MT_AL_BAD);
+	ASSERT_INT_EQ(parse("2024-02-30T03:12:44Z h sshd[1]: x", ref, &ev), MT_AL_BAD);
+	ASSERT_INT_EQ(parse("1969-02-01T03:12:44Z h sshd[1]: x", ref, &ev), MT_AL_BAD);
+	/* after the file was last written: a wrong year */
+	ASSERT_INT_EQ(parse("2031-02-01T03:12:44Z h sshd[1]: x", ref, &ev), MT_AL_BAD);
+	ASSERT_INT_EQ(parse("2024-01-24T08:10:27+08", ref, &ev), MT_AL_BAD);
+	ASSERT_INT_EQ(parse("Jan 24 08:10:27", ref, &ev), MT_AL_BAD);
+	ASSERT_INT_EQ(parse("", ref, &ev), MT_AL_BAD);
+	TEST_DONE();
+	TEST_START("other programs are valid lines without events");
+	ASSERT_INT_EQ(parse("Jan 24 08:10:27 h CRON[5]: pam_unix(cron:session): session opened",
+	                    ref, &ev), MT_AL_OTHER);
+	ASSERT_INT_EQ(ev.time, 1706055027);
+	ASSERT_INT_EQ(parse("Jan 24 08:10:27 h kernel: something", ref, &ev), MT_AL_OTHER);
+	TEST_DONE();
+}
+
+static void test_sshd(void)
+{
+	mt_logev ev;
+	const int64_t R = MT_TIME_NONE;
+	TEST_START("Accepted publickey with the key fingerprint");
+	ASSERT_INT_EQ(parse("2024-02-15T03:12:44Z h sshd[7]: Accepted publickey for debian from "
+	                    "203.0.113.77 port 51234 ssh2: ED25519 SHA256:abcDEF123", R, &ev),
+	              MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.kind, MT_LE_ACCEPTED);
+	ASSERT_STR_EQ(ev.user, "debian");
+	ASSERT_STR_EQ(ev.ip, "203.0.113.77");
+	ASSERT_INT_EQ(ev.port, 51234);
+	ASSERT_STR_EQ(ev.method, "publickey");
+	ASSERT_STR_EQ(ev.detail, "ED25519 SHA256:abcDEF123");
+	ASSERT_INT_EQ(ev.count, 1);
+	TEST_DONE();
+	TEST_START("Failed password for invalid user; IPv6 canonical");
+	ASSERT_INT_EQ(parse("2024-02-15T03:12:44Z h sshd[7]: Failed password for invalid user "
+	                    "oracle from 2001:DB8::1 port 22 ssh2", R, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.kind, MT_LE_FAILED);
+	ASSERT_INT_EQ(ev.invalid_user, 1);
+	ASSERT_STR_EQ(ev.user, "oracle");
+	ASSERT_STR_EQ(ev.ip, "2001:db8::1");
+	TEST_DONE();
+	TEST_START("a user name cannot inject the address");
+	ASSERT_INT_EQ(parse("2024-02-15T03:12:44Z h sshd[7]: Failed password for invalid user a "
+	                    "from 6.6.6.6 port 1 ssh2 from 192.0.2.5 port 2 ssh2", R, &ev),
+	              MT_AL_EVENT);
+	ASSERT_STR_EQ(ev.ip, "192.0.2.5");
+	ASSERT_STR_EQ(ev.user, "a from 6.6.6.6 port 1 ssh2");
+	TEST_DONE();
+	TEST_START("message repeated N times");
+	ASSERT_INT_EQ(parse("Jan 24 05:49:00 h sshd[9]: message repeated 7 times: [ Failed "
+	                    "password for root from 222.186.16.186 port 50203 ssh2]", 1706382600,
+	                    &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.kind, MT_LE_FAILED);
+	ASSERT_INT_EQ(ev.count, 7);
+	ASSERT_STR_EQ(ev.ip, "222.186.16.186");
+	TEST_DONE();
+	TEST_START("Invalid user, pam failure, preauth closes, disconnect");
+	ASSERT_INT_EQ(parse("2024-02-15T03:12:44Z h sshd[7]: Invalid user admin from 1.2.3.4 "
+	                    "port 4", R, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.kind, MT_LE_INVALID_USER);
+	ASSERT_STR_EQ(ev.user, "admin");
+	ASSERT_INT_EQ(parse("2024-02-15T03:12:44Z h sshd[7]: pam_unix(sshd:auth): authentication "
+	                    "failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4  user=root",
+	                    R, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.kind, MT_LE_AUTHFAIL);
+	ASSERT_STR_EQ(ev.ip, "1.2.3.4");
+	ASSERT_STR_EQ(ev.user, "root");
+	ASSERT_INT_EQ(parse("2024-02-15T03:12:44Z h sshd[7]: Connection closed by authenticating "
+	                    "user root 1.2.3.4 port 5 [preauth]", R, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.kind, MT_LE_PREAUTH_CLOSE);
+	ASSERT_STR_EQ(ev.user, "root");
+	ASSERT_STR_EQ(ev.ip, "1.2.3.4");
+	ASSERT_INT_EQ(ev.port, 5);
+	ASSERT_INT_EQ(parse("2024-02-15T03:12:44Z h sshd[7]: Connection closed by 1.2.3.4 port 6 "
+	                    "[preauth]", R, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.kind, MT_LE_PREAUTH_CLOSE);
+	ASSERT_STR_EQ(ev.ip, "1.2.3.4");
+	ASSERT_INT_EQ(parse("2024-02-15T03:12:44Z h sshd[7]: Disconnected from user root 1.2.3.4 "
+	                    "port 7", R, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.kind, MT_LE_DISCONNECT);
+	ASSERT_STR_EQ(ev.user, "root");
+	ASSERT_INT_EQ(parse("2024-02-15T03:12:44Z h sshd[7]: Received disconnect from 1.2.3.4 "
+	                    "port 7:11: Bye", R, &ev), MT_AL_OTHER);
+	ASSERT_INT_EQ(parse("2024-02-15T03:12:44Z h sshd[7]: Server listening on 0.0.0.0", R, &ev),
+	              MT_AL_OTHER);
+	ASSERT_INT_EQ(parse("2024-02-15T03:12:44Z h sshd[7]: Accepted password for root", R, &ev),
+	              MT_AL_OTHER);
+	TEST_DONE();
+}
+
+static void test_accounts(void)
+{
+	mt_logev ev;
+	const int64_t R = MT_TIME_NONE;
+	TEST_START("su on CentOS and Debian");
+	ASSERT_INT_EQ(parse("2024-01-01T00:00:00Z h su: pam_unix(su-l:session): session opened "
+	                    "for user root by lighthouse(uid=1000)", R, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.kind, MT_LE_SU);
+	ASSERT_STR_EQ(ev.user, "lighthouse");
+	ASSERT_STR_EQ(ev.detail, "root");
+	ASSERT_INT_EQ(parse("2024-01-01T00:00:00Z h su[5]: (to root) ops on pts/0", R, &ev),
+	              MT_AL_EVENT);
+	ASSERT_STR_EQ(ev.user, "ops");
+	ASSERT_STR_EQ(ev.detail, "root");
+	TEST_DONE();
+	TEST_START("sudo");
+	ASSERT_INT_EQ(parse("2024-01-01T00:00:00Z h sudo:   ops : TTY=pts/0 ; PWD=/ ; USER=root ; "
+	                    "COMMAND=/bin/chattr -i /etc/passwd", R, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.kind, MT_LE_SUDO);
+	ASSERT_STR_EQ(ev.user, "ops");
+	ASSERT_STR_EQ(ev.method, "root");
+	ASSERT_STR_EQ(ev.detail, "/bin/chattr -i /etc/passwd");
+	TEST_DONE();
+	TEST_START("useradd, usermod, passwd, chpasswd");
+	ASSERT_INT_EQ(parse("2024-01-01T00:00:00Z h useradd[9]: new user: name=x0, UID=0, GID=0, "
+	                    "home=/root, shell=/bin/bash", R, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.kind, MT_LE_USERADD);
+	ASSERT_STR_EQ(ev.user, "x0");
+	ASSERT_INT_EQ(parse("2024-01-01T00:00:00Z h usermod[9]: add 'x0' to group 'wheel'", R, &ev),
+	              MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.kind, MT_LE_USERMOD);
+	ASSERT_STR_EQ(ev.user, "x0");
+	ASSERT_INT_EQ(parse("2024-01-01T00:00:00Z h passwd: pam_unix(passwd:chauthtok): password "
+	                    "changed for root", R, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.kind, MT_LE_PASSWD);
+	ASSERT_STR_EQ(ev.user, "root");
+	ASSERT_INT_EQ(parse("2024-01-01T00:00:00Z h chpasswd[3]: pam_unix(chpasswd:chauthtok): "
+	                    "password changed for ops", R, &ev), MT_AL_EVENT);
+	ASSERT_STR_EQ(ev.method, "chpasswd");
+	TEST_DONE();
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+static void test_utmp(void)
+{
+	unsigned char r[MT_UTMP_SIZE];
+	mt_logev ev;
+	int z;
+	TEST_START("a USER_PROCESS record");
+	memset(r, 0, sizeof(r));
+	r[0] = 7;
+	memcpy(r + 8, "pts/1", 5);
+	memcpy(r + 44, "root", 4);
+	memcpy(r + 76, "198.51.100.23", 13);
+	put32(r + 340, 1710000030);
+	r[348] = 198, r[349] = 51, r[350] = 100, r[351] = 23;
+	ASSERT_INT_EQ(mt_utmp_parse_record(r, sizeof(r), 0, &ev, &z), MT_AL_EVENT);
+	ASSERT_INT_EQ(z, 0);
+	ASSERT_INT_EQ(ev.kind, MT_LE_LOGIN);
+	ASSERT_STR_EQ(ev.user, "root");
+	ASSERT_STR_EQ(ev.ip, "198.51.100.23");
+	ASSERT_STR_EQ(ev.method, "pts/1");
+	ASSERT_INT_EQ(ev.time, 1710000030);
+	TEST_DONE();
+	TEST_START("fields without a NUL stay inside their field");
+	memset(r + 44, 'u', 32);
+	memset(r + 76, 'h', 256);
+	ASSERT_INT_EQ(mt_utmp_parse_record(r, sizeof(r), 0, &ev, &z), MT_AL_EVENT);
+	ASSERT_SIZE_EQ(strlen(ev.user), 32);
+	ASSERT_SIZE_EQ(strlen(ev.detail), sizeof(ev.detail) - 1);
+	TEST_DONE();
+	TEST_START("btmp, zeroed, short and bad records");
+	r[0] = 6;
+	ASSERT_INT_EQ(mt_utmp_parse_record(r, sizeof(r), 1, &ev, &z), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.kind, MT_LE_BTMP);
+	memset(r, 0, sizeof(r));
+	ASSERT_INT_EQ(mt_utmp_parse_record(r, sizeof(r), 0, &ev, &z), MT_AL_OTHER);
+	ASSERT_INT_EQ(z, 1);
+	ASSERT_INT_EQ(mt_utmp_parse_record(r, 100, 0, &ev, &z), MT_AL_BAD);
+	r[0] = 0x41;
+	ASSERT_INT_EQ(mt_utmp_parse_record(r, sizeof(r), 0, &ev, &z), MT_AL_BAD);
+	TEST_DONE();
+}
+
+static void test_store(void)
+{
+	TEST_START("failures add up per source and user; duplicates across files removed");
+	mt_logs *l = calloc(1, sizeof(*l));
+	REQUIRE_NOT_NULL(l);
+	const char *a = "2024-01-24T04:07:11Z h sshd[1]: Failed password for root from 1.2.3.4 port 1 ssh2\n"
+	                "2024-01-24T04:07:12Z h sshd[1]: Failed password for root from 1.2.3.4 port 2 ssh2\n"
+	                "2024-01-24T04:07:13Z h sshd[1]: message repeated 3 times: [ Failed password for root from 1.2.3.4 port 3 ssh2]\n"
+	                "garbage\n"
+	                "2024-01-24T04:07:17Z h sshd[1]: Accepted password for root from 1.2.3.4 port 4 ssh2\n"
+	                "2024-01-24T04:07:18Z h sshd[1]: Failed password for admin from 1.2.3.4 port 5 ssh2";
+	const char *b = "2024-01-24T04:07:17Z h sshd[1]: Accepted password for root from 1.2.3.4 port 4 ssh2\n";
+	ASSERT_INT_EQ(mt_logs_parse_buffer(l, "a", a, strlen(a), MT_TIME_NONE), MT_OK);
+	ASSERT_INT_EQ(mt_logs_parse_buffer(l, "b", b, strlen(b), MT_TIME_NONE), MT_OK);
+	mt_logs_finish(l);
+	ASSERT_SIZE_EQ(l->nev, 1);
+	ASSERT_SIZE_EQ(l->nfail, 2);
+	ASSERT_U64_EQ(l->files[0].skipped, 1);
+	ASSERT_U64_EQ(l->files[0].lines, 6);
+	for (size_t i = 0; i < l->nfail; i++)
+		if (strcmp(l->fail[i].user, "root") == 0) {
+			ASSERT_U64_EQ(l->fail[i].count, 5);
+			ASSERT_INT_EQ(l->fail[i].first, 1706069231);
+			ASSERT_INT_EQ(l->fail[i].last, 1706069233);
+		}
+	mt_logs_free(l);
+	TEST_DONE();
+}
+
+static void test_judge(void)
+{
+	mt_rules *r = NULL;
+	mt_cmd_verdict v;
+	REQUIRE_INT_EQ(mt_rules_new(&r), MT_OK);
+	REQUIRE_INT_EQ(mt_rules_load_builtin(r, NULL, NULL), MT_OK);
+	TEST_START("history judge");
+	static const struct {
+		const char *cmd;
+		const char *code;
+	} cases[] = {{"history -c", "history_cleared"},
+	             {"unset HISTFILE", "history_disabled"},
+	             {"export HISTSIZE=0", "history_disabled"},
+	             {"rm -rf /var/log/secure", "log_deletion"},
+	             {"echo > /var/log/wtmp", "log_deletion"},
+	             {"chattr +i /etc/passwd", "chattr"},
+	             {"chmod +x /tmp/x", "chmod_exec"},
+	             {"wget http://example.org/a", "download"},
+	             {"echo ssh-rsa AAAA >> /root/.ssh/authorized_keys", "ssh_key_added"}};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		mt_hist_judge(r, cases[i].cmd, strlen(cases[i].cmd), &v);
+		int found = 0;
+		for (unsigned k = 0; k < v.nreasons; k++)
+			found |= strcmp(v.reasons[k].code, cases[i].code) == 0;
+		ASSERT_TRUE(found);
+		ASSERT_INT_GE(v.severity, MT_SEV_MEDIUM);
+	}
+	static const char *const benign[] = {"ls -la", "cd /var/log", "history | tail",
+	                                     "vim /etc/hosts", "chmod 644 a.txt"};
+	for (size_t i = 0; i < sizeof(benign) / sizeof(benign[0]); i++) {
+		mt_hist_judge(r, benign[i], strlen(benign[i]), &v);
+		ASSERT_INT_LT(v.severity, MT_SEV_MEDIUM);
+	}
+	TEST_DONE();
+	mt_rules_free(r);
+}
+
+int main(void)
+{
+	test_times();
+	test_sshd();
+	test_accounts();
+	test_utmp();
+	test_store();
+	test_judge();
+	return T_DONE();
+}
