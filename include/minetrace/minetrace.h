@@ -105,6 +105,7 @@ typedef struct mt_check_info {
 	mt_severity severity;  /* default severity of its findings */
 	const char *title[MT_LANG_COUNT];
 	unsigned needs_live;   /* 1: reads the running system (/proc), skipped with --root */
+	unsigned weighs_window; /* 1: --since/--until (or the attack window) changes its verdicts */
 } mt_check_info;
 
 size_t mt_checks_count(void);

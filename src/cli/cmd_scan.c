@@ -15,7 +15,7 @@ static void list_checks(mt_lang lang)
 	for (size_t i = 0; i < mt_checks_count(); i++) {
 		const mt_check_info *c = mt_checks_get(i);
 		printf("%s\t%s\t%s\t%s\t%s\n", c->id, c->attack, mt_severity_name(c->severity),
-		       c->needs_live ? "live" : "live,root", c->title[lang]);
+		       c->needs_live ? "live" : c->weighs_window ? "live,root,window" : "live,root", c->title[lang]);
 	}
 }
 

@@ -795,13 +795,14 @@ static mt_err find_brute(mt_timeline *tl, const mt_logs *l)
 }
 
 /* Scan with the file checks (and the process checks on the live root), without the
- * log checks the timeline does itself. */
+ * log checks the timeline does itself. With a window (the second pass) only the checks
+ * whose verdicts weigh it run again: the rest said all they had in the first pass. */
 static mt_err run_scan(mt_host *host, const mt_rules *rules, const mt_timeline_opts *o,
                        int64_t since, int64_t until, mt_report **out)
 {
 	mt_scan_opts so;
 	mt_scan_opts_init(&so);
-	so.sample_ms = o->sample_ms;
+	so.sample_ms = since == MT_TIME_NONE ? o->sample_ms : 0;
 	so.since = since;
 	so.until = until;
 	so.checks = 0;
@@ -812,6 +813,8 @@ static mt_err run_scan(mt_host *host, const mt_rules *rules, const mt_timeline_o
 		    (c->needs_live && !mt_host_is_live(host)))
 			continue;
 		if (since == MT_TIME_NONE && strcmp(c->id, "files.window") == 0)
+			continue;
+		if (since != MT_TIME_NONE && !c->weighs_window)
 			continue;
 		so.checks |= 1ull << i;
 	}

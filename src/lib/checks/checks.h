@@ -4,7 +4,11 @@
 
 #include "../internal.h"
 
-#define MT_CHECK(sym, id, attack, sev, live, en, zh) \
+/* The flags column of checks.def. */
+#define MT_CF_LIVE 1u   /* reads the running system (/proc): skipped with --root */
+#define MT_CF_WINDOW 2u /* its verdicts weigh --since/--until (or the attack window) */
+
+#define MT_CHECK(sym, id, attack, sev, flags, en, zh) \
 	mt_err mt_check_##sym(mt_ctx *ctx, const mt_check_info *self);
 #include "checks.def"
 #undef MT_CHECK

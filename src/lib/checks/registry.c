@@ -5,7 +5,8 @@
 #include "checks.h"
 
 static const mt_check_info checks[] = {
-#define MT_CHECK(sym, id, attack, sev, live, en, zh) {id, attack, sev, {en, zh}, live},
+#define MT_CHECK(sym, id, attack, sev, flags, en, zh) \
+	{id, attack, sev, {en, zh}, ((flags)&MT_CF_LIVE) != 0, ((flags)&MT_CF_WINDOW) != 0},
 #include "checks.def"
 #undef MT_CHECK
 };
