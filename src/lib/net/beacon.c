@@ -1,0 +1,120 @@
+/* beacon.c - regular connections to one destination: the seeds' C2 handed out a mining
+ * task every 10 seconds; interval and size regularity per (source, destination, port) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net.h"
+
+#define PAIR_SLOTS (MT_PCAP_MAX_PAIRS * 2u)
+#define BEACON_MIN 6          /* connections */
+#define BEACON_MIN_GAP 2.0    /* seconds between them, at least */
+#define BEACON_MAX_CV 0.15    /* interval spread / mean */
+#define BEACON_MAX_SIZE_CV 0.30
+
+/* Square root by Newton's method (no libm in the static link). */
+static double root2(double x)
+{
+	if (x <= 0)
+		return 0;
+	double r = x > 1 ? x : 1;
+	for (int i = 0; i < 60; i++)
+		r = 0.5 * (r + x / r);
+	return r;
+}
+
+void mt__pair_start(mt_pcap *p, mt_flow *f)
+{
+	if (!mt__addr_internal(&f->a) || mt__addr_internal(&f->b))
+		return; /* outbound connections of internal hosts only */
+	if (!p->pairs && !(p->pairs = calloc(PAIR_SLOTS, sizeof(*p->pairs)))) {
+		p->err = MT_ERR_NOMEM;
+		return;
+	}
+	uint8_t key[34];
+	memcpy(key, f->a.b, 16);
+	memcpy(key + 16, f->b.b, 16);
+	key[32] = (uint8_t)(f->bp >> 8);
+	key[33] = (uint8_t)f->bp;
+	uint32_t i = mt__hash_bytes(key, sizeof(key), 9) & (PAIR_SLOTS - 1);
+	for (;; i = (i + 1) & (PAIR_SLOTS - 1)) {
+		mt_pair *q = &p->pairs[i];
+		if (q->used && q->dport == f->bp && !memcmp(&q->src, &f->a, 16) &&
+		    !memcmp(&q->dst, &f->b, 16)) {
+			double gap = (double)(f->first_us - q->last_us) / 1e6;
+			q->isum += gap;
+			q->isq += gap * gap;
+			q->n++;
+			q->last_us = f->first_us;
+			f->pair = (int32_t)i;
+			return;
+		}
+		if (!q->used) {
+			if (p->npairs >= MT_PCAP_MAX_PAIRS) {
+				p->st.dropped++;
+				return;
+			}
+			p->npairs++;
+			q->used = 1;
+			q->src = f->a;
+			q->dst = f->b;
+			q->dport = f->bp;
+			q->n = 1;
+			q->first_us = q->last_us = f->first_us;
+			f->pair = (int32_t)i;
+			return;
+		}
+	}
+}
+
+void mt__pair_end(mt_pcap *p, mt_flow *f)
+{
+	if (f->pair < 0 || !p->pairs)
+		return;
+	mt_pair *q = &p->pairs[f->pair];
+	double sz = (double)(f->bytes[0] + f->bytes[1]);
+	q->ssum += sz;
+	q->ssq += sz * sz;
+	q->nsz++;
+	f->pair = -1;
+}
+
+mt_err mt__beacon_report(mt_pcap *p, mt_report *r)
+{
+	for (uint32_t i = 0; p->pairs && i < PAIR_SLOTS; i++) {
+		mt_pair *q = &p->pairs[i];
+		if (!q->used || q->n < BEACON_MIN)
+			continue;
+		double k = (double)(q->n - 1);
+		double mean = q->isum / k, var = q->isq / k - mean * mean;
+		double cv = mean > 0 ? root2(var > 0 ? var : 0) / mean : 1;
+		double smean = q->nsz ? q->ssum / q->nsz : 0;
+		double svar = q->nsz ? q->ssq / q->nsz - smean * smean : 0;
+		double scv = smean > 0 ? root2(svar > 0 ? svar : 0) / smean : 0;
+		if (mean < BEACON_MIN_GAP || cv > BEACON_MAX_CV || scv > BEACON_MAX_SIZE_CV)
+			continue;
+		mt_finding *f = mt_finding_new(mt__det(MT_DET_beacon), MT_SEV_MEDIUM, 60);
+		if (!f)
+			return MT_ERR_NOMEM;
+		char src[64], dst[80];
+		mt__addr_text(&q->src, src, sizeof(src));
+		mt__endpoint_text(&q->dst, q->dport, dst, sizeof(dst));
+		mt_finding_text(f, MT_LANG_EN, mt__det(MT_DET_beacon)->title[0],
+		                "%s connected to %s %u times, every %.1f s (spread %.0f%%), about %.0f "
+		                "bytes each: a task or C2 poll", src, dst, q->n, mean, cv * 100, smean);
+		mt_finding_text(f, MT_LANG_ZH, mt__det(MT_DET_beacon)->title[1],
+		                "%s 连接 %s 共 %u 次, 间隔约 %.1f 秒 (离散度 %.0f%%), 每次约 %.0f 字节: 疑似拉取任务或远控心跳",
+		                src, dst, q->n, mean, cv * 100, smean);
+		mt__ev_endpoints(f, &q->src, 0, &q->dst, q->dport, 1);
+		mt_finding_int(f, "dst_port", q->dport, 1);
+		mt_finding_int(f, "connections", q->n, 0);
+		mt_finding_int(f, "interval_ms", (long long)(mean * 1000), 0);
+		mt_finding_int(f, "bytes_avg", (long long)smean, 0);
+		if (mt_report_add(r, f) == MT_ERR_NOMEM)
+			return MT_ERR_NOMEM;
+		char why[160];
+		snprintf(why, sizeof(why), "beacons to %s every %.0f s", dst, mean);
+		mt__host_flag(p, &q->src, MT_HF_BEACON, why);
+	}
+	return MT_OK;
+}
