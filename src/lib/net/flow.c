@@ -132,9 +132,13 @@ static void flow_new_checks(mt_pcap *p, mt_flow *f, const mt_pkt *k)
 	const mt_dnsrec *dn = mt__dns_lookup(p, &f->b);
 	if (!x && !dn)
 		return;
-	if (!x && dn) {
-		x = dn->rule;
-		det = x->kind == MT_RK_C2_DOMAIN ? MT_DET_c2 : MT_DET_pool_addr;
+	if (dn && (!x || det != MT_DET_c2)) {
+		/* the name just resolved says more than an old address list */
+		det = dn->rule->kind == MT_RK_C2_DOMAIN ? MT_DET_c2 : MT_DET_pool_addr;
+		if (sev < MT_SEV_HIGH)
+			sev = MT_SEV_HIGH;
+		if (!x)
+			x = dn->rule;
 	}
 	mt_finding *g = mt_finding_new(mt__det(det), sev, x->kind == MT_RK_POOL_IPPORT ? 95 : 80);
 	char dst[80];
@@ -158,6 +162,8 @@ static void flow_new_checks(mt_pcap *p, mt_flow *f, const mt_pkt *k)
 	if (name[0])
 		mt_finding_str(g, "pool", name, 0);
 	mt_finding_rule(g, x);
+	if (dn && dn->rule != x)
+		mt_finding_rule(g, dn->rule);
 	mt__add(p, g);
 	if (sev < MT_SEV_HIGH)
 		return; /* an old or shared address alone does not make a verdict */

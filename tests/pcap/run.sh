@@ -1,0 +1,116 @@
+#!/bin/sh
+# run.sh - minetrace pcap against the real captures of ../shared/data/pcaps: every capture
+# gives the expected findings and host verdicts (tests/pcap/expect/<capture>.jsonl,
+# compared field by field by check.py; where each address comes from: README.md), with
+# libpcap (MINETRACE) and with the static binary's own reader (MINETRACE_STATIC, when
+# built). Then every capture cut at many offsets and with bytes flipped: no crash, no
+# sanitizer report, exit 0, 1 or 2.
+set -u
+MT=${MINETRACE:-build/minetrace}
+here=$(cd "$(dirname "$0")" && pwd)
+PCAPS=${MINETRACE_PCAPS:-${MINETRACE_SAMPLES:-$here/../../../shared/data/samples}/../pcaps}
+[ -d "$PCAPS" ] || PCAPS=/work/shared/data/pcaps
+[ -d "$PCAPS" ] || { echo "SKIP pcap: no captures at $PCAPS"; exit 0; }
+STATIC=${MINETRACE_STATIC:-$(dirname "$MT")/minetrace-static}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export TZ=UTC
+pass=0 failed=0
+bins="$MT"
+[ -x "$STATIC" ] && bins="$bins $STATIC"
+for exp in "$here"/expect/*.jsonl; do
+	name=$(basename "$exp" .jsonl)
+	cap="$PCAPS/$name"
+	[ -f "$cap" ] || { echo "FAIL $name: capture missing"; failed=$((failed + 1)); continue; }
+	for bin in $bins; do
+		"$bin" pcap "$cap" --format json >"$work/out.jsonl" 2>"$work/err"
+		rc=$?
+		# exit 1 exactly when something at or above medium (the default --fail-on) is there
+		want=0
+		grep -q '"severity": "\(medium\|high\|critical\)"' "$exp" && want=1
+		if [ $rc -ne $want ]; then
+			echo "FAIL $name ($(basename "$bin")): exit $rc, expected $want"; cat "$work/err"
+			failed=$((failed + 1)); continue
+		fi
+		if python3 "$here/check.py" "$work/out.jsonl" "$exp"; then
+			pass=$((pass + 1))
+		else
+			echo "FAIL $name ($(basename "$bin"))"; failed=$((failed + 1))
+		fi
+	done
+done
+
+# all captures in one run: the same findings as one by one, and text output in both
+# languages with the host verdicts
+set -- "$PCAPS"/*.pcap "$PCAPS"/*.pcapng
+"$MT" pcap "$@" --format json >"$work/all.jsonl"
+rc=$?
+if [ $rc -eq 1 ] && python3 "$here/check.py" --merged "$work/all.jsonl" "$here"/expect/*.jsonl; then
+	pass=$((pass + 1))
+else
+	echo "FAIL all captures in one run (exit $rc)"; failed=$((failed + 1))
+fi
+for lang in en zh; do
+	"$MT" pcap "$PCAPS/eternalblue-success-unpatched-win7.pcap" --lang $lang >"$work/text-$lang" 2>&1
+	case $lang in en) want='192.168.198.203 *exploited' ;; zh) want='192.168.198.203 *已被入侵' ;; esac
+	if grep -q "$want" "$work/text-$lang" && grep -q 'net.eternalblue' "$work/text-$lang"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL text --lang $lang"; cat "$work/text-$lang"; failed=$((failed + 1))
+	fi
+done
+
+# --fail-on: the patched target is clean even at info; the scan is not clean at high
+"$MT" pcap "$PCAPS/eternalblue-failed-patched-win7.pcap" --fail-on info >/dev/null
+rc1=$?
+"$MT" pcap "$PCAPS/445_scan.pcap" --fail-on critical >/dev/null
+rc2=$?
+"$MT" pcap "$PCAPS/445_scan.pcap" --fail-on high >/dev/null
+rc3=$?
+if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ $rc3 -eq 1 ]; then pass=$((pass + 1)); else
+	echo "FAIL --fail-on: $rc1 $rc2 $rc3 (expected 0 0 1)"; failed=$((failed + 1)); fi
+
+# not a capture, a missing file: exit 2 with a message
+"$MT" pcap "$here/check.py" >/dev/null 2>"$work/err"
+rc1=$?
+"$MT" pcap "$work/nonexistent.pcap" >/dev/null 2>>"$work/err"
+rc2=$?
+if [ $rc1 -eq 2 ] && [ $rc2 -eq 2 ] && [ "$(wc -l <"$work/err")" -ge 2 ]; then pass=$((pass + 1)); else
+	echo "FAIL bad files: exit $rc1 $rc2"; failed=$((failed + 1)); fi
+
+# truncated and corrupted captures: no crash, every packet problem counted
+python3 - "$work/mut" "$PCAPS"/*.pcap "$PCAPS"/*.pcapng <<'EOT'
+import os, random, sys
+out = sys.argv[1]
+os.makedirs(out)
+rnd = random.Random(6)
+for path in sys.argv[2:]:
+    data = open(path, "rb").read()
+    base = os.path.basename(path)
+    for i, cut in enumerate(sorted(set([1, 4, 23, 24, 25, 40, 100] +
+                                       [rnd.randrange(len(data)) for _ in range(12)]))):
+        open("%s/%s.cut%d" % (out, base, i), "wb").write(data[:cut])
+    for i in range(8):
+        b = bytearray(data)
+        for _ in range(1 + len(b) // 200):
+            b[rnd.randrange(len(b))] = rnd.randrange(256)
+        open("%s/%s.flip%d" % (out, base, i), "wb").write(bytes(b))
+EOT
+bad=0 n=0
+for f in "$work"/mut/*; do
+	for bin in $bins; do
+		n=$((n + 1))
+		"$bin" pcap "$f" --format json >"$work/m.jsonl" 2>"$work/m.err"
+		rc=$?
+		if [ $rc -gt 2 ] || grep -q "Sanitizer\|runtime error" "$work/m.err"; then
+			echo "FAIL mutated $(basename "$f") ($(basename "$bin")): exit $rc"
+			head -20 "$work/m.err"; bad=$((bad + 1))
+		elif [ $rc -le 1 ] && ! tail -n 1 "$work/m.jsonl" | grep -q '"type":"summary"'; then
+			echo "FAIL mutated $(basename "$f"): no summary"; bad=$((bad + 1))
+		fi
+	done
+done
+if [ $bad -eq 0 ]; then pass=$((pass + 1)); echo "pcap: $n runs on cut and corrupted captures survived"; else failed=$((failed + 1)); fi
+
+echo "pcap: $pass passed, $failed failed"
+[ $failed -eq 0 ] && [ $pass -gt 0 ]
