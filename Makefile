@@ -26,7 +26,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps deps-test scan test check unit scenario cli static static-test live asan fuzz fuzz-build \
+.PHONY: all deps deps-test scan test check unit scenario cli pcap static static-test live asan fuzz fuzz-build \
         format format-check clean
 
 all: $(B)/minetrace
@@ -46,16 +46,21 @@ test: deps-test
 	@$(MAKE) --no-print-directory check
 
 # the whole suite, without the set-up step
-check: all unit scenario cli static-test live
+check: all unit scenario cli pcap static-test live
 
 cli: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/cli/cli.sh
+
+# minetrace pcap on the real captures (libpcap and the static binary's own reader)
+pcap: $(B)/minetrace $(B)/minetrace-static
+	@MINETRACE=$(B)/minetrace MINETRACE_STATIC=$(B)/minetrace-static sh tests/pcap/run.sh
 
 # tests on the live root, each in namespaces of its own (needs root and unshare)
 live: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/live/clean.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/cron-live.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/xmrig.sh
+	@MINETRACE=$(B)/minetrace sh tests/live/pcap-xmrig.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/triage.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/immutable.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/debroot.sh
