@@ -6,7 +6,6 @@
 
 #include "net.h"
 
-#define PAIR_SLOTS (MT_PCAP_MAX_PAIRS * 2u)
 #define BEACON_MIN 6          /* connections */
 #define BEACON_MIN_GAP 2.0    /* seconds between them, at least */
 #define BEACON_MAX_CV 0.15    /* interval spread / mean */
@@ -23,48 +22,61 @@ static double root2(double x)
 	return r;
 }
 
+typedef struct pair_key {
+	const mt_pcap *p;
+	const mt_flow *f;
+} pair_key;
+
+static int pair_eq(const void *ctx, uint32_t idx)
+{
+	const pair_key *k = ctx;
+	const mt_pair *q = &k->p->pairs[idx];
+	return q->dport == k->f->bp && !memcmp(&q->src, &k->f->a, 16) &&
+	       !memcmp(&q->dst, &k->f->b, 16);
+}
+
 void mt__pair_start(mt_pcap *p, mt_flow *f)
 {
 	if (!mt__addr_internal(&f->a) || mt__addr_internal(&f->b))
 		return; /* outbound connections of internal hosts only */
-	if (!p->pairs && !(p->pairs = calloc(PAIR_SLOTS, sizeof(*p->pairs)))) {
-		p->err = MT_ERR_NOMEM;
-		return;
-	}
 	uint8_t key[34];
 	memcpy(key, f->a.b, 16);
 	memcpy(key + 16, f->b.b, 16);
 	key[32] = (uint8_t)(f->bp >> 8);
 	key[33] = (uint8_t)f->bp;
-	uint32_t i = mt__hash_bytes(key, sizeof(key), 9) & (PAIR_SLOTS - 1);
-	for (;; i = (i + 1) & (PAIR_SLOTS - 1)) {
+	uint32_t h = mt__hash_bytes(key, sizeof(key), 9);
+	pair_key k = {p, f};
+	int64_t i = mt__itab_find(&p->pidx, h, pair_eq, &k);
+	if (i >= 0) {
 		mt_pair *q = &p->pairs[i];
-		if (q->used && q->dport == f->bp && !memcmp(&q->src, &f->a, 16) &&
-		    !memcmp(&q->dst, &f->b, 16)) {
-			double gap = (double)(f->first_us - q->last_us) / 1e6;
-			q->isum += gap;
-			q->isq += gap * gap;
-			q->n++;
-			q->last_us = f->first_us;
-			f->pair = (int32_t)i;
-			return;
-		}
-		if (!q->used) {
-			if (p->npairs >= MT_PCAP_MAX_PAIRS) {
-				p->st.dropped++;
-				return;
-			}
-			p->npairs++;
-			q->used = 1;
-			q->src = f->a;
-			q->dst = f->b;
-			q->dport = f->bp;
-			q->n = 1;
-			q->first_us = q->last_us = f->first_us;
-			f->pair = (int32_t)i;
-			return;
-		}
+		double gap = (double)(f->first_us - q->last_us) / 1e6;
+		q->isum += gap;
+		q->isq += gap * gap;
+		q->n++;
+		q->last_us = f->first_us;
+		f->pair = (int32_t)i;
+		return;
 	}
+	mt_err e = MT_OK;
+	p->pairs = mt__grow(p->pairs, &p->apairs, p->npairs + 1, sizeof(*p->pairs),
+	                    MT_PCAP_MAX_PAIRS, &e);
+	if (e == MT_OK)
+		e = mt__itab_add(&p->pidx, h, p->npairs);
+	if (e != MT_OK) {
+		if (e == MT_ERR_NOMEM)
+			p->err = e;
+		else
+			p->st.dropped++;
+		return;
+	}
+	mt_pair *q = &p->pairs[p->npairs];
+	q->used = 1;
+	q->src = f->a;
+	q->dst = f->b;
+	q->dport = f->bp;
+	q->n = 1;
+	q->first_us = q->last_us = f->first_us;
+	f->pair = (int32_t)p->npairs++;
 }
 
 void mt__pair_end(mt_pcap *p, mt_flow *f)
@@ -81,7 +93,7 @@ void mt__pair_end(mt_pcap *p, mt_flow *f)
 
 mt_err mt__beacon_report(mt_pcap *p, mt_report *r)
 {
-	for (uint32_t i = 0; p->pairs && i < PAIR_SLOTS; i++) {
+	for (uint32_t i = 0; i < p->npairs; i++) {
 		mt_pair *q = &p->pairs[i];
 		if (!q->used || q->n < BEACON_MIN)
 			continue;

@@ -6,8 +6,6 @@
 
 #include "net.h"
 
-#define DNS_SLOTS (MT_PCAP_MAX_DNS * 2u)
-
 /* Reads a (possibly compressed) name at off into out as lower-case dotted text. */
 static int dns_name(const uint8_t *m, size_t len, size_t *off, char *out, size_t outlen)
 {
@@ -53,42 +51,24 @@ static int dns_name(const uint8_t *m, size_t len, size_t *off, char *out, size_t
 
 const mt_dnsrec *mt__dns_lookup(const mt_pcap *p, const mt_addr *ip)
 {
-	if (!p->dns)
+	int created;
+	if (!p->ndns)
 		return NULL;
-	uint32_t i = mt__hash_bytes(ip->b, 16, 11) & (DNS_SLOTS - 1);
-	for (;; i = (i + 1) & (DNS_SLOTS - 1)) {
-		const mt_dnsrec *d = &p->dns[i];
-		if (!d->used)
-			return NULL;
-		if (!memcmp(d->ip.b, ip->b, 16))
-			return d;
-	}
+	return mt__addr_table((mt_pcap *)p, (void **)&((mt_pcap *)p)->dns, &((mt_pcap *)p)->ndns,
+	                      &((mt_pcap *)p)->adns, &((mt_pcap *)p)->didx, sizeof(*p->dns),
+	                      MT_PCAP_MAX_DNS, ip, 11, 0, &created);
 }
 
 static void remember(mt_pcap *p, const mt_addr *ip, const char *name, const mt_rule *rule)
 {
-	if (!p->dns && !(p->dns = calloc(DNS_SLOTS, sizeof(*p->dns)))) {
-		p->err = MT_ERR_NOMEM;
+	int created;
+	mt_dnsrec *d = mt__addr_table(p, (void **)&p->dns, &p->ndns, &p->adns, &p->didx,
+	                              sizeof(*p->dns), MT_PCAP_MAX_DNS, ip, 11, 1, &created);
+	if (!d)
 		return;
-	}
-	uint32_t i = mt__hash_bytes(ip->b, 16, 11) & (DNS_SLOTS - 1);
-	for (;; i = (i + 1) & (DNS_SLOTS - 1)) {
-		mt_dnsrec *d = &p->dns[i];
-		if (d->used && memcmp(d->ip.b, ip->b, 16))
-			continue;
-		if (!d->used) {
-			if (p->ndns >= MT_PCAP_MAX_DNS) {
-				p->st.dropped++;
-				return;
-			}
-			p->ndns++;
-		}
-		d->used = 1;
-		d->ip = *ip;
-		d->rule = rule;
-		mt_copy(d->name, sizeof(d->name), name);
-		return;
-	}
+	d->used = 1;
+	d->rule = rule;
+	mt_copy(d->name, sizeof(d->name), name);
 }
 
 static const mt_rule *name_rule(const mt_rules *R, const char *name, size_t n, int *det)

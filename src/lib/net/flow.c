@@ -199,6 +199,20 @@ static mt_flow *flow_get(mt_pcap *p, const mt_pkt *k, int *dir)
 		flow_release(p, p->lru_tail);
 		p->st.flows_evicted++;
 	}
+	if (p->fused >= p->fmask + 1 && p->fmask + 1 < MT_PCAP_MAX_FLOWS * 2) {
+		/* grow the buckets with the flows: rehash every live flow */
+		uint32_t nb = (p->fmask + 1) * 2;
+		mt_flow **nt = calloc(nb, sizeof(*nt));
+		if (nt) {
+			for (mt_flow *g = p->lru_head; g; g = g->lnext) {
+				g->hnext = nt[g->hash & (nb - 1)];
+				nt[g->hash & (nb - 1)] = g;
+			}
+			free(p->ftab);
+			p->ftab = nt;
+			p->fmask = nb - 1;
+		}
+	}
 	mt_flow *f = p->ffree;
 	if (f) {
 		p->ffree = f->hnext;

@@ -145,6 +145,23 @@ typedef struct mt_flow {
 	uint8_t smb_seen; /* 1 EternalBlue reported, 2 DoublePulsar reported */
 } mt_flow;
 
+/* ---- growable tables (table.c) ---- */
+typedef struct mt_islot {
+	uint32_t hash, idx1; /* idx1: record number + 1, 0 empty */
+} mt_islot;
+typedef struct mt_itab {
+	mt_islot *slot;
+	uint32_t size, n;
+} mt_itab;
+/* Makes room for need records of esz bytes (new ones zeroed), doubling up to cap; on
+ * failure *err is set (MT_ERR_LIMIT, MT_ERR_NOMEM) and arr returned unchanged. */
+void *mt__grow(void *arr, uint32_t *alloc, uint32_t need, size_t esz, uint32_t cap,
+               mt_err *err);
+int64_t mt__itab_find(const mt_itab *t, uint32_t h, int (*eq)(const void *ctx, uint32_t idx),
+                      const void *ctx);
+mt_err mt__itab_add(mt_itab *t, uint32_t h, uint32_t idx);
+void mt__itab_free(mt_itab *t);
+
 /* ---- mining sessions ---- */
 enum { MT_MP_STRATUM = 1, MT_MP_XMR, MT_MP_ETH, MT_MP_GETWORK };
 typedef struct mt_session {
@@ -216,7 +233,7 @@ struct mt_pcap {
 	mt_pcap_stats st;
 	mt_err err; /* first MT_ERR_NOMEM */
 	/* flows */
-	mt_flow **ftab;
+	mt_flow **ftab;   /* chained, grows with the number of flows */
 	uint32_t fmask;
 	mt_flow *fpool;   /* MT_PCAP_MAX_FLOWS, allocated lazily in chunks */
 	mt_flow *ffree;
@@ -225,17 +242,21 @@ struct mt_pcap {
 	uint8_t **bufs;   /* free stream buffers */
 	uint32_t nfreebuf, nbufs;
 	mt_session *sess;
-	uint32_t nsess;
-	mt_hostrec *hosts;  /* open addressing, MT_PCAP_MAX_HOSTS * 2 slots */
-	uint32_t nhosts;
+	uint32_t nsess, asess;
+	mt_hostrec *hosts;
+	uint32_t nhosts, ahosts;
+	mt_itab hidx;
 	mt_dnsrec *dns;
-	uint32_t ndns;
+	uint32_t ndns, adns;
+	mt_itab didx;
 	mt_scanrec *scan;
-	uint32_t nscan;
+	uint32_t nscan, ascan;
+	mt_itab sidx;
 	mt_pair *pairs;
-	uint32_t npairs;
+	uint32_t npairs, apairs;
+	mt_itab pidx;
 	mt_chainev *chain;
-	uint32_t nchain;
+	uint32_t nchain, achain;
 	mt_report *pending; /* findings made while packets flow, moved at finish */
 	int64_t first_us, last_us;
 	int64_t started_ms;
@@ -244,6 +265,11 @@ struct mt_pcap {
 };
 
 mt_hostrec *mt__host(mt_pcap *p, const mt_addr *ip, int create);
+/* Finds (or with create adds) the record for ip in a dense array of records of esz bytes
+ * whose first member is an mt_addr, indexed by idx; NULL when absent or at the cap. */
+void *mt__addr_table(mt_pcap *p, void **arr, uint32_t *n, uint32_t *alloc, mt_itab *idx,
+                     size_t esz, uint32_t cap, const mt_addr *ip, uint32_t seed, int create,
+                     int *created);
 void mt__host_flag(mt_pcap *p, const mt_addr *ip, uint32_t flag, const char *reason);
 void mt__flow_packet(mt_pcap *p, const mt_pkt *k);
 void mt__flows_finish(mt_pcap *p);

@@ -26,8 +26,6 @@ const mt_check_info *mt_pcap_detector_get(size_t i)
 	return i < MT_DET_COUNT ? &detectors[i] : NULL;
 }
 
-#define HOST_SLOTS (MT_PCAP_MAX_HOSTS * 2u)
-
 mt_err mt_pcap_new(const mt_rules *rules, mt_pcap **out)
 {
 	*out = NULL;
@@ -38,7 +36,7 @@ mt_err mt_pcap_new(const mt_rules *rules, mt_pcap **out)
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	p->started_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	p->fmask = MT_PCAP_MAX_FLOWS * 2 - 1;
+	p->fmask = 1023;
 	p->ftab = calloc((size_t)p->fmask + 1, sizeof(*p->ftab));
 	p->bufs = calloc(MT_PCAP_MAX_BUFS, sizeof(*p->bufs));
 	if (!p->ftab || !p->bufs || mt_report_new(&p->pending) != MT_OK) {
@@ -72,6 +70,10 @@ void mt_pcap_free(mt_pcap *p)
 	free(p->dns);
 	free(p->scan);
 	free(p->pairs);
+	mt__itab_free(&p->hidx);
+	mt__itab_free(&p->didx);
+	mt__itab_free(&p->sidx);
+	mt__itab_free(&p->pidx);
 	free(p->chain);
 	mt_report_free(p->pending);
 	for (size_t i = 0; i < p->nnotes; i++)
@@ -108,36 +110,59 @@ mt_err mt_pcap_packet(mt_pcap *p, int linktype, int64_t ts_us, const uint8_t *da
 
 /* ---- hosts ---- */
 
+typedef struct addr_key {
+	const void *arr;
+	size_t esz;
+	const mt_addr *ip;
+} addr_key;
+
+/* Records whose first member is an mt_addr (hosts, DNS answers, scanners). */
+static int addr_eq(const void *ctx, uint32_t idx)
+{
+	const addr_key *k = ctx;
+	return memcmp((const char *)k->arr + (size_t)idx * k->esz, k->ip->b, 16) == 0;
+}
+
+void *mt__addr_table(mt_pcap *p, void **arr, uint32_t *n, uint32_t *alloc, mt_itab *idx,
+                     size_t esz, uint32_t cap, const mt_addr *ip, uint32_t seed, int create,
+                     int *created)
+{
+	addr_key k = {*arr, esz, ip};
+	uint32_t h = mt__hash_bytes(ip->b, 16, seed);
+	int64_t i = mt__itab_find(idx, h, addr_eq, &k);
+	*created = 0;
+	if (i >= 0)
+		return (char *)*arr + (size_t)i * esz;
+	if (!create)
+		return NULL;
+	mt_err e = MT_OK;
+	*arr = mt__grow(*arr, alloc, *n + 1, esz, cap, &e);
+	if (e == MT_OK)
+		e = mt__itab_add(idx, h, *n);
+	if (e != MT_OK) {
+		if (e == MT_ERR_NOMEM)
+			p->err = e;
+		else
+			p->st.dropped++;
+		return NULL;
+	}
+	char *rec = (char *)*arr + (size_t)(*n)++ * esz;
+	memcpy(rec, ip->b, 16);
+	*created = 1;
+	return rec;
+}
+
 mt_hostrec *mt__host(mt_pcap *p, const mt_addr *ip, int create)
 {
-	if (!p->hosts) {
-		if (!create)
-			return NULL;
-		p->hosts = calloc(HOST_SLOTS, sizeof(*p->hosts));
-		if (!p->hosts) {
-			p->err = MT_ERR_NOMEM;
-			return NULL;
-		}
+	int created;
+	mt_hostrec *h = mt__addr_table(p, (void **)&p->hosts, &p->nhosts, &p->ahosts, &p->hidx,
+	                               sizeof(*p->hosts), MT_PCAP_MAX_HOSTS, ip, 7, create,
+	                               &created);
+	if (h && created) {
+		h->used = 1;
+		h->internal = (uint8_t)mt__addr_internal(ip);
 	}
-	uint32_t i = mt__hash_bytes(ip->b, 16, 7) & (HOST_SLOTS - 1);
-	for (;; i = (i + 1) & (HOST_SLOTS - 1)) {
-		mt_hostrec *h = &p->hosts[i];
-		if (!h->used) {
-			if (!create)
-				return NULL;
-			if (p->nhosts >= MT_PCAP_MAX_HOSTS) {
-				p->st.dropped++;
-				return NULL;
-			}
-			p->nhosts++;
-			h->used = 1;
-			h->ip = *ip;
-			h->internal = (uint8_t)mt__addr_internal(ip);
-			return h;
-		}
-		if (memcmp(h->ip.b, ip->b, 16) == 0)
-			return h;
-	}
+	return h;
 }
 
 void mt__host_flag(mt_pcap *p, const mt_addr *ip, uint32_t flag, const char *reason)
@@ -233,8 +258,8 @@ static mt_err host_lines(mt_pcap *p, mt_report *r)
 		v = malloc(p->nhosts * sizeof(*v));
 		if (!v)
 			return MT_ERR_NOMEM;
-		for (uint32_t i = 0; i < HOST_SLOTS; i++)
-			if (p->hosts[i].used && (p->hosts[i].internal || p->hosts[i].flags))
+		for (uint32_t i = 0; i < p->nhosts; i++)
+			if (p->hosts[i].internal || p->hosts[i].flags)
 				v[n++] = &p->hosts[i];
 		qsort(v, n, sizeof(*v), host_cmp);
 	}

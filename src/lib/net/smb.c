@@ -11,7 +11,6 @@
 #define SCAN_WINDOW_US (600ll * 1000000)
 #define SCAN_HIGH 8
 #define SCAN_CRITICAL 32
-#define SCAN_SLOTS (MT_PCAP_MAX_SCANNERS * 2u)
 #define SMB_HDR_NEED 96
 
 static uint16_t le16(const uint8_t *b) { return (uint16_t)(b[0] | b[1] << 8); }
@@ -22,12 +21,14 @@ static uint32_t le32(const uint8_t *b)
 
 void mt__chain_add(mt_pcap *p, int64_t ts, const mt_addr *from, const mt_addr *to, int what)
 {
-	if (!p->chain && !(p->chain = calloc(MT_PCAP_MAX_CHAIN, sizeof(*p->chain)))) {
-		p->err = MT_ERR_NOMEM;
-		return;
-	}
-	if (p->nchain >= MT_PCAP_MAX_CHAIN) {
-		p->st.dropped++;
+	mt_err e = MT_OK;
+	p->chain = mt__grow(p->chain, &p->achain, p->nchain + 1, sizeof(*p->chain),
+	                    MT_PCAP_MAX_CHAIN, &e);
+	if (e != MT_OK) {
+		if (e == MT_ERR_NOMEM)
+			p->err = e;
+		else
+			p->st.dropped++;
 		return;
 	}
 	mt_chainev *c = &p->chain[p->nchain++];
@@ -168,32 +169,13 @@ void mt__smb_stream(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_t n,
 
 static mt_scanrec *scanner(mt_pcap *p, const mt_addr *src, int create)
 {
-	if (!p->scan) {
-		if (!create)
-			return NULL;
-		if (!(p->scan = calloc(SCAN_SLOTS, sizeof(*p->scan)))) {
-			p->err = MT_ERR_NOMEM;
-			return NULL;
-		}
-	}
-	uint32_t i = mt__hash_bytes(src->b, 16, 3) & (SCAN_SLOTS - 1);
-	for (;; i = (i + 1) & (SCAN_SLOTS - 1)) {
-		mt_scanrec *s = &p->scan[i];
-		if (s->used && !memcmp(s->src.b, src->b, 16))
-			return s;
-		if (!s->used) {
-			if (!create)
-				return NULL;
-			if (p->nscan >= MT_PCAP_MAX_SCANNERS) {
-				p->st.dropped++;
-				return NULL;
-			}
-			p->nscan++;
-			s->used = 1;
-			s->src = *src;
-			return s;
-		}
-	}
+	int created;
+	mt_scanrec *s = mt__addr_table(p, (void **)&p->scan, &p->nscan, &p->ascan, &p->sidx,
+	                               sizeof(*p->scan), MT_PCAP_MAX_SCANNERS, src, 3, create,
+	                               &created);
+	if (s)
+		s->used = 1;
+	return s;
 }
 
 void mt__scan_syn(mt_pcap *p, const mt_pkt *k)
@@ -243,9 +225,9 @@ static int chain_cmp(const void *a, const void *b)
 
 mt_err mt__smb_report(mt_pcap *p, mt_report *r)
 {
-	for (uint32_t i = 0; p->scan && i < SCAN_SLOTS; i++) {
+	for (uint32_t i = 0; i < p->nscan; i++) {
 		mt_scanrec *s = &p->scan[i];
-		if (!s->used || s->best < SCAN_HIGH)
+		if (s->best < SCAN_HIGH)
 			continue;
 		mt_severity sev = s->best >= SCAN_CRITICAL ? MT_SEV_CRITICAL : MT_SEV_HIGH;
 		mt_finding *f = mt_finding_new(mt__det(MT_DET_smb_scan), sev,

@@ -207,16 +207,15 @@ static mt_session *session_of(mt_pcap *p, mt_flow *f, int dir, int create)
 			return o;
 		}
 	}
-	if (p->nsess >= MT_PCAP_MAX_SESSIONS) {
-		p->st.dropped++;
+	mt_err e = MT_OK;
+	p->sess = mt__grow(p->sess, &p->asess, p->nsess + 1, sizeof(*p->sess),
+	                   MT_PCAP_MAX_SESSIONS, &e);
+	if (e != MT_OK) {
+		if (e == MT_ERR_NOMEM)
+			p->err = e;
+		else
+			p->st.dropped++;
 		return NULL;
-	}
-	if (!p->sess) {
-		p->sess = calloc(MT_PCAP_MAX_SESSIONS, sizeof(*p->sess));
-		if (!p->sess) {
-			p->err = MT_ERR_NOMEM;
-			return NULL;
-		}
 	}
 	f->session = (int32_t)p->nsess++;
 	mt_session *s = &p->sess[f->session];
