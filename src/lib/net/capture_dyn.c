@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "net.h"
 
@@ -50,22 +51,45 @@ static mt_err drain(mt_pcap *p, pcap_t *h, char *err, size_t errlen)
 	return MT_OK;
 }
 
+/* Files: minetrace's own streaming reader (pcap, pcapng) unless a BPF filter is given or
+ * the format is one only libpcap knows; then libpcap, with a large stdio buffer. */
 mt_err mt_pcap_read_file(mt_pcap *p, const char *path, const char *filter, char *err,
                          size_t errlen)
 {
 	if (!p || !path)
 		return MT_ERR_INVAL;
+	int fd;
+	mt_err e = mt__open_capture(path, &fd, err, errlen);
+	if (e != MT_OK)
+		return e;
+	if (!filter || !filter[0]) {
+		e = mt__pcapfile_fd(p, fd, err, errlen);
+		if (e != MT_ERR_UNSUPPORTED) {
+			close(fd);
+			return e;
+		}
+		if (lseek(fd, 0, SEEK_SET) != 0) {
+			close(fd);
+			return MT_ERR_IO;
+		}
+	}
+	FILE *f = fdopen(fd, "rb");
+	if (!f) {
+		close(fd);
+		return MT_ERR_NOMEM;
+	}
+	setvbuf(f, NULL, _IOFBF, 1u << 20);
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *h = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO,
-	                                                    ebuf);
+	pcap_t *h = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
 	if (!h) {
+		fclose(f);
 		snprintf(err, errlen, "%s", ebuf);
 		return MT_ERR_PARSE;
 	}
-	mt_err e = apply_filter(h, filter, err, errlen);
+	e = apply_filter(h, filter, err, errlen);
 	if (e == MT_OK)
 		e = drain(p, h, err, errlen);
-	pcap_close(h);
+	pcap_close(h); /* closes f */
 	return e;
 }
 

@@ -381,7 +381,7 @@ void mt__flow_packet(mt_pcap *p, const mt_pkt *k)
 		int32_t delta = (int32_t)(k->seq - s->next_seq);
 		if (delta < 0) {
 			/* retransmission or overlap: keep only the new part */
-			uint32_t old = (uint32_t)-delta;
+			uint32_t old = s->next_seq - k->seq;
 			if (old >= n)
 				return;
 			d += old;

@@ -300,7 +300,11 @@ void mt__ev_endpoints(mt_finding *f, const mt_addr *src, unsigned sport, const m
                       unsigned dport, int block_dst);
 void mt__add(mt_pcap *p, mt_finding *f);
 
-/* own pcap/pcapng reader: calls mt_pcap_packet for each record */
+/* own pcap/pcapng reader: calls mt_pcap_packet for each record, from memory or streamed
+ * from fd. The fd reader returns MT_ERR_UNSUPPORTED (nothing read) for another format. */
 mt_err mt__pcapfile_read(mt_pcap *p, const uint8_t *data, size_t len, char *err, size_t errlen);
+mt_err mt__pcapfile_fd(mt_pcap *p, int fd, char *err, size_t errlen);
+/* opens a capture file for reading: a regular file, never a FIFO or device */
+mt_err mt__open_capture(const char *path, int *fd, char *err, size_t errlen);
 
 #endif
