@@ -135,8 +135,8 @@ mt_eb=$(grep -c '"check":"net.eternalblue"' "$work/minetrace.out")
 mt_dp=$(grep -c '"check":"net.doublepulsar"' "$work/minetrace.out")
 mt_scan=$(grep -c '"check":"net.smb_scan"' "$work/minetrace.out")
 mt_br=$(grep -c '"check":"net.browser_miner"' "$work/minetrace.out")
-nd_mining=$(grep -E '^\s+[0-9]+\s+(TCP|UDP) .*\[proto: [0-9.]*/?[A-Za-z.]*Mining' "$work/ndpi.out" | wc -l)
-[ "$nd_mining" -gt 0 ] || nd_mining=$(awk '$1 == "Mining" { print $4 }' "$work/ndpi.out" | head -1)
+# the protocol table of ndpiReader: "Mining  packets: N  bytes: N  flows: N"
+nd_mining=$(awk '$1 == "Mining" && $2 == "packets:" { print $NF; exit }' "$work/ndpi.out")
 ts_pk=$(wc -l <"$work/tshark.out")
 ts_pairs=$(sort -u "$work/tshark.out" | awk '{ print $1, $2 }' | sort -u | wc -l)
 echo
@@ -148,6 +148,5 @@ printf '%-12s %8s %9.0f %14s  %s\n' ndpiReader "$t_nd" "$(awk -v m="$mb" -v t="$
 	"$(awk -v a="$t_nd" -v b="$t_mt" 'BEGIN{printf "%.1fx slower", a/b}')" "${nd_mining:-0} Mining flows"
 printf '%-12s %8s %9.0f %14s  %s\n' tshark "$t_ts" "$(awk -v m="$mb" -v t="$t_ts" 'BEGIN{print m/t}')" \
 	"$(awk -v a="$t_ts" -v b="$t_mt" 'BEGIN{printf "%.1fx slower", a/b}')" "$ts_pk packets match the filter ($ts_pairs address pairs)"
-echo
-echo "ndpiReader's Mining flows (first 5):"
-grep -E 'Mining' "$work/ndpi.out" | grep -E '^\s+[0-9]+\s' | head -5 | cut -c1-150
+echo "(the capture holds $COPIES copies of the samples: 10 stratum sessions, 4 miners and a"
+echo " browser miner, one EternalBlue+DoublePulsar pair, one DoublePulsar, one 445 scanner each)"
