@@ -3,7 +3,8 @@
 # against the project's own pool (tests/live/pool.py) in a network and PID namespace of
 # its own (loopback only), recorded with tcpdump -i lo inside that namespace, once on a
 # pool-like port (3333) and once on 443. Both captures must show the stratum session
-# (login answered with a job, XMRig's agent, the login), and the host verdict "mining".
+# (login answered with a job, XMRig's agent, the login), and the host verdict "mining";
+# so must minetrace pcap --live lo --seconds 12 run beside it in the same namespace.
 # XMRig runs as DESIGN.md says: one thread, cn/0, --asm=none, for seconds, killed at the end.
 set -eu
 MT=${MINETRACE:-build/minetrace}
@@ -21,8 +22,11 @@ TCPDUMP=$(command -v tcpdump)
 
 record() { # $1: pool port
 	unshare -n -p -f --mount-proc sh -eu -c '
-		work=$1 sample=$2 port=$3 pool=$4 tcpdump=$5
+		work=$1 sample=$2 port=$3 pool=$4 tcpdump=$5 mt=$6
 		ip link set lo up
+		# minetrace itself on the interface as well (libpcap live capture)
+		"$mt" pcap --live lo --seconds 12 --filter "tcp port $port" --format json \
+			>"$work/live-$port.jsonl" 2>"$work/live-$port.err" & livepid=$!
 		"$tcpdump" -i lo -U -s 0 -w "$work/xmrig-$port.pcap" -Z root "tcp port $port" \
 			2>"$work/tcpdump-$port.log" & dumppid=$!
 		python3 "$pool" "$port" "$work/pool-$port.log" & poolpid=$!
@@ -43,7 +47,8 @@ record() { # $1: pool port
 		sleep 0.3
 		kill -INT $dumppid 2>/dev/null || true
 		wait $dumppid 2>/dev/null || true
-	' sh "$work" "$SAMPLE" "$1" "$here/pool.py" "$TCPDUMP"
+		wait $livepid 2>/dev/null || true
+	' sh "$work" "$SAMPLE" "$1" "$here/pool.py" "$TCPDUMP" "$MT"
 }
 
 for port in 3333 443; do
@@ -54,9 +59,10 @@ for port in 3333 443; do
 	rc=0
 	"$MT" pcap "$work/xmrig-$port.pcap" --format json >"$work/out-$port.jsonl" || rc=$?
 	[ $rc -eq 1 ] || fail "port $port: exit $rc, expected 1"
-	python3 - "$work/out-$port.jsonl" "$port" <<'EOT' || fail "port $port: findings"
+	for out in out live; do
+	python3 - "$work/$out-$port.jsonl" "$port" "$out" <<'EOT' || { cat "$work/live-$port.err"; fail "port $port: findings ($out)"; }
 import json, sys
-out, port = sys.argv[1], sys.argv[2]
+out, port, how = sys.argv[1], sys.argv[2], sys.argv[3]
 objs = [json.loads(l) for l in open(out)]
 assert objs[-1]["type"] == "summary", objs[-1]
 st = [o for o in objs if o["type"] == "finding" and o["check"] == "net.stratum"]
@@ -72,7 +78,8 @@ assert ev["confirmed"] == "yes" and ev["algo"] == "cn/0", ev
 assert {"action": "block_ip", "ip": "127.0.0.1"} in o["remedy"], o["remedy"]
 hosts = [h for h in objs if h["type"] == "host" and h["ip"] == "127.0.0.1"]
 assert hosts and hosts[0]["verdict"] == "mining", hosts
-print("pcap-xmrig %s: %s, %s shares, agent %s" % (port, o["severity"], ev["shares"], ev["agent"]))
+print("pcap-xmrig %s (%s): %s, %s shares, agent %s" % (port, "tcpdump file" if how == "out" else "minetrace --live", o["severity"], ev["shares"], ev["agent"]))
 EOT
+	done
 done
 echo "pcap-xmrig: the real miner was found in both captures"
