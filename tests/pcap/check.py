@@ -75,7 +75,7 @@ def main():
         elif t == "host":
             stage = 1
             for k in ("ip", "internal", "verdict", "verdicts", "severity", "reasons",
-                      "first_seen", "last_seen", "flows"):
+                      "first_seen", "last_seen", "flows", "reasons_zh"):
                 if k not in o:
                     fail("host line without %s: %r" % (k, o))
             if (o["verdict"] == "clean") != (o["verdicts"] == []):

@@ -124,9 +124,10 @@ mt_err mt__beacon_report(mt_pcap *p, mt_report *r)
 		mt_finding_int(f, "bytes_avg", (long long)smean, 0);
 		if (mt_report_add(r, f) == MT_ERR_NOMEM)
 			return MT_ERR_NOMEM;
-		char why[160];
+		char why[160], whyzh[160];
 		snprintf(why, sizeof(why), "beacons to %s every %.0f s", dst, mean);
-		mt__host_flag(p, &q->src, MT_HF_BEACON, why);
+		snprintf(whyzh, sizeof(whyzh), "每 %.0f 秒外联 %s", mean, dst);
+		mt__host_flag(p, &q->src, MT_HF_BEACON, why, whyzh);
 	}
 	return MT_OK;
 }

@@ -127,11 +127,12 @@ void mt__name_seen(mt_pcap *p, const mt_addr *cli, const mt_addr *srv, unsigned 
 	mt_finding_str(f, "seen_in", how, 1);
 	mt_finding_rule(f, x);
 	mt__add(p, f);
-	char why[320];
+	char why[320], whyzh[320];
 	snprintf(why, sizeof(why), "%s %s (%s)", en, nm, how);
+	snprintf(whyzh, sizeof(whyzh), "%s %s (%s)", zh, nm, how);
 	uint32_t flag = det == MT_DET_browser_miner ? MT_HF_BROWSER : det == MT_DET_c2 ? MT_HF_C2
 	                                                                             : MT_HF_POOL;
-	mt__host_flag(p, cli, flag, why);
+	mt__host_flag(p, cli, flag, why, whyzh);
 }
 
 void mt__dns_packet(mt_pcap *p, const mt_pkt *k)

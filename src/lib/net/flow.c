@@ -167,10 +167,12 @@ static void flow_new_checks(mt_pcap *p, mt_flow *f, const mt_pkt *k)
 	mt__add(p, g);
 	if (sev < MT_SEV_HIGH)
 		return; /* an old or shared address alone does not make a verdict */
-	char why[320];
+	char why[320], whyzh[320];
 	snprintf(why, sizeof(why), "%s %s%s%s", det == MT_DET_c2 ? "contacted campaign host" :
 	         "contacted pool", dst, name[0] ? " " : "", name);
-	mt__host_flag(p, &f->a, det == MT_DET_c2 ? MT_HF_C2 : MT_HF_POOL, why);
+	snprintf(whyzh, sizeof(whyzh), "%s %s%s%s", det == MT_DET_c2 ? "连接挖矿团伙主机" :
+	         "连接矿池", dst, name[0] ? " " : "", name);
+	mt__host_flag(p, &f->a, det == MT_DET_c2 ? MT_HF_C2 : MT_HF_POOL, why, whyzh);
 }
 
 static mt_flow *flow_get(mt_pcap *p, const mt_pkt *k, int *dir)

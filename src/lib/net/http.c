@@ -45,7 +45,8 @@ void mt__url_seen(mt_pcap *p, const mt_flow *f, const char *host, size_t hn, con
 	mt_finding_rule(g, x);
 	mt__add(p, g);
 	mt__host_flag(p, &f->a, browser ? MT_HF_BROWSER : MT_HF_C2,
-	              browser ? "fetched a browser-miner script" : "fetched a campaign URL");
+	              browser ? "fetched a browser-miner script" : "fetched a campaign URL",
+	              browser ? "加载网页挖矿脚本" : "请求挖矿团伙URL");
 }
 
 /* Handles complete messages in the buffer; leaves a partial one. */

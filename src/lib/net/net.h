@@ -194,7 +194,7 @@ typedef struct mt_hostrec {
 	uint8_t internal, used;
 	uint64_t flows;
 	int64_t first_us, last_us;
-	char reasons[1024];
+	char reasons[MT_LANG_COUNT][768];
 } mt_hostrec;
 
 typedef struct mt_dnsrec {
@@ -270,7 +270,9 @@ mt_hostrec *mt__host(mt_pcap *p, const mt_addr *ip, int create);
 void *mt__addr_table(mt_pcap *p, void **arr, uint32_t *n, uint32_t *alloc, mt_itab *idx,
                      size_t esz, uint32_t cap, const mt_addr *ip, uint32_t seed, int create,
                      int *created);
-void mt__host_flag(mt_pcap *p, const mt_addr *ip, uint32_t flag, const char *reason);
+/* Sets flag on the host of ip and adds a reason in English and Chinese (either may be NULL). */
+void mt__host_flag(mt_pcap *p, const mt_addr *ip, uint32_t flag, const char *en,
+                   const char *zh);
 void mt__flow_packet(mt_pcap *p, const mt_pkt *k);
 void mt__flows_finish(mt_pcap *p);
 void mt__dns_packet(mt_pcap *p, const mt_pkt *k);

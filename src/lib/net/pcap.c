@@ -165,7 +165,22 @@ mt_hostrec *mt__host(mt_pcap *p, const mt_addr *ip, int create)
 	return h;
 }
 
-void mt__host_flag(mt_pcap *p, const mt_addr *ip, uint32_t flag, const char *reason)
+static void add_reason(char *to, size_t size, const char *reason)
+{
+	if (!reason || strstr(to, reason))
+		return;
+	size_t l = strlen(to), rl = strlen(reason);
+	if (l + rl + 3 >= size)
+		return;
+	if (l) {
+		memcpy(to + l, "; ", 2);
+		l += 2;
+	}
+	memcpy(to + l, reason, rl + 1);
+}
+
+void mt__host_flag(mt_pcap *p, const mt_addr *ip, uint32_t flag, const char *en,
+                   const char *zh)
 {
 	mt_hostrec *h = mt__host(p, ip, 1);
 	if (!h)
@@ -173,16 +188,8 @@ void mt__host_flag(mt_pcap *p, const mt_addr *ip, uint32_t flag, const char *rea
 	h->flags |= flag;
 	if (!h->first_us)
 		h->first_us = h->last_us = p->last_us;
-	if (!reason || strstr(h->reasons, reason))
-		return;
-	size_t l = strlen(h->reasons), rl = strlen(reason);
-	if (l + rl + 3 >= sizeof(h->reasons))
-		return;
-	if (l) {
-		memcpy(h->reasons + l, "; ", 2);
-		l += 2;
-	}
-	memcpy(h->reasons + l, reason, rl + 1);
+	add_reason(h->reasons[MT_LANG_EN], sizeof(h->reasons[0]), en);
+	add_reason(h->reasons[MT_LANG_ZH], sizeof(h->reasons[0]), zh ? zh : en);
 }
 
 void mt__add(mt_pcap *p, mt_finding *f)
@@ -304,13 +311,15 @@ static mt_err host_lines(mt_pcap *p, mt_report *r)
 		mt_buf_adds(&js, ",\"last_seen\":");
 		json_s(&js, t2);
 		mt_buf_adds(&js, ",\"reasons\":");
-		json_s(&js, h->reasons);
+		json_s(&js, h->reasons[MT_LANG_EN]);
+		mt_buf_adds(&js, ",\"reasons_zh\":");
+		json_s(&js, h->reasons[MT_LANG_ZH]);
 		mt_buf_adds(&js, "}\n");
 		mt_buf_printf(&tx[0], "  %-39s %-14s %s%s", ip, top, h->internal ? "" : "(external) ",
 		              "");
 		mt_buf_printf(&tx[1], "  %-39s %-14s %s", ip, topzh, h->internal ? "" : "(外部地址) ");
 		for (int l = 0; l < MT_LANG_COUNT; l++) {
-			mt_escape_term(&tx[l], h->reasons, strlen(h->reasons), 1024);
+			mt_escape_term(&tx[l], h->reasons[l], strlen(h->reasons[l]), 1024);
 			mt_buf_addc(&tx[l], '\n');
 		}
 	}

@@ -70,13 +70,18 @@ static void exploit_found(mt_pcap *p, mt_flow *f, int det, const mt_addr *att, u
 		mt_action_str(g, act, "ip", a);
 	}
 	mt__add(p, g);
-	char why[200];
+	char why[200], whyzh[200];
 	snprintf(why, sizeof(why), det == MT_DET_eternalblue ? "EternalBlue against %s" :
 	         "DoublePulsar reply from %s", v);
-	mt__host_flag(p, att, MT_HF_ATTACKER, why);
+	snprintf(whyzh, sizeof(whyzh), det == MT_DET_eternalblue ? "对 %s 发起永恒之蓝攻击" :
+	         "%s 的DoublePulsar后门已响应", v);
+	mt__host_flag(p, att, MT_HF_ATTACKER, why, whyzh);
 	snprintf(why, sizeof(why), det == MT_DET_eternalblue ? "EternalBlue from %s" :
 	         "DoublePulsar implant answers %s", a);
-	mt__host_flag(p, vic, det == MT_DET_eternalblue ? MT_HF_ATTACKED : MT_HF_EXPLOITED, why);
+	snprintf(whyzh, sizeof(whyzh), det == MT_DET_eternalblue ? "遭受来自 %s 的永恒之蓝攻击" :
+	         "DoublePulsar后门响应 %s", a);
+	mt__host_flag(p, vic, det == MT_DET_eternalblue ? MT_HF_ATTACKED : MT_HF_EXPLOITED, why,
+	              whyzh);
 	mt__chain_add(p, ts, att, vic, det);
 	(void)f;
 }
@@ -260,9 +265,10 @@ mt_err mt__smb_report(mt_pcap *p, mt_report *r)
 		}
 		if (mt_report_add(r, f) == MT_ERR_NOMEM)
 			return MT_ERR_NOMEM;
-		char why[120];
+		char why[120], whyzh[120];
 		snprintf(why, sizeof(why), "scanned port 445 of %u addresses", s->best);
-		mt__host_flag(p, &s->src, MT_HF_SCANNER, why);
+		snprintf(whyzh, sizeof(whyzh), "扫描 %u 个地址的445端口", s->best);
+		mt__host_flag(p, &s->src, MT_HF_SCANNER, why, whyzh);
 		mt__chain_add(p, s->first_us, &s->src, &s->src, MT_DET_smb_scan);
 	}
 	/* the infection chain: exploitation events in time order and the first attacker */
@@ -320,6 +326,7 @@ mt_err mt__smb_report(mt_pcap *p, mt_report *r)
 	if (mt_report_add(r, f) == MT_ERR_NOMEM)
 		return MT_ERR_NOMEM;
 	if (zero)
-		mt__host_flag(p, zero, MT_HF_ATTACKER, "patient zero of the SMB infection chain");
+		mt__host_flag(p, zero, MT_HF_ATTACKER, "patient zero of the SMB infection chain",
+		              "SMB感染链的零号病人");
 	return MT_OK;
 }

@@ -507,11 +507,14 @@ mt_err mt__sessions_report(mt_pcap *p, mt_report *r)
 		mt_err e = mt_report_add(r, f);
 		if (e == MT_ERR_NOMEM)
 			return e;
-		char why[800];
-		snprintf(why, sizeof(why), "%s %s to %s%s%s%s%s%s", s->confirmed ? "mines" :
+		char why[800], whyzh[800];
+		snprintf(why, sizeof(why), "%s %s to %s%s%s%s%s", s->confirmed ? "mines" :
 		         "tried mining", variant_name(s->variant), srv, pool[0] ? " " : "", pool,
-		         s->agent[0] ? " agent " : "", s->agent, "");
-		mt__host_flag(p, &s->cli, s->confirmed ? MT_HF_MINING : MT_HF_MINING_TRY, why);
+		         s->agent[0] ? " agent " : "", s->agent);
+		snprintf(whyzh, sizeof(whyzh), "%s (%s) %s%s%s%s%s", s->confirmed ? "挖矿" :
+		         "尝试挖矿", variant_name(s->variant), srv, pool[0] ? " " : "", pool,
+		         s->agent[0] ? " 程序 " : "", s->agent);
+		mt__host_flag(p, &s->cli, s->confirmed ? MT_HF_MINING : MT_HF_MINING_TRY, why, whyzh);
 	}
 	return MT_OK;
 }
