@@ -84,6 +84,28 @@ rc2=$?
 if [ $rc1 -eq 2 ] && [ $rc2 -eq 2 ] && [ "$(wc -l <"$work/err")" -ge 2 ]; then pass=$((pass + 1)); else
 	echo "FAIL bad files: exit $rc1 $rc2"; failed=$((failed + 1)); fi
 
+# usage errors exit 2 with a message; the static binary says what needs libpcap
+usage_ok=1
+for args in "" "--live" "--seconds 5 $PCAPS/smbv1.pcap" "--format xml $PCAPS/smbv1.pcap" \
+	"--fail-on bad $PCAPS/smbv1.pcap" "--bogus $PCAPS/smbv1.pcap" "--live lo $PCAPS/smbv1.pcap" \
+	"--filter (((( $PCAPS/smbv1.pcap"; do
+	# shellcheck disable=SC2086
+	"$MT" pcap $args >/dev/null 2>"$work/err"
+	rc=$?
+	if [ $rc -ne 2 ] || [ ! -s "$work/err" ]; then echo "FAIL usage '$args': exit $rc"; usage_ok=0; fi
+done
+"$MT" pcap --list-detectors >"$work/det"
+for id in net.stratum net.pool_dns net.pool_addr net.browser_miner net.smb_scan net.eternalblue \
+	net.doublepulsar net.infection_chain net.beacon net.c2; do
+	grep -q "^$id	T" "$work/det" || { echo "FAIL --list-detectors lacks $id"; usage_ok=0; }
+done
+if [ -x "$STATIC" ]; then
+	"$STATIC" pcap --live lo --seconds 1 >/dev/null 2>"$work/err"
+	rc=$?
+	{ [ $rc -eq 2 ] && grep -q "libpcap" "$work/err"; } || { echo "FAIL static --live: exit $rc"; usage_ok=0; }
+fi
+if [ $usage_ok -eq 1 ]; then pass=$((pass + 1)); else failed=$((failed + 1)); fi
+
 # truncated and corrupted captures: no crash, every packet problem counted
 python3 - "$work/mut" "$PCAPS"/*.pcap "$PCAPS"/*.pcapng <<'EOT'
 import os, random, sys

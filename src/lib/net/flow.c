@@ -267,9 +267,10 @@ static void classify(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_t n
 		s->mode = MT_DIR_MODE_SMB;
 	} else if (i < n && d[i] == '{') {
 		s->mode = MT_DIR_MODE_JSON;
-	} else if (n >= 5 && (!memcmp(d, "POST ", 5) || !memcmp(d, "GET ", 4) ||
-	                      !memcmp(d, "HTTP/", 5))) {
+	} else if (n >= 5 && (!memcmp(d, "POST ", 5) || !memcmp(d, "GET ", 4))) {
 		s->mode = MT_DIR_MODE_HTTP;
+	} else if (n >= 5 && !memcmp(d, "HTTP/", 5) && f->session >= 0) {
+		s->mode = MT_DIR_MODE_HTTP; /* only the answers of a getwork session matter */
 	} else if (dir == 0 && n >= 6 && d[0] == 0x16 && d[1] == 3 && d[5] == 1) {
 		s->mode = MT_DIR_MODE_TLS;
 	} else {
@@ -338,8 +339,9 @@ static void stream_data(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_
 			}
 		}
 	}
-	if (s->mode != MT_DIR_MODE_DONE &&
-	    ((f->session < 0 && s->seen > MT_PCAP_INSPECT) || s->seen > MT_PCAP_SESSION_BYTES))
+	/* a handler that gave up, or nothing found within the budget: buffer back to the pool */
+	if (s->mode == MT_DIR_MODE_DONE ||
+	    (f->session < 0 && s->seen > MT_PCAP_INSPECT) || s->seen > MT_PCAP_SESSION_BYTES)
 		stream_done(p, f, dir);
 }
 
