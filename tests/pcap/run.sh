@@ -46,6 +46,30 @@ for exp in "$here"/expect/*.jsonl; do
 	done
 done
 
+# nDPI's own expected result for mining.pcapng: every flow it calls Mining is a stratum
+# session of minetrace with the same two endpoints
+if [ -f "$PCAPS/mining.pcapng.out" ]; then
+	"$MT" pcap "$PCAPS/mining.pcapng" --format json >"$work/mining.jsonl"
+	if python3 - "$PCAPS/mining.pcapng.out" "$work/mining.jsonl" <<'EOT'
+import json, re, sys
+ndpi = set()
+for line in open(sys.argv[1]):
+    m = re.match(r"\s*\d+\s+TCP ([\d.]+:\d+) <-> ([\d.]+:\d+) \[proto: [\d.]+/Mining\]", line)
+    if m:
+        ndpi.add(frozenset(m.groups()))
+ours = set()
+for line in open(sys.argv[2]):
+    o = json.loads(line)
+    if o.get("check") == "net.stratum" and o["severity"] == "critical":
+        ours.add(frozenset((o["evidence"]["src"], o["evidence"]["dst"])))
+assert len(ndpi) == 4, ndpi
+missing = ndpi - ours
+assert not missing, "nDPI Mining flows minetrace missed: %r" % missing
+print("pcap: all %d Mining flows of nDPI's mining.pcapng.out are stratum sessions" % len(ndpi))
+EOT
+	then pass=$((pass + 1)); else echo "FAIL mining.pcapng against nDPI's result"; failed=$((failed + 1)); fi
+fi
+
 # all captures in one run: the same findings as one by one, and text output in both
 # languages with the host verdicts
 set -- "$PCAPS"/*.pcap "$PCAPS"/*.pcapng
