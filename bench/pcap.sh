@@ -140,7 +140,7 @@ nd_mining=$(awk '$1 == "Mining" && $2 == "packets:" { print $NF; exit }' "$work/
 ts_pk=$(wc -l <"$work/tshark.out")
 ts_pairs=$(sort -u "$work/tshark.out" | awk '{ print $1, $2 }' | sort -u | wc -l)
 echo
-echo "capture: $mb MB, $(( bytes / 1000000 )) MB; sample copies: $COPIES; one core each (taskset -c 0)"
+echo "capture: $mb MB ($bytes bytes); sample copies: $COPIES; one core each (taskset -c 0)"
 printf '%-12s %8s %9s %14s  %s\n' tool seconds MB/s "vs minetrace" detected
 printf '%-12s %8s %9.0f %14s  %s\n' minetrace "$t_mt" "$(awk -v m="$mb" -v t="$t_mt" 'BEGIN{print m/t}')" 1.0 \
 	"$mt_sess stratum sessions ($mt_crit confirmed), $mt_hosts mining hosts, $mt_br browser-miner, $mt_eb EternalBlue, $mt_dp DoublePulsar, $mt_scan 445 scanners"
