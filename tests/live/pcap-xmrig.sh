@@ -51,6 +51,13 @@ record() { # $1: pool port
 	' sh "$work" "$SAMPLE" "$1" "$here/pool.py" "$TCPDUMP" "$MT"
 }
 
+# a quiet interface: --seconds still ends the capture (no blocking read), nothing found
+rc=0
+unshare -n sh -c 'ip link set lo up; timeout 15 "$1" pcap --live lo --seconds 2 --format json' \
+	sh "$MT" >"$work/quiet.jsonl" 2>"$work/quiet.err" || rc=$?
+[ $rc -eq 0 ] || { cat "$work/quiet.err"; fail "quiet lo: exit $rc (124: it did not stop)"; }
+grep -q '"type":"summary".*"root":"live:lo"' "$work/quiet.jsonl" || fail "quiet lo: no summary"
+
 for port in 3333 443; do
 	record $port
 	grep -q '"method": "login"' "$work/pool-$port.log" ||

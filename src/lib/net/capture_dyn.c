@@ -1,6 +1,7 @@
 /* capture_dyn.c - captures through libpcap: pcap and pcapng files, BPF filters, and live
  * capture on an interface for a number of seconds */
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -93,6 +94,19 @@ mt_err mt_pcap_read_file(mt_pcap *p, const char *path, const char *filter, char 
 	return e;
 }
 
+typedef struct live_ctx {
+	mt_pcap *p;
+	int link;
+	mt_err err;
+} live_ctx;
+
+static void live_packet(u_char *user, const struct pcap_pkthdr *hd, const u_char *data)
+{
+	live_ctx *lc = (live_ctx *)(void *)user;
+	if (lc->err == MT_OK)
+		lc->err = mt_pcap_packet(lc->p, lc->link, hdr_us(hd), data, hd->caplen);
+}
+
 mt_err mt_pcap_live(mt_pcap *p, const char *iface, unsigned seconds, const char *filter,
                     volatile int *stop, char *err, size_t errlen)
 {
@@ -108,6 +122,7 @@ mt_err mt_pcap_live(mt_pcap *p, const char *iface, unsigned seconds, const char 
 	pcap_set_snaplen(h, MT_PCAP_MAX_SNAP);
 	pcap_set_promisc(h, 1);
 	pcap_set_timeout(h, 200);
+	pcap_set_immediate_mode(h, 1);
 	pcap_set_buffer_size(h, 16 << 20);
 	int rc = pcap_activate(h);
 	if (rc < 0) {
@@ -118,25 +133,39 @@ mt_err mt_pcap_live(mt_pcap *p, const char *iface, unsigned seconds, const char 
 	}
 	if ((e = apply_filter(h, filter, err, errlen)) != MT_OK)
 		goto out;
+	/* non-blocking reads and our own poll: on Linux (TPACKET_V3) the read timeout only
+	 * starts with the first packet, so a quiet interface would block a blocking read */
+	if (pcap_setnonblock(h, 1, ebuf) != 0) {
+		snprintf(err, errlen, "%s: %s", iface, ebuf);
+		e = MT_ERR_IO;
+		goto out;
+	}
+	int fd = pcap_get_selectable_fd(h);
 	struct timespec t0, now;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	int link = pcap_datalink(h);
+	live_ctx lc = {p, pcap_datalink(h), MT_OK};
 	for (;;) {
 		if (stop && *stop)
 			break;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (seconds && now.tv_sec - t0.tv_sec >= (time_t)seconds)
 			break;
-		struct pcap_pkthdr *hd;
-		const u_char *data;
-		rc = pcap_next_ex(h, &hd, &data);
-		if (rc == 1) {
-			if ((e = mt_pcap_packet(p, link, hdr_us(hd), data, hd->caplen)) != MT_OK)
-				break;
-		} else if (rc < 0) {
+		rc = pcap_dispatch(h, -1, live_packet, (u_char *)&lc);
+		if (lc.err != MT_OK) {
+			e = lc.err;
+			break;
+		}
+		if (rc < 0) {
 			snprintf(err, errlen, "%s: %s", iface, pcap_geterr(h));
 			e = MT_ERR_IO;
 			break;
+		}
+		if (rc == 0 && fd >= 0) {
+			struct pollfd pfd = {fd, POLLIN, 0};
+			poll(&pfd, 1, 200);
+		} else if (rc == 0) {
+			struct timespec ts = {0, 50 * 1000 * 1000};
+			nanosleep(&ts, NULL);
 		}
 	}
 out:
