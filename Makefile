@@ -29,7 +29,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps deps-test scan test check unit scenario cli respond timeline static static-test live asan fuzz fuzz-build \
+.PHONY: all deps deps-test scan test check unit scenario cli respond timeline pcap static static-test live asan fuzz fuzz-build \
         format format-check clean
 
 all: $(B)/minetrace
@@ -49,7 +49,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory check
 
 # the whole suite, without the set-up step
-check: all unit scenario cli respond timeline static-test live
+check: all unit scenario cli respond timeline pcap static-test live
 
 cli: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/cli/cli.sh
@@ -64,11 +64,18 @@ respond: $(B)/minetrace
 timeline: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/timeline/run.sh
 
+# minetrace pcap on the real captures (libpcap and our own reader; the static binary too
+# unless PCAP_STATIC is empty, as under the sanitizers, where no static build exists)
+PCAP_STATIC ?= $(B)/minetrace-static
+pcap: $(B)/minetrace $(PCAP_STATIC)
+	@MINETRACE=$(B)/minetrace MINETRACE_STATIC=$(or $(PCAP_STATIC),/nonexistent) sh tests/pcap/run.sh
+
 # tests on the live root, each in namespaces of its own (needs root and unshare)
 live: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/live/clean.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/cron-live.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/xmrig.sh
+	@MINETRACE=$(B)/minetrace sh tests/live/pcap-xmrig.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/triage.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/immutable.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/memfd.sh
@@ -129,7 +136,8 @@ static-test: $(B)/minetrace-static
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
 	@$(MAKE) --no-print-directory B=build-asan CC=clang \
-	  CFLAGS="-O1 -g $(SANFLAGS)" LDFLAGS="$(SANFLAGS)" all unit scenario cli respond timeline live
+	  CFLAGS="-O1 -g $(SANFLAGS)" LDFLAGS="$(SANFLAGS)" PCAP_STATIC= \
+	  all unit scenario cli respond timeline pcap live
 
 # ---- fuzzing (libFuzzer) ----
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)

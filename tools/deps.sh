@@ -2,13 +2,17 @@
 # deps.sh - installs the Debian packages minetrace needs that are missing.
 #   sh tools/deps.sh build   what building needs
 #   sh tools/deps.sh test    what the whole test suite needs
+#   sh tools/deps.sh bench   what the benchmarks compare against (ndpiReader, tshark)
 set -eu
 build="gcc make libc6-dev libpcap-dev libsystemd-dev libsqlite3-dev zlib1g-dev"
 test="$build clang libclang-rt-14-dev python3 file util-linux e2fsprogs procps iproute2 debootstrap tcpdump systemd-journal-remote nftables"
+# peers of the benchmarks in bench/ (not needed by the tests)
+bench="$build libndpi-bin tshark"
 case "${1:-build}" in
 build) want=$build ;;
 test) want=$test ;;
-*) echo "usage: deps.sh build|test" >&2; exit 2 ;;
+bench) want=$bench ;;
+*) echo "usage: deps.sh build|test|bench" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do

@@ -74,4 +74,20 @@
 #define MT_MAX_HOMES          4096                 /* home directories searched */
 #define MT_MAX_TL_EVENTS      (1u << 20)           /* timeline events */
 
+/* Network captures (minetrace pcap, src/lib/net/) */
+#define MT_PCAP_MAX_FLOWS      (1u << 18)           /* flows tracked at once (LRU eviction) */
+#define MT_PCAP_MAX_BUFS       8192                 /* stream buffers in use at once */
+#define MT_PCAP_STREAM_BUF     4096                 /* reassembly buffer of one direction */
+#define MT_PCAP_INSPECT        (64u * 1024)         /* bytes looked at before a flow is judged benign */
+#define MT_PCAP_SESSION_BYTES  (1u << 20)           /* bytes parsed of a mining session */
+#define MT_PCAP_MAX_SESSIONS   65536                /* mining sessions remembered */
+#define MT_PCAP_MAX_HOSTS      65536                /* hosts given a verdict */
+#define MT_PCAP_MAX_DNS        65536                /* addresses learned from DNS answers */
+#define MT_PCAP_MAX_SCANNERS   16384                /* sources tracked for 445 scanning */
+#define MT_PCAP_MAX_PAIRS      65536                /* src -> dst:port pairs for beacons */
+#define MT_PCAP_MAX_CHAIN      4096                 /* attack events in the infection chain */
+#define MT_PCAP_MAX_SNAP       262144               /* bytes of one packet read from a file */
+#define MT_PCAP_MAX_BLOCK      (16u * 1024 * 1024)  /* one pcapng block */
+#define MT_PCAP_MAX_JSON_DEPTH 32                   /* nesting of one JSON-RPC message */
+
 #endif

@@ -16,6 +16,7 @@ struct mt_report {
 	char *root;
 	int64_t started, duration_ms;
 	uint64_t checks;
+	char *extra_json, *extra_text[MT_LANG_COUNT]; /* pcap host verdicts */
 };
 
 mt_err mt_report_new(mt_report **out)
@@ -36,6 +37,9 @@ void mt_report_free(mt_report *r)
 		free(r->diag[i]);
 	free(r->diag);
 	free(r->root);
+	free(r->extra_json);
+	for (int l = 0; l < MT_LANG_COUNT; l++)
+		free(r->extra_text[l]);
 	free(r);
 }
 
@@ -446,4 +450,29 @@ void mt__report_meta(const mt_report *r, const char **root, int64_t *started,
 	*duration_ms = r->duration_ms;
 	*checks = r->checks;
 	*dropped = r->dropped;
+}
+
+mt_err mt__report_set_extra(mt_report *r, const char *json, const char *text_en,
+                            const char *text_zh)
+{
+	char *j = mt_strdup(json), *en = mt_strdup(text_en), *zh = mt_strdup(text_zh);
+	if (!j || !en || !zh) {
+		free(j);
+		free(en);
+		free(zh);
+		return MT_ERR_NOMEM;
+	}
+	free(r->extra_json);
+	free(r->extra_text[0]);
+	free(r->extra_text[1]);
+	r->extra_json = j;
+	r->extra_text[MT_LANG_EN] = en;
+	r->extra_text[MT_LANG_ZH] = zh;
+	return MT_OK;
+}
+
+const char *mt__report_extra(const mt_report *r, int json, mt_lang lang)
+{
+	const char *s = json ? r->extra_json : r->extra_text[lang == MT_LANG_ZH];
+	return s ? s : "";
 }

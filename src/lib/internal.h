@@ -235,6 +235,11 @@ void mt_report_diag(mt_report *report, const char *fmt, ...) MT_PRINTF(2, 3);
 void mt_report_set_meta(mt_report *report, const char *root, int64_t started,
                         int64_t duration_ms, uint64_t checks);
 void mt_report_sort(mt_report *report);
+/* Lines written before the summary (JSON: complete JSON Lines such as pcap's "host"
+ * verdicts) and after the findings (text, per language); copied. */
+mt_err mt__report_set_extra(mt_report *r, const char *json, const char *text_en,
+                            const char *text_zh);
+const char *mt__report_extra(const mt_report *r, int json, mt_lang lang);
 size_t mt__report_ndiag(const mt_report *r, size_t *total, const char *const **diag);
 void mt__report_meta(const mt_report *r, const char **root, int64_t *started,
                      int64_t *duration_ms, uint64_t *checks, size_t *dropped);

@@ -167,6 +167,12 @@ mt_err mt_report_write_text(const mt_report *r, const mt_output_opts *o, mt_writ
 		e = flush(&b, write, ctx);
 	}
 
+	/* Extra sections of a subsystem (pcap: one verdict per host). */
+	if (e == MT_OK) {
+		mt_buf_adds(&b, mt__report_extra(r, 0, lang));
+		e = flush(&b, write, ctx);
+	}
+
 	/* The responder's to-do table: every remedy action, in report order. */
 	if (h.nact && e == MT_OK) {
 		mt_buf_adds(&b, lang == MT_LANG_ZH ? "\n建议处置 (后续待办)\n" : "\nRecommended actions\n");
@@ -289,6 +295,12 @@ mt_err mt_report_write_json(const mt_report *r, const mt_output_opts *o, mt_writ
 			e = flush(&b, write, ctx);
 	}
 	if (e != MT_OK) {
+		mt_buf_free(&b);
+		return e;
+	}
+
+	mt_buf_adds(&b, mt__report_extra(r, 1, lang));
+	if ((e = flush(&b, write, ctx)) != MT_OK) {
 		mt_buf_free(&b);
 		return e;
 	}

@@ -1,0 +1,191 @@
+/* dns.c - DNS queries and answers (UDP): pool, browser-miner and campaign names of the
+ * rules, and the addresses they resolved to, remembered so later flows are attributed */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net.h"
+
+/* Reads a (possibly compressed) name at off into out as lower-case dotted text. */
+static int dns_name(const uint8_t *m, size_t len, size_t *off, char *out, size_t outlen)
+{
+	size_t o = *off, w = 0, jumps = 0;
+	int jumped = 0;
+	for (;;) {
+		if (o >= len)
+			return -1;
+		uint8_t l = m[o];
+		if ((l & 0xc0) == 0xc0) {
+			if (o + 1 >= len || ++jumps > 16)
+				return -1;
+			size_t to = (size_t)(l & 0x3f) << 8 | m[o + 1];
+			if (!jumped)
+				*off = o + 2;
+			jumped = 1;
+			o = to;
+			continue;
+		}
+		if (l & 0xc0)
+			return -1;
+		o++;
+		if (l == 0)
+			break;
+		if ((size_t)l > len - o)
+			return -1;
+		if (w && w + 1 < outlen)
+			out[w++] = '.';
+		for (size_t i = 0; i < l; i++) {
+			char c = (char)m[o + i];
+			if (c >= 'A' && c <= 'Z')
+				c = (char)(c - 'A' + 'a');
+			if (w + 1 < outlen)
+				out[w++] = c;
+		}
+		o += l;
+	}
+	if (!jumped)
+		*off = o;
+	out[w < outlen ? w : outlen - 1] = '\0';
+	return 0;
+}
+
+const mt_dnsrec *mt__dns_lookup(const mt_pcap *p, const mt_addr *ip)
+{
+	int created;
+	if (!p->ndns)
+		return NULL;
+	return mt__addr_table((mt_pcap *)p, (void **)&((mt_pcap *)p)->dns, &((mt_pcap *)p)->ndns,
+	                      &((mt_pcap *)p)->adns, &((mt_pcap *)p)->didx, sizeof(*p->dns),
+	                      MT_PCAP_MAX_DNS, ip, 11, 0, &created);
+}
+
+static void remember(mt_pcap *p, const mt_addr *ip, const char *name, const mt_rule *rule)
+{
+	int created;
+	mt_dnsrec *d = mt__addr_table(p, (void **)&p->dns, &p->ndns, &p->adns, &p->didx,
+	                              sizeof(*p->dns), MT_PCAP_MAX_DNS, ip, 11, 1, &created);
+	if (!d)
+		return;
+	d->used = 1;
+	d->rule = rule;
+	mt_copy(d->name, sizeof(d->name), name);
+}
+
+static const mt_rule *name_rule(const mt_rules *R, const char *name, size_t n, int *det)
+{
+	const mt_rule *x;
+	if ((x = mt_rules_find_domain(R, MT_RK_POOL_DOMAIN, name, n))) {
+		*det = MT_DET_pool_dns;
+		return x;
+	}
+	if ((x = mt_rules_find_domain(R, MT_RK_BROWSER_DOMAIN, name, n))) {
+		*det = MT_DET_browser_miner;
+		return x;
+	}
+	if ((x = mt_rules_find_domain(R, MT_RK_C2_DOMAIN, name, n))) {
+		*det = MT_DET_c2;
+		return x;
+	}
+	return NULL;
+}
+
+void mt__name_seen(mt_pcap *p, const mt_addr *cli, const mt_addr *srv, unsigned sport,
+                   unsigned dport, const char *name, size_t n, const char *how, int64_t ts)
+{
+	(void)ts;
+	int det;
+	char nm[256];
+	size_t c = n < sizeof(nm) - 1 ? n : sizeof(nm) - 1;
+	for (size_t i = 0; i < c; i++)
+		nm[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
+	nm[c] = '\0';
+	while (c && nm[c - 1] == '.')
+		nm[--c] = '\0';
+	const mt_rule *x = name_rule(p->rules, nm, c, &det);
+	if (!x)
+		return;
+	int dns = strcmp(how, "dns") == 0;
+	if (det == MT_DET_pool_dns && !dns)
+		det = MT_DET_pool_addr;
+	mt_severity sev = mt__det(det)->severity;
+	if (x->has_sev && x->sev < sev)
+		sev = x->sev;
+	mt_finding *f = mt_finding_new(mt__det(det), sev, dns ? 80 : 85);
+	const char *en, *zh;
+	switch (det) {
+	case MT_DET_pool_dns: en = "looked up mining pool"; zh = "解析矿池域名"; break;
+	case MT_DET_pool_addr: en = "connected to mining pool"; zh = "连接矿池"; break;
+	case MT_DET_browser_miner: en = "reached browser-miner host"; zh = "访问网页挖矿站点"; break;
+	default: en = "reached mining campaign host"; zh = "访问挖矿团伙站点"; break;
+	}
+	char src[64];
+	mt__addr_text(cli, src, sizeof(src));
+	mt_finding_text(f, MT_LANG_EN, mt__det(det)->title[0], "%s %s %s (%s)", src, en, nm, how);
+	mt_finding_text(f, MT_LANG_ZH, mt__det(det)->title[1], "%s %s %s (%s)", src, zh, nm, how);
+	mt__ev_endpoints(f, cli, sport, srv, dport, !dns);
+	mt_finding_str(f, "name", nm, 1);
+	mt_finding_str(f, "seen_in", how, 1);
+	mt_finding_rule(f, x);
+	mt__add(p, f);
+	char why[320], whyzh[320];
+	snprintf(why, sizeof(why), "%s %s (%s)", en, nm, how);
+	snprintf(whyzh, sizeof(whyzh), "%s %s (%s)", zh, nm, how);
+	uint32_t flag = det == MT_DET_browser_miner ? MT_HF_BROWSER : det == MT_DET_c2 ? MT_HF_C2
+	                                                                             : MT_HF_POOL;
+	mt__host_flag(p, cli, flag, why, whyzh);
+}
+
+void mt__dns_packet(mt_pcap *p, const mt_pkt *k)
+{
+	const uint8_t *m = k->payload;
+	size_t len = k->plen, off = 12;
+	if (len < 12)
+		return;
+	unsigned flags = (unsigned)(m[2] << 8 | m[3]);
+	unsigned qd = (unsigned)(m[4] << 8 | m[5]), an = (unsigned)(m[6] << 8 | m[7]);
+	int resp = (flags & 0x8000) != 0;
+	char q[256];
+	if (qd == 0 || qd > 4 || dns_name(m, len, &off, q, sizeof(q)) != 0 || len - off < 4)
+		return;
+	off += 4;
+	int det;
+	const mt_rule *x = name_rule(p->rules, q, strlen(q), &det);
+	if (!x)
+		return;
+	if (!resp) {
+		mt__name_seen(p, &k->src, &k->dst, k->sport, k->dport, q, strlen(q), "dns", k->ts_us);
+		return;
+	}
+	/* answers: remember addresses of pool and campaign names (CDN addresses of browser
+	 * miners are shared with unrelated sites, so they are not remembered) */
+	for (unsigned i = 1; i < qd; i++) {
+		char skip[256];
+		if (dns_name(m, len, &off, skip, sizeof(skip)) != 0 || len - off < 4)
+			return;
+		off += 4;
+	}
+	for (unsigned i = 0; i < an && i < 64; i++) {
+		char owner[256];
+		if (dns_name(m, len, &off, owner, sizeof(owner)) != 0 || len - off < 10)
+			return;
+		unsigned type = (unsigned)(m[off] << 8 | m[off + 1]);
+		size_t rdl = (size_t)(m[off + 8] << 8 | m[off + 9]);
+		off += 10;
+		if (rdl > len - off)
+			return;
+		mt_addr a;
+		if (type == 1 && rdl == 4) {
+			memset(a.b, 0, 10);
+			a.b[10] = a.b[11] = 0xff;
+			memcpy(a.b + 12, m + off, 4);
+		} else if (type == 28 && rdl == 16) {
+			memcpy(a.b, m + off, 16);
+		} else {
+			off += rdl;
+			continue;
+		}
+		off += rdl;
+		if (det != MT_DET_browser_miner)
+			remember(p, &a, q, x);
+	}
+}

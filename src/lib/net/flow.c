@@ -1,0 +1,414 @@
+/* flow.c - the bounded flow table (hash + LRU, idle and full eviction), in-order TCP
+ * reassembly into small per-direction buffers, and the cheap first-payload dispatch */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net.h"
+
+#define IDLE_US (600ll * 1000000)
+
+static uint32_t flow_hash(const mt_addr *a, unsigned ap, const mt_addr *b, unsigned bp,
+                          unsigned proto)
+{
+	/* symmetric: both directions land in the same bucket */
+	uint32_t x = mt__hash_bytes(a->b, 16, ap), y = mt__hash_bytes(b->b, 16, bp);
+	return (x ^ y) * 0x9e3779b1u + proto;
+}
+
+static uint8_t *buf_get(mt_pcap *p)
+{
+	if (p->nfreebuf)
+		return p->bufs[--p->nfreebuf];
+	if (p->nbufs >= MT_PCAP_MAX_BUFS) {
+		p->st.dropped++;
+		return NULL;
+	}
+	uint8_t *b = malloc(MT_PCAP_STREAM_BUF);
+	if (!b) {
+		p->err = MT_ERR_NOMEM;
+		return NULL;
+	}
+	p->nbufs++;
+	return b;
+}
+
+static void buf_put(mt_pcap *p, mt_stream *s)
+{
+	if (!s->buf)
+		return;
+	p->bufs[p->nfreebuf++] = s->buf; /* nfreebuf < nbufs <= MT_PCAP_MAX_BUFS */
+	s->buf = NULL;
+	s->blen = 0;
+}
+
+static void lru_unlink(mt_pcap *p, mt_flow *f)
+{
+	if (f->lprev)
+		f->lprev->lnext = f->lnext;
+	else
+		p->lru_head = f->lnext;
+	if (f->lnext)
+		f->lnext->lprev = f->lprev;
+	else
+		p->lru_tail = f->lprev;
+	f->lprev = f->lnext = NULL;
+}
+
+static void lru_front(mt_pcap *p, mt_flow *f)
+{
+	f->lnext = p->lru_head;
+	f->lprev = NULL;
+	if (p->lru_head)
+		p->lru_head->lprev = f;
+	p->lru_head = f;
+	if (!p->lru_tail)
+		p->lru_tail = f;
+}
+
+static void flow_release(mt_pcap *p, mt_flow *f)
+{
+	mt__pair_end(p, f);
+	buf_put(p, &f->s[0]);
+	buf_put(p, &f->s[1]);
+	mt_flow **pp = &p->ftab[f->hash & p->fmask];
+	while (*pp && *pp != f)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = f->hnext;
+	lru_unlink(p, f);
+	f->hnext = p->ffree;
+	p->ffree = f;
+	p->fused--;
+}
+
+void mt__flows_finish(mt_pcap *p)
+{
+	while (p->lru_tail)
+		flow_release(p, p->lru_tail);
+}
+
+static void stream_done(mt_pcap *p, mt_flow *f, int dir)
+{
+	f->s[dir].mode = MT_DIR_MODE_DONE;
+	buf_put(p, &f->s[dir]);
+	if (f->s[!dir].mode == MT_DIR_MODE_DONE)
+		f->done = 1;
+}
+
+/* What a new flow's addresses say: rules and names learned from DNS. */
+static void flow_new_checks(mt_pcap *p, mt_flow *f, const mt_pkt *k)
+{
+	mt_hostrec *h;
+	if (mt__addr_internal(&f->a) && (h = mt__host(p, &f->a, 1)) != NULL) {
+		h->flows++;
+		if (!h->first_us)
+			h->first_us = k->ts_us;
+		h->last_us = k->ts_us;
+	}
+	if (mt__addr_internal(&f->b) && (h = mt__host(p, &f->b, 1)) != NULL) {
+		h->flows++;
+		if (!h->first_us)
+			h->first_us = k->ts_us;
+		h->last_us = k->ts_us;
+	}
+	if (mt__addr_internal(&f->b))
+		return; /* pools and campaign hosts are on the Internet */
+	char ip[64];
+	mt__addr_text(&f->b, ip, sizeof(ip));
+	size_t il = strlen(ip);
+	const mt_rules *R = p->rules;
+	const mt_rule *x = NULL;
+	int det = MT_DET_pool_addr;
+	mt_severity sev = MT_SEV_HIGH;
+	if ((x = mt_rules_find_ipport(R, MT_RK_C2_IPPORT, ip, il, f->bp)) ||
+	    (x = mt_rules_find_ip(R, MT_RK_C2_IP, ip, il))) {
+		det = MT_DET_c2;
+	} else if ((x = mt_rules_find_ipport(R, MT_RK_POOL_IPPORT, ip, il, f->bp))) {
+		sev = MT_SEV_CRITICAL;
+	} else if ((x = mt_rules_find_ip(R, MT_RK_POOL_IP, ip, il))) {
+		sev = x->has_sev ? x->sev : MT_SEV_HIGH;
+	}
+	const mt_dnsrec *dn = mt__dns_lookup(p, &f->b);
+	if (!x && !dn)
+		return;
+	if (dn && (!x || det != MT_DET_c2)) {
+		/* the name just resolved says more than an old address list */
+		det = dn->rule->kind == MT_RK_C2_DOMAIN ? MT_DET_c2 : MT_DET_pool_addr;
+		if (sev < MT_SEV_HIGH)
+			sev = MT_SEV_HIGH;
+		if (!x)
+			x = dn->rule;
+	}
+	mt_finding *g = mt_finding_new(mt__det(det), sev, x->kind == MT_RK_POOL_IPPORT ? 95 : 80);
+	char dst[80];
+	mt__endpoint_text(&f->b, f->bp, dst, sizeof(dst));
+	const char *name = dn ? dn->name : "";
+	if (det == MT_DET_c2) {
+		mt_finding_text(g, MT_LANG_EN, mt__det(det)->title[0], "connection to %s%s%s%s",
+		                dst, name[0] ? " (" : "", name, name[0] ? ")" : "");
+		mt_finding_text(g, MT_LANG_ZH, mt__det(det)->title[1], "连接 %s%s%s%s", dst,
+		                name[0] ? " (" : "", name, name[0] ? ")" : "");
+	} else {
+		mt_finding_text(g, MT_LANG_EN, mt__det(det)->title[0],
+		                "connection to mining pool %s%s%s%s", dst, name[0] ? " (" : "", name,
+		                name[0] ? ")" : "");
+		mt_finding_text(g, MT_LANG_ZH, mt__det(det)->title[1], "连接矿池 %s%s%s%s", dst,
+		                name[0] ? " (" : "", name, name[0] ? ")" : "");
+	}
+	mt__ev_endpoints(g, &f->a, f->ap, &f->b, f->bp, 1);
+	mt_finding_int(g, "dst_port", f->bp, 1);
+	mt_finding_str(g, "proto", k->proto == 6 ? "tcp" : "udp", 0);
+	if (name[0])
+		mt_finding_str(g, "pool", name, 0);
+	mt_finding_rule(g, x);
+	if (dn && dn->rule != x)
+		mt_finding_rule(g, dn->rule);
+	mt__add(p, g);
+	if (sev < MT_SEV_HIGH)
+		return; /* an old or shared address alone does not make a verdict */
+	char why[320], whyzh[320];
+	snprintf(why, sizeof(why), "%s %s%s%s", det == MT_DET_c2 ? "contacted campaign host" :
+	         "contacted pool", dst, name[0] ? " " : "", name);
+	snprintf(whyzh, sizeof(whyzh), "%s %s%s%s", det == MT_DET_c2 ? "连接挖矿团伙主机" :
+	         "连接矿池", dst, name[0] ? " " : "", name);
+	mt__host_flag(p, &f->a, det == MT_DET_c2 ? MT_HF_C2 : MT_HF_POOL, why, whyzh);
+}
+
+static mt_flow *flow_get(mt_pcap *p, const mt_pkt *k, int *dir)
+{
+	uint32_t h = flow_hash(&k->src, k->sport, &k->dst, k->dport, k->proto);
+	for (mt_flow *f = p->ftab[h & p->fmask]; f; f = f->hnext) {
+		if (f->hash != h || f->proto != k->proto)
+			continue;
+		if (f->ap == k->sport && f->bp == k->dport && !memcmp(&f->a, &k->src, 16) &&
+		    !memcmp(&f->b, &k->dst, 16)) {
+			*dir = 0;
+			return f;
+		}
+		if (f->ap == k->dport && f->bp == k->sport && !memcmp(&f->a, &k->dst, 16) &&
+		    !memcmp(&f->b, &k->src, 16)) {
+			*dir = 1;
+			return f;
+		}
+	}
+	/* idle flows first, then the least recently used when the table is full */
+	for (int i = 0; i < 2 && p->lru_tail && p->lru_tail->last_us + IDLE_US < k->ts_us; i++) {
+		flow_release(p, p->lru_tail);
+		p->st.flows_evicted++;
+	}
+	if (p->fused >= MT_PCAP_MAX_FLOWS && p->lru_tail) {
+		flow_release(p, p->lru_tail);
+		p->st.flows_evicted++;
+	}
+	if (p->fused >= p->fmask + 1 && p->fmask + 1 < MT_PCAP_MAX_FLOWS * 2) {
+		/* grow the buckets with the flows: rehash every live flow */
+		uint32_t nb = (p->fmask + 1) * 2;
+		mt_flow **nt = calloc(nb, sizeof(*nt));
+		if (nt) {
+			for (mt_flow *g = p->lru_head; g; g = g->lnext) {
+				g->hnext = nt[g->hash & (nb - 1)];
+				nt[g->hash & (nb - 1)] = g;
+			}
+			free(p->ftab);
+			p->ftab = nt;
+			p->fmask = nb - 1;
+		}
+	}
+	mt_flow *f = p->ffree;
+	if (f) {
+		p->ffree = f->hnext;
+	} else if (!(f = malloc(sizeof(*f)))) {
+		p->err = MT_ERR_NOMEM;
+		return NULL;
+	}
+	memset(f, 0, sizeof(*f));
+	/* a SYN-ACK first: the receiver opened the connection */
+	int rev = k->proto == 6 && (k->flags & (MT_TCP_SYN | MT_TCP_ACK)) ==
+	                               (MT_TCP_SYN | MT_TCP_ACK);
+	if (!rev && k->proto == 6 && !(k->flags & MT_TCP_SYN) && k->sport < 1024 &&
+	    k->dport >= 1024)
+		rev = 1; /* mid-stream: the low port is the server */
+	f->a = rev ? k->dst : k->src;
+	f->b = rev ? k->src : k->dst;
+	f->ap = rev ? k->dport : k->sport;
+	f->bp = rev ? k->sport : k->dport;
+	f->proto = k->proto;
+	f->hash = h;
+	f->session = -1;
+	f->pair = -1;
+	f->first_us = f->last_us = k->ts_us;
+	f->hnext = p->ftab[h & p->fmask];
+	p->ftab[h & p->fmask] = f;
+	lru_front(p, f);
+	p->fused++;
+	p->st.flows++;
+	*dir = rev;
+	flow_new_checks(p, f, k);
+	if (k->proto == 17)
+		f->s[0].mode = f->s[1].mode = MT_DIR_MODE_DONE, f->done = 1;
+	return f;
+}
+
+static int is_smb_port(unsigned a, unsigned b)
+{
+	return a == 445 || b == 445 || a == 139 || b == 139;
+}
+
+/* The first payload of a direction decides how the rest is read. */
+static void classify(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_t n)
+{
+	mt_stream *s = &f->s[dir];
+	size_t i = 0;
+	while (i < n && i < 8 && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n'))
+		i++;
+	if (is_smb_port(f->ap, f->bp) && (d[0] == 0x00 || d[0] == 0x81 || d[0] == 0x82 ||
+	                                   d[0] == 0x83 || d[0] == 0x85)) {
+		s->mode = MT_DIR_MODE_SMB;
+	} else if (i < n && d[i] == '{') {
+		s->mode = MT_DIR_MODE_JSON;
+	} else if (n >= 5 && (!memcmp(d, "POST ", 5) || !memcmp(d, "GET ", 4))) {
+		s->mode = MT_DIR_MODE_HTTP;
+	} else if (n >= 5 && !memcmp(d, "HTTP/", 5) && f->session >= 0) {
+		s->mode = MT_DIR_MODE_HTTP; /* only the answers of a getwork session matter */
+	} else if (dir == 0 && n >= 6 && d[0] == 0x16 && d[1] == 3 && d[5] == 1) {
+		s->mode = MT_DIR_MODE_TLS;
+	} else {
+		stream_done(p, f, dir);
+		return;
+	}
+	if (!(s->buf = buf_get(p)))
+		stream_done(p, f, dir);
+}
+
+/* New in-order bytes of one direction. */
+static void stream_data(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_t n,
+                        int64_t ts)
+{
+	mt_stream *s = &f->s[dir];
+	if (s->mode == MT_DIR_MODE_NEW)
+		classify(p, f, dir, d, n);
+	if (s->mode == MT_DIR_MODE_DONE)
+		return;
+	s->seen += (uint32_t)(n < UINT32_MAX - s->seen ? n : UINT32_MAX - s->seen);
+	if (s->mode == MT_DIR_MODE_SMB) {
+		mt__smb_stream(p, f, dir, d, n, ts);
+		return;
+	}
+	while (n && s->mode != MT_DIR_MODE_DONE) {
+		size_t room = MT_PCAP_STREAM_BUF - s->blen;
+		if (room == 0) {
+			/* a message longer than the buffer: JSON lines skip to the next newline */
+			if (s->mode != MT_DIR_MODE_JSON) {
+				stream_done(p, f, dir);
+				return;
+			}
+			s->blen = 0;
+			s->overflow = 1;
+			room = MT_PCAP_STREAM_BUF;
+		}
+		size_t c = n < room ? n : room;
+		if (s->overflow) {
+			const uint8_t *nl = memchr(d, '\n', c);
+			if (!nl) {
+				d += c;
+				n -= c;
+				continue;
+			}
+			size_t skip = (size_t)(nl - d) + 1;
+			d += skip;
+			n -= skip;
+			s->overflow = 0;
+			continue;
+		}
+		memcpy(s->buf + s->blen, d, c);
+		s->blen += (uint32_t)c;
+		d += c;
+		n -= c;
+		if (s->mode == MT_DIR_MODE_JSON)
+			mt__json_stream(p, f, dir);
+		else if (s->mode == MT_DIR_MODE_HTTP)
+			mt__http_stream(p, f, dir);
+		else if (s->mode == MT_DIR_MODE_TLS) {
+			if (s->blen >= 5) {
+				size_t rec = (size_t)(s->buf[3] << 8 | s->buf[4]) + 5;
+				if (s->blen >= rec || s->blen == MT_PCAP_STREAM_BUF) {
+					mt__tls_client_hello(p, f, s->buf, s->blen);
+					stream_done(p, f, dir);
+				}
+			}
+		}
+	}
+	/* a handler that gave up, or nothing found within the budget: buffer back to the pool */
+	if (s->mode == MT_DIR_MODE_DONE ||
+	    (f->session < 0 && s->seen > MT_PCAP_INSPECT) || s->seen > MT_PCAP_SESSION_BYTES)
+		stream_done(p, f, dir);
+}
+
+void mt__flow_packet(mt_pcap *p, const mt_pkt *k)
+{
+	int dir;
+	mt_flow *f = flow_get(p, k, &dir);
+	if (!f)
+		return;
+	f->last_us = k->ts_us;
+	f->bytes[dir] += k->plen;
+	if (p->lru_head != f) {
+		lru_unlink(p, f);
+		lru_front(p, f);
+	}
+	if (k->proto != 6)
+		return;
+	mt_stream *s = &f->s[dir];
+	if (k->flags & MT_TCP_SYN) {
+		if (!(k->flags & MT_TCP_ACK)) {
+			if (!f->syn) {
+				f->syn = 1;
+				mt__pair_start(p, f);
+			}
+			if (k->dport == 445)
+				mt__scan_syn(p, k);
+		} else if (!f->synack) {
+			f->synack = 1;
+			if (k->sport == 445)
+				mt__scan_answered(p, &k->dst);
+		}
+		s->next_seq = k->seq + 1;
+		s->have_seq = 1;
+		return;
+	}
+	if (!k->plen || f->done || s->mode == MT_DIR_MODE_DONE)
+		return;
+	const uint8_t *d = k->payload;
+	size_t n = k->plen;
+	if (s->have_seq) {
+		int32_t delta = (int32_t)(k->seq - s->next_seq);
+		if (delta < 0) {
+			/* retransmission or overlap: keep only the new part */
+			uint32_t old = s->next_seq - k->seq;
+			if (old >= n)
+				return;
+			d += old;
+			n -= old;
+		} else if (delta > 0) {
+			/* bytes missing: what is buffered can no longer be completed */
+			s->blen = 0;
+			s->overflow = s->mode == MT_DIR_MODE_JSON;
+			s->skip = 0;
+			if (s->mode == MT_DIR_MODE_SMB || s->mode == MT_DIR_MODE_TLS ||
+			    s->mode == MT_DIR_MODE_HTTP) {
+				s->next_seq = k->seq + (uint32_t)k->plen;
+				if (s->mode != MT_DIR_MODE_HTTP)
+					stream_done(p, f, dir);
+				return;
+			}
+		}
+		s->next_seq += (uint32_t)n;
+		if (delta > 0)
+			s->next_seq = k->seq + (uint32_t)k->plen;
+	} else {
+		s->have_seq = 1;
+		s->next_seq = k->seq + (uint32_t)n;
+	}
+	stream_data(p, f, dir, d, n, k->ts_us);
+}

@@ -1,0 +1,312 @@
+/* net.h - internals of minetrace pcap: decoded packets, flows, detectors, host facts */
+#ifndef MT_NET_H
+#define MT_NET_H
+
+#include "../internal.h"
+#include "minetrace/pcap.h"
+
+/* ---- detectors registry (detectors.def) ---- */
+enum {
+#define MT_DETECTOR(sym, id, attack, sev, en, zh) MT_DET_##sym,
+#include "detectors.def"
+#undef MT_DETECTOR
+	MT_DET_COUNT
+};
+const mt_check_info *mt__det(int which);
+
+/* ---- bounded reader: every read consumes or fails ---- */
+typedef struct mt_rd {
+	const uint8_t *p;
+	size_t len, off;
+} mt_rd;
+static inline void rd_init(mt_rd *r, const uint8_t *p, size_t len)
+{
+	r->p = p;
+	r->len = len;
+	r->off = 0;
+}
+static inline size_t rd_left(const mt_rd *r) { return r->len - r->off; }
+static inline int rd_skip(mt_rd *r, size_t n)
+{
+	if (n > r->len - r->off)
+		return -1;
+	r->off += n;
+	return 0;
+}
+static inline int rd_u8(mt_rd *r, uint8_t *v)
+{
+	if (r->off >= r->len)
+		return -1;
+	*v = r->p[r->off++];
+	return 0;
+}
+static inline int rd_u16be(mt_rd *r, uint16_t *v)
+{
+	if (r->len - r->off < 2)
+		return -1;
+	*v = (uint16_t)(r->p[r->off] << 8 | r->p[r->off + 1]);
+	r->off += 2;
+	return 0;
+}
+static inline int rd_u16le(mt_rd *r, uint16_t *v)
+{
+	if (r->len - r->off < 2)
+		return -1;
+	*v = (uint16_t)(r->p[r->off + 1] << 8 | r->p[r->off]);
+	r->off += 2;
+	return 0;
+}
+static inline int rd_u32be(mt_rd *r, uint32_t *v)
+{
+	if (r->len - r->off < 4)
+		return -1;
+	const uint8_t *q = r->p + r->off;
+	*v = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
+	r->off += 4;
+	return 0;
+}
+static inline int rd_u32le(mt_rd *r, uint32_t *v)
+{
+	if (r->len - r->off < 4)
+		return -1;
+	const uint8_t *q = r->p + r->off;
+	*v = (uint32_t)q[3] << 24 | (uint32_t)q[2] << 16 | (uint32_t)q[1] << 8 | q[0];
+	r->off += 4;
+	return 0;
+}
+static inline int rd_bytes(mt_rd *r, size_t n, const uint8_t **out)
+{
+	if (n > r->len - r->off)
+		return -1;
+	*out = r->p + r->off;
+	r->off += n;
+	return 0;
+}
+
+/* ---- addresses: IPv4 kept as ::ffff:a.b.c.d so both families hash alike ---- */
+typedef struct mt_addr {
+	uint8_t b[16];
+} mt_addr;
+int mt__addr_is_v4(const mt_addr *a);
+void mt__addr_text(const mt_addr *a, char *out, size_t n);                 /* "1.2.3.4" */
+void mt__endpoint_text(const mt_addr *a, unsigned port, char *out, size_t n); /* "1.2.3.4:80" */
+int mt__addr_internal(const mt_addr *a); /* RFC 1918, CGNAT, loopback, link-local, ULA */
+uint32_t mt__hash_bytes(const void *p, size_t n, uint32_t seed);
+
+/* ---- decoded packet ---- */
+#define MT_TCP_FIN 0x01
+#define MT_TCP_SYN 0x02
+#define MT_TCP_RST 0x04
+#define MT_TCP_ACK 0x10
+typedef struct mt_pkt {
+	int64_t ts_us;
+	mt_addr src, dst;
+	uint16_t sport, dport;
+	uint8_t proto;  /* 6 TCP, 17 UDP */
+	uint8_t flags;  /* TCP flags */
+	uint32_t seq;
+	const uint8_t *payload;
+	size_t plen;
+} mt_pkt;
+
+/* 0 decoded (TCP or UDP), 1 not for us (counted in st), -1 malformed (counted). */
+int mt__decode(int linktype, const uint8_t *data, size_t caplen, mt_pkt *out,
+               mt_pcap_stats *st);
+
+/* ---- flows ---- */
+enum { MT_DIR_MODE_NEW = 0, MT_DIR_MODE_JSON, MT_DIR_MODE_HTTP, MT_DIR_MODE_TLS,
+       MT_DIR_MODE_SMB, MT_DIR_MODE_DONE };
+
+typedef struct mt_stream {
+	uint8_t *buf;       /* from the buffer pool, MT_PCAP_STREAM_BUF bytes, or NULL */
+	uint32_t blen;
+	uint32_t next_seq;
+	uint32_t seen;      /* payload bytes handled */
+	uint32_t skip;      /* SMB: bytes of the current message still to skip */
+	uint8_t have_seq;
+	uint8_t mode;
+	uint8_t overflow;   /* a line longer than the buffer is being dropped */
+} mt_stream;
+
+typedef struct mt_flow {
+	mt_addr a, b;        /* a: the side that opened it (SYN sender, else first sender) */
+	uint16_t ap, bp;
+	uint8_t proto;
+	uint8_t syn, synack, done, pool_noted, counted_beacon;
+	uint32_t hash;
+	int32_t session;     /* mining session index, -1 none */
+	int32_t pair;        /* beacon pair index, -1 none */
+	int64_t first_us, last_us;
+	uint64_t bytes[2];
+	struct mt_flow *hnext, *lprev, *lnext;
+	mt_stream s[2];      /* [0] a->b, [1] b->a */
+	uint16_t smb_nt_mid[4]; /* MIDs of open SMB1 NT Trans requests */
+	uint8_t smb_nnt;
+	uint8_t smb_seen; /* 1 EternalBlue reported, 2 DoublePulsar reported */
+} mt_flow;
+
+/* ---- growable tables (table.c) ---- */
+typedef struct mt_islot {
+	uint32_t hash, idx1; /* idx1: record number + 1, 0 empty */
+} mt_islot;
+typedef struct mt_itab {
+	mt_islot *slot;
+	uint32_t size, n;
+} mt_itab;
+/* Makes room for need records of esz bytes (new ones zeroed), doubling up to cap; on
+ * failure *err is set (MT_ERR_LIMIT, MT_ERR_NOMEM) and arr returned unchanged. */
+void *mt__grow(void *arr, uint32_t *alloc, uint32_t need, size_t esz, uint32_t cap,
+               mt_err *err);
+int64_t mt__itab_find(const mt_itab *t, uint32_t h, int (*eq)(const void *ctx, uint32_t idx),
+                      const void *ctx);
+mt_err mt__itab_add(mt_itab *t, uint32_t h, uint32_t idx);
+void mt__itab_free(mt_itab *t);
+
+/* ---- mining sessions ---- */
+enum { MT_MP_STRATUM = 1, MT_MP_XMR, MT_MP_ETH, MT_MP_GETWORK };
+typedef struct mt_session {
+	mt_addr cli, srv;
+	uint16_t cport, sport;
+	uint8_t variant;
+	uint8_t confirmed;   /* a request answered with a result, or jobs for shares */
+	uint8_t npend;
+	int64_t first_us, last_us;
+	struct { char id[24]; uint8_t what; } pend[8];
+	uint32_t requests, answers, jobs, submits, accepted;
+	char method[32];     /* first login-like method */
+	char agent[128], login[192], algo[48], pool[256];
+} mt_session;
+
+/* ---- hosts ---- */
+#define MT_HF_MINING 0x01
+#define MT_HF_MINING_TRY 0x02
+#define MT_HF_BROWSER 0x04
+#define MT_HF_SCANNER 0x08
+#define MT_HF_ATTACKER 0x10
+#define MT_HF_EXPLOITED 0x20
+#define MT_HF_ATTACKED 0x40
+#define MT_HF_POOL 0x80      /* resolved or contacted a pool */
+#define MT_HF_BEACON 0x100
+#define MT_HF_C2 0x200
+typedef struct mt_hostrec {
+	mt_addr ip;
+	uint32_t flags;
+	uint8_t internal, used;
+	uint64_t flows;
+	int64_t first_us, last_us;
+	char reasons[MT_LANG_COUNT][768];
+} mt_hostrec;
+
+typedef struct mt_dnsrec {
+	mt_addr ip;
+	uint8_t used;
+	const mt_rule *rule;
+	char name[128];
+} mt_dnsrec;
+
+typedef struct mt_scanrec {
+	mt_addr src;
+	uint8_t used;
+	int64_t win_start, first_us, last_us;
+	uint32_t ndst, best, syns, answered;
+	uint32_t dsth[64];   /* hashes of distinct destinations in the window */
+	char sample[160];
+} mt_scanrec;
+
+typedef struct mt_pair {
+	mt_addr src, dst;
+	uint16_t dport;
+	uint8_t used;
+	uint32_t n, nsz;
+	int64_t last_us, first_us;
+	double isum, isq, ssum, ssq; /* intervals (s) and flow sizes (bytes) */
+} mt_pair;
+
+typedef struct mt_chainev {
+	int64_t ts_us;
+	mt_addr from, to;
+	uint8_t what; /* MT_DET_eternalblue, MT_DET_doublepulsar, MT_DET_smb_scan */
+} mt_chainev;
+
+struct mt_pcap {
+	const mt_rules *rules;
+	mt_pcap_stats st;
+	mt_err err; /* first MT_ERR_NOMEM */
+	/* flows */
+	mt_flow **ftab;   /* chained, grows with the number of flows */
+	uint32_t fmask;
+	mt_flow *fpool;   /* MT_PCAP_MAX_FLOWS, allocated lazily in chunks */
+	mt_flow *ffree;
+	uint32_t fused;
+	mt_flow *lru_head, *lru_tail; /* head: most recent */
+	uint8_t **bufs;   /* free stream buffers */
+	uint32_t nfreebuf, nbufs;
+	mt_session *sess;
+	uint32_t nsess, asess;
+	mt_hostrec *hosts;
+	uint32_t nhosts, ahosts;
+	mt_itab hidx;
+	mt_dnsrec *dns;
+	uint32_t ndns, adns;
+	mt_itab didx;
+	mt_scanrec *scan;
+	uint32_t nscan, ascan;
+	mt_itab sidx;
+	mt_pair *pairs;
+	uint32_t npairs, apairs;
+	mt_itab pidx;
+	mt_chainev *chain;
+	uint32_t nchain, achain;
+	mt_report *pending; /* findings made while packets flow, moved at finish */
+	int64_t first_us, last_us;
+	int64_t started_ms;
+	char *notes[MT_MAX_DIAGNOSTICS];
+	size_t nnotes;
+};
+
+mt_hostrec *mt__host(mt_pcap *p, const mt_addr *ip, int create);
+/* Finds (or with create adds) the record for ip in a dense array of records of esz bytes
+ * whose first member is an mt_addr, indexed by idx; NULL when absent or at the cap. */
+void *mt__addr_table(mt_pcap *p, void **arr, uint32_t *n, uint32_t *alloc, mt_itab *idx,
+                     size_t esz, uint32_t cap, const mt_addr *ip, uint32_t seed, int create,
+                     int *created);
+/* Sets flag on the host of ip and adds a reason in English and Chinese (either may be NULL). */
+void mt__host_flag(mt_pcap *p, const mt_addr *ip, uint32_t flag, const char *en,
+                   const char *zh);
+void mt__flow_packet(mt_pcap *p, const mt_pkt *k);
+void mt__flows_finish(mt_pcap *p);
+void mt__dns_packet(mt_pcap *p, const mt_pkt *k);
+const mt_dnsrec *mt__dns_lookup(const mt_pcap *p, const mt_addr *ip);
+/* stream handlers: data is the newly in-order bytes of direction dir */
+void mt__json_stream(mt_pcap *p, mt_flow *f, int dir);
+/* One JSON-RPC message of direction dir (http: it came in an HTTP body). */
+void mt__jsonrpc_msg(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n, int http);
+void mt__http_stream(mt_pcap *p, mt_flow *f, int dir);
+void mt__tls_client_hello(mt_pcap *p, mt_flow *f, const uint8_t *d, size_t n);
+void mt__smb_stream(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_t n, int64_t ts);
+void mt__scan_syn(mt_pcap *p, const mt_pkt *k);
+void mt__scan_answered(mt_pcap *p, const mt_addr *src);
+void mt__chain_add(mt_pcap *p, int64_t ts, const mt_addr *from, const mt_addr *to, int what);
+void mt__pair_start(mt_pcap *p, mt_flow *f);
+void mt__pair_end(mt_pcap *p, mt_flow *f);
+/* A name (SNI, HTTP Host, DNS) seen from a host: pool, browser-miner, campaign rules. */
+void mt__name_seen(mt_pcap *p, const mt_addr *cli, const mt_addr *srv, unsigned sport,
+                   unsigned dport, const char *name, size_t n, const char *how, int64_t ts);
+void mt__url_seen(mt_pcap *p, const mt_flow *f, const char *host, size_t hn,
+                  const char *uri, size_t un);
+mt_err mt__sessions_report(mt_pcap *p, mt_report *r);
+mt_err mt__smb_report(mt_pcap *p, mt_report *r);
+mt_err mt__beacon_report(mt_pcap *p, mt_report *r);
+/* adds src/dst evidence and a block_ip remedy */
+void mt__ev_endpoints(mt_finding *f, const mt_addr *src, unsigned sport, const mt_addr *dst,
+                      unsigned dport, int block_dst);
+void mt__add(mt_pcap *p, mt_finding *f);
+
+/* own pcap/pcapng reader: calls mt_pcap_packet for each record, from memory or streamed
+ * from fd. The fd reader returns MT_ERR_UNSUPPORTED (nothing read) for another format. */
+mt_err mt__pcapfile_read(mt_pcap *p, const uint8_t *data, size_t len, char *err, size_t errlen);
+mt_err mt__pcapfile_fd(mt_pcap *p, int fd, char *err, size_t errlen);
+/* opens a capture file for reading: a regular file, never a FIFO or device */
+mt_err mt__open_capture(const char *path, int *fd, char *err, size_t errlen);
+
+#endif

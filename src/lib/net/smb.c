@@ -1,0 +1,332 @@
+/* smb.c - the WannaMine worm on the wire: 445 scanning per source (SYNs count, answered
+ * or not), MS17-010 exploitation by SMB1 protocol state (a Trans2 secondary continuing an
+ * NT Trans, Trans2 secondary data beyond the declared total), the DoublePulsar reply
+ * (Trans2 response, STATUS_NOT_IMPLEMENTED, multiplex id 0x51-0x53), and who infected whom */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net.h"
+
+#define SCAN_WINDOW_US (600ll * 1000000)
+#define SCAN_HIGH 8
+#define SCAN_CRITICAL 32
+#define SMB_HDR_NEED 96
+
+static uint16_t le16(const uint8_t *b) { return (uint16_t)(b[0] | b[1] << 8); }
+static uint32_t le32(const uint8_t *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+void mt__chain_add(mt_pcap *p, int64_t ts, const mt_addr *from, const mt_addr *to, int what)
+{
+	mt_err e = MT_OK;
+	p->chain = mt__grow(p->chain, &p->achain, p->nchain + 1, sizeof(*p->chain),
+	                    MT_PCAP_MAX_CHAIN, &e);
+	if (e != MT_OK) {
+		if (e == MT_ERR_NOMEM)
+			p->err = e;
+		else
+			p->st.dropped++;
+		return;
+	}
+	mt_chainev *c = &p->chain[p->nchain++];
+	c->ts_us = ts;
+	c->from = *from;
+	c->to = *to;
+	c->what = (uint8_t)what;
+}
+
+static void exploit_found(mt_pcap *p, mt_flow *f, int det, const mt_addr *att, unsigned ap,
+                          const mt_addr *vic, unsigned vp, const char *how, int64_t ts)
+{
+	mt_finding *g = mt_finding_new(mt__det(det), MT_SEV_CRITICAL, 95);
+	char a[64], v[64];
+	mt__addr_text(att, a, sizeof(a));
+	mt__addr_text(vic, v, sizeof(v));
+	if (det == MT_DET_eternalblue) {
+		mt_finding_text(g, MT_LANG_EN, mt__det(det)->title[0],
+		                "%s attacks %s over SMB1 with EternalBlue: %s", a, v, how);
+		mt_finding_text(g, MT_LANG_ZH, mt__det(det)->title[1],
+		                "%s 通过SMB1对 %s 发起永恒之蓝攻击: %s", a, v, how);
+	} else {
+		mt_finding_text(g, MT_LANG_EN, mt__det(det)->title[0],
+		                "%s answers the DoublePulsar backdoor of %s: %s - the implant is "
+		                "installed, the host is compromised", v, a, how);
+		mt_finding_text(g, MT_LANG_ZH, mt__det(det)->title[1],
+		                "%s 响应了 %s 的DoublePulsar后门请求: %s —— 后门已植入, 主机已失陷", v, a,
+		                how);
+	}
+	mt__ev_endpoints(g, att, ap, vic, vp, 0);
+	mt_finding_str(g, "attacker", a, 0);
+	mt_finding_str(g, "victim", v, 0);
+	mt_finding_str(g, "indicator", how, 0);
+	char t[40];
+	mt_time_iso(ts / 1000000, t, sizeof(t));
+	mt_finding_str(g, "first_seen", t, 0);
+	if (!mt__addr_internal(att)) {
+		mt_action *act = mt_finding_action(g, "block_ip");
+		mt_action_str(g, act, "ip", a);
+	}
+	mt__add(p, g);
+	char why[200], whyzh[200];
+	snprintf(why, sizeof(why), det == MT_DET_eternalblue ? "EternalBlue against %s" :
+	         "DoublePulsar reply from %s", v);
+	snprintf(whyzh, sizeof(whyzh), det == MT_DET_eternalblue ? "对 %s 发起永恒之蓝攻击" :
+	         "%s 的DoublePulsar后门已响应", v);
+	mt__host_flag(p, att, MT_HF_ATTACKER, why, whyzh);
+	snprintf(why, sizeof(why), det == MT_DET_eternalblue ? "EternalBlue from %s" :
+	         "DoublePulsar implant answers %s", a);
+	snprintf(whyzh, sizeof(whyzh), det == MT_DET_eternalblue ? "遭受来自 %s 的永恒之蓝攻击" :
+	         "DoublePulsar后门响应 %s", a);
+	mt__host_flag(p, vic, det == MT_DET_eternalblue ? MT_HF_ATTACKED : MT_HF_EXPLOITED, why,
+	              whyzh);
+	mt__chain_add(p, ts, att, vic, det);
+	(void)f;
+}
+
+/* One SMB message header: h[0..n) with the 4-byte session header. */
+static void smb_message(mt_pcap *p, mt_flow *f, int dir, const uint8_t *h, size_t n,
+                        int64_t ts)
+{
+	if (n < 4 + 33 || h[0] != 0 || memcmp(h + 4, "\xffSMB", 4) != 0)
+		return; /* SMB2/3 and session-service control messages: nothing to judge */
+	uint8_t cmd = h[8], flags = h[13], wc = h[36];
+	uint32_t status = le32(h + 9);
+	uint16_t mid = le16(h + 34);
+	const uint8_t *w = h + 37;
+	size_t wl = n - 37 < (size_t)wc * 2 ? n - 37 : (size_t)wc * 2;
+	int reply = (flags & 0x80) != 0;
+	/* the sender of this message */
+	const mt_addr *snd = dir == 0 ? &f->a : &f->b, *rcv = dir == 0 ? &f->b : &f->a;
+	unsigned sp = dir == 0 ? f->ap : f->bp, rp = dir == 0 ? f->bp : f->ap;
+	char how[160];
+	if (!reply && cmd == 0xa0) { /* NT Trans request */
+		f->smb_nt_mid[f->smb_nnt++ % 4] = mid;
+		return;
+	}
+	if (!reply && cmd == 0x33 && wc >= 9 && wl >= 18 && !(f->smb_seen & 1)) {
+		uint16_t tdata = le16(w + 2), dcount = le16(w + 10), ddisp = le16(w + 14);
+		int cont = 0;
+		for (unsigned i = 0; i < f->smb_nnt && i < 4; i++)
+			cont |= f->smb_nt_mid[i] == mid;
+		if (cont)
+			snprintf(how, sizeof(how), "Trans2 secondary continues NT Trans (MID %u)", mid);
+		else if ((uint32_t)ddisp + dcount > tdata)
+			snprintf(how, sizeof(how),
+			         "Trans2 secondary data beyond the declared total (%u+%u > %u)", ddisp,
+			         dcount, tdata);
+		else
+			return;
+		f->smb_seen |= 1;
+		exploit_found(p, f, MT_DET_eternalblue, snd, sp, rcv, rp, how, ts);
+		return;
+	}
+	if (reply && cmd == 0x32 && status == 0xc0000002u && mid >= 0x51 && mid <= 0x53 &&
+	    !(f->smb_seen & 2)) {
+		f->smb_seen |= 2;
+		snprintf(how, sizeof(how),
+		         "Trans2 response STATUS_NOT_IMPLEMENTED with multiplex id 0x%x", mid);
+		exploit_found(p, f, MT_DET_doublepulsar, rcv, rp, snd, sp, how, ts);
+	}
+}
+
+void mt__smb_stream(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_t n, int64_t ts)
+{
+	mt_stream *s = &f->s[dir];
+	while (n) {
+		if (s->skip) {
+			size_t c = n < s->skip ? n : s->skip;
+			s->skip -= (uint32_t)c;
+			d += c;
+			n -= c;
+			continue;
+		}
+		size_t need = 4;
+		if (s->blen >= 4) {
+			size_t mlen = (size_t)s->buf[1] << 16 | (size_t)s->buf[2] << 8 | s->buf[3];
+			need = 4 + (mlen < SMB_HDR_NEED - 4 ? mlen : SMB_HDR_NEED - 4);
+			if (s->blen >= need) {
+				smb_message(p, f, dir, s->buf, s->blen, ts);
+				s->skip = (uint32_t)(4 + mlen - s->blen);
+				s->blen = 0;
+				continue;
+			}
+		}
+		size_t c = need - s->blen < n ? need - s->blen : n;
+		memcpy(s->buf + s->blen, d, c);
+		s->blen += (uint32_t)c;
+		d += c;
+		n -= c;
+		if (s->blen >= 4) {
+			size_t mlen = (size_t)s->buf[1] << 16 | (size_t)s->buf[2] << 8 | s->buf[3];
+			if (s->blen >= 4 + (mlen < SMB_HDR_NEED - 4 ? mlen : SMB_HDR_NEED - 4)) {
+				smb_message(p, f, dir, s->buf, s->blen, ts);
+				s->skip = (uint32_t)(4 + mlen - s->blen);
+				s->blen = 0;
+			}
+		}
+	}
+}
+
+/* ---- 445 scanning ---- */
+
+static mt_scanrec *scanner(mt_pcap *p, const mt_addr *src, int create)
+{
+	int created;
+	mt_scanrec *s = mt__addr_table(p, (void **)&p->scan, &p->nscan, &p->ascan, &p->sidx,
+	                               sizeof(*p->scan), MT_PCAP_MAX_SCANNERS, src, 3, create,
+	                               &created);
+	if (s)
+		s->used = 1;
+	return s;
+}
+
+void mt__scan_syn(mt_pcap *p, const mt_pkt *k)
+{
+	mt_scanrec *s = scanner(p, &k->src, 1);
+	if (!s)
+		return;
+	if (!s->first_us)
+		s->first_us = k->ts_us;
+	s->last_us = k->ts_us;
+	s->syns++;
+	if (k->ts_us - s->win_start > SCAN_WINDOW_US) {
+		s->win_start = k->ts_us;
+		s->ndst = 0;
+	}
+	uint32_t h = mt__hash_bytes(k->dst.b, 16, 5) | 1;
+	unsigned lim = s->ndst < 64 ? s->ndst : 64;
+	for (unsigned i = 0; i < lim; i++)
+		if (s->dsth[i] == h)
+			return;
+	if (s->ndst < 64)
+		s->dsth[s->ndst] = h;
+	s->ndst++;
+	if (s->ndst > s->best) {
+		s->best = s->ndst;
+		size_t l = strlen(s->sample);
+		if (s->best <= 8 && l + 48 < sizeof(s->sample)) {
+			char ip[64];
+			mt__addr_text(&k->dst, ip, sizeof(ip));
+			snprintf(s->sample + l, sizeof(s->sample) - l, "%s%s", l ? ", " : "", ip);
+		}
+	}
+}
+
+void mt__scan_answered(mt_pcap *p, const mt_addr *src)
+{
+	mt_scanrec *s = scanner(p, src, 0);
+	if (s)
+		s->answered++;
+}
+
+static int chain_cmp(const void *a, const void *b)
+{
+	const mt_chainev *x = a, *y = b;
+	return x->ts_us < y->ts_us ? -1 : x->ts_us > y->ts_us;
+}
+
+mt_err mt__smb_report(mt_pcap *p, mt_report *r)
+{
+	for (uint32_t i = 0; i < p->nscan; i++) {
+		mt_scanrec *s = &p->scan[i];
+		if (s->best < SCAN_HIGH)
+			continue;
+		mt_severity sev = s->best >= SCAN_CRITICAL ? MT_SEV_CRITICAL : MT_SEV_HIGH;
+		mt_finding *f = mt_finding_new(mt__det(MT_DET_smb_scan), sev,
+		                               s->answered * 2 <= s->best ? 90 : 70);
+		if (!f)
+			return MT_ERR_NOMEM;
+		char ip[64], t[40];
+		mt__addr_text(&s->src, ip, sizeof(ip));
+		mt_finding_text(f, MT_LANG_EN, mt__det(MT_DET_smb_scan)->title[0],
+		                "%s sent SYNs to port 445 of %u addresses within 10 minutes (%u answered): "
+		                "the way WannaMine and other SMB worms spread",
+		                ip, s->best, s->answered);
+		mt_finding_text(f, MT_LANG_ZH, mt__det(MT_DET_smb_scan)->title[1],
+		                "%s 在10分钟内向 %u 个地址的445端口发出SYN(%u 个应答): WannaMine等SMB蠕虫的传播方式",
+		                ip, s->best, s->answered);
+		char src[80];
+		mt__endpoint_text(&s->src, 0, src, sizeof(src));
+		mt_finding_str(f, "src", ip, 0);
+		mt_finding_str(f, "src_ip", ip, 1);
+		mt_finding_str(f, "dst", "*:445", 0);
+		mt_finding_int(f, "targets", s->best, 0);
+		mt_finding_int(f, "syns", s->syns, 0);
+		mt_finding_int(f, "answered", s->answered, 0);
+		mt_finding_str(f, "sample", s->sample, 0);
+		mt_time_iso(s->first_us / 1000000, t, sizeof(t));
+		mt_finding_str(f, "first_seen", t, 0);
+		if (!mt__addr_internal(&s->src)) {
+			mt_action *a = mt_finding_action(f, "block_ip");
+			mt_action_str(f, a, "ip", ip);
+		}
+		if (mt_report_add(r, f) == MT_ERR_NOMEM)
+			return MT_ERR_NOMEM;
+		char why[120], whyzh[120];
+		snprintf(why, sizeof(why), "scanned port 445 of %u addresses", s->best);
+		snprintf(whyzh, sizeof(whyzh), "扫描 %u 个地址的445端口", s->best);
+		mt__host_flag(p, &s->src, MT_HF_SCANNER, why, whyzh);
+		mt__chain_add(p, s->first_us, &s->src, &s->src, MT_DET_smb_scan);
+	}
+	/* the infection chain: exploitation events in time order and the first attacker */
+	int exploits = 0;
+	for (uint32_t i = 0; i < p->nchain; i++)
+		exploits |= p->chain[i].what != MT_DET_smb_scan;
+	if (!exploits)
+		return MT_OK;
+	qsort(p->chain, p->nchain, sizeof(*p->chain), chain_cmp);
+	mt_buf chain;
+	mt_buf_init(&chain, 8192);
+	const mt_addr *zero = NULL;
+	unsigned shown = 0, victims = 0;
+	for (uint32_t i = 0; i < p->nchain; i++) {
+		const mt_chainev *c = &p->chain[i];
+		if (!zero) {
+			int was_victim = 0;
+			for (uint32_t k = 0; k < i; k++)
+				was_victim |= p->chain[k].what != MT_DET_smb_scan &&
+				              !memcmp(&p->chain[k].to, &c->from, 16);
+			if (!was_victim)
+				zero = &c->from;
+		}
+		if (c->what == MT_DET_smb_scan)
+			continue;
+		victims++;
+		if (shown++ >= 20)
+			continue;
+		char a[64], v[64], t[40];
+		mt__addr_text(&c->from, a, sizeof(a));
+		mt__addr_text(&c->to, v, sizeof(v));
+		mt_time_iso(c->ts_us / 1000000, t, sizeof(t));
+		mt_buf_printf(&chain, "%s%s %s -> %s (%s)", chain.len ? "; " : "", t, a, v,
+		              c->what == MT_DET_eternalblue ? "eternalblue" : "doublepulsar");
+	}
+	char pz[64] = "";
+	if (zero)
+		mt__addr_text(zero, pz, sizeof(pz));
+	mt_finding *f = mt_finding_new(mt__det(MT_DET_infection_chain), MT_SEV_HIGH, 80);
+	if (!f) {
+		mt_buf_free(&chain);
+		return MT_ERR_NOMEM;
+	}
+	mt_finding_text(f, MT_LANG_EN, mt__det(MT_DET_infection_chain)->title[0],
+	                "SMB attacks in time order; the first attacker (patient zero in this "
+	                "capture) is %s: clean it first and isolate the hosts it reached", pz);
+	mt_finding_text(f, MT_LANG_ZH, mt__det(MT_DET_infection_chain)->title[1],
+	                "按时间排列的SMB攻击; 本次抓包中的首个攻击者(零号病人)是 %s: 优先清除并隔离其攻击过的主机",
+	                pz);
+	mt_finding_str(f, "patient_zero", pz, 1);
+	mt_finding_str(f, "src", pz, 0);
+	mt_finding_str(f, "chain", chain.data ? chain.data : "", 0);
+	mt_finding_int(f, "events", victims, 0);
+	mt_buf_free(&chain);
+	if (mt_report_add(r, f) == MT_ERR_NOMEM)
+		return MT_ERR_NOMEM;
+	if (zero)
+		mt__host_flag(p, zero, MT_HF_ATTACKER, "patient zero of the SMB infection chain",
+		              "SMB感染链的零号病人");
+	return MT_OK;
+}

@@ -1,0 +1,520 @@
+/* stratum.c - mining protocols, port-agnostic: stratum (mining.subscribe, authorize,
+ * configure, notify, submit), the Monero/XMRig variant (login, job, submit, keepalived),
+ * Ethereum stratum (eth_submitLogin, eth_getWork) and getwork/getblocktemplate; requests
+ * are paired with their answers before a session counts as mining */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net.h"
+
+/* ---- a minimal JSON reader over [s, e): spans, never copies, bounded depth ---- */
+typedef struct jv {
+	const char *p; /* value start (for strings: after the quote) */
+	size_t n;      /* for strings: raw length between the quotes */
+	char t;        /* 's' 'n' 'o' 'a' 't' 'f' 'z'; 0 absent */
+} jv;
+
+static const char *ws(const char *s, const char *e)
+{
+	while (s < e && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
+		s++;
+	return s;
+}
+
+static const char *str_end(const char *s, const char *e)
+{
+	/* s after the opening quote; returns the closing quote or NULL */
+	for (; s < e; s++) {
+		if (*s == '\\') {
+			s++;
+			continue;
+		}
+		if (*s == '"')
+			return s;
+	}
+	return NULL;
+}
+
+/* Parses the value at s; fills v; returns the end of it or NULL. */
+static const char *value(const char *s, const char *e, jv *v, int depth)
+{
+	s = ws(s, e);
+	if (s >= e || depth > MT_PCAP_MAX_JSON_DEPTH)
+		return NULL;
+	v->p = s;
+	switch (*s) {
+	case '"': {
+		const char *q = str_end(s + 1, e);
+		if (!q)
+			return NULL;
+		v->t = 's';
+		v->p = s + 1;
+		v->n = (size_t)(q - s - 1);
+		return q + 1;
+	}
+	case '{':
+	case '[': {
+		char close = *s == '{' ? '}' : ']';
+		v->t = *s == '{' ? 'o' : 'a';
+		const char *q = ws(s + 1, e);
+		if (q < e && *q == close) {
+			v->n = (size_t)(q + 1 - s);
+			return q + 1;
+		}
+		for (;;) {
+			jv k;
+			if (v->t == 'o') {
+				q = ws(q, e);
+				if (q >= e || *q != '"' || !(q = value(q, e, &k, depth + 1)))
+					return NULL;
+				q = ws(q, e);
+				if (q >= e || *q != ':')
+					return NULL;
+				q++;
+			}
+			if (!(q = value(q, e, &k, depth + 1)))
+				return NULL;
+			q = ws(q, e);
+			if (q >= e)
+				return NULL;
+			if (*q == ',') {
+				q++;
+				continue;
+			}
+			if (*q != close)
+				return NULL;
+			v->n = (size_t)(q + 1 - s);
+			return q + 1;
+		}
+	}
+	case 't':
+		v->t = 't';
+		v->n = 4;
+		return e - s >= 4 && !memcmp(s, "true", 4) ? s + 4 : NULL;
+	case 'f':
+		v->t = 'f';
+		v->n = 5;
+		return e - s >= 5 && !memcmp(s, "false", 5) ? s + 5 : NULL;
+	case 'n':
+		v->t = 'z';
+		v->n = 4;
+		return e - s >= 4 && !memcmp(s, "null", 4) ? s + 4 : NULL;
+	default:
+		if (*s == '-' || (*s >= '0' && *s <= '9')) {
+			const char *q = s;
+			while (q < e && (*q == '-' || *q == '+' || *q == '.' || *q == 'e' || *q == 'E' ||
+			                 (*q >= '0' && *q <= '9')))
+				q++;
+			v->t = 'n';
+			v->n = (size_t)(q - s);
+			return q;
+		}
+		return NULL;
+	}
+}
+
+/* Member key of object o (already parsed); v->t = 0 when absent. */
+static void member(const jv *o, const char *key, jv *v)
+{
+	v->t = 0;
+	if (o->t != 'o')
+		return;
+	const char *s = o->p + 1, *e = o->p + o->n;
+	size_t kl = strlen(key);
+	for (;;) {
+		jv k, x;
+		s = ws(s, e);
+		if (s >= e || *s != '"' || !(s = value(s, e, &k, 1)))
+			return;
+		s = ws(s, e);
+		if (s >= e || *s != ':')
+			return;
+		if (!(s = value(s + 1, e, &x, 1)))
+			return;
+		if (k.n == kl && !memcmp(k.p, key, kl)) {
+			*v = x;
+			return;
+		}
+		s = ws(s, e);
+		if (s >= e || *s != ',')
+			return;
+		s++;
+	}
+}
+
+static void element(const jv *a, size_t idx, jv *v)
+{
+	v->t = 0;
+	if (a->t != 'a')
+		return;
+	const char *s = a->p + 1, *e = a->p + a->n;
+	for (size_t i = 0;; i++) {
+		jv x;
+		if (!(s = value(s, e, &x, 1)))
+			return;
+		if (i == idx) {
+			*v = x;
+			return;
+		}
+		s = ws(s, e);
+		if (s >= e || *s != ',')
+			return;
+		s++;
+	}
+}
+
+static int jeq(const jv *v, const char *s)
+{
+	size_t n = strlen(s);
+	return v->t == 's' && v->n == n && !memcmp(v->p, s, n);
+}
+
+/* Copies a string (raw, escapes kept) or a number into out. */
+static void jcopy(const jv *v, char *out, size_t n)
+{
+	if (!v->t || (v->t != 's' && v->t != 'n') || n == 0)
+		return;
+	size_t c = v->n < n - 1 ? v->n : n - 1;
+	memcpy(out, v->p, c);
+	out[c] = '\0';
+}
+
+static void jset(const jv *v, char *out, size_t n)
+{
+	if (!out[0])
+		jcopy(v, out, n);
+}
+
+/* ---- sessions ---- */
+
+enum { W_LOGIN = 1, W_SUBSCRIBE, W_AUTHORIZE, W_GETWORK, W_SUBMIT, W_OTHER };
+
+static mt_session *session_of(mt_pcap *p, mt_flow *f, int dir, int create)
+{
+	if (f->session >= 0)
+		return &p->sess[f->session];
+	if (!create)
+		return NULL;
+	/* a flow evicted while idle and seen again continues its session */
+	const mt_addr *c = dir == 0 ? &f->a : &f->b, *v = dir == 0 ? &f->b : &f->a;
+	unsigned cp = dir == 0 ? f->ap : f->bp, vp = dir == 0 ? f->bp : f->ap;
+	for (uint32_t i = 0; i < p->nsess; i++) {
+		mt_session *o = &p->sess[i];
+		if (o->cport == cp && o->sport == vp && !memcmp(&o->cli, c, 16) &&
+		    !memcmp(&o->srv, v, 16)) {
+			f->session = (int32_t)i;
+			return o;
+		}
+	}
+	mt_err e = MT_OK;
+	p->sess = mt__grow(p->sess, &p->asess, p->nsess + 1, sizeof(*p->sess),
+	                   MT_PCAP_MAX_SESSIONS, &e);
+	if (e != MT_OK) {
+		if (e == MT_ERR_NOMEM)
+			p->err = e;
+		else
+			p->st.dropped++;
+		return NULL;
+	}
+	f->session = (int32_t)p->nsess++;
+	mt_session *s = &p->sess[f->session];
+	memset(s, 0, sizeof(*s));
+	/* the client is the side that sends requests (dir of the request) */
+	s->cli = dir == 0 ? f->a : f->b;
+	s->srv = dir == 0 ? f->b : f->a;
+	s->cport = dir == 0 ? f->ap : f->bp;
+	s->sport = dir == 0 ? f->bp : f->ap;
+	const mt_dnsrec *dn = mt__dns_lookup(p, &s->srv);
+	if (dn)
+		mt_copy(s->pool, sizeof(s->pool), dn->name);
+	return s;
+}
+
+static int method_kind(const jv *m, uint8_t *variant, int *server_push)
+{
+	static const struct {
+		const char *name;
+		uint8_t what, variant, push;
+	} tab[] = {
+		{"login", W_LOGIN, MT_MP_XMR, 0},
+		{"submit", W_SUBMIT, MT_MP_XMR, 0},
+		{"keepalived", W_OTHER, MT_MP_XMR, 0},
+		{"getjob", W_OTHER, MT_MP_XMR, 0},
+		{"job", 0, MT_MP_XMR, 1},
+		{"mining.subscribe", W_SUBSCRIBE, MT_MP_STRATUM, 0},
+		{"mining.authorize", W_AUTHORIZE, MT_MP_STRATUM, 0},
+		{"mining.configure", W_OTHER, MT_MP_STRATUM, 0},
+		{"mining.extranonce.subscribe", W_OTHER, MT_MP_STRATUM, 0},
+		{"mining.submit", W_SUBMIT, MT_MP_STRATUM, 0},
+		{"mining.suggest_difficulty", W_OTHER, MT_MP_STRATUM, 0},
+		{"mining.notify", 0, MT_MP_STRATUM, 1},
+		{"mining.set_difficulty", 0, MT_MP_STRATUM, 1},
+		{"mining.set_target", 0, MT_MP_STRATUM, 1},
+		{"mining.set_extranonce", 0, MT_MP_STRATUM, 1},
+		{"eth_submitLogin", W_LOGIN, MT_MP_ETH, 0},
+		{"eth_login", W_LOGIN, MT_MP_ETH, 0},
+		{"eth_getWork", W_GETWORK, MT_MP_ETH, 0},
+		{"eth_submitWork", W_SUBMIT, MT_MP_ETH, 0},
+		{"eth_submitHashrate", W_OTHER, MT_MP_ETH, 0},
+		{"getwork", W_GETWORK, MT_MP_GETWORK, 0},
+		{"getblocktemplate", W_GETWORK, MT_MP_GETWORK, 0},
+		{"submitblock", W_SUBMIT, MT_MP_GETWORK, 0},
+	};
+	for (size_t i = 0; i < MT_ARRAY_LEN(tab); i++)
+		if (jeq(m, tab[i].name)) {
+			*variant = tab[i].variant;
+			*server_push = tab[i].push;
+			return tab[i].what;
+		}
+	return -1;
+}
+
+static void algo_of(const jv *obj, mt_session *s)
+{
+	jv a;
+	member(obj, "algo", &a);
+	if (a.t == 'a') {
+		jv x;
+		element(&a, 0, &x);
+		jset(&x, s->algo, sizeof(s->algo));
+	} else {
+		jset(&a, s->algo, sizeof(s->algo));
+	}
+}
+
+void mt__jsonrpc_msg(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n, int http)
+{
+	const char *e = m + n;
+	jv o, meth, id, params, result, error;
+	if (!value(m, e, &o, 0) || o.t != 'o')
+		return;
+	member(&o, "method", &meth);
+	member(&o, "id", &id);
+	uint8_t variant = 0;
+	int push = 0;
+	if (meth.t == 's') {
+		int what = method_kind(&meth, &variant, &push);
+		if (what < 0)
+			return;
+		if (http && variant != MT_MP_GETWORK && variant != MT_MP_ETH)
+			return;
+		member(&o, "params", &params);
+		mt_session *s;
+		if (push) {
+			/* from the pool: a job, a target; the receiver is the miner */
+			if (!(s = session_of(p, f, !dir, 1)))
+				return;
+			if (!s->variant)
+				s->variant = variant;
+			s->jobs++;
+			if (params.t == 'o')
+				algo_of(&params, s);
+			if (s->submits && s->requests)
+				s->confirmed = 1;
+			return;
+		}
+		if (what == W_LOGIN && variant == MT_MP_XMR) {
+			/* the Monero login carries its login (wallet) in an object */
+			jv lg;
+			member(&params, "login", &lg);
+			if (lg.t != 's')
+				return;
+		}
+		if (!(s = session_of(p, f, dir, 1)))
+			return;
+		if (!s->variant || (what == W_LOGIN && s->variant != variant))
+			s->variant = variant;
+		s->requests++;
+		if (!s->first_us)
+			s->first_us = f->last_us;
+		s->last_us = f->last_us;
+		if (what == W_SUBMIT) {
+			s->submits++;
+			if (s->jobs && s->requests > s->submits)
+				s->confirmed = 1;
+		}
+		if (what != W_SUBMIT && what != W_OTHER && !s->method[0])
+			jcopy(&meth, s->method, sizeof(s->method));
+		jv x;
+		if (params.t == 'o') {
+			member(&params, "login", &x);
+			jset(&x, s->login, sizeof(s->login));
+			member(&params, "agent", &x);
+			jset(&x, s->agent, sizeof(s->agent));
+			algo_of(&params, s);
+		} else if (params.t == 'a') {
+			element(&params, 0, &x);
+			if (what == W_SUBSCRIBE) {
+				jset(&x, s->agent, sizeof(s->agent));
+				jv host;
+				element(&params, 2, &host);
+				if (host.t == 's' && !s->pool[0])
+					jcopy(&host, s->pool, sizeof(s->pool));
+			} else if (what == W_AUTHORIZE || what == W_LOGIN) {
+				jset(&x, s->login, sizeof(s->login));
+			}
+		}
+		if (variant == MT_MP_ETH) {
+			member(&o, "worker", &x);
+			if (x.t == 's' && x.n && !s->agent[0]) {
+				snprintf(s->agent, sizeof(s->agent), "worker ");
+				jcopy(&x, s->agent + 7, sizeof(s->agent) - 7);
+			}
+		}
+		if (id.t == 's' || id.t == 'n') {
+			unsigned slot = s->npend < 8 ? s->npend++ : (s->requests % 8);
+			jcopy(&id, s->pend[slot].id, sizeof(s->pend[slot].id));
+			s->pend[slot].what = (uint8_t)what;
+		}
+		return;
+	}
+	/* an answer: pair it with a request of the other side */
+	mt_session *s = session_of(p, f, dir, 0);
+	if (!s || (id.t != 's' && id.t != 'n'))
+		return;
+	member(&o, "result", &result);
+	member(&o, "error", &error);
+	char ids[24] = "";
+	jcopy(&id, ids, sizeof(ids));
+	for (unsigned i = 0; i < s->npend; i++) {
+		if (strcmp(s->pend[i].id, ids) != 0)
+			continue;
+		int ok = result.t && result.t != 'z' && result.t != 'f' &&
+		         (error.t == 0 || error.t == 'z');
+		if (!ok)
+			return;
+		s->answers++;
+		switch (s->pend[i].what) {
+		case W_LOGIN:
+			if (s->variant == MT_MP_XMR) {
+				jv job;
+				member(&result, "job", &job);
+				if (job.t == 'o') {
+					s->confirmed = 1;
+					s->jobs++;
+					algo_of(&job, s);
+				}
+			} else if (result.t == 't') {
+				s->confirmed = 1;
+			}
+			break;
+		case W_SUBSCRIBE:
+			if (result.t == 'a')
+				s->confirmed = 1;
+			break;
+		case W_AUTHORIZE:
+			if (result.t == 't')
+				s->confirmed = 1;
+			break;
+		case W_GETWORK:
+			if (result.t == 'a' || result.t == 'o') {
+				s->confirmed = 1;
+				s->jobs++;
+			}
+			break;
+		case W_SUBMIT:
+			s->accepted++;
+			break;
+		}
+		return;
+	}
+}
+
+void mt__json_stream(mt_pcap *p, mt_flow *f, int dir)
+{
+	mt_stream *st = &f->s[dir];
+	size_t start = 0;
+	for (;;) {
+		const uint8_t *nl = memchr(st->buf + start, '\n', st->blen - start);
+		if (!nl)
+			break;
+		size_t end = (size_t)(nl - st->buf);
+		const char *line = (const char *)st->buf + start;
+		size_t ll = end - start;
+		const char *q = ws(line, line + ll);
+		if (q < line + ll && *q == '{') {
+			mt__jsonrpc_msg(p, f, dir, line, ll, 0);
+		} else if (ll && f->session < 0) {
+			st->blen = 0; /* not line-delimited JSON */
+			f->s[dir].mode = MT_DIR_MODE_DONE;
+			return;
+		}
+		start = end + 1;
+	}
+	if (start) {
+		memmove(st->buf, st->buf + start, st->blen - start);
+		st->blen -= (uint32_t)start;
+	}
+}
+
+static const char *variant_name(int v)
+{
+	switch (v) {
+	case MT_MP_STRATUM: return "stratum";
+	case MT_MP_XMR: return "stratum-monero";
+	case MT_MP_ETH: return "stratum-ethereum";
+	case MT_MP_GETWORK: return "getwork-http";
+	}
+	return "unknown";
+}
+
+mt_err mt__sessions_report(mt_pcap *p, mt_report *r)
+{
+	for (uint32_t i = 0; i < p->nsess; i++) {
+		mt_session *s = &p->sess[i];
+		if (!s->requests && !s->confirmed)
+			continue;
+		mt_severity sev = s->confirmed ? MT_SEV_CRITICAL : MT_SEV_MEDIUM;
+		mt_finding *f = mt_finding_new(mt__det(MT_DET_stratum), sev, s->confirmed ? 95 : 50);
+		if (!f)
+			return MT_ERR_NOMEM;
+		char cli[80], srv[80], t[40];
+		mt__endpoint_text(&s->cli, s->cport, cli, sizeof(cli));
+		mt__endpoint_text(&s->srv, s->sport, srv, sizeof(srv));
+		const char *pool = s->pool[0] ? s->pool : "";
+		mt_finding_text(f, MT_LANG_EN, s->confirmed ? "Mining protocol session" :
+		                "Mining protocol request without an answer",
+		                "%s mines with %s to %s%s%s%s: %u requests, %u answered, %u jobs, %u "
+		                "shares submitted (%u accepted)", cli, variant_name(s->variant), srv,
+		                pool[0] ? " (" : "", pool, pool[0] ? ")" : "", s->requests,
+		                s->answers, s->jobs, s->submits, s->accepted);
+		mt_finding_text(f, MT_LANG_ZH, s->confirmed ? "挖矿协议会话" : "挖矿协议请求(无应答)",
+		                "%s 使用 %s 协议连接矿池 %s%s%s%s: 请求 %u, 应答 %u, 任务 %u, 提交 %u (接受 %u)",
+		                cli, variant_name(s->variant), srv, pool[0] ? " (" : "", pool,
+		                pool[0] ? ")" : "", s->requests, s->answers, s->jobs, s->submits,
+		                s->accepted);
+		mt__ev_endpoints(f, &s->cli, s->cport, &s->srv, s->sport, 1);
+		mt_finding_int(f, "dst_port", s->sport, 1);
+		mt_finding_str(f, "protocol", variant_name(s->variant), 0);
+		mt_finding_str(f, "method", s->method[0] ? s->method : "", 0);
+		if (s->login[0])
+			mt_finding_str(f, "login", s->login, 1);
+		if (s->agent[0])
+			mt_finding_str(f, "agent", s->agent, 0);
+		if (s->algo[0])
+			mt_finding_str(f, "algo", s->algo, 0);
+		if (pool[0])
+			mt_finding_str(f, "pool", pool, 0);
+		mt_finding_str(f, "confirmed", s->confirmed ? "yes" : "no", 0);
+		mt_finding_int(f, "requests", s->requests, 0);
+		mt_finding_int(f, "jobs", s->jobs, 0);
+		mt_finding_int(f, "shares", s->submits, 0);
+		mt_time_iso(s->first_us / 1000000, t, sizeof(t));
+		mt_finding_str(f, "first_seen", t, 0);
+		if (mt_rules_is_pool_port(p->rules, s->sport))
+			mt_finding_str(f, "pool_port", "yes", 0);
+		mt_err e = mt_report_add(r, f);
+		if (e == MT_ERR_NOMEM)
+			return e;
+		char why[800], whyzh[800];
+		snprintf(why, sizeof(why), "%s %s to %s%s%s%s%s", s->confirmed ? "mines" :
+		         "tried mining", variant_name(s->variant), srv, pool[0] ? " " : "", pool,
+		         s->agent[0] ? " agent " : "", s->agent);
+		snprintf(whyzh, sizeof(whyzh), "%s (%s) %s%s%s%s%s", s->confirmed ? "挖矿" :
+		         "尝试挖矿", variant_name(s->variant), srv, pool[0] ? " " : "", pool,
+		         s->agent[0] ? " 程序 " : "", s->agent);
+		mt__host_flag(p, &s->cli, s->confirmed ? MT_HF_MINING : MT_HF_MINING_TRY, why, whyzh);
+	}
+	return MT_OK;
+}

@@ -1,0 +1,76 @@
+/* table.c - the growable tables of minetrace pcap: dense record arrays that double up to
+ * their cap, and an open-addressing index (hash -> record number) that grows with them */
+#include <stdlib.h>
+#include <string.h>
+
+#include "net.h"
+
+void *mt__grow(void *arr, uint32_t *alloc, uint32_t need, size_t esz, uint32_t cap,
+               mt_err *err)
+{
+	if (need <= *alloc)
+		return arr;
+	if (need > cap) {
+		*err = MT_ERR_LIMIT;
+		return arr;
+	}
+	uint32_t n = *alloc ? *alloc : 16;
+	while (n < need)
+		n = n > cap / 2 ? cap : n * 2;
+	void *v = realloc(arr, (size_t)n * esz);
+	if (!v) {
+		*err = MT_ERR_NOMEM;
+		return arr;
+	}
+	memset((char *)v + (size_t)*alloc * esz, 0, (size_t)(n - *alloc) * esz);
+	*alloc = n;
+	return v;
+}
+
+void mt__itab_free(mt_itab *t)
+{
+	free(t->slot);
+	memset(t, 0, sizeof(*t));
+}
+
+int64_t mt__itab_find(const mt_itab *t, uint32_t h, int (*eq)(const void *ctx, uint32_t idx),
+                      const void *ctx)
+{
+	if (!t->size)
+		return -1;
+	for (uint32_t i = h & (t->size - 1);; i = (i + 1) & (t->size - 1)) {
+		const mt_islot *s = &t->slot[i];
+		if (!s->idx1)
+			return -1;
+		if (s->hash == h && eq(ctx, s->idx1 - 1))
+			return s->idx1 - 1;
+	}
+}
+
+static void put(mt_islot *slot, uint32_t size, uint32_t h, uint32_t idx)
+{
+	uint32_t i = h & (size - 1);
+	while (slot[i].idx1)
+		i = (i + 1) & (size - 1);
+	slot[i].hash = h;
+	slot[i].idx1 = idx + 1;
+}
+
+mt_err mt__itab_add(mt_itab *t, uint32_t h, uint32_t idx)
+{
+	if ((t->n + 1) * 2 > t->size) {
+		uint32_t ns = t->size ? t->size * 2 : 64;
+		mt_islot *v = calloc(ns, sizeof(*v));
+		if (!v)
+			return MT_ERR_NOMEM;
+		for (uint32_t i = 0; i < t->size; i++)
+			if (t->slot[i].idx1)
+				put(v, ns, t->slot[i].hash, t->slot[i].idx1 - 1);
+		free(t->slot);
+		t->slot = v;
+		t->size = ns;
+	}
+	put(t->slot, t->size, h, idx);
+	t->n++;
+	return MT_OK;
+}
