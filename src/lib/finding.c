@@ -17,7 +17,18 @@ struct mt_report {
 	int64_t started, duration_ms;
 	uint64_t checks;
 	char *extra_json, *extra_text[MT_LANG_COUNT]; /* pcap host verdicts */
+	const char *kind; /* what made the report: NULL for a scan, "pcap" */
 };
+
+void mt__report_set_kind(mt_report *r, const char *kind)
+{
+	r->kind = kind;
+}
+
+const char *mt__report_kind(const mt_report *r)
+{
+	return r->kind;
+}
 
 mt_err mt_report_new(mt_report **out)
 {

@@ -267,6 +267,19 @@ typedef struct mt__report_head {
 	size_t counts[MT_SEV_COUNT];
 } mt__report_head;
 void mt__report_head_get(const mt_report *r, const mt_output_opts *o, mt__report_head *h);
+/* The to-do tables list an action once even when several findings call for it (the same
+ * block_ip for every flow to a pool). mt__act_new says whether a is the first of its kind
+ * (type and every parameter) in seen; a set that cannot grow says yes. */
+typedef struct mt__act_seen {
+	uint64_t *slot; /* open addressing, 0 = empty */
+	size_t cap, n;
+} mt__act_seen;
+int mt__act_new(mt__act_seen *seen, const mt_action *a);
+void mt__act_seen_free(mt__act_seen *seen);
+/* What made a report, for the reporters' headings: NULL (a scan) or "pcap"; kind must be
+ * a static string. */
+void mt__report_set_kind(mt_report *r, const char *kind);
+const char *mt__report_kind(const mt_report *r);
 /* ISO 8601 with the local offset, "2024-01-24T08:10:27+08:00". */
 void mt_time_iso(int64_t t, char *out, size_t outlen);
 

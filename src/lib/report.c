@@ -1,6 +1,7 @@
 /* report.c - reporters: text for a terminal (escaped, grouped, with a to-do table) and
  * JSON Lines as in the command-line contract (HTML: report_html.c) */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -77,6 +78,59 @@ int mt__is_time_key(const char *k)
 	       strcmp(k, "success") == 0;
 }
 
+static uint64_t fnv(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return (h ^ 0xff) * 1099511628211ull; /* a separator: "ab","c" differs from "a","bc" */
+}
+
+int mt__act_new(mt__act_seen *seen, const mt_action *a)
+{
+	uint64_t h = fnv(1469598103934665603ull, a->type);
+	for (size_t k = 0; k < a->nparams; k++) {
+		char num[32];
+		h = fnv(h, a->params[k].key);
+		if (!a->params[k].sval)
+			snprintf(num, sizeof(num), "%lld", a->params[k].ival);
+		h = fnv(h, a->params[k].sval ? a->params[k].sval : num);
+	}
+	if (h == 0)
+		h = 1;
+	if ((seen->n + 1) * 2 > seen->cap) {
+		size_t ncap = seen->cap ? seen->cap * 2 : 64;
+		uint64_t *ns = calloc(ncap, sizeof(*ns));
+		if (!ns)
+			return 1;
+		for (size_t i = 0; i < seen->cap; i++)
+			if (seen->slot[i])
+				for (size_t j = seen->slot[i] & (ncap - 1);; j = (j + 1) & (ncap - 1))
+					if (!ns[j]) {
+						ns[j] = seen->slot[i];
+						break;
+					}
+		free(seen->slot);
+		seen->slot = ns;
+		seen->cap = ncap;
+	}
+	for (size_t j = h & (seen->cap - 1);; j = (j + 1) & (seen->cap - 1)) {
+		if (seen->slot[j] == h)
+			return 0;
+		if (!seen->slot[j]) {
+			seen->slot[j] = h;
+			seen->n++;
+			return 1;
+		}
+	}
+}
+
+void mt__act_seen_free(mt__act_seen *seen)
+{
+	free(seen->slot);
+	seen->slot = NULL;
+	seen->cap = seen->n = 0;
+}
+
 int mt__action_param_shown(const char *key)
 {
 	return strcmp(key, "line_sha256") != 0 && strcmp(key, "sha256") != 0 &&
@@ -127,7 +181,11 @@ mt_err mt_report_write_text(const mt_report *r, const mt_output_opts *o, mt_writ
 	mt_lang lang = h.lang;
 	size_t n = h.n, *counts = h.counts;
 	mt_buf_init(&b, 1u << 20);
-	mt_buf_printf(&b, lang == MT_LANG_ZH ? "minetrace %s 扫描 " : "minetrace %s scan of ",
+	int pcap = mt__report_kind(r) && strcmp(mt__report_kind(r), "pcap") == 0;
+	mt_buf_printf(&b,
+	              lang == MT_LANG_ZH ? (pcap ? "minetrace %s 流量分析 " : "minetrace %s 扫描 ")
+	                                 : (pcap ? "minetrace %s capture analysis of "
+	                                         : "minetrace %s scan of "),
 	              MT_VERSION);
 	mt_escape_term(&b, h.root, strlen(h.root), MT_MAX_SHOWN_STRING);
 	mt_buf_printf(&b, "  %s  %lld ms\n", h.when, (long long)h.duration_ms);
@@ -177,10 +235,13 @@ mt_err mt_report_write_text(const mt_report *r, const mt_output_opts *o, mt_writ
 	if (h.nact && e == MT_OK) {
 		mt_buf_adds(&b, lang == MT_LANG_ZH ? "\n建议处置 (后续待办)\n" : "\nRecommended actions\n");
 		size_t no = 0;
+		mt__act_seen seen = {NULL, 0, 0};
 		for (size_t i = 0; i < n && e == MT_OK; i++) {
 			const mt_finding *f = mt_report_get(r, i);
 			for (size_t a = 0; a < f->nact; a++) {
 				const mt_action *act = &f->act[a];
+				if (!mt__act_new(&seen, act))
+					continue;
 				mt_buf_printf(&b, "%3zu. %s: ", ++no, mt__action_label(act->type, lang));
 				int first = 1;
 				for (size_t k = 0; k < act->nparams; k++) {
@@ -195,6 +256,7 @@ mt_err mt_report_write_text(const mt_report *r, const mt_output_opts *o, mt_writ
 			}
 			e = flush(&b, write, ctx);
 		}
+		mt__act_seen_free(&seen);
 		mt_buf_adds(&b, lang == MT_LANG_ZH
 		                    ? "用 --format json --output report.json 保存报告, "
 		                      "再用 minetrace respond report.json 审阅处置计划。\n"

@@ -93,8 +93,10 @@ mt_err mt_report_write_html(const mt_report *r, const mt_output_opts *o, mt_writ
 	              "%s\">\n<title>minetrace ",
 	              zh ? "zh-CN" : "en", MT_VERSION);
 	html_s(&b, root);
+	int pcap = mt__report_kind(r) && strcmp(mt__report_kind(r), "pcap") == 0;
 	mt_buf_printf(&b, "</title>\n<style>%s</style></head><body>\n<h1>minetrace %s %s <code>",
-	              style, MT_VERSION, zh ? "扫描" : "scan of");
+	              style, MT_VERSION,
+	              zh ? (pcap ? "流量分析" : "扫描") : (pcap ? "capture analysis of" : "scan of"));
 	html_s(&b, root);
 	mt_buf_printf(&b, "</code></h1>\n<p>%s %s · %lld ms</p>\n<p>", zh ? "开始于" : "started",
 	              h.when, (long long)h.duration_ms);
@@ -147,10 +149,13 @@ mt_err mt_report_write_html(const mt_report *r, const mt_output_opts *o, mt_writ
 		              zh ? "建议处置" : "Recommended actions", zh ? "动作" : "action",
 		              zh ? "对象" : "target", zh ? "发现" : "finding");
 		size_t no = 0;
+		mt__act_seen seen = {NULL, 0, 0};
 		for (size_t i = 0; i < n && e == MT_OK; i++) {
 			const mt_finding *f = mt_report_get(r, i);
 			for (size_t a = 0; a < f->nact; a++) {
 				const mt_action *act = &f->act[a];
+				if (!mt__act_new(&seen, act))
+					continue;
 				mt_buf_printf(&b, "<tr><td>%zu</td><td>", ++no);
 				html_s(&b, mt__action_label(act->type, lang));
 				mt_buf_adds(&b, "</td><td class=\"v\">");
@@ -168,6 +173,7 @@ mt_err mt_report_write_html(const mt_report *r, const mt_output_opts *o, mt_writ
 			}
 			e = flush(&b, write, ctx);
 		}
+		mt__act_seen_free(&seen);
 		mt_buf_printf(&b, "</table>\n<p>%s</p>\n",
 		              zh ? "用 <code>--format json --output report.json</code> 保存报告, 再用 "
 		                   "<code>minetrace respond report.json</code> 审阅处置计划。"

@@ -602,6 +602,43 @@ static void test_html(void)
 	mt_report_free(r);
 }
 
+static void test_todo_once(void)
+{
+	sink s;
+	mt_output_opts o = {MT_LANG_EN, 0};
+	mt_report *r = NULL;
+	REQUIRE_INT_EQ(mt_report_new(&r), MT_OK);
+	for (int i = 0; i < 3; i++) { /* three flows to one pool, one also to another */
+		mt_finding *f = mt_finding_new(miner_check, MT_SEV_HIGH, 90);
+		mt_finding_int(f, "pid", 100 + i, 1);
+		mt_action *a = mt_finding_action(f, "block_ip");
+		mt_action_str(f, a, "ip", "192.0.2.7");
+		if (i == 2) {
+			a = mt_finding_action(f, "block_ip");
+			mt_action_str(f, a, "ip", "192.0.2.70");
+		}
+		REQUIRE_INT_EQ(mt_report_add(r, f), MT_OK);
+	}
+	mt_report_sort(r);
+	TEST_START("to-do table: the same action once, different ones each");
+	for (int html = 0; html < 2; html++) {
+		mt_buf_init(&s.b, 1 << 20);
+		s.fail_after = s.writes = 0;
+		ASSERT_INT_EQ(html ? mt_report_write_html(r, &o, to_sink, &s)
+		                   : mt_report_write_text(r, &o, to_sink, &s),
+		              MT_OK);
+		REQUIRE_NOT_NULL(s.b.data);
+		const char *p = strstr(s.b.data, "ip=192.0.2.7");
+		REQUIRE_NOT_NULL(p);
+		ASSERT_NULL(strstr(p + 1, "ip=192.0.2.7<") ? strstr(p + 1, "ip=192.0.2.7<")
+		                                           : strstr(p + 1, "ip=192.0.2.7 "));
+		ASSERT_STR_CONTAINS(s.b.data, "ip=192.0.2.70");
+		mt_buf_free(&s.b);
+	}
+	TEST_DONE();
+	mt_report_free(r);
+}
+
 int main(void)
 {
 	cron_check = mt_check_by_id("persist.cron");
@@ -612,5 +649,6 @@ int main(void)
 	test_json();
 	test_text();
 	test_html();
+	test_todo_once();
 	return T_DONE();
 }

@@ -402,5 +402,6 @@ mt_err mt_pcap_finish(mt_pcap *p, mt_report *r, const char *label)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	mt_report_set_meta(r, label ? label : "pcap", p->started_ms / 1000, now - p->started_ms, 0);
+	mt__report_set_kind(r, "pcap");
 	return host_lines(p, r);
 }
