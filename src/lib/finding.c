@@ -1,7 +1,10 @@
 /* finding.c - the finding model (evidence, remedy, stable id) and the report holding them */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -446,4 +449,57 @@ void mt__report_meta(const mt_report *r, const char **root, int64_t *started,
 	*duration_ms = r->duration_ms;
 	*checks = r->checks;
 	*dropped = r->dropped;
+}
+
+/* Gives each quarantine_file action without a sha256 the SHA-256 of the regular file it
+ * names (read through the host layer, links resolved inside the root, at most
+ * MT_MAX_QUARANTINE_FILE bytes): respond takes a file, or a link's target, on a report's
+ * word only while it still hashes the same. */
+void mt_report_hash_quarantines(mt_report *r, mt_host *h)
+{
+	for (size_t i = 0; r && h && i < r->n; i++) {
+		mt_finding *f = r->v[i];
+		for (size_t k = 0; k < f->nact; k++) {
+			mt_action *a = &f->act[k];
+			const char *path = NULL;
+			int has = 0;
+			if (strcmp(a->type, "quarantine_file") != 0)
+				continue;
+			for (size_t p = 0; p < a->nparams; p++) {
+				if (strcmp(a->params[p].key, "path") == 0)
+					path = a->params[p].sval;
+				has |= strcmp(a->params[p].key, "sha256") == 0;
+			}
+			if (!path || has || path[0] != '/')
+				continue;
+			int fd = -1;
+			struct stat st;
+			if (mt_host_open_file(h, path, &fd, &st) != MT_OK)
+				continue;
+			mt_sha256 c;
+			mt_sha256_init(&c);
+			char *buf = malloc(1 << 16);
+			uint64_t total = 0;
+			int ok = buf && S_ISREG(st.st_mode);
+			while (ok) {
+				ssize_t n = read(fd, buf, 1 << 16);
+				if (n < 0 && errno == EINTR)
+					continue;
+				if (n < 0 || (total += (uint64_t)n) > MT_MAX_QUARANTINE_FILE)
+					ok = 0;
+				if (n <= 0)
+					break;
+				mt_sha256_update(&c, buf, (size_t)n);
+			}
+			free(buf);
+			close(fd);
+			if (!ok)
+				continue;
+			uint8_t d[32];
+			char hx[65];
+			mt_sha256_final(&c, d);
+			mt_hex(d, 32, hx);
+			mt_action_str(f, a, "sha256", hx);
+		}
+	}
 }

@@ -235,6 +235,8 @@ void mt_report_diag(mt_report *report, const char *fmt, ...) MT_PRINTF(2, 3);
 void mt_report_set_meta(mt_report *report, const char *root, int64_t started,
                         int64_t duration_ms, uint64_t checks);
 void mt_report_sort(mt_report *report);
+/* Adds the sha256 of the file to each quarantine_file action that has none (finding.c). */
+void mt_report_hash_quarantines(mt_report *report, mt_host *host);
 size_t mt__report_ndiag(const mt_report *r, size_t *total, const char *const **diag);
 void mt__report_meta(const mt_report *r, const char **root, int64_t *started,
                      int64_t *duration_ms, uint64_t *checks, size_t *dropped);

@@ -146,12 +146,17 @@ static int link_target(const char *canon_link, const char *target, char *out, si
 	return np ? 0 : -1;
 }
 
-static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, int follow,
+/* op_quarantine's how: follow a link to its target (only when the report's sha256 is the
+ * target's), or take a file that is not a program without a sha256 (unit files). */
+#define QF_FOLLOW 1
+#define QF_TEXT_OK 2
+#define QF_VIA_LINK 4 /* reached through a link the plan names: only a program is taken */
+static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, int how,
                          const char *sha);
 
 static int quarantine_link(ax *a, mt_pstep *s, int dfd, const char *name, const char *path,
                            const char *canon, const char *key, const struct stat *st,
-                           int follow)
+                           int follow, const char *sha)
 {
 	char target[MT_MAX_PATH];
 	ssize_t tl = readlinkat(dfd, name, target, sizeof(target) - 1);
@@ -202,41 +207,69 @@ static int quarantine_link(ax *a, mt_pstep *s, int dfd, const char *name, const 
 	note(s, "removed the symbolic link %s -> %s (entry %s)", path, target, m.id);
 	int st2 = MT_STEP_DONE;
 	if (follow) {
+		/* the report names the link only: its target is taken too only when the
+		 * report's sha256 is the target's content (op_quarantine checks it) */
 		char t[MT_MAX_PATH], k2[17];
+		if (!sha || !*sha) {
+			note(s, "its target %s is not named by the report with a sha256: not followed", target);
+			return MT_STEP_DONE;
+		}
 		if (link_target(canon, target, t, sizeof(t)) != 0) {
 			note(s, "its target %s leaves the root: not followed", target);
 			return MT_STEP_REFUSED;
 		}
 		subkey(key, t, k2);
-		st2 = op_quarantine(a, s, t, k2, 0, NULL);
+		st2 = op_quarantine(a, s, t, k2, QF_VIA_LINK, sha);
 	}
 	return worse(MT_STEP_DONE, st2);
 }
 
 /* A link taken away by an earlier (or interrupted) run: the file it named may still be
  * there. */
-static int follow_entry(ax *a, mt_pstep *s, const char *key, const char *entry, int st)
+static int follow_entry(ax *a, mt_pstep *s, const char *key, const char *entry, int st,
+                        const char *sha)
 {
 	mt_qmeta lm;
-	if (entry[0] && mt_quar_get(&a->q, entry, &lm, NULL, NULL) == MT_OK &&
+	if (sha && *sha && entry[0] && mt_quar_get(&a->q, entry, &lm, NULL, NULL) == MT_OK &&
 	    strcmp(lm.kind, "link") == 0) {
 		char t[MT_MAX_PATH], k2[17];
 		if (link_target(lm.path, lm.target, t, sizeof(t)) == 0) {
 			subkey(key, t, k2);
-			return worse(st, op_quarantine(a, s, t, k2, 0, NULL));
+			return worse(st, op_quarantine(a, s, t, k2, QF_VIA_LINK, sha));
 		}
 	}
 	return st;
 }
 
 /* Moves path into the quarantine (content that cannot run + metadata) and removes it. */
-static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, int follow,
+/* Keys, credentials and the package database: never taken on a path alone. */
+static int sensitive_path(const char *canon)
+{
+	static const char *const dirs[] = {"/etc/ssl/private/", "/var/lib/dpkg/", "/var/lib/rpm/",
+	                                   "/etc/sudoers.d/", "/etc/pki/", "/etc/ssh/"};
+	for (size_t i = 0; i < MT_ARRAY_LEN(dirs); i++)
+		if (strncmp(canon, dirs[i], strlen(dirs[i])) == 0)
+			return 1;
+	return strstr(canon, "/.ssh/") != NULL || strstr(canon, "/.gnupg/") != NULL ||
+	       strcmp(canon, "/etc/sudoers") == 0;
+}
+
+/* An ELF, or a script with #! and an x bit: what a flagged command line really runs. */
+static int is_program(const char *data, size_t len, mode_t mode)
+{
+	if (len >= 4 && memcmp(data, "\177ELF", 4) == 0)
+		return 1;
+	return len >= 2 && data[0] == '#' && data[1] == '!' && (mode & 0111);
+}
+
+static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, int how,
                          const char *sha)
 {
+	const int follow = how & QF_FOLLOW;
 	mt_jstate js;
 	if (already(a, key, &js)) {
 		note(s, "%s: already done by an earlier run (journal)", path);
-		return follow ? follow_entry(a, s, key, js.entry, MT_STEP_ALREADY) : MT_STEP_ALREADY;
+		return follow ? follow_entry(a, s, key, js.entry, MT_STEP_ALREADY, sha) : MT_STEP_ALREADY;
 	}
 	int dfd = -1, st = MT_STEP_FAILED;
 	char name[256], canon[MT_MAX_PATH], why[512];
@@ -256,7 +289,7 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 			                "absent");
 			note(s, "%s: recovered, an interrupted run had moved it (entry %s)", path, js.entry);
 			mt_buf_printf(&s->entries, "%s%s", s->entries.len ? " " : "", js.entry);
-			st = follow ? follow_entry(a, s, key, js.entry, MT_STEP_DONE) : MT_STEP_DONE;
+			st = follow ? follow_entry(a, s, key, js.entry, MT_STEP_DONE, sha) : MT_STEP_DONE;
 		} else {
 			note(s, "%s is no longer there", path);
 			st = MT_STEP_SKIPPED;
@@ -266,7 +299,7 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 	if (js.state == 1 && js.entry[0])
 		mt_quar_discard(&a->q, js.entry); /* an interrupted run left the file in place */
 	if (S_ISLNK(lst.st_mode)) {
-		st = quarantine_link(a, s, dfd, name, path, canon, key, &lst, follow);
+		st = quarantine_link(a, s, dfd, name, path, canon, key, &lst, follow, sha);
 		goto out;
 	}
 	if (S_ISDIR(lst.st_mode)) {
@@ -284,6 +317,11 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 		st = MT_STEP_REFUSED;
 		goto out;
 	}
+	if (lst.st_nlink > 1) {
+		note(s, "%s has %lu hard links (one may be a system file): by hand", path, (unsigned long)lst.st_nlink);
+		st = MT_STEP_REFUSED;
+		goto out;
+	}
 	struct stat fst;
 	e = mt_rs_read(dfd, name, MT_MAX_QUARANTINE_FILE, &data, &len, &fst);
 	if (e != MT_OK) {
@@ -295,6 +333,21 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 	if (sha && *sha && strcmp(h, sha) != 0) {
 		note(s, "%s changed since the scan (sha256 %.16s..., the report says %.16s...)", path, h, sha);
 		st = MT_STEP_SKIPPED;
+		goto out;
+	}
+	if ((how & QF_VIA_LINK) && (sensitive_path(canon) || !is_program(data, len, lst.st_mode))) {
+		note(s, "%s is only the target of a link and not a program: the plan does not name it, not quarantined", path);
+		st = MT_STEP_REFUSED;
+		goto out;
+	}
+	if ((!sha || !*sha) && sensitive_path(canon)) {
+		note(s, "%s holds keys or system configuration: quarantined only when the report gives its sha256", path);
+		st = MT_STEP_REFUSED;
+		goto out;
+	}
+	if ((!sha || !*sha) && !(how & QF_TEXT_OK) && !is_program(data, len, lst.st_mode)) {
+		note(s, "%s is not a program (no ELF, no #! with an x bit) and the report gives no sha256: not quarantined", path);
+		st = MT_STEP_REFUSED;
 		goto out;
 	}
 	const char *pkg = a->db ? mt_pkgdb_owner(a->db, canon) : NULL;
@@ -388,6 +441,11 @@ static int commit_edit(ax *a, mt_pstep *s, int dfd, const char *name, const char
                        size_t olen, const char *before, const char *after, char entry[64])
 {
 	entry[0] = '\0';
+	if (lst->st_nlink > 1) {
+		/* a hard link to passwd or shadow would be edited under another name */
+		note(s, "%s has %lu hard links (one may be a system file): by hand", canon, (unsigned long)lst->st_nlink);
+		return MT_STEP_REFUSED;
+	}
 	unsigned fl = 0, dfl = 0;
 	int r = take_flags(dfd, name, &fl, &dfl);
 	if (r) {
@@ -698,6 +756,9 @@ static int op_clear_flags(ax *a, mt_pstep *s)
 	} else if (!S_ISREG(lst.st_mode) && !S_ISDIR(lst.st_mode)) {
 		note(s, "%s is neither a file nor a directory", s->path);
 		st = MT_STEP_REFUSED;
+	} else if (S_ISREG(lst.st_mode) && lst.st_nlink > 1) {
+		note(s, "%s has %lu hard links (one may be a system file): by hand", s->path, (unsigned long)lst.st_nlink);
+		st = MT_STEP_REFUSED;
 	} else if ((r = mt_rs_getflags(dfd, name, &fl)) != 0) {
 		note(s, "cannot read the flags of %s: %s", s->path, strerror(-r));
 	} else if (!(fl & mask)) {
@@ -797,10 +858,15 @@ static int op_disable_unit(ax *a, mt_pstep *s)
 		close(dfd);
 	}
 	if (s->path) {
+		/* the unit file itself: only a file named as the unit (the report names both) */
 		char k[17];
 		subkey(s->key, s->path, k);
 		found++;
-		st = worse(st, op_quarantine(a, s, s->path, k, 0, NULL));
+		if (strcmp(mt_basename(s->path), s->unit) != 0) {
+			note(s, "%s is not named as the unit %s: not quarantined", s->path, s->unit);
+			st = worse(st, MT_STEP_REFUSED);
+		} else
+			st = worse(st, op_quarantine(a, s, s->path, k, QF_TEXT_OK, NULL));
 	}
 	if (!found) {
 		note(s, "no unit file and no enabling link found");
@@ -1114,7 +1180,7 @@ mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn f
 					note(s, "the program file was deleted already: nothing on disk to quarantine");
 					st = MT_STEP_SKIPPED;
 				} else
-					st = op_quarantine(&a, s, s->path, s->key, 1, s->sha256);
+					st = op_quarantine(&a, s, s->path, s->key, QF_FOLLOW, s->sha256);
 			}
 			break;
 		case MT_PH_EDIT:

@@ -1,0 +1,70 @@
+#!/bin/sh
+# hostile.sh - the security review's reproductions (docs/respond.md "What respond refuses"):
+# each case is a scratch tree under mktemp -d where a report, honest or edited, would make
+# respond or restore touch what the plan does not name. Scratch trees only.
+set -eu
+MT=${MINETRACE:-build/minetrace}
+W=$(mktemp -d)
+trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
+fail() { echo "FAIL respond-hostile: $*"; exit 1; }
+sha() { sha256sum <"$1" | cut -c1-64; }
+base() { # $1 root: the least a tree needs
+	mkdir -p "$1/etc" "$1/tmp" "$1/var/lib" "$1/var/spool/cron" "$1/root"
+	echo 'root:x:0:0::/root:/bin/sh' >"$1/etc/passwd"
+}
+finding() { # $1 id number, $2 remedy JSON list
+	printf '{"type":"finding","id":"MT-%016x","check":"files.suspicious","severity":"high","title":"t","evidence":{},"remedy":%s}\n' "$1" "$2"
+}
+
+# ---- 1. a cron line naming a symlink to a key: only the link goes ----
+R=$W/t1
+base "$R"
+mkdir -p "$R/etc/ssl/private"
+echo KEY >"$R/etc/ssl/private/server.key"
+ln -s /etc/ssl/private/server.key "$R/tmp/.x"
+echo '* * * * * /tmp/.x' >"$R/var/spool/cron/root"
+"$MT" scan --root "$R" --format json --checks persist. >"$W/r1.jsonl" || true
+grep -q '"quarantine_file","path":"/tmp/.x"' "$W/r1.jsonl" || fail "1: the scan names no quarantine of /tmp/.x"
+"$MT" respond "$W/r1.jsonl" --root "$R" --apply --no-verify >"$W/o1.txt" 2>&1 || true
+[ -f "$R/etc/ssl/private/server.key" ] || { cat "$W/o1.txt"; fail "1: server.key was taken through the link"; }
+[ ! -L "$R/tmp/.x" ] || fail "1: the link itself is still there"
+# an edited report: the link's sha256 names some other content: the target stays too
+ln -s /etc/ssl/private/server.key "$R/tmp/.y"
+finding 1 '[{"action":"quarantine_file","path":"/tmp/.y","sha256":"'"$(printf 'other' | sha256sum | cut -c1-64)"'"}]' >"$W/r1b.jsonl"
+"$MT" respond "$W/r1b.jsonl" --root "$R" --apply --no-verify >"$W/o1b.txt" 2>&1 || true
+[ -f "$R/etc/ssl/private/server.key" ] || { cat "$W/o1b.txt"; fail "1: target taken though its hash differs"; }
+# a file named directly with no sha256 that is not a program, and a key file without
+# its hash: refused
+mkdir -p "$R/root/.ssh"
+echo 'ssh-ed25519 AAAA admin' >"$R/root/.ssh/authorized_keys"
+echo 'data' >"$R/tmp/notes.txt"
+finding 2 '[{"action":"quarantine_file","path":"/root/.ssh/authorized_keys"},{"action":"quarantine_file","path":"/tmp/notes.txt"}]' >"$W/r1c.jsonl"
+"$MT" respond "$W/r1c.jsonl" --root "$R" --apply --no-verify >"$W/o1c.txt" 2>&1 || true
+[ -f "$R/root/.ssh/authorized_keys" ] || { cat "$W/o1c.txt"; fail "1: authorized_keys quarantined on a path alone"; }
+[ -f "$R/tmp/notes.txt" ] || fail "1: a non-program quarantined without a sha256"
+grep -q "holds keys or system configuration" "$W/o1c.txt" || { cat "$W/o1c.txt"; fail "1: no reason for the key file"; }
+grep -q "is not a program" "$W/o1c.txt" || fail "1: no reason for the text file"
+# the honest case still works: an ELF-less script with #! and x, and a link whose target
+# the scan hashed
+printf '#!/bin/sh\nsleep 1\n' >"$R/tmp/.m"; chmod 755 "$R/tmp/.m"
+ln -s /tmp/.m "$R/tmp/.l"
+echo '* * * * * /tmp/.l' >"$R/var/spool/cron/root"
+"$MT" scan --root "$R" --format json --checks persist. >"$W/r1d.jsonl" || true
+"$MT" respond "$W/r1d.jsonl" --root "$R" --apply --no-verify >"$W/o1d.txt" 2>&1 || true
+[ ! -e "$R/tmp/.m" ] && [ ! -L "$R/tmp/.l" ] || { cat "$W/o1d.txt"; fail "1: the hashed target was not followed"; }
+echo "ok respond-hostile 1: links removed alone, targets only with a matching sha256, keys and text refused"
+
+# ---- 6. a hard link to a critical file: never quarantined, edited or its flags cleared ----
+R=$W/t6
+base "$R"
+echo 'root:$6$x:19000:0:99999:7:::' >"$R/etc/shadow"
+ln "$R/etc/shadow" "$R/tmp/.s"
+printf '\177ELF' >>"$R/tmp/.s" # the file looks like a program and the report gives its hash
+h=$(sha "$R/etc/shadow")
+lh=$(head -n 1 "$R/etc/shadow" | tr -d '\n' | sha256sum | cut -c1-64)
+finding 6 '[{"action":"quarantine_file","path":"/tmp/.s","sha256":"'"$h"'"},{"action":"remove_line","path":"/tmp/.s","lineno":1,"line_sha256":"'"$lh"'"},{"action":"clear_flags","path":"/tmp/.s","flags":"i"}]' >"$W/r6.jsonl"
+"$MT" respond "$W/r6.jsonl" --root "$R" --apply --no-verify >"$W/o6.txt" 2>&1 || true
+[ -f "$R/etc/shadow" ] && [ "$(sha "$R/etc/shadow")" = "$h" ] || { cat "$W/o6.txt"; fail "6: shadow changed through a hard link"; }
+[ "$(stat -c %h "$R/etc/shadow")" = 2 ] || { cat "$W/o6.txt"; fail "6: the hard link was taken"; }
+[ "$(grep -c 'hard links' "$W/o6.txt")" -ge 3 ] || { cat "$W/o6.txt"; fail "6: not refused three times"; }
+echo "ok respond-hostile 6: hard links refused for quarantine, edit and clear_flags"
