@@ -425,7 +425,7 @@ int cmd_restore(int argc, char **argv)
 	const char *root = "/", *qdir = NULL;
 	const char *ids[256];
 	size_t nids = 0;
-	int list = 0;
+	int list = 0, force = 0;
 	cli_args a = {argc, argv, 1};
 	for (; a.i < argc; a.i++) {
 		const char *v;
@@ -446,8 +446,12 @@ int cmd_restore(int argc, char **argv)
 			list = 1;
 			continue;
 		}
+		if (cli_flag(&a, "--force")) {
+			force = 1;
+			continue;
+		}
 		if (cli_flag(&a, "-h") || cli_flag(&a, "--help")) {
-			printf("usage: minetrace restore ENTRY... | --list   [--root DIR] [--quarantine DIR]\n");
+			printf("usage: minetrace restore ENTRY... [--force] | --list   [--root DIR] [--quarantine DIR]\n");
 			return EXIT_CLEAN;
 		}
 		if (argv[a.i][0] == '-') {
@@ -480,7 +484,7 @@ int cmd_restore(int argc, char **argv)
 	int rc = EXIT_CLEAN;
 	for (size_t i = 0; i < nids; i++) {
 		char why[1024];
-		mt_err e = mt_restore(root, qdir, ids[i], why, sizeof(why));
+		mt_err e = mt_restore(root, qdir, ids[i], force, why, sizeof(why));
 		if (e != MT_OK) {
 			fputs("minetrace: restore ", stderr);
 			cli_err_escaped(ids[i]);

@@ -68,3 +68,25 @@ finding 6 '[{"action":"quarantine_file","path":"/tmp/.s","sha256":"'"$h"'"},{"ac
 [ "$(stat -c %h "$R/etc/shadow")" = 2 ] || { cat "$W/o6.txt"; fail "6: the hard link was taken"; }
 [ "$(grep -c 'hard links' "$W/o6.txt")" -ge 3 ] || { cat "$W/o6.txt"; fail "6: not refused three times"; }
 echo "ok respond-hostile 6: hard links refused for quarantine, edit and clear_flags"
+
+# ---- 3. restoring an edit must not undo what was done to the file since ----
+R=$W/t3
+base "$R"
+printf 'root:$6$old:19000:0:99999:7:::\nevil:$6$x:19000:0:99999:7:::\n' >"$R/etc/shadow"
+echo 'evil:x:0:0::/root:/bin/sh' >>"$R/etc/passwd"
+finding 3 '[{"action":"lock_account","user":"evil"}]' >"$W/r3.jsonl"
+"$MT" respond "$W/r3.jsonl" --root "$R" --apply --no-verify >"$W/o3.txt" 2>&1 || { cat "$W/o3.txt"; fail "3: lock exit"; }
+grep -q '^evil:!' "$R/etc/shadow" || { cat "$W/o3.txt"; fail "3: not locked"; }
+# the responder then sets a new root password
+sed -i 's/^root:[^:]*:/root:$6$NEW:/' "$R/etc/shadow"
+cp "$R/etc/shadow" "$W/shadow.new"
+id=$("$MT" restore --list --root "$R" | awk '$2 == "edit" { print $1 }')
+[ -n "$id" ] || fail "3: no edit entry"
+rc=0
+"$MT" restore --root "$R" "$id" >"$W/o3b.txt" 2>&1 || rc=$?
+[ $rc -ne 0 ] || fail "3: the restore over a changed file succeeded"
+grep -q "changed since the edit" "$W/o3b.txt" || { cat "$W/o3b.txt"; fail "3: no reason"; }
+cmp -s "$R/etc/shadow" "$W/shadow.new" || fail "3: the new root password was undone"
+"$MT" restore --root "$R" --force "$id" >/dev/null 2>&1 || fail "3: --force refused"
+grep -q '^root:$6$old:' "$R/etc/shadow" || fail "3: --force did not restore"
+echo "ok respond-hostile 3: an edit is restored only while the file is what the edit left (or --force)"

@@ -457,6 +457,7 @@ static int commit_edit(ax *a, mt_pstep *s, int dfd, const char *name, const char
 	snprintf(m.kind, sizeof(m.kind), "edit");
 	snprintf(m.path, sizeof(m.path), "%s", canon);
 	snprintf(m.sha256, sizeof(m.sha256), "%s", before);
+	snprintf(m.after, sizeof(m.after), "%s", after);
 	snprintf(m.finding, sizeof(m.finding), "%s", s->finding);
 	snprintf(m.key, sizeof(m.key), "%s", s->key);
 	mt_qmeta_from_stat(&m, lst);

@@ -178,6 +178,7 @@ static mt_err meta_json(const mt_qmeta *m, mt_buf *b)
 	S("path", m->path);
 	S("target", m->target);
 	S("sha256", m->sha256);
+	S("after", m->after);
 	S("finding", m->finding);
 	S("key", m->key);
 	S("time", m->time);
@@ -293,6 +294,7 @@ mt_err mt_quar_get(mt_quar *q, const char *id, mt_qmeta *m, char **content, size
 		jcopy(m->path, sizeof(m->path), o, "path");
 		jcopy(m->target, sizeof(m->target), o, "target");
 		jcopy(m->sha256, sizeof(m->sha256), o, "sha256");
+		jcopy(m->after, sizeof(m->after), o, "after");
 		jcopy(m->finding, sizeof(m->finding), o, "finding");
 		jcopy(m->key, sizeof(m->key), o, "key");
 		jcopy(m->time, sizeof(m->time), o, "time");
@@ -383,7 +385,7 @@ static void set_times(int dirfd, const char *name, const mt_qmeta *m, int flags)
 	utimensat(dirfd, name, ts, flags);
 }
 
-mt_err mt_restore(const char *root, const char *qdir, const char *id, char *why,
+mt_err mt_restore(const char *root, const char *qdir, const char *id, int force, char *why,
                   size_t whylen)
 {
 	why[0] = '\0';
@@ -414,6 +416,20 @@ mt_err mt_restore(const char *root, const char *qdir, const char *id, char *why,
 	e = mt_rs_walk(rootfd, m.path, &dfd, name, sizeof(name), canon, sizeof(canon), why, whylen);
 	if (e != MT_OK)
 		goto out;
+	/* respond edits some critical files (passwd, rc.local) but never creates one: an
+	 * entry that would is not one respond made */
+	if (!force && strcmp(m.kind, "edit") != 0 && mt_rs_critical(canon)) {
+		snprintf(why, whylen, "%.200s is a critical system path: restored only with --force", canon);
+		e = MT_ERR_PERM;
+		goto out;
+	}
+	if (!force && (m.mode & 06000)) {
+		/* respond never takes a set-id program to give one back: the entry says so */
+		snprintf(why, whylen, "the entry gives %.200s a setuid/setgid mode (%llo): restored only with --force",
+		         canon, (unsigned long long)m.mode);
+		e = MT_ERR_PERM;
+		goto out;
+	}
 	struct stat cur;
 	int exists = fstatat(dfd, name, &cur, AT_SYMLINK_NOFOLLOW) == 0;
 	struct stat want;
@@ -437,6 +453,21 @@ mt_err mt_restore(const char *root, const char *qdir, const char *id, char *why,
 			if (!S_ISREG(cur.st_mode)) {
 				snprintf(why, whylen, "%.200s is no longer a regular file", m.path);
 				e = MT_ERR_NOTREG;
+				goto out;
+			}
+			/* the backup replaces the whole file: only while the file is still what the
+			 * edit made, else the work done since (a new password...) would be undone */
+			char *now = NULL;
+			size_t nl = 0;
+			char h[65] = "";
+			if (mt_rs_read(dfd, name, MT_MAX_EDIT_FILE, &now, &nl, NULL) == MT_OK)
+				mt_sha256_hex(now, nl, h);
+			free(now);
+			if (!force && (!m.after[0] || strcmp(h, m.after) != 0)) {
+				snprintf(why, whylen, "%.200s changed since the edit (sha256 %.16s..., the edit left %.16s...): "
+				         "restoring would undo that; see the backup or use --force", m.path,
+				         h[0] ? h : "unreadable", m.after[0] ? m.after : "unknown");
+				e = MT_ERR_CHANGED;
 				goto out;
 			}
 			if (mt_rs_getflags(dfd, name, &fl) == 0 &&

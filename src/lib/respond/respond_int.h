@@ -96,6 +96,7 @@ typedef struct mt_qmeta {
 	char path[MT_MAX_PATH];
 	char target[MT_MAX_PATH]; /* link */
 	char sha256[65];
+	char after[65];     /* edit: the file's sha256 right after the edit (restore checks it) */
 	char finding[40];
 	char key[40];
 	char time[40];
