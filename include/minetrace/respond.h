@@ -87,8 +87,10 @@ typedef struct mt_qentry {
 } mt_qentry;
 typedef void (*mt_qentry_fn)(void *ctx, const mt_qentry *e);
 
-/* Lists the entries of the quarantine directory in id order (oldest first). */
-mt_err mt_quarantine_list(const char *qdir, mt_qentry_fn fn, void *ctx);
+/* Lists the entries of the quarantine directory in id order (oldest first); qdir NULL:
+ * the default inside root. The directory must be this user's, mode 0700 or stricter
+ * (MT_ERR_PERM), reached without a symbolic link (MT_ERR_ESCAPE). */
+mt_err mt_quarantine_list(const char *root, const char *qdir, mt_qentry_fn fn, void *ctx);
 
 /* Puts entry id back under root exactly: content, owner, mode, atime/mtime, flags. why
  * receives the reason when it refuses (something else at the path, content damaged, an

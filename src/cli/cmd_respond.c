@@ -465,14 +465,12 @@ int cmd_restore(int argc, char **argv)
 		ids[nids++] = argv[a.i];
 	}
 	char qbuf[4096];
-	if (!qdir) {
-		mt_quarantine_default(root, qbuf, sizeof(qbuf));
-		qdir = qbuf;
-	}
+	mt_quarantine_default(root, qbuf, sizeof(qbuf));
 	if (list) {
-		mt_err e = mt_quarantine_list(qdir, on_entry, NULL);
+		/* the default is opened below the root's fd, component by component */
+		mt_err e = mt_quarantine_list(root, qdir, on_entry, NULL);
 		if (e != MT_OK) {
-			cli_err("cannot list the quarantine %s: %s", qdir, mt_strerror(e));
+			cli_err("cannot list the quarantine %s: %s", qdir ? qdir : qbuf, mt_strerror(e));
 			return EXIT_ERROR;
 		}
 		return EXIT_CLEAN;

@@ -90,3 +90,49 @@ cmp -s "$R/etc/shadow" "$W/shadow.new" || fail "3: the new root password was und
 "$MT" restore --root "$R" --force "$id" >/dev/null 2>&1 || fail "3: --force refused"
 grep -q '^root:$6$old:' "$R/etc/shadow" || fail "3: --force did not restore"
 echo "ok respond-hostile 3: an edit is restored only while the file is what the edit left (or --force)"
+
+# ---- 4. the quarantine directory, journal and entries must be respond's own ----
+mkr4() { # $1 root with a program to quarantine and the report for it
+	base "$1"
+	printf '\177ELFminer' >"$1/tmp/.m"; chmod 755 "$1/tmp/.m"
+	finding 4 '[{"action":"quarantine_file","path":"/tmp/.m","sha256":"'"$(sha "$1/tmp/.m")"'"}]' >"$W/r4.jsonl"
+}
+# a default quarantine made beforehand by another user, open to all
+R=$W/t4a; mkr4 "$R"
+mkdir -p "$R/var/lib/minetrace/quarantine"
+chown 1000:1000 "$R/var/lib/minetrace/quarantine"; chmod 0777 "$R/var/lib/minetrace/quarantine"
+rc=0; "$MT" respond "$W/r4.jsonl" --root "$R" --apply --no-verify >"$W/o4a.txt" 2>&1 || rc=$?
+[ $rc -ne 0 ] && [ -f "$R/tmp/.m" ] || { cat "$W/o4a.txt"; fail "4: a quarantine owned by uid 1000 was used"; }
+# the journal a hard link to /etc/shadow, or a FIFO
+R=$W/t4b; mkr4 "$R"
+echo 'root:$6$x:19000:0:99999:7:::' >"$R/etc/shadow"; hs=$(sha "$R/etc/shadow")
+mkdir -p "$R/var/lib/minetrace/quarantine"; chmod 700 "$R/var/lib/minetrace/quarantine"
+ln "$R/etc/shadow" "$R/var/lib/minetrace/quarantine/journal.jsonl"
+rc=0; "$MT" respond "$W/r4.jsonl" --root "$R" --apply --no-verify >"$W/o4b.txt" 2>&1 || rc=$?
+[ "$(sha "$R/etc/shadow")" = "$hs" ] || fail "4: JSON appended to /etc/shadow through the journal"
+[ $rc -ne 0 ] && [ -f "$R/tmp/.m" ] || { cat "$W/o4b.txt"; fail "4: ran with a hard-linked journal"; }
+rm "$R/var/lib/minetrace/quarantine/journal.jsonl"
+mkfifo "$R/var/lib/minetrace/quarantine/journal.jsonl"
+rc=0; timeout 20 "$MT" respond "$W/r4.jsonl" --root "$R" --apply --no-verify >"$W/o4c.txt" 2>&1 || rc=$?
+[ $rc -ne 124 ] || fail "4: a FIFO journal hangs respond"
+[ $rc -ne 0 ] && [ -f "$R/tmp/.m" ] || { cat "$W/o4c.txt"; fail "4: ran with a FIFO journal"; }
+# restore --list through a symbolic link ROOT/var: refused, not read outside the root
+R=$W/t4d; mkr4 "$R"
+mkdir -p "$W/outside"
+"$MT" respond "$W/r4.jsonl" --root "$R" --apply --no-verify >/dev/null 2>&1 || fail "4: honest run"
+mv "$R/var" "$W/outside/var"; ln -s "$W/outside/var" "$R/var"
+rc=0; "$MT" restore --list --root "$R" >"$W/o4d.txt" 2>&1 || rc=$?
+[ $rc -ne 0 ] || { cat "$W/o4d.txt"; fail "4: restore --list followed a symlinked ROOT/var"; }
+rm "$R/var"; mv "$W/outside/var" "$R/var"
+# an entry's meta.json edited to give the file a setuid mode: restore refuses it
+id=$("$MT" restore --list --root "$R" | awk '$2 == "file" { print $1 }')
+mj=$R/var/lib/minetrace/quarantine/$id/meta.json
+chmod 600 "$mj"; sed -i 's/"mode":[0-9]*/"mode":2541/' "$mj"; chmod 400 "$mj"
+rc=0; "$MT" restore --root "$R" "$id" >"$W/o4e.txt" 2>&1 || rc=$?
+[ $rc -ne 0 ] && [ ! -e "$R/tmp/.m" ] || { cat "$W/o4e.txt"; fail "4: a setuid mode from meta.json restored"; }
+grep -q "setuid" "$W/o4e.txt" || { cat "$W/o4e.txt"; fail "4: no reason for the setuid refusal"; }
+# an entry whose meta.json belongs to another user: not trusted
+chown 1000 "$mj"
+rc=0; "$MT" restore --root "$R" --force "$id" >"$W/o4f.txt" 2>&1 || rc=$?
+[ $rc -ne 0 ] && [ ! -e "$R/tmp/.m" ] || { cat "$W/o4f.txt"; fail "4: meta.json of uid 1000 trusted"; }
+echo "ok respond-hostile 4: foreign quarantine, linked or FIFO journal, symlinked root path, set-id and foreign metadata refused"

@@ -80,11 +80,19 @@ mt_err mt_journal_open(mt_quar *q, mt_journal **out)
 	if (!j)
 		return MT_ERR_NOMEM;
 	j->fd = openat(q->fd, "journal.jsonl",
-	               O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	               O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
 	if (j->fd < 0) {
 		mt_err e = mt_errno_to_err(errno);
 		free(j);
 		return e;
+	}
+	/* a FIFO would hang, a hard link to /etc/shadow would get JSON appended, records
+	 * planted by another user would make respond skip the miner */
+	struct stat jst;
+	if (fstat(j->fd, &jst) != 0 || !S_ISREG(jst.st_mode) || jst.st_nlink != 1 ||
+	    jst.st_uid != geteuid() || (jst.st_mode & 022)) {
+		mt_journal_close(j);
+		return MT_ERR_PERM;
 	}
 	char *data = NULL;
 	size_t len = 0;

@@ -25,9 +25,10 @@ void mt_quarantine_default(const char *root, char *out, size_t outlen)
 		         root[strlen(root) - 1] == '/' ? "" : "/");
 }
 
-static int mkdir_walk(int fd, const char *rel)
+static int mkdir_walk(int fd, const char *rel, int create)
 {
-	/* creates and opens rel below fd, component by component, never through a link */
+	/* creates (when create) and opens rel below fd, component by component, never
+	 * through a link */
 	char buf[MT_MAX_PATH];
 	snprintf(buf, sizeof(buf), "%s", rel);
 	int cur = dup(fd);
@@ -37,12 +38,14 @@ static int mkdir_walk(int fd, const char *rel)
 		if (slash)
 			*slash = '\0';
 		if (*save) {
-			if (mkdirat(cur, save, 0700) != 0 && errno != EEXIST) {
+			if (create && mkdirat(cur, save, 0700) != 0 && errno != EEXIST) {
 				close(cur);
 				return -1;
 			}
 			int n = openat(cur, save, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			int er = errno;
 			close(cur);
+			errno = er;
 			cur = n;
 		}
 		if (!slash)
@@ -52,52 +55,53 @@ static int mkdir_walk(int fd, const char *rel)
 	return cur;
 }
 
+/* The quarantine holds what restore puts back as root: it must be this user's alone. */
+static mt_err check_owner(int fd, int create)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return mt_errno_to_err(errno);
+	if (!S_ISDIR(st.st_mode))
+		return MT_ERR_NOTDIR;
+	if (st.st_uid != geteuid())
+		return MT_ERR_PERM;
+	if ((st.st_mode & 077) && create) {
+		if (fchmod(fd, 0700) != 0)
+			return mt_errno_to_err(errno);
+		st.st_mode &= ~(mode_t)077;
+	}
+	return (st.st_mode & 077) ? MT_ERR_PERM : MT_OK;
+}
+
 mt_err mt_quar_open(const char *root, const char *qdir, int create, mt_quar *q)
 {
 	memset(q, 0, sizeof(*q));
 	q->fd = -1;
 	char def[MT_MAX_PATH];
+	int base = -1;
+	const char *rel;
 	if (!qdir) {
 		mt_quarantine_default(root, def, sizeof(def));
 		qdir = def;
-		if (root && strcmp(root, "/") != 0) {
-			int rfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			if (rfd < 0)
-				return mt_errno_to_err(errno);
-			if (create)
-				q->fd = mkdir_walk(rfd, "var/lib/minetrace/quarantine");
-			else {
-				int v = openat(rfd, "var", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-				int l = v < 0 ? -1 : openat(v, "lib", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-				int m = l < 0 ? -1 : openat(l, "minetrace", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-				q->fd = m < 0 ? -1 : openat(m, "quarantine", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-				if (v >= 0) close(v);
-				if (l >= 0) close(l);
-				if (m >= 0) close(m);
-			}
-			int er = errno;
-			close(rfd);
-			if (q->fd < 0)
-				return mt_errno_to_err(er);
-			snprintf(q->path, sizeof(q->path), "%s", qdir);
-			return MT_OK;
-		}
-	}
-	if (create) {
-		int base = open(qdir[0] == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (base < 0)
-			return mt_errno_to_err(errno);
-		q->fd = mkdir_walk(base, qdir[0] == '/' ? qdir + 1 : qdir);
-		int er = errno;
-		close(base);
-		if (q->fd < 0)
-			return mt_errno_to_err(er);
+		base = open(root ? root : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		rel = "var/lib/minetrace/quarantine";
 	} else {
-		q->fd = open(qdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (q->fd < 0)
-			return mt_errno_to_err(errno);
+		base = open(qdir[0] == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		rel = qdir[0] == '/' ? qdir + 1 : qdir;
 	}
-	fchmod(q->fd, 0700);
+	if (base < 0)
+		return mt_errno_to_err(errno);
+	q->fd = mkdir_walk(base, rel, create);
+	int er = errno;
+	close(base);
+	if (q->fd < 0)
+		return er == ELOOP ? MT_ERR_ESCAPE : mt_errno_to_err(er);
+	mt_err e = check_owner(q->fd, create);
+	if (e != MT_OK) {
+		close(q->fd);
+		q->fd = -1;
+		return e;
+	}
 	snprintf(q->path, sizeof(q->path), "%s", qdir);
 	return MT_OK;
 }
@@ -283,7 +287,12 @@ mt_err mt_quar_get(mt_quar *q, const char *id, mt_qmeta *m, char **content, size
 		return mt_errno_to_err(errno);
 	char *mj = NULL;
 	size_t ml = 0;
-	mt_err e = mt_rs_read(dfd, "meta.json", 64 * 1024, &mj, &ml, NULL);
+	struct stat mst;
+	mt_err e = check_owner(dfd, 0);
+	if (e == MT_OK)
+		e = mt_rs_read(dfd, "meta.json", 64 * 1024, &mj, &ml, &mst);
+	if (e == MT_OK && (mst.st_uid != geteuid() || mst.st_nlink != 1 || (mst.st_mode & 022)))
+		e = MT_ERR_PERM; /* not written by respond */
 	mt_json *o = NULL;
 	if (e == MT_OK)
 		e = mt_json_parse(mj, ml, &o, NULL);
@@ -312,7 +321,10 @@ mt_err mt_quar_get(mt_quar *q, const char *id, mt_qmeta *m, char **content, size
 	if (e == MT_OK && content && (strcmp(m->kind, "file") == 0 || strcmp(m->kind, "edit") == 0)) {
 		char *raw = NULL;
 		size_t rl = 0;
-		e = mt_rs_read(dfd, "content", MT_MAX_QUARANTINE_FILE + sizeof(QHDR), &raw, &rl, NULL);
+		struct stat cst;
+		e = mt_rs_read(dfd, "content", MT_MAX_QUARANTINE_FILE + sizeof(QHDR), &raw, &rl, &cst);
+		if (e == MT_OK && (cst.st_uid != geteuid() || cst.st_nlink != 1 || (cst.st_mode & 022)))
+			e = MT_ERR_PERM;
 		size_t hl = strlen(QHDR);
 		if (e == MT_OK && (rl < hl || memcmp(raw, QHDR, hl) != 0))
 			e = MT_ERR_PARSE;
@@ -350,10 +362,10 @@ static int id_cmp(const void *a, const void *b)
 	return strcmp(((const mt_dirent *)a)->name, ((const mt_dirent *)b)->name);
 }
 
-mt_err mt_quarantine_list(const char *qdir, mt_qentry_fn fn, void *ctx)
+mt_err mt_quarantine_list(const char *root, const char *qdir, mt_qentry_fn fn, void *ctx)
 {
 	mt_quar q;
-	mt_err e = mt_quar_open(NULL, qdir, 0, &q);
+	mt_err e = mt_quar_open(root, qdir, 0, &q);
 	if (e != MT_OK)
 		return e;
 	mt_dirent *ents = NULL;
