@@ -428,9 +428,11 @@ mt_err mt_restore(const char *root, const char *qdir, const char *id, int force,
 	e = mt_rs_walk(rootfd, m.path, &dfd, name, sizeof(name), canon, sizeof(canon), why, whylen);
 	if (e != MT_OK)
 		goto out;
-	/* respond edits some critical files (passwd, rc.local) but never creates one: an
+	/* respond edits critical files (passwd, rc.local) and clears their flags but never
+	 * creates one: an
 	 * entry that would is not one respond made */
-	if (!force && strcmp(m.kind, "edit") != 0 && mt_rs_critical(canon)) {
+	if (!force && (strcmp(m.kind, "file") == 0 || strcmp(m.kind, "link") == 0) &&
+	    mt_rs_critical(canon)) {
 		snprintf(why, whylen, "%.200s is a critical system path: restored only with --force", canon);
 		e = MT_ERR_PERM;
 		goto out;
