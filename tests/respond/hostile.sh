@@ -136,3 +136,21 @@ chown 1000 "$mj"
 rc=0; "$MT" restore --root "$R" --force "$id" >"$W/o4f.txt" 2>&1 || rc=$?
 [ $rc -ne 0 ] && [ ! -e "$R/tmp/.m" ] || { cat "$W/o4f.txt"; fail "4: meta.json of uid 1000 trusted"; }
 echo "ok respond-hostile 4: foreign quarantine, linked or FIFO journal, symlinked root path, set-id and foreign metadata refused"
+
+# ---- 5. reinfection after a run: the same report takes the miner and its line again ----
+R=$W/t5
+base "$R"
+printf '\177ELFminer' >"$R/tmp/.m"; chmod 755 "$R/tmp/.m"
+echo '* * * * * /tmp/.m' >"$R/var/spool/cron/root"
+cp "$R/tmp/.m" "$W/m5"; cp "$R/var/spool/cron/root" "$W/cron5"
+"$MT" scan --root "$R" --format json --checks persist. >"$W/r5.jsonl" || true
+"$MT" respond "$W/r5.jsonl" --root "$R" --apply --no-verify >"$W/o5.txt" 2>&1 || { cat "$W/o5.txt"; fail "5: first run"; }
+[ ! -e "$R/tmp/.m" ] && ! grep -q tmp "$R/var/spool/cron/root" || { cat "$W/o5.txt"; fail "5: first run left the miner"; }
+cp -p "$W/m5" "$R/tmp/.m"; cp "$W/cron5" "$R/var/spool/cron/root"
+"$MT" respond "$W/r5.jsonl" --root "$R" --apply --no-verify >"$W/o5b.txt" 2>&1 || true
+[ ! -e "$R/tmp/.m" ] || { cat "$W/o5b.txt"; fail "5: the miner put back survives the second run (already done)"; }
+! grep -q tmp "$R/var/spool/cron/root" || { cat "$W/o5b.txt"; fail "5: the cron line put back survives"; }
+# a third run with nothing back: already done
+"$MT" respond "$W/r5.jsonl" --root "$R" --apply --no-verify >"$W/o5c.txt" 2>&1 || { cat "$W/o5c.txt"; fail "5: third run"; }
+[ "$(grep -c '^\[already done\]' "$W/o5c.txt")" -eq 2 ] || { cat "$W/o5c.txt"; fail "5: third run not already done"; }
+echo "ok respond-hostile 5: a reinfected host is cleaned again by the same report"

@@ -268,8 +268,22 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 	const int follow = how & QF_FOLLOW;
 	mt_jstate js;
 	if (already(a, key, &js)) {
-		note(s, "%s: already done by an earlier run (journal)", path);
-		return follow ? follow_entry(a, s, key, js.entry, MT_STEP_ALREADY, sha) : MT_STEP_ALREADY;
+		/* done only while nothing is at the path again (a reinfection puts it back) */
+		int pfd = -1;
+		char nm[256], cn[MT_MAX_PATH], wy[512];
+		struct stat xs;
+		int back = mt_rs_walk(a->rootfd, path, &pfd, nm, sizeof(nm), cn, sizeof(cn), wy,
+		                      sizeof(wy)) == MT_OK &&
+		           fstatat(pfd, nm, &xs, AT_SYMLINK_NOFOLLOW) == 0;
+		if (pfd >= 0)
+			close(pfd);
+		if (!back) {
+			note(s, "%s: already done by an earlier run (journal)", path);
+			return follow ? follow_entry(a, s, key, js.entry, MT_STEP_ALREADY, sha)
+			              : MT_STEP_ALREADY;
+		}
+		note(s, "%s is there again since an earlier run took it: taken again", path);
+		memset(&js, 0, sizeof(js));
 	}
 	int dfd = -1, st = MT_STEP_FAILED;
 	char name[256], canon[MT_MAX_PATH], why[512];
@@ -503,12 +517,35 @@ static int is_account_file(const char *canon)
 	       strcmp(canon, "/etc/group") == 0 || strcmp(canon, "/etc/gshadow") == 0;
 }
 
+/* sha256 of a file of the root, "" when it cannot be read */
+static void file_hash(ax *a, const char *path, char h[65])
+{
+	int pfd = -1;
+	char nm[256], cn[MT_MAX_PATH], wy[512];
+	char *d = NULL;
+	size_t l = 0;
+	h[0] = '\0';
+	if (mt_rs_walk(a->rootfd, path, &pfd, nm, sizeof(nm), cn, sizeof(cn), wy, sizeof(wy)) == MT_OK &&
+	    mt_rs_read(pfd, nm, MT_MAX_EDIT_FILE, &d, &l, NULL) == MT_OK)
+		mt_sha256_hex(d, l, h);
+	free(d);
+	if (pfd >= 0)
+		close(pfd);
+}
+
 static int op_remove_line(ax *a, mt_pstep *s)
 {
 	mt_jstate js;
+	int was_done = 0;
 	if (already(a, s->key, &js)) {
-		note(s, "already done by an earlier run (journal)");
-		return MT_STEP_ALREADY;
+		char h[65];
+		file_hash(a, s->path ? s->path : "", h);
+		if (!h[0] || strcmp(h, js.after) == 0) {
+			note(s, "already done by an earlier run (journal)");
+			return MT_STEP_ALREADY;
+		}
+		was_done = 1; /* the file changed since: the line may be back */
+		memset(&js, 0, sizeof(js));
 	}
 	if (!s->path || !s->line_sha || s->lineno <= 0) {
 		note(s, "the action lacks path, lineno or line_sha256");
@@ -562,6 +599,11 @@ static int op_remove_line(ax *a, mt_pstep *s)
 	}
 	unsigned at = 0;
 	e = mt_edit_remove_line(data, len, (unsigned)s->lineno, s->line_sha, &out, &olen, &at);
+	if (was_done && e == MT_ERR_CHANGED) {
+		note(s, "already done by an earlier run (journal)");
+		st = MT_STEP_ALREADY;
+		goto done;
+	}
 	if (e == MT_ERR_CHANGED || e == MT_ERR_LIMIT || e == MT_ERR_INVAL) {
 		note(s, e == MT_ERR_LIMIT ? "the line is no longer at line %lld and is found at several "
 		                            "other places: not guessing"
@@ -608,8 +650,13 @@ static int op_lock_account(ax *a, mt_pstep *s)
 {
 	mt_jstate js;
 	if (already(a, s->key, &js)) {
-		note(s, "already done by an earlier run (journal)");
-		return MT_STEP_ALREADY;
+		char h[65];
+		file_hash(a, "/etc/shadow", h);
+		if (!h[0] || strcmp(h, js.after) == 0) {
+			note(s, "already done by an earlier run (journal)");
+			return MT_STEP_ALREADY;
+		}
+		memset(&js, 0, sizeof(js)); /* shadow changed since: look again */
 	}
 	const char *u = s->user;
 	if (!u || !*u || strpbrk(u, ":\n/") || strlen(u) > 64) {
@@ -729,13 +776,24 @@ out:
 static int op_clear_flags(ax *a, mt_pstep *s)
 {
 	mt_jstate js;
-	if (already(a, s->key, &js)) {
-		note(s, "already done by an earlier run (journal)");
-		return MT_STEP_ALREADY;
-	}
 	unsigned mask = 0;
 	for (const char *p = s->flags ? s->flags : "ia"; *p; p++)
 		mask |= *p == 'i' ? MT_RS_FL_IMMUTABLE : *p == 'a' ? MT_RS_FL_APPEND : 0;
+	if (already(a, s->key, &js)) {
+		/* done only while the flags are still off */
+		int pfd = -1;
+		char nm[256], cn[MT_MAX_PATH], wy[512];
+		unsigned cf = 0;
+		int set = s->path &&
+		          mt_rs_walk(a->rootfd, s->path, &pfd, nm, sizeof(nm), cn, sizeof(cn), wy, sizeof(wy)) == MT_OK &&
+		          mt_rs_getflags(pfd, nm, &cf) == 0 && (cf & mask);
+		if (pfd >= 0)
+			close(pfd);
+		if (!set) {
+			note(s, "already done by an earlier run (journal)");
+			return MT_STEP_ALREADY;
+		}
+	}
 	if (!s->path || !mask) {
 		note(s, "the action names no path or no flag (i, a)");
 		return MT_STEP_REFUSED;
