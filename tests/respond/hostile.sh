@@ -154,3 +154,25 @@ cp -p "$W/m5" "$R/tmp/.m"; cp "$W/cron5" "$R/var/spool/cron/root"
 "$MT" respond "$W/r5.jsonl" --root "$R" --apply --no-verify >"$W/o5c.txt" 2>&1 || { cat "$W/o5c.txt"; fail "5: third run"; }
 [ "$(grep -c '^\[already done\]' "$W/o5c.txt")" -eq 2 ] || { cat "$W/o5c.txt"; fail "5: third run not already done"; }
 echo "ok respond-hostile 5: a reinfected host is cleaned again by the same report"
+
+# ---- 7. a crash between clearing the i flag and the edit: the rerun puts i back ----
+R=$W/t7
+base "$R"
+echo '* * * * * /tmp/.gone' >"$R/var/spool/cron/root"
+if chattr +i "$R/var/spool/cron/root" 2>/dev/null; then
+	chattr -i "$R/var/spool/cron/root"
+	"$MT" scan --root "$R" --format json --checks persist. >"$W/r7.jsonl" || true
+	grep -q '"remove_line"' "$W/r7.jsonl" || fail "7: no remove_line in the report"
+	chattr +i "$R/var/spool/cron/root"
+	rc=0
+	MINETRACE_RESPOND_CRASH_AT=1 "$MT" respond "$W/r7.jsonl" --root "$R" --apply --no-verify >/dev/null 2>&1 || rc=$?
+	[ $rc -eq 86 ] || { chattr -i "$R/var/spool/cron/root"; fail "7: exit $rc, expected the crash hook's 86"; }
+	"$MT" respond "$W/r7.jsonl" --root "$R" --apply --no-verify >"$W/o7.txt" 2>&1 || true
+	fl=$(lsattr -d "$R/var/spool/cron/root" | cut -d' ' -f1)
+	chattr -i "$R/var/spool/cron/root" 2>/dev/null || true
+	grep -q tmp "$R/var/spool/cron/root" && { cat "$W/o7.txt"; fail "7: the line is still there"; }
+	case "$fl" in *i*) ;; *) cat "$W/o7.txt"; fail "7: the i flag was lost after the crash ($fl)";; esac
+	echo "ok respond-hostile 7: the i flag survives a crash in the middle of the edit"
+else
+	echo "respond-hostile 7: skipped: chattr +i does not work under $W"
+fi

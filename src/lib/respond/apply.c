@@ -109,6 +109,22 @@ static void put_dir_flags(int dirfd, unsigned dfl)
 		mt_rs_setflags(dirfd, ".", dfl);
 }
 
+/* An interrupted run left the file in place with its i/a flags (and its directory's)
+ * cleared: its entry, about to be discarded, keeps the old ones; put them back first so
+ * that this run records and restores them. */
+static void recover_flags(mt_quar *q, int dirfd, const char *name, const char *entry)
+{
+	const unsigned m = MT_RS_FL_IMMUTABLE | MT_RS_FL_APPEND;
+	mt_qmeta qm;
+	unsigned cur;
+	if (!entry[0] || mt_quar_get(q, entry, &qm, NULL, NULL) != MT_OK)
+		return;
+	if ((qm.flags & m) && mt_rs_getflags(dirfd, name, &cur) == 0 && !(cur & m))
+		mt_rs_setflags(dirfd, name, cur | ((unsigned)qm.flags & m));
+	if ((qm.dir_flags & m) && mt_rs_getflags(dirfd, ".", &cur) == 0 && !(cur & m))
+		mt_rs_setflags(dirfd, ".", cur | ((unsigned)qm.dir_flags & m));
+}
+
 /* Resolves a symlink's target lexically against its directory, inside the root. */
 static int link_target(const char *canon_link, const char *target, char *out, size_t n)
 {
@@ -310,8 +326,10 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 		}
 		goto out;
 	}
-	if (js.state == 1 && js.entry[0])
+	if (js.state == 1 && js.entry[0]) {
+		recover_flags(&a->q, dfd, name, js.entry);
 		mt_quar_discard(&a->q, js.entry); /* an interrupted run left the file in place */
+	}
 	if (S_ISLNK(lst.st_mode)) {
 		st = quarantine_link(a, s, dfd, name, path, canon, key, &lst, follow, sha);
 		goto out;
@@ -390,12 +408,9 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 			goto out;
 		}
 	}
-	unsigned fl = 0, dfl = 0;
-	int r = take_flags(dfd, name, &fl, &dfl);
-	if (r) {
-		note(s, "cannot clear the immutable/append-only flags of %s: %s", path, strerror(-r));
-		goto out;
-	}
+	unsigned fl = 0, dfl = 0; /* written down before they are cleared (recover_flags) */
+	mt_rs_getflags(dfd, name, &fl);
+	mt_rs_getflags(dfd, ".", &dfl);
 	mt_qmeta m;
 	memset(&m, 0, sizeof(m));
 	snprintf(m.kind, sizeof(m.kind), "file");
@@ -405,22 +420,27 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 	snprintf(m.key, sizeof(m.key), "%s", key);
 	mt_qmeta_from_stat(&m, &lst);
 	m.flags = fl;
+	m.dir_flags = dfl;
 	e = mt_quar_put(&a->q, &m, data, len);
 	if (e != MT_OK) {
-		if (fl)
-			mt_rs_setflags(dfd, name, fl);
-		put_dir_flags(dfd, dfl);
 		note(s, "cannot write the quarantine entry for %s: %s", path, mt_strerror(e));
 		goto out;
 	}
 	a->ops++;
 	if (mt_journal_begin(a->j, key, s->pub.n, "quarantine_file", canon, h, "absent", m.id)) {
 		mt_quar_discard(&a->q, m.id);
-		if (fl)
-			mt_rs_setflags(dfd, name, fl);
-		put_dir_flags(dfd, dfl);
 		note(s, "cannot write the journal");
 		goto out;
+	}
+	{
+		unsigned f2, d2;
+		int r = take_flags(dfd, name, &f2, &d2);
+		if (r) {
+			mt_journal_done(a->j, key, "failed", strerror(-r), h);
+			mt_quar_discard(&a->q, m.id);
+			note(s, "cannot clear the immutable/append-only flags of %s: %s", path, strerror(-r));
+			goto out;
+		}
 	}
 	crash_point(a, 0);
 	if (unlinkat(dfd, name, 0) != 0) {
@@ -460,12 +480,11 @@ static int commit_edit(ax *a, mt_pstep *s, int dfd, const char *name, const char
 		note(s, "%s has %lu hard links (one may be a system file): by hand", canon, (unsigned long)lst->st_nlink);
 		return MT_STEP_REFUSED;
 	}
+	/* the old flags go into the entry before the journal's begin and before they are
+	 * cleared: a crash at any point leaves them written down (recover_flags) */
 	unsigned fl = 0, dfl = 0;
-	int r = take_flags(dfd, name, &fl, &dfl);
-	if (r) {
-		note(s, "cannot clear the immutable/append-only flags of %s: %s", canon, strerror(-r));
-		return MT_STEP_FAILED;
-	}
+	mt_rs_getflags(dfd, name, &fl);
+	mt_rs_getflags(dfd, ".", &dfl);
 	mt_qmeta m;
 	memset(&m, 0, sizeof(m));
 	snprintf(m.kind, sizeof(m.kind), "edit");
@@ -476,6 +495,7 @@ static int commit_edit(ax *a, mt_pstep *s, int dfd, const char *name, const char
 	snprintf(m.key, sizeof(m.key), "%s", s->key);
 	mt_qmeta_from_stat(&m, lst);
 	m.flags = fl;
+	m.dir_flags = dfl;
 	mt_err e = mt_quar_put(&a->q, &m, data, len);
 	if (e == MT_OK) {
 		a->ops++;
@@ -485,11 +505,18 @@ static int commit_edit(ax *a, mt_pstep *s, int dfd, const char *name, const char
 	if (e != MT_OK) {
 		if (m.id[0])
 			mt_quar_discard(&a->q, m.id);
-		if (fl)
-			mt_rs_setflags(dfd, name, fl);
-		put_dir_flags(dfd, dfl);
 		note(s, "cannot back %s up: %s", canon, mt_strerror(e));
 		return MT_STEP_FAILED;
+	}
+	{
+		unsigned f2, d2;
+		int r = take_flags(dfd, name, &f2, &d2);
+		if (r) {
+			mt_journal_done(a->j, s->key, "failed", strerror(-r), before);
+			mt_quar_discard(&a->q, m.id);
+			note(s, "cannot clear the immutable/append-only flags of %s: %s", canon, strerror(-r));
+			return MT_STEP_FAILED;
+		}
 	}
 	crash_point(a, 0);
 	e = mt_rs_replace(dfd, name, out, olen, lst, 0, 0);
@@ -594,8 +621,10 @@ static int op_remove_line(ax *a, mt_pstep *s)
 			st = MT_STEP_DONE;
 			goto done;
 		}
-		if (js.entry[0])
+		if (js.entry[0]) {
+			recover_flags(&a->q, dfd, name, js.entry);
 			mt_quar_discard(&a->q, js.entry);
+		}
 	}
 	unsigned at = 0;
 	e = mt_edit_remove_line(data, len, (unsigned)s->lineno, s->line_sha, &out, &olen, &at);
@@ -698,8 +727,10 @@ static int op_lock_account(ax *a, mt_pstep *s)
 		st = MT_STEP_DONE;
 		goto out;
 	}
-	if (js.state == 1 && js.entry[0])
+	if (js.state == 1 && js.entry[0]) {
+		recover_flags(&a->q, dfd, name, js.entry);
 		mt_quar_discard(&a->q, js.entry);
+	}
 	size_t ul = strlen(u), found = 0, off = 0;
 	int already_locked = 0, bad = 0;
 	while (off < len) {

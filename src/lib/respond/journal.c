@@ -156,9 +156,17 @@ static mt_err append(mt_journal *j, mt_buf *b)
 	mt_err e = mt_buf_adds(b, "}\n");
 	if (e)
 		return e;
-	/* one write per record (O_APPEND), then fsync: a record is there or torn, never mixed */
+	/* one write per record (O_APPEND), then fsync: a record is there or torn, never mixed;
+	 * a short write (disk full) is cut off again so the next record starts clean */
+	off_t end = lseek(j->fd, 0, SEEK_END);
 	ssize_t w = write(j->fd, b->data, b->len);
-	if (w != (ssize_t)b->len || fsync(j->fd) != 0)
+	if (w != (ssize_t)b->len) {
+		if (w > 0 && end >= 0 && ftruncate(j->fd, end) != 0) {
+			/* the next open starts a new line after the torn record */
+		}
+		return MT_ERR_IO;
+	}
+	if (fsync(j->fd) != 0)
 		return MT_ERR_IO;
 	apply_line(j, b->data, b->len - 1);
 	return MT_OK;

@@ -191,6 +191,7 @@ static mt_err meta_json(const mt_qmeta *m, mt_buf *b)
 	I("mode", m->mode);
 	I("size", m->size);
 	I("flags", m->flags);
+	I("dir_flags", m->dir_flags);
 	I("atime", m->atime);
 	I("atime_ns", m->atime_ns);
 	I("mtime", m->mtime);
@@ -312,6 +313,7 @@ mt_err mt_quar_get(mt_quar *q, const char *id, mt_qmeta *m, char **content, size
 		m->mode = jint(o, "mode");
 		m->size = jint(o, "size");
 		m->flags = jint(o, "flags");
+		m->dir_flags = jint(o, "dir_flags");
 		m->atime = (int64_t)jint(o, "atime");
 		m->atime_ns = (int64_t)jint(o, "atime_ns");
 		m->mtime = (int64_t)jint(o, "mtime");

@@ -101,6 +101,7 @@ typedef struct mt_qmeta {
 	char key[40];
 	char time[40];
 	uint64_t uid, gid, mode, size, flags;
+	uint64_t dir_flags; /* the directory's i/a flags before respond cleared them */
 	int64_t atime, atime_ns, mtime, mtime_ns;
 } mt_qmeta;
 
