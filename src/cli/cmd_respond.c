@@ -45,6 +45,15 @@ static void put_esc(FILE *o, const char *s)
 	}
 }
 
+static const char *sev_name(const char *sev)
+{
+	static const char *const names[] = {"critical", "high", "medium", "low", "info"};
+	for (size_t i = 0; sev && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(sev, names[i]) == 0)
+			return names[i];
+	return "?";
+}
+
 /* JSON string body: quotes, backslashes and controls escaped (input is valid UTF-8: it
  * came through our own parser or our own messages). */
 static void put_json(FILE *o, const char *s)
@@ -139,7 +148,8 @@ static void print_step(out_ctx *c, const mt_step *s)
 	put_esc(o, s->finding);
 	fputs(" ", o);
 	put_esc(o, s->check);
-	fprintf(o, " [%s] ", s->severity);
+	/* the report's text: only one of the fixed names reaches the terminal */
+	fprintf(o, " [%s] ", sev_name(s->severity));
 	put_esc(o, s->title[c->lang]);
 	if (s->also && *s->also) {
 		fprintf(o, " (%s ", c->lang == MT_LANG_ZH ? "以及" : "also");
@@ -412,10 +422,15 @@ int cmd_respond(int argc, char **argv)
 static void on_entry(void *ctx, const mt_qentry *e)
 {
 	(void)ctx;
+	/* everything from meta.json is escaped: it is a file on the host */
 	put_esc(stdout, e->id);
-	printf(" %s ", e->kind);
+	fputc(' ', stdout);
+	put_esc(stdout, e->kind);
+	fputc(' ', stdout);
 	put_esc(stdout, e->path);
-	printf(" %s ", e->time);
+	fputc(' ', stdout);
+	put_esc(stdout, e->time);
+	fputc(' ', stdout);
 	put_esc(stdout, e->finding);
 	printf("%s\n", e->restored ? " restored" : "");
 }

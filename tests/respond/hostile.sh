@@ -176,3 +176,22 @@ if chattr +i "$R/var/spool/cron/root" 2>/dev/null; then
 else
 	echo "respond-hostile 7: skipped: chattr +i does not work under $W"
 fi
+
+# ---- 8. terminal escapes from the report or meta.json never reach the terminal ----
+R=$W/t8
+base "$R"
+esc=$(printf '\033')
+printf '{"type":"finding","id":"MT-0000000000000008","check":"files.suspicious","severity":"high\\u001b]0;pwned\\u0007","title":"t","evidence":{},"remedy":[{"action":"block_ip","ip":"1.2.3.4"}]}\n' >"$W/r8.jsonl"
+"$MT" respond "$W/r8.jsonl" --root "$R" >"$W/o8.txt" 2>&1 || true
+grep -q "1.2.3.4" "$W/o8.txt" || { cat "$W/o8.txt"; fail "8: no plan"; }
+! grep -q "$esc" "$W/o8.txt" || fail "8: an escape from the report's severity reached the terminal"
+printf '\177ELFminer' >"$R/tmp/.m"; chmod 755 "$R/tmp/.m"
+finding 8 '[{"action":"quarantine_file","path":"/tmp/.m","sha256":"'"$(sha "$R/tmp/.m")"'"}]' >"$W/r8b.jsonl"
+"$MT" respond "$W/r8b.jsonl" --root "$R" --apply --no-verify >/dev/null 2>&1 || fail "8: quarantine"
+for mj in "$R"/var/lib/minetrace/quarantine/*/meta.json; do
+	chmod 600 "$mj"; sed -i 's/"kind":"file"/"kind":"file\\u001b[2J"/; s/"time":"/"time":"\\u001b]0;x\\u0007/' "$mj"; chmod 400 "$mj"
+done
+"$MT" restore --list --root "$R" >"$W/o8b.txt" 2>&1 || true
+grep -q "tmp/.m" "$W/o8b.txt" || { cat "$W/o8b.txt"; fail "8: the entry is not listed"; }
+! grep -q "$esc" "$W/o8b.txt" || fail "8: an escape from meta.json reached the terminal"
+echo "ok respond-hostile 8: severity, kind and time shown escaped"
