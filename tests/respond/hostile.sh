@@ -195,3 +195,18 @@ done
 grep -q "tmp/.m" "$W/o8b.txt" || { cat "$W/o8b.txt"; fail "8: the entry is not listed"; }
 ! grep -q "$esc" "$W/o8b.txt" || fail "8: an escape from meta.json reached the terminal"
 echo "ok respond-hostile 8: severity, kind and time shown escaped"
+
+# ---- 9. block_ip never cuts the host off: mapped loopback, link-local, its name server ----
+R=$W/t9
+base "$R"
+echo 'nameserver 192.0.2.53' >"$R/etc/resolv.conf"
+finding 9 '[{"action":"block_ip","ip":"::ffff:127.0.0.1"},{"action":"block_ip","ip":"169.254.169.254"},{"action":"block_ip","ip":"fe80::1"},{"action":"block_ip","ip":"192.0.2.53"},{"action":"block_ip","ip":"203.0.113.7"}]' >"$W/r9.jsonl"
+"$MT" respond "$W/r9.jsonl" --root "$R" --apply --no-verify >"$W/o9.txt" 2>&1 || true
+for w in "::ffff:127.0.0.1 is an IPv4-mapped address" "169.254.169.254 is a link-local address" \
+	"fe80::1 is a link-local address" "192.0.2.53 is this host's own address, gateway or name server"; do
+	grep -q -- "$w" "$W/o9.txt" || { cat "$W/o9.txt"; fail "9: no '$w'"; }
+done
+nft=$R/var/lib/minetrace/quarantine/firewall.nft
+grep -q "203.0.113.7" "$nft" || { cat "$W/o9.txt"; fail "9: the attacker address is not blocked"; }
+! grep -q -e "169.254" -e "192.0.2.53" -e "fe80" -e "ffff" "$nft" || fail "9: a refused address is in the rules"
+echo "ok respond-hostile 9: mapped loopback, link-local and the host's name server not blocked"

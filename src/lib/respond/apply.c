@@ -1,5 +1,6 @@
 /* apply.c - respond --apply: re-validate, journal and carry out each step; verify */
 #include <arpa/inet.h>
+#include <ifaddrs.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -997,7 +998,88 @@ static int op_unmount(ax *a, mt_pstep *s)
 
 /* ---- firewall -------------------------------------------------------------- */
 
-static const char *ip_refused(const char *ip, int *v6)
+/* 1 when the 4 or 16 bytes at b are one of this machine's own addresses, its default
+ * gateway (live root) or a name server of the root's resolv.conf */
+static int own_address(ax *a, int v6, const unsigned char *b)
+{
+	size_t n = v6 ? 16 : 4;
+	struct ifaddrs *ifs = NULL;
+	int hit = 0;
+	if (getifaddrs(&ifs) == 0) {
+		for (struct ifaddrs *i = ifs; i && !hit; i = i->ifa_next) {
+			if (!i->ifa_addr)
+				continue;
+			if (!v6 && i->ifa_addr->sa_family == AF_INET)
+				hit = memcmp(&((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr, b, 4) == 0;
+			else if (v6 && i->ifa_addr->sa_family == AF_INET6)
+				hit = memcmp(&((struct sockaddr_in6 *)(void *)i->ifa_addr)->sin6_addr, b, 16) == 0;
+		}
+		freeifaddrs(ifs);
+	}
+	if (!hit && !v6 && a->live) {
+		/* /proc/net/route: Iface Destination Gateway ..., hex in network order */
+		char *d = NULL;
+		size_t l = 0;
+		int fd = open("/proc/net/route", O_RDONLY | O_CLOEXEC);
+		int tr = 0;
+		if (fd >= 0 && mt_read_fd(fd, 1 << 20, &d, &l, &tr) == MT_OK) {
+			for (char *line = d, *nl; !hit && line && *line; line = nl ? nl + 1 : NULL) {
+				nl = strchr(line, '\n');
+				char *t = strchr(line, '\t');
+				char *g = t ? strchr(t + 1, '\t') : NULL;
+				uint64_t v = 0;
+				int okh = g && strlen(g + 1) >= 8;
+				for (int k = 1; okh && k <= 8; k++) {
+					char c = g[k];
+					int dv = c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+					okh = dv >= 0;
+					v = v * 16 + (uint64_t)(dv < 0 ? 0 : dv);
+				}
+				if (okh && v) {
+					uint32_t gw = (uint32_t)v; /* host order of a little-endian dump */
+					unsigned char gb[4];
+					memcpy(gb, &gw, 4);
+					hit = memcmp(gb, b, 4) == 0;
+				}
+			}
+		}
+		free(d);
+		if (fd >= 0)
+			close(fd);
+	}
+	if (!hit) {
+		int dfd = -1;
+		char nm[256], cn[MT_MAX_PATH], wy[512];
+		char *d = NULL;
+		size_t l = 0;
+		if (mt_rs_walk(a->rootfd, "/etc/resolv.conf", &dfd, nm, sizeof(nm), cn, sizeof(cn), wy,
+		               sizeof(wy)) == MT_OK &&
+		    mt_rs_read(dfd, nm, 1 << 16, &d, &l, NULL) == MT_OK) {
+			for (char *line = d, *nl; !hit && line && *line; line = nl ? nl + 1 : NULL) {
+				nl = strchr(line, '\n');
+				if (nl)
+					*nl = '\0';
+				if (strncmp(line, "nameserver", 10) != 0)
+					continue;
+				char *v = line + 10;
+				while (*v == ' ' || *v == '\t')
+					v++;
+				char *e = v;
+				while (*e && *e != ' ' && *e != '\t' && *e != '%')
+					e++;
+				*e = '\0';
+				unsigned char nb[16];
+				hit = inet_pton(v6 ? AF_INET6 : AF_INET, v, nb) == 1 && memcmp(nb, b, n) == 0;
+			}
+		}
+		free(d);
+		if (dfd >= 0)
+			close(dfd);
+	}
+	return hit;
+}
+
+static const char *ip_refused(ax *a, const char *ip, int *v6)
 {
 	unsigned char b[16];
 	*v6 = 0;
@@ -1006,6 +1088,10 @@ static const char *ip_refused(const char *ip, int *v6)
 	if (inet_pton(AF_INET, ip, b) == 1) {
 		if (b[0] == 127)
 			return "a loopback address";
+		if (b[0] == 169 && b[1] == 254)
+			return "a link-local address (the cloud metadata service)";
+		if (own_address(a, 0, b))
+			return "this host's own address, gateway or name server";
 		if (b[0] == 0 || (b[0] == 255 && b[1] == 255 && b[2] == 255 && b[3] == 255))
 			return "not a host address";
 		if (b[0] >= 224 && b[0] <= 239)
@@ -1021,6 +1107,13 @@ static const char *ip_refused(const char *ip, int *v6)
 			return "not a host address";
 		if (b[0] == 0xff)
 			return "a multicast address";
+		static const unsigned char mapped[12] = {[10] = 0xff, [11] = 0xff};
+		if (memcmp(b, mapped, 12) == 0)
+			return "an IPv4-mapped address (give the IPv4 address)";
+		if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
+			return "a link-local address";
+		if (own_address(a, 1, b))
+			return "this host's own address, gateway or name server";
 		return NULL;
 	}
 	return "not an IP address";
@@ -1076,7 +1169,7 @@ static void firewall(ax *a)
 		if (s->phase != MT_PH_FIREWALL)
 			continue;
 		int v6a;
-		const char *why = ip_refused(s->ip, &v6a);
+		const char *why = ip_refused(a, s->ip, &v6a);
 		if (why) {
 			note(s, "%s is %s: not blocked", s->ip ? s->ip : "?", why);
 			s->pub.state = MT_STEP_REFUSED;
