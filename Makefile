@@ -58,6 +58,7 @@ cli: $(B)/minetrace
 respond: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/respond/seed.sh
 	@MINETRACE=$(B)/minetrace sh tests/respond/scenarios.sh
+	@MINETRACE=$(B)/minetrace sh tests/respond/hostile.sh
 	@python3 tests/respond/notes.py
 
 # logs, the timeline and its conclusion on planted roots (tests/timeline/*/)
@@ -82,6 +83,7 @@ live: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/live/respond-xmrig.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/respond-immutable.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/respond-pid.sh
+	@MINETRACE=$(B)/minetrace sh tests/live/respond-parent.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/respond-firewall.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/timeline-live.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/debroot.sh

@@ -87,12 +87,16 @@ typedef struct mt_qentry {
 } mt_qentry;
 typedef void (*mt_qentry_fn)(void *ctx, const mt_qentry *e);
 
-/* Lists the entries of the quarantine directory in id order (oldest first). */
-mt_err mt_quarantine_list(const char *qdir, mt_qentry_fn fn, void *ctx);
+/* Lists the entries of the quarantine directory in id order (oldest first); qdir NULL:
+ * the default inside root. The directory must be this user's, mode 0700 or stricter
+ * (MT_ERR_PERM), reached without a symbolic link (MT_ERR_ESCAPE). */
+mt_err mt_quarantine_list(const char *root, const char *qdir, mt_qentry_fn fn, void *ctx);
 
 /* Puts entry id back under root exactly: content, owner, mode, atime/mtime, flags. why
- * receives the reason when it refuses (something else at the path, content damaged). */
-mt_err mt_restore(const char *root, const char *qdir, const char *id, char *why,
+ * receives the reason when it refuses (something else at the path, content damaged, an
+ * edited file changed since the edit, a critical path, a set-id mode). force overrides
+ * the last three, never a damaged entry. qdir NULL: the default inside root. */
+mt_err mt_restore(const char *root, const char *qdir, const char *id, int force, char *why,
                   size_t whylen);
 
 #ifdef __cplusplus

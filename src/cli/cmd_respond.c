@@ -45,6 +45,15 @@ static void put_esc(FILE *o, const char *s)
 	}
 }
 
+static const char *sev_name(const char *sev)
+{
+	static const char *const names[] = {"critical", "high", "medium", "low", "info"};
+	for (size_t i = 0; sev && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(sev, names[i]) == 0)
+			return names[i];
+	return "?";
+}
+
 /* JSON string body: quotes, backslashes and controls escaped (input is valid UTF-8: it
  * came through our own parser or our own messages). */
 static void put_json(FILE *o, const char *s)
@@ -139,7 +148,8 @@ static void print_step(out_ctx *c, const mt_step *s)
 	put_esc(o, s->finding);
 	fputs(" ", o);
 	put_esc(o, s->check);
-	fprintf(o, " [%s] ", s->severity);
+	/* the report's text: only one of the fixed names reaches the terminal */
+	fprintf(o, " [%s] ", sev_name(s->severity));
 	put_esc(o, s->title[c->lang]);
 	if (s->also && *s->also) {
 		fprintf(o, " (%s ", c->lang == MT_LANG_ZH ? "以及" : "also");
@@ -412,10 +422,15 @@ int cmd_respond(int argc, char **argv)
 static void on_entry(void *ctx, const mt_qentry *e)
 {
 	(void)ctx;
+	/* everything from meta.json is escaped: it is a file on the host */
 	put_esc(stdout, e->id);
-	printf(" %s ", e->kind);
+	fputc(' ', stdout);
+	put_esc(stdout, e->kind);
+	fputc(' ', stdout);
 	put_esc(stdout, e->path);
-	printf(" %s ", e->time);
+	fputc(' ', stdout);
+	put_esc(stdout, e->time);
+	fputc(' ', stdout);
 	put_esc(stdout, e->finding);
 	printf("%s\n", e->restored ? " restored" : "");
 }
@@ -425,7 +440,7 @@ int cmd_restore(int argc, char **argv)
 	const char *root = "/", *qdir = NULL;
 	const char *ids[256];
 	size_t nids = 0;
-	int list = 0;
+	int list = 0, force = 0;
 	cli_args a = {argc, argv, 1};
 	for (; a.i < argc; a.i++) {
 		const char *v;
@@ -446,8 +461,12 @@ int cmd_restore(int argc, char **argv)
 			list = 1;
 			continue;
 		}
+		if (cli_flag(&a, "--force")) {
+			force = 1;
+			continue;
+		}
 		if (cli_flag(&a, "-h") || cli_flag(&a, "--help")) {
-			printf("usage: minetrace restore ENTRY... | --list   [--root DIR] [--quarantine DIR]\n");
+			printf("usage: minetrace restore ENTRY... [--force] | --list   [--root DIR] [--quarantine DIR]\n");
 			return EXIT_CLEAN;
 		}
 		if (argv[a.i][0] == '-') {
@@ -461,14 +480,12 @@ int cmd_restore(int argc, char **argv)
 		ids[nids++] = argv[a.i];
 	}
 	char qbuf[4096];
-	if (!qdir) {
-		mt_quarantine_default(root, qbuf, sizeof(qbuf));
-		qdir = qbuf;
-	}
+	mt_quarantine_default(root, qbuf, sizeof(qbuf));
 	if (list) {
-		mt_err e = mt_quarantine_list(qdir, on_entry, NULL);
+		/* the default is opened below the root's fd, component by component */
+		mt_err e = mt_quarantine_list(root, qdir, on_entry, NULL);
 		if (e != MT_OK) {
-			cli_err("cannot list the quarantine %s: %s", qdir, mt_strerror(e));
+			cli_err("cannot list the quarantine %s: %s", qdir ? qdir : qbuf, mt_strerror(e));
 			return EXIT_ERROR;
 		}
 		return EXIT_CLEAN;
@@ -480,7 +497,7 @@ int cmd_restore(int argc, char **argv)
 	int rc = EXIT_CLEAN;
 	for (size_t i = 0; i < nids; i++) {
 		char why[1024];
-		mt_err e = mt_restore(root, qdir, ids[i], why, sizeof(why));
+		mt_err e = mt_restore(root, qdir, ids[i], force, why, sizeof(why));
 		if (e != MT_OK) {
 			fputs("minetrace: restore ", stderr);
 			cli_err_escaped(ids[i]);

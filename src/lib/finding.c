@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collect/fileinfo.h"
 #include "internal.h"
 
 struct mt_report {
@@ -486,4 +487,34 @@ const char *mt__report_extra(const mt_report *r, int json, mt_lang lang)
 {
 	const char *s = json ? r->extra_json : r->extra_text[lang == MT_LANG_ZH];
 	return s ? s : "";
+}
+
+/* Gives each quarantine_file action without a sha256 the SHA-256 of the regular file it
+ * names (read through the host layer, links resolved inside the root, at most
+ * MT_MAX_QUARANTINE_FILE bytes): respond takes a file, or a link's target, on a report's
+ * word only while it still hashes the same. */
+void mt_report_hash_quarantines(mt_report *r, mt_host *h)
+{
+	for (size_t i = 0; r && h && i < r->n; i++) {
+		mt_finding *f = r->v[i];
+		for (size_t k = 0; k < f->nact; k++) {
+			mt_action *a = &f->act[k];
+			const char *path = NULL;
+			int has = 0;
+			if (strcmp(a->type, "quarantine_file") != 0)
+				continue;
+			for (size_t p = 0; p < a->nparams; p++) {
+				if (strcmp(a->params[p].key, "path") == 0)
+					path = a->params[p].sval;
+				has |= strcmp(a->params[p].key, "sha256") == 0;
+			}
+			char hx[65];
+			int cut = 0;
+			if (!path || has || path[0] != '/' ||
+			    mt_fi_hash(h, path, MT_MAX_QUARANTINE_FILE, NULL, hx, NULL, &cut) != MT_OK ||
+			    cut)
+				continue;
+			mt_action_str(f, a, "sha256", hx);
+		}
+	}
 }

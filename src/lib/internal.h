@@ -240,6 +240,9 @@ void mt_report_sort(mt_report *report);
 mt_err mt__report_set_extra(mt_report *r, const char *json, const char *text_en,
                             const char *text_zh);
 const char *mt__report_extra(const mt_report *r, int json, mt_lang lang);
+
+/* Adds the sha256 of the file to each quarantine_file action that has none. */
+void mt_report_hash_quarantines(mt_report *report, mt_host *host);
 size_t mt__report_ndiag(const mt_report *r, size_t *total, const char *const **diag);
 void mt__report_meta(const mt_report *r, const char **root, int64_t *started,
                      int64_t *duration_ms, uint64_t *checks, size_t *dropped);

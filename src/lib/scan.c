@@ -80,6 +80,7 @@ mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts,
 	mt_pkgdb_free(ctx.pkgdb);
 	mt_live_free(ctx.live);
 	mt_logs_free(ctx.logs);
+	mt_report_hash_quarantines(report, host);
 	mt_report_sort(report);
 	mt_report_set_meta(report, mt_host_root(host), (int64_t)started, now_ms() - t0, ran);
 	return MT_OK;

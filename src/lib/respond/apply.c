@@ -1,5 +1,6 @@
 /* apply.c - respond --apply: re-validate, journal and carry out each step; verify */
 #include <arpa/inet.h>
+#include <ifaddrs.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -109,6 +110,22 @@ static void put_dir_flags(int dirfd, unsigned dfl)
 		mt_rs_setflags(dirfd, ".", dfl);
 }
 
+/* An interrupted run left the file in place with its i/a flags (and its directory's)
+ * cleared: its entry, about to be discarded, keeps the old ones; put them back first so
+ * that this run records and restores them. */
+static void recover_flags(mt_quar *q, int dirfd, const char *name, const char *entry)
+{
+	const unsigned m = MT_RS_FL_IMMUTABLE | MT_RS_FL_APPEND;
+	mt_qmeta qm;
+	unsigned cur;
+	if (!entry[0] || mt_quar_get(q, entry, &qm, NULL, NULL) != MT_OK)
+		return;
+	if ((qm.flags & m) && mt_rs_getflags(dirfd, name, &cur) == 0 && !(cur & m))
+		mt_rs_setflags(dirfd, name, cur | ((unsigned)qm.flags & m));
+	if ((qm.dir_flags & m) && mt_rs_getflags(dirfd, ".", &cur) == 0 && !(cur & m))
+		mt_rs_setflags(dirfd, ".", cur | ((unsigned)qm.dir_flags & m));
+}
+
 /* Resolves a symlink's target lexically against its directory, inside the root. */
 static int link_target(const char *canon_link, const char *target, char *out, size_t n)
 {
@@ -146,12 +163,17 @@ static int link_target(const char *canon_link, const char *target, char *out, si
 	return np ? 0 : -1;
 }
 
-static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, int follow,
+/* op_quarantine's how: follow a link to its target (only when the report's sha256 is the
+ * target's), or take a file that is not a program without a sha256 (unit files). */
+#define QF_FOLLOW 1
+#define QF_TEXT_OK 2
+#define QF_VIA_LINK 4 /* reached through a link the plan names: only a program is taken */
+static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, int how,
                          const char *sha);
 
 static int quarantine_link(ax *a, mt_pstep *s, int dfd, const char *name, const char *path,
                            const char *canon, const char *key, const struct stat *st,
-                           int follow)
+                           int follow, const char *sha)
 {
 	char target[MT_MAX_PATH];
 	ssize_t tl = readlinkat(dfd, name, target, sizeof(target) - 1);
@@ -202,41 +224,83 @@ static int quarantine_link(ax *a, mt_pstep *s, int dfd, const char *name, const 
 	note(s, "removed the symbolic link %s -> %s (entry %s)", path, target, m.id);
 	int st2 = MT_STEP_DONE;
 	if (follow) {
+		/* the report names the link only: its target is taken too only when the
+		 * report's sha256 is the target's content (op_quarantine checks it) */
 		char t[MT_MAX_PATH], k2[17];
+		if (!sha || !*sha) {
+			note(s, "its target %s is not named by the report with a sha256: not followed", target);
+			return MT_STEP_DONE;
+		}
 		if (link_target(canon, target, t, sizeof(t)) != 0) {
 			note(s, "its target %s leaves the root: not followed", target);
 			return MT_STEP_REFUSED;
 		}
 		subkey(key, t, k2);
-		st2 = op_quarantine(a, s, t, k2, 0, NULL);
+		st2 = op_quarantine(a, s, t, k2, QF_VIA_LINK, sha);
 	}
 	return worse(MT_STEP_DONE, st2);
 }
 
 /* A link taken away by an earlier (or interrupted) run: the file it named may still be
  * there. */
-static int follow_entry(ax *a, mt_pstep *s, const char *key, const char *entry, int st)
+static int follow_entry(ax *a, mt_pstep *s, const char *key, const char *entry, int st,
+                        const char *sha)
 {
 	mt_qmeta lm;
-	if (entry[0] && mt_quar_get(&a->q, entry, &lm, NULL, NULL) == MT_OK &&
+	if (sha && *sha && entry[0] && mt_quar_get(&a->q, entry, &lm, NULL, NULL) == MT_OK &&
 	    strcmp(lm.kind, "link") == 0) {
 		char t[MT_MAX_PATH], k2[17];
 		if (link_target(lm.path, lm.target, t, sizeof(t)) == 0) {
 			subkey(key, t, k2);
-			return worse(st, op_quarantine(a, s, t, k2, 0, NULL));
+			return worse(st, op_quarantine(a, s, t, k2, QF_VIA_LINK, sha));
 		}
 	}
 	return st;
 }
 
 /* Moves path into the quarantine (content that cannot run + metadata) and removes it. */
-static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, int follow,
+/* Keys, credentials and the package database: never taken on a path alone. */
+static int sensitive_path(const char *canon)
+{
+	static const char *const dirs[] = {"/etc/ssl/private/", "/var/lib/dpkg/", "/var/lib/rpm/",
+	                                   "/etc/sudoers.d/", "/etc/pki/", "/etc/ssh/"};
+	for (size_t i = 0; i < MT_ARRAY_LEN(dirs); i++)
+		if (strncmp(canon, dirs[i], strlen(dirs[i])) == 0)
+			return 1;
+	return strstr(canon, "/.ssh/") != NULL || strstr(canon, "/.gnupg/") != NULL ||
+	       strcmp(canon, "/etc/sudoers") == 0;
+}
+
+/* An ELF, or a script with #! and an x bit: what a flagged command line really runs. */
+static int is_program(const char *data, size_t len, mode_t mode)
+{
+	if (len >= 4 && memcmp(data, "\177ELF", 4) == 0)
+		return 1;
+	return len >= 2 && data[0] == '#' && data[1] == '!' && (mode & 0111);
+}
+
+static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, int how,
                          const char *sha)
 {
+	const int follow = how & QF_FOLLOW;
 	mt_jstate js;
 	if (already(a, key, &js)) {
-		note(s, "%s: already done by an earlier run (journal)", path);
-		return follow ? follow_entry(a, s, key, js.entry, MT_STEP_ALREADY) : MT_STEP_ALREADY;
+		/* done only while nothing is at the path again (a reinfection puts it back) */
+		int pfd = -1;
+		char nm[256], cn[MT_MAX_PATH], wy[512];
+		struct stat xs;
+		int back = mt_rs_walk(a->rootfd, path, &pfd, nm, sizeof(nm), cn, sizeof(cn), wy,
+		                      sizeof(wy)) == MT_OK &&
+		           fstatat(pfd, nm, &xs, AT_SYMLINK_NOFOLLOW) == 0;
+		if (pfd >= 0)
+			close(pfd);
+		if (!back) {
+			note(s, "%s: already done by an earlier run (journal)", path);
+			return follow ? follow_entry(a, s, key, js.entry, MT_STEP_ALREADY, sha)
+			              : MT_STEP_ALREADY;
+		}
+		note(s, "%s is there again since an earlier run took it: taken again", path);
+		memset(&js, 0, sizeof(js));
 	}
 	int dfd = -1, st = MT_STEP_FAILED;
 	char name[256], canon[MT_MAX_PATH], why[512];
@@ -256,17 +320,19 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 			                "absent");
 			note(s, "%s: recovered, an interrupted run had moved it (entry %s)", path, js.entry);
 			mt_buf_printf(&s->entries, "%s%s", s->entries.len ? " " : "", js.entry);
-			st = follow ? follow_entry(a, s, key, js.entry, MT_STEP_DONE) : MT_STEP_DONE;
+			st = follow ? follow_entry(a, s, key, js.entry, MT_STEP_DONE, sha) : MT_STEP_DONE;
 		} else {
 			note(s, "%s is no longer there", path);
 			st = MT_STEP_SKIPPED;
 		}
 		goto out;
 	}
-	if (js.state == 1 && js.entry[0])
+	if (js.state == 1 && js.entry[0]) {
+		recover_flags(&a->q, dfd, name, js.entry);
 		mt_quar_discard(&a->q, js.entry); /* an interrupted run left the file in place */
+	}
 	if (S_ISLNK(lst.st_mode)) {
-		st = quarantine_link(a, s, dfd, name, path, canon, key, &lst, follow);
+		st = quarantine_link(a, s, dfd, name, path, canon, key, &lst, follow, sha);
 		goto out;
 	}
 	if (S_ISDIR(lst.st_mode)) {
@@ -284,6 +350,11 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 		st = MT_STEP_REFUSED;
 		goto out;
 	}
+	if (lst.st_nlink > 1) {
+		note(s, "%s has %lu hard links (one may be a system file): by hand", path, (unsigned long)lst.st_nlink);
+		st = MT_STEP_REFUSED;
+		goto out;
+	}
 	struct stat fst;
 	e = mt_rs_read(dfd, name, MT_MAX_QUARANTINE_FILE, &data, &len, &fst);
 	if (e != MT_OK) {
@@ -295,6 +366,21 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 	if (sha && *sha && strcmp(h, sha) != 0) {
 		note(s, "%s changed since the scan (sha256 %.16s..., the report says %.16s...)", path, h, sha);
 		st = MT_STEP_SKIPPED;
+		goto out;
+	}
+	if ((how & QF_VIA_LINK) && (sensitive_path(canon) || !is_program(data, len, lst.st_mode))) {
+		note(s, "%s is only the target of a link and not a program: the plan does not name it, not quarantined", path);
+		st = MT_STEP_REFUSED;
+		goto out;
+	}
+	if ((!sha || !*sha) && sensitive_path(canon)) {
+		note(s, "%s holds keys or system configuration: quarantined only when the report gives its sha256", path);
+		st = MT_STEP_REFUSED;
+		goto out;
+	}
+	if ((!sha || !*sha) && !(how & QF_TEXT_OK) && !is_program(data, len, lst.st_mode)) {
+		note(s, "%s is not a program (no ELF, no #! with an x bit) and the report gives no sha256: not quarantined", path);
+		st = MT_STEP_REFUSED;
 		goto out;
 	}
 	const char *pkg = a->db ? mt_pkgdb_owner(a->db, canon) : NULL;
@@ -323,12 +409,9 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 			goto out;
 		}
 	}
-	unsigned fl = 0, dfl = 0;
-	int r = take_flags(dfd, name, &fl, &dfl);
-	if (r) {
-		note(s, "cannot clear the immutable/append-only flags of %s: %s", path, strerror(-r));
-		goto out;
-	}
+	unsigned fl = 0, dfl = 0; /* written down before they are cleared (recover_flags) */
+	mt_rs_getflags(dfd, name, &fl);
+	mt_rs_getflags(dfd, ".", &dfl);
 	mt_qmeta m;
 	memset(&m, 0, sizeof(m));
 	snprintf(m.kind, sizeof(m.kind), "file");
@@ -338,22 +421,27 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 	snprintf(m.key, sizeof(m.key), "%s", key);
 	mt_qmeta_from_stat(&m, &lst);
 	m.flags = fl;
+	m.dir_flags = dfl;
 	e = mt_quar_put(&a->q, &m, data, len);
 	if (e != MT_OK) {
-		if (fl)
-			mt_rs_setflags(dfd, name, fl);
-		put_dir_flags(dfd, dfl);
 		note(s, "cannot write the quarantine entry for %s: %s", path, mt_strerror(e));
 		goto out;
 	}
 	a->ops++;
 	if (mt_journal_begin(a->j, key, s->pub.n, "quarantine_file", canon, h, "absent", m.id)) {
 		mt_quar_discard(&a->q, m.id);
-		if (fl)
-			mt_rs_setflags(dfd, name, fl);
-		put_dir_flags(dfd, dfl);
 		note(s, "cannot write the journal");
 		goto out;
+	}
+	{
+		unsigned f2, d2;
+		int r = take_flags(dfd, name, &f2, &d2);
+		if (r) {
+			mt_journal_done(a->j, key, "failed", strerror(-r), h);
+			mt_quar_discard(&a->q, m.id);
+			note(s, "cannot clear the immutable/append-only flags of %s: %s", path, strerror(-r));
+			goto out;
+		}
 	}
 	crash_point(a, 0);
 	if (unlinkat(dfd, name, 0) != 0) {
@@ -388,21 +476,27 @@ static int commit_edit(ax *a, mt_pstep *s, int dfd, const char *name, const char
                        size_t olen, const char *before, const char *after, char entry[64])
 {
 	entry[0] = '\0';
-	unsigned fl = 0, dfl = 0;
-	int r = take_flags(dfd, name, &fl, &dfl);
-	if (r) {
-		note(s, "cannot clear the immutable/append-only flags of %s: %s", canon, strerror(-r));
-		return MT_STEP_FAILED;
+	if (lst->st_nlink > 1) {
+		/* a hard link to passwd or shadow would be edited under another name */
+		note(s, "%s has %lu hard links (one may be a system file): by hand", canon, (unsigned long)lst->st_nlink);
+		return MT_STEP_REFUSED;
 	}
+	/* the old flags go into the entry before the journal's begin and before they are
+	 * cleared: a crash at any point leaves them written down (recover_flags) */
+	unsigned fl = 0, dfl = 0;
+	mt_rs_getflags(dfd, name, &fl);
+	mt_rs_getflags(dfd, ".", &dfl);
 	mt_qmeta m;
 	memset(&m, 0, sizeof(m));
 	snprintf(m.kind, sizeof(m.kind), "edit");
 	snprintf(m.path, sizeof(m.path), "%s", canon);
 	snprintf(m.sha256, sizeof(m.sha256), "%s", before);
+	snprintf(m.after, sizeof(m.after), "%s", after);
 	snprintf(m.finding, sizeof(m.finding), "%s", s->finding);
 	snprintf(m.key, sizeof(m.key), "%s", s->key);
 	mt_qmeta_from_stat(&m, lst);
 	m.flags = fl;
+	m.dir_flags = dfl;
 	mt_err e = mt_quar_put(&a->q, &m, data, len);
 	if (e == MT_OK) {
 		a->ops++;
@@ -412,11 +506,18 @@ static int commit_edit(ax *a, mt_pstep *s, int dfd, const char *name, const char
 	if (e != MT_OK) {
 		if (m.id[0])
 			mt_quar_discard(&a->q, m.id);
-		if (fl)
-			mt_rs_setflags(dfd, name, fl);
-		put_dir_flags(dfd, dfl);
 		note(s, "cannot back %s up: %s", canon, mt_strerror(e));
 		return MT_STEP_FAILED;
+	}
+	{
+		unsigned f2, d2;
+		int r = take_flags(dfd, name, &f2, &d2);
+		if (r) {
+			mt_journal_done(a->j, s->key, "failed", strerror(-r), before);
+			mt_quar_discard(&a->q, m.id);
+			note(s, "cannot clear the immutable/append-only flags of %s: %s", canon, strerror(-r));
+			return MT_STEP_FAILED;
+		}
 	}
 	crash_point(a, 0);
 	e = mt_rs_replace(dfd, name, out, olen, lst, 0, 0);
@@ -444,12 +545,35 @@ static int is_account_file(const char *canon)
 	       strcmp(canon, "/etc/group") == 0 || strcmp(canon, "/etc/gshadow") == 0;
 }
 
+/* sha256 of a file of the root, "" when it cannot be read */
+static void file_hash(ax *a, const char *path, char h[65])
+{
+	int pfd = -1;
+	char nm[256], cn[MT_MAX_PATH], wy[512];
+	char *d = NULL;
+	size_t l = 0;
+	h[0] = '\0';
+	if (mt_rs_walk(a->rootfd, path, &pfd, nm, sizeof(nm), cn, sizeof(cn), wy, sizeof(wy)) == MT_OK &&
+	    mt_rs_read(pfd, nm, MT_MAX_EDIT_FILE, &d, &l, NULL) == MT_OK)
+		mt_sha256_hex(d, l, h);
+	free(d);
+	if (pfd >= 0)
+		close(pfd);
+}
+
 static int op_remove_line(ax *a, mt_pstep *s)
 {
 	mt_jstate js;
+	int was_done = 0;
 	if (already(a, s->key, &js)) {
-		note(s, "already done by an earlier run (journal)");
-		return MT_STEP_ALREADY;
+		char h[65];
+		file_hash(a, s->path ? s->path : "", h);
+		if (!h[0] || strcmp(h, js.after) == 0) {
+			note(s, "already done by an earlier run (journal)");
+			return MT_STEP_ALREADY;
+		}
+		was_done = 1; /* the file changed since: the line may be back */
+		memset(&js, 0, sizeof(js));
 	}
 	if (!s->path || !s->line_sha || s->lineno <= 0) {
 		note(s, "the action lacks path, lineno or line_sha256");
@@ -498,11 +622,18 @@ static int op_remove_line(ax *a, mt_pstep *s)
 			st = MT_STEP_DONE;
 			goto done;
 		}
-		if (js.entry[0])
+		if (js.entry[0]) {
+			recover_flags(&a->q, dfd, name, js.entry);
 			mt_quar_discard(&a->q, js.entry);
+		}
 	}
 	unsigned at = 0;
 	e = mt_edit_remove_line(data, len, (unsigned)s->lineno, s->line_sha, &out, &olen, &at);
+	if (was_done && e == MT_ERR_CHANGED) {
+		note(s, "already done by an earlier run (journal)");
+		st = MT_STEP_ALREADY;
+		goto done;
+	}
 	if (e == MT_ERR_CHANGED || e == MT_ERR_LIMIT || e == MT_ERR_INVAL) {
 		note(s, e == MT_ERR_LIMIT ? "the line is no longer at line %lld and is found at several "
 		                            "other places: not guessing"
@@ -549,8 +680,13 @@ static int op_lock_account(ax *a, mt_pstep *s)
 {
 	mt_jstate js;
 	if (already(a, s->key, &js)) {
-		note(s, "already done by an earlier run (journal)");
-		return MT_STEP_ALREADY;
+		char h[65];
+		file_hash(a, "/etc/shadow", h);
+		if (!h[0] || strcmp(h, js.after) == 0) {
+			note(s, "already done by an earlier run (journal)");
+			return MT_STEP_ALREADY;
+		}
+		memset(&js, 0, sizeof(js)); /* shadow changed since: look again */
 	}
 	const char *u = s->user;
 	if (!u || !*u || strpbrk(u, ":\n/") || strlen(u) > 64) {
@@ -592,8 +728,10 @@ static int op_lock_account(ax *a, mt_pstep *s)
 		st = MT_STEP_DONE;
 		goto out;
 	}
-	if (js.state == 1 && js.entry[0])
+	if (js.state == 1 && js.entry[0]) {
+		recover_flags(&a->q, dfd, name, js.entry);
 		mt_quar_discard(&a->q, js.entry);
+	}
 	size_t ul = strlen(u), found = 0, off = 0;
 	int already_locked = 0, bad = 0;
 	while (off < len) {
@@ -670,13 +808,24 @@ out:
 static int op_clear_flags(ax *a, mt_pstep *s)
 {
 	mt_jstate js;
-	if (already(a, s->key, &js)) {
-		note(s, "already done by an earlier run (journal)");
-		return MT_STEP_ALREADY;
-	}
 	unsigned mask = 0;
 	for (const char *p = s->flags ? s->flags : "ia"; *p; p++)
 		mask |= *p == 'i' ? MT_RS_FL_IMMUTABLE : *p == 'a' ? MT_RS_FL_APPEND : 0;
+	if (already(a, s->key, &js)) {
+		/* done only while the flags are still off */
+		int pfd = -1;
+		char nm[256], cn[MT_MAX_PATH], wy[512];
+		unsigned cf = 0;
+		int set = s->path &&
+		          mt_rs_walk(a->rootfd, s->path, &pfd, nm, sizeof(nm), cn, sizeof(cn), wy, sizeof(wy)) == MT_OK &&
+		          mt_rs_getflags(pfd, nm, &cf) == 0 && (cf & mask);
+		if (pfd >= 0)
+			close(pfd);
+		if (!set) {
+			note(s, "already done by an earlier run (journal)");
+			return MT_STEP_ALREADY;
+		}
+	}
 	if (!s->path || !mask) {
 		note(s, "the action names no path or no flag (i, a)");
 		return MT_STEP_REFUSED;
@@ -697,6 +846,9 @@ static int op_clear_flags(ax *a, mt_pstep *s)
 		st = MT_STEP_SKIPPED;
 	} else if (!S_ISREG(lst.st_mode) && !S_ISDIR(lst.st_mode)) {
 		note(s, "%s is neither a file nor a directory", s->path);
+		st = MT_STEP_REFUSED;
+	} else if (S_ISREG(lst.st_mode) && lst.st_nlink > 1) {
+		note(s, "%s has %lu hard links (one may be a system file): by hand", s->path, (unsigned long)lst.st_nlink);
 		st = MT_STEP_REFUSED;
 	} else if ((r = mt_rs_getflags(dfd, name, &fl)) != 0) {
 		note(s, "cannot read the flags of %s: %s", s->path, strerror(-r));
@@ -797,10 +949,15 @@ static int op_disable_unit(ax *a, mt_pstep *s)
 		close(dfd);
 	}
 	if (s->path) {
+		/* the unit file itself: only a file named as the unit (the report names both) */
 		char k[17];
 		subkey(s->key, s->path, k);
 		found++;
-		st = worse(st, op_quarantine(a, s, s->path, k, 0, NULL));
+		if (strcmp(mt_basename(s->path), s->unit) != 0) {
+			note(s, "%s is not named as the unit %s: not quarantined", s->path, s->unit);
+			st = worse(st, MT_STEP_REFUSED);
+		} else
+			st = worse(st, op_quarantine(a, s, s->path, k, QF_TEXT_OK, NULL));
 	}
 	if (!found) {
 		note(s, "no unit file and no enabling link found");
@@ -841,7 +998,88 @@ static int op_unmount(ax *a, mt_pstep *s)
 
 /* ---- firewall -------------------------------------------------------------- */
 
-static const char *ip_refused(const char *ip, int *v6)
+/* 1 when the 4 or 16 bytes at b are one of this machine's own addresses, its default
+ * gateway (live root) or a name server of the root's resolv.conf */
+static int own_address(ax *a, int v6, const unsigned char *b)
+{
+	size_t n = v6 ? 16 : 4;
+	struct ifaddrs *ifs = NULL;
+	int hit = 0;
+	if (getifaddrs(&ifs) == 0) {
+		for (struct ifaddrs *i = ifs; i && !hit; i = i->ifa_next) {
+			if (!i->ifa_addr)
+				continue;
+			if (!v6 && i->ifa_addr->sa_family == AF_INET)
+				hit = memcmp(&((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr, b, 4) == 0;
+			else if (v6 && i->ifa_addr->sa_family == AF_INET6)
+				hit = memcmp(&((struct sockaddr_in6 *)(void *)i->ifa_addr)->sin6_addr, b, 16) == 0;
+		}
+		freeifaddrs(ifs);
+	}
+	if (!hit && !v6 && a->live) {
+		/* /proc/net/route: Iface Destination Gateway ..., hex in network order */
+		char *d = NULL;
+		size_t l = 0;
+		int fd = open("/proc/net/route", O_RDONLY | O_CLOEXEC);
+		int tr = 0;
+		if (fd >= 0 && mt_read_fd(fd, 1 << 20, &d, &l, &tr) == MT_OK) {
+			for (char *line = d, *nl; !hit && line && *line; line = nl ? nl + 1 : NULL) {
+				nl = strchr(line, '\n');
+				char *t = strchr(line, '\t');
+				char *g = t ? strchr(t + 1, '\t') : NULL;
+				uint64_t v = 0;
+				int okh = g && strlen(g + 1) >= 8;
+				for (int k = 1; okh && k <= 8; k++) {
+					char c = g[k];
+					int dv = c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+					okh = dv >= 0;
+					v = v * 16 + (uint64_t)(dv < 0 ? 0 : dv);
+				}
+				if (okh && v) {
+					uint32_t gw = (uint32_t)v; /* host order of a little-endian dump */
+					unsigned char gb[4];
+					memcpy(gb, &gw, 4);
+					hit = memcmp(gb, b, 4) == 0;
+				}
+			}
+		}
+		free(d);
+		if (fd >= 0)
+			close(fd);
+	}
+	if (!hit) {
+		int dfd = -1;
+		char nm[256], cn[MT_MAX_PATH], wy[512];
+		char *d = NULL;
+		size_t l = 0;
+		if (mt_rs_walk(a->rootfd, "/etc/resolv.conf", &dfd, nm, sizeof(nm), cn, sizeof(cn), wy,
+		               sizeof(wy)) == MT_OK &&
+		    mt_rs_read(dfd, nm, 1 << 16, &d, &l, NULL) == MT_OK) {
+			for (char *line = d, *nl; !hit && line && *line; line = nl ? nl + 1 : NULL) {
+				nl = strchr(line, '\n');
+				if (nl)
+					*nl = '\0';
+				if (strncmp(line, "nameserver", 10) != 0)
+					continue;
+				char *v = line + 10;
+				while (*v == ' ' || *v == '\t')
+					v++;
+				char *e = v;
+				while (*e && *e != ' ' && *e != '\t' && *e != '%')
+					e++;
+				*e = '\0';
+				unsigned char nb[16];
+				hit = inet_pton(v6 ? AF_INET6 : AF_INET, v, nb) == 1 && memcmp(nb, b, n) == 0;
+			}
+		}
+		free(d);
+		if (dfd >= 0)
+			close(dfd);
+	}
+	return hit;
+}
+
+static const char *ip_refused(ax *a, const char *ip, int *v6)
 {
 	unsigned char b[16];
 	*v6 = 0;
@@ -850,6 +1088,10 @@ static const char *ip_refused(const char *ip, int *v6)
 	if (inet_pton(AF_INET, ip, b) == 1) {
 		if (b[0] == 127)
 			return "a loopback address";
+		if (b[0] == 169 && b[1] == 254)
+			return "a link-local address (the cloud metadata service)";
+		if (own_address(a, 0, b))
+			return "this host's own address, gateway or name server";
 		if (b[0] == 0 || (b[0] == 255 && b[1] == 255 && b[2] == 255 && b[3] == 255))
 			return "not a host address";
 		if (b[0] >= 224 && b[0] <= 239)
@@ -865,6 +1107,13 @@ static const char *ip_refused(const char *ip, int *v6)
 			return "not a host address";
 		if (b[0] == 0xff)
 			return "a multicast address";
+		static const unsigned char mapped[12] = {[10] = 0xff, [11] = 0xff};
+		if (memcmp(b, mapped, 12) == 0)
+			return "an IPv4-mapped address (give the IPv4 address)";
+		if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
+			return "a link-local address";
+		if (own_address(a, 1, b))
+			return "this host's own address, gateway or name server";
 		return NULL;
 	}
 	return "not an IP address";
@@ -920,7 +1169,7 @@ static void firewall(ax *a)
 		if (s->phase != MT_PH_FIREWALL)
 			continue;
 		int v6a;
-		const char *why = ip_refused(s->ip, &v6a);
+		const char *why = ip_refused(a, s->ip, &v6a);
 		if (why) {
 			note(s, "%s is %s: not blocked", s->ip ? s->ip : "?", why);
 			s->pub.state = MT_STEP_REFUSED;
@@ -1114,7 +1363,7 @@ mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn f
 					note(s, "the program file was deleted already: nothing on disk to quarantine");
 					st = MT_STEP_SKIPPED;
 				} else
-					st = op_quarantine(&a, s, s->path, s->key, 1, s->sha256);
+					st = op_quarantine(&a, s, s->path, s->key, QF_FOLLOW, s->sha256);
 			}
 			break;
 		case MT_PH_EDIT:

@@ -80,11 +80,19 @@ mt_err mt_journal_open(mt_quar *q, mt_journal **out)
 	if (!j)
 		return MT_ERR_NOMEM;
 	j->fd = openat(q->fd, "journal.jsonl",
-	               O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	               O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
 	if (j->fd < 0) {
 		mt_err e = mt_errno_to_err(errno);
 		free(j);
 		return e;
+	}
+	/* a FIFO would hang, a hard link to /etc/shadow would get JSON appended, records
+	 * planted by another user would make respond skip the miner */
+	struct stat jst;
+	if (fstat(j->fd, &jst) != 0 || !S_ISREG(jst.st_mode) || jst.st_nlink != 1 ||
+	    jst.st_uid != geteuid() || (jst.st_mode & 022)) {
+		mt_journal_close(j);
+		return MT_ERR_PERM;
 	}
 	char *data = NULL;
 	size_t len = 0;
@@ -148,9 +156,17 @@ static mt_err append(mt_journal *j, mt_buf *b)
 	mt_err e = mt_buf_adds(b, "}\n");
 	if (e)
 		return e;
-	/* one write per record (O_APPEND), then fsync: a record is there or torn, never mixed */
+	/* one write per record (O_APPEND), then fsync: a record is there or torn, never mixed;
+	 * a short write (disk full) is cut off again so the next record starts clean */
+	off_t end = lseek(j->fd, 0, SEEK_END);
 	ssize_t w = write(j->fd, b->data, b->len);
-	if (w != (ssize_t)b->len || fsync(j->fd) != 0)
+	if (w != (ssize_t)b->len) {
+		if (w > 0 && end >= 0 && ftruncate(j->fd, end) != 0) {
+			/* the next open starts a new line after the torn record */
+		}
+		return MT_ERR_IO;
+	}
+	if (fsync(j->fd) != 0)
 		return MT_ERR_IO;
 	apply_line(j, b->data, b->len - 1);
 	return MT_OK;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -116,6 +117,7 @@ typedef struct member {
 	int64_t pid;
 	uint64_t start;
 	int pidfd;
+	int grows; /* its children join the tree (not the parent's: they are not the miner's) */
 } member;
 
 typedef struct tree {
@@ -158,7 +160,15 @@ static int sig(const char *procdir, member *m, int signo)
 	return kill((pid_t)m->pid, signo);
 }
 
-static int add(const char *procdir, tree *t, int64_t pid, uint64_t start, mt_buf *msg)
+static int grows_from(const tree *t, int64_t pid)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->m[i].pid == pid)
+			return t->m[i].grows;
+	return 0;
+}
+
+static int add(const char *procdir, tree *t, int64_t pid, uint64_t start, int grows, mt_buf *msg)
 {
 	if (in_tree(t, pid))
 		return 0;
@@ -168,6 +178,7 @@ static int add(const char *procdir, tree *t, int64_t pid, uint64_t start, mt_buf
 	m->pid = pid;
 	m->start = start;
 	m->pidfd = -1;
+	m->grows = grows;
 	if (sig(procdir, m, SIGSTOP) != 0)
 		return 0;
 	mt_buf_printf(msg, "%s%lld", msg->len ? " " : "", (long long)pid);
@@ -189,11 +200,11 @@ static int grow(const char *procdir, tree *t, mt_buf *msg)
 		if (in_tree(t, (int64_t)pid))
 			continue;
 		pinfo pi;
-		if (read_stat(procdir, (int64_t)pid, &pi) != 0 || !in_tree(t, pi.ppid))
+		if (read_stat(procdir, (int64_t)pid, &pi) != 0 || !grows_from(t, pi.ppid))
 			continue;
 		if (refuse(procdir, &pi))
 			continue;
-		if (add(procdir, t, pi.pid, pi.start, msg) > 0)
+		if (add(procdir, t, pi.pid, pi.start, 1, msg) > 0)
 			added++;
 	}
 	closedir(d);
@@ -217,7 +228,36 @@ static int interpreter(const char *exe)
 	return 0;
 }
 
-static void siblings(const char *procdir, tree *t, const char *exe, mt_buf *msg)
+/* The program file a process runs (stat of /proc/PID/exe): 0 when unknown. */
+static int exe_id(const char *procdir, int64_t pid, dev_t *dev, ino_t *ino)
+{
+	char p[96];
+	struct stat st;
+	snprintf(p, sizeof(p), "%s/%lld/exe", procdir, (long long)pid);
+	if (stat(p, &st) != 0)
+		return 0;
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	return 1;
+}
+
+/* 1 for a shell or script interpreter: a parent that may be the loop starting the miner
+ * again. Services (redis-server, java, php-fpm, sshd...) never are. */
+static int loop_parent(const char *exe)
+{
+	static const char *const names[] = {"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox",
+	                                    "python", "perl", "ruby", "lua", "tclsh"};
+	const char *b = mt_basename(exe);
+	for (size_t i = 0; i < MT_ARRAY_LEN(names); i++) {
+		size_t l = strlen(names[i]);
+		if (strncmp(b, names[i], l) == 0 &&
+		    (b[l] == '\0' || (b[l] >= '0' && b[l] <= '9') || b[l] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+static void siblings(const char *procdir, tree *t, dev_t dev, ino_t ino, mt_buf *msg)
 {
 	DIR *d = opendir(procdir);
 	if (!d)
@@ -231,10 +271,11 @@ static void siblings(const char *procdir, tree *t, const char *exe, mt_buf *msg)
 		if (in_tree(t, (int64_t)pid) || read_stat(procdir, (int64_t)pid, &pi) != 0 ||
 		    refuse(procdir, &pi))
 			continue;
-		char e2[MT_MAX_PATH];
-		read_exe(procdir, pi.pid, e2, sizeof(e2));
-		if (e2[0] && strcmp(e2, exe) == 0)
-			add(procdir, t, pi.pid, pi.start, msg);
+		/* the same file, not the same path string: a path can name another file */
+		dev_t d2;
+		ino_t i2;
+		if (exe_id(procdir, pi.pid, &d2, &i2) && d2 == dev && i2 == ino)
+			add(procdir, t, pi.pid, pi.start, 1, msg);
 	}
 	closedir(d);
 }
@@ -280,19 +321,32 @@ int mt_kill_tree(const char *procdir, int64_t pid, uint64_t start, const char *e
 	mt_buf frozen;
 	mt_buf_init(&frozen, 64 * 1024);
 	int pnote = 0;
-	/* the parent loop first, so that nothing starts it again */
+	/* the parent loop first, so that nothing starts it again: only a shell or interpreter,
+	 * or a copy of the miner; signalled alone, its other children are not the miner's */
+	dev_t mdev = 0;
+	ino_t mino = 0;
+	int have_id = exe_id(procdir, pid, &mdev, &mino);
 	if (ppid > 1) {
 		pinfo pp;
-		if (read_stat(procdir, ppid, &pp) == 0 && pp.start == pstart && !refuse(procdir, &pp))
-			add(procdir, t, ppid, pstart, &frozen);
-		else
+		char pexe[MT_MAX_PATH];
+		dev_t pd;
+		ino_t pino;
+		if (read_stat(procdir, ppid, &pp) != 0 || pp.start != pstart || refuse(procdir, &pp)) {
 			pnote = 1;
+		} else {
+			read_exe(procdir, ppid, pexe, sizeof(pexe));
+			int same = have_id && exe_id(procdir, ppid, &pd, &pino) && pd == mdev && pino == mino;
+			if (same || (pexe[0] && loop_parent(pexe)))
+				add(procdir, t, ppid, pstart, 0, &frozen);
+			else
+				pnote = 2;
+		}
 	}
-	add(procdir, t, pid, start, &frozen);
+	add(procdir, t, pid, start, 1, &frozen);
 	/* every other copy of the same flagged program, whoever started it (not when the
 	 * program is a shell or interpreter: that would hit innocent scripts) */
-	if (cur[0] && exe && *exe && !interpreter(cur))
-		siblings(procdir, t, cur, &frozen);
+	if (have_id && cur[0] && exe && *exe && !interpreter(cur))
+		siblings(procdir, t, mdev, mino, &frozen);
 	for (unsigned round = 0; round < 64; round++)
 		if (grow(procdir, t, &frozen) == 0)
 			break;
@@ -319,8 +373,10 @@ int mt_kill_tree(const char *procdir, int64_t pid, uint64_t start, const char *e
 	int st = alive ? MT_STEP_FAILED : MT_STEP_DONE;
 	mt_rs_note(msg, msg_zh, "froze and killed %zu process(es): %s", killed,
 	           frozen.data ? frozen.data : "");
-	if (pnote)
+	if (pnote == 1)
 		mt_rs_note(msg, msg_zh, "its parent is gone, reused or protected: not touched");
+	else if (pnote == 2)
+		mt_rs_note(msg, msg_zh, "its parent is neither a shell nor a copy of the miner (a service?): not touched");
 	if (alive)
 		mt_rs_note(msg, msg_zh, "some are still there");
 	mt_buf_free(&frozen);

@@ -25,9 +25,10 @@ void mt_quarantine_default(const char *root, char *out, size_t outlen)
 		         root[strlen(root) - 1] == '/' ? "" : "/");
 }
 
-static int mkdir_walk(int fd, const char *rel)
+static int mkdir_walk(int fd, const char *rel, int create)
 {
-	/* creates and opens rel below fd, component by component, never through a link */
+	/* creates (when create) and opens rel below fd, component by component, never
+	 * through a link */
 	char buf[MT_MAX_PATH];
 	snprintf(buf, sizeof(buf), "%s", rel);
 	int cur = dup(fd);
@@ -37,12 +38,14 @@ static int mkdir_walk(int fd, const char *rel)
 		if (slash)
 			*slash = '\0';
 		if (*save) {
-			if (mkdirat(cur, save, 0700) != 0 && errno != EEXIST) {
+			if (create && mkdirat(cur, save, 0700) != 0 && errno != EEXIST) {
 				close(cur);
 				return -1;
 			}
 			int n = openat(cur, save, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			int er = errno;
 			close(cur);
+			errno = er;
 			cur = n;
 		}
 		if (!slash)
@@ -52,52 +55,53 @@ static int mkdir_walk(int fd, const char *rel)
 	return cur;
 }
 
+/* The quarantine holds what restore puts back as root: it must be this user's alone. */
+static mt_err check_owner(int fd, int create)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return mt_errno_to_err(errno);
+	if (!S_ISDIR(st.st_mode))
+		return MT_ERR_NOTDIR;
+	if (st.st_uid != geteuid())
+		return MT_ERR_PERM;
+	if ((st.st_mode & 077) && create) {
+		if (fchmod(fd, 0700) != 0)
+			return mt_errno_to_err(errno);
+		st.st_mode &= ~(mode_t)077;
+	}
+	return (st.st_mode & 077) ? MT_ERR_PERM : MT_OK;
+}
+
 mt_err mt_quar_open(const char *root, const char *qdir, int create, mt_quar *q)
 {
 	memset(q, 0, sizeof(*q));
 	q->fd = -1;
 	char def[MT_MAX_PATH];
+	int base = -1;
+	const char *rel;
 	if (!qdir) {
 		mt_quarantine_default(root, def, sizeof(def));
 		qdir = def;
-		if (root && strcmp(root, "/") != 0) {
-			int rfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			if (rfd < 0)
-				return mt_errno_to_err(errno);
-			if (create)
-				q->fd = mkdir_walk(rfd, "var/lib/minetrace/quarantine");
-			else {
-				int v = openat(rfd, "var", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-				int l = v < 0 ? -1 : openat(v, "lib", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-				int m = l < 0 ? -1 : openat(l, "minetrace", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-				q->fd = m < 0 ? -1 : openat(m, "quarantine", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-				if (v >= 0) close(v);
-				if (l >= 0) close(l);
-				if (m >= 0) close(m);
-			}
-			int er = errno;
-			close(rfd);
-			if (q->fd < 0)
-				return mt_errno_to_err(er);
-			snprintf(q->path, sizeof(q->path), "%s", qdir);
-			return MT_OK;
-		}
-	}
-	if (create) {
-		int base = open(qdir[0] == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (base < 0)
-			return mt_errno_to_err(errno);
-		q->fd = mkdir_walk(base, qdir[0] == '/' ? qdir + 1 : qdir);
-		int er = errno;
-		close(base);
-		if (q->fd < 0)
-			return mt_errno_to_err(er);
+		base = open(root ? root : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		rel = "var/lib/minetrace/quarantine";
 	} else {
-		q->fd = open(qdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (q->fd < 0)
-			return mt_errno_to_err(errno);
+		base = open(qdir[0] == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		rel = qdir[0] == '/' ? qdir + 1 : qdir;
 	}
-	fchmod(q->fd, 0700);
+	if (base < 0)
+		return mt_errno_to_err(errno);
+	q->fd = mkdir_walk(base, rel, create);
+	int er = errno;
+	close(base);
+	if (q->fd < 0)
+		return er == ELOOP ? MT_ERR_ESCAPE : mt_errno_to_err(er);
+	mt_err e = check_owner(q->fd, create);
+	if (e != MT_OK) {
+		close(q->fd);
+		q->fd = -1;
+		return e;
+	}
 	snprintf(q->path, sizeof(q->path), "%s", qdir);
 	return MT_OK;
 }
@@ -178,6 +182,7 @@ static mt_err meta_json(const mt_qmeta *m, mt_buf *b)
 	S("path", m->path);
 	S("target", m->target);
 	S("sha256", m->sha256);
+	S("after", m->after);
 	S("finding", m->finding);
 	S("key", m->key);
 	S("time", m->time);
@@ -186,6 +191,7 @@ static mt_err meta_json(const mt_qmeta *m, mt_buf *b)
 	I("mode", m->mode);
 	I("size", m->size);
 	I("flags", m->flags);
+	I("dir_flags", m->dir_flags);
 	I("atime", m->atime);
 	I("atime_ns", m->atime_ns);
 	I("mtime", m->mtime);
@@ -282,7 +288,12 @@ mt_err mt_quar_get(mt_quar *q, const char *id, mt_qmeta *m, char **content, size
 		return mt_errno_to_err(errno);
 	char *mj = NULL;
 	size_t ml = 0;
-	mt_err e = mt_rs_read(dfd, "meta.json", 64 * 1024, &mj, &ml, NULL);
+	struct stat mst;
+	mt_err e = check_owner(dfd, 0);
+	if (e == MT_OK)
+		e = mt_rs_read(dfd, "meta.json", 64 * 1024, &mj, &ml, &mst);
+	if (e == MT_OK && (mst.st_uid != geteuid() || mst.st_nlink != 1 || (mst.st_mode & 022)))
+		e = MT_ERR_PERM; /* not written by respond */
 	mt_json *o = NULL;
 	if (e == MT_OK)
 		e = mt_json_parse(mj, ml, &o, NULL);
@@ -293,6 +304,7 @@ mt_err mt_quar_get(mt_quar *q, const char *id, mt_qmeta *m, char **content, size
 		jcopy(m->path, sizeof(m->path), o, "path");
 		jcopy(m->target, sizeof(m->target), o, "target");
 		jcopy(m->sha256, sizeof(m->sha256), o, "sha256");
+		jcopy(m->after, sizeof(m->after), o, "after");
 		jcopy(m->finding, sizeof(m->finding), o, "finding");
 		jcopy(m->key, sizeof(m->key), o, "key");
 		jcopy(m->time, sizeof(m->time), o, "time");
@@ -301,6 +313,7 @@ mt_err mt_quar_get(mt_quar *q, const char *id, mt_qmeta *m, char **content, size
 		m->mode = jint(o, "mode");
 		m->size = jint(o, "size");
 		m->flags = jint(o, "flags");
+		m->dir_flags = jint(o, "dir_flags");
 		m->atime = (int64_t)jint(o, "atime");
 		m->atime_ns = (int64_t)jint(o, "atime_ns");
 		m->mtime = (int64_t)jint(o, "mtime");
@@ -310,7 +323,10 @@ mt_err mt_quar_get(mt_quar *q, const char *id, mt_qmeta *m, char **content, size
 	if (e == MT_OK && content && (strcmp(m->kind, "file") == 0 || strcmp(m->kind, "edit") == 0)) {
 		char *raw = NULL;
 		size_t rl = 0;
-		e = mt_rs_read(dfd, "content", MT_MAX_QUARANTINE_FILE + sizeof(QHDR), &raw, &rl, NULL);
+		struct stat cst;
+		e = mt_rs_read(dfd, "content", MT_MAX_QUARANTINE_FILE + sizeof(QHDR), &raw, &rl, &cst);
+		if (e == MT_OK && (cst.st_uid != geteuid() || cst.st_nlink != 1 || (cst.st_mode & 022)))
+			e = MT_ERR_PERM;
 		size_t hl = strlen(QHDR);
 		if (e == MT_OK && (rl < hl || memcmp(raw, QHDR, hl) != 0))
 			e = MT_ERR_PARSE;
@@ -348,10 +364,10 @@ static int id_cmp(const void *a, const void *b)
 	return strcmp(((const mt_dirent *)a)->name, ((const mt_dirent *)b)->name);
 }
 
-mt_err mt_quarantine_list(const char *qdir, mt_qentry_fn fn, void *ctx)
+mt_err mt_quarantine_list(const char *root, const char *qdir, mt_qentry_fn fn, void *ctx)
 {
 	mt_quar q;
-	mt_err e = mt_quar_open(NULL, qdir, 0, &q);
+	mt_err e = mt_quar_open(root, qdir, 0, &q);
 	if (e != MT_OK)
 		return e;
 	mt_dirent *ents = NULL;
@@ -383,7 +399,7 @@ static void set_times(int dirfd, const char *name, const mt_qmeta *m, int flags)
 	utimensat(dirfd, name, ts, flags);
 }
 
-mt_err mt_restore(const char *root, const char *qdir, const char *id, char *why,
+mt_err mt_restore(const char *root, const char *qdir, const char *id, int force, char *why,
                   size_t whylen)
 {
 	why[0] = '\0';
@@ -414,6 +430,22 @@ mt_err mt_restore(const char *root, const char *qdir, const char *id, char *why,
 	e = mt_rs_walk(rootfd, m.path, &dfd, name, sizeof(name), canon, sizeof(canon), why, whylen);
 	if (e != MT_OK)
 		goto out;
+	/* respond edits critical files (passwd, rc.local) and clears their flags but never
+	 * creates one: an
+	 * entry that would is not one respond made */
+	if (!force && (strcmp(m.kind, "file") == 0 || strcmp(m.kind, "link") == 0) &&
+	    mt_rs_critical(canon)) {
+		snprintf(why, whylen, "%.200s is a critical system path: restored only with --force", canon);
+		e = MT_ERR_PERM;
+		goto out;
+	}
+	if (!force && (m.mode & 06000)) {
+		/* respond never takes a set-id program to give one back: the entry says so */
+		snprintf(why, whylen, "the entry gives %.200s a setuid/setgid mode (%llo): restored only with --force",
+		         canon, (unsigned long long)m.mode);
+		e = MT_ERR_PERM;
+		goto out;
+	}
 	struct stat cur;
 	int exists = fstatat(dfd, name, &cur, AT_SYMLINK_NOFOLLOW) == 0;
 	struct stat want;
@@ -437,6 +469,21 @@ mt_err mt_restore(const char *root, const char *qdir, const char *id, char *why,
 			if (!S_ISREG(cur.st_mode)) {
 				snprintf(why, whylen, "%.200s is no longer a regular file", m.path);
 				e = MT_ERR_NOTREG;
+				goto out;
+			}
+			/* the backup replaces the whole file: only while the file is still what the
+			 * edit made, else the work done since (a new password...) would be undone */
+			char *now = NULL;
+			size_t nl = 0;
+			char h[65] = "";
+			if (mt_rs_read(dfd, name, MT_MAX_EDIT_FILE, &now, &nl, NULL) == MT_OK)
+				mt_sha256_hex(now, nl, h);
+			free(now);
+			if (!force && (!m.after[0] || strcmp(h, m.after) != 0)) {
+				snprintf(why, whylen, "%.200s changed since the edit (sha256 %.16s..., the edit left %.16s...): "
+				         "restoring would undo that; see the backup or use --force", m.path,
+				         h[0] ? h : "unreadable", m.after[0] ? m.after : "unknown");
+				e = MT_ERR_CHANGED;
 				goto out;
 			}
 			if (mt_rs_getflags(dfd, name, &fl) == 0 &&

@@ -96,10 +96,12 @@ typedef struct mt_qmeta {
 	char path[MT_MAX_PATH];
 	char target[MT_MAX_PATH]; /* link */
 	char sha256[65];
+	char after[65];     /* edit: the file's sha256 right after the edit (restore checks it) */
 	char finding[40];
 	char key[40];
 	char time[40];
 	uint64_t uid, gid, mode, size, flags;
+	uint64_t dir_flags; /* the directory's i/a flags before respond cleared them */
 	int64_t atime, atime_ns, mtime, mtime_ns;
 } mt_qmeta;
 
@@ -134,7 +136,9 @@ mt_err mt_journal_done(mt_journal *j, const char *key, const char *result,
 /* ---- kill.c ---------------------------------------------------------------- */
 
 /* Freezes (SIGSTOP, parents first) and then kills (SIGKILL) the tree of pid, its
- * parent when ppid/pstart are given and still match, and its siblings sharing the exe.
+ * parent alone (not its other children) when ppid/pstart are given, still match and the
+ * parent is a shell/interpreter or runs the same file, and the processes running the same
+ * file (dev/ino of /proc/PID/exe) with their children.
  * Refuses pid 1, kernel threads, this process and its ancestors. msg says what was
  * done or why not (msg_zh the same in Chinese, may be NULL). Returns MT_STEP_DONE, SKIPPED, REFUSED or FAILED. */
 int mt_kill_tree(const char *procdir, int64_t pid, uint64_t start, const char *exe,
