@@ -84,6 +84,21 @@ static void test_sshd(void)
 	ASSERT_STR_EQ(ev.detail, "ED25519 SHA256:abcDEF123");
 	ASSERT_INT_EQ(ev.count, 1);
 	TEST_DONE();
+	TEST_START("OpenSSH 9.8+ logs as sshd-session and sshd-auth");
+	ASSERT_INT_EQ(parse("Jan 24 08:10:27 h sshd-session[7]: Accepted password for root from "
+	                    "203.0.113.77 port 51234 ssh2", R, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.kind, MT_LE_ACCEPTED);
+	ASSERT_STR_EQ(ev.user, "root");
+	ASSERT_STR_EQ(ev.ip, "203.0.113.77");
+	ASSERT_INT_EQ(parse("2024-02-15T03:12:44Z h sshd-session[7]: Failed password for root "
+	                    "from 203.0.113.78 port 22 ssh2", R, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.kind, MT_LE_FAILED);
+	ASSERT_INT_EQ(parse("2024-02-15T03:12:44Z h sshd-auth[7]: Failed password for root "
+	                    "from 203.0.113.78 port 22 ssh2", R, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.kind, MT_LE_FAILED);
+	ASSERT_INT_EQ(parse("2024-02-15T03:12:44Z h sshd-sessionx[7]: Accepted password for root "
+	                    "from 203.0.113.78 port 22 ssh2", R, &ev), MT_AL_OTHER);
+	TEST_DONE();
 	TEST_START("Failed password for invalid user; IPv6 canonical");
 	ASSERT_INT_EQ(parse("2024-02-15T03:12:44Z h sshd[7]: Failed password for invalid user "
 	                    "oracle from 2001:DB8::1 port 22 ssh2", R, &ev), MT_AL_EVENT);

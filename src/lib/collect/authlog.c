@@ -342,13 +342,22 @@ static int parse_account(const char *prog, size_t pl, const char *m, size_t n,
 	return MT_AL_OTHER;
 }
 
+/* sshd, and OpenSSH 9.8+'s per-connection programs sshd-session and sshd-auth, which
+ * log the Accepted/Failed lines under their own names. */
+static int is_sshd(const char *prog, size_t pl)
+{
+	return (pl == 4 && memcmp(prog, "sshd", 4) == 0) ||
+	       (pl == 12 && memcmp(prog, "sshd-session", 12) == 0) ||
+	       (pl == 9 && memcmp(prog, "sshd-auth", 9) == 0);
+}
+
 int mt_authlog_parse_msg(const char *prog, size_t pl, const char *m, size_t n,
                          mt_logev *ev)
 {
 	if (n == 0 || pl == 0)
 		return MT_AL_OTHER;
 	ev->count = 1;
-	if (pl == 4 && memcmp(prog, "sshd", 4) == 0)
+	if (is_sshd(prog, pl))
 		return parse_sshd(m, n, ev);
 	if (pl == 2 && memcmp(prog, "su", 2) == 0) {
 		const char *f;
@@ -410,8 +419,9 @@ int mt_authlog_parse_msg(const char *prog, size_t pl, const char *m, size_t n,
 	}
 	if ((pl == 6 && memcmp(prog, "passwd", 6) == 0) ||
 	    (pl == 8 && memcmp(prog, "chpasswd", 8) == 0) ||
-	    (pl >= 7 && (memcmp(prog, "useradd", 7) == 0 || memcmp(prog, "usermod", 7) == 0 ||
-	                 memcmp(prog, "userdel", 7) == 0 || memcmp(prog, "gpasswd", 7) == 0)) ||
+	    (pl >= 7 && pl <= 8 &&
+	     (memcmp(prog, "useradd", 7) == 0 || memcmp(prog, "usermod", 7) == 0 ||
+	      memcmp(prog, "userdel", 7) == 0 || memcmp(prog, "gpasswd", 7) == 0)) ||
 	    (pl == 8 && memcmp(prog, "groupadd", 8) == 0))
 		return parse_account(prog, pl, m, n, ev);
 	return MT_AL_OTHER;
@@ -557,11 +567,11 @@ static int parse_line(const char *s, size_t n, int64_t ref, mt_logev *ev, int fa
 	if (m < end && *m == ' ')
 		m++;
 	/* prefilter: only a few programs matter */
-	if (pl < 2 || pl > 8 || (p[0] != 's' && p[0] != 'u' && p[0] != 'p' && p[0] != 'c' &&
+	if (pl < 2 || pl > 12 || (p[0] != 's' && p[0] != 'u' && p[0] != 'p' && p[0] != 'c' &&
 	                         p[0] != 'g'))
 		return MT_AL_OTHER;
 	ev->kind = MT_LE_COUNT;
-	if (fast && pl == 4 && memcmp(p, "sshd", 4) == 0 && m < end &&
+	if (fast && is_sshd(p, pl) && m < end &&
 	    (*m == 'I' || *m == 'C' || *m == 'R' || *m == 'p' ||
 	     (*m == 'D' && !starts(m, (size_t)(end - m), "Disconnected from user "))))
 		return MT_AL_OTHER;

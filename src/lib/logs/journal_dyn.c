@@ -10,8 +10,9 @@
 #include "../collect/logs.h"
 
 /* Programs whose messages are auth events (the same set the text parser knows). */
-static const char *const idents[] = {"sshd", "su", "sudo", "useradd", "usermod", "userdel",
-                                     "groupadd", "gpasswd", "passwd", "chpasswd"};
+static const char *const idents[] = {"sshd",     "sshd-session", "sshd-auth", "su",
+                                     "sudo",     "useradd",      "usermod",   "userdel",
+                                     "groupadd", "gpasswd",      "passwd",    "chpasswd"};
 
 /* sd-journal opens the files below the directory with openat: refuse a tree where any
  * of them is a symbolic link (it could point out of the root). */
