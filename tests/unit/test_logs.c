@@ -276,6 +276,49 @@ static void test_store(void)
 	TEST_DONE();
 }
 
+static void test_cap(void)
+{
+	TEST_START("over the event cap: low-value events go first, logins are never dropped");
+	mt_logs *l = calloc(1, sizeof(*l));
+	REQUIRE_NOT_NULL(l);
+	l->ev_max = 4;
+	mt_logev ev;
+	memset(&ev, 0, sizeof(ev));
+	for (int i = 0; i < 6; i++) { /* 4 kept, 2 over */
+		ev.kind = MT_LE_DISCONNECT;
+		ev.time = 1000 + i;
+		ASSERT_INT_EQ(mt_logs_add(l, &ev), MT_OK);
+	}
+	ev.kind = MT_LE_SUDO;
+	ev.time = 2000;
+	ASSERT_INT_EQ(mt_logs_add(l, &ev), MT_OK);
+	ev.kind = MT_LE_BOOT;
+	ev.time = 2001;
+	ASSERT_INT_EQ(mt_logs_add(l, &ev), MT_OK);
+	for (int i = 0; i < 6; i++) { /* more logins than the cap: all kept */
+		ev.kind = i == 5 ? MT_LE_USERADD : MT_LE_ACCEPTED;
+		ev.time = 3000 + i;
+		snprintf(ev.ip, sizeof(ev.ip), "10.0.0.%d", i);
+		ASSERT_INT_EQ(mt_logs_add(l, &ev), MT_OK);
+	}
+	mt_logs_finish(l);
+	size_t acc = 0, add = 0, disc = 0, sudo = 0;
+	for (size_t i = 0; i < l->nev; i++) {
+		acc += l->ev[i].kind == MT_LE_ACCEPTED;
+		add += l->ev[i].kind == MT_LE_USERADD;
+		disc += l->ev[i].kind == MT_LE_DISCONNECT;
+		sudo += l->ev[i].kind == MT_LE_SUDO;
+	}
+	ASSERT_SIZE_EQ(acc, 5);
+	ASSERT_SIZE_EQ(add, 1);
+	ASSERT_SIZE_EQ(disc, 0);
+	ASSERT_SIZE_EQ(sudo, 1);
+	ASSERT_INT_EQ(l->ev[l->nev - 1].time, 3005); /* sorted after the replacements */
+	ASSERT_U64_EQ(l->ev_dropped, 7); /* 6 disconnects and the boot */
+	mt_logs_free(l);
+	TEST_DONE();
+}
+
 static void test_judge(void)
 {
 	mt_rules *r = NULL;
@@ -320,6 +363,7 @@ int main(void)
 	test_accounts();
 	test_utmp();
 	test_store();
+	test_cap();
 	test_judge();
 	return T_DONE();
 }

@@ -704,6 +704,26 @@ static mt_err agg_add(mt_logs *l, const mt_logev *ev)
 	return MT_OK;
 }
 
+/* What an event is worth when the store is full: 3 never dropped (the logins and
+ * account changes the conclusion rests on), 0 the first to go. */
+static unsigned ev_prio(const mt_logev *ev)
+{
+	switch (ev->kind) {
+	case MT_LE_ACCEPTED:
+	case MT_LE_USERADD:
+	case MT_LE_USERMOD:
+	case MT_LE_PASSWD:
+		return 3;
+	case MT_LE_DISCONNECT:
+		return 0;
+	case MT_LE_BOOT:
+	case MT_LE_LASTLOG:
+		return 1;
+	default:
+		return 2;
+	}
+}
+
 mt_err mt_logs_add(mt_logs *l, const mt_logev *ev)
 {
 	/* failures from a source add up per (source, user); the rest are events */
@@ -712,9 +732,27 @@ mt_err mt_logs_add(mt_logs *l, const mt_logev *ev)
 	if (ev->kind == MT_LE_INVALID_USER || ev->kind == MT_LE_PREAUTH_CLOSE ||
 	    (ev->kind == MT_LE_AUTHFAIL && strcmp(ev->method, "sshd") == 0))
 		return MT_OK; /* the Failed line of the same attempt says it */
-	if (l->nev >= MT_MAX_LOG_EVENTS) {
-		l->ev_dropped++;
-		return MT_OK;
+	size_t max = l->ev_max ? l->ev_max : MT_MAX_LOG_EVENTS;
+	if (l->nev >= max) {
+		/* over the cap: an event of more value replaces one of less (the store is
+		 * sorted after loading); logins and account changes are never dropped */
+		unsigned p = ev_prio(ev);
+		for (unsigned v = 0; v < p && v < 2; v++) { /* su/sudo are not replaced */
+			size_t i = l->evict_cur[v];
+			while (i < l->nev && ev_prio(&l->ev[i]) != v)
+				i++;
+			l->evict_cur[v] = i;
+			if (i < l->nev) {
+				l->ev[i] = *ev;
+				l->evict_cur[v] = i + 1;
+				l->ev_dropped++;
+				return MT_OK;
+			}
+		}
+		if (p < 3 || l->nev >= 2 * max) {
+			l->ev_dropped++;
+			return MT_OK;
+		}
 	}
 	if (l->nev == l->ev_cap) {
 		size_t nc = l->ev_cap ? l->ev_cap * 2 : 256;

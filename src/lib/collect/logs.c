@@ -73,7 +73,9 @@ mt_err mt_logs_load(mt_host *host, mt_report *rep, mt_logs **out)
 		return e;
 	}
 	if (l->ev_dropped)
-		mt_report_diag(rep, "logs: %llu events over the limit of %u were not kept",
+		mt_report_diag(rep, "logs: %llu events over the limit of %u were not kept "
+		                    "(disconnects, boots, lastlog first; logins and account "
+		                    "changes are kept)",
 		               (unsigned long long)l->ev_dropped, MT_MAX_LOG_EVENTS);
 	if (l->fail_dropped)
 		mt_report_diag(rep, "logs: %llu failed logins from new sources over the limit of "

@@ -121,7 +121,9 @@ typedef struct mt_history {
 typedef struct mt_logs {
 	mt_logev *ev;            /* sorted by time after load */
 	size_t nev, ev_cap;
-	uint64_t ev_dropped;     /* over MT_MAX_LOG_EVENTS */
+	uint64_t ev_dropped;     /* over MT_MAX_LOG_EVENTS (or replaced by a worthier one) */
+	size_t ev_max;           /* the cap; 0 for MT_MAX_LOG_EVENTS (tests set it lower) */
+	size_t evict_cur[2];     /* internal: where to look for a victim of each value */
 	mt_failagg *fail;
 	size_t nfail;
 	uint64_t fail_dropped;
