@@ -111,7 +111,7 @@ const char *mt_logev_kind_name(mt_logev_kind k)
 		"ssh_accepted", "ssh_failed", "ssh_invalid_user", "auth_failure",
 		"ssh_preauth_close", "ssh_disconnect", "su", "sudo", "account_added",
 		"account_changed", "password_changed", "login", "boot", "login_failed",
-		"last_login"};
+		"last_login", "ssh_session"};
 	return (unsigned)k < MT_LE_COUNT ? names[k] : "unknown";
 }
 
@@ -248,6 +248,14 @@ static int parse_sshd(const char *m, size_t n, mt_logev *ev)
 	}
 	case 'p': /* pam_unix(sshd:auth): authentication failure; ... rhost=IP  user=U */
 	{
+		if (starts(m, n, "pam_unix(sshd:session): session opened for user ")) {
+			const char *u = m + 48, *end = m + n; /* after "...for user " */
+			size_t ul = word_len(u, (size_t)(end - u));
+			const char *par = memchr(u, '(', ul); /* Debian: "root(uid=0)" */
+			put(ev->user, sizeof(ev->user), u, par ? (size_t)(par - u) : ul);
+			ev->kind = MT_LE_SESSION;
+			return MT_AL_EVENT;
+		}
 		if (!find(m, n, "authentication failure", 22))
 			return MT_AL_OTHER;
 		const char *r = find(m, n, "rhost=", 6), *end = m + n;
@@ -572,11 +580,18 @@ static int parse_line(const char *s, size_t n, int64_t ref, mt_logev *ev, int fa
 		return MT_AL_OTHER;
 	ev->kind = MT_LE_COUNT;
 	if (fast && is_sshd(p, pl) && m < end &&
-	    (*m == 'I' || *m == 'C' || *m == 'R' || *m == 'p' ||
+	    (*m == 'I' || *m == 'C' || *m == 'R' ||
+	     (*m == 'p' && !starts(m, (size_t)(end - m), "pam_unix(sshd:session): session o")) ||
 	     (*m == 'D' && !starts(m, (size_t)(end - m), "Disconnected from user "))))
 		return MT_AL_OTHER;
 	ev->invalid_user = 0;
 	ev->port = 0;
+	ev->pid = 0;
+	ev->backed = 0;
+	if (br) /* prog[pid]: */
+		for (const char *q = br + 1; q < colon && *q >= '0' && *q <= '9' && ev->pid < 100000000u;
+		     q++)
+			ev->pid = ev->pid * 10 + (uint32_t)(*q - '0');
 	ev->user[0] = ev->ip[0] = ev->method[0] = ev->detail[0] = '\0';
 	return mt_authlog_parse_msg(p, pl, m, (size_t)(end - m), ev);
 }
@@ -729,6 +744,20 @@ mt_err mt_logs_add(mt_logs *l, const mt_logev *ev)
 	/* failures from a source add up per (source, user); the rest are events */
 	if (ev->kind == MT_LE_FAILED || ev->kind == MT_LE_BTMP)
 		return agg_add(l, ev);
+	if (ev->kind == MT_LE_SESSION) {
+		/* the PAM session of an Accepted login: a forged "Accepted" line written with
+		 * logger has none. The same file, pid and user, within a minute. */
+		for (size_t i = l->nev, k = 0; i > 0 && k < 256; i--, k++) {
+			mt_logev *a = &l->ev[i - 1];
+			if (a->kind == MT_LE_ACCEPTED && ev->pid && a->pid == ev->pid &&
+			    a->file == ev->file && strcmp(a->user, ev->user) == 0 &&
+			    ev->time >= a->time && ev->time - a->time <= 60) {
+				a->backed = 1;
+				break;
+			}
+		}
+		return MT_OK;
+	}
 	if (ev->kind == MT_LE_INVALID_USER || ev->kind == MT_LE_PREAUTH_CLOSE ||
 	    (ev->kind == MT_LE_AUTHFAIL && strcmp(ev->method, "sshd") == 0))
 		return MT_OK; /* the Failed line of the same attempt says it */
@@ -830,7 +859,8 @@ static void on_line(reader *r, const char *s, size_t n)
 		return;
 	ev.file = r->file;
 	ev.lineno = f->lines > UINT32_MAX ? UINT32_MAX : (uint32_t)f->lines;
-	f->events++;
+	if (ev.kind != MT_LE_SESSION)
+		f->events++;
 	if (r->err == MT_OK)
 		r->err = mt_logs_add(r->l, &ev);
 }

@@ -170,7 +170,8 @@ void mt_logs_finish(mt_logs *l)
 			run = w - 64;
 		int dup = 0;
 		for (size_t j = run; j < w && !dup; j++)
-			dup = same_event(&sorted[j], e);
+			if ((dup = same_event(&sorted[j], e)) != 0 && e->backed)
+				sorted[j].backed = 1; /* the copy with the PAM session backs both */
 		if (!dup) {
 			if (sorted != l->ev || w != k[i].idx)
 				sorted[w] = *e;

@@ -22,6 +22,8 @@ typedef enum mt_logev_kind {
 	MT_LE_BOOT,           /* wtmp: system boot */
 	MT_LE_BTMP,           /* btmp: a failed login */
 	MT_LE_LASTLOG,        /* lastlog: the last login of a user */
+	MT_LE_SESSION,        /* sshd: pam_unix(sshd:session): session opened (marks the
+	                       * Accepted line of the same pid as backed; not stored) */
 	MT_LE_COUNT
 } mt_logev_kind;
 
@@ -38,6 +40,8 @@ typedef struct mt_logev {
 	uint8_t invalid_user;    /* Failed ... for invalid user */
 	uint16_t port;
 	uint32_t count;          /* "message repeated N times" gives N; else 1 */
+	uint32_t pid;            /* prog[pid] of a text line, 0 when none */
+	uint32_t backed;         /* Accepted: a PAM session of the same pid followed */
 	uint32_t file;           /* index into mt_logs.files */
 	uint32_t lineno;         /* line (or record) in that file; 0 for the journal */
 	char user[MT_LOG_USER];
