@@ -29,6 +29,8 @@ for i, (t, ident, msg) in enumerate(ents):
     print("_MACHINE_ID=" + mid)
     print("_HOSTNAME=deb")
     print("SYSLOG_IDENTIFIER=" + ident)
+    print("_COMM=" + (ident if ident != "sudo" else "sudo"))
+    print("_UID=0")
     print("MESSAGE=" + msg)
     print()
 PY
