@@ -72,6 +72,11 @@ mt_err mt_logs_load(mt_host *host, mt_report *rep, mt_logs **out)
 		mt_logs_free(l);
 		return e;
 	}
+	for (size_t i = 0; i < l->nfiles; i++)
+		if (l->files[i].after_mtime)
+			mt_report_diag(rep, "%s: %llu lines dated after the file was last written: "
+			                    "its mtime was set back (kept; the lines carry their year)",
+			               l->files[i].path, (unsigned long long)l->files[i].after_mtime);
 	if (l->ev_dropped)
 		mt_report_diag(rep, "logs: %llu events over the limit of %u were not kept "
 		                    "(disconnects, boots, lastlog first; logins and account "

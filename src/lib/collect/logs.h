@@ -85,6 +85,7 @@ typedef struct mt_logfile {
 	uint64_t events;
 	uint64_t skipped;        /* lines or records that could not be read */
 	uint64_t zeroed;         /* utmp records of only NUL bytes */
+	uint64_t after_mtime;    /* lines dated after the file's mtime (set back?) */
 	int64_t first, last;     /* times of the first and last line, MT_TIME_NONE if none */
 	int64_t max_back;        /* the largest step back in time between lines (seconds) */
 	int64_t max_gap;         /* the largest gap between consecutive lines */
