@@ -57,6 +57,8 @@ struct mt_timeline {
 	mt_logev access;
 	char access_source[256];
 	uint64_t access_failures;
+	size_t access_candidates;    /* successful logins in the look-back period */
+	const char *access_why;      /* why this one: pam_session, wtmp, only, ... */
 	int64_t wstart, wend;
 	tl_artifact art[TL_MAX_ARTIFACTS];
 	size_t nart;
@@ -690,11 +692,32 @@ static int burst(const mt_timeline *tl, int64_t from, int64_t *first, int64_t *l
 	return 1;
 }
 
-/* The successful login closest before t (within TL_ACCESS_BEFORE): sshd lines first,
- * wtmp sessions with an address when the logs have no sshd line. */
-static const mt_logev *access_before(const mt_logs *l, int64_t t)
+/* A wtmp session of the same user and address within seconds of an Accepted line. */
+static int wtmp_backs(const mt_logs *l, size_t i)
 {
-	const mt_logev *best = NULL;
+	const mt_logev *a = &l->ev[i];
+	size_t lo = i > 64 ? i - 64 : 0, hi = i + 64 < l->nev ? i + 64 : l->nev;
+	for (size_t j = lo; j < hi; j++) {
+		const mt_logev *w = &l->ev[j];
+		if (w->kind == MT_LE_LOGIN && w->ip[0] && strcmp(w->ip, a->ip) == 0 &&
+		    strcmp(w->user, a->user) == 0 && w->time - a->time <= 5 &&
+		    a->time - w->time <= 5)
+			return 1;
+	}
+	return 0;
+}
+
+/* The initial access among the successful logins before t (within TL_ACCESS_BEFORE):
+ * a line anyone can forge (logger) must not hide the real one, so the latest login
+ * backed by a PAM session of the same pid or a wtmp record wins over a later unbacked
+ * one; wtmp sessions with an address when the logs have no sshd line. *ncand gets the
+ * number of candidates, *why the reason of the choice. */
+static const mt_logev *access_before(const mt_logs *l, int64_t t, size_t *ncand,
+                                     const char **why)
+{
+	const mt_logev *best = NULL, *backed = NULL;
+	const char *bwhy = NULL;
+	*ncand = 0;
 	for (int pass = 0; pass < 2 && !best; pass++)
 		for (size_t i = 0; i < l->nev; i++) {
 			const mt_logev *e = &l->ev[i];
@@ -702,10 +725,27 @@ static const mt_logev *access_before(const mt_logs *l, int64_t t)
 				break;
 			if (e->time < t - TL_ACCESS_BEFORE)
 				continue;
-			if ((pass == 0 && e->kind == MT_LE_ACCEPTED) ||
-			    (pass == 1 && e->kind == MT_LE_LOGIN && e->ip[0]))
+			if (pass == 0 && e->kind == MT_LE_ACCEPTED) {
 				best = e;
+				(*ncand)++;
+				if (e->backed) {
+					backed = e;
+					bwhy = "pam_session";
+				} else if (wtmp_backs(l, i)) {
+					backed = e;
+					bwhy = "wtmp";
+				}
+			} else if (pass == 1 && e->kind == MT_LE_LOGIN && e->ip[0]) {
+				best = e;
+				(*ncand)++;
+			}
 		}
+	if (backed) {
+		*why = bwhy;
+		return backed;
+	}
+	*why = !best ? "" : best->kind == MT_LE_LOGIN ? "wtmp_only" : *ncand == 1 ? "only"
+	                                                                        : "latest_unbacked";
 	return best;
 }
 
@@ -1017,10 +1057,24 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 
 	int64_t first, last;
 	if (burst(tl, MT_TIME_NONE, &first, &last)) {
-		const mt_logev *acc = access_before(l, first);
+		size_t ncand = 0;
+		const char *why = "";
+		const mt_logev *acc = access_before(l, first, &ncand, &why);
 		int64_t start = acc ? acc->time : first;
 		if (acc) {
 			tl->has_access = 1;
+			tl->access_candidates = ncand;
+			tl->access_why = why;
+			/* the logins of the look-back period that contest the choice are attacker
+			 * IPs too: the later ones when a backed login was chosen (a forged line
+			 * comes after the real one to replace it), all of them when none is
+			 * backed (no way to tell which one is real) */
+			int64_t from = (strcmp(why, "latest_unbacked") == 0) ? first - TL_ACCESS_BEFORE
+			                                                     : acc->time;
+			for (size_t i = 0; i < l->nev && l->ev[i].time <= first; i++)
+				if (l->ev[i].kind == acc->kind && l->ev[i].ip[0] &&
+				    l->ev[i].time >= from)
+					add_ip(tl, l->ev[i].ip);
 			tl->access = *acc;
 			mt_copy(tl->access_source, sizeof(tl->access_source),
 			        file_name(l, acc->file));
@@ -1123,7 +1177,9 @@ mt_err mt_attack_window(mt_host *host, const mt_report *r, const struct mt_logs 
 	int64_t first, last;
 	mt_err e = MT_ERR_NOENT;
 	if (burst(tl, MT_TIME_NONE, &first, &last)) {
-		const mt_logev *acc = l ? access_before(l, first) : NULL;
+		size_t ncand;
+		const char *why;
+		const mt_logev *acc = l ? access_before(l, first, &ncand, &why) : NULL;
 		*since = acc ? acc->time : first - 600;
 		*until = last + 600;
 		e = MT_OK;
@@ -1239,6 +1295,9 @@ mt_err mt_timeline_write_json(const mt_timeline *tl, const mt_output_opts *opts,
 		mt_buf_printf(b, ",\"failures_before\":%llu,\"path\":",
 		              (unsigned long long)tl->access_failures);
 		jq(b, tl->access_source);
+		mt_buf_printf(b, ",\"candidates\":%zu,\"chosen_because\":",
+		              tl->access_candidates);
+		jq(b, tl->access_why ? tl->access_why : "");
 		mt_buf_adds(b, "}");
 	} else {
 		mt_buf_adds(b, "null");
@@ -1433,6 +1492,26 @@ mt_err mt_timeline_write_text(const mt_timeline *tl, const mt_output_opts *opts,
 			mt_buf_adds(b, zh ? "  使用的公钥：" : "  key used: ");
 			tq(b, a->detail);
 			mt_buf_addc(b, '\n');
+		}
+		if (tl->access_candidates > 1) {
+			const char *aw = tl->access_why ? tl->access_why : "";
+			int pam = strcmp(aw, "pam_session") == 0, wt = strcmp(aw, "wtmp") == 0;
+			if (zh)
+				mt_buf_printf(b, "  选择依据：攻击痕迹前24小时内共有%zu次成功登录，%s；"
+				                 "它们的来源IP都列为攻击者IP。\n",
+				              tl->access_candidates,
+				              pam   ? "这是有同一进程号PAM会话记录的最近一次"
+				              : wt  ? "这是有wtmp登录记录的最近一次"
+				                    : "都没有PAM会话或wtmp记录佐证，取最近一次（可能是伪造的日志行）");
+			else
+				mt_buf_printf(b, "  chosen among %zu successful logins in the 24 hours "
+				                 "before the artifacts: %s; every one of their sources is "
+				                 "listed as an attacker IP.\n",
+				              tl->access_candidates,
+				              pam  ? "the latest backed by a PAM session of the same pid"
+				              : wt ? "the latest backed by a wtmp record"
+				                   : "none is backed by a PAM session or a wtmp record, so "
+				                     "the latest (it may be a forged line)");
 		}
 	} else {
 		mt_buf_adds(b, zh ? "未找到与攻击痕迹对应的成功登录。\n"

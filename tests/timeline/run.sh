@@ -3,7 +3,7 @@
 # in $1: logs, zone, artifacts and their times) and check.py (asserts on the outputs).
 # For every case: `timeline --format json`, `timeline` as text (en and zh) and `scan
 # --format json` on the same root, with openat2 and with the portable walk; and with the
-# static binary when it is built next to the normal one (not the journal case: the
+# static binary when it is built next to the normal one (not the journal* cases: the
 # static binary has no libsystemd).
 set -u
 MT=${MINETRACE:-build/minetrace}
@@ -26,7 +26,7 @@ for dir in "$here"/*/; do
 		echo "FAIL $name: setup.sh failed"; cat "$work/setup.log"; failed=$((failed + 1)); continue
 	fi
 	runs="openat2 portable"
-	[ -x "$MTS" ] && [ "$name" != journal ] && runs="$runs static"
+	[ -x "$MTS" ] && [ "${name#journal}" = "$name" ] && runs="$runs static"
 	for walk in $runs; do
 		if [ $walk = portable ]; then export MINETRACE_NO_OPENAT2=1; else unset MINETRACE_NO_OPENAT2; fi
 		bin=$MT

@@ -54,8 +54,11 @@ static void test_times(void)
 	ASSERT_INT_EQ(parse("Xyz 24 08:10:27 h sshd[1]: x", ref, &ev), MT_AL_BAD);
 	ASSERT_INT_EQ(parse("2024-02-30T03:12:44Z h sshd[1]: x", ref, &ev), MT_AL_BAD);
 	ASSERT_INT_EQ(parse("1969-02-01T03:12:44Z h sshd[1]: x", ref, &ev), MT_AL_BAD);
-	/* after the file was last written: a wrong year */
-	ASSERT_INT_EQ(parse("2031-02-01T03:12:44Z h sshd[1]: x", ref, &ev), MT_AL_BAD);
+	/* in the future: impossible; after the file's mtime: kept (the line has its year) */
+	ASSERT_INT_EQ(parse("2099-02-01T03:12:44Z h sshd[1]: x", ref, &ev), MT_AL_BAD);
+	ASSERT_INT_EQ(parse("2025-02-01T03:12:44Z h sshd[1]: Accepted password for a from "
+	                    "1.2.3.4 port 1 ssh2", ref, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.time, 1738379564);
 	ASSERT_INT_EQ(parse("2024-01-24T08:10:27+08", ref, &ev), MT_AL_BAD);
 	ASSERT_INT_EQ(parse("Jan 24 08:10:27", ref, &ev), MT_AL_BAD);
 	ASSERT_INT_EQ(parse("", ref, &ev), MT_AL_BAD);
@@ -83,6 +86,21 @@ static void test_sshd(void)
 	ASSERT_STR_EQ(ev.method, "publickey");
 	ASSERT_STR_EQ(ev.detail, "ED25519 SHA256:abcDEF123");
 	ASSERT_INT_EQ(ev.count, 1);
+	TEST_DONE();
+	TEST_START("OpenSSH 9.8+ logs as sshd-session and sshd-auth");
+	ASSERT_INT_EQ(parse("Jan 24 08:10:27 h sshd-session[7]: Accepted password for root from "
+	                    "203.0.113.77 port 51234 ssh2", R, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.kind, MT_LE_ACCEPTED);
+	ASSERT_STR_EQ(ev.user, "root");
+	ASSERT_STR_EQ(ev.ip, "203.0.113.77");
+	ASSERT_INT_EQ(parse("2024-02-15T03:12:44Z h sshd-session[7]: Failed password for root "
+	                    "from 203.0.113.78 port 22 ssh2", R, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.kind, MT_LE_FAILED);
+	ASSERT_INT_EQ(parse("2024-02-15T03:12:44Z h sshd-auth[7]: Failed password for root "
+	                    "from 203.0.113.78 port 22 ssh2", R, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.kind, MT_LE_FAILED);
+	ASSERT_INT_EQ(parse("2024-02-15T03:12:44Z h sshd-sessionx[7]: Accepted password for root "
+	                    "from 203.0.113.78 port 22 ssh2", R, &ev), MT_AL_OTHER);
 	TEST_DONE();
 	TEST_START("Failed password for invalid user; IPv6 canonical");
 	ASSERT_INT_EQ(parse("2024-02-15T03:12:44Z h sshd[7]: Failed password for invalid user "
@@ -261,6 +279,49 @@ static void test_store(void)
 	TEST_DONE();
 }
 
+static void test_cap(void)
+{
+	TEST_START("over the event cap: low-value events go first, logins are never dropped");
+	mt_logs *l = calloc(1, sizeof(*l));
+	REQUIRE_NOT_NULL(l);
+	l->ev_max = 4;
+	mt_logev ev;
+	memset(&ev, 0, sizeof(ev));
+	for (int i = 0; i < 6; i++) { /* 4 kept, 2 over */
+		ev.kind = MT_LE_DISCONNECT;
+		ev.time = 1000 + i;
+		ASSERT_INT_EQ(mt_logs_add(l, &ev), MT_OK);
+	}
+	ev.kind = MT_LE_SUDO;
+	ev.time = 2000;
+	ASSERT_INT_EQ(mt_logs_add(l, &ev), MT_OK);
+	ev.kind = MT_LE_BOOT;
+	ev.time = 2001;
+	ASSERT_INT_EQ(mt_logs_add(l, &ev), MT_OK);
+	for (int i = 0; i < 6; i++) { /* more logins than the cap: all kept */
+		ev.kind = i == 5 ? MT_LE_USERADD : MT_LE_ACCEPTED;
+		ev.time = 3000 + i;
+		snprintf(ev.ip, sizeof(ev.ip), "10.0.0.%d", i);
+		ASSERT_INT_EQ(mt_logs_add(l, &ev), MT_OK);
+	}
+	mt_logs_finish(l);
+	size_t acc = 0, add = 0, disc = 0, sudo = 0;
+	for (size_t i = 0; i < l->nev; i++) {
+		acc += l->ev[i].kind == MT_LE_ACCEPTED;
+		add += l->ev[i].kind == MT_LE_USERADD;
+		disc += l->ev[i].kind == MT_LE_DISCONNECT;
+		sudo += l->ev[i].kind == MT_LE_SUDO;
+	}
+	ASSERT_SIZE_EQ(acc, 5);
+	ASSERT_SIZE_EQ(add, 1);
+	ASSERT_SIZE_EQ(disc, 0);
+	ASSERT_SIZE_EQ(sudo, 1);
+	ASSERT_INT_EQ(l->ev[l->nev - 1].time, 3005); /* sorted after the replacements */
+	ASSERT_U64_EQ(l->ev_dropped, 7); /* 6 disconnects and the boot */
+	mt_logs_free(l);
+	TEST_DONE();
+}
+
 static void test_judge(void)
 {
 	mt_rules *r = NULL;
@@ -305,6 +366,7 @@ int main(void)
 	test_accounts();
 	test_utmp();
 	test_store();
+	test_cap();
 	test_judge();
 	return T_DONE();
 }

@@ -111,7 +111,7 @@ const char *mt_logev_kind_name(mt_logev_kind k)
 		"ssh_accepted", "ssh_failed", "ssh_invalid_user", "auth_failure",
 		"ssh_preauth_close", "ssh_disconnect", "su", "sudo", "account_added",
 		"account_changed", "password_changed", "login", "boot", "login_failed",
-		"last_login"};
+		"last_login", "ssh_session"};
 	return (unsigned)k < MT_LE_COUNT ? names[k] : "unknown";
 }
 
@@ -248,6 +248,14 @@ static int parse_sshd(const char *m, size_t n, mt_logev *ev)
 	}
 	case 'p': /* pam_unix(sshd:auth): authentication failure; ... rhost=IP  user=U */
 	{
+		if (starts(m, n, "pam_unix(sshd:session): session opened for user ")) {
+			const char *u = m + 48, *end = m + n; /* after "...for user " */
+			size_t ul = word_len(u, (size_t)(end - u));
+			const char *par = memchr(u, '(', ul); /* Debian: "root(uid=0)" */
+			put(ev->user, sizeof(ev->user), u, par ? (size_t)(par - u) : ul);
+			ev->kind = MT_LE_SESSION;
+			return MT_AL_EVENT;
+		}
 		if (!find(m, n, "authentication failure", 22))
 			return MT_AL_OTHER;
 		const char *r = find(m, n, "rhost=", 6), *end = m + n;
@@ -342,13 +350,22 @@ static int parse_account(const char *prog, size_t pl, const char *m, size_t n,
 	return MT_AL_OTHER;
 }
 
+/* sshd, and OpenSSH 9.8+'s per-connection programs sshd-session and sshd-auth, which
+ * log the Accepted/Failed lines under their own names. */
+static int is_sshd(const char *prog, size_t pl)
+{
+	return (pl == 4 && memcmp(prog, "sshd", 4) == 0) ||
+	       (pl == 12 && memcmp(prog, "sshd-session", 12) == 0) ||
+	       (pl == 9 && memcmp(prog, "sshd-auth", 9) == 0);
+}
+
 int mt_authlog_parse_msg(const char *prog, size_t pl, const char *m, size_t n,
                          mt_logev *ev)
 {
 	if (n == 0 || pl == 0)
 		return MT_AL_OTHER;
 	ev->count = 1;
-	if (pl == 4 && memcmp(prog, "sshd", 4) == 0)
+	if (is_sshd(prog, pl))
 		return parse_sshd(m, n, ev);
 	if (pl == 2 && memcmp(prog, "su", 2) == 0) {
 		const char *f;
@@ -410,8 +427,9 @@ int mt_authlog_parse_msg(const char *prog, size_t pl, const char *m, size_t n,
 	}
 	if ((pl == 6 && memcmp(prog, "passwd", 6) == 0) ||
 	    (pl == 8 && memcmp(prog, "chpasswd", 8) == 0) ||
-	    (pl >= 7 && (memcmp(prog, "useradd", 7) == 0 || memcmp(prog, "usermod", 7) == 0 ||
-	                 memcmp(prog, "userdel", 7) == 0 || memcmp(prog, "gpasswd", 7) == 0)) ||
+	    (pl >= 7 && pl <= 8 &&
+	     (memcmp(prog, "useradd", 7) == 0 || memcmp(prog, "usermod", 7) == 0 ||
+	      memcmp(prog, "userdel", 7) == 0 || memcmp(prog, "gpasswd", 7) == 0)) ||
 	    (pl == 8 && memcmp(prog, "groupadd", 8) == 0))
 		return parse_account(prog, pl, m, n, ev);
 	return MT_AL_OTHER;
@@ -525,8 +543,11 @@ static size_t parse_stamp(const char *s, size_t n, int64_t ref, int64_t *out)
 			return 0;
 		}
 		int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
-		if (ref != MT_TIME_NONE && t > ref + 2 * 86400)
-			return 0; /* a line from after the file was written: a wrong year */
+		/* the line carries its year: a file mtime set back does not make it wrong (the
+		 * reader reports the mismatch); only a time in the future is impossible */
+		(void)ref;
+		if (t > (int64_t)time(NULL) + 2 * 86400)
+			return 0;
 		*out = t;
 		return i;
 	}
@@ -557,16 +578,23 @@ static int parse_line(const char *s, size_t n, int64_t ref, mt_logev *ev, int fa
 	if (m < end && *m == ' ')
 		m++;
 	/* prefilter: only a few programs matter */
-	if (pl < 2 || pl > 8 || (p[0] != 's' && p[0] != 'u' && p[0] != 'p' && p[0] != 'c' &&
+	if (pl < 2 || pl > 12 || (p[0] != 's' && p[0] != 'u' && p[0] != 'p' && p[0] != 'c' &&
 	                         p[0] != 'g'))
 		return MT_AL_OTHER;
 	ev->kind = MT_LE_COUNT;
-	if (fast && pl == 4 && memcmp(p, "sshd", 4) == 0 && m < end &&
-	    (*m == 'I' || *m == 'C' || *m == 'R' || *m == 'p' ||
+	if (fast && is_sshd(p, pl) && m < end &&
+	    (*m == 'I' || *m == 'C' || *m == 'R' ||
+	     (*m == 'p' && !starts(m, (size_t)(end - m), "pam_unix(sshd:session): session o")) ||
 	     (*m == 'D' && !starts(m, (size_t)(end - m), "Disconnected from user "))))
 		return MT_AL_OTHER;
 	ev->invalid_user = 0;
 	ev->port = 0;
+	ev->pid = 0;
+	ev->backed = 0;
+	if (br) /* prog[pid]: */
+		for (const char *q = br + 1; q < colon && *q >= '0' && *q <= '9' && ev->pid < 100000000u;
+		     q++)
+			ev->pid = ev->pid * 10 + (uint32_t)(*q - '0');
 	ev->user[0] = ev->ip[0] = ev->method[0] = ev->detail[0] = '\0';
 	return mt_authlog_parse_msg(p, pl, m, (size_t)(end - m), ev);
 }
@@ -694,17 +722,69 @@ static mt_err agg_add(mt_logs *l, const mt_logev *ev)
 	return MT_OK;
 }
 
+/* What an event is worth when the store is full: 3 never dropped (the logins and
+ * account changes the conclusion rests on), 0 the first to go. */
+static unsigned ev_prio(const mt_logev *ev)
+{
+	switch (ev->kind) {
+	case MT_LE_ACCEPTED:
+	case MT_LE_USERADD:
+	case MT_LE_USERMOD:
+	case MT_LE_PASSWD:
+		return 3;
+	case MT_LE_DISCONNECT:
+		return 0;
+	case MT_LE_BOOT:
+	case MT_LE_LASTLOG:
+		return 1;
+	default:
+		return 2;
+	}
+}
+
 mt_err mt_logs_add(mt_logs *l, const mt_logev *ev)
 {
 	/* failures from a source add up per (source, user); the rest are events */
 	if (ev->kind == MT_LE_FAILED || ev->kind == MT_LE_BTMP)
 		return agg_add(l, ev);
+	if (ev->kind == MT_LE_SESSION) {
+		/* the PAM session of an Accepted login: a forged "Accepted" line written with
+		 * logger has none. The same file, pid and user, within a minute. */
+		for (size_t i = l->nev, k = 0; i > 0 && k < 256; i--, k++) {
+			mt_logev *a = &l->ev[i - 1];
+			if (a->kind == MT_LE_ACCEPTED && ev->pid && a->pid == ev->pid &&
+			    a->file == ev->file && strcmp(a->user, ev->user) == 0 &&
+			    ev->time >= a->time && ev->time - a->time <= 60) {
+				a->backed = 1;
+				break;
+			}
+		}
+		return MT_OK;
+	}
 	if (ev->kind == MT_LE_INVALID_USER || ev->kind == MT_LE_PREAUTH_CLOSE ||
 	    (ev->kind == MT_LE_AUTHFAIL && strcmp(ev->method, "sshd") == 0))
 		return MT_OK; /* the Failed line of the same attempt says it */
-	if (l->nev >= MT_MAX_LOG_EVENTS) {
-		l->ev_dropped++;
-		return MT_OK;
+	size_t max = l->ev_max ? l->ev_max : MT_MAX_LOG_EVENTS;
+	if (l->nev >= max) {
+		/* over the cap: an event of more value replaces one of less (the store is
+		 * sorted after loading); logins and account changes are never dropped */
+		unsigned p = ev_prio(ev);
+		for (unsigned v = 0; v < p && v < 2; v++) { /* su/sudo are not replaced */
+			size_t i = l->evict_cur[v];
+			while (i < l->nev && ev_prio(&l->ev[i]) != v)
+				i++;
+			l->evict_cur[v] = i;
+			if (i < l->nev) {
+				l->ev[i] = *ev;
+				l->evict_cur[v] = i + 1;
+				l->ev_dropped++;
+				return MT_OK;
+			}
+		}
+		if (p < 3 || l->nev >= 2 * max) {
+			l->ev_dropped++;
+			return MT_OK;
+		}
 	}
 	if (l->nev == l->ev_cap) {
 		size_t nc = l->ev_cap ? l->ev_cap * 2 : 256;
@@ -778,11 +858,14 @@ static void on_line(reader *r, const char *s, size_t n)
 	if (ev.time > f->last || f->last == MT_TIME_NONE)
 		f->last = ev.time;
 	r->prev = ev.time;
+	if (r->ref != MT_TIME_NONE && ev.time > r->ref + 2 * 86400)
+		f->after_mtime++; /* an RFC 3339 line after the file was last written */
 	if (k != MT_AL_EVENT || ev.kind >= MT_LE_COUNT)
 		return;
 	ev.file = r->file;
 	ev.lineno = f->lines > UINT32_MAX ? UINT32_MAX : (uint32_t)f->lines;
-	f->events++;
+	if (ev.kind != MT_LE_SESSION)
+		f->events++;
 	if (r->err == MT_OK)
 		r->err = mt_logs_add(r->l, &ev);
 }

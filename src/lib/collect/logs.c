@@ -72,8 +72,15 @@ mt_err mt_logs_load(mt_host *host, mt_report *rep, mt_logs **out)
 		mt_logs_free(l);
 		return e;
 	}
+	for (size_t i = 0; i < l->nfiles; i++)
+		if (l->files[i].after_mtime)
+			mt_report_diag(rep, "%s: %llu lines dated after the file was last written: "
+			                    "its mtime was set back (kept; the lines carry their year)",
+			               l->files[i].path, (unsigned long long)l->files[i].after_mtime);
 	if (l->ev_dropped)
-		mt_report_diag(rep, "logs: %llu events over the limit of %u were not kept",
+		mt_report_diag(rep, "logs: %llu events over the limit of %u were not kept "
+		                    "(disconnects, boots, lastlog first; logins and account "
+		                    "changes are kept)",
 		               (unsigned long long)l->ev_dropped, MT_MAX_LOG_EVENTS);
 	if (l->fail_dropped)
 		mt_report_diag(rep, "logs: %llu failed logins from new sources over the limit of "
@@ -168,7 +175,8 @@ void mt_logs_finish(mt_logs *l)
 			run = w - 64;
 		int dup = 0;
 		for (size_t j = run; j < w && !dup; j++)
-			dup = same_event(&sorted[j], e);
+			if ((dup = same_event(&sorted[j], e)) != 0 && e->backed)
+				sorted[j].backed = 1; /* the copy with the PAM session backs both */
 		if (!dup) {
 			if (sorted != l->ev || w != k[i].idx)
 				sorted[w] = *e;

@@ -22,6 +22,8 @@ typedef enum mt_logev_kind {
 	MT_LE_BOOT,           /* wtmp: system boot */
 	MT_LE_BTMP,           /* btmp: a failed login */
 	MT_LE_LASTLOG,        /* lastlog: the last login of a user */
+	MT_LE_SESSION,        /* sshd: pam_unix(sshd:session): session opened (marks the
+	                       * Accepted line of the same pid as backed; not stored) */
 	MT_LE_COUNT
 } mt_logev_kind;
 
@@ -38,6 +40,8 @@ typedef struct mt_logev {
 	uint8_t invalid_user;    /* Failed ... for invalid user */
 	uint16_t port;
 	uint32_t count;          /* "message repeated N times" gives N; else 1 */
+	uint32_t pid;            /* prog[pid] of a text line, 0 when none */
+	uint32_t backed;         /* Accepted: a PAM session of the same pid followed */
 	uint32_t file;           /* index into mt_logs.files */
 	uint32_t lineno;         /* line (or record) in that file; 0 for the journal */
 	char user[MT_LOG_USER];
@@ -81,6 +85,7 @@ typedef struct mt_logfile {
 	uint64_t events;
 	uint64_t skipped;        /* lines or records that could not be read */
 	uint64_t zeroed;         /* utmp records of only NUL bytes */
+	uint64_t after_mtime;    /* lines dated after the file's mtime (set back?) */
 	int64_t first, last;     /* times of the first and last line, MT_TIME_NONE if none */
 	int64_t max_back;        /* the largest step back in time between lines (seconds) */
 	int64_t max_gap;         /* the largest gap between consecutive lines */
@@ -121,7 +126,9 @@ typedef struct mt_history {
 typedef struct mt_logs {
 	mt_logev *ev;            /* sorted by time after load */
 	size_t nev, ev_cap;
-	uint64_t ev_dropped;     /* over MT_MAX_LOG_EVENTS */
+	uint64_t ev_dropped;     /* over MT_MAX_LOG_EVENTS (or replaced by a worthier one) */
+	size_t ev_max;           /* the cap; 0 for MT_MAX_LOG_EVENTS (tests set it lower) */
+	size_t evict_cur[2];     /* internal: where to look for a victim of each value */
 	mt_failagg *fail;
 	size_t nfail;
 	uint64_t fail_dropped;

@@ -10,8 +10,9 @@
 #include "../collect/logs.h"
 
 /* Programs whose messages are auth events (the same set the text parser knows). */
-static const char *const idents[] = {"sshd", "su", "sudo", "useradd", "usermod", "userdel",
-                                     "groupadd", "gpasswd", "passwd", "chpasswd"};
+static const char *const idents[] = {"sshd",     "sshd-session", "sshd-auth", "su",
+                                     "sudo",     "useradd",      "usermod",   "userdel",
+                                     "groupadd", "gpasswd",      "passwd",    "chpasswd"};
 
 /* sd-journal opens the files below the directory with openat: refuse a tree where any
  * of them is a symbolic link (it could point out of the root). */
@@ -76,7 +77,7 @@ mt_err mt_logs_read_journal(mt_logs *l, mt_host *host, mt_report *rep)
 	l->files[fi].mtime = (int64_t)st.st_mtime;
 	l->journal_state = 1;
 	e = MT_OK;
-	uint64_t n = 0, text_lines = 0;
+	uint64_t n = 0, text_lines = 0, forged = 0;
 	for (size_t i = 0; i < l->nfiles; i++)
 		if (l->files[i].kind == 0)
 			text_lines += l->files[i].lines;
@@ -116,6 +117,22 @@ mt_err mt_logs_read_journal(mt_logs *l, mt_host *host, mt_report *rep)
 		        MT_AL_EVENT ||
 		    ev.kind >= MT_LE_COUNT)
 			continue;
+		/* SYSLOG_IDENTIFIER is the sender's word (logger -t sshd); _COMM and _UID are
+		 * set by journald: an auth event must come from the program it names or root */
+		const void *cm = NULL, *ud = NULL;
+		size_t cl = 0, ul = 0;
+		int comm_ok = sd_journal_get_data(j, "_COMM", &cm, &cl) >= 0 && cl > 6 &&
+		              cl - 6 == il - 18 && memcmp((const char *)cm + 6, (const char *)id + 18,
+		                                          il - 18) == 0;
+		int root = sd_journal_get_data(j, "_UID", &ud, &ul) >= 0 && ul == 6 &&
+		           memcmp(ud, "_UID=0", 6) == 0;
+		if (!comm_ok && !root) {
+			if (forged++ < 3)
+				mt_report_diag(rep, "%s: a %s entry written by another program (_COMM/_UID "
+				                    "do not match SYSLOG_IDENTIFIER): forged, not used",
+				               dir, mt_logev_kind_name((mt_logev_kind)ev.kind));
+			continue;
+		}
 		if (ev.kind == MT_LE_FAILED && text_lines)
 			continue; /* the text log has the same failures and they add up */
 		ev.file = (uint32_t)fi;
@@ -123,6 +140,9 @@ mt_err mt_logs_read_journal(mt_logs *l, mt_host *host, mt_report *rep)
 		if ((e = mt_logs_add(l, &ev)) != MT_OK)
 			break;
 	}
+	if (forged > 3)
+		mt_report_diag(rep, "%s: %llu forged auth entries in all, not used", dir,
+		               (unsigned long long)forged);
 	sd_journal_close(j);
 	close(fd);
 	return e;

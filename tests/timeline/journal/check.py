@@ -19,4 +19,6 @@ expect(adds[0]["time"] == "2024-03-09T16:00:40+00:00", "journal time %r" % adds[
 sudo = o.events_of("sudo")
 expect(sudo and "systemctl stop auditd" in sudo[0]["evidence"]["command"], "sudo from the journal")
 expect("/etc/cron.d/sysupdate" in {a["path"] for a in c["artifacts"]}, "artifact")
+expect("10.1.2.3" not in c["attacker_ips"], "a forged entry (_COMM=logger _UID=1000) used")
+expect("forged, not used" in o.en, "the forged entry is reported")
 expect(o.tl_rc == 1, "exit %d" % o.tl_rc)

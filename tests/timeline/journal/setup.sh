@@ -24,6 +24,17 @@ ents = [(T, "sshd", "Failed password for root from 203.0.113.9 port 1 ssh2"),
         (T + 20, "CRON", "pam_unix(cron:session): session opened for user root"),
         (T + 40, "useradd", "new user: name=backup2, UID=1002, GID=1002, home=/home/backup2, shell=/bin/bash"),
         (T + 50, "sudo", "    root : TTY=pts/0 ; PWD=/root ; USER=root ; COMMAND=/usr/bin/systemctl stop auditd")]
+# a forged entry: `logger -t sshd` by a local user (journald sets _COMM/_UID itself)
+print("__REALTIME_TIMESTAMP=%d" % ((T + 12) * 1000000))
+print("__MONOTONIC_TIMESTAMP=4000000")
+print("_BOOT_ID=0123456789abcdef0123456789abcdef")
+print("_MACHINE_ID=" + mid)
+print("_HOSTNAME=deb")
+print("SYSLOG_IDENTIFIER=sshd")
+print("_COMM=logger")
+print("_UID=1000")
+print("MESSAGE=Accepted password for root from 10.1.2.3 port 22 ssh2")
+print()
 for i, (t, ident, msg) in enumerate(ents):
     print("__REALTIME_TIMESTAMP=%d" % (t * 1000000 + 123456))
     print("__MONOTONIC_TIMESTAMP=%d" % (5000000 + i))
@@ -31,6 +42,8 @@ for i, (t, ident, msg) in enumerate(ents):
     print("_MACHINE_ID=" + mid)
     print("_HOSTNAME=deb")
     print("SYSLOG_IDENTIFIER=" + ident)
+    print("_COMM=" + (ident if ident != "sudo" else "sudo"))
+    print("_UID=0")
     print("MESSAGE=" + msg)
     print()
 with open(root + "/var/log/auth.log", "w") as f:
