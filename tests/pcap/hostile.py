@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+# hostile.py - writes small hostile captures (spoofed, one-sided, flooded input from the pcap
+# review) into DIR, runs minetrace pcap on each and asserts the verdicts; usage:
+# hostile.py MINETRACE DIR [PCAPS]
+import json, os, struct, subprocess, sys
+
+def csum(b):
+    if len(b) % 2: b += b'\0'
+    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
+    while s >> 16: s = (s & 0xffff) + (s >> 16)
+    return (~s) & 0xffff
+
+def ip4(src, dst, proto, payload):
+    h = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(payload), 1, 0, 64, proto, 0,
+                    bytes(map(int, src.split('.'))), bytes(map(int, dst.split('.'))))
+    h = h[:10] + struct.pack('!H', csum(h)) + h[12:]
+    return h + payload
+
+def eth(pl): return b'\x02' * 6 + b'\x04' * 6 + b'\x08\x00' + pl
+SYN, ACK, PSH = 0x02, 0x10, 0x08
+
+def tcp(src, sp, dst, dp, seq, ack, flags, data=b''):
+    t = struct.pack('!HHIIBBHHH', sp, dp, seq, ack, 5 << 4, flags, 65535, 0, 0) + data
+    return eth(ip4(src, dst, 6, t))
+
+def udp(src, sp, dst, dp, data):
+    return eth(ip4(src, dst, 17, struct.pack('!HHHH', sp, dp, 8 + len(data), 0) + data))
+
+class Pcap:
+    def __init__(s, path):
+        s.f = open(path, 'wb')
+        s.f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    def add(s, ts, frame):
+        s.f.write(struct.pack('<IIII', int(ts), int((ts % 1) * 1e6), len(frame), len(frame)) + frame)
+    def tcp(s, ts, *a): s.add(ts, tcp(*a))
+    def udp(s, ts, *a): s.add(ts, udp(*a))
+    def close(s): s.f.close()
+
+def conv(P, ts, c, cp, v, vp, msgs):
+    """a TCP conversation: SYN, SYN-ACK, then msgs [(0|1, bytes)] (0 client->server)"""
+    cs, ss = 1000, 5000
+    P.tcp(ts, c, cp, v, vp, cs, 0, SYN)
+    P.tcp(ts + .001, v, vp, c, cp, ss, cs + 1, SYN | ACK)
+    cs += 1; ss += 1
+    for i, (d, b) in enumerate(msgs):
+        t = ts + .01 * (i + 1)
+        if d == 0:
+            P.tcp(t, c, cp, v, vp, cs, ss, PSH | ACK, b); cs += len(b)
+        else:
+            P.tcp(t, v, vp, c, cp, ss, cs, PSH | ACK, b); ss += len(b)
+
+LOGIN = b'{"id":1,"jsonrpc":"2.0","method":"login","params":{"login":"44wallet","pass":"x","agent":"XMRig/6.21.0"}}\n'
+JOB = b'{"id":1,"jsonrpc":"2.0","error":null,"result":{"id":"a","job":{"blob":"0707","job_id":"j1","target":"b88d0600","algo":"cn/0"},"status":"OK"}}\n'
+SUBMIT = b'{"id":2,"jsonrpc":"2.0","method":"submit","params":{"id":"a","job_id":"j1","nonce":"00000000","result":"00"}}\n'
+OK = b'{"id":2,"jsonrpc":"2.0","error":null,"result":{"status":"OK"}}\n'
+
+def miner(P, ts, c='10.0.0.5', cp=40000, v='45.1.2.3', vp=3333):
+    conv(P, ts, c, cp, v, vp, [(0, LOGIN), (1, JOB), (0, SUBMIT), (1, OK)])
+
+MT, DIR = sys.argv[1], sys.argv[2]
+PCAPS = sys.argv[3] if len(sys.argv) > 3 else '/work/shared/data/pcaps'
+fails = 0
+
+def run(name, *extra):
+    path = os.path.join(DIR, name)
+    r = subprocess.run([MT, 'pcap', path, '--format', 'json', *extra], capture_output=True, text=True)
+    out = [json.loads(l) for l in r.stdout.splitlines() if l.strip()]
+    return out
+
+def findings(out, check=None):
+    return [o for o in out if o.get('type') == 'finding' and (check is None or o.get('check') == check)]
+
+def host(out, ip):
+    for o in out:
+        if o.get('type') == 'host' and o.get('ip') == ip:
+            return o
+    return None
+
+def expect(cond, what):
+    global fails
+    if cond:
+        print('ok   hostile:', what)
+    else:
+        print('FAIL hostile:', what); fails += 1
+
+def new(name):
+    return Pcap(os.path.join(DIR, name)), name
+
+# --- review 3: one spoofed packet with a request and its "answer" from the same side
+P, n = new('r3-spoof.pcap')
+P.tcp(100, '10.0.0.7', 51000, '140.82.112.3', 443, 1, 1, PSH | ACK,
+      b'{"id":1,"method":"mining.authorize","params":["x"]}\n{"id":1,"result":true}\n')
+P.close()
+out = run(n)
+expect(not [f for f in findings(out, 'net.stratum') if f['severity'] == 'critical'],
+       'r3 one spoofed packet: no critical net.stratum')
+h = host(out, '10.0.0.7')
+expect(not h or h.get('verdict') != 'mining', 'r3 one spoofed packet: host not mining')
+# ... and the answer from the pool side still confirms
+P, n = new('r3-real.pcap')
+conv(P, 100, '10.0.0.7', 51000, '140.82.112.3', 443,
+     [(0, b'{"id":1,"method":"mining.authorize","params":["x"]}\n'), (1, b'{"id":1,"result":true}\n')])
+P.close()
+out = run(n)
+expect([f for f in findings(out, 'net.stratum') if f['severity'] == 'critical'],
+       'r3 answered by the pool: critical net.stratum')
+P, n = new('miner.pcap')
+miner(P, 100)
+P.close()
+out = run(n)
+expect([f for f in findings(out, 'net.stratum') if f['severity'] == 'critical'], 'miner alone: critical')
+
+#@@MORE@@
+
+sys.exit(1 if fails else 0)
