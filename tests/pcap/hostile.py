@@ -110,6 +110,68 @@ P.close()
 out = run(n)
 expect([f for f in findings(out, 'net.stratum') if f['severity'] == 'critical'], 'miner alone: critical')
 
+def smb(cmd, mid, reply=False, status=0, words=b''):
+    """an SMB1 message with its 4-byte session header"""
+    h = b'\xffSMB' + bytes([cmd]) + struct.pack('<I', status) + bytes([0x98 if reply else 0x18])
+    h += struct.pack('<H', 0xc807) + b'\0' * 12 + struct.pack('<HHHH', 0, 0xfeff, 0x800, mid)
+    m = h + bytes([len(words) // 2]) + words + b'\0\0'
+    return struct.pack('>I', len(m)) + m
+
+def trans2_setup(mid):
+    # Trans2 request words: ... SetupCount=1, Setup[0]=0x000e (SESSION_SETUP), 15 words
+    w = struct.pack('<HHHHBBHIHHHHHBBH', 12, 0, 1, 0, 0, 0, 0, 0, 0, 12, 66, 0, 78, 1, 0, 0x000e)
+    return smb(0x32, mid, words=w)
+
+def read_pcap(path):
+    d = open(path, 'rb').read()
+    o, recs = 24, []
+    while o + 16 <= len(d):
+        sec, us, cl, ol = struct.unpack('<IIII', d[o:o + 16])
+        recs.append((sec + us / 1e6, d[o + 16:o + 16 + cl])); o += 16 + cl
+    return recs
+
+# --- review 6a: one Trans2 reply with STATUS_NOT_IMPLEMENTED and MID 0x51, nothing asked
+P, n = new('r6a-spoof.pcap')
+P.tcp(100, '192.168.1.20', 445, '192.168.1.10', 49000, 1, 1, PSH | ACK,
+      smb(0x32, 0x51, reply=True, status=0xc0000002))
+P.close()
+out = run(n)
+expect(not findings(out, 'net.doublepulsar'), 'r6a lone Trans2 reply: no net.doublepulsar')
+# ... answered to a SESSION_SETUP request it is
+P, n = new('r6a-real.pcap')
+conv(P, 100, '192.168.1.10', 49000, '192.168.1.20', 445,
+     [(0, trans2_setup(0x41)), (1, smb(0x32, 0x51, reply=True, status=0xc0000002))])
+P.close()
+out = run(n)
+expect(findings(out, 'net.doublepulsar'), 'r6a reply to Trans2 SESSION_SETUP: net.doublepulsar')
+# ... but not a reply coming from the side that asked
+P, n = new('r6a-sameside.pcap')
+conv(P, 100, '192.168.1.10', 49000, '192.168.1.20', 445,
+     [(0, trans2_setup(0x41)), (0, smb(0x32, 0x51, reply=True, status=0xc0000002))])
+P.close()
+out = run(n)
+expect(not findings(out, 'net.doublepulsar'), 'r6a reply from the asking side: no net.doublepulsar')
+
+# --- review 6b: spoofed SYNs to 445 just before the EternalBlue capture
+eb = os.path.join(PCAPS, 'eternalblue-success-unpatched-win7.pcap')
+if os.path.exists(eb):
+    recs = read_pcap(eb)
+    P, n = new('r6b-scanfirst.pcap')
+    t0 = recs[0][0] - 1
+    for i in range(8):
+        P.tcp(t0 + i * .01, '192.168.198.50', 40000 + i, '192.168.198.%d' % (100 + i), 445, 1, 0, SYN)
+    for ts, fr in recs:
+        P.add(ts, fr)
+    P.close()
+    out = run(n)
+    ch = findings(out, 'net.infection_chain')
+    expect(ch and ch[0]['evidence'].get('patient_zero') == '192.168.198.204',
+           'r6b scan before EternalBlue: patient zero is still the exploiting host')
+    h = host(out, '192.168.198.50')
+    expect(not h or 'worm-attacker' not in h.get('verdicts', []), 'r6b scanner is not worm-attacker')
+else:
+    print('SKIP hostile r6b: no', eb)
+
 #@@MORE@@
 
 sys.exit(1 if fails else 0)

@@ -142,6 +142,8 @@ typedef struct mt_flow {
 	mt_stream s[2];      /* [0] a->b, [1] b->a */
 	uint16_t smb_nt_mid[4]; /* MIDs of open SMB1 NT Trans requests */
 	uint8_t smb_nnt;
+	uint32_t smb_t2_mid[4]; /* Trans2 SESSION_SETUP requests: MID | (direction + 1) << 16 */
+	uint8_t smb_nt2;
 	uint8_t smb_seen; /* 1 EternalBlue reported, 2 DoublePulsar reported */
 } mt_flow;
 
