@@ -172,6 +172,36 @@ if os.path.exists(eb):
 else:
     print('SKIP hostile r6b: no', eb)
 
+def dnsname(n):
+    return b''.join(bytes([len(x)]) + x.encode() for x in n.split('.')) + b'\0'
+
+def dns_query(qid, name):
+    return struct.pack('!HHHHHH', qid, 0x0100, 1, 0, 0, 0) + dnsname(name) + struct.pack('!HH', 1, 1)
+
+def dns_answer(qid, name, ip):
+    return (struct.pack('!HHHHHH', qid, 0x8180, 1, 1, 0, 0) + dnsname(name) + struct.pack('!HH', 1, 1)
+            + b'\xc0\x0c' + struct.pack('!HHIH', 1, 1, 60, 4) + bytes(map(int, ip.split('.'))))
+
+# --- review 6c: an unsolicited DNS answer for a pool name, then a SYN to that address
+P, n = new('r6c-spoof.pcap')
+P.udp(100, '6.6.6.6', 53, '10.0.0.9', 53000, dns_answer(0x1234, 'de01.supportxmr.com', '52.1.1.1'))
+P.tcp(101, '10.0.0.9', 41000, '52.1.1.1', 443, 1, 0, SYN)
+P.tcp(101.01, '52.1.1.1', 443, '10.0.0.9', 41000, 1, 2, SYN | ACK)
+P.close()
+out = run(n)
+h = host(out, '10.0.0.9')
+expect(not h or 'pool-contact' not in h.get('verdicts', []), 'r6c unsolicited DNS answer: no pool-contact')
+# ... the answer to the host's own query is believed
+P, n = new('r6c-real.pcap')
+P.udp(99.9, '10.0.0.9', 53000, '10.0.0.1', 53, dns_query(0x1234, 'de01.supportxmr.com'))
+P.udp(100, '10.0.0.1', 53, '10.0.0.9', 53000, dns_answer(0x1234, 'de01.supportxmr.com', '52.1.1.1'))
+P.tcp(101, '10.0.0.11', 41000, '52.1.1.1', 443, 1, 0, SYN)
+P.tcp(101.01, '52.1.1.1', 443, '10.0.0.11', 41000, 1, 2, SYN | ACK)
+P.close()
+out = run(n)
+h = host(out, '10.0.0.11')
+expect(h and 'pool-contact' in h.get('verdicts', []), 'r6c answered query: connection is pool-contact')
+
 #@@MORE@@
 
 sys.exit(1 if fails else 0)

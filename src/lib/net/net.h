@@ -251,6 +251,12 @@ struct mt_pcap {
 	mt_dnsrec *dns;
 	uint32_t ndns, adns;
 	mt_itab didx;
+	struct mt_dnsq { /* open DNS queries for names of the rules, by hash of name and id */
+		mt_addr cli, srv;
+		uint16_t id, cport, sport;
+		uint8_t used;
+		uint32_t nh; /* hash of the name */
+	} dnsq[MT_PCAP_DNS_QUERIES];
 	mt_scanrec *scan;
 	uint32_t nscan, ascan;
 	mt_itab sidx;
