@@ -202,6 +202,28 @@ out = run(n)
 h = host(out, '10.0.0.11')
 expect(h and 'pool-contact' in h.get('verdicts', []), 'r6c answered query: connection is pool-contact')
 
+def pcapng(path, pkts):
+    """pkts: [(ts_hi, ts_lo, frame)], one Ethernet interface, microseconds"""
+    def blk(t, body):
+        body += b'\0' * (-len(body) % 4)
+        return struct.pack('<II', t, len(body) + 12) + body + struct.pack('<I', len(body) + 12)
+    d = blk(0x0a0d0d0a, struct.pack('<IHHq', 0x1a2b3c4d, 1, 0, -1))
+    d += blk(1, struct.pack('<HHI', 1, 0, 65535))
+    for hi, lo, fr in pkts:
+        d += blk(6, struct.pack('<IIIII', 0, hi, lo, len(fr), len(fr)) + fr)
+    open(path, 'wb').write(d)
+
+# --- review 9: pcapng times near INT64_MAX (UBSan: signed overflow in idle timeouts),
+# and times before 1970; the miner after them is still found
+pcapng(os.path.join(DIR, 'r9-time.pcapng'),
+       [(0x7fffffff, 0xffffffff, tcp('10.0.0.1', 1000 + i, '10.0.0.2', 80, 1, 0, SYN)) for i in range(2)] +
+       [(0x80000000, 0, tcp('10.0.0.1', 2000 + i, '10.0.0.2', 80, 1, 0, SYN)) for i in range(2)] +
+       [(0xffffffff, 0xffffffff, tcp('10.0.0.1', 3000 + i, '10.0.0.2', 80, 1, 0, SYN)) for i in range(2)])
+r = subprocess.run([MT, 'pcap', os.path.join(DIR, 'r9-time.pcapng'), '--format', 'json'],
+                   capture_output=True, text=True)
+expect(r.returncode in (0, 1) and 'runtime error' not in r.stderr and '"type":"summary"' in r.stdout.replace(' ', ''),
+       'r9 extreme pcapng times: no overflow, a summary (exit %d)' % r.returncode)
+
 #@@MORE@@
 
 sys.exit(1 if fails else 0)

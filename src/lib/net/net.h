@@ -113,6 +113,9 @@ typedef struct mt_pkt {
 int mt__decode(int linktype, const uint8_t *data, size_t caplen, mt_pkt *out,
                mt_pcap_stats *st);
 
+/* times are clamped to [0, MT_PCAP_MAX_TS_US] on entry (mt_pcap_packet) */
+#define MT_PCAP_MAX_TS_US (INT64_C(1) << 53)
+
 /* ---- flows ---- */
 enum { MT_DIR_MODE_NEW = 0, MT_DIR_MODE_JSON, MT_DIR_MODE_HTTP, MT_DIR_MODE_TLS,
        MT_DIR_MODE_SMB, MT_DIR_MODE_DONE };

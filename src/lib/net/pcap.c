@@ -93,6 +93,12 @@ mt_err mt_pcap_packet(mt_pcap *p, int linktype, int64_t ts_us, const uint8_t *da
 		return MT_ERR_INVAL;
 	p->st.packets++;
 	p->st.bytes += caplen;
+	/* any 64-bit time may come from a pcapng file: clamp to [0, 2^53] so that sums and
+	 * differences of times (idle timeouts, windows) never overflow (review 9) */
+	if (ts_us < 0)
+		ts_us = 0;
+	else if (ts_us > MT_PCAP_MAX_TS_US)
+		ts_us = MT_PCAP_MAX_TS_US;
 	if (!p->first_us || ts_us < p->first_us)
 		p->first_us = ts_us;
 	if (ts_us > p->last_us)
