@@ -8,12 +8,66 @@
 
 #define IDLE_US (600ll * 1000000)
 
-static uint32_t flow_hash(const mt_addr *a, unsigned ap, const mt_addr *b, unsigned bp,
-                          unsigned proto)
+/* SipHash-1-3 of m[0..n) under the run's random key: an attacker who does not know the key
+ * cannot make flows collide (review 4) */
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND                                                                          \
+	do {                                                                              \
+		v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32);                   \
+		v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;                                       \
+		v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;                                       \
+		v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);                   \
+	} while (0)
+static uint64_t siphash13(const uint64_t k[2], const uint8_t *m, size_t n)
 {
-	/* symmetric: both directions land in the same bucket */
-	uint32_t x = mt__hash_bytes(a->b, 16, ap), y = mt__hash_bytes(b->b, 16, bp);
-	return (x ^ y) * 0x9e3779b1u + proto;
+	uint64_t v0 = 0x736f6d6570736575ull ^ k[0], v1 = 0x646f72616e646f6dull ^ k[1];
+	uint64_t v2 = 0x6c7967656e657261ull ^ k[0], v3 = 0x7465646279746573ull ^ k[1];
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w = 0;
+		for (int j = 7; j >= 0; j--)
+			w = w << 8 | m[i + (size_t)j];
+		v3 ^= w;
+		SIPROUND;
+		v0 ^= w;
+	}
+	uint64_t b = (uint64_t)n << 56;
+	for (size_t j = 0; i + j < n; j++)
+		b |= (uint64_t)m[i + j] << (8 * j);
+	v3 ^= b;
+	SIPROUND;
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+uint32_t mt__flow_hash(const mt_pcap *p, const mt_addr *a, unsigned ap, const mt_addr *b,
+                       unsigned bp, unsigned proto)
+{
+	/* symmetric: the endpoints in a fixed order, so both directions land in the same
+	 * bucket; never 0 for src == dst (LAND) as the old h(a) ^ h(b) was */
+	int swap = memcmp(a->b, b->b, 16);
+	if (swap > 0 || (swap == 0 && ap > bp)) {
+		const mt_addr *t = a;
+		a = b;
+		b = t;
+		unsigned tp = ap;
+		ap = bp;
+		bp = tp;
+	}
+	uint8_t m[37];
+	memcpy(m, a->b, 16);
+	m[16] = (uint8_t)(ap >> 8);
+	m[17] = (uint8_t)ap;
+	memcpy(m + 18, b->b, 16);
+	m[34] = (uint8_t)(bp >> 8);
+	m[35] = (uint8_t)bp;
+	m[36] = (uint8_t)proto;
+	uint64_t h = siphash13(p->hkey, m, sizeof(m));
+	return (uint32_t)(h ^ h >> 32);
 }
 
 static uint8_t *buf_get(mt_pcap *p)
@@ -177,7 +231,7 @@ static void flow_new_checks(mt_pcap *p, mt_flow *f, const mt_pkt *k)
 
 static mt_flow *flow_get(mt_pcap *p, const mt_pkt *k, int *dir)
 {
-	uint32_t h = flow_hash(&k->src, k->sport, &k->dst, k->dport, k->proto);
+	uint32_t h = mt__flow_hash(p, &k->src, k->sport, &k->dst, k->dport, k->proto);
 	for (mt_flow *f = p->ftab[h & p->fmask]; f; f = f->hnext) {
 		if (f->hash != h || f->proto != k->proto)
 			continue;

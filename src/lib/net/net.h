@@ -240,6 +240,7 @@ struct mt_pcap {
 	/* flows */
 	mt_flow **ftab;   /* chained, grows with the number of flows */
 	uint32_t fmask;
+	uint64_t hkey[2]; /* random per run: key of the flow hash */
 	mt_flow *fpool;   /* MT_PCAP_MAX_FLOWS, allocated lazily in chunks */
 	mt_flow *ffree;
 	uint32_t fused;
@@ -288,6 +289,9 @@ void mt__flow_packet(mt_pcap *p, const mt_pkt *k);
 void mt__flows_finish(mt_pcap *p);
 void mt__dns_packet(mt_pcap *p, const mt_pkt *k);
 const mt_dnsrec *mt__dns_lookup(const mt_pcap *p, const mt_addr *ip);
+/* Keyed (per run), symmetric hash of a flow's endpoints. */
+uint32_t mt__flow_hash(const mt_pcap *p, const mt_addr *a, unsigned ap, const mt_addr *b,
+                       unsigned bp, unsigned proto);
 /* stream handlers: data is the newly in-order bytes of direction dir */
 void mt__json_stream(mt_pcap *p, mt_flow *f, int dir);
 /* One JSON-RPC message of direction dir (http: it came in an HTTP body). */
