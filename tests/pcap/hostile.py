@@ -224,6 +224,17 @@ r = subprocess.run([MT, 'pcap', os.path.join(DIR, 'r9-time.pcapng'), '--format',
 expect(r.returncode in (0, 1) and 'runtime error' not in r.stderr and '"type":"summary"' in r.stdout.replace(' ', ''),
        'r9 extreme pcapng times: no overflow, a summary (exit %d)' % r.returncode)
 
+# --- review 1: 8192 one-packet flows each holding a stream buffer ("{", no newline), then
+# the miner: it still gets a buffer and is found
+P, n = new('r1-buffers.pcap')
+for i in range(8192):
+    P.tcp(100 + i * 1e-4, '10.9.%d.%d' % (i >> 8, i & 255), 50000, '93.184.216.34', 8080, 1, 1, PSH | ACK, b'{')
+miner(P, 102)
+P.close()
+out = run(n)
+expect([f for f in findings(out, 'net.stratum') if f['severity'] == 'critical'],
+       'r1 stream buffers held by 8192 idle flows: the miner is still critical')
+
 #@@MORE@@
 
 sys.exit(1 if fails else 0)

@@ -70,30 +70,87 @@ uint32_t mt__flow_hash(const mt_pcap *p, const mt_addr *a, unsigned ap, const mt
 	return (uint32_t)(h ^ h >> 32);
 }
 
-static uint8_t *buf_get(mt_pcap *p)
+/* flows holding a stream buffer, most recently fed first: when the pool is empty the
+ * least recently fed flow without a mining session gives its buffers back (review 1) */
+static void blru_unlink(mt_pcap *p, mt_flow *f)
 {
-	if (p->nfreebuf)
-		return p->bufs[--p->nfreebuf];
-	if (p->nbufs >= MT_PCAP_MAX_BUFS) {
-		p->st.dropped++;
-		return NULL;
-	}
-	uint8_t *b = malloc(MT_PCAP_STREAM_BUF);
-	if (!b) {
-		p->err = MT_ERR_NOMEM;
-		return NULL;
-	}
-	p->nbufs++;
-	return b;
+	if (!f->inb)
+		return;
+	if (f->bprev)
+		f->bprev->bnext = f->bnext;
+	else
+		p->blru_head = f->bnext;
+	if (f->bnext)
+		f->bnext->bprev = f->bprev;
+	else
+		p->blru_tail = f->bprev;
+	f->bprev = f->bnext = NULL;
+	f->inb = 0;
 }
 
-static void buf_put(mt_pcap *p, mt_stream *s)
+static void blru_touch(mt_pcap *p, mt_flow *f)
 {
+	if (p->blru_head == f)
+		return;
+	blru_unlink(p, f);
+	f->bnext = p->blru_head;
+	f->bprev = NULL;
+	if (p->blru_head)
+		p->blru_head->bprev = f;
+	p->blru_head = f;
+	if (!p->blru_tail)
+		p->blru_tail = f;
+	f->inb = 1;
+}
+
+static void buf_put(mt_pcap *p, mt_flow *f, int dir)
+{
+	mt_stream *s = &f->s[dir];
 	if (!s->buf)
 		return;
 	p->bufs[p->nfreebuf++] = s->buf; /* nfreebuf < nbufs <= MT_PCAP_MAX_BUFS */
 	s->buf = NULL;
 	s->blen = 0;
+	if (!f->s[!dir].buf)
+		blru_unlink(p, f);
+}
+
+static void stream_done(mt_pcap *p, mt_flow *f, int dir)
+{
+	f->s[dir].mode = MT_DIR_MODE_DONE;
+	buf_put(p, f, dir);
+	if (f->s[!dir].mode == MT_DIR_MODE_DONE)
+		f->done = 1;
+}
+
+#define RECLAIM_SCAN 64 /* buffer holders looked at for one reclaim */
+
+static uint8_t *buf_get(mt_pcap *p, const mt_flow *want)
+{
+	if (p->nfreebuf)
+		return p->bufs[--p->nfreebuf];
+	if (p->nbufs < MT_PCAP_MAX_BUFS) {
+		uint8_t *b = malloc(MT_PCAP_STREAM_BUF);
+		if (!b) {
+			p->err = MT_ERR_NOMEM;
+			return NULL;
+		}
+		p->nbufs++;
+		return b;
+	}
+	/* all in use: take them back from the least recently fed flow that is not a mining
+	 * session; it is judged on what it sent so far */
+	mt_flow *g = p->blru_tail;
+	for (int i = 0; g && i < RECLAIM_SCAN; i++, g = g->bprev) {
+		if (g == want || g->session >= 0)
+			continue;
+		stream_done(p, g, 0);
+		stream_done(p, g, 1);
+		p->st.dropped++;
+		return p->nfreebuf ? p->bufs[--p->nfreebuf] : NULL;
+	}
+	p->st.dropped++;
+	return NULL;
 }
 
 static void lru_unlink(mt_pcap *p, mt_flow *f)
@@ -123,8 +180,8 @@ static void lru_front(mt_pcap *p, mt_flow *f)
 static void flow_release(mt_pcap *p, mt_flow *f)
 {
 	mt__pair_end(p, f);
-	buf_put(p, &f->s[0]);
-	buf_put(p, &f->s[1]);
+	buf_put(p, f, 0);
+	buf_put(p, f, 1);
 	mt_flow **pp = &p->ftab[f->hash & p->fmask];
 	while (*pp && *pp != f)
 		pp = &(*pp)->hnext;
@@ -142,13 +199,6 @@ void mt__flows_finish(mt_pcap *p)
 		flow_release(p, p->lru_tail);
 }
 
-static void stream_done(mt_pcap *p, mt_flow *f, int dir)
-{
-	f->s[dir].mode = MT_DIR_MODE_DONE;
-	buf_put(p, &f->s[dir]);
-	if (f->s[!dir].mode == MT_DIR_MODE_DONE)
-		f->done = 1;
-}
 
 /* What a new flow's addresses say: rules and names learned from DNS. */
 static void flow_new_checks(mt_pcap *p, mt_flow *f, const mt_pkt *k)
@@ -331,8 +381,10 @@ static void classify(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_t n
 		stream_done(p, f, dir);
 		return;
 	}
-	if (!(s->buf = buf_get(p)))
+	if (!(s->buf = buf_get(p, f)))
 		stream_done(p, f, dir);
+	else
+		blru_touch(p, f);
 }
 
 /* New in-order bytes of one direction. */
@@ -345,6 +397,8 @@ static void stream_data(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_
 	if (s->mode == MT_DIR_MODE_DONE)
 		return;
 	s->seen += (uint32_t)(n < UINT32_MAX - s->seen ? n : UINT32_MAX - s->seen);
+	if (s->buf)
+		blru_touch(p, f);
 	if (s->mode == MT_DIR_MODE_SMB) {
 		mt__smb_stream(p, f, dir, d, n, ts);
 		return;

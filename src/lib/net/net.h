@@ -142,6 +142,8 @@ typedef struct mt_flow {
 	int64_t first_us, last_us;
 	uint64_t bytes[2];
 	struct mt_flow *hnext, *lprev, *lnext;
+	struct mt_flow *bprev, *bnext; /* list of flows holding a stream buffer */
+	uint8_t inb;
 	mt_stream s[2];      /* [0] a->b, [1] b->a */
 	uint16_t smb_nt_mid[4]; /* MIDs of open SMB1 NT Trans requests */
 	uint8_t smb_nnt;
@@ -245,6 +247,7 @@ struct mt_pcap {
 	mt_flow *ffree;
 	uint32_t fused;
 	mt_flow *lru_head, *lru_tail; /* head: most recent */
+	mt_flow *blru_head, *blru_tail; /* flows holding buffers, head: most recently fed */
 	uint8_t **bufs;   /* free stream buffers */
 	uint32_t nfreebuf, nbufs;
 	mt_session *sess;
