@@ -70,6 +70,7 @@ timeline: $(B)/minetrace
 PCAP_STATIC ?= $(B)/minetrace-static
 pcap: $(B)/minetrace $(PCAP_STATIC)
 	@MINETRACE=$(B)/minetrace MINETRACE_STATIC=$(or $(PCAP_STATIC),/nonexistent) sh tests/pcap/run.sh
+	@MINETRACE=$(B)/minetrace sh tests/pcap/hostile.sh
 
 # tests on the live root, each in namespaces of its own (needs root and unshare)
 live: $(B)/minetrace

@@ -88,6 +88,7 @@
 #define MT_PCAP_MAX_CHAIN      4096                 /* attack events in the infection chain */
 #define MT_PCAP_MAX_SNAP       262144               /* bytes of one packet read from a file */
 #define MT_PCAP_MAX_BLOCK      (16u * 1024 * 1024)  /* one pcapng block */
+#define MT_PCAP_DNS_QUERIES    4096                 /* open queries for pool names (answers pair with them) */
 #define MT_PCAP_MAX_JSON_DEPTH 32                   /* nesting of one JSON-RPC message */
 
 #endif

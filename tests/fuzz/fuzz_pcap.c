@@ -2,7 +2,8 @@
  * chooses: bit 7 set, the rest is a whole capture, read by minetrace's own pcap/pcapng
  * reader and by libpcap (pcap_fopen_offline on fmemopen); else the link type comes from
  * the low bits and the rest is a series of packets, each a 2-byte big-endian length and
- * its bytes, fed one flow-time apart. The analysis is finished and written as JSON. */
+ * its bytes, fed one flow-time apart (with bit 4 set, each packet is preceded by an 8-byte
+ * big-endian time of any value, pcapng allows any 64-bit time). The analysis is finished and written as JSON. */
 #include <pcap/pcap.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -64,6 +65,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t off = 1;
 		int64_t ts = 1500000000ll * 1000000;
 		while (size - off >= 2) {
+			if (data[0] & 0x10) {
+				if (size - off < 10)
+					break;
+				uint64_t t = 0;
+				for (int i = 0; i < 8; i++)
+					t = t << 8 | data[off + i];
+				ts = (int64_t)t;
+				off += 8;
+			}
 			size_t n = (size_t)data[off] << 8 | data[off + 1];
 			off += 2;
 			if (n > size - off)
@@ -76,7 +86,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			mt_pcap_packet(p, link, ts, pkt, n);
 			free(pkt);
 			off += n;
-			ts += (data[0] & 8) ? 10000000 : 1000;
+			if (ts < INT64_MAX - 10000000)
+				ts += (data[0] & 8) ? 10000000 : 1000;
 		}
 	}
 	if (mt_pcap_finish(p, r, "fuzz") == MT_OK) {

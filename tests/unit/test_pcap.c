@@ -3,6 +3,7 @@
  * answer pairing, getwork over HTTP, EternalBlue and DoublePulsar state, beacons */
 #include "internal.h"
 #include "minetrace/pcap.h"
+#include "net/net.h"
 #include "t.h"
 
 static mt_rules *rules;
@@ -352,6 +353,13 @@ static void test_smb(void)
 	n = smb(m, 0x33, 0, 0x18, 65, words, 18); /* Trans2 secondary, same MID */
 	ip4(&k, att, vic, 50000, 445, seq, 0x18, m, n);
 	feed(p, MT_LINK_RAW, &k);
+	seq += (uint32_t)n;
+	uint8_t ping[30];
+	memset(ping, 0, sizeof(ping));
+	ping[28] = 0x0e; /* Trans2 SESSION_SETUP: the DoublePulsar ping, MID 0x41 */
+	n = smb(m, 0x32, 0, 0x18, 0x41, ping, sizeof(ping));
+	ip4(&k, att, vic, 50000, 445, seq, 0x18, m, n);
+	feed(p, MT_LINK_RAW, &k);
 	n = smb(m, 0x32, 0xc0000002u, 0x98, 0x51, words, 0); /* the implant answers */
 	ip4(&k, vic, att, 445, 50000, 1, 0x18, m, n);
 	feed(p, MT_LINK_RAW, &k);
@@ -402,6 +410,38 @@ static void test_beacon(void)
 	TEST_DONE();
 }
 
+/* review 4: the flow hash is symmetric, spreads LAND endpoints (src == dst, the old
+ * h(a) ^ h(b) was 0 for all of them) and is keyed per run */
+static void test_flow_hash(void)
+{
+	TEST_START("flow hash: symmetric, LAND endpoints spread, keyed per run");
+	mt_pcap *p = NULL, *q = NULL;
+	REQUIRE_INT_EQ(mt_pcap_new(rules, &p), MT_OK);
+	REQUIRE_INT_EQ(mt_pcap_new(rules, &q), MT_OK);
+	mt_addr a, b;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.b[10] = a.b[11] = b.b[10] = b.b[11] = 0xff;
+	a.b[12] = 10;
+	b.b[12] = 93;
+	ASSERT_INT_EQ(mt__flow_hash(p, &a, 40000, &b, 443, 6), mt__flow_hash(p, &b, 443, &a, 40000, 6));
+	static uint8_t used[1024];
+	unsigned buckets = 0, same_key = 0;
+	for (unsigned i = 0; i < 4096; i++) {
+		a.b[13] = (uint8_t)(i >> 8);
+		a.b[14] = (uint8_t)i;
+		uint32_t h = mt__flow_hash(p, &a, 445, &a, 445, 6);
+		if (!used[h & 1023]++)
+			buckets++;
+		same_key += h == mt__flow_hash(q, &a, 445, &a, 445, 6);
+	}
+	ASSERT_INT_GT(buckets, 900); /* 4096 keys over 1024 buckets: ~1005 expected */
+	ASSERT_INT_LT(same_key, 4);  /* another run, another key */
+	mt_pcap_free(p);
+	mt_pcap_free(q);
+	TEST_DONE();
+}
+
 int main(void)
 {
 	REQUIRE_INT_EQ(mt_rules_new(&rules), MT_OK);
@@ -411,6 +451,7 @@ int main(void)
 	test_ipv6_and_malformed();
 	test_smb();
 	test_beacon();
+	test_flow_hash();
 	mt_rules_free(rules);
 	return T_DONE();
 }

@@ -152,10 +152,31 @@ void mt__dns_packet(mt_pcap *p, const mt_pkt *k)
 	const mt_rule *x = name_rule(p->rules, q, strlen(q), &det);
 	if (!x)
 		return;
+	uint32_t nh = 2166136261u;
+	for (const char *c = q; *c; c++)
+		nh = (nh ^ (uint8_t)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c)) * 16777619u;
+	unsigned qid = (unsigned)(m[0] << 8 | m[1]);
 	if (!resp) {
+		/* remember the query: only an answer to it is believed (review 6c) */
+		struct mt_dnsq *o = &p->dnsq[((nh ^ qid * 2654435761u) >> 7) % MT_PCAP_DNS_QUERIES];
+		o->cli = k->src;
+		o->srv = k->dst;
+		o->id = (uint16_t)qid;
+		o->cport = (uint16_t)k->sport;
+		o->sport = (uint16_t)k->dport;
+		o->nh = nh;
+		o->used = 1;
 		mt__name_seen(p, &k->src, &k->dst, k->sport, k->dport, q, strlen(q), "dns", k->ts_us);
 		return;
 	}
+	/* an answer counts only when it pairs with a query of the same client for the same
+	 * name and id, from the server asked: an unsolicited (spoofed) answer is ignored */
+	struct mt_dnsq *o = &p->dnsq[((nh ^ qid * 2654435761u) >> 7) % MT_PCAP_DNS_QUERIES];
+	if (!o->used || o->nh != nh || o->id != qid || o->cport != k->dport ||
+	    o->sport != k->sport || memcmp(&o->cli, &k->dst, sizeof(o->cli)) != 0 ||
+	    memcmp(&o->srv, &k->src, sizeof(o->srv)) != 0)
+		return;
+	o->used = 0; /* answered: a second (spoofed) answer pairs with nothing */
 	/* answers: remember addresses of pool and campaign names (CDN addresses of browser
 	 * miners are shared with unrelated sites, so they are not remembered) */
 	for (unsigned i = 1; i < qd; i++) {

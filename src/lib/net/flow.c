@@ -8,38 +8,149 @@
 
 #define IDLE_US (600ll * 1000000)
 
-static uint32_t flow_hash(const mt_addr *a, unsigned ap, const mt_addr *b, unsigned bp,
-                          unsigned proto)
+/* SipHash-1-3 of m[0..n) under the run's random key: an attacker who does not know the key
+ * cannot make flows collide (review 4) */
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND                                                                          \
+	do {                                                                              \
+		v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32);                   \
+		v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;                                       \
+		v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;                                       \
+		v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);                   \
+	} while (0)
+static uint64_t siphash13(const uint64_t k[2], const uint8_t *m, size_t n)
 {
-	/* symmetric: both directions land in the same bucket */
-	uint32_t x = mt__hash_bytes(a->b, 16, ap), y = mt__hash_bytes(b->b, 16, bp);
-	return (x ^ y) * 0x9e3779b1u + proto;
+	uint64_t v0 = 0x736f6d6570736575ull ^ k[0], v1 = 0x646f72616e646f6dull ^ k[1];
+	uint64_t v2 = 0x6c7967656e657261ull ^ k[0], v3 = 0x7465646279746573ull ^ k[1];
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w = 0;
+		for (int j = 7; j >= 0; j--)
+			w = w << 8 | m[i + (size_t)j];
+		v3 ^= w;
+		SIPROUND;
+		v0 ^= w;
+	}
+	uint64_t b = (uint64_t)n << 56;
+	for (size_t j = 0; i + j < n; j++)
+		b |= (uint64_t)m[i + j] << (8 * j);
+	v3 ^= b;
+	SIPROUND;
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
 }
 
-static uint8_t *buf_get(mt_pcap *p)
+uint32_t mt__flow_hash(const mt_pcap *p, const mt_addr *a, unsigned ap, const mt_addr *b,
+                       unsigned bp, unsigned proto)
 {
-	if (p->nfreebuf)
-		return p->bufs[--p->nfreebuf];
-	if (p->nbufs >= MT_PCAP_MAX_BUFS) {
-		p->st.dropped++;
-		return NULL;
+	/* symmetric: the endpoints in a fixed order, so both directions land in the same
+	 * bucket; never 0 for src == dst (LAND) as the old h(a) ^ h(b) was */
+	int swap = memcmp(a->b, b->b, 16);
+	if (swap > 0 || (swap == 0 && ap > bp)) {
+		const mt_addr *t = a;
+		a = b;
+		b = t;
+		unsigned tp = ap;
+		ap = bp;
+		bp = tp;
 	}
-	uint8_t *b = malloc(MT_PCAP_STREAM_BUF);
-	if (!b) {
-		p->err = MT_ERR_NOMEM;
-		return NULL;
-	}
-	p->nbufs++;
-	return b;
+	uint8_t m[37];
+	memcpy(m, a->b, 16);
+	m[16] = (uint8_t)(ap >> 8);
+	m[17] = (uint8_t)ap;
+	memcpy(m + 18, b->b, 16);
+	m[34] = (uint8_t)(bp >> 8);
+	m[35] = (uint8_t)bp;
+	m[36] = (uint8_t)proto;
+	uint64_t h = siphash13(p->hkey, m, sizeof(m));
+	return (uint32_t)(h ^ h >> 32);
 }
 
-static void buf_put(mt_pcap *p, mt_stream *s)
+/* flows holding a stream buffer, most recently fed first: when the pool is empty the
+ * least recently fed flow without a mining session gives its buffers back (review 1) */
+static void blru_unlink(mt_pcap *p, mt_flow *f)
 {
+	if (!f->inb)
+		return;
+	if (f->bprev)
+		f->bprev->bnext = f->bnext;
+	else
+		p->blru_head = f->bnext;
+	if (f->bnext)
+		f->bnext->bprev = f->bprev;
+	else
+		p->blru_tail = f->bprev;
+	f->bprev = f->bnext = NULL;
+	f->inb = 0;
+}
+
+static void blru_touch(mt_pcap *p, mt_flow *f)
+{
+	if (p->blru_head == f)
+		return;
+	blru_unlink(p, f);
+	f->bnext = p->blru_head;
+	f->bprev = NULL;
+	if (p->blru_head)
+		p->blru_head->bprev = f;
+	p->blru_head = f;
+	if (!p->blru_tail)
+		p->blru_tail = f;
+	f->inb = 1;
+}
+
+static void buf_put(mt_pcap *p, mt_flow *f, int dir)
+{
+	mt_stream *s = &f->s[dir];
 	if (!s->buf)
 		return;
 	p->bufs[p->nfreebuf++] = s->buf; /* nfreebuf < nbufs <= MT_PCAP_MAX_BUFS */
 	s->buf = NULL;
 	s->blen = 0;
+	if (!f->s[!dir].buf)
+		blru_unlink(p, f);
+}
+
+static void stream_done(mt_pcap *p, mt_flow *f, int dir)
+{
+	f->s[dir].mode = MT_DIR_MODE_DONE;
+	buf_put(p, f, dir);
+	if (f->s[!dir].mode == MT_DIR_MODE_DONE)
+		f->done = 1;
+}
+
+#define RECLAIM_SCAN 64 /* buffer holders looked at for one reclaim */
+
+static uint8_t *buf_get(mt_pcap *p, const mt_flow *want)
+{
+	if (p->nfreebuf)
+		return p->bufs[--p->nfreebuf];
+	if (p->nbufs < MT_PCAP_MAX_BUFS) {
+		uint8_t *b = malloc(MT_PCAP_STREAM_BUF);
+		if (!b) {
+			p->err = MT_ERR_NOMEM;
+			return NULL;
+		}
+		p->nbufs++;
+		return b;
+	}
+	/* all in use: take them back from the least recently fed flow that is not a mining
+	 * session; it is judged on what it sent so far */
+	mt_flow *g = p->blru_tail;
+	for (int i = 0; g && i < RECLAIM_SCAN; i++, g = g->bprev) {
+		if (g == want || g->session >= 0)
+			continue;
+		stream_done(p, g, 0);
+		stream_done(p, g, 1);
+		p->st.dropped++;
+		return p->nfreebuf ? p->bufs[--p->nfreebuf] : NULL;
+	}
+	p->st.dropped++;
+	return NULL;
 }
 
 static void lru_unlink(mt_pcap *p, mt_flow *f)
@@ -69,8 +180,8 @@ static void lru_front(mt_pcap *p, mt_flow *f)
 static void flow_release(mt_pcap *p, mt_flow *f)
 {
 	mt__pair_end(p, f);
-	buf_put(p, &f->s[0]);
-	buf_put(p, &f->s[1]);
+	buf_put(p, f, 0);
+	buf_put(p, f, 1);
 	mt_flow **pp = &p->ftab[f->hash & p->fmask];
 	while (*pp && *pp != f)
 		pp = &(*pp)->hnext;
@@ -88,13 +199,6 @@ void mt__flows_finish(mt_pcap *p)
 		flow_release(p, p->lru_tail);
 }
 
-static void stream_done(mt_pcap *p, mt_flow *f, int dir)
-{
-	f->s[dir].mode = MT_DIR_MODE_DONE;
-	buf_put(p, &f->s[dir]);
-	if (f->s[!dir].mode == MT_DIR_MODE_DONE)
-		f->done = 1;
-}
 
 /* What a new flow's addresses say: rules and names learned from DNS. */
 static void flow_new_checks(mt_pcap *p, mt_flow *f, const mt_pkt *k)
@@ -177,7 +281,7 @@ static void flow_new_checks(mt_pcap *p, mt_flow *f, const mt_pkt *k)
 
 static mt_flow *flow_get(mt_pcap *p, const mt_pkt *k, int *dir)
 {
-	uint32_t h = flow_hash(&k->src, k->sport, &k->dst, k->dport, k->proto);
+	uint32_t h = mt__flow_hash(p, &k->src, k->sport, &k->dst, k->dport, k->proto);
 	for (mt_flow *f = p->ftab[h & p->fmask]; f; f = f->hnext) {
 		if (f->hash != h || f->proto != k->proto)
 			continue;
@@ -277,8 +381,10 @@ static void classify(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_t n
 		stream_done(p, f, dir);
 		return;
 	}
-	if (!(s->buf = buf_get(p)))
+	if (!(s->buf = buf_get(p, f)))
 		stream_done(p, f, dir);
+	else
+		blru_touch(p, f);
 }
 
 /* New in-order bytes of one direction. */
@@ -291,6 +397,8 @@ static void stream_data(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_
 	if (s->mode == MT_DIR_MODE_DONE)
 		return;
 	s->seen += (uint32_t)(n < UINT32_MAX - s->seen ? n : UINT32_MAX - s->seen);
+	if (s->buf)
+		blru_touch(p, f);
 	if (s->mode == MT_DIR_MODE_SMB) {
 		mt__smb_stream(p, f, dir, d, n, ts);
 		return;

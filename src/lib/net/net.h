@@ -113,6 +113,9 @@ typedef struct mt_pkt {
 int mt__decode(int linktype, const uint8_t *data, size_t caplen, mt_pkt *out,
                mt_pcap_stats *st);
 
+/* times are clamped to [0, MT_PCAP_MAX_TS_US] on entry (mt_pcap_packet) */
+#define MT_PCAP_MAX_TS_US (INT64_C(1) << 53)
+
 /* ---- flows ---- */
 enum { MT_DIR_MODE_NEW = 0, MT_DIR_MODE_JSON, MT_DIR_MODE_HTTP, MT_DIR_MODE_TLS,
        MT_DIR_MODE_SMB, MT_DIR_MODE_DONE };
@@ -139,9 +142,13 @@ typedef struct mt_flow {
 	int64_t first_us, last_us;
 	uint64_t bytes[2];
 	struct mt_flow *hnext, *lprev, *lnext;
+	struct mt_flow *bprev, *bnext; /* list of flows holding a stream buffer */
+	uint8_t inb;
 	mt_stream s[2];      /* [0] a->b, [1] b->a */
 	uint16_t smb_nt_mid[4]; /* MIDs of open SMB1 NT Trans requests */
 	uint8_t smb_nnt;
+	uint32_t smb_t2_mid[4]; /* Trans2 SESSION_SETUP requests: MID | (direction + 1) << 16 */
+	uint8_t smb_nt2;
 	uint8_t smb_seen; /* 1 EternalBlue reported, 2 DoublePulsar reported */
 } mt_flow;
 
@@ -235,10 +242,12 @@ struct mt_pcap {
 	/* flows */
 	mt_flow **ftab;   /* chained, grows with the number of flows */
 	uint32_t fmask;
+	uint64_t hkey[2]; /* random per run: key of the flow hash */
 	mt_flow *fpool;   /* MT_PCAP_MAX_FLOWS, allocated lazily in chunks */
 	mt_flow *ffree;
 	uint32_t fused;
 	mt_flow *lru_head, *lru_tail; /* head: most recent */
+	mt_flow *blru_head, *blru_tail; /* flows holding buffers, head: most recently fed */
 	uint8_t **bufs;   /* free stream buffers */
 	uint32_t nfreebuf, nbufs;
 	mt_session *sess;
@@ -249,6 +258,12 @@ struct mt_pcap {
 	mt_dnsrec *dns;
 	uint32_t ndns, adns;
 	mt_itab didx;
+	struct mt_dnsq { /* open DNS queries for names of the rules, by hash of name and id */
+		mt_addr cli, srv;
+		uint16_t id, cport, sport;
+		uint8_t used;
+		uint32_t nh; /* hash of the name */
+	} dnsq[MT_PCAP_DNS_QUERIES];
 	mt_scanrec *scan;
 	uint32_t nscan, ascan;
 	mt_itab sidx;
@@ -277,6 +292,9 @@ void mt__flow_packet(mt_pcap *p, const mt_pkt *k);
 void mt__flows_finish(mt_pcap *p);
 void mt__dns_packet(mt_pcap *p, const mt_pkt *k);
 const mt_dnsrec *mt__dns_lookup(const mt_pcap *p, const mt_addr *ip);
+/* Keyed (per run), symmetric hash of a flow's endpoints. */
+uint32_t mt__flow_hash(const mt_pcap *p, const mt_addr *a, unsigned ap, const mt_addr *b,
+                       unsigned bp, unsigned proto);
 /* stream handlers: data is the newly in-order bytes of direction dir */
 void mt__json_stream(mt_pcap *p, mt_flow *f, int dir);
 /* One JSON-RPC message of direction dir (http: it came in an HTTP body). */

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/random.h>
+#include <unistd.h>
 
 #include "net.h"
 
@@ -36,6 +38,11 @@ mt_err mt_pcap_new(const mt_rules *rules, mt_pcap **out)
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	p->started_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	/* the flow hash key: random per run (getrandom), else from the clock and addresses */
+	if (getrandom(p->hkey, sizeof(p->hkey), GRND_NONBLOCK) != (ssize_t)sizeof(p->hkey)) {
+		p->hkey[0] = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^ (uint64_t)ts.tv_sec;
+		p->hkey[1] = (uint64_t)(uintptr_t)p * 0xbf58476d1ce4e5b9ull ^ (uint64_t)getpid();
+	}
 	p->fmask = 1023;
 	p->ftab = calloc((size_t)p->fmask + 1, sizeof(*p->ftab));
 	p->bufs = calloc(MT_PCAP_MAX_BUFS, sizeof(*p->bufs));
@@ -93,6 +100,12 @@ mt_err mt_pcap_packet(mt_pcap *p, int linktype, int64_t ts_us, const uint8_t *da
 		return MT_ERR_INVAL;
 	p->st.packets++;
 	p->st.bytes += caplen;
+	/* any 64-bit time may come from a pcapng file: clamp to [0, 2^53] so that sums and
+	 * differences of times (idle timeouts, windows) never overflow (review 9) */
+	if (ts_us < 0)
+		ts_us = 0;
+	else if (ts_us > MT_PCAP_MAX_TS_US)
+		ts_us = MT_PCAP_MAX_TS_US;
 	if (!p->first_us || ts_us < p->first_us)
 		p->first_us = ts_us;
 	if (ts_us > p->last_us)

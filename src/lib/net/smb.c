@@ -123,8 +123,18 @@ static void smb_message(mt_pcap *p, mt_flow *f, int dir, const uint8_t *h, size_
 		exploit_found(p, f, MT_DET_eternalblue, snd, sp, rcv, rp, how, ts);
 		return;
 	}
-	if (reply && cmd == 0x32 && status == 0xc0000002u && mid >= 0x51 && mid <= 0x53 &&
-	    !(f->smb_seen & 2)) {
+	if (!reply && cmd == 0x32 && wc >= 15 && wl >= 30 && le16(w + 28) == 0x000e) {
+		/* Trans2 SESSION_SETUP request (the DoublePulsar ping/exec): remember its MID
+		 * and direction; only a reply to it from the other side counts (review 6a) */
+		f->smb_t2_mid[f->smb_nt2++ % 4] = (uint32_t)mid | (uint32_t)(dir + 1) << 16;
+		return;
+	}
+	int asked = 0;
+	if (reply && cmd == 0x32 && mid >= 0x10)
+		for (unsigned i = 0; i < f->smb_nt2 && i < 4; i++)
+			asked |= f->smb_t2_mid[i] == ((uint32_t)(mid - 0x10) | (uint32_t)(!dir + 1) << 16);
+	if (reply && cmd == 0x32 && asked && status == 0xc0000002u && mid >= 0x51 &&
+	    mid <= 0x53 && !(f->smb_seen & 2)) {
 		f->smb_seen |= 2;
 		snprintf(how, sizeof(how),
 		         "Trans2 response STATUS_NOT_IMPLEMENTED with multiplex id 0x%x", mid);
@@ -284,7 +294,9 @@ mt_err mt__smb_report(mt_pcap *p, mt_report *r)
 	unsigned shown = 0, victims = 0;
 	for (uint32_t i = 0; i < p->nchain; i++) {
 		const mt_chainev *c = &p->chain[i];
-		if (!zero) {
+		/* patient zero only among the sources of exploitation events: a scan is
+		 * context (spoofed SYNs cost nothing, review 6b) */
+		if (!zero && c->what != MT_DET_smb_scan) {
 			int was_victim = 0;
 			for (uint32_t k = 0; k < i; k++)
 				was_victim |= p->chain[k].what != MT_DET_smb_scan &&

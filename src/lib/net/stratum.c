@@ -231,6 +231,14 @@ static mt_session *session_of(mt_pcap *p, mt_flow *f, int dir, int create)
 	return s;
 }
 
+/* 1 when direction dir of f is sent by the session's server (pool) side */
+static int from_server(const mt_session *s, const mt_flow *f, int dir)
+{
+	const mt_addr *a = dir == 0 ? &f->a : &f->b;
+	unsigned ap = dir == 0 ? f->ap : f->bp;
+	return ap == s->sport && !memcmp(a, &s->srv, sizeof(*a));
+}
+
 static int method_kind(const jv *m, uint8_t *variant, int *server_push)
 {
 	static const struct {
@@ -305,6 +313,9 @@ void mt__jsonrpc_msg(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n, i
 			/* from the pool: a job, a target; the receiver is the miner */
 			if (!(s = session_of(p, f, !dir, 1)))
 				return;
+			/* a push counts only when it comes from the pool side (review 3) */
+			if (!from_server(s, f, dir))
+				return;
 			if (!s->variant)
 				s->variant = variant;
 			s->jobs++;
@@ -322,6 +333,9 @@ void mt__jsonrpc_msg(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n, i
 				return;
 		}
 		if (!(s = session_of(p, f, dir, 1)))
+			return;
+		/* requests only from the client side of the session */
+		if (from_server(s, f, dir))
 			return;
 		if (!s->variant || (what == W_LOGIN && s->variant != variant))
 			s->variant = variant;
@@ -371,7 +385,9 @@ void mt__jsonrpc_msg(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n, i
 	}
 	/* an answer: pair it with a request of the other side */
 	mt_session *s = session_of(p, f, dir, 0);
-	if (!s || (id.t != 's' && id.t != 'n'))
+	/* only the other side (the server) answers: a request and its "answer" from one
+	 * side, e.g. one spoofed packet, confirm nothing (review 3) */
+	if (!s || (id.t != 's' && id.t != 'n') || !from_server(s, f, dir))
 		return;
 	member(&o, "result", &result);
 	member(&o, "error", &error);

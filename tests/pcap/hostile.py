@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+# hostile.py - writes small hostile captures (spoofed, one-sided, flooded input from the pcap
+# review) into DIR, runs minetrace pcap on each and asserts the verdicts; usage:
+# hostile.py MINETRACE DIR [PCAPS]
+import json, os, struct, subprocess, sys
+
+def csum(b):
+    if len(b) % 2: b += b'\0'
+    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
+    while s >> 16: s = (s & 0xffff) + (s >> 16)
+    return (~s) & 0xffff
+
+def ip4(src, dst, proto, payload):
+    h = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(payload), 1, 0, 64, proto, 0,
+                    bytes(map(int, src.split('.'))), bytes(map(int, dst.split('.'))))
+    h = h[:10] + struct.pack('!H', csum(h)) + h[12:]
+    return h + payload
+
+def eth(pl): return b'\x02' * 6 + b'\x04' * 6 + b'\x08\x00' + pl
+SYN, ACK, PSH = 0x02, 0x10, 0x08
+
+def tcp(src, sp, dst, dp, seq, ack, flags, data=b''):
+    t = struct.pack('!HHIIBBHHH', sp, dp, seq, ack, 5 << 4, flags, 65535, 0, 0) + data
+    return eth(ip4(src, dst, 6, t))
+
+def udp(src, sp, dst, dp, data):
+    return eth(ip4(src, dst, 17, struct.pack('!HHHH', sp, dp, 8 + len(data), 0) + data))
+
+class Pcap:
+    def __init__(s, path):
+        s.f = open(path, 'wb')
+        s.f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    def add(s, ts, frame):
+        s.f.write(struct.pack('<IIII', int(ts), int((ts % 1) * 1e6), len(frame), len(frame)) + frame)
+    def tcp(s, ts, *a): s.add(ts, tcp(*a))
+    def udp(s, ts, *a): s.add(ts, udp(*a))
+    def close(s): s.f.close()
+
+def conv(P, ts, c, cp, v, vp, msgs):
+    """a TCP conversation: SYN, SYN-ACK, then msgs [(0|1, bytes)] (0 client->server)"""
+    cs, ss = 1000, 5000
+    P.tcp(ts, c, cp, v, vp, cs, 0, SYN)
+    P.tcp(ts + .001, v, vp, c, cp, ss, cs + 1, SYN | ACK)
+    cs += 1; ss += 1
+    for i, (d, b) in enumerate(msgs):
+        t = ts + .01 * (i + 1)
+        if d == 0:
+            P.tcp(t, c, cp, v, vp, cs, ss, PSH | ACK, b); cs += len(b)
+        else:
+            P.tcp(t, v, vp, c, cp, ss, cs, PSH | ACK, b); ss += len(b)
+
+LOGIN = b'{"id":1,"jsonrpc":"2.0","method":"login","params":{"login":"44wallet","pass":"x","agent":"XMRig/6.21.0"}}\n'
+JOB = b'{"id":1,"jsonrpc":"2.0","error":null,"result":{"id":"a","job":{"blob":"0707","job_id":"j1","target":"b88d0600","algo":"cn/0"},"status":"OK"}}\n'
+SUBMIT = b'{"id":2,"jsonrpc":"2.0","method":"submit","params":{"id":"a","job_id":"j1","nonce":"00000000","result":"00"}}\n'
+OK = b'{"id":2,"jsonrpc":"2.0","error":null,"result":{"status":"OK"}}\n'
+
+def miner(P, ts, c='10.0.0.5', cp=40000, v='45.1.2.3', vp=3333):
+    conv(P, ts, c, cp, v, vp, [(0, LOGIN), (1, JOB), (0, SUBMIT), (1, OK)])
+
+MT, DIR = sys.argv[1], sys.argv[2]
+PCAPS = sys.argv[3] if len(sys.argv) > 3 else '/work/shared/data/pcaps'
+fails = 0
+
+def run(name, *extra):
+    path = os.path.join(DIR, name)
+    r = subprocess.run([MT, 'pcap', path, '--format', 'json', *extra], capture_output=True, text=True)
+    out = [json.loads(l) for l in r.stdout.splitlines() if l.strip()]
+    return out
+
+def findings(out, check=None):
+    return [o for o in out if o.get('type') == 'finding' and (check is None or o.get('check') == check)]
+
+def host(out, ip):
+    for o in out:
+        if o.get('type') == 'host' and o.get('ip') == ip:
+            return o
+    return None
+
+def expect(cond, what):
+    global fails
+    if cond:
+        print('ok   hostile:', what)
+    else:
+        print('FAIL hostile:', what); fails += 1
+
+def new(name):
+    return Pcap(os.path.join(DIR, name)), name
+
+# --- review 3: one spoofed packet with a request and its "answer" from the same side
+P, n = new('r3-spoof.pcap')
+P.tcp(100, '10.0.0.7', 51000, '140.82.112.3', 443, 1, 1, PSH | ACK,
+      b'{"id":1,"method":"mining.authorize","params":["x"]}\n{"id":1,"result":true}\n')
+P.close()
+out = run(n)
+expect(not [f for f in findings(out, 'net.stratum') if f['severity'] == 'critical'],
+       'r3 one spoofed packet: no critical net.stratum')
+h = host(out, '10.0.0.7')
+expect(not h or h.get('verdict') != 'mining', 'r3 one spoofed packet: host not mining')
+# ... and the answer from the pool side still confirms
+P, n = new('r3-real.pcap')
+conv(P, 100, '10.0.0.7', 51000, '140.82.112.3', 443,
+     [(0, b'{"id":1,"method":"mining.authorize","params":["x"]}\n'), (1, b'{"id":1,"result":true}\n')])
+P.close()
+out = run(n)
+expect([f for f in findings(out, 'net.stratum') if f['severity'] == 'critical'],
+       'r3 answered by the pool: critical net.stratum')
+P, n = new('miner.pcap')
+miner(P, 100)
+P.close()
+out = run(n)
+expect([f for f in findings(out, 'net.stratum') if f['severity'] == 'critical'], 'miner alone: critical')
+
+def smb(cmd, mid, reply=False, status=0, words=b''):
+    """an SMB1 message with its 4-byte session header"""
+    h = b'\xffSMB' + bytes([cmd]) + struct.pack('<I', status) + bytes([0x98 if reply else 0x18])
+    h += struct.pack('<H', 0xc807) + b'\0' * 12 + struct.pack('<HHHH', 0, 0xfeff, 0x800, mid)
+    m = h + bytes([len(words) // 2]) + words + b'\0\0'
+    return struct.pack('>I', len(m)) + m
+
+def trans2_setup(mid):
+    # Trans2 request words: ... SetupCount=1, Setup[0]=0x000e (SESSION_SETUP), 15 words
+    w = struct.pack('<HHHHBBHIHHHHHBBH', 12, 0, 1, 0, 0, 0, 0, 0, 0, 12, 66, 0, 78, 1, 0, 0x000e)
+    return smb(0x32, mid, words=w)
+
+def read_pcap(path):
+    d = open(path, 'rb').read()
+    o, recs = 24, []
+    while o + 16 <= len(d):
+        sec, us, cl, ol = struct.unpack('<IIII', d[o:o + 16])
+        recs.append((sec + us / 1e6, d[o + 16:o + 16 + cl])); o += 16 + cl
+    return recs
+
+# --- review 6a: one Trans2 reply with STATUS_NOT_IMPLEMENTED and MID 0x51, nothing asked
+P, n = new('r6a-spoof.pcap')
+P.tcp(100, '192.168.1.20', 445, '192.168.1.10', 49000, 1, 1, PSH | ACK,
+      smb(0x32, 0x51, reply=True, status=0xc0000002))
+P.close()
+out = run(n)
+expect(not findings(out, 'net.doublepulsar'), 'r6a lone Trans2 reply: no net.doublepulsar')
+# ... answered to a SESSION_SETUP request it is
+P, n = new('r6a-real.pcap')
+conv(P, 100, '192.168.1.10', 49000, '192.168.1.20', 445,
+     [(0, trans2_setup(0x41)), (1, smb(0x32, 0x51, reply=True, status=0xc0000002))])
+P.close()
+out = run(n)
+expect(findings(out, 'net.doublepulsar'), 'r6a reply to Trans2 SESSION_SETUP: net.doublepulsar')
+# ... but not a reply coming from the side that asked
+P, n = new('r6a-sameside.pcap')
+conv(P, 100, '192.168.1.10', 49000, '192.168.1.20', 445,
+     [(0, trans2_setup(0x41)), (0, smb(0x32, 0x51, reply=True, status=0xc0000002))])
+P.close()
+out = run(n)
+expect(not findings(out, 'net.doublepulsar'), 'r6a reply from the asking side: no net.doublepulsar')
+
+# --- review 6b: spoofed SYNs to 445 just before the EternalBlue capture
+eb = os.path.join(PCAPS, 'eternalblue-success-unpatched-win7.pcap')
+if os.path.exists(eb):
+    recs = read_pcap(eb)
+    P, n = new('r6b-scanfirst.pcap')
+    t0 = recs[0][0] - 1
+    for i in range(8):
+        P.tcp(t0 + i * .01, '192.168.198.50', 40000 + i, '192.168.198.%d' % (100 + i), 445, 1, 0, SYN)
+    for ts, fr in recs:
+        P.add(ts, fr)
+    P.close()
+    out = run(n)
+    ch = findings(out, 'net.infection_chain')
+    expect(ch and ch[0]['evidence'].get('patient_zero') == '192.168.198.204',
+           'r6b scan before EternalBlue: patient zero is still the exploiting host')
+    h = host(out, '192.168.198.50')
+    expect(not h or 'worm-attacker' not in h.get('verdicts', []), 'r6b scanner is not worm-attacker')
+else:
+    print('SKIP hostile r6b: no', eb)
+
+def dnsname(n):
+    return b''.join(bytes([len(x)]) + x.encode() for x in n.split('.')) + b'\0'
+
+def dns_query(qid, name):
+    return struct.pack('!HHHHHH', qid, 0x0100, 1, 0, 0, 0) + dnsname(name) + struct.pack('!HH', 1, 1)
+
+def dns_answer(qid, name, ip):
+    return (struct.pack('!HHHHHH', qid, 0x8180, 1, 1, 0, 0) + dnsname(name) + struct.pack('!HH', 1, 1)
+            + b'\xc0\x0c' + struct.pack('!HHIH', 1, 1, 60, 4) + bytes(map(int, ip.split('.'))))
+
+# --- review 6c: an unsolicited DNS answer for a pool name, then a SYN to that address
+P, n = new('r6c-spoof.pcap')
+P.udp(100, '6.6.6.6', 53, '10.0.0.9', 53000, dns_answer(0x1234, 'de01.supportxmr.com', '52.1.1.1'))
+P.tcp(101, '10.0.0.9', 41000, '52.1.1.1', 443, 1, 0, SYN)
+P.tcp(101.01, '52.1.1.1', 443, '10.0.0.9', 41000, 1, 2, SYN | ACK)
+P.close()
+out = run(n)
+h = host(out, '10.0.0.9')
+expect(not h or 'pool-contact' not in h.get('verdicts', []), 'r6c unsolicited DNS answer: no pool-contact')
+# ... the answer to the host's own query is believed
+P, n = new('r6c-real.pcap')
+P.udp(99.9, '10.0.0.9', 53000, '10.0.0.1', 53, dns_query(0x1234, 'de01.supportxmr.com'))
+P.udp(100, '10.0.0.1', 53, '10.0.0.9', 53000, dns_answer(0x1234, 'de01.supportxmr.com', '52.1.1.1'))
+P.tcp(101, '10.0.0.11', 41000, '52.1.1.1', 443, 1, 0, SYN)
+P.tcp(101.01, '52.1.1.1', 443, '10.0.0.11', 41000, 1, 2, SYN | ACK)
+P.close()
+out = run(n)
+h = host(out, '10.0.0.11')
+expect(h and 'pool-contact' in h.get('verdicts', []), 'r6c answered query: connection is pool-contact')
+
+def pcapng(path, pkts):
+    """pkts: [(ts_hi, ts_lo, frame)], one Ethernet interface, microseconds"""
+    def blk(t, body):
+        body += b'\0' * (-len(body) % 4)
+        return struct.pack('<II', t, len(body) + 12) + body + struct.pack('<I', len(body) + 12)
+    d = blk(0x0a0d0d0a, struct.pack('<IHHq', 0x1a2b3c4d, 1, 0, -1))
+    d += blk(1, struct.pack('<HHI', 1, 0, 65535))
+    for hi, lo, fr in pkts:
+        d += blk(6, struct.pack('<IIIII', 0, hi, lo, len(fr), len(fr)) + fr)
+    open(path, 'wb').write(d)
+
+# --- review 9: pcapng times near INT64_MAX (UBSan: signed overflow in idle timeouts),
+# and times before 1970; the miner after them is still found
+pcapng(os.path.join(DIR, 'r9-time.pcapng'),
+       [(0x7fffffff, 0xffffffff, tcp('10.0.0.1', 1000 + i, '10.0.0.2', 80, 1, 0, SYN)) for i in range(2)] +
+       [(0x80000000, 0, tcp('10.0.0.1', 2000 + i, '10.0.0.2', 80, 1, 0, SYN)) for i in range(2)] +
+       [(0xffffffff, 0xffffffff, tcp('10.0.0.1', 3000 + i, '10.0.0.2', 80, 1, 0, SYN)) for i in range(2)])
+r = subprocess.run([MT, 'pcap', os.path.join(DIR, 'r9-time.pcapng'), '--format', 'json'],
+                   capture_output=True, text=True)
+expect(r.returncode in (0, 1) and 'runtime error' not in r.stderr and '"type":"summary"' in r.stdout.replace(' ', ''),
+       'r9 extreme pcapng times: no overflow, a summary (exit %d)' % r.returncode)
+
+# --- review 1: 8192 one-packet flows each holding a stream buffer ("{", no newline), then
+# the miner: it still gets a buffer and is found
+P, n = new('r1-buffers.pcap')
+for i in range(8192):
+    P.tcp(100 + i * 1e-4, '10.9.%d.%d' % (i >> 8, i & 255), 50000, '93.184.216.34', 8080, 1, 1, PSH | ACK, b'{')
+miner(P, 102)
+P.close()
+out = run(n)
+expect([f for f in findings(out, 'net.stratum') if f['severity'] == 'critical'],
+       'r1 stream buffers held by 8192 idle flows: the miner is still critical')
+
+#@@MORE@@
+
+sys.exit(1 if fails else 0)
