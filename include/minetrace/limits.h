@@ -71,6 +71,8 @@
 #define MT_MAX_UTMP_FILE      (256u * 1024 * 1024) /* wtmp/btmp read */
 #define MT_MAX_HIST_FILE      (16u * 1024 * 1024)  /* one shell history read */
 #define MT_MAX_HIST_LINES     200000               /* history lines kept, all users */
+#define MT_MAX_HIST_TOTAL     (32u * 1024 * 1024)  /* history bytes read, all users */
+#define MT_MAX_HIST_CMD       4096                 /* bytes of one history line kept */
 #define MT_MAX_HOMES          4096                 /* home directories searched */
 #define MT_MAX_TL_EVENTS      (1u << 20)           /* timeline events */
 

@@ -45,6 +45,8 @@ static mt_err add_line(mt_logs *l, mt_history *h, unsigned lineno, int64_t t,
 			return MT_ERR_NOMEM;
 		h->lines = nl;
 	}
+	if (n > MT_MAX_HIST_CMD) /* judged and shown by its start: a miner's command is short */
+		n = MT_MAX_HIST_CMD;
 	char *c = mt_strndup(s, n);
 	if (!c)
 		return MT_ERR_NOMEM;
@@ -116,15 +118,32 @@ static int seen_home(char **homes, size_t n, const char *h)
 	return 0;
 }
 
+/* Whether the file (dev, ino) was read already: one history under several names (hard
+ * links, homes such as /x and /x/.) is read once. */
+static int seen_file(struct stat *seen, size_t *n, size_t cap, const struct stat *st)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (seen[i].st_dev == st->st_dev && seen[i].st_ino == st->st_ino)
+			return 1;
+	if (*n < cap)
+		seen[(*n)++] = *st;
+	return 0;
+}
+
 mt_err mt_logs_read_histories(mt_logs *l, mt_host *host, mt_report *rep)
 {
 	mt_users *users = NULL;
 	mt_err e = mt_users_load(host, rep, &users);
 	if (e != MT_OK)
 		return e;
-	size_t total = 0, nh = 0;
+	size_t total = 0, nh = 0, nseen = 0, seen_cap = MT_MAX_HOMES * MT_ARRAY_LEN(hist_names);
+	uint64_t bytes = 0; /* read from all histories, capped by MT_MAX_HIST_TOTAL */
+	unsigned dups = 0, unread = 0;
 	char **homes = calloc(users->n + 2, sizeof(*homes));
-	if (!homes) {
+	struct stat *seen = calloc(seen_cap, sizeof(*seen));
+	if (!homes || !seen) {
+		free(homes);
+		free(seen);
 		mt_users_free(users);
 		return MT_ERR_NOMEM;
 	}
@@ -169,19 +188,32 @@ mt_err mt_logs_read_histories(mt_logs *l, mt_host *host, mt_report *rep)
 				h->state = 2;
 				continue;
 			}
+			if (seen_file(seen, &nseen, seen_cap, &lst)) {
+				l->nhist--; /* the same file under another name: already read */
+				dups++;
+				continue;
+			}
+			if (bytes >= MT_MAX_HIST_TOTAL) {
+				unread++;
+				continue;
+			}
 			char *d = NULL;
 			size_t len = 0;
 			int trunc = 0;
-			mt_err re = mt_host_read_file(host, path, MT_MAX_HIST_FILE, &d, &len, &trunc);
+			uint64_t left = MT_MAX_HIST_TOTAL - bytes;
+			mt_err re = mt_host_read_file(host, path,
+			                              left < MT_MAX_HIST_FILE ? (size_t)left
+			                                                      : MT_MAX_HIST_FILE,
+			                              &d, &len, &trunc);
 			if (re != MT_OK) {
 				mt_report_diag(rep, "%s: not read: %s", path, mt_strerror(re));
 				if (re == MT_ERR_NOMEM)
 					e = re;
 				continue;
 			}
+			bytes += len;
 			if (trunc)
-				mt_report_diag(rep, "%s: only the first %u bytes read", path,
-				               MT_MAX_HIST_FILE);
+				mt_report_diag(rep, "%s: only the first %zu bytes read", path, len);
 			e = parse_history(l, h, d, len, &total);
 			if (h->skipped)
 				mt_report_diag(rep, "%s: %llu lines skipped (binary or over %u bytes)", path,
@@ -191,6 +223,13 @@ mt_err mt_logs_read_histories(mt_logs *l, mt_host *host, mt_report *rep)
 		if (dfd >= 0)
 			close(dfd);
 	}
+	if (dups)
+		mt_report_diag(rep, "histories: %u file(s) seen again under another name, read once",
+		               dups);
+	if (unread)
+		mt_report_diag(rep, "histories: %u file(s) not read: over %u bytes of history in all",
+		               unread, MT_MAX_HIST_TOTAL);
+	free(seen);
 	free(homes);
 	mt_users_free(users);
 	return e;
