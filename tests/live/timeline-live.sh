@@ -10,10 +10,14 @@ set -eu
 MT=${MINETRACE:-build/minetrace}
 fail() { echo "FAIL timeline-live: $*"; exit 1; }
 MT=$(cd "$(dirname "$MT")" && pwd)/$(basename "$MT")
-# the work directory is next to the binary: /tmp is covered by a tmpfs in the namespace
-work=$(mktemp -d "$(dirname "$MT")/timeline-live.XXXXXX")
+# /tmp, /var/tmp and /dev/shm are covered by a tmpfs in the namespace, and the checkout
+# (with the binary) may live under one of them: the work directory, with a copy of the
+# binary, goes to /run
+work=$(mktemp -d /run/mt-timeline-live.XXXXXX)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 cp /bin/sleep "$work/xmrig"
+cp "$MT" "$work/minetrace"
+MT=$work/minetrace
 
 rc=0
 unshare -n -p -f -m --mount-proc sh -eu -c '

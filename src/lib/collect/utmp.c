@@ -110,16 +110,64 @@ int mt_utmp_parse_record(const unsigned char *p, size_t n, int btmp, mt_logev *e
 	return MT_AL_OTHER;
 }
 
+/* Reads the last cap bytes of a file larger than cap, starting on a record boundary
+ * counted from the start of the file: records are appended, so the newest are at the end
+ * (and a file padded with a hole by an attacker must not hide them). */
+static mt_err read_tail(mt_host *host, const char *path, uint64_t size, size_t cap,
+                        char **data, size_t *len, uint64_t *start)
+{
+	int fd;
+	struct stat st;
+	mt_err e = mt_host_open_file(host, path, &fd, &st);
+	if (e != MT_OK)
+		return e;
+	if ((uint64_t)st.st_size < size)
+		size = (uint64_t)st.st_size;
+	uint64_t from = size > cap ? size - cap : 0;
+	from = (from + MT_UTMP_SIZE - 1) / MT_UTMP_SIZE * MT_UTMP_SIZE;
+	size_t want = from < size ? (size_t)(size - from) : 0;
+	char *d = malloc(want + 1);
+	if (!d) {
+		close(fd);
+		return MT_ERR_NOMEM;
+	}
+	size_t got = 0;
+	while (got < want) {
+		ssize_t r = pread(fd, d + got, want - got, (off_t)(from + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	d[got] = '\0';
+	*data = d;
+	*len = got;
+	*start = from;
+	return MT_OK;
+}
+
 mt_err mt_logs_read_utmp(mt_logs *l, mt_host *host, mt_report *rep, const char *path,
                          unsigned kind)
 {
 	char *data = NULL;
 	size_t len = 0;
 	int trunc = 0;
+	uint64_t start = 0; /* file offset of data[0] */
 	struct stat st;
 	if (mt_host_stat(host, path, 1, &st) != MT_OK)
 		return MT_OK;
-	mt_err e = mt_host_read_file(host, path, MT_MAX_UTMP_FILE, &data, &len, &trunc);
+	mt_err e;
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > MT_MAX_UTMP_FILE) {
+		e = read_tail(host, path, (uint64_t)st.st_size, MT_MAX_UTMP_FILE, &data, &len,
+		              &start);
+		if (e == MT_OK)
+			mt_report_diag(rep, "%s: %llu bytes: only the last %zu read (the newest records)",
+			               path, (unsigned long long)st.st_size, len);
+	} else {
+		e = mt_host_read_file(host, path, MT_MAX_UTMP_FILE, &data, &len, &trunc);
+	}
 	if (e != MT_OK) {
 		mt_report_diag(rep, "%s: not read: %s", path, mt_strerror(e));
 		return e == MT_ERR_NOMEM ? e : MT_OK;
@@ -164,12 +212,13 @@ mt_err mt_logs_read_utmp(mt_logs *l, mt_host *host, mt_report *rep, const char *
 		if (kind == 2 && text_fail)
 			continue; /* the auth log counted these failures already */
 		ev.file = (uint32_t)fi;
-		ev.lineno = (uint32_t)(off / MT_UTMP_SIZE + 1);
+		uint64_t recno = (start + off) / MT_UTMP_SIZE + 1;
+		ev.lineno = recno > UINT32_MAX ? UINT32_MAX : (uint32_t)recno;
 		f->events++;
 		e = mt_logs_add(l, &ev);
 	}
 	f = &l->files[fi];
-	if (len % MT_UTMP_SIZE) {
+	if (start == 0 && len % MT_UTMP_SIZE) {
 		f->skipped++;
 		mt_report_diag(rep, "%s: %zu bytes are not a multiple of the %d-byte record: "
 		                    "the file was cut or edited",
