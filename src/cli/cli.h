@@ -37,6 +37,14 @@ int cli_parse_lang(const char *s, mt_lang *out);
  * nothing for the live root. Times without an offset and log times use it. */
 void cli_use_root_zone(mt_host *host);
 
+/* The built-in rules plus each --rules directory; NULL and a message on error. */
+mt_rules *cli_load_rules(const char *const *dirs, size_t ndirs);
+/* Opens --root (a directory; MINETRACE_NO_OPENAT2=1 forces the portable walk) and takes
+ * its time zone; NULL and a message on error. */
+mt_host *cli_open_root(const char *root);
+/* Parses --since and --until (either may be NULL) into *s and *u; -1 and a message. */
+int cli_parse_window(const char *since, const char *until, int64_t *s, int64_t *u);
+
 int cmd_scan(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_timeline(int argc, char **argv); /* cmd_timeline.c */

@@ -130,19 +130,12 @@ int cmd_pcap(int argc, char **argv)
 	mt_pcap *pc = NULL;
 	FILE *out = stdout;
 	char err[512];
-	if (mt_rules_new(&rules) != MT_OK || mt_report_new(&report) != MT_OK) {
+	if (!(rules = cli_load_rules(rules_dirs, nrules_dirs)))
+		goto done;
+	if (mt_report_new(&report) != MT_OK) {
 		cli_err("out of memory");
 		goto done;
 	}
-	if (mt_rules_load_builtin(rules, cli_diag, NULL) != MT_OK) {
-		cli_err("the built-in rules did not load");
-		goto done;
-	}
-	for (size_t i = 0; i < nrules_dirs; i++)
-		if (mt_rules_load_dir(rules, rules_dirs[i], cli_diag, NULL) != MT_OK) {
-			cli_err("--rules %s: not loaded (see the error above)", rules_dirs[i]);
-			goto done;
-		}
 	if (mt_pcap_new(rules, &pc) != MT_OK) {
 		cli_err("out of memory");
 		goto done;

@@ -84,50 +84,17 @@ int cmd_timeline(int argc, char **argv)
 		}
 		opts.sample_ms = (unsigned)(secs * 1000 + 0.5);
 	}
-	struct stat st;
-	if (stat(root, &st) != 0) {
-		cli_err("--root %s: %s", root, strerror(errno));
-		return EXIT_ERROR;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		cli_err("--root %s: not a directory", root);
-		return EXIT_ERROR;
-	}
 	int rc = EXIT_ERROR;
 	mt_host *host = NULL;
 	mt_rules *rules = NULL;
 	mt_timeline *tl = NULL;
 	FILE *out = stdout;
-	const char *no2 = getenv("MINETRACE_NO_OPENAT2");
-	mt_err e = mt_host_open(root, no2 && *no2 == '1' ? MT_HOST_NO_OPENAT2 : 0, &host);
-	if (e != MT_OK) {
-		cli_err("--root %s: %s", root, mt_strerror(e));
+	mt_err e;
+	if (!(host = cli_open_root(root)))
+		return EXIT_ERROR;
+	if (cli_parse_window(since, until, &opts.since, &opts.until) != 0 ||
+	    !(rules = cli_load_rules(rules_dirs, nrules_dirs)))
 		goto done;
-	}
-	cli_use_root_zone(host);
-	if (since && mt_time_parse(since, &opts.since) != MT_OK) {
-		cli_err("--since '%s': expected YYYY-MM-DD HH:MM[:SS] or ISO 8601 with an offset",
-		        since);
-		goto done;
-	}
-	if (until && mt_time_parse(until, &opts.until) != MT_OK) {
-		cli_err("--until '%s': expected YYYY-MM-DD HH:MM[:SS] or ISO 8601 with an offset",
-		        until);
-		goto done;
-	}
-	if (mt_rules_new(&rules) != MT_OK) {
-		cli_err("out of memory");
-		goto done;
-	}
-	if (mt_rules_load_builtin(rules, cli_diag, NULL) != MT_OK) {
-		cli_err("the built-in rules did not load");
-		goto done;
-	}
-	for (size_t i = 0; i < nrules_dirs; i++)
-		if (mt_rules_load_dir(rules, rules_dirs[i], cli_diag, NULL) != MT_OK) {
-			cli_err("--rules %s: not loaded (see the error above)", rules_dirs[i]);
-			goto done;
-		}
 	if (output && !(out = cli_open_output(output))) {
 		out = stdout;
 		goto done;

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -84,6 +85,65 @@ FILE *cli_open_output(const char *path)
 		close(fd);
 	}
 	return f;
+}
+
+mt_rules *cli_load_rules(const char *const *dirs, size_t ndirs)
+{
+	mt_rules *rules = NULL;
+	if (mt_rules_new(&rules) != MT_OK) {
+		cli_err("out of memory");
+		return NULL;
+	}
+	if (mt_rules_load_builtin(rules, cli_diag, NULL) != MT_OK) {
+		cli_err("the built-in rules did not load");
+		mt_rules_free(rules);
+		return NULL;
+	}
+	for (size_t i = 0; i < ndirs; i++)
+		if (mt_rules_load_dir(rules, dirs[i], cli_diag, NULL) != MT_OK) {
+			cli_err("--rules %s: not loaded (see the error above)", dirs[i]);
+			mt_rules_free(rules);
+			return NULL;
+		}
+	return rules;
+}
+
+mt_host *cli_open_root(const char *root)
+{
+	struct stat st;
+	if (stat(root, &st) != 0) {
+		cli_err("--root %s: %s", root, strerror(errno));
+		return NULL;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		cli_err("--root %s: not a directory", root);
+		return NULL;
+	}
+	/* MINETRACE_NO_OPENAT2=1 forces the portable walk (tests run both resolvers) */
+	const char *no2 = getenv("MINETRACE_NO_OPENAT2");
+	mt_host *host = NULL;
+	mt_err e = mt_host_open(root, no2 && *no2 == '1' ? MT_HOST_NO_OPENAT2 : 0, &host);
+	if (e != MT_OK) {
+		cli_err("--root %s: %s", root, mt_strerror(e));
+		return NULL;
+	}
+	cli_use_root_zone(host);
+	return host;
+}
+
+int cli_parse_window(const char *since, const char *until, int64_t *s, int64_t *u)
+{
+	if (since && mt_time_parse(since, s) != MT_OK) {
+		cli_err("--since '%s': expected YYYY-MM-DD HH:MM[:SS] or ISO 8601 with an offset",
+		        since);
+		return -1;
+	}
+	if (until && mt_time_parse(until, u) != MT_OK) {
+		cli_err("--until '%s': expected YYYY-MM-DD HH:MM[:SS] or ISO 8601 with an offset",
+		        until);
+		return -1;
+	}
+	return 0;
 }
 
 mt_lang cli_default_lang(void)

@@ -970,7 +970,7 @@ static int op_disable_unit(ax *a, mt_pstep *s)
 static int op_unmount(ax *a, mt_pstep *s)
 {
 	if (!a->live) {
-		note(s, "not the live system (--root): nothing to unmount");
+		note(s, "not the live host (--root): nothing to unmount");
 		return MT_STEP_SKIPPED;
 	}
 	const char *p = s->path ? s->path : "";
@@ -1337,7 +1337,7 @@ mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn f
 			break;
 		case MT_PH_KILL:
 			if (!a.live) {
-				note(s, "not the live system (--root): no process to kill");
+				note(s, "not the live host (--root): no process to kill");
 				st = MT_STEP_SKIPPED;
 			} else if (s->pid <= 0 || s->start == 0) {
 				note(s, "the report gives no start time for pid %lld (a hidden process?): "
