@@ -65,6 +65,8 @@ while size < want:
         l = "%s %s systemd-logind[812]: New session %d of user deploy." % (t, H, pid)
     else:
         l = "%s %s sshd[%d]: Received disconnect from %s port %d:11: Bye Bye [preauth]" % (t, H, pid, a, random.randint(1024, 65535))
+    if size + len(l) + 1 > want:  # never past the size asked (1 GB is the reader's cap)
+        break
     buf.append(l)
     size += len(l) + 1
     if len(buf) >= 100000:

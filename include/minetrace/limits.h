@@ -65,7 +65,9 @@
 
 /* Logs and the timeline (issue 5) */
 #define MT_MAX_LOG_EVENTS     (1u << 20)           /* log events kept (failures aggregate) */
-#define MT_MAX_LOG_FAILAGG    (1u << 18)           /* (source, user) failure counters */
+#define MT_MAX_LOG_FAILSRC    (1u << 18)           /* sources of failed logins */
+#define MT_MAX_LOG_FAILAGG    (1u << 19)           /* (source, user) failure counters */
+#define MT_MAX_LOG_TEXT       (64u << 20)          /* event details (commands, keys) */
 #define MT_MAX_LOG_FILES      256                  /* log files read in one root */
 #define MT_MAX_GZ_OUT         (1ull << 30)         /* decompressed bytes of one .gz log */
 #define MT_MAX_UTMP_FILE      (256u * 1024 * 1024) /* wtmp/btmp read */

@@ -235,7 +235,7 @@ static void test_utmp(void)
 	memset(r + 76, 'h', 256);
 	ASSERT_INT_EQ(mt_utmp_parse_record(r, sizeof(r), 0, &ev, &z), MT_AL_EVENT);
 	ASSERT_SIZE_EQ(strlen(ev.user), 32);
-	ASSERT_SIZE_EQ(strlen(ev.detail), sizeof(ev.detail) - 1);
+	ASSERT_SIZE_EQ(strlen(ev.detail), MT_LOG_DETAIL - 1);
 	TEST_DONE();
 	TEST_START("btmp, zeroed, short and bad records");
 	r[0] = 6;
@@ -322,6 +322,91 @@ static void test_cap(void)
 	TEST_DONE();
 }
 
+static const mt_failagg *pair_of(const mt_logs *l, const char *ip, const char *user)
+{
+	for (size_t i = 0; i < l->nfail; i++)
+		if (strcmp(l->fail[i].ip, ip) == 0 && strcmp(l->fail[i].user, user) == 0)
+			return &l->fail[i];
+	return NULL;
+}
+
+static void test_failures(void)
+{
+	TEST_START("failures add up per source: named users, the rest under \"...\", no pair cap");
+	mt_logs *l = calloc(1, sizeof(*l));
+	REQUIRE_NOT_NULL(l);
+	mt_logev ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = MT_LE_FAILED;
+	ev.count = 1;
+	/* a dictionary attack from one address: more users than the old 2^18 pair cap */
+	for (uint32_t i = 0; i < (1u << 18) + 10; i++) {
+		ev.time = 1000 + i;
+		ev.invalid_user = i % 2;
+		mt_copy(ev.ip, sizeof(ev.ip), "203.0.113.9");
+		snprintf(ev.user, sizeof(ev.user), "u%u", i % 5000 == 0 ? 0 : i);
+		ASSERT_INT_EQ(mt_logs_add(l, &ev), MT_OK);
+		/* a second source in between: the last-source shortcut must not mix them */
+		mt_copy(ev.ip, sizeof(ev.ip), "198.51.100.7");
+		mt_copy(ev.user, sizeof(ev.user), i % 2 ? "root" : "admin");
+		ev.invalid_user = 0;
+		if (i < 100)
+			ASSERT_INT_EQ(mt_logs_add(l, &ev), MT_OK);
+	}
+	ASSERT_U64_EQ(l->fail_dropped, 0);
+	ASSERT_SIZE_EQ(l->nfail, MT_LOG_FAIL_USERS + 1 + 2);
+	const mt_failagg *u0 = pair_of(l, "203.0.113.9", "u0");
+	const mt_failagg *other = pair_of(l, "203.0.113.9", MT_LOG_FAIL_OTHERS);
+	REQUIRE_NOT_NULL(u0);
+	REQUIRE_NOT_NULL(other);
+	ASSERT_U64_EQ(u0->count, 53); /* i = 0, 5000, ..., 260000 */
+	ASSERT_INT_EQ(u0->first, 1000);
+	uint64_t sum = 0, inval = 0;
+	for (size_t i = 0; i < l->nfail; i++)
+		if (strcmp(l->fail[i].ip, "203.0.113.9") == 0) {
+			sum += l->fail[i].count;
+			inval += l->fail[i].invalid;
+		}
+	ASSERT_U64_EQ(sum, (1u << 18) + 10);
+	ASSERT_U64_EQ(inval, ((1u << 18) + 10) / 2);
+	ASSERT_INT_EQ(other->last, 1000 + (1 << 18) + 9);
+	const mt_failagg *root = pair_of(l, "198.51.100.7", "root");
+	REQUIRE_NOT_NULL(root);
+	ASSERT_U64_EQ(root->count, 50);
+	ASSERT_INT_EQ(root->first, 1001);
+	ASSERT_INT_EQ(root->last, 1099);
+	mt_logs_free(l);
+	TEST_DONE();
+}
+
+static void test_details(void)
+{
+	TEST_START("event details are kept once each, whatever the parser's buffer does after");
+	mt_logs *l = calloc(1, sizeof(*l));
+	REQUIRE_NOT_NULL(l);
+	mt_logev ev;
+	for (int i = 0; i < 4; i++) {
+		REQUIRE_INT_EQ(parse(i < 3 ? "Jan 24 08:10:27 h sshd[1]: Accepted publickey for root from "
+		                             "1.2.3.4 port 22 ssh2: RSA SHA256:samekey"
+		                           : "Jan 24 08:10:28 h sudo:   bob : TTY=pts/0 ; PWD=/ ; "
+		                             "USER=root ; COMMAND=/bin/id",
+		                     1706382600, &ev),
+		             MT_AL_EVENT);
+		ASSERT_INT_EQ(mt_logs_add(l, &ev), MT_OK);
+	}
+	/* the parser's buffer now holds the sudo command; the stored keys did not change */
+	REQUIRE_INT_EQ((int)l->nev, 4);
+	ASSERT_STR_EQ(l->ev[0].detail, "RSA SHA256:samekey");
+	ASSERT_PTR_EQ(l->ev[0].detail, l->ev[2].detail);
+	ASSERT_STR_EQ(l->ev[3].detail, "/bin/id");
+	memset(&ev, 0, sizeof(ev)); /* detail NULL, as a memset record leaves it */
+	ev.kind = MT_LE_BOOT;
+	ASSERT_INT_EQ(mt_logs_add(l, &ev), MT_OK);
+	ASSERT_STR_EQ(l->ev[4].detail, "");
+	mt_logs_free(l);
+	TEST_DONE();
+}
+
 static void test_judge(void)
 {
 	mt_rules *r = NULL;
@@ -367,6 +452,8 @@ int main(void)
 	test_utmp();
 	test_store();
 	test_cap();
+	test_failures();
+	test_details();
 	test_judge();
 	return T_DONE();
 }

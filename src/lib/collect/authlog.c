@@ -62,6 +62,15 @@ static void put(char *dst, size_t cap, const char *s, size_t n)
 	dst[n] = '\0';
 }
 
+/* The detail of the event being parsed lives here until mt_logs_add keeps a copy. */
+static _Thread_local char detail_buf[MT_LOG_DETAIL];
+
+void mt_logev_set_detail(mt_logev *ev, const char *s, size_t n)
+{
+	put(detail_buf, sizeof(detail_buf), s, n);
+	ev->detail = detail_buf;
+}
+
 /* Length of the word at s (up to a blank). */
 static size_t word_len(const char *s, size_t n)
 {
@@ -141,7 +150,7 @@ static int tail_from(const char *s, size_t n, mt_logev *ev, const char **user_en
 	/* Accepted publickey for root from ... ssh2: RSA SHA256:xxxx */
 	const char *c = find(p, (size_t)(end - p), ": ", 2);
 	if (c)
-		put(ev->detail, sizeof(ev->detail), c + 2, (size_t)(end - c - 2));
+		mt_logev_set_detail(ev, c + 2, (size_t)(end - c - 2));
 	*user_end = f;
 	return 0;
 }
@@ -175,7 +184,7 @@ static int parse_sshd(const char *m, size_t n, mt_logev *ev)
 			return MT_AL_OTHER;
 		put(ev->user, sizeof(ev->user), p, (size_t)(ue - p));
 		if (!acc)
-			ev->detail[0] = '\0';
+			ev->detail = "";
 		ev->kind = acc ? MT_LE_ACCEPTED : MT_LE_FAILED;
 		return MT_AL_EVENT;
 	}
@@ -187,7 +196,7 @@ static int parse_sshd(const char *m, size_t n, mt_logev *ev)
 		if (tail_from(p, n - 13, ev, &ue) != 0 || ue < p)
 			return MT_AL_OTHER;
 		put(ev->user, sizeof(ev->user), p, (size_t)(ue - p));
-		ev->detail[0] = '\0';
+		ev->detail = "";
 		ev->kind = MT_LE_INVALID_USER;
 		ev->invalid_user = 1;
 		return MT_AL_EVENT;
@@ -323,7 +332,7 @@ static int parse_account(const char *prog, size_t pl, const char *m, size_t n,
 		if ((vl = field(m, n, "name=", &v)) == 0)
 			return MT_AL_OTHER;
 		put(ev->user, sizeof(ev->user), v, vl);
-		put(ev->detail, sizeof(ev->detail), m + 10, n - 10);
+		mt_logev_set_detail(ev, m + 10, n - 10);
 		put(ev->method, sizeof(ev->method), "useradd", 7);
 		ev->kind = MT_LE_USERADD;
 		return MT_AL_EVENT;
@@ -342,7 +351,7 @@ static int parse_account(const char *prog, size_t pl, const char *m, size_t n,
 		} else if ((vl = field(m, n, "name=", &v)) != 0) {
 			put(ev->user, sizeof(ev->user), v, vl);
 		}
-		put(ev->detail, sizeof(ev->detail), m, n);
+		mt_logev_set_detail(ev, m, n);
 		put(ev->method, sizeof(ev->method), prog, pl);
 		ev->kind = (pl == 8 || starts(m, n, "new ")) ? MT_LE_USERADD : MT_LE_USERMOD;
 		return MT_AL_EVENT;
@@ -362,6 +371,7 @@ static int is_sshd(const char *prog, size_t pl)
 int mt_authlog_parse_msg(const char *prog, size_t pl, const char *m, size_t n,
                          mt_logev *ev)
 {
+	ev->detail = "";
 	if (n == 0 || pl == 0)
 		return MT_AL_OTHER;
 	ev->count = 1;
@@ -372,7 +382,7 @@ int mt_authlog_parse_msg(const char *prog, size_t pl, const char *m, size_t n,
 		if ((f = find(m, n, "session opened for user ", 24)) != NULL) {
 			const char *t = f + 24, *end = m + n;
 			size_t tl = word_len(t, (size_t)(end - t));
-			put(ev->detail, sizeof(ev->detail), t, tl);
+			mt_logev_set_detail(ev, t, tl);
 			const char *by = find(t, (size_t)(end - t), " by ", 4);
 			if (by) {
 				const char *u = by + 4;
@@ -388,7 +398,7 @@ int mt_authlog_parse_msg(const char *prog, size_t pl, const char *m, size_t n,
 			const char *c = memchr(m, ')', n), *end = m + n;
 			if (!c)
 				return MT_AL_OTHER;
-			put(ev->detail, sizeof(ev->detail), m + 4, (size_t)(c - m - 4));
+			mt_logev_set_detail(ev, m + 4, (size_t)(c - m - 4));
 			const char *u = c + 1;
 			while (u < end && *u == ' ')
 				u++;
@@ -417,7 +427,7 @@ int mt_authlog_parse_msg(const char *prog, size_t pl, const char *m, size_t n,
 		while (u < c && *u == ' ')
 			u++;
 		put(ev->user, sizeof(ev->user), u, (size_t)(c - u));
-		put(ev->detail, sizeof(ev->detail), cmd + 8, (size_t)(end - cmd - 8));
+		mt_logev_set_detail(ev, cmd + 8, (size_t)(end - cmd - 8));
 		const char *tu;
 		size_t tl = field(m, n, "USER=", &tu);
 		if (tl)
@@ -595,7 +605,8 @@ static int parse_line(const char *s, size_t n, int64_t ref, mt_logev *ev, int fa
 		for (const char *q = br + 1; q < colon && *q >= '0' && *q <= '9' && ev->pid < 100000000u;
 		     q++)
 			ev->pid = ev->pid * 10 + (uint32_t)(*q - '0');
-	ev->user[0] = ev->ip[0] = ev->method[0] = ev->detail[0] = '\0';
+	ev->user[0] = ev->ip[0] = ev->method[0] = '\0';
+	ev->detail = "";
 	return mt_authlog_parse_msg(p, pl, m, (size_t)(end - m), ev);
 }
 
@@ -606,14 +617,19 @@ int mt_authlog_parse_line(const char *s, size_t n, int64_t ref, mt_logev *ev)
 
 /* ---- the event store ----------------------------------------------------------- */
 
-static uint32_t agg_hash(const char *ip, const char *user)
+/* A source of failures: its address and its users' counters in l->fail (entry + 1;
+ * the last one, for every other user, once MT_LOG_FAIL_USERS are named). */
+typedef struct mt_failsrc {
+	char ip[MT_LOG_IP];
+	uint8_t nusers, last;
+	uint32_t user[MT_LOG_FAIL_USERS + 1];
+} mt_failsrc;
+
+static uint32_t ip_hash(const char *ip, size_t n)
 {
 	uint32_t h = 2166136261u;
-	for (const char *s = ip; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	h = (h ^ 0xff) * 16777619u;
-	for (const char *s = user; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)ip[i]) * 16777619u;
 	/* murmur3's finaliser: FNV's low bits alone cluster on similar addresses */
 	h ^= h >> 16;
 	h *= 0x85ebca6bu;
@@ -623,36 +639,101 @@ static uint32_t agg_hash(const char *ip, const char *user)
 	return h;
 }
 
-/* The index holds (hash, entry + 1) pairs: a probe compares hashes without touching
- * the entries; 0 marks a free slot. */
-static mt_err agg_grow(mt_logs *l)
+/* Equal C strings; short ones (addresses, user names) compare faster inline than
+ * through a call. */
+static inline int same_str(const char *a, const char *b)
 {
-	size_t nc = l->fail_index_cap ? l->fail_index_cap * 2 : 1024;
-	uint32_t *ni = calloc(nc * 2, sizeof(*ni));
-	mt_failagg *nf = realloc(l->fail, (nc / 2) * sizeof(*nf));
-	if (!ni || !nf) {
-		free(ni);
-		if (nf)
-			l->fail = nf;
-		return MT_ERR_NOMEM;
-	}
-	l->fail = nf;
-	for (size_t i = 0; i < l->nfail; i++) {
-		uint32_t h = nf[i].hash;
-		size_t j = h & (nc - 1);
-		while (ni[2 * j + 1])
-			j = (j + 1) & (nc - 1);
-		ni[2 * j] = h;
-		ni[2 * j + 1] = (uint32_t)i + 1;
-	}
-	free(l->fail_index);
-	l->fail_index = ni;
-	l->fail_index_cap = nc;
-	return MT_OK;
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
 }
 
-static void agg_count(mt_failagg *a, const mt_logev *ev)
+typedef struct src_key {
+	const mt_logs *l;
+	const char *ip;
+} src_key;
+
+static int src_eq(const void *ctx, uint32_t idx)
 {
+	const src_key *k = ctx;
+	return same_str(k->l->fsrc[idx].ip, k->ip);
+}
+
+/* The source of address ip, added when new; NULL over the cap (*e stays MT_OK) or out
+ * of memory. */
+static mt_failsrc *src_get(mt_logs *l, const char *ip, mt_err *e)
+{
+	if (l->src_last < l->nsrc && same_str(l->fsrc[l->src_last].ip, ip))
+		return &l->fsrc[l->src_last];
+	size_t n = strlen(ip);
+	uint32_t h = ip_hash(ip, n);
+	src_key k = {l, ip};
+	int64_t i = mt__itab_find(&l->src_index, h, src_eq, &k);
+	if (i < 0) {
+		mt_err ge = MT_OK;
+		l->fsrc = mt__grow(l->fsrc, &l->asrc, l->nsrc + 1, sizeof(*l->fsrc),
+		                   MT_MAX_LOG_FAILSRC, &ge);
+		if (ge != MT_OK || (ge = mt__itab_add(&l->src_index, h, l->nsrc)) != MT_OK) {
+			if (ge == MT_ERR_NOMEM)
+				*e = ge;
+			return NULL;
+		}
+		memcpy(l->fsrc[l->nsrc].ip, ip, n + 1);
+		i = l->nsrc++;
+	}
+	l->src_last = (uint32_t)i;
+	return &l->fsrc[i];
+}
+
+/* A new counter of source s for user; NULL over the cap or out of memory. */
+static mt_failagg *pair_new(mt_logs *l, mt_failsrc *s, uint32_t *slot, const char *user,
+                            mt_err *e)
+{
+	mt_err ge = MT_OK;
+	l->fail = mt__grow(l->fail, &l->afail, (uint32_t)l->nfail + 1, sizeof(*l->fail),
+	                   MT_MAX_LOG_FAILAGG, &ge);
+	if (ge != MT_OK) {
+		if (ge == MT_ERR_NOMEM)
+			*e = ge;
+		return NULL;
+	}
+	mt_failagg *a = &l->fail[l->nfail];
+	memcpy(a->ip, s->ip, sizeof(a->ip));
+	mt_copy(a->user, sizeof(a->user), user);
+	a->first = INT64_MAX;
+	a->last = INT64_MIN;
+	*slot = (uint32_t)++l->nfail;
+	return a;
+}
+
+static mt_err agg_add(mt_logs *l, const mt_logev *ev)
+{
+	mt_err e = MT_OK;
+	mt_failsrc *s = src_get(l, ev->ip, &e);
+	mt_failagg *a = NULL;
+	if (s) {
+		/* the user of the last failure first: guessing repeats a user or two */
+		if (s->nusers && same_str(l->fail[s->user[s->last] - 1].user, ev->user))
+			a = &l->fail[s->user[s->last] - 1];
+		for (unsigned i = 0; !a && i < s->nusers; i++)
+			if (same_str(l->fail[s->user[i] - 1].user, ev->user)) {
+				a = &l->fail[s->user[i] - 1];
+				s->last = (uint8_t)i;
+			}
+		if (!a && s->nusers < MT_LOG_FAIL_USERS) {
+			a = pair_new(l, s, &s->user[s->nusers], ev->user, &e);
+			if (a)
+				s->last = s->nusers++;
+		} else if (!a) {
+			uint32_t *o = &s->user[MT_LOG_FAIL_USERS];
+			a = *o ? &l->fail[*o - 1]
+			       : pair_new(l, s, o, MT_LOG_FAIL_OTHERS, &e);
+		}
+	}
+	if (!a) {
+		l->fail_dropped += ev->count;
+		return e;
+	}
 	a->count += ev->count;
 	if (ev->invalid_user)
 		a->invalid += ev->count;
@@ -660,65 +741,6 @@ static void agg_count(mt_failagg *a, const mt_logev *ev)
 		a->first = ev->time;
 	if (ev->time > a->last)
 		a->last = ev->time;
-}
-
-static mt_err agg_add(mt_logs *l, const mt_logev *ev)
-{
-	uint32_t h = agg_hash(ev->ip, ev->user);
-	/* a brute force repeats the same source and user line after line */
-	if (l->fail_last < l->nfail) {
-		mt_failagg *a = &l->fail[l->fail_last];
-		if (a->hash == h && strcmp(a->ip, ev->ip) == 0 && strcmp(a->user, ev->user) == 0) {
-			agg_count(a, ev);
-			return MT_OK;
-		}
-	}
-	uint32_t c = l->fail_cache[h & 63];
-	if (c && c <= l->nfail) {
-		mt_failagg *a = &l->fail[c - 1];
-		if (a->hash == h && strcmp(a->ip, ev->ip) == 0 && strcmp(a->user, ev->user) == 0) {
-			agg_count(a, ev);
-			l->fail_last = c - 1;
-			return MT_OK;
-		}
-	}
-	if ((l->fail_index_cap == 0 || l->nfail * 2 >= l->fail_index_cap) &&
-	    l->nfail < MT_MAX_LOG_FAILAGG) {
-		mt_err e = agg_grow(l);
-		if (e != MT_OK)
-			return e;
-	}
-	size_t mask = l->fail_index_cap - 1;
-	size_t j = h & mask;
-	while (l->fail_index[2 * j + 1]) {
-		if (l->fail_index[2 * j] == h) {
-			size_t i = l->fail_index[2 * j + 1] - 1;
-			mt_failagg *a = &l->fail[i];
-			if (strcmp(a->ip, ev->ip) == 0 && strcmp(a->user, ev->user) == 0) {
-				agg_count(a, ev);
-				l->fail_last = i;
-				l->fail_cache[h & 63] = (uint32_t)i + 1;
-				return MT_OK;
-			}
-		}
-		j = (j + 1) & mask;
-	}
-	if (l->nfail >= MT_MAX_LOG_FAILAGG || l->nfail * 2 >= l->fail_index_cap) {
-		l->fail_dropped += ev->count;
-		return MT_OK;
-	}
-	mt_failagg *a = &l->fail[l->nfail];
-	memset(a, 0, sizeof(*a));
-	memcpy(a->ip, ev->ip, sizeof(a->ip));
-	memcpy(a->user, ev->user, sizeof(a->user));
-	a->count = ev->count;
-	a->invalid = ev->invalid_user ? ev->count : 0;
-	a->first = a->last = ev->time;
-	a->hash = h;
-	l->fail_cache[h & 63] = (uint32_t)l->nfail + 1;
-	l->fail_index[2 * j] = h;
-	l->fail_index[2 * j + 1] = (uint32_t)l->nfail + 1;
-	l->fail_last = l->nfail++;
 	return MT_OK;
 }
 
@@ -740,6 +762,77 @@ static unsigned ev_prio(const mt_logev *ev)
 	default:
 		return 2;
 	}
+}
+
+typedef struct text_key {
+	const mt_logs *l;
+	const char *s;
+} text_key;
+
+static int text_eq(const void *ctx, uint32_t idx)
+{
+	const text_key *k = ctx;
+	return same_str(k->l->tstr[idx], k->s);
+}
+
+#define TEXT_BLOCK (64u * 1024)
+
+/* The store's copy of detail text s (the same text is kept once: a key fingerprint or a
+ * sudo command repeats thousands of times); "" over MT_MAX_LOG_TEXT (counted), NULL
+ * out of memory. */
+static const char *text_keep(mt_logs *l, const char *s)
+{
+	if (!s || !*s)
+		return "";
+	char cut[MT_LOG_DETAIL];
+	size_t n = strnlen(s, MT_LOG_DETAIL);
+	if (n == MT_LOG_DETAIL) { /* not from a parser: cut like one */
+		n = MT_LOG_DETAIL - 1;
+		memcpy(cut, s, n);
+		cut[n] = '\0';
+		s = cut;
+	}
+	uint32_t h = ip_hash(s, n);
+	text_key k = {l, s};
+	int64_t i = mt__itab_find(&l->tidx, h, text_eq, &k);
+	if (i >= 0)
+		return l->tstr[i];
+	mt_err e = MT_OK;
+	if (l->ntblk == 0 || l->tused + n + 1 > TEXT_BLOCK) {
+		l->tblk = mt__grow(l->tblk, &l->atblk, l->ntblk + 1, sizeof(*l->tblk),
+		                   MT_MAX_LOG_TEXT / TEXT_BLOCK, &e);
+		char *b = e == MT_OK ? malloc(TEXT_BLOCK) : NULL;
+		if (!b)
+			goto fail;
+		l->tblk[l->ntblk++] = b;
+		l->tused = 0;
+	}
+	l->tstr = mt__grow(l->tstr, &l->atstr, l->ntstr + 1, sizeof(*l->tstr), UINT32_MAX - 1,
+	                   &e);
+	if (e != MT_OK || (e = mt__itab_add(&l->tidx, h, l->ntstr)) != MT_OK)
+		goto fail;
+	char *d = l->tblk[l->ntblk - 1] + l->tused;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	l->tused += n + 1;
+	l->tstr[l->ntstr++] = d;
+	return d;
+fail:
+	if (e == MT_ERR_NOMEM)
+		return NULL;
+	l->detail_dropped++;
+	return "";
+}
+
+/* ev as the store keeps it: its detail a string of the store. */
+static mt_err ev_keep(mt_logs *l, const mt_logev *ev, mt_logev *slot)
+{
+	const char *d = text_keep(l, ev->detail);
+	if (!d)
+		return MT_ERR_NOMEM;
+	*slot = *ev;
+	slot->detail = d;
+	return MT_OK;
 }
 
 mt_err mt_logs_add(mt_logs *l, const mt_logev *ev)
@@ -775,10 +868,9 @@ mt_err mt_logs_add(mt_logs *l, const mt_logev *ev)
 				i++;
 			l->evict_cur[v] = i;
 			if (i < l->nev) {
-				l->ev[i] = *ev;
 				l->evict_cur[v] = i + 1;
 				l->ev_dropped++;
-				return MT_OK;
+				return ev_keep(l, ev, &l->ev[i]);
 			}
 		}
 		if (p < 3 || l->nev >= 2 * max) {
@@ -794,8 +886,10 @@ mt_err mt_logs_add(mt_logs *l, const mt_logev *ev)
 		l->ev = nv;
 		l->ev_cap = nc;
 	}
-	l->ev[l->nev++] = *ev;
-	return MT_OK;
+	mt_err e = ev_keep(l, ev, &l->ev[l->nev]);
+	if (e == MT_OK)
+		l->nev++;
+	return e;
 }
 
 int mt_logs_file(mt_logs *l, const char *path, unsigned kind)

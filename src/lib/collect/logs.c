@@ -82,10 +82,15 @@ mt_err mt_logs_load(mt_host *host, mt_report *rep, mt_logs **out)
 		                    "(disconnects, boots, lastlog first; logins and account "
 		                    "changes are kept)",
 		               (unsigned long long)l->ev_dropped, MT_MAX_LOG_EVENTS);
+	if (l->detail_dropped)
+		mt_report_diag(rep, "logs: the details (commands, keys) of %llu events over the "
+		                    "limit of %u MB of such text were not kept",
+		               (unsigned long long)l->detail_dropped, MT_MAX_LOG_TEXT >> 20);
 	if (l->fail_dropped)
 		mt_report_diag(rep, "logs: %llu failed logins from new sources over the limit of "
-		                    "%u were not counted",
-		               (unsigned long long)l->fail_dropped, MT_MAX_LOG_FAILAGG);
+		                    "%u sources (%u source and user pairs) were not counted",
+		               (unsigned long long)l->fail_dropped, MT_MAX_LOG_FAILSRC,
+		               MT_MAX_LOG_FAILAGG);
 	mt_logs_finish(l);
 	*out = l;
 	return MT_OK;
@@ -103,18 +108,23 @@ void mt_logs_free(mt_logs *l)
 	free(l->hist);
 	free(l->ev);
 	free(l->fail);
-	free(l->fail_index);
+	free(l->fsrc);
+	for (uint32_t i = 0; i < l->ntblk; i++)
+		free(l->tblk[i]);
+	free(l->tblk);
+	free(l->tstr);
+	mt__itab_free(&l->tidx);
+	mt__itab_free(&l->src_index);
 	free(l->files);
 	free(l);
 }
 
 /* Sort keys: integers only, so sorting a million events moves 24 bytes each and never
- * compares strings. */
+ * compares strings. Ties keep the reading order (file, line). */
 typedef struct ev_key {
 	int64_t time;
 	uint32_t file, lineno;
 	uint32_t idx;
-	uint8_t kind;
 } ev_key;
 
 static int key_cmp(const void *a, const void *b)
@@ -122,11 +132,11 @@ static int key_cmp(const void *a, const void *b)
 	const ev_key *x = a, *y = b;
 	if (x->time != y->time)
 		return x->time < y->time ? -1 : 1;
-	if (x->kind != y->kind)
-		return x->kind < y->kind ? -1 : 1;
 	if (x->file != y->file)
 		return x->file < y->file ? -1 : 1;
-	return x->lineno < y->lineno ? -1 : x->lineno > y->lineno;
+	if (x->lineno != y->lineno)
+		return x->lineno < y->lineno ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
 /* The same event seen in two files (the journal and auth.log, overlapping rotations). */
@@ -137,58 +147,72 @@ static int same_event(const mt_logev *a, const mt_logev *b)
 	       strcmp(a->user, b->user) == 0 && strcmp(a->method, b->method) == 0;
 }
 
+/* Puts the events in the order of k, in place (a new array of a million 300-byte events
+ * costs more than following the permutation's cycles). */
+static void permute(mt_logev *ev, ev_key *k, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (k[i].idx == i || k[i].idx == UINT32_MAX)
+			continue;
+		mt_logev tmp = ev[i];
+		size_t j = i;
+		for (;;) {
+			size_t from = k[j].idx;
+			k[j].idx = UINT32_MAX;
+			if (from == i) {
+				ev[j] = tmp;
+				break;
+			}
+			ev[j] = ev[from];
+			j = from;
+		}
+	}
+}
+
 void mt_logs_finish(mt_logs *l)
 {
 	if (l->nev < 2)
 		return;
-	ev_key *k = malloc(l->nev * sizeof(*k));
-	mt_logev *sorted = malloc(l->nev * sizeof(*sorted));
-	if (!k || !sorted) { /* keep the file order; the timeline sorts its own events */
-		free(k);
-		free(sorted);
-		return;
-	}
 	int in_order = 1;
-	for (size_t i = 0; i < l->nev; i++) {
-		k[i].time = l->ev[i].time;
-		k[i].kind = l->ev[i].kind;
-		k[i].file = l->ev[i].file;
-		k[i].lineno = l->ev[i].lineno;
-		k[i].idx = (uint32_t)i;
-		if (i && key_cmp(&k[i - 1], &k[i]) > 0)
-			in_order = 0;
+	for (size_t i = 1; i < l->nev && in_order; i++) {
+		const mt_logev *p = &l->ev[i - 1], *e = &l->ev[i];
+		in_order = p->time < e->time ||
+		           (p->time == e->time &&
+		            (p->file < e->file || (p->file == e->file && p->lineno <= e->lineno)));
 	}
-	if (in_order) { /* one file in time order: de-duplicate in place */
-		free(sorted);
-		sorted = l->ev;
-	} else {
+	if (!in_order) {
+		ev_key *k = malloc(l->nev * sizeof(*k));
+		if (!k) /* keep the file order; the timeline sorts its own events */
+			return;
+		for (size_t i = 0; i < l->nev; i++) {
+			k[i].time = l->ev[i].time;
+			k[i].file = l->ev[i].file;
+			k[i].lineno = l->ev[i].lineno;
+			k[i].idx = (uint32_t)i;
+		}
 		qsort(k, l->nev, sizeof(*k), key_cmp);
+		permute(l->ev, k, l->nev);
+		free(k);
 	}
-	/* copy in order, dropping an event equal to one already kept in the same second
-	 * and kind from another file */
+	/* drop an event equal to one already kept in the same second from another file */
 	size_t w = 0, run = 0;
 	for (size_t i = 0; i < l->nev; i++) {
-		const mt_logev *e = &l->ev[k[i].idx];
-		if (w && (sorted[run].time != e->time || sorted[run].kind != e->kind))
+		const mt_logev *e = &l->ev[i];
+		if (w && l->ev[run].time != e->time)
 			run = w;
 		if (w - run > 64) /* a hostile log with a million lines in one second */
 			run = w - 64;
 		int dup = 0;
 		for (size_t j = run; j < w && !dup; j++)
-			if ((dup = same_event(&sorted[j], e)) != 0 && e->backed)
-				sorted[j].backed = 1; /* the copy with the PAM session backs both */
+			if ((dup = same_event(&l->ev[j], e)) != 0 && e->backed)
+				l->ev[j].backed = 1; /* the copy with the PAM session backs both */
 		if (!dup) {
-			if (sorted != l->ev || w != k[i].idx)
-				sorted[w] = *e;
+			if (w != i)
+				l->ev[w] = *e;
 			w++;
 		}
 	}
-	free(k);
-	if (sorted != l->ev)
-		free(l->ev);
-	l->ev = sorted;
 	l->nev = w;
-	l->ev_cap = l->nev;
 }
 
 const mt_logs *mt_ctx_logs(mt_ctx *ctx)

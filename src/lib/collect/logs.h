@@ -34,21 +34,28 @@ const char *mt_logev_kind_name(mt_logev_kind k);
 #define MT_LOG_IP 48
 #define MT_LOG_DETAIL 160
 
+/* One event. Small on purpose: a log holds a million of them. */
 typedef struct mt_logev {
 	int64_t time;            /* Unix seconds */
 	uint8_t kind;            /* mt_logev_kind */
 	uint8_t invalid_user;    /* Failed ... for invalid user */
+	uint8_t backed;          /* Accepted: a PAM session of the same pid followed */
 	uint16_t port;
 	uint32_t count;          /* "message repeated N times" gives N; else 1 */
 	uint32_t pid;            /* prog[pid] of a text line, 0 when none */
-	uint32_t backed;         /* Accepted: a PAM session of the same pid followed */
 	uint32_t file;           /* index into mt_logs.files */
 	uint32_t lineno;         /* line (or record) in that file; 0 for the journal */
 	char user[MT_LOG_USER];
 	char ip[MT_LOG_IP];      /* canonical source address, "" when none */
 	char method[24];         /* password, publickey, keyboard-interactive, ... */
-	char detail[MT_LOG_DETAIL]; /* key fingerprint, sudo command, su target, new user */
+	/* key fingerprint, sudo command, su target, new user: at most MT_LOG_DETAIL - 1
+	 * bytes, "" when none. In the store a string of the store (the same text kept
+	 * once); from a parser valid until the next parse on the same thread. */
+	const char *detail;
 } mt_logev;
+
+/* Sets ev->detail to [s, s+n) (cut to MT_LOG_DETAIL - 1) in the parser's buffer. */
+void mt_logev_set_detail(mt_logev *ev, const char *s, size_t n);
 
 /* One parsed line: parse_line fills ev and returns MT_AL_EVENT, MT_AL_OTHER for a valid
  * line that carries nothing of interest, MT_AL_BAD for a line that is not a log line. */
@@ -95,14 +102,17 @@ typedef struct mt_logfile {
 	int gz;
 } mt_logfile;
 
-/* Failures aggregated per source address and user (brute force leaves millions). */
+/* Failures aggregated per source address and user (brute force leaves millions). A
+ * source counts at most MT_LOG_FAIL_USERS users by name; the failures for its other
+ * users add up under the user MT_LOG_FAIL_OTHERS (a dictionary attack tries thousands). */
+#define MT_LOG_FAIL_USERS 16
+#define MT_LOG_FAIL_OTHERS "..."
 typedef struct mt_failagg {
 	char ip[MT_LOG_IP];
 	char user[MT_LOG_USER];
 	uint64_t count;
 	uint64_t invalid;        /* of them, for users that do not exist */
 	int64_t first, last;
-	uint32_t hash;           /* of (ip, user), internal */
 } mt_failagg;
 
 /* One shell history file. */
@@ -137,11 +147,19 @@ typedef struct mt_logs {
 	mt_history *hist;
 	size_t nhist;
 	int journal_state;       /* 0 none, 1 read, -1 unsupported build, -2 error */
-	/* internal: hash of the failure table */
-	uint32_t *fail_index;
-	size_t fail_index_cap;
-	size_t fail_last;
-	uint32_t fail_cache[64]; /* entry + 1 by hash: the sources of the moment */
+	/* internal: the failure sources, their users' entries in fail, by address */
+	struct mt_failsrc *fsrc;
+	uint32_t nsrc, asrc, afail;
+	uint32_t src_last;       /* the source of the last failure (brute force repeats it) */
+	mt_itab src_index;
+	/* internal: the event details, each text once (blocks of strings and an index) */
+	char **tblk;
+	uint32_t ntblk, atblk;
+	size_t tused;
+	const char **tstr;
+	uint32_t ntstr, atstr;
+	mt_itab tidx;
+	uint64_t detail_dropped;  /* details not kept: over MT_MAX_LOG_TEXT */
 } mt_logs;
 
 /* Reads every log of the root (missing ones are fine). Per-file problems go to rep. */

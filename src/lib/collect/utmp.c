@@ -92,7 +92,7 @@ int mt_utmp_parse_record(const unsigned char *p, size_t n, int btmp, mt_logev *e
 	else if (host[0] && mt_ip_canon(host, strlen(host), ev->ip, sizeof(ev->ip)) != 0)
 		ev->ip[0] = '\0';
 	mt_copy(ev->method, sizeof(ev->method), line);
-	mt_copy(ev->detail, sizeof(ev->detail), host);
+	mt_logev_set_detail(ev, host, strlen(host));
 	if (btmp) {
 		if (type != UT_LOGIN_PROCESS && type != UT_USER_PROCESS)
 			return MT_AL_OTHER;
@@ -274,7 +274,7 @@ mt_err mt_logs_read_lastlog(mt_logs *l, mt_host *host, mt_report *rep)
 		rdstr(rec, sizeof(rec), 4, 32, line, sizeof(line));
 		rdstr(rec, sizeof(rec), 36, 256, h, sizeof(h));
 		mt_copy(ev.method, sizeof(ev.method), line);
-		mt_copy(ev.detail, sizeof(ev.detail), h);
+		mt_logev_set_detail(&ev, h, strlen(h));
 		if (h[0] && mt_ip_canon(h, strlen(h), ev.ip, sizeof(ev.ip)) != 0)
 			ev.ip[0] = '\0';
 		ev.file = (uint32_t)fi;

@@ -152,23 +152,6 @@ typedef struct mt_flow {
 	uint8_t smb_seen; /* 1 EternalBlue reported, 2 DoublePulsar reported */
 } mt_flow;
 
-/* ---- growable tables (table.c) ---- */
-typedef struct mt_islot {
-	uint32_t hash, idx1; /* idx1: record number + 1, 0 empty */
-} mt_islot;
-typedef struct mt_itab {
-	mt_islot *slot;
-	uint32_t size, n;
-} mt_itab;
-/* Makes room for need records of esz bytes (new ones zeroed), doubling up to cap; on
- * failure *err is set (MT_ERR_LIMIT, MT_ERR_NOMEM) and arr returned unchanged. */
-void *mt__grow(void *arr, uint32_t *alloc, uint32_t need, size_t esz, uint32_t cap,
-               mt_err *err);
-int64_t mt__itab_find(const mt_itab *t, uint32_t h, int (*eq)(const void *ctx, uint32_t idx),
-                      const void *ctx);
-mt_err mt__itab_add(mt_itab *t, uint32_t h, uint32_t idx);
-void mt__itab_free(mt_itab *t);
-
 /* ---- mining sessions ---- */
 enum { MT_MP_STRATUM = 1, MT_MP_XMR, MT_MP_ETH, MT_MP_GETWORK };
 typedef struct mt_session {

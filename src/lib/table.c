@@ -1,9 +1,10 @@
-/* table.c - the growable tables of minetrace pcap: dense record arrays that double up to
- * their cap, and an open-addressing index (hash -> record number) that grows with them */
+/* table.c - growable tables (pcap hosts and sessions, log failure sources): dense record
+ * arrays that double up to their cap, and an open-addressing index (hash -> record
+ * number) that grows with them */
 #include <stdlib.h>
 #include <string.h>
 
-#include "net.h"
+#include "internal.h"
 
 void *mt__grow(void *arr, uint32_t *alloc, uint32_t need, size_t esz, uint32_t cap,
                mt_err *err)
