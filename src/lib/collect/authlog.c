@@ -501,6 +501,15 @@ static size_t parse_stamp(const char *s, size_t n, int64_t ref, int64_t *out)
 	int mo, d, h, mi, sec;
 	if (n >= 16 && s[0] >= 'A' && s[0] <= 'S' && s[3] == ' ' && s[6] == ' ' &&
 	    s[9] == ':' && s[12] == ':' && s[15] == ' ') {
+		/* a log has thousands of lines in the same minute: "Jan 24 08:10:" of the line
+		 * before, with the same ref, gives the minute without parsing it again */
+		static _Thread_local char cmin[12];
+		static _Thread_local int64_t cref = MT_TIME_NONE, cbase = MT_TIME_NONE;
+		if (cbase != MT_TIME_NONE && ref == cref && memcmp(s, cmin, 12) == 0 &&
+		    !dig2(s + 13, &sec) && sec <= 60) {
+			*out = cbase + sec;
+			return 15;
+		}
 		static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 		mo = 0;
 		for (int i = 0; i < 12; i++)
@@ -519,6 +528,9 @@ static size_t parse_stamp(const char *s, size_t n, int64_t ref, int64_t *out)
 			t = local_time(y - 1, mo, d, h, mi, sec);
 		if (t == MT_TIME_NONE)
 			return 0;
+		memcpy(cmin, s, 12);
+		cref = ref;
+		cbase = t - sec;
 		*out = t;
 		return 15;
 	}
