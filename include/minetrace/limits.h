@@ -69,6 +69,7 @@
 #define MT_MAX_LOG_FAILAGG    (1u << 19)           /* (source, user) failure counters */
 #define MT_MAX_LOG_TEXT       (64u << 20)          /* event details (commands, keys) */
 #define MT_MAX_LOG_FILES      256                  /* log files read in one root */
+#define MT_MAX_LOG_TOTAL      (4ull << 30)         /* text of all the auth logs of a root */
 #define MT_MAX_GZ_OUT         (1ull << 30)         /* decompressed bytes of one .gz log */
 #define MT_MAX_UTMP_FILE      (256u * 1024 * 1024) /* wtmp/btmp read */
 #define MT_MAX_HIST_FILE      (16u * 1024 * 1024)  /* one shell history read */

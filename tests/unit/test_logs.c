@@ -6,6 +6,8 @@
 #include <time.h>
 
 #include "collect/logs.h"
+#include <zlib.h>
+
 #include "t.h"
 
 static int parse(const char *line, int64_t ref, mt_logev *ev)
@@ -407,6 +409,107 @@ static void test_details(void)
 	TEST_DONE();
 }
 
+/* Whether a diagnostic of rep contains both a and b. */
+static int diag_has(const mt_report *rep, const char *a, const char *b)
+{
+	size_t total;
+	const char *const *d;
+	size_t n = mt__report_ndiag(rep, &total, &d);
+	for (size_t i = 0; i < n; i++)
+		if (strstr(d[i], a) && (!b || strstr(d[i], b)))
+			return 1;
+	return 0;
+}
+
+static void write_gz(const char *path, const char *line, unsigned copies)
+{
+	gzFile g = gzopen(path, "wb");
+	REQUIRE_NOT_NULL(g);
+	for (unsigned i = 0; i < copies; i++)
+		gzputs(g, line);
+	gzclose(g);
+}
+
+static void test_budget(void)
+{
+	char root[] = "/tmp/mt-logs-XXXXXX", p[512];
+	REQUIRE_NOT_NULL(mkdtemp(root));
+	snprintf(p, sizeof(p), "%s/var", root);
+	REQUIRE_INT_EQ(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/var/log", root);
+	REQUIRE_INT_EQ(mkdir(p, 0755), 0);
+	const char *line = "Jan 24 08:10:27 h sshd[1]: Failed password for root from 1.2.3.4 port 22 ssh2\n";
+	size_t ll = strlen(line);
+	/* a small .gz of many lines (a repeated line compresses 1000 to 1) */
+	snprintf(p, sizeof(p), "%s/var/log/auth.log.1.gz", root);
+	write_gz(p, line, 40000);
+	snprintf(p, sizeof(p), "%s/var/log/auth.log.2.gz", root);
+	write_gz(p, line, 10);
+	/* a .gz damaged in the middle: the diagnostic names where */
+	snprintf(p, sizeof(p), "%s/var/log/auth.log.3.gz", root);
+	{
+		FILE *f = fopen(p, "wb");
+		REQUIRE_NOT_NULL(f);
+		z_stream z;
+		memset(&z, 0, sizeof(z));
+		REQUIRE_INT_EQ(deflateInit2(&z, 1, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY),
+		               Z_OK);
+		static unsigned char in[1 << 20], out[1 << 21];
+		for (size_t i = 0; i < sizeof(in); i++) /* varied text, so it does not shrink to nothing */
+			in[i] = (i % 97 == 96) ? '\n' : (unsigned char)('a' + (i * 7919 % 26));
+		z.next_in = in;
+		z.avail_in = sizeof(in);
+		z.next_out = out;
+		z.avail_out = sizeof(out);
+		REQUIRE_INT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+		size_t n = sizeof(out) - z.avail_out;
+		deflateEnd(&z);
+		for (size_t i = n / 2; i < n / 2 + 64; i++)
+			out[i] ^= 0x5a;
+		REQUIRE_INT_EQ((int)fwrite(out, 1, n, f), (int)n);
+		fclose(f);
+	}
+	mt_host *h = NULL;
+	REQUIRE_INT_EQ(mt_host_open(root, 0, &h), MT_OK);
+	mt_report *rep = NULL;
+	REQUIRE_INT_EQ(mt_report_new(&rep), MT_OK);
+	mt_logs *l = calloc(1, sizeof(*l));
+	REQUIRE_NOT_NULL(l);
+
+	TEST_START("one budget of text for all the logs of a root; damaged gzip says where");
+	l->text_max = 1000 * ll;
+	ASSERT_INT_EQ(mt_logs_read_authlog(l, h, rep, "/var/log/auth.log.1.gz"), MT_OK);
+	ASSERT_TRUE(l->text_read <= l->text_max);
+	ASSERT_TRUE(l->files[0].truncated);
+	ASSERT_TRUE(diag_has(rep, "auth.log.1.gz: read up to", "the limit"));
+	ASSERT_INT_EQ(mt_logs_read_authlog(l, h, rep, "/var/log/auth.log.2.gz"), MT_OK);
+	ASSERT_SIZE_EQ(l->nfiles, 1); /* not even opened */
+	ASSERT_TRUE(diag_has(rep, "auth.log.2.gz: not read", NULL));
+	uint64_t counted = 0;
+	for (size_t i = 0; i < l->nfail; i++)
+		counted += l->fail[i].count;
+	ASSERT_U64_EQ(counted, l->files[0].lines);
+	ASSERT_TRUE(counted <= 1000);
+	l->text_max = 0; /* the default budget */
+	ASSERT_INT_EQ(mt_logs_read_authlog(l, h, rep, "/var/log/auth.log.3.gz"), MT_OK);
+	ASSERT_TRUE(diag_has(rep, "auth.log.3.gz: gzip data damaged after", "bytes"));
+	ASSERT_FALSE(diag_has(rep, "damaged after 0 bytes", NULL));
+	TEST_DONE();
+	mt_logs_free(l);
+	mt_report_free(rep);
+	mt_host_close(h);
+	const char *names[] = {"auth.log.1.gz", "auth.log.2.gz", "auth.log.3.gz"};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s/var/log/%s", root, names[i]);
+		unlink(p);
+	}
+	snprintf(p, sizeof(p), "%s/var/log", root);
+	rmdir(p);
+	snprintf(p, sizeof(p), "%s/var", root);
+	rmdir(p);
+	rmdir(root);
+}
+
 static void test_judge(void)
 {
 	mt_rules *r = NULL;
@@ -454,6 +557,7 @@ int main(void)
 	test_cap();
 	test_failures();
 	test_details();
+	test_budget();
 	test_judge();
 	return T_DONE();
 }

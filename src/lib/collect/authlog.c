@@ -1054,6 +1054,15 @@ mt_err mt_logs_read_authlog(mt_logs *l, mt_host *host, mt_report *rep, const cha
 {
 	int fd = -1;
 	struct stat st;
+	/* one budget of text for all the logs of a root, the newest read first: a small
+	 * .gz can hold gigabytes of one repeated line */
+	uint64_t budget = l->text_max ? l->text_max : MT_MAX_LOG_TOTAL;
+	if (l->text_read >= budget) {
+		mt_report_diag(rep, "%s: not read: the logs read before it gave %llu MB of text, "
+		                    "the limit for one root",
+		               path, (unsigned long long)(budget >> 20));
+		return MT_OK;
+	}
 	mt_err e = mt_host_open_file(host, path, &fd, &st);
 	if (e != MT_OK) {
 		if (e != MT_ERR_NOENT)
@@ -1132,7 +1141,8 @@ mt_err mt_logs_read_authlog(mt_logs *l, mt_host *host, mt_report *rep, const cha
 					inflateReset(&z);
 				} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
 					mt_report_diag(rep, "%s: gzip data damaged after %llu bytes: %s",
-					               path, (unsigned long long)total,
+					               path,
+					               (unsigned long long)(total + (RBUF - z.avail_out)),
 					               z.msg ? z.msg : "inflate error");
 					f->skipped++;
 					zdone = 1;
@@ -1146,10 +1156,25 @@ mt_err mt_logs_read_authlog(mt_logs *l, mt_host *host, mt_report *rep, const cha
 		if (got == 0)
 			break;
 		total += got;
-		if (total > (f->gz ? MT_MAX_GZ_OUT : MT_MAX_TEXT_FILE)) {
+		uint64_t cap = f->gz ? MT_MAX_GZ_OUT : MT_MAX_TEXT_FILE;
+		if (total > cap || l->text_read + total > budget) {
+			/* the whole lines up to the limit are read, the cut one is not */
+			uint64_t before = total - got, room = cap - before;
+			if (budget - l->text_read - before < room)
+				room = budget - l->text_read - before;
+			split_feed(&r, &sp, (size_t)room);
+			sp.have = 0;
+			sp.skipping = 0;
+			total = before + room;
+			f = &l->files[fi];
 			f->truncated = 1;
-			mt_report_diag(rep, "%s: more than %llu bytes, the rest not read", path,
-			               (unsigned long long)(f->gz ? MT_MAX_GZ_OUT : MT_MAX_TEXT_FILE));
+			if (total > cap)
+				mt_report_diag(rep, "%s: more than %llu bytes%s, the rest not read", path,
+				               (unsigned long long)cap, f->gz ? " once uncompressed" : "");
+			else
+				mt_report_diag(rep, "%s: read up to %llu MB of text in all the logs of "
+				                    "this root (the limit), the rest not read",
+				               path, (unsigned long long)(budget >> 20));
 			break;
 		}
 		split_feed(&r, &sp, got);
@@ -1158,6 +1183,7 @@ mt_err mt_logs_read_authlog(mt_logs *l, mt_host *host, mt_report *rep, const cha
 			break;
 	}
 	split_end(&r, &sp);
+	l->text_read += total;
 	e = r.err;
 	f = &l->files[fi];
 	if (f->skipped)

@@ -139,6 +139,8 @@ typedef struct mt_logs {
 	uint64_t ev_dropped;     /* over MT_MAX_LOG_EVENTS (or replaced by a worthier one) */
 	size_t ev_max;           /* the cap; 0 for MT_MAX_LOG_EVENTS (tests set it lower) */
 	size_t evict_cur[2];     /* internal: where to look for a victim of each value */
+	uint64_t text_read;      /* bytes of text logs read (uncompressed), all files */
+	uint64_t text_max;       /* their budget; 0 for MT_MAX_LOG_TOTAL (tests set it lower) */
 	mt_failagg *fail;
 	size_t nfail;
 	uint64_t fail_dropped;
