@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check(ev.kind < MT_LE_COUNT, "kind");
 			check(terminated(ev.user, sizeof(ev.user)) && terminated(ev.ip, sizeof(ev.ip)) &&
 			          terminated(ev.method, sizeof(ev.method)) &&
-			          terminated(ev.detail, sizeof(ev.detail)),
+			          ev.detail && terminated(ev.detail, MT_LOG_DETAIL),
 			      "strings terminated");
 			check(ev.count >= 1, "count");
 		}

@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				check(ev.kind == MT_LE_LOGIN || ev.kind == MT_LE_BOOT || ev.kind == MT_LE_BTMP,
 				      "kind");
 				check(memchr(ev.user, 0, sizeof(ev.user)) && memchr(ev.ip, 0, sizeof(ev.ip)) &&
-				          memchr(ev.detail, 0, sizeof(ev.detail)) &&
+				          ev.detail && memchr(ev.detail, 0, MT_LOG_DETAIL) &&
 				          memchr(ev.method, 0, sizeof(ev.method)),
 				      "strings terminated");
 			}
