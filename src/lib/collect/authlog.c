@@ -637,7 +637,7 @@ typedef struct mt_failsrc {
 	uint32_t user[MT_LOG_FAIL_USERS + 1];
 } mt_failsrc;
 
-static uint32_t ip_hash(const char *ip, size_t n)
+static uint32_t str_hash(const char *ip, size_t n)
 {
 	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < n; i++)
@@ -678,7 +678,7 @@ static mt_failsrc *src_get(mt_logs *l, const char *ip, mt_err *e)
 	if (l->src_last < l->nsrc && same_str(l->fsrc[l->src_last].ip, ip))
 		return &l->fsrc[l->src_last];
 	size_t n = strlen(ip);
-	uint32_t h = ip_hash(ip, n);
+	uint32_t h = str_hash(ip, n);
 	src_key k = {l, ip};
 	int64_t i = mt__itab_find(&l->src_index, h, src_eq, &k);
 	if (i < 0) {
@@ -804,7 +804,7 @@ static const char *text_keep(mt_logs *l, const char *s)
 		cut[n] = '\0';
 		s = cut;
 	}
-	uint32_t h = ip_hash(s, n);
+	uint32_t h = str_hash(s, n);
 	text_key k = {l, s};
 	int64_t i = mt__itab_find(&l->tidx, h, text_eq, &k);
 	if (i >= 0)
