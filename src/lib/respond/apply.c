@@ -27,7 +27,22 @@ typedef struct ax {
 	unsigned crash_at; /* test hook: _exit in the middle of this operation */
 	int crash_after;   /* ... after its change instead of before */
 	mt_plan *plan;
+	mt_rs_critset crit; /* the critical files by dev/ino */
+	int crit_ok;
 } ax;
+
+/* Why the file with stat st (named canon) is a critical file under another name, or
+ * NULL. same_ok: the critical file under its own name is fine (an edit of /etc/passwd).
+ * Without the set (the root could not be listed) every file is refused. */
+static const char *crit_other_name(ax *a, const struct stat *st, const char *canon, int same_ok)
+{
+	if (!a->crit_ok)
+		return "(the critical files of the root could not be listed)";
+	const mt_rs_crit *c = mt_rs_critset_find(&a->crit, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
+	if (!c || (same_ok && mt_rs_same_name(c->path, canon)))
+		return NULL;
+	return c->path;
+}
 
 /* The documented test hook (MINETRACE_RESPOND_CRASH_AT=N): the process dies between
  * "begin" and "done" of its N-th operation, before (phase mid) or after (phase after)
@@ -350,6 +365,14 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 		st = MT_STEP_REFUSED;
 		goto out;
 	}
+	const char *cname = crit_other_name(a, &lst, canon, 0);
+	if (cname) {
+		/* a bind mount or another name of sshd, bash, libc...: the same dev/ino */
+		note(s, "%s is the critical system file %s under another name (same device and inode): never quarantined",
+		     path, cname);
+		st = MT_STEP_REFUSED;
+		goto out;
+	}
 	if (lst.st_nlink > 1) {
 		note(s, "%s has %lu hard links (one may be a system file): by hand", path, (unsigned long)lst.st_nlink);
 		st = MT_STEP_REFUSED;
@@ -479,6 +502,13 @@ static int commit_edit(ax *a, mt_pstep *s, int dfd, const char *name, const char
 	if (lst->st_nlink > 1) {
 		/* a hard link to passwd or shadow would be edited under another name */
 		note(s, "%s has %lu hard links (one may be a system file): by hand", canon, (unsigned long)lst->st_nlink);
+		return MT_STEP_REFUSED;
+	}
+	const char *cname = crit_other_name(a, lst, canon, 1);
+	if (cname) {
+		/* /etc/passwd edited through a bind mount would escape the checks of its name */
+		note(s, "%s is the critical system file %s under another name (same device and inode): not edited",
+		     canon, cname);
 		return MT_STEP_REFUSED;
 	}
 	/* the old flags go into the entry before the journal's begin and before they are
@@ -1275,6 +1305,27 @@ out:
 	mt_buf_free(&ip6t);
 }
 
+/* 1 (noted) when the process runs a program that is never killed (sshd, systemd,
+ * init...), under whatever name: the dev/ino of /proc/PID/exe. */
+static int kill_critical(ax *a, mt_pstep *s)
+{
+	char p[64];
+	struct stat st;
+	snprintf(p, sizeof(p), "/proc/%lld/exe", (long long)s->pid);
+	if (stat(p, &st) != 0)
+		return 0; /* gone, or a kernel thread: mt_kill_tree says which */
+	if (!a->crit_ok) {
+		note(s, "pid %lld refused: the critical programs of the root could not be listed", (long long)s->pid);
+		return 1;
+	}
+	const mt_rs_crit *c = mt_rs_critset_find(&a->crit, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+	if (!c || !c->proc)
+		return 0;
+	note(s, "pid %lld runs %s (a critical system program, same device and inode): never killed",
+	     (long long)s->pid, c->path);
+	return 1;
+}
+
 static void manual(mt_pstep *s)
 {
 	if (strcmp(s->action, "change_password") == 0)
@@ -1320,6 +1371,7 @@ mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn f
 	}
 	if (mt_host_open(root, 0, &a.host) == MT_OK && mt_report_new(&a.rep) == MT_OK)
 		mt_pkgdb_load(a.host, a.rep, &a.db);
+	a.crit_ok = a.host && mt_rs_critset_load(a.host, &a.crit) == MT_OK;
 	const char *c = getenv("MINETRACE_RESPOND_CRASH_AT");
 	uint64_t v;
 	if (c && mt_parse_u64(c, strlen(c), 100000, &v) == 0)
@@ -1343,6 +1395,8 @@ mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn f
 				note(s, "the report gives no start time for pid %lld (a hidden process?): "
 				        "scan again (after the unmount) and respond to the new report",
 				     (long long)s->pid);
+				st = MT_STEP_REFUSED;
+			} else if (kill_critical(&a, s)) {
 				st = MT_STEP_REFUSED;
 			} else {
 				st = mt_kill_tree("/proc", s->pid, (uint64_t)s->start, s->exe, s->ppid,
@@ -1398,6 +1452,7 @@ mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn f
 			fn(ctx, mt_plan_get(plan, i));
 	}
 out:
+	mt_rs_critset_free(&a.crit);
 	mt_pkgdb_free(a.db);
 	mt_report_free(a.rep);
 	mt_host_close(a.host);

@@ -62,6 +62,29 @@ mt_err mt_rs_walk(int rootfd, const char *path, int *dirfd, char *name, size_t n
                   char *canon, size_t canonlen, char *why, size_t whylen);
 /* 1 for files respond never removes or edits (passwd, shadow, shells, init, libc...). */
 int mt_rs_critical(const char *canon);
+
+/* The critical files of a root by identity: the (st_dev, st_ino) of every path
+ * mt_rs_critical names, resolved inside the root (links followed inside it), both with
+ * and without /usr, of the C library, loader, PAM and libsystemd in the library
+ * directories, and of /etc/pam.d and /boot. A bind mount or another name of one of them
+ * is the same file. proc marks the programs whose processes are never killed (sshd,
+ * systemd, init...). */
+typedef struct mt_rs_crit {
+	uint64_t dev, ino;
+	int proc;
+	char path[128];
+} mt_rs_crit;
+typedef struct mt_rs_critset {
+	mt_rs_crit *v;
+	size_t n, alloc;
+	int full; /* MT_MAX_CRITICAL_IDS reached: some were not recorded */
+} mt_rs_critset;
+mt_err mt_rs_critset_load(mt_host *host, mt_rs_critset *cs);
+/* The critical file with this identity, or NULL. */
+const mt_rs_crit *mt_rs_critset_find(const mt_rs_critset *cs, uint64_t dev, uint64_t ino);
+void mt_rs_critset_free(mt_rs_critset *cs);
+/* 1 when a and b name the same critical path (/bin/x and /usr/bin/x are the same). */
+int mt_rs_same_name(const char *a, const char *b);
 /* Reads a regular file name of dirfd without following a symlink or updating its
  * atime, at most cap bytes (MT_ERR_TOOBIG beyond). */
 mt_err mt_rs_read(int dirfd, const char *name, size_t cap, char **data, size_t *len,
