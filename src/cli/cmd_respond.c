@@ -54,18 +54,43 @@ static const char *sev_name(const char *sev)
 	return "?";
 }
 
-/* JSON string body: quotes, backslashes and controls escaped (input is valid UTF-8: it
- * came through our own parser or our own messages). */
+/* The length of the valid UTF-8 sequence at p (1 for ASCII), 0 when it is not one. */
+static size_t utf8_seq(const unsigned char *p)
+{
+	if (*p < 0x80)
+		return 1;
+	if (*p >= 0xc2 && *p <= 0xdf && (p[1] & 0xc0) == 0x80)
+		return 2;
+	if (*p >= 0xe0 && *p <= 0xef && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80 &&
+	    !(*p == 0xe0 && p[1] < 0xa0) && !(*p == 0xed && p[1] >= 0xa0))
+		return 3;
+	if (*p >= 0xf0 && *p <= 0xf4 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80 &&
+	    (p[3] & 0xc0) == 0x80 && !(*p == 0xf0 && p[1] < 0x90) && !(*p == 0xf4 && p[1] >= 0x90))
+		return 4;
+	return 0;
+}
+
+/* JSON string body: quotes, backslashes and controls escaped; a byte that is not UTF-8
+ * (a file name's, decoded from the report) written as \\xNN, as the scan writes it. */
 static void put_json(FILE *o, const char *s)
 {
 	fputc('"', o);
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(o, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(o, "\\u%04x", *p);
-		else
-			fputc(*p, o);
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
+		size_t k = utf8_seq(p);
+		if (k == 0) {
+			fprintf(o, "\\\\x%02x", *p++);
+		} else if (k > 1) {
+			fwrite(p, 1, k, o);
+			p += k;
+		} else {
+			if (*p == '"' || *p == '\\')
+				fprintf(o, "\\%c", *p);
+			else if (*p < 0x20 || *p == 0x7f)
+				fprintf(o, "\\u%04x", *p);
+			else
+				fputc(*p, o);
+			p++;
+		}
 	}
 	fputc('"', o);
 }

@@ -1326,6 +1326,19 @@ static int kill_critical(ax *a, mt_pstep *s)
 	return 1;
 }
 
+/* 1 when something (not followed) is at path inside the root */
+static int in_root(ax *a, const char *path)
+{
+	int dfd = -1;
+	char nm[256], cn[MT_MAX_PATH], wy[512];
+	struct stat st;
+	int r = mt_rs_walk(a->rootfd, path, &dfd, nm, sizeof(nm), cn, sizeof(cn), wy, sizeof(wy)) == MT_OK &&
+	        fstatat(dfd, nm, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	if (dfd >= 0)
+		close(dfd);
+	return r;
+}
+
 static void manual(mt_pstep *s)
 {
 	if (strcmp(s->action, "change_password") == 0)
@@ -1383,6 +1396,13 @@ mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn f
 	for (size_t i = 0; i < plan->n; i++) {
 		mt_pstep *s = plan->steps[i];
 		int st = MT_STEP_FAILED;
+		if (s->path_lit && !in_root(&a, s->path) && in_root(&a, s->path_lit)) {
+			/* the \xNN of the report were the name's own text, not escaped bytes */
+			char *t = s->path;
+			s->path = s->path_lit;
+			s->path_lit = t;
+			note(s, "%s: no file with the decoded name, the name as written is taken", s->path);
+		}
 		switch (s->phase) {
 		case MT_PH_UNMOUNT:
 			st = op_unmount(&a, s);

@@ -464,3 +464,57 @@ mt_err mt_rs_replace(int dirfd, const char *name, const char *data, size_t len,
 	mt_rs_fsync_dir(dirfd);
 	return MT_OK;
 }
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	                                      : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+int mt_rs_unescape_bytes(char *s)
+{
+	if (!s)
+		return 0;
+	char *w = s;
+	int changed = 0;
+	for (const char *r = s; *r;) {
+		int h, l;
+		if (r[0] == '\\' && r[1] == 'x' && (h = hexval(r[2])) >= 8 && (l = hexval(r[3])) >= 0) {
+			/* only 80..ff: the scan writes the bytes below as \u00NN, which JSON decodes */
+			*w++ = (char)(h * 16 + l);
+			r += 4;
+			changed = 1;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return changed;
+}
+
+void mt_rs_hex(const char *s, char *out, size_t n)
+{
+	static const char dig[] = "0123456789abcdef";
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p && o + 2 < n; p++) {
+		out[o++] = dig[*p >> 4];
+		out[o++] = dig[*p & 15];
+	}
+	if (n)
+		out[o < n ? o : n - 1] = '\0';
+}
+
+int mt_rs_unhex(const char *hex, char *out, size_t n)
+{
+	size_t l = strlen(hex), o = 0;
+	if (l % 2 || l / 2 >= n)
+		return -1;
+	for (size_t i = 0; i < l; i += 2) {
+		int h = hexval(hex[i]), lo = hexval(hex[i + 1]);
+		if (h < 0 || lo < 0 || (h == 0 && lo == 0))
+			return -1;
+		out[o++] = (char)(h * 16 + lo);
+	}
+	out[o] = '\0';
+	return 0;
+}

@@ -21,6 +21,8 @@ static const struct {
 	{"pid %lld refused: the critical programs of the root could not be listed",
 	 "进程 %lld 已拒绝: 无法列出该根目录的关键程序"},
 	{"%s is no longer there", "%s 已不存在"},
+	{"%s: no file with the decoded name, the name as written is taken",
+	 "%s: 按解码后的名字找不到文件, 按报告中原样的名字处理"},
 	{"%s is not there", "%s 不存在"},
 	{"%s is not a regular file", "%s 不是普通文件"},
 	{"%s is not a text file: not edited", "%s 不是文本文件: 不编辑"},

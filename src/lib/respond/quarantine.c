@@ -181,6 +181,14 @@ static mt_err meta_json(const mt_qmeta *m, mt_buf *b)
 	S("kind", m->kind);
 	S("path", m->path);
 	S("target", m->target);
+	{
+		/* the exact bytes: the JSON text of a name that is not UTF-8 is \xNN */
+		char hx[2 * MT_MAX_PATH + 1];
+		mt_rs_hex(m->path, hx, sizeof(hx));
+		S("path_hex", hx);
+		mt_rs_hex(m->target, hx, sizeof(hx));
+		S("target_hex", hx);
+	}
 	S("sha256", m->sha256);
 	S("after", m->after);
 	S("finding", m->finding);
@@ -303,6 +311,13 @@ mt_err mt_quar_get(mt_quar *q, const char *id, mt_qmeta *m, char **content, size
 		jcopy(m->kind, sizeof(m->kind), o, "kind");
 		jcopy(m->path, sizeof(m->path), o, "path");
 		jcopy(m->target, sizeof(m->target), o, "target");
+		const char *ph = mt_json_str(o, "path_hex"), *th = mt_json_str(o, "target_hex");
+		if (!ph)
+			mt_rs_unescape_bytes(m->path); /* an entry written before path_hex */
+		else if (mt_rs_unhex(ph, m->path, sizeof(m->path)) != 0)
+			e = MT_ERR_PARSE;
+		if (th && mt_rs_unhex(th, m->target, sizeof(m->target)) != 0)
+			e = MT_ERR_PARSE;
 		jcopy(m->sha256, sizeof(m->sha256), o, "sha256");
 		jcopy(m->after, sizeof(m->after), o, "after");
 		jcopy(m->finding, sizeof(m->finding), o, "finding");

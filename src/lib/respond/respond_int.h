@@ -188,6 +188,7 @@ typedef struct mt_pstep {
 	char *action, *finding, *check, *sev, *title_en, *title_zh, *target, *evidence;
 	mt_buf also, detail, detail_zh, entries;
 	char *path, *line_sha, *sha256, *exe, *ip, *unit, *flags, *user, *package, *scope;
+	char *path_lit; /* the report's path as written when it held \xNN escapes, else NULL */
 	int64_t lineno, pid, start, ppid, pstart;
 	char key[17]; /* the journal's name for this action */
 } mt_pstep;
@@ -197,6 +198,14 @@ struct mt_plan {
 	size_t n, alloc;
 	size_t findings;
 };
+
+/* Decodes in place the \xNN escapes (NN 80..ff) the scan writes for bytes of a name
+ * that are not UTF-8 (util.c mt_escape_json): back to the raw byte. Returns 1 when
+ * something was decoded. */
+int mt_rs_unescape_bytes(char *s);
+/* Hex of the bytes of s ("" for ""), and back (0 ok, -1 not hex or too long). */
+void mt_rs_hex(const char *s, char *out, size_t n);
+int mt_rs_unhex(const char *hex, char *out, size_t n);
 
 /* ---- notes.c --------------------------------------------------------------- */
 
