@@ -563,6 +563,10 @@ int cmd_restore(int argc, char **argv)
 		} else {
 			printf("restored ");
 			put_esc(stdout, ids[i]);
+			if (why[0]) {
+				fputs(": ", stdout);
+				put_esc(stdout, why);
+			}
 			putchar('\n');
 		}
 	}

@@ -141,6 +141,18 @@ static void recover_flags(mt_quar *q, int dirfd, const char *name, const char *e
 		mt_rs_setflags(dirfd, ".", cur | ((unsigned)qm.dir_flags & m));
 }
 
+/* The owner and mode of the directory holding an entry's file: restore makes it again
+ * with them when it is gone. */
+static void qmeta_dir(mt_qmeta *m, int dfd)
+{
+	struct stat d;
+	if (fstat(dfd, &d) == 0) {
+		m->dir_uid = d.st_uid;
+		m->dir_gid = d.st_gid;
+		m->dir_mode = d.st_mode & 07777;
+	}
+}
+
 /* Resolves a symlink's target lexically against its directory, inside the root. */
 static int link_target(const char *canon_link, const char *target, char *out, size_t n)
 {
@@ -209,6 +221,7 @@ static int quarantine_link(ax *a, mt_pstep *s, int dfd, const char *name, const 
 	snprintf(m.finding, sizeof(m.finding), "%s", s->finding);
 	snprintf(m.key, sizeof(m.key), "%s", key);
 	mt_qmeta_from_stat(&m, st);
+	qmeta_dir(&m, dfd);
 	mt_err e = mt_quar_put(&a->q, &m, NULL, 0);
 	if (e != MT_OK) {
 		note(s, "cannot write the quarantine entry: %s", mt_strerror(e));
@@ -443,6 +456,7 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 	snprintf(m.finding, sizeof(m.finding), "%s", s->finding);
 	snprintf(m.key, sizeof(m.key), "%s", key);
 	mt_qmeta_from_stat(&m, &lst);
+	qmeta_dir(&m, dfd);
 	m.flags = fl;
 	m.dir_flags = dfl;
 	e = mt_quar_put(&a->q, &m, data, len);
@@ -525,6 +539,7 @@ static int commit_edit(ax *a, mt_pstep *s, int dfd, const char *name, const char
 	snprintf(m.finding, sizeof(m.finding), "%s", s->finding);
 	snprintf(m.key, sizeof(m.key), "%s", s->key);
 	mt_qmeta_from_stat(&m, lst);
+	qmeta_dir(&m, dfd);
 	m.flags = fl;
 	m.dir_flags = dfl;
 	mt_err e = mt_quar_put(&a->q, &m, data, len);

@@ -41,8 +41,64 @@ static int usrmerge_link(int rootfd, const char *comp)
 	return strcmp(t, a) == 0 || strcmp(t, b) == 0;
 }
 
+/* Makes the missing directory comp below fd (made 0700, then chown and chmod through
+ * its own fd, never by name) and opens it; last: it will hold the final name. */
+static int mk_dir(int fd, const char *comp, const mt_rs_mk *mk, int last, mt_buf *made,
+                  const char *parent)
+{
+	unsigned mode = 0755, uid = 0, gid = 0;
+	if (geteuid() != 0) {
+		uid = (unsigned)geteuid();
+		gid = (unsigned)getegid();
+	}
+	if (last && mk->mode) {
+		mode = mk->mode & 03777; /* no setuid bit on a directory */
+		uid = mk->uid;
+		gid = mk->gid;
+	}
+	if (mkdirat(fd, comp, 0700) != 0)
+		return -1; /* EEXIST too: something appeared, the caller's walk refuses or retries */
+	int nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (nfd < 0)
+		return -1;
+	if (fchown(nfd, (uid_t)uid, (gid_t)gid) != 0 || fchmod(nfd, (mode_t)mode) != 0) {
+		int er = errno;
+		close(nfd);
+		errno = er;
+		return -1;
+	}
+	fsync(nfd);
+	mt_rs_fsync_dir(fd);
+	mt_buf_printf(made, "%s%s/%s (mode %04o, owner %u:%u)", made->len ? ", " : "", parent, comp,
+	              mode, uid, gid);
+	return nfd;
+}
+
+static mt_err walk(int rootfd, const char *path, const mt_rs_mk *mk, int *dirfd, char *name,
+                   size_t namelen, char *canon, size_t canonlen, mt_buf *made, char *why,
+                   size_t whylen);
+
 mt_err mt_rs_walk(int rootfd, const char *path, int *dirfd, char *name, size_t namelen,
                   char *canon, size_t canonlen, char *why, size_t whylen)
+{
+	return walk(rootfd, path, NULL, dirfd, name, namelen, canon, canonlen, NULL, why, whylen);
+}
+
+mt_err mt_rs_walk_mk(int rootfd, const char *path, const mt_rs_mk *mk, int *dirfd, char *name,
+                     size_t namelen, char *canon, size_t canonlen, char *made, size_t madelen,
+                     char *why, size_t whylen)
+{
+	mt_buf m;
+	mt_buf_init(&m, MT_MAX_PATH * 2);
+	mt_err e = walk(rootfd, path, mk, dirfd, name, namelen, canon, canonlen, &m, why, whylen);
+	snprintf(made, madelen, "%s", m.data ? m.data : "");
+	mt_buf_free(&m);
+	return e;
+}
+
+static mt_err walk(int rootfd, const char *path, const mt_rs_mk *mk, int *dirfd, char *name,
+                   size_t namelen, char *canon, size_t canonlen, mt_buf *made, char *why,
+                   size_t whylen)
 {
 	*dirfd = -1;
 	why[0] = '\0';
@@ -97,6 +153,13 @@ mt_err mt_rs_walk(int rootfd, const char *path, int *dirfd, char *name, size_t n
 			break;
 		}
 		int nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0 && errno == ENOENT && mk) {
+			/* restore: the directory is gone, made again (only where nothing is) */
+			nfd = mk_dir(fd, comp, mk, strchr(slash + 1, '/') == NULL, made,
+			             c.data ? c.data : "");
+			if (nfd < 0 && errno == EEXIST)
+				nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
 		if (nfd < 0 && (errno == ELOOP || errno == ENOTDIR)) {
 			struct stat st;
 			if (fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {

@@ -200,6 +200,9 @@ static mt_err meta_json(const mt_qmeta *m, mt_buf *b)
 	I("size", m->size);
 	I("flags", m->flags);
 	I("dir_flags", m->dir_flags);
+	I("dir_uid", m->dir_uid);
+	I("dir_gid", m->dir_gid);
+	I("dir_mode", m->dir_mode);
 	I("atime", m->atime);
 	I("atime_ns", m->atime_ns);
 	I("mtime", m->mtime);
@@ -329,6 +332,9 @@ mt_err mt_quar_get(mt_quar *q, const char *id, mt_qmeta *m, char **content, size
 		m->size = jint(o, "size");
 		m->flags = jint(o, "flags");
 		m->dir_flags = jint(o, "dir_flags");
+		m->dir_uid = jint(o, "dir_uid");
+		m->dir_gid = jint(o, "dir_gid");
+		m->dir_mode = jint(o, "dir_mode");
 		m->atime = (int64_t)jint(o, "atime");
 		m->atime_ns = (int64_t)jint(o, "atime_ns");
 		m->mtime = (int64_t)jint(o, "mtime");
@@ -442,7 +448,16 @@ mt_err mt_restore(const char *root, const char *qdir, const char *id, int force,
 		snprintf(why, whylen, "cannot open the root");
 		goto out;
 	}
-	e = mt_rs_walk(rootfd, m.path, &dfd, name, sizeof(name), canon, sizeof(canon), why, whylen);
+	char made[1024] = "";
+	if (strcmp(m.kind, "flags") == 0) {
+		e = mt_rs_walk(rootfd, m.path, &dfd, name, sizeof(name), canon, sizeof(canon), why, whylen);
+	} else {
+		/* the directory that held it may be gone since: made again inside the root, with
+		 * the owner and mode the entry recorded (0755 root where it has none) */
+		mt_rs_mk mk = {(unsigned)(m.dir_mode & 07777), (unsigned)m.dir_uid, (unsigned)m.dir_gid};
+		e = mt_rs_walk_mk(rootfd, m.path, &mk, &dfd, name, sizeof(name), canon, sizeof(canon),
+		                  made, sizeof(made), why, whylen);
+	}
 	if (e != MT_OK)
 		goto out;
 	/* respond edits critical files (passwd, rc.local) and clears their flags but never
@@ -547,6 +562,8 @@ mt_err mt_restore(const char *root, const char *qdir, const char *id, int force,
 		e = MT_ERR_PARSE;
 		goto out;
 	}
+	if (made[0])
+		snprintf(why, whylen, "recreated the directory %s", made);
 	{
 		char mark[128];
 		snprintf(mark, sizeof(mark), "%s/restored", m.id);

@@ -60,6 +60,19 @@ mt_err mt_edit_remove_line(const char *data, size_t len, unsigned lineno,
  * why it refused. */
 mt_err mt_rs_walk(int rootfd, const char *path, int *dirfd, char *name, size_t namelen,
                   char *canon, size_t canonlen, char *why, size_t whylen);
+/* mt_rs_walk that creates the missing directories on the way (restore into a tree whose
+ * directory is gone): each made 0700, then given its owner and mode - the last one
+ * (holding the name) mode/uid/gid when mode is not 0, every other one 0755 and root
+ * (the caller's user when not root). Never through a link: a component that is a link
+ * or not a directory is refused as by mt_rs_walk. made receives the directories created
+ * ("" when none), space separated. */
+typedef struct mt_rs_mk {
+	unsigned mode; /* 0: not recorded */
+	unsigned uid, gid;
+} mt_rs_mk;
+mt_err mt_rs_walk_mk(int rootfd, const char *path, const mt_rs_mk *mk, int *dirfd, char *name,
+                     size_t namelen, char *canon, size_t canonlen, char *made, size_t madelen,
+                     char *why, size_t whylen);
 /* 1 for files respond never removes or edits (passwd, shadow, shells, init, libc...). */
 int mt_rs_critical(const char *canon);
 
@@ -125,6 +138,7 @@ typedef struct mt_qmeta {
 	char time[40];
 	uint64_t uid, gid, mode, size, flags;
 	uint64_t dir_flags; /* the directory's i/a flags before respond cleared them */
+	uint64_t dir_uid, dir_gid, dir_mode; /* the directory holding it (dir_mode 0: unknown) */
 	int64_t atime, atime_ns, mtime, mtime_ns;
 } mt_qmeta;
 
