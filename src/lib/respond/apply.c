@@ -1164,7 +1164,7 @@ static const char *ip_refused(ax *a, const char *ip, int *v6)
 	return "not an IP address";
 }
 
-static int run_tool(const char *const argv[], const char *stdin_path)
+static int run_tool(const char *const argv[], const char *stdin_path, int quiet)
 {
 	pid_t pid = fork();
 	if (pid < 0)
@@ -1173,6 +1173,11 @@ static int run_tool(const char *const argv[], const char *stdin_path)
 		if (stdin_path) {
 			int fd = open(stdin_path, O_RDONLY | O_CLOEXEC);
 			if (fd < 0 || dup2(fd, 0) < 0)
+				_exit(127);
+		} else if (quiet) {
+			/* no input and no output: a probe's complaint is not the user's */
+			int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+			if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
 				_exit(127);
 		}
 		char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
@@ -1184,6 +1189,22 @@ static int run_tool(const char *const argv[], const char *stdin_path)
 		if (errno != EINTR)
 			return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Takes the jumps to MINETRACE-BLOCK out of INPUT, OUTPUT and FORWARD (bin: iptables or
+ * ip6tables), however many an earlier load or a hand left: the rules file inserts them
+ * again, once each, so a second run does not double them. */
+static void ipt_unhook(const char *bin)
+{
+	static const char *const chains[] = {"INPUT", "OUTPUT", "FORWARD"};
+	if (access(bin, X_OK) != 0)
+		return;
+	for (size_t c = 0; c < MT_ARRAY_LEN(chains); c++)
+		for (unsigned k = 0; k < 64; k++) {
+			const char *argv[] = {bin, "-w", "-D", chains[c], "-j", "MINETRACE-BLOCK", NULL};
+			if (run_tool(argv, NULL, 1) != 0)
+				break;
+		}
 }
 
 static mt_err write_text(int dfd, const char *name, const mt_buf *b)
@@ -1259,11 +1280,27 @@ static void firewall(ax *a)
 	                                  "-I OUTPUT -j MINETRACE-BLOCK\n-I FORWARD -j MINETRACE-BLOCK\nCOMMIT\n";
 	mt_buf_adds(&ipt, chains + 28);
 	mt_buf_adds(&ip6t, chains + 28);
+	/* and the files that take the block off again */
+	mt_buf unft, uipt;
+	mt_buf_init(&unft, 4096);
+	mt_buf_init(&uipt, 4096);
+	mt_buf_adds(&unft, "# minetrace: take the block off. Load with: nft -f firewall-undo.nft\n"
+	                   "table inet minetrace_block\ndelete table inet minetrace_block\n");
+	mt_buf_adds(&uipt, "# minetrace: take the block off (iptables-restore --noflush, ip6tables-restore "
+	                   "--noflush), after a load by respond\n*filter\n-D INPUT -j MINETRACE-BLOCK\n"
+	                   "-D OUTPUT -j MINETRACE-BLOCK\n-D FORWARD -j MINETRACE-BLOCK\n"
+	                   "-F MINETRACE-BLOCK\n-X MINETRACE-BLOCK\nCOMMIT\n");
 	mt_err e = write_text(a->q.fd, "firewall.nft", &nft);
 	if (e == MT_OK)
 		e = write_text(a->q.fd, "firewall.iptables", &ipt);
 	if (e == MT_OK)
 		e = write_text(a->q.fd, "firewall.ip6tables", &ip6t);
+	if (e == MT_OK)
+		e = write_text(a->q.fd, "firewall-undo.nft", &unft);
+	if (e == MT_OK)
+		e = write_text(a->q.fd, "firewall-undo.iptables", &uipt);
+	mt_buf_free(&unft);
+	mt_buf_free(&uipt);
 	char applied[512] = "";
 	if (e == MT_OK && a->opts->firewall) {
 		char p[MT_MAX_PATH + 32];
@@ -1277,17 +1314,20 @@ static void firewall(ax *a)
 			int rc = -1;
 			if (nftbin) {
 				const char *argv[] = {nftbin, "-f", p, NULL};
-				rc = run_tool(argv, NULL);
+				rc = run_tool(argv, NULL, 0);
 				snprintf(applied, sizeof(applied), rc == 0 ? "; loaded with nft" : "; nft failed (exit %d)", rc);
 			}
 			if (rc != 0 && access("/usr/sbin/iptables-restore", X_OK) == 0) {
 				const char *argv[] = {"/usr/sbin/iptables-restore", "--noflush", NULL};
 				snprintf(p, sizeof(p), "%s/firewall.iptables", a->q.path);
-				rc = n4 ? run_tool(argv, p) : 0;
+				if (n4)
+					ipt_unhook("/usr/sbin/iptables");
+				rc = n4 ? run_tool(argv, p, 0) : 0;
 				if (rc == 0 && n6) {
 					const char *argv6[] = {"/usr/sbin/ip6tables-restore", "--noflush", NULL};
 					snprintf(p, sizeof(p), "%s/firewall.ip6tables", a->q.path);
-					rc = run_tool(argv6, p);
+					ipt_unhook("/usr/sbin/ip6tables");
+					rc = run_tool(argv6, p, 0);
 				}
 				snprintf(applied, sizeof(applied), rc == 0 ? "; loaded with iptables-restore"
 				                                          : "; iptables-restore failed (exit %d)", rc);
@@ -1308,7 +1348,7 @@ static void firewall(ax *a)
 		} else {
 			if (e != MT_OK)
 				s->pub.state = MT_STEP_FAILED;
-			note(s, "in %s/firewall.nft (and firewall.iptables, firewall.ip6tables)%s%s", a->q.path,
+			note(s, "in %s/firewall.nft (and firewall.iptables, firewall.ip6tables; firewall-undo.* take it off)%s%s", a->q.path,
 			     applied, a->opts->firewall ? "" : "; load them with --firewall or nft -f");
 		}
 	}
