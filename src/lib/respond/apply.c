@@ -378,16 +378,16 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 		st = MT_STEP_REFUSED;
 		goto out;
 	}
+	if (lst.st_nlink > 1) {
+		note(s, "%s has %lu hard links (one may be a system file): by hand", path, (unsigned long)lst.st_nlink);
+		st = MT_STEP_REFUSED;
+		goto out;
+	}
 	const char *cname = crit_other_name(a, &lst, canon, 0);
 	if (cname) {
 		/* a bind mount or another name of sshd, bash, libc...: the same dev/ino */
 		note(s, "%s is the critical system file %s under another name (same device and inode): never quarantined",
 		     path, cname);
-		st = MT_STEP_REFUSED;
-		goto out;
-	}
-	if (lst.st_nlink > 1) {
-		note(s, "%s has %lu hard links (one may be a system file): by hand", path, (unsigned long)lst.st_nlink);
 		st = MT_STEP_REFUSED;
 		goto out;
 	}
