@@ -31,19 +31,6 @@ typedef struct ax {
 	int crit_ok;
 } ax;
 
-/* Why the file with stat st (named canon) is a critical file under another name, or
- * NULL. same_ok: the critical file under its own name is fine (an edit of /etc/passwd).
- * Without the set (the root could not be listed) every file is refused. */
-static const char *crit_other_name(ax *a, const struct stat *st, const char *canon, int same_ok)
-{
-	if (!a->crit_ok)
-		return "(the critical files of the root could not be listed)";
-	const mt_rs_crit *c = mt_rs_critset_find(&a->crit, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
-	if (!c || (same_ok && mt_rs_same_name(c->path, canon)))
-		return NULL;
-	return c->path;
-}
-
 /* The documented test hook (MINETRACE_RESPOND_CRASH_AT=N): the process dies between
  * "begin" and "done" of its N-th operation, before (phase mid) or after (phase after)
  * the change itself, as a power cut would. */
@@ -72,6 +59,29 @@ static void note(mt_pstep *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	mt_rs_vnote(&s->detail, &s->detail_zh, fmt, ap);
 	va_end(ap);
+}
+
+/* 1 (noted) when the file with stat st, named canon, is a critical file under another
+ * name (a bind mount, another path to the same dev/ino). same_ok: the critical file under
+ * its own name is fine (an edit of /etc/passwd). Without the whole set (the root could
+ * not be listed, or it holds more than MT_MAX_CRITICAL_IDS) every file is refused. */
+static int crit_other_name(ax *a, mt_pstep *s, const struct stat *st, const char *canon,
+                           int same_ok)
+{
+	if (!a->crit_ok || a->crit.full) {
+		note(s, "%s refused: the critical files of the root could not all be listed", canon);
+		return 1;
+	}
+	const mt_rs_crit *c = mt_rs_critset_find(&a->crit, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
+	if (!c || (same_ok && mt_rs_same_name(c->path, canon)))
+		return 0;
+	if (same_ok)
+		note(s, "%s is the critical system file %s under another name (same device and inode): not edited",
+		     canon, c->path);
+	else
+		note(s, "%s is the critical system file %s under another name (same device and inode): never quarantined",
+		     canon, c->path);
+	return 1;
 }
 
 static int worse(int a, int b)
@@ -383,11 +393,8 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 		st = MT_STEP_REFUSED;
 		goto out;
 	}
-	const char *cname = crit_other_name(a, &lst, canon, 0);
-	if (cname) {
+	if (crit_other_name(a, s, &lst, canon, 0)) {
 		/* a bind mount or another name of sshd, bash, libc...: the same dev/ino */
-		note(s, "%s is the critical system file %s under another name (same device and inode): never quarantined",
-		     path, cname);
 		st = MT_STEP_REFUSED;
 		goto out;
 	}
@@ -518,11 +525,8 @@ static int commit_edit(ax *a, mt_pstep *s, int dfd, const char *name, const char
 		note(s, "%s has %lu hard links (one may be a system file): by hand", canon, (unsigned long)lst->st_nlink);
 		return MT_STEP_REFUSED;
 	}
-	const char *cname = crit_other_name(a, lst, canon, 1);
-	if (cname) {
+	if (crit_other_name(a, s, lst, canon, 1)) {
 		/* /etc/passwd edited through a bind mount would escape the checks of its name */
-		note(s, "%s is the critical system file %s under another name (same device and inode): not edited",
-		     canon, cname);
 		return MT_STEP_REFUSED;
 	}
 	/* the old flags go into the entry before the journal's begin and before they are
@@ -1369,7 +1373,7 @@ static int kill_critical(ax *a, mt_pstep *s)
 	snprintf(p, sizeof(p), "/proc/%lld/exe", (long long)s->pid);
 	if (stat(p, &st) != 0)
 		return 0; /* gone, or a kernel thread: mt_kill_tree says which */
-	if (!a->crit_ok) {
+	if (!a->crit_ok || a->crit.full) {
 		note(s, "pid %lld refused: the critical programs of the root could not be listed", (long long)s->pid);
 		return 1;
 	}

@@ -18,6 +18,8 @@ static const struct {
 	 "%s 是关键系统文件 %s 的另一个名字 (设备号和inode相同): 不编辑"},
 	{"pid %lld runs %s (a critical system program, same device and inode): never killed",
 	 "进程 %lld 运行的是 %s (关键系统程序, 设备号和inode相同): 不终止"},
+	{"%s refused: the critical files of the root could not all be listed",
+	 "%s 已拒绝: 无法完整列出该根目录的关键文件"},
 	{"pid %lld refused: the critical programs of the root could not be listed",
 	 "进程 %lld 已拒绝: 无法列出该根目录的关键程序"},
 	{"%s is no longer there", "%s 已不存在"},

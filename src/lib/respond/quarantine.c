@@ -448,6 +448,19 @@ mt_err mt_restore(const char *root, const char *qdir, const char *id, int force,
 		snprintf(why, whylen, "cannot open the root");
 		goto out;
 	}
+	/* the refusals that need no walk first: a refused entry makes no directory */
+	if (!force && (strcmp(m.kind, "file") == 0 || strcmp(m.kind, "link") == 0) &&
+	    mt_rs_critical(m.path)) {
+		snprintf(why, whylen, "%.200s is a critical system path: restored only with --force", m.path);
+		e = MT_ERR_PERM;
+		goto out;
+	}
+	if (!force && (m.mode & 06000)) {
+		snprintf(why, whylen, "the entry gives %.200s a setuid/setgid mode (%llo): restored only with --force",
+		         m.path, (unsigned long long)m.mode);
+		e = MT_ERR_PERM;
+		goto out;
+	}
 	char made[1024] = "";
 	if (strcmp(m.kind, "flags") == 0) {
 		e = mt_rs_walk(rootfd, m.path, &dfd, name, sizeof(name), canon, sizeof(canon), why, whylen);
