@@ -269,6 +269,20 @@ static void test_critset(void)
 	snprintf(a, sizeof(a), "%s/tmp/miner", dir);
 	REQUIRE_TRUE(stat(a, &st) == 0);
 	ASSERT_NULL(mt_rs_critset_find(&cs, (uint64_t)st.st_dev, (uint64_t)st.st_ino));
+	/* an inode freed by an edit and given to a new file: the entry is checked again */
+	snprintf(a, sizeof(a), "%s/tmp/miner", dir);
+	REQUIRE_TRUE(stat(a, &st) == 0);
+	snprintf(b, sizeof(b), "%s/usr/sbin/sshd", dir);
+	struct stat sst;
+	REQUIRE_TRUE(stat(b, &sst) == 0);
+	mt_rs_crit *sc = (mt_rs_crit *)mt_rs_critset_find(&cs, (uint64_t)sst.st_dev, (uint64_t)sst.st_ino);
+	REQUIRE_TRUE(sc != NULL);
+	sc->ino = (uint64_t)st.st_ino; /* as if sshd's old inode were the miner's now */
+	ASSERT_TRUE(mt_rs_critset_find(&cs, (uint64_t)st.st_dev, (uint64_t)st.st_ino) != NULL);
+	ASSERT_NULL(mt_rs_critset_check(&cs, h, (uint64_t)st.st_dev, (uint64_t)st.st_ino));
+	c = mt_rs_critset_check(&cs, h, (uint64_t)sst.st_dev, (uint64_t)sst.st_ino);
+	REQUIRE_TRUE(c != NULL); /* the entry took sshd's identity of now */
+	ASSERT_STR_EQ(c->path, "/usr/sbin/sshd");
 	ASSERT_TRUE(mt_rs_same_name("/bin/bash", "/usr/bin/bash"));
 	ASSERT_TRUE(mt_rs_same_name("/etc/passwd", "/etc/passwd"));
 	ASSERT_FALSE(mt_rs_same_name("/tmp/e/passwd", "/etc/passwd"));

@@ -72,7 +72,7 @@ static int crit_other_name(ax *a, mt_pstep *s, const struct stat *st, const char
 		note(s, "%s refused: the critical files of the root could not all be listed", canon);
 		return 1;
 	}
-	const mt_rs_crit *c = mt_rs_critset_find(&a->crit, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
+	const mt_rs_crit *c = mt_rs_critset_check(&a->crit, a->host, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
 	if (!c || (same_ok && mt_rs_same_name(c->path, canon)))
 		return 0;
 	if (same_ok)
@@ -581,6 +581,16 @@ static int commit_edit(ax *a, mt_pstep *s, int dfd, const char *name, const char
 	if (fl & (MT_RS_FL_IMMUTABLE | MT_RS_FL_APPEND))
 		mt_rs_setflags(dfd, name, fl); /* kept as they were; clear_flags takes them off */
 	put_dir_flags(dfd, dfl);
+	{
+		/* a critical file edited (/etc/passwd) is a new inode now: the set follows it */
+		struct stat nst;
+		if (fstatat(dfd, name, &nst, AT_SYMLINK_NOFOLLOW) == 0)
+			for (size_t i = 0; i < a->crit.n; i++)
+				if (mt_rs_same_name(a->crit.v[i].path, canon)) {
+					a->crit.v[i].dev = (uint64_t)nst.st_dev;
+					a->crit.v[i].ino = (uint64_t)nst.st_ino;
+				}
+	}
 	crash_point(a, 1);
 	mt_journal_done(a->j, s->key, "done", NULL, after);
 	mt_buf_printf(&s->entries, "%s%s", s->entries.len ? " " : "", m.id);
@@ -1377,7 +1387,7 @@ static int kill_critical(ax *a, mt_pstep *s)
 		note(s, "pid %lld refused: the critical programs of the root could not be listed", (long long)s->pid);
 		return 1;
 	}
-	const mt_rs_crit *c = mt_rs_critset_find(&a->crit, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+	const mt_rs_crit *c = mt_rs_critset_check(&a->crit, a->host, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
 	if (!c || !c->proc)
 		return 0;
 	note(s, "pid %lld runs %s (a critical system program, same device and inode): never killed",

@@ -377,6 +377,26 @@ const mt_rs_crit *mt_rs_critset_find(const mt_rs_critset *cs, uint64_t dev, uint
 	return NULL;
 }
 
+const mt_rs_crit *mt_rs_critset_check(mt_rs_critset *cs, mt_host *host, uint64_t dev,
+                                      uint64_t ino)
+{
+	for (size_t round = 0; cs && round <= cs->n; round++) {
+		mt_rs_crit *c = (mt_rs_crit *)mt_rs_critset_find(cs, dev, ino);
+		if (!c)
+			return NULL;
+		struct stat st;
+		if (mt_host_stat(host, c->path, 1, &st) != MT_OK) {
+			c->dev = c->ino = UINT64_MAX; /* gone: no file has this identity */
+			continue;
+		}
+		if ((uint64_t)st.st_dev == dev && (uint64_t)st.st_ino == ino)
+			return c;
+		c->dev = (uint64_t)st.st_dev;
+		c->ino = (uint64_t)st.st_ino;
+	}
+	return NULL;
+}
+
 void mt_rs_critset_free(mt_rs_critset *cs)
 {
 	if (!cs)

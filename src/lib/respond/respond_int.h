@@ -95,6 +95,11 @@ typedef struct mt_rs_critset {
 mt_err mt_rs_critset_load(mt_host *host, mt_rs_critset *cs);
 /* The critical file with this identity, or NULL. */
 const mt_rs_crit *mt_rs_critset_find(const mt_rs_critset *cs, uint64_t dev, uint64_t ino);
+/* The same, once a fresh stat of its path (inside host's root) confirms it: an inode
+ * freed when respond replaced a file (an edit of /etc/shadow) may be given to the next new
+ * file, which is not shadow. A stale entry takes the path's identity of now. */
+const mt_rs_crit *mt_rs_critset_check(mt_rs_critset *cs, mt_host *host, uint64_t dev,
+                                      uint64_t ino);
 void mt_rs_critset_free(mt_rs_critset *cs);
 /* 1 when a and b name the same critical path (/bin/x and /usr/bin/x are the same). */
 int mt_rs_same_name(const char *a, const char *b);
