@@ -59,6 +59,7 @@ respond: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/respond/seed.sh
 	@MINETRACE=$(B)/minetrace sh tests/respond/scenarios.sh
 	@MINETRACE=$(B)/minetrace sh tests/respond/hostile.sh
+	@MINETRACE=$(B)/minetrace sh tests/respond/gaps.sh
 	@python3 tests/respond/notes.py
 
 # logs, the timeline and its conclusion on planted roots (tests/timeline/*/)
@@ -86,6 +87,8 @@ live: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/live/respond-pid.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/respond-parent.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/respond-firewall.sh
+	@MINETRACE=$(B)/minetrace sh tests/live/respond-identity.sh
+	@MINETRACE=$(B)/minetrace sh tests/live/respond-iptables.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/timeline-live.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/debroot.sh
 

@@ -62,6 +62,7 @@
 #define MT_MAX_QUARANTINE_FILE (1024ull * 1024 * 1024) /* file copied into quarantine */
 #define MT_MAX_EDIT_FILE      (64u * 1024 * 1024)  /* file edited line by line */
 #define MT_MAX_TREE_PROCS     4096                 /* processes frozen in one tree */
+#define MT_MAX_CRITICAL_IDS   8192                 /* critical files known by dev/ino */
 
 /* Logs and the timeline (issue 5) */
 #define MT_MAX_LOG_EVENTS     (1u << 20)           /* log events kept (failures aggregate) */

@@ -95,7 +95,10 @@ mt_err mt_quarantine_list(const char *root, const char *qdir, mt_qentry_fn fn, v
 /* Puts entry id back under root exactly: content, owner, mode, atime/mtime, flags. why
  * receives the reason when it refuses (something else at the path, content damaged, an
  * edited file changed since the edit, a critical path, a set-id mode). force overrides
- * the last three, never a damaged entry. qdir NULL: the default inside root. */
+ * the last three, never a damaged entry. qdir NULL: the default inside root. A directory
+ * on the way that is gone is made again (the recorded owner and mode of the one holding
+ * the file, 0755 root for others; never through a link or over a file): on success why
+ * then says which ("" otherwise). */
 mt_err mt_restore(const char *root, const char *qdir, const char *id, int force, char *why,
                   size_t whylen);
 

@@ -54,18 +54,43 @@ static const char *sev_name(const char *sev)
 	return "?";
 }
 
-/* JSON string body: quotes, backslashes and controls escaped (input is valid UTF-8: it
- * came through our own parser or our own messages). */
+/* The length of the valid UTF-8 sequence at p (1 for ASCII), 0 when it is not one. */
+static size_t utf8_seq(const unsigned char *p)
+{
+	if (*p < 0x80)
+		return 1;
+	if (*p >= 0xc2 && *p <= 0xdf && (p[1] & 0xc0) == 0x80)
+		return 2;
+	if (*p >= 0xe0 && *p <= 0xef && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80 &&
+	    !(*p == 0xe0 && p[1] < 0xa0) && !(*p == 0xed && p[1] >= 0xa0))
+		return 3;
+	if (*p >= 0xf0 && *p <= 0xf4 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80 &&
+	    (p[3] & 0xc0) == 0x80 && !(*p == 0xf0 && p[1] < 0x90) && !(*p == 0xf4 && p[1] >= 0x90))
+		return 4;
+	return 0;
+}
+
+/* JSON string body: quotes, backslashes and controls escaped; a byte that is not UTF-8
+ * (a file name's, decoded from the report) written as \\xNN, as the scan writes it. */
 static void put_json(FILE *o, const char *s)
 {
 	fputc('"', o);
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(o, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(o, "\\u%04x", *p);
-		else
-			fputc(*p, o);
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
+		size_t k = utf8_seq(p);
+		if (k == 0) {
+			fprintf(o, "\\\\x%02x", *p++);
+		} else if (k > 1) {
+			fwrite(p, 1, k, o);
+			p += k;
+		} else {
+			if (*p == '"' || *p == '\\')
+				fprintf(o, "\\%c", *p);
+			else if (*p < 0x20 || *p == 0x7f)
+				fprintf(o, "\\u%04x", *p);
+			else
+				fputc(*p, o);
+			p++;
+		}
 	}
 	fputc('"', o);
 }
@@ -239,10 +264,53 @@ static int read_report(const char *path, char **data, size_t *len)
 	return 0;
 }
 
+/* --root and --quarantine: the same for respond and restore */
+typedef struct rq_opts {
+	const char *root; /* "/" unless --root */
+	const char *qdir; /* NULL: the default inside the root */
+	char qbuf[4096];  /* the default's name, for messages */
+} rq_opts;
+
+/* 1 when a.i was --root or --quarantine (taken), -1 on a usage error, 0 otherwise. */
+static int rq_opt(cli_args *a, rq_opts *o)
+{
+	const char *v;
+	int m;
+	if ((m = cli_opt(a, "--root", &v)) != 0) {
+		if (m > 0)
+			o->root = v;
+		return m < 0 ? -1 : 1;
+	}
+	if ((m = cli_opt(a, "--quarantine", &v)) != 0) {
+		if (m > 0)
+			o->qdir = v;
+		return m < 0 ? -1 : 1;
+	}
+	return 0;
+}
+
+/* After the options: the root must be a directory; the quarantine's name for messages. */
+static int rq_finish(rq_opts *o)
+{
+	struct stat st;
+	if (stat(o->root, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		cli_err("--root %s: not a directory", o->root);
+		return -1;
+	}
+	mt_quarantine_default(o->root, o->qbuf, sizeof(o->qbuf));
+	return 0;
+}
+
+static const char *rq_show(const rq_opts *o)
+{
+	return o->qdir ? o->qdir : o->qbuf;
+}
+
 int cmd_respond(int argc, char **argv)
 {
-	const char *report = NULL, *root = "/", *qdir = NULL, *only = NULL, *format = "text";
+	const char *report = NULL, *only = NULL, *format = "text";
 	const char *lang_s = NULL;
+	rq_opts rq = {"/", NULL, ""};
 	int apply = 0, firewall = 0, verify = 1;
 	cli_args a = {argc, argv, 1};
 	for (; a.i < argc; a.i++) {
@@ -255,8 +323,11 @@ int cmd_respond(int argc, char **argv)
 		var = v;                            \
 		continue;                           \
 	}
-		OPT("--root", root)
-		OPT("--quarantine", qdir)
+		if ((m = rq_opt(&a, &rq)) != 0) {
+			if (m < 0)
+				return EXIT_ERROR;
+			continue;
+		}
 		OPT("--only", only)
 		OPT("--format", format)
 		OPT("--lang", lang_s)
@@ -309,11 +380,8 @@ int cmd_respond(int argc, char **argv)
 		cli_err("--format must be text or json, not '%s'", format);
 		return EXIT_ERROR;
 	}
-	struct stat st;
-	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		cli_err("--root %s: not a directory", root);
+	if (rq_finish(&rq) != 0)
 		return EXIT_ERROR;
-	}
 	char *data;
 	size_t len;
 	if (read_report(report, &data, &len) != 0)
@@ -326,18 +394,13 @@ int cmd_respond(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	size_t n = mt_plan_count(plan);
-	char qbuf[4096];
-	if (!qdir) {
-		mt_quarantine_default(root, qbuf, sizeof(qbuf));
-	}
-	const char *qshow = qdir ? qdir : qbuf;
 	if (!c.json) {
 		if (c.lang == MT_LANG_ZH)
 			printf("处置计划: %zu 个动作, 来自 %zu 个发现 (隔离目录 ", n, mt_plan_findings(plan));
 		else
 			printf("Response plan: %zu action%s from %zu finding%s (quarantine ", n,
 			       n == 1 ? "" : "s", mt_plan_findings(plan), mt_plan_findings(plan) == 1 ? "" : "s");
-		put_esc(stdout, qshow);
+		put_esc(stdout, rq_show(&rq));
 		printf(")\n");
 	}
 	int rc = EXIT_CLEAN;
@@ -350,7 +413,7 @@ int cmd_respond(int argc, char **argv)
 		mt_plan_free(plan);
 		return EXIT_CLEAN;
 	}
-	mt_respond_opts ro = {root, qdir, firewall};
+	mt_respond_opts ro = {rq.root, rq.qdir, firewall};
 	e = mt_respond_apply(plan, &ro, on_step, &c, cli_diag, NULL);
 	if (e != MT_OK) {
 		cli_err("respond could not run: %s", mt_strerror(e));
@@ -363,7 +426,7 @@ int cmd_respond(int argc, char **argv)
 		mt_rules *rules = NULL;
 		mt_report *rep = NULL;
 		if (mt_rules_new(&rules) == MT_OK && mt_rules_load_builtin(rules, cli_diag, NULL) == MT_OK &&
-		    mt_report_new(&rep) == MT_OK && mt_respond_verify(plan, root, rules, rep) == MT_OK) {
+		    mt_report_new(&rep) == MT_OK && mt_respond_verify(plan, rq.root, rules, rep) == MT_OK) {
 			size_t still = 0;
 			for (size_t i = 0; i < mt_report_count(rep); i++) {
 				const mt_finding *f = mt_report_get(rep, i);
@@ -437,24 +500,16 @@ static void on_entry(void *ctx, const mt_qentry *e)
 
 int cmd_restore(int argc, char **argv)
 {
-	const char *root = "/", *qdir = NULL;
+	rq_opts rq = {"/", NULL, ""};
 	const char *ids[256];
 	size_t nids = 0;
 	int list = 0, force = 0;
 	cli_args a = {argc, argv, 1};
 	for (; a.i < argc; a.i++) {
-		const char *v;
 		int m;
-		if ((m = cli_opt(&a, "--root", &v)) != 0) {
+		if ((m = rq_opt(&a, &rq)) != 0) {
 			if (m < 0)
 				return EXIT_ERROR;
-			root = v;
-			continue;
-		}
-		if ((m = cli_opt(&a, "--quarantine", &v)) != 0) {
-			if (m < 0)
-				return EXIT_ERROR;
-			qdir = v;
 			continue;
 		}
 		if (cli_flag(&a, "--list")) {
@@ -479,13 +534,13 @@ int cmd_restore(int argc, char **argv)
 		}
 		ids[nids++] = argv[a.i];
 	}
-	char qbuf[4096];
-	mt_quarantine_default(root, qbuf, sizeof(qbuf));
+	if (rq_finish(&rq) != 0)
+		return EXIT_ERROR;
 	if (list) {
 		/* the default is opened below the root's fd, component by component */
-		mt_err e = mt_quarantine_list(root, qdir, on_entry, NULL);
+		mt_err e = mt_quarantine_list(rq.root, rq.qdir, on_entry, NULL);
 		if (e != MT_OK) {
-			cli_err("cannot list the quarantine %s: %s", qdir ? qdir : qbuf, mt_strerror(e));
+			cli_err("cannot list the quarantine %s: %s", rq_show(&rq), mt_strerror(e));
 			return EXIT_ERROR;
 		}
 		return EXIT_CLEAN;
@@ -497,7 +552,7 @@ int cmd_restore(int argc, char **argv)
 	int rc = EXIT_CLEAN;
 	for (size_t i = 0; i < nids; i++) {
 		char why[1024];
-		mt_err e = mt_restore(root, qdir, ids[i], force, why, sizeof(why));
+		mt_err e = mt_restore(rq.root, rq.qdir, ids[i], force, why, sizeof(why));
 		if (e != MT_OK) {
 			fputs("minetrace: restore ", stderr);
 			cli_err_escaped(ids[i]);
@@ -508,6 +563,10 @@ int cmd_restore(int argc, char **argv)
 		} else {
 			printf("restored ");
 			put_esc(stdout, ids[i]);
+			if (why[0]) {
+				fputs(": ", stdout);
+				put_esc(stdout, why);
+			}
 			putchar('\n');
 		}
 	}

@@ -210,8 +210,122 @@ static void test_kill_refusals(void)
 	rmdir(dir);
 }
 
+static void put_file(const char *root, const char *rel, const char *text)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	for (char *q = p + strlen(root) + 1; (q = strchr(q, '/')); q++) {
+		*q = '\0';
+		mkdir(p, 0755);
+		*q = '/';
+	}
+	FILE *f = fopen(p, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static void test_critset(void)
+{
+	char dir[] = "/tmp/mt-critset-XXXXXX";
+	REQUIRE_TRUE(mkdtemp(dir) != NULL);
+	put_file(dir, "usr/sbin/sshd", "ELF sshd");
+	put_file(dir, "bin/bash", "ELF bash"); /* a root without merged /usr */
+	put_file(dir, "usr/lib/x86_64-linux-gnu/libc.so.6", "libc");
+	put_file(dir, "usr/lib/x86_64-linux-gnu/libz.so.1", "libz");
+	put_file(dir, "etc/pam.d/sshd", "auth");
+	put_file(dir, "tmp/miner", "ELF miner");
+	char a[512], b[512];
+	snprintf(a, sizeof(a), "%s/usr/sbin/sshd", dir);
+	snprintf(b, sizeof(b), "%s/tmp/kworker", dir);
+	REQUIRE_TRUE(link(a, b) == 0);
+	mt_host *h = NULL;
+	REQUIRE_INT_EQ(mt_host_open(dir, 0, &h), MT_OK);
+	mt_rs_critset cs;
+	TEST_START("critical files by dev/ino: another name of sshd, bash without /usr, libc");
+	REQUIRE_INT_EQ(mt_rs_critset_load(h, &cs), MT_OK);
+	struct stat st;
+	REQUIRE_TRUE(stat(b, &st) == 0);
+	const mt_rs_crit *c = mt_rs_critset_find(&cs, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+	REQUIRE_TRUE(c != NULL);
+	ASSERT_STR_EQ(c->path, "/usr/sbin/sshd");
+	ASSERT_TRUE(c->proc);
+	snprintf(a, sizeof(a), "%s/bin/bash", dir);
+	REQUIRE_TRUE(stat(a, &st) == 0);
+	c = mt_rs_critset_find(&cs, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+	REQUIRE_TRUE(c != NULL);
+	ASSERT_STR_EQ(c->path, "/bin/bash");
+	ASSERT_FALSE(c->proc); /* a shell loop is killed */
+	snprintf(a, sizeof(a), "%s/usr/lib/x86_64-linux-gnu/libc.so.6", dir);
+	REQUIRE_TRUE(stat(a, &st) == 0);
+	ASSERT_TRUE(mt_rs_critset_find(&cs, (uint64_t)st.st_dev, (uint64_t)st.st_ino) != NULL);
+	snprintf(a, sizeof(a), "%s/etc/pam.d/sshd", dir);
+	REQUIRE_TRUE(stat(a, &st) == 0);
+	ASSERT_TRUE(mt_rs_critset_find(&cs, (uint64_t)st.st_dev, (uint64_t)st.st_ino) != NULL);
+	snprintf(a, sizeof(a), "%s/usr/lib/x86_64-linux-gnu/libz.so.1", dir);
+	REQUIRE_TRUE(stat(a, &st) == 0);
+	ASSERT_NULL(mt_rs_critset_find(&cs, (uint64_t)st.st_dev, (uint64_t)st.st_ino));
+	snprintf(a, sizeof(a), "%s/tmp/miner", dir);
+	REQUIRE_TRUE(stat(a, &st) == 0);
+	ASSERT_NULL(mt_rs_critset_find(&cs, (uint64_t)st.st_dev, (uint64_t)st.st_ino));
+	/* an inode freed by an edit and given to a new file: the entry is checked again */
+	snprintf(a, sizeof(a), "%s/tmp/miner", dir);
+	REQUIRE_TRUE(stat(a, &st) == 0);
+	snprintf(b, sizeof(b), "%s/usr/sbin/sshd", dir);
+	struct stat sst;
+	REQUIRE_TRUE(stat(b, &sst) == 0);
+	mt_rs_crit *sc = (mt_rs_crit *)mt_rs_critset_find(&cs, (uint64_t)sst.st_dev, (uint64_t)sst.st_ino);
+	REQUIRE_TRUE(sc != NULL);
+	sc->ino = (uint64_t)st.st_ino; /* as if sshd's old inode were the miner's now */
+	ASSERT_TRUE(mt_rs_critset_find(&cs, (uint64_t)st.st_dev, (uint64_t)st.st_ino) != NULL);
+	ASSERT_NULL(mt_rs_critset_check(&cs, h, (uint64_t)st.st_dev, (uint64_t)st.st_ino));
+	c = mt_rs_critset_check(&cs, h, (uint64_t)sst.st_dev, (uint64_t)sst.st_ino);
+	REQUIRE_TRUE(c != NULL); /* the entry took sshd's identity of now */
+	ASSERT_STR_EQ(c->path, "/usr/sbin/sshd");
+	ASSERT_TRUE(mt_rs_same_name("/bin/bash", "/usr/bin/bash"));
+	ASSERT_TRUE(mt_rs_same_name("/etc/passwd", "/etc/passwd"));
+	ASSERT_FALSE(mt_rs_same_name("/tmp/e/passwd", "/etc/passwd"));
+	TEST_DONE();
+	mt_rs_critset_free(&cs);
+	mt_host_close(h);
+	static const char *const made[] = {
+		"tmp/kworker", "tmp/miner", "tmp", "usr/sbin/sshd", "usr/sbin", "bin/bash", "bin",
+		"usr/lib/x86_64-linux-gnu/libc.so.6", "usr/lib/x86_64-linux-gnu/libz.so.1",
+		"usr/lib/x86_64-linux-gnu", "usr/lib", "usr", "etc/pam.d/sshd", "etc/pam.d", "etc"};
+	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
+		snprintf(a, sizeof(a), "%s/%s", dir, made[i]);
+		if (unlink(a) != 0)
+			rmdir(a);
+	}
+	rmdir(dir);
+}
+
+static void test_bytes(void)
+{
+	TEST_START("\\xNN of the report back to bytes; hex of meta.json");
+	char s[64];
+	snprintf(s, sizeof(s), "/tmp/.x\\xff\nminer\\x41\\xZZ\\x8");
+	ASSERT_TRUE(mt_rs_unescape_bytes(s));
+	ASSERT_STR_EQ(s, "/tmp/.x\xff\nminer\\x41\\xZZ\\x8"); /* only 80..ff, whole pairs */
+	char t[16] = "/plain";
+	ASSERT_FALSE(mt_rs_unescape_bytes(t));
+	char hx[64], back[64];
+	mt_rs_hex("a\xff\n", hx, sizeof(hx));
+	ASSERT_STR_EQ(hx, "61ff0a");
+	ASSERT_INT_EQ(mt_rs_unhex(hx, back, sizeof(back)), 0);
+	ASSERT_STR_EQ(back, "a\xff\n");
+	ASSERT_INT_EQ(mt_rs_unhex("6", back, sizeof(back)), -1);
+	ASSERT_INT_EQ(mt_rs_unhex("00", back, sizeof(back)), -1); /* no NUL in a name */
+	ASSERT_INT_EQ(mt_rs_unhex("zz", back, sizeof(back)), -1);
+	ASSERT_INT_EQ(mt_rs_unhex("", back, sizeof(back)), 0);
+	TEST_DONE();
+}
+
 int main(void)
 {
+	test_critset();
+	test_bytes();
 	test_kill_refusals();
 	test_json();
 	test_edit();

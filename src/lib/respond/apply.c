@@ -27,6 +27,8 @@ typedef struct ax {
 	unsigned crash_at; /* test hook: _exit in the middle of this operation */
 	int crash_after;   /* ... after its change instead of before */
 	mt_plan *plan;
+	mt_rs_critset crit; /* the critical files by dev/ino */
+	int crit_ok;
 } ax;
 
 /* The documented test hook (MINETRACE_RESPOND_CRASH_AT=N): the process dies between
@@ -57,6 +59,29 @@ static void note(mt_pstep *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	mt_rs_vnote(&s->detail, &s->detail_zh, fmt, ap);
 	va_end(ap);
+}
+
+/* 1 (noted) when the file with stat st, named canon, is a critical file under another
+ * name (a bind mount, another path to the same dev/ino). same_ok: the critical file under
+ * its own name is fine (an edit of /etc/passwd). Without the whole set (the root could
+ * not be listed, or it holds more than MT_MAX_CRITICAL_IDS) every file is refused. */
+static int crit_other_name(ax *a, mt_pstep *s, const struct stat *st, const char *canon,
+                           int same_ok)
+{
+	if (!a->crit_ok || a->crit.full) {
+		note(s, "%s refused: the critical files of the root could not all be listed", canon);
+		return 1;
+	}
+	const mt_rs_crit *c = mt_rs_critset_check(&a->crit, a->host, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
+	if (!c || (same_ok && mt_rs_same_name(c->path, canon)))
+		return 0;
+	if (same_ok)
+		note(s, "%s is the critical system file %s under another name (same device and inode): not edited",
+		     canon, c->path);
+	else
+		note(s, "%s is the critical system file %s under another name (same device and inode): never quarantined",
+		     canon, c->path);
+	return 1;
 }
 
 static int worse(int a, int b)
@@ -124,6 +149,18 @@ static void recover_flags(mt_quar *q, int dirfd, const char *name, const char *e
 		mt_rs_setflags(dirfd, name, cur | ((unsigned)qm.flags & m));
 	if ((qm.dir_flags & m) && mt_rs_getflags(dirfd, ".", &cur) == 0 && !(cur & m))
 		mt_rs_setflags(dirfd, ".", cur | ((unsigned)qm.dir_flags & m));
+}
+
+/* The owner and mode of the directory holding an entry's file: restore makes it again
+ * with them when it is gone. */
+static void qmeta_dir(mt_qmeta *m, int dfd)
+{
+	struct stat d;
+	if (fstat(dfd, &d) == 0) {
+		m->dir_uid = d.st_uid;
+		m->dir_gid = d.st_gid;
+		m->dir_mode = d.st_mode & 07777;
+	}
 }
 
 /* Resolves a symlink's target lexically against its directory, inside the root. */
@@ -194,6 +231,7 @@ static int quarantine_link(ax *a, mt_pstep *s, int dfd, const char *name, const 
 	snprintf(m.finding, sizeof(m.finding), "%s", s->finding);
 	snprintf(m.key, sizeof(m.key), "%s", key);
 	mt_qmeta_from_stat(&m, st);
+	qmeta_dir(&m, dfd);
 	mt_err e = mt_quar_put(&a->q, &m, NULL, 0);
 	if (e != MT_OK) {
 		note(s, "cannot write the quarantine entry: %s", mt_strerror(e));
@@ -355,6 +393,11 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 		st = MT_STEP_REFUSED;
 		goto out;
 	}
+	if (crit_other_name(a, s, &lst, canon, 0)) {
+		/* a bind mount or another name of sshd, bash, libc...: the same dev/ino */
+		st = MT_STEP_REFUSED;
+		goto out;
+	}
 	struct stat fst;
 	e = mt_rs_read(dfd, name, MT_MAX_QUARANTINE_FILE, &data, &len, &fst);
 	if (e != MT_OK) {
@@ -420,6 +463,7 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 	snprintf(m.finding, sizeof(m.finding), "%s", s->finding);
 	snprintf(m.key, sizeof(m.key), "%s", key);
 	mt_qmeta_from_stat(&m, &lst);
+	qmeta_dir(&m, dfd);
 	m.flags = fl;
 	m.dir_flags = dfl;
 	e = mt_quar_put(&a->q, &m, data, len);
@@ -481,6 +525,10 @@ static int commit_edit(ax *a, mt_pstep *s, int dfd, const char *name, const char
 		note(s, "%s has %lu hard links (one may be a system file): by hand", canon, (unsigned long)lst->st_nlink);
 		return MT_STEP_REFUSED;
 	}
+	if (crit_other_name(a, s, lst, canon, 1)) {
+		/* /etc/passwd edited through a bind mount would escape the checks of its name */
+		return MT_STEP_REFUSED;
+	}
 	/* the old flags go into the entry before the journal's begin and before they are
 	 * cleared: a crash at any point leaves them written down (recover_flags) */
 	unsigned fl = 0, dfl = 0;
@@ -495,6 +543,7 @@ static int commit_edit(ax *a, mt_pstep *s, int dfd, const char *name, const char
 	snprintf(m.finding, sizeof(m.finding), "%s", s->finding);
 	snprintf(m.key, sizeof(m.key), "%s", s->key);
 	mt_qmeta_from_stat(&m, lst);
+	qmeta_dir(&m, dfd);
 	m.flags = fl;
 	m.dir_flags = dfl;
 	mt_err e = mt_quar_put(&a->q, &m, data, len);
@@ -532,6 +581,16 @@ static int commit_edit(ax *a, mt_pstep *s, int dfd, const char *name, const char
 	if (fl & (MT_RS_FL_IMMUTABLE | MT_RS_FL_APPEND))
 		mt_rs_setflags(dfd, name, fl); /* kept as they were; clear_flags takes them off */
 	put_dir_flags(dfd, dfl);
+	{
+		/* a critical file edited (/etc/passwd) is a new inode now: the set follows it */
+		struct stat nst;
+		if (fstatat(dfd, name, &nst, AT_SYMLINK_NOFOLLOW) == 0)
+			for (size_t i = 0; i < a->crit.n; i++)
+				if (mt_rs_same_name(a->crit.v[i].path, canon)) {
+					a->crit.v[i].dev = (uint64_t)nst.st_dev;
+					a->crit.v[i].ino = (uint64_t)nst.st_ino;
+				}
+	}
 	crash_point(a, 1);
 	mt_journal_done(a->j, s->key, "done", NULL, after);
 	mt_buf_printf(&s->entries, "%s%s", s->entries.len ? " " : "", m.id);
@@ -1119,7 +1178,7 @@ static const char *ip_refused(ax *a, const char *ip, int *v6)
 	return "not an IP address";
 }
 
-static int run_tool(const char *const argv[], const char *stdin_path)
+static int run_tool(const char *const argv[], const char *stdin_path, int quiet)
 {
 	pid_t pid = fork();
 	if (pid < 0)
@@ -1128,6 +1187,11 @@ static int run_tool(const char *const argv[], const char *stdin_path)
 		if (stdin_path) {
 			int fd = open(stdin_path, O_RDONLY | O_CLOEXEC);
 			if (fd < 0 || dup2(fd, 0) < 0)
+				_exit(127);
+		} else if (quiet) {
+			/* no input and no output: a probe's complaint is not the user's */
+			int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+			if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
 				_exit(127);
 		}
 		char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
@@ -1139,6 +1203,22 @@ static int run_tool(const char *const argv[], const char *stdin_path)
 		if (errno != EINTR)
 			return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Takes the jumps to MINETRACE-BLOCK out of INPUT, OUTPUT and FORWARD (bin: iptables or
+ * ip6tables), however many an earlier load or a hand left: the rules file inserts them
+ * again, once each, so a second run does not double them. */
+static void ipt_unhook(const char *bin)
+{
+	static const char *const chains[] = {"INPUT", "OUTPUT", "FORWARD"};
+	if (access(bin, X_OK) != 0)
+		return;
+	for (size_t c = 0; c < MT_ARRAY_LEN(chains); c++)
+		for (unsigned k = 0; k < 64; k++) {
+			const char *argv[] = {bin, "-w", "-D", chains[c], "-j", "MINETRACE-BLOCK", NULL};
+			if (run_tool(argv, NULL, 1) != 0)
+				break;
+		}
 }
 
 static mt_err write_text(int dfd, const char *name, const mt_buf *b)
@@ -1214,11 +1294,27 @@ static void firewall(ax *a)
 	                                  "-I OUTPUT -j MINETRACE-BLOCK\n-I FORWARD -j MINETRACE-BLOCK\nCOMMIT\n";
 	mt_buf_adds(&ipt, chains + 28);
 	mt_buf_adds(&ip6t, chains + 28);
+	/* and the files that take the block off again */
+	mt_buf unft, uipt;
+	mt_buf_init(&unft, 4096);
+	mt_buf_init(&uipt, 4096);
+	mt_buf_adds(&unft, "# minetrace: take the block off. Load with: nft -f firewall-undo.nft\n"
+	                   "table inet minetrace_block\ndelete table inet minetrace_block\n");
+	mt_buf_adds(&uipt, "# minetrace: take the block off (iptables-restore --noflush, ip6tables-restore "
+	                   "--noflush), after a load by respond\n*filter\n-D INPUT -j MINETRACE-BLOCK\n"
+	                   "-D OUTPUT -j MINETRACE-BLOCK\n-D FORWARD -j MINETRACE-BLOCK\n"
+	                   "-F MINETRACE-BLOCK\n-X MINETRACE-BLOCK\nCOMMIT\n");
 	mt_err e = write_text(a->q.fd, "firewall.nft", &nft);
 	if (e == MT_OK)
 		e = write_text(a->q.fd, "firewall.iptables", &ipt);
 	if (e == MT_OK)
 		e = write_text(a->q.fd, "firewall.ip6tables", &ip6t);
+	if (e == MT_OK)
+		e = write_text(a->q.fd, "firewall-undo.nft", &unft);
+	if (e == MT_OK)
+		e = write_text(a->q.fd, "firewall-undo.iptables", &uipt);
+	mt_buf_free(&unft);
+	mt_buf_free(&uipt);
 	char applied[512] = "";
 	if (e == MT_OK && a->opts->firewall) {
 		char p[MT_MAX_PATH + 32];
@@ -1232,17 +1328,20 @@ static void firewall(ax *a)
 			int rc = -1;
 			if (nftbin) {
 				const char *argv[] = {nftbin, "-f", p, NULL};
-				rc = run_tool(argv, NULL);
+				rc = run_tool(argv, NULL, 0);
 				snprintf(applied, sizeof(applied), rc == 0 ? "; loaded with nft" : "; nft failed (exit %d)", rc);
 			}
 			if (rc != 0 && access("/usr/sbin/iptables-restore", X_OK) == 0) {
 				const char *argv[] = {"/usr/sbin/iptables-restore", "--noflush", NULL};
 				snprintf(p, sizeof(p), "%s/firewall.iptables", a->q.path);
-				rc = n4 ? run_tool(argv, p) : 0;
+				if (n4)
+					ipt_unhook("/usr/sbin/iptables");
+				rc = n4 ? run_tool(argv, p, 0) : 0;
 				if (rc == 0 && n6) {
 					const char *argv6[] = {"/usr/sbin/ip6tables-restore", "--noflush", NULL};
 					snprintf(p, sizeof(p), "%s/firewall.ip6tables", a->q.path);
-					rc = run_tool(argv6, p);
+					ipt_unhook("/usr/sbin/ip6tables");
+					rc = run_tool(argv6, p, 0);
 				}
 				snprintf(applied, sizeof(applied), rc == 0 ? "; loaded with iptables-restore"
 				                                          : "; iptables-restore failed (exit %d)", rc);
@@ -1263,7 +1362,7 @@ static void firewall(ax *a)
 		} else {
 			if (e != MT_OK)
 				s->pub.state = MT_STEP_FAILED;
-			note(s, "in %s/firewall.nft (and firewall.iptables, firewall.ip6tables)%s%s", a->q.path,
+			note(s, "in %s/firewall.nft (and firewall.iptables, firewall.ip6tables; firewall-undo.* take it off)%s%s", a->q.path,
 			     applied, a->opts->firewall ? "" : "; load them with --firewall or nft -f");
 		}
 	}
@@ -1273,6 +1372,40 @@ out:
 	mt_buf_free(&nft);
 	mt_buf_free(&ipt);
 	mt_buf_free(&ip6t);
+}
+
+/* 1 (noted) when the process runs a program that is never killed (sshd, systemd,
+ * init...), under whatever name: the dev/ino of /proc/PID/exe. */
+static int kill_critical(ax *a, mt_pstep *s)
+{
+	char p[64];
+	struct stat st;
+	snprintf(p, sizeof(p), "/proc/%lld/exe", (long long)s->pid);
+	if (stat(p, &st) != 0)
+		return 0; /* gone, or a kernel thread: mt_kill_tree says which */
+	if (!a->crit_ok || a->crit.full) {
+		note(s, "pid %lld refused: the critical programs of the root could not be listed", (long long)s->pid);
+		return 1;
+	}
+	const mt_rs_crit *c = mt_rs_critset_check(&a->crit, a->host, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+	if (!c || !c->proc)
+		return 0;
+	note(s, "pid %lld runs %s (a critical system program, same device and inode): never killed",
+	     (long long)s->pid, c->path);
+	return 1;
+}
+
+/* 1 when something (not followed) is at path inside the root */
+static int in_root(ax *a, const char *path)
+{
+	int dfd = -1;
+	char nm[256], cn[MT_MAX_PATH], wy[512];
+	struct stat st;
+	int r = mt_rs_walk(a->rootfd, path, &dfd, nm, sizeof(nm), cn, sizeof(cn), wy, sizeof(wy)) == MT_OK &&
+	        fstatat(dfd, nm, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	if (dfd >= 0)
+		close(dfd);
+	return r;
 }
 
 static void manual(mt_pstep *s)
@@ -1320,6 +1453,7 @@ mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn f
 	}
 	if (mt_host_open(root, 0, &a.host) == MT_OK && mt_report_new(&a.rep) == MT_OK)
 		mt_pkgdb_load(a.host, a.rep, &a.db);
+	a.crit_ok = a.host && mt_rs_critset_load(a.host, &a.crit) == MT_OK;
 	const char *c = getenv("MINETRACE_RESPOND_CRASH_AT");
 	uint64_t v;
 	if (c && mt_parse_u64(c, strlen(c), 100000, &v) == 0)
@@ -1331,6 +1465,13 @@ mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn f
 	for (size_t i = 0; i < plan->n; i++) {
 		mt_pstep *s = plan->steps[i];
 		int st = MT_STEP_FAILED;
+		if (s->path_lit && !in_root(&a, s->path) && in_root(&a, s->path_lit)) {
+			/* the \xNN of the report were the name's own text, not escaped bytes */
+			char *t = s->path;
+			s->path = s->path_lit;
+			s->path_lit = t;
+			note(s, "%s: no file with the decoded name, the name as written is taken", s->path);
+		}
 		switch (s->phase) {
 		case MT_PH_UNMOUNT:
 			st = op_unmount(&a, s);
@@ -1343,6 +1484,8 @@ mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn f
 				note(s, "the report gives no start time for pid %lld (a hidden process?): "
 				        "scan again (after the unmount) and respond to the new report",
 				     (long long)s->pid);
+				st = MT_STEP_REFUSED;
+			} else if (kill_critical(&a, s)) {
 				st = MT_STEP_REFUSED;
 			} else {
 				st = mt_kill_tree("/proc", s->pid, (uint64_t)s->start, s->exe, s->ppid,
@@ -1398,6 +1541,7 @@ mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn f
 			fn(ctx, mt_plan_get(plan, i));
 	}
 out:
+	mt_rs_critset_free(&a.crit);
 	mt_pkgdb_free(a.db);
 	mt_report_free(a.rep);
 	mt_host_close(a.host);

@@ -25,7 +25,7 @@ static void step_free(mt_pstep *s)
 	char **strs[] = {&s->action, &s->finding, &s->check, &s->sev, &s->title_en,
 	                 &s->title_zh, &s->target, &s->evidence, &s->path, &s->line_sha,
 	                 &s->sha256, &s->exe, &s->ip, &s->unit, &s->flags, &s->user,
-	                 &s->package, &s->scope};
+	                 &s->package, &s->scope, &s->path_lit};
 	for (size_t i = 0; i < MT_ARRAY_LEN(strs); i++)
 		free(*strs[i]);
 	mt_buf_free(&s->also);
@@ -202,9 +202,19 @@ static mt_err add_finding(mt_plan *p, const mt_json *f, const char *only)
 		if (!s->title_en)
 			s->title_en = dupstr(f, "title");
 		s->path = dupstr(a, "path");
+		/* a name with bytes that are not UTF-8 reaches the report as \xNN: back to
+		 * the bytes on disk (the text as written is kept: a name may hold "\xff") */
+		if (s->path) {
+			char *lit = mt_strdup(s->path);
+			if (lit && mt_rs_unescape_bytes(s->path))
+				s->path_lit = lit;
+			else
+				free(lit);
+		}
 		s->line_sha = dupstr(a, "line_sha256");
 		s->sha256 = dupstr(a, "sha256");
 		s->exe = dupstr(a, "exe");
+		mt_rs_unescape_bytes(s->exe); /* compared with readlink(/proc/PID/exe) */
 		s->ip = dupstr(a, "ip");
 		s->unit = dupstr(a, "unit");
 		s->flags = dupstr(a, "flags");

@@ -181,6 +181,14 @@ static mt_err meta_json(const mt_qmeta *m, mt_buf *b)
 	S("kind", m->kind);
 	S("path", m->path);
 	S("target", m->target);
+	{
+		/* the exact bytes: the JSON text of a name that is not UTF-8 is \xNN */
+		char hx[2 * MT_MAX_PATH + 1];
+		mt_rs_hex(m->path, hx, sizeof(hx));
+		S("path_hex", hx);
+		mt_rs_hex(m->target, hx, sizeof(hx));
+		S("target_hex", hx);
+	}
 	S("sha256", m->sha256);
 	S("after", m->after);
 	S("finding", m->finding);
@@ -192,6 +200,9 @@ static mt_err meta_json(const mt_qmeta *m, mt_buf *b)
 	I("size", m->size);
 	I("flags", m->flags);
 	I("dir_flags", m->dir_flags);
+	I("dir_uid", m->dir_uid);
+	I("dir_gid", m->dir_gid);
+	I("dir_mode", m->dir_mode);
 	I("atime", m->atime);
 	I("atime_ns", m->atime_ns);
 	I("mtime", m->mtime);
@@ -303,6 +314,13 @@ mt_err mt_quar_get(mt_quar *q, const char *id, mt_qmeta *m, char **content, size
 		jcopy(m->kind, sizeof(m->kind), o, "kind");
 		jcopy(m->path, sizeof(m->path), o, "path");
 		jcopy(m->target, sizeof(m->target), o, "target");
+		const char *ph = mt_json_str(o, "path_hex"), *th = mt_json_str(o, "target_hex");
+		if (!ph)
+			mt_rs_unescape_bytes(m->path); /* an entry written before path_hex */
+		else if (mt_rs_unhex(ph, m->path, sizeof(m->path)) != 0)
+			e = MT_ERR_PARSE;
+		if (th && mt_rs_unhex(th, m->target, sizeof(m->target)) != 0)
+			e = MT_ERR_PARSE;
 		jcopy(m->sha256, sizeof(m->sha256), o, "sha256");
 		jcopy(m->after, sizeof(m->after), o, "after");
 		jcopy(m->finding, sizeof(m->finding), o, "finding");
@@ -314,6 +332,9 @@ mt_err mt_quar_get(mt_quar *q, const char *id, mt_qmeta *m, char **content, size
 		m->size = jint(o, "size");
 		m->flags = jint(o, "flags");
 		m->dir_flags = jint(o, "dir_flags");
+		m->dir_uid = jint(o, "dir_uid");
+		m->dir_gid = jint(o, "dir_gid");
+		m->dir_mode = jint(o, "dir_mode");
 		m->atime = (int64_t)jint(o, "atime");
 		m->atime_ns = (int64_t)jint(o, "atime_ns");
 		m->mtime = (int64_t)jint(o, "mtime");
@@ -427,7 +448,29 @@ mt_err mt_restore(const char *root, const char *qdir, const char *id, int force,
 		snprintf(why, whylen, "cannot open the root");
 		goto out;
 	}
-	e = mt_rs_walk(rootfd, m.path, &dfd, name, sizeof(name), canon, sizeof(canon), why, whylen);
+	/* the refusals that need no walk first: a refused entry makes no directory */
+	if (!force && (strcmp(m.kind, "file") == 0 || strcmp(m.kind, "link") == 0) &&
+	    mt_rs_critical(m.path)) {
+		snprintf(why, whylen, "%.200s is a critical system path: restored only with --force", m.path);
+		e = MT_ERR_PERM;
+		goto out;
+	}
+	if (!force && (m.mode & 06000)) {
+		snprintf(why, whylen, "the entry gives %.200s a setuid/setgid mode (%llo): restored only with --force",
+		         m.path, (unsigned long long)m.mode);
+		e = MT_ERR_PERM;
+		goto out;
+	}
+	char made[1024] = "";
+	if (strcmp(m.kind, "flags") == 0) {
+		e = mt_rs_walk(rootfd, m.path, &dfd, name, sizeof(name), canon, sizeof(canon), why, whylen);
+	} else {
+		/* the directory that held it may be gone since: made again inside the root, with
+		 * the owner and mode the entry recorded (0755 root where it has none) */
+		mt_rs_mk mk = {(unsigned)(m.dir_mode & 07777), (unsigned)m.dir_uid, (unsigned)m.dir_gid};
+		e = mt_rs_walk_mk(rootfd, m.path, &mk, &dfd, name, sizeof(name), canon, sizeof(canon),
+		                  made, sizeof(made), why, whylen);
+	}
 	if (e != MT_OK)
 		goto out;
 	/* respond edits critical files (passwd, rc.local) and clears their flags but never
@@ -532,6 +575,8 @@ mt_err mt_restore(const char *root, const char *qdir, const char *id, int force,
 		e = MT_ERR_PARSE;
 		goto out;
 	}
+	if (made[0])
+		snprintf(why, whylen, "recreated the directory %s", made);
 	{
 		char mark[128];
 		snprintf(mark, sizeof(mark), "%s/restored", m.id);

@@ -60,8 +60,49 @@ mt_err mt_edit_remove_line(const char *data, size_t len, unsigned lineno,
  * why it refused. */
 mt_err mt_rs_walk(int rootfd, const char *path, int *dirfd, char *name, size_t namelen,
                   char *canon, size_t canonlen, char *why, size_t whylen);
+/* mt_rs_walk that creates the missing directories on the way (restore into a tree whose
+ * directory is gone): each made 0700, then given its owner and mode - the last one
+ * (holding the name) mode/uid/gid when mode is not 0, every other one 0755 and root
+ * (the caller's user when not root). Never through a link: a component that is a link
+ * or not a directory is refused as by mt_rs_walk. made receives the directories created
+ * ("" when none), space separated. */
+typedef struct mt_rs_mk {
+	unsigned mode; /* 0: not recorded */
+	unsigned uid, gid;
+} mt_rs_mk;
+mt_err mt_rs_walk_mk(int rootfd, const char *path, const mt_rs_mk *mk, int *dirfd, char *name,
+                     size_t namelen, char *canon, size_t canonlen, char *made, size_t madelen,
+                     char *why, size_t whylen);
 /* 1 for files respond never removes or edits (passwd, shadow, shells, init, libc...). */
 int mt_rs_critical(const char *canon);
+
+/* The critical files of a root by identity: the (st_dev, st_ino) of every path
+ * mt_rs_critical names, resolved inside the root (links followed inside it), both with
+ * and without /usr, of the C library, loader, PAM and libsystemd in the library
+ * directories, and of /etc/pam.d and /boot. A bind mount or another name of one of them
+ * is the same file. proc marks the programs whose processes are never killed (sshd,
+ * systemd, init...). */
+typedef struct mt_rs_crit {
+	uint64_t dev, ino;
+	int proc;
+	char path[128];
+} mt_rs_crit;
+typedef struct mt_rs_critset {
+	mt_rs_crit *v;
+	size_t n, alloc;
+	int full; /* MT_MAX_CRITICAL_IDS reached: some were not recorded */
+} mt_rs_critset;
+mt_err mt_rs_critset_load(mt_host *host, mt_rs_critset *cs);
+/* The critical file with this identity, or NULL. */
+const mt_rs_crit *mt_rs_critset_find(const mt_rs_critset *cs, uint64_t dev, uint64_t ino);
+/* The same, once a fresh stat of its path (inside host's root) confirms it: an inode
+ * freed when respond replaced a file (an edit of /etc/shadow) may be given to the next new
+ * file, which is not shadow. A stale entry takes the path's identity of now. */
+const mt_rs_crit *mt_rs_critset_check(mt_rs_critset *cs, mt_host *host, uint64_t dev,
+                                      uint64_t ino);
+void mt_rs_critset_free(mt_rs_critset *cs);
+/* 1 when a and b name the same critical path (/bin/x and /usr/bin/x are the same). */
+int mt_rs_same_name(const char *a, const char *b);
 /* Reads a regular file name of dirfd without following a symlink or updating its
  * atime, at most cap bytes (MT_ERR_TOOBIG beyond). */
 mt_err mt_rs_read(int dirfd, const char *name, size_t cap, char **data, size_t *len,
@@ -102,6 +143,7 @@ typedef struct mt_qmeta {
 	char time[40];
 	uint64_t uid, gid, mode, size, flags;
 	uint64_t dir_flags; /* the directory's i/a flags before respond cleared them */
+	uint64_t dir_uid, dir_gid, dir_mode; /* the directory holding it (dir_mode 0: unknown) */
 	int64_t atime, atime_ns, mtime, mtime_ns;
 } mt_qmeta;
 
@@ -165,6 +207,7 @@ typedef struct mt_pstep {
 	char *action, *finding, *check, *sev, *title_en, *title_zh, *target, *evidence;
 	mt_buf also, detail, detail_zh, entries;
 	char *path, *line_sha, *sha256, *exe, *ip, *unit, *flags, *user, *package, *scope;
+	char *path_lit; /* the report's path as written when it held \xNN escapes, else NULL */
 	int64_t lineno, pid, start, ppid, pstart;
 	char key[17]; /* the journal's name for this action */
 } mt_pstep;
@@ -174,6 +217,14 @@ struct mt_plan {
 	size_t n, alloc;
 	size_t findings;
 };
+
+/* Decodes in place the \xNN escapes (NN 80..ff) the scan writes for bytes of a name
+ * that are not UTF-8 (util.c mt_escape_json): back to the raw byte. Returns 1 when
+ * something was decoded. */
+int mt_rs_unescape_bytes(char *s);
+/* Hex of the bytes of s ("" for ""), and back (0 ok, -1 not hex or too long). */
+void mt_rs_hex(const char *s, char *out, size_t n);
+int mt_rs_unhex(const char *hex, char *out, size_t n);
 
 /* ---- notes.c --------------------------------------------------------------- */
 
