@@ -61,11 +61,17 @@ MT, DIR = sys.argv[1], sys.argv[2]
 PCAPS = sys.argv[3] if len(sys.argv) > 3 else '/work/shared/data/pcaps'
 fails = 0
 
-def run(name, *extra):
+def run(name, *extra, keep=None):
+    """the JSON lines of minetrace pcap DIR/name; keep: only lines containing one of these
+    strings (and the summary) are parsed, for floods with many findings"""
     path = os.path.join(DIR, name)
     r = subprocess.run([MT, 'pcap', path, '--format', 'json', *extra], capture_output=True, text=True)
-    out = [json.loads(l) for l in r.stdout.splitlines() if l.strip()]
+    out = [json.loads(l) for l in r.stdout.splitlines() if l.strip() and
+           (keep is None or '"type":"summary"' in l or any(k in l for k in keep))]
     return out
+
+def summary(out):
+    return [o for o in out if o.get('type') == 'summary'][0]
 
 def findings(out, check=None):
     return [o for o in out if o.get('type') == 'finding' and (check is None or o.get('check') == check)]
@@ -234,6 +240,36 @@ P.close()
 out = run(n)
 expect([f for f in findings(out, 'net.stratum') if f['severity'] == 'critical'],
        'r1 stream buffers held by 8192 idle flows: the miner is still critical')
+
+# --- review 2: a flood of one-line "sessions" before the miner. Submits alone start no
+# session (no 65536 medium findings, no quadratic scan); login-like requests over the cap
+# make room by forgetting the oldest unconfirmed ones, so the miner still gets its session
+P, n = new('r2-submits.pcap')
+for i in range(65536):
+    P.tcp(100 + i * 1e-5, '10.%d.%d.%d' % (20 + (i >> 16), (i >> 8) & 255, i & 255), 50000,
+          '93.184.216.34', 3333, 1, 1, PSH | ACK, b'{"id":1,"method":"submit"}\n')
+miner(P, 101)
+P.close()
+out = run(n, keep=['net.stratum'])
+st = findings(out, 'net.stratum')
+expect(len(st) == 1 and st[0]['severity'] == 'critical',
+       'r2 65536 lone submits: only the miner is a stratum finding (%d)' % len(st))
+P, n = new('r2-logins.pcap')
+for i in range(70000):
+    P.tcp(100 + i * 1e-5, '10.%d.%d.%d' % (20 + (i >> 16), (i >> 8) & 255, i & 255), 50000,
+          '93.184.216.34', 3333, 1, 1, PSH | ACK,
+          b'{"id":1,"method":"mining.subscribe","params":[]}\n')
+miner(P, 101)
+for i in range(100):  # more flood after the miner confirmed: it is never forgotten
+    P.tcp(102 + i * 1e-5, '10.30.0.%d' % i, 50000, '93.184.216.34', 3333, 1, 1, PSH | ACK,
+          b'{"id":1,"method":"mining.subscribe","params":[]}\n')
+P.close()
+out = run(n, keep=['"critical"'])
+expect([f for f in findings(out, 'net.stratum') if f['severity'] == 'critical'
+        and f['evidence'].get('src_ip') == '10.0.0.5'],
+       'r2 70000 unanswered subscribes: the miner is still critical')
+expect(any('forgotten' in d for d in summary(out)['diagnostics']),
+       'r2 forgotten sessions are named in a diagnostic')
 
 #@@MORE@@
 

@@ -138,11 +138,11 @@ static uint8_t *buf_get(mt_pcap *p, const mt_flow *want)
 		p->nbufs++;
 		return b;
 	}
-	/* all in use: take them back from the least recently fed flow that is not a mining
-	 * session; it is judged on what it sent so far */
+	/* all in use: take them back from the least recently fed flow that is not a
+	 * confirmed mining session; it is judged on what it sent so far */
 	mt_flow *g = p->blru_tail;
 	for (int i = 0; g && i < RECLAIM_SCAN; i++, g = g->bprev) {
-		if (g == want || g->session >= 0)
+		if (g == want || (g->session >= 0 && p->sess[g->session].confirmed))
 			continue;
 		stream_done(p, g, 0);
 		stream_done(p, g, 1);
@@ -277,6 +277,20 @@ static void flow_new_checks(mt_pcap *p, mt_flow *f, const mt_pkt *k)
 	snprintf(whyzh, sizeof(whyzh), "%s %s%s%s", det == MT_DET_c2 ? "连接挖矿团伙主机" :
 	         "连接矿池", dst, name[0] ? " " : "", name);
 	mt__host_flag(p, &f->a, det == MT_DET_c2 ? MT_HF_C2 : MT_HF_POOL, why, whyzh);
+}
+
+mt_flow *mt__flow_find(mt_pcap *p, const mt_addr *a, unsigned ap, const mt_addr *b,
+                       unsigned bp, unsigned proto)
+{
+	uint32_t h = mt__flow_hash(p, a, ap, b, bp, proto);
+	for (mt_flow *f = p->ftab[h & p->fmask]; f; f = f->hnext) {
+		if (f->hash != h || f->proto != proto)
+			continue;
+		if ((f->ap == ap && f->bp == bp && !memcmp(&f->a, a, 16) && !memcmp(&f->b, b, 16)) ||
+		    (f->ap == bp && f->bp == ap && !memcmp(&f->a, b, 16) && !memcmp(&f->b, a, 16)))
+			return f;
+	}
+	return NULL;
 }
 
 static mt_flow *flow_get(mt_pcap *p, const mt_pkt *k, int *dir)

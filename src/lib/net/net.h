@@ -167,6 +167,8 @@ void *mt__grow(void *arr, uint32_t *alloc, uint32_t need, size_t esz, uint32_t c
 int64_t mt__itab_find(const mt_itab *t, uint32_t h, int (*eq)(const void *ctx, uint32_t idx),
                       const void *ctx);
 mt_err mt__itab_add(mt_itab *t, uint32_t h, uint32_t idx);
+/* Removes the entry of record idx stored under hash h (if present). */
+void mt__itab_del(mt_itab *t, uint32_t h, uint32_t idx);
 void mt__itab_free(mt_itab *t);
 
 /* ---- mining sessions ---- */
@@ -177,6 +179,9 @@ typedef struct mt_session {
 	uint8_t variant;
 	uint8_t confirmed;   /* a request answered with a result, or jobs for shares */
 	uint8_t npend;
+	uint8_t lst;         /* eviction list: 0 none (confirmed), 1 one message, 2 more */
+	uint32_t hash;       /* of the endpoints, in the session index */
+	int32_t lprev, lnext;
 	int64_t first_us, last_us;
 	struct { char id[24]; uint8_t what; } pend[8];
 	uint32_t requests, answers, jobs, submits, accepted;
@@ -252,6 +257,10 @@ struct mt_pcap {
 	uint32_t nfreebuf, nbufs;
 	mt_session *sess;
 	uint32_t nsess, asess;
+	mt_itab sessidx;
+	int32_t slh[3], slt[3]; /* unconfirmed sessions: [1] one message (by creation),
+	                         * [2] more (most recently active first); head, tail */
+	uint64_t sess_evicted;  /* unconfirmed sessions forgotten at the cap */
 	mt_hostrec *hosts;
 	uint32_t nhosts, ahosts;
 	mt_itab hidx;
@@ -290,6 +299,9 @@ void mt__host_flag(mt_pcap *p, const mt_addr *ip, uint32_t flag, const char *en,
                    const char *zh);
 void mt__flow_packet(mt_pcap *p, const mt_pkt *k);
 void mt__flows_finish(mt_pcap *p);
+/* The flow of these endpoints (either direction), or NULL. */
+mt_flow *mt__flow_find(mt_pcap *p, const mt_addr *a, unsigned ap, const mt_addr *b,
+                       unsigned bp, unsigned proto);
 void mt__dns_packet(mt_pcap *p, const mt_pkt *k);
 const mt_dnsrec *mt__dns_lookup(const mt_pcap *p, const mt_addr *ip);
 /* Keyed (per run), symmetric hash of a flow's endpoints. */

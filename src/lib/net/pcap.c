@@ -43,6 +43,8 @@ mt_err mt_pcap_new(const mt_rules *rules, mt_pcap **out)
 		p->hkey[0] = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^ (uint64_t)ts.tv_sec;
 		p->hkey[1] = (uint64_t)(uintptr_t)p * 0xbf58476d1ce4e5b9ull ^ (uint64_t)getpid();
 	}
+	for (int i = 0; i < 3; i++)
+		p->slh[i] = p->slt[i] = -1;
 	p->fmask = 1023;
 	p->ftab = calloc((size_t)p->fmask + 1, sizeof(*p->ftab));
 	p->bufs = calloc(MT_PCAP_MAX_BUFS, sizeof(*p->bufs));
@@ -78,6 +80,7 @@ void mt_pcap_free(mt_pcap *p)
 	free(p->scan);
 	free(p->pairs);
 	mt__itab_free(&p->hidx);
+	mt__itab_free(&p->sessidx);
 	mt__itab_free(&p->didx);
 	mt__itab_free(&p->sidx);
 	mt__itab_free(&p->pidx);
@@ -407,6 +410,10 @@ mt_err mt_pcap_finish(mt_pcap *p, mt_report *r, const char *label)
 	if (p->st.flows_evicted)
 		mt_report_diag(r, "pcap: %llu flows evicted at the flow-table limit or idle",
 		               (unsigned long long)p->st.flows_evicted);
+	if (p->sess_evicted)
+		mt_report_diag(r, "pcap: %llu unanswered mining sessions forgotten at the session "
+		               "limit (%u), oldest first; confirmed sessions are all kept",
+		               (unsigned long long)p->sess_evicted, (unsigned)MT_PCAP_MAX_SESSIONS);
 	if (p->st.dropped)
 		mt_report_diag(r, "pcap: %llu items dropped at a limit",
 		               (unsigned long long)p->st.dropped);

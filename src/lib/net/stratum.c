@@ -190,6 +190,115 @@ static void jset(const jv *v, char *out, size_t n)
 
 enum { W_LOGIN = 1, W_SUBSCRIBE, W_AUTHORIZE, W_GETWORK, W_SUBMIT, W_OTHER };
 
+/* Unconfirmed sessions are on one of two lists: [1] sessions of one message (a login or a
+ * push nobody followed up), in creation order, and [2] sessions with more, most recently
+ * active first. At the cap the oldest of [1] makes room, then the least recently active
+ * of [2]; a confirmed session is on no list and is never forgotten (review 2). */
+static void sl_unlink(mt_pcap *p, int32_t i)
+{
+	mt_session *s = &p->sess[i];
+	if (!s->lst)
+		return;
+	if (s->lprev >= 0)
+		p->sess[s->lprev].lnext = s->lnext;
+	else
+		p->slh[s->lst] = s->lnext;
+	if (s->lnext >= 0)
+		p->sess[s->lnext].lprev = s->lprev;
+	else
+		p->slt[s->lst] = s->lprev;
+	s->lprev = s->lnext = -1;
+	s->lst = 0;
+}
+
+/* list 1 is appended to (oldest at the head), list 2 pushed at the head */
+static void sl_put(mt_pcap *p, int32_t i, uint8_t which)
+{
+	mt_session *s = &p->sess[i];
+	sl_unlink(p, i);
+	s->lst = which;
+	if (which == 1) {
+		s->lnext = -1;
+		s->lprev = p->slt[1];
+		if (p->slt[1] >= 0)
+			p->sess[p->slt[1]].lnext = i;
+		else
+			p->slh[1] = i;
+		p->slt[1] = i;
+	} else {
+		s->lprev = -1;
+		s->lnext = p->slh[2];
+		if (p->slh[2] >= 0)
+			p->sess[p->slh[2]].lprev = i;
+		else
+			p->slt[2] = i;
+		p->slh[2] = i;
+	}
+}
+
+/* after a message of session s: keep it on the right list */
+static void sess_touch(mt_pcap *p, mt_session *s)
+{
+	int32_t i = (int32_t)(s - p->sess);
+	if (s->confirmed)
+		sl_unlink(p, i);
+	else if (s->requests + s->jobs > 1 && !(s->lst == 2 && p->slh[2] == i))
+		sl_put(p, i, 2);
+}
+
+typedef struct sess_key {
+	const mt_pcap *p;
+	const mt_addr *c, *v;
+	unsigned cp, vp;
+} sess_key;
+
+static int sess_eq(const void *ctx, uint32_t idx)
+{
+	const sess_key *k = ctx;
+	const mt_session *o = &k->p->sess[idx];
+	return o->cport == k->cp && o->sport == k->vp && !memcmp(&o->cli, k->c, 16) &&
+	       !memcmp(&o->srv, k->v, 16);
+}
+
+static uint32_t sess_hash(const mt_addr *c, unsigned cp, const mt_addr *v, unsigned vp)
+{
+	uint8_t m[36];
+	memcpy(m, c->b, 16);
+	memcpy(m + 16, v->b, 16);
+	m[32] = (uint8_t)(cp >> 8);
+	m[33] = (uint8_t)cp;
+	m[34] = (uint8_t)(vp >> 8);
+	m[35] = (uint8_t)vp;
+	return mt__hash_bytes(m, sizeof(m), 13);
+}
+
+/* A free session slot: a new one below the cap, else an unconfirmed one forgotten. */
+static int64_t sess_slot(mt_pcap *p)
+{
+	if (p->nsess < MT_PCAP_MAX_SESSIONS) {
+		mt_err e = MT_OK;
+		p->sess = mt__grow(p->sess, &p->asess, p->nsess + 1, sizeof(*p->sess),
+		                   MT_PCAP_MAX_SESSIONS, &e);
+		if (e != MT_OK) {
+			if (e == MT_ERR_NOMEM)
+				p->err = e;
+			return -1;
+		}
+		return p->nsess++;
+	}
+	int32_t i = p->slh[1] >= 0 ? p->slh[1] : p->slt[2];
+	if (i < 0)
+		return -1; /* every session is confirmed mining: keep them all */
+	mt_session *o = &p->sess[i];
+	sl_unlink(p, i);
+	mt__itab_del(&p->sessidx, o->hash, (uint32_t)i);
+	mt_flow *g = mt__flow_find(p, &o->cli, o->cport, &o->srv, o->sport, 6);
+	if (g && g->session == i)
+		g->session = -1;
+	p->sess_evicted++;
+	return i;
+}
+
 static mt_session *session_of(mt_pcap *p, mt_flow *f, int dir, int create)
 {
 	if (f->session >= 0)
@@ -199,32 +308,32 @@ static mt_session *session_of(mt_pcap *p, mt_flow *f, int dir, int create)
 	/* a flow evicted while idle and seen again continues its session */
 	const mt_addr *c = dir == 0 ? &f->a : &f->b, *v = dir == 0 ? &f->b : &f->a;
 	unsigned cp = dir == 0 ? f->ap : f->bp, vp = dir == 0 ? f->bp : f->ap;
-	for (uint32_t i = 0; i < p->nsess; i++) {
-		mt_session *o = &p->sess[i];
-		if (o->cport == cp && o->sport == vp && !memcmp(&o->cli, c, 16) &&
-		    !memcmp(&o->srv, v, 16)) {
-			f->session = (int32_t)i;
-			return o;
-		}
+	uint32_t h = sess_hash(c, cp, v, vp);
+	sess_key k = {p, c, v, cp, vp};
+	int64_t i = mt__itab_find(&p->sessidx, h, sess_eq, &k);
+	if (i >= 0) {
+		f->session = (int32_t)i;
+		return &p->sess[i];
 	}
-	mt_err e = MT_OK;
-	p->sess = mt__grow(p->sess, &p->asess, p->nsess + 1, sizeof(*p->sess),
-	                   MT_PCAP_MAX_SESSIONS, &e);
-	if (e != MT_OK) {
-		if (e == MT_ERR_NOMEM)
-			p->err = e;
-		else
-			p->st.dropped++;
+	if ((i = sess_slot(p)) < 0) {
+		p->st.dropped++;
 		return NULL;
 	}
-	f->session = (int32_t)p->nsess++;
-	mt_session *s = &p->sess[f->session];
+	mt_session *s = &p->sess[i];
 	memset(s, 0, sizeof(*s));
+	s->lprev = s->lnext = -1;
+	if (mt__itab_add(&p->sessidx, h, (uint32_t)i) != MT_OK) {
+		p->err = MT_ERR_NOMEM;
+		return NULL; /* the slot stays empty: no requests, never reported */
+	}
+	s->hash = h;
+	f->session = (int32_t)i;
 	/* the client is the side that sends requests (dir of the request) */
-	s->cli = dir == 0 ? f->a : f->b;
-	s->srv = dir == 0 ? f->b : f->a;
-	s->cport = dir == 0 ? f->ap : f->bp;
-	s->sport = dir == 0 ? f->bp : f->ap;
+	s->cli = *c;
+	s->srv = *v;
+	s->cport = (uint16_t)cp;
+	s->sport = (uint16_t)vp;
+	sl_put(p, (int32_t)i, 1);
 	const mt_dnsrec *dn = mt__dns_lookup(p, &s->srv);
 	if (dn)
 		mt_copy(s->pool, sizeof(s->pool), dn->name);
@@ -323,6 +432,7 @@ void mt__jsonrpc_msg(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n, i
 				algo_of(&params, s);
 			if (s->submits && s->requests)
 				s->confirmed = 1;
+			sess_touch(p, s);
 			return;
 		}
 		if (what == W_LOGIN && variant == MT_MP_XMR) {
@@ -332,7 +442,11 @@ void mt__jsonrpc_msg(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n, i
 			if (lg.t != 's')
 				return;
 		}
-		if (!(s = session_of(p, f, dir, 1)))
+		/* only a login-like request starts a session; a submit or keepalive alone is
+		 * no mining attempt and costs a flooder nothing (review 2) */
+		int starts = what == W_LOGIN || what == W_SUBSCRIBE || what == W_AUTHORIZE ||
+		             what == W_GETWORK;
+		if (!(s = session_of(p, f, dir, starts)))
 			return;
 		/* requests only from the client side of the session */
 		if (from_server(s, f, dir))
@@ -381,6 +495,7 @@ void mt__jsonrpc_msg(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n, i
 			jcopy(&id, s->pend[slot].id, sizeof(s->pend[slot].id));
 			s->pend[slot].what = (uint8_t)what;
 		}
+		sess_touch(p, s);
 		return;
 	}
 	/* an answer: pair it with a request of the other side */
@@ -433,6 +548,7 @@ void mt__jsonrpc_msg(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n, i
 			s->accepted++;
 			break;
 		}
+		sess_touch(p, s);
 		return;
 	}
 }
