@@ -240,6 +240,8 @@ void mt_report_sort(mt_report *report);
 mt_err mt__report_set_extra(mt_report *r, const char *json, const char *text_en,
                             const char *text_zh);
 const char *mt__report_extra(const mt_report *r, int json, mt_lang lang);
+/* Counts n more findings dropped at MT_MAX_FINDINGS (e.g. by a report merged into r). */
+void mt__report_add_dropped(mt_report *r, size_t n);
 
 /* Adds the sha256 of the file to each quarantine_file action that has none. */
 void mt_report_hash_quarantines(mt_report *report, mt_host *host);

@@ -271,6 +271,29 @@ expect([f for f in findings(out, 'net.stratum') if f['severity'] == 'critical'
 expect(any('forgotten' in d for d in summary(out)['diagnostics']),
        'r2 forgotten sessions are named in a diagnostic')
 
+# --- review 5: 100000 spoofed DNS queries for a pool name from distinct sources, then the
+# EternalBlue capture: one pool_dns finding counting the clients, nothing dropped, the
+# exploitation findings and the host verdicts still there (the spoofed sources filled the
+# host table first: flagged hosts take the place of less severe ones)
+if os.path.exists(eb):
+    P, n = new('r5-dnsflood.pcap')
+    for i in range(100000):
+        P.udp(50 + i * 1e-4, '172.%d.%d.%d' % (16 + (i >> 16), (i >> 8) & 255, i & 255), 40000,
+              '10.0.0.1', 53, dns_query(i & 0xffff, 'de01.supportxmr.com'))
+    for ts, fr in recs:
+        P.add(ts, fr)
+    P.close()
+    out = run(n, keep=['"net.eternalblue"', '"net.doublepulsar"', '"net.pool_dns"', '"type":"host","ip":"192.168.198.20'])
+    expect(findings(out, 'net.eternalblue') and findings(out, 'net.doublepulsar'),
+           'r5 DNS flood before EternalBlue: net.eternalblue and net.doublepulsar reported')
+    pd = findings(out, 'net.pool_dns')
+    expect(len(pd) == 1 and pd[0]['evidence'].get('clients') == 100000,
+           'r5 one net.pool_dns finding counting 100000 clients (%s)' %
+           [f['evidence'].get('clients') for f in pd][:3])
+    expect(summary(out)['findings_dropped'] == 0, 'r5 no finding dropped')
+    h = host(out, '192.168.198.203')
+    expect(h and h.get('verdict') == 'exploited', 'r5 the EternalBlue target is still exploited')
+
 #@@MORE@@
 
 sys.exit(1 if fails else 0)

@@ -89,10 +89,64 @@ static const mt_rule *name_rule(const mt_rules *R, const char *name, size_t n, i
 	return NULL;
 }
 
+static const char *const how_name[] = {"dns", "tls-sni", "http-host"};
+
+typedef struct name_key {
+	const mt_pcap *p;
+	const char *name;
+	uint8_t det, how;
+} name_key;
+
+static int name_eq(const void *ctx, uint32_t idx)
+{
+	const name_key *k = ctx;
+	const mt_namerec *o = &k->p->names[idx];
+	return o->det == k->det && o->how == k->how && strcmp(o->name, k->name) == 0;
+}
+
+typedef struct ncli_key {
+	const mt_pcap *p;
+	const mt_addr *cli;
+	uint32_t rec;
+} ncli_key;
+
+static int ncli_eq(const void *ctx, uint32_t idx)
+{
+	const ncli_key *k = ctx;
+	const mt_namecli *o = &k->p->ncli[idx];
+	return o->rec == k->rec && !memcmp(&o->cli, k->cli, 16);
+}
+
+/* 1 when cli is new for record rec (counted), 0 when seen before, -1 not told apart */
+static int name_client(mt_pcap *p, uint32_t rec, const mt_addr *cli)
+{
+	uint8_t m[20];
+	memcpy(m, cli->b, 16);
+	memcpy(m + 16, &rec, 4);
+	uint32_t h = mt__hash_bytes(m, sizeof(m), 17);
+	ncli_key k = {p, cli, rec};
+	if (mt__itab_find(&p->ncidx, h, ncli_eq, &k) >= 0)
+		return 0;
+	mt_err e = MT_OK;
+	p->ncli = mt__grow(p->ncli, &p->ancli, p->nncli + 1, sizeof(*p->ncli),
+	                   MT_PCAP_MAX_NAME_CLIENTS, &e);
+	if (e == MT_OK)
+		e = mt__itab_add(&p->ncidx, h, p->nncli);
+	if (e != MT_OK) {
+		if (e == MT_ERR_NOMEM)
+			p->err = e;
+		return -1;
+	}
+	p->ncli[p->nncli].cli = *cli;
+	p->ncli[p->nncli++].rec = rec;
+	return 1;
+}
+
+/* A name of the rules seen from cli: counted in the name's record (one finding per name
+ * and way, with the number of clients, review 5); the client's host gets the flag. */
 void mt__name_seen(mt_pcap *p, const mt_addr *cli, const mt_addr *srv, unsigned sport,
                    unsigned dport, const char *name, size_t n, const char *how, int64_t ts)
 {
-	(void)ts;
 	int det;
 	char nm[256];
 	size_t c = n < sizeof(nm) - 1 ? n : sizeof(nm) - 1;
@@ -104,13 +158,50 @@ void mt__name_seen(mt_pcap *p, const mt_addr *cli, const mt_addr *srv, unsigned 
 	const mt_rule *x = name_rule(p->rules, nm, c, &det);
 	if (!x)
 		return;
-	int dns = strcmp(how, "dns") == 0;
-	if (det == MT_DET_pool_dns && !dns)
+	uint8_t hw = strcmp(how, "dns") == 0 ? 0 : strcmp(how, "tls-sni") == 0 ? 1 : 2;
+	if (det == MT_DET_pool_dns && hw != 0)
 		det = MT_DET_pool_addr;
-	mt_severity sev = mt__det(det)->severity;
-	if (x->has_sev && x->sev < sev)
-		sev = x->sev;
-	mt_finding *f = mt_finding_new(mt__det(det), sev, dns ? 80 : 85);
+	uint32_t h = mt__hash_bytes(nm, c, 19) ^ (uint32_t)det * 0x9e3779b1u ^ hw;
+	name_key k = {p, nm, (uint8_t)det, hw};
+	int64_t i = mt__itab_find(&p->nidx, h, name_eq, &k);
+	mt_namerec *o;
+	if (i < 0) {
+		mt_err e = MT_OK;
+		p->names = mt__grow(p->names, &p->anames, p->nnames + 1, sizeof(*p->names),
+		                    MT_PCAP_MAX_NAMES, &e);
+		if (e == MT_OK)
+			e = mt__itab_add(&p->nidx, h, p->nnames);
+		if (e != MT_OK) {
+			if (e == MT_ERR_NOMEM)
+				p->err = e;
+			else
+				p->st.dropped++;
+			return;
+		}
+		i = p->nnames++;
+		o = &p->names[i];
+		memset(o, 0, sizeof(*o));
+		o->hash = h;
+		o->det = (uint8_t)det;
+		o->how = hw;
+		o->rule = x;
+		memcpy(o->name, nm, c + 1);
+		o->srv = *srv;
+		o->sport = (uint16_t)sport;
+		o->dport = (uint16_t)dport;
+		o->first_us = ts;
+	}
+	o = &p->names[i];
+	o->seen++;
+	int fresh = name_client(p, (uint32_t)i, cli);
+	if (fresh < 0)
+		o->more = 1;
+	if (fresh == 0)
+		return; /* this client's flag and reason are set already */
+	if (fresh > 0)
+		o->clients++;
+	if (o->nlist < MT_NAME_LIST && (fresh > 0 || o->clients == 0))
+		o->list[o->nlist++] = *cli;
 	const char *en, *zh;
 	switch (det) {
 	case MT_DET_pool_dns: en = "looked up mining pool"; zh = "解析矿池域名"; break;
@@ -118,21 +209,76 @@ void mt__name_seen(mt_pcap *p, const mt_addr *cli, const mt_addr *srv, unsigned 
 	case MT_DET_browser_miner: en = "reached browser-miner host"; zh = "访问网页挖矿站点"; break;
 	default: en = "reached mining campaign host"; zh = "访问挖矿团伙站点"; break;
 	}
-	char src[64];
-	mt__addr_text(cli, src, sizeof(src));
-	mt_finding_text(f, MT_LANG_EN, mt__det(det)->title[0], "%s %s %s (%s)", src, en, nm, how);
-	mt_finding_text(f, MT_LANG_ZH, mt__det(det)->title[1], "%s %s %s (%s)", src, zh, nm, how);
-	mt__ev_endpoints(f, cli, sport, srv, dport, !dns);
-	mt_finding_str(f, "name", nm, 1);
-	mt_finding_str(f, "seen_in", how, 1);
-	mt_finding_rule(f, x);
-	mt__add(p, f);
 	char why[320], whyzh[320];
 	snprintf(why, sizeof(why), "%s %s (%s)", en, nm, how);
 	snprintf(whyzh, sizeof(whyzh), "%s %s (%s)", zh, nm, how);
 	uint32_t flag = det == MT_DET_browser_miner ? MT_HF_BROWSER : det == MT_DET_c2 ? MT_HF_C2
 	                                                                             : MT_HF_POOL;
 	mt__host_flag(p, cli, flag, why, whyzh);
+}
+
+mt_err mt__names_report(mt_pcap *p, mt_report *r)
+{
+	for (uint32_t i = 0; i < p->nnames; i++) {
+		const mt_namerec *o = &p->names[i];
+		int det = o->det, dns = o->how == 0;
+		const char *how = how_name[o->how];
+		mt_severity sev = mt__det(det)->severity;
+		if (o->rule->has_sev && o->rule->sev < sev)
+			sev = o->rule->sev;
+		mt_finding *f = mt_finding_new(mt__det(det), sev, dns ? 80 : 85);
+		if (!f)
+			return MT_ERR_NOMEM;
+		const char *en, *zh;
+		switch (det) {
+		case MT_DET_pool_dns: en = "looked up mining pool"; zh = "解析矿池域名"; break;
+		case MT_DET_pool_addr: en = "connected to mining pool"; zh = "连接矿池"; break;
+		case MT_DET_browser_miner: en = "reached browser-miner host"; zh = "访问网页挖矿站点"; break;
+		default: en = "reached mining campaign host"; zh = "访问挖矿团伙站点"; break;
+		}
+		char src[64], list[MT_NAME_LIST * 48] = "", more[64] = "", morezh[64] = "";
+		mt__addr_text(&o->list[0], src, sizeof(src));
+		for (unsigned k = 0; k < o->nlist; k++) {
+			char ip[64];
+			size_t l = strlen(list);
+			mt__addr_text(&o->list[k], ip, sizeof(ip));
+			snprintf(list + l, sizeof(list) - l, "%s%s", l ? ", " : "", ip);
+		}
+		if (o->clients > 1 || o->more) {
+			snprintf(more, sizeof(more), " and %s%u more hosts", o->more ? "at least " : "",
+			         o->clients - 1);
+			snprintf(morezh, sizeof(morezh), " 等%s %u 台主机", o->more ? "至少" : "",
+			         o->clients);
+		}
+		mt_finding_text(f, MT_LANG_EN, mt__det(det)->title[0], "%s%s %s %s (%s)", src, more,
+		                en, o->name, how);
+		mt_finding_text(f, MT_LANG_ZH, mt__det(det)->title[1], "%s%s %s %s (%s)", src,
+		                morezh, zh, o->name, how);
+		char s[80], d[80], ip[64];
+		mt__endpoint_text(&o->list[0], o->sport, s, sizeof(s));
+		mt__endpoint_text(&o->srv, o->dport, d, sizeof(d));
+		mt_finding_str(f, "src", s, 0);
+		mt_finding_str(f, "dst", d, 0);
+		mt_finding_str(f, "src_ip", src, 0);
+		mt__addr_text(&o->srv, ip, sizeof(ip));
+		mt_finding_str(f, "dst_ip", ip, 0);
+		if (!dns) {
+			mt_action *a = mt_finding_action(f, "block_ip");
+			mt_action_str(f, a, "ip", ip);
+		}
+		mt_finding_str(f, "name", o->name, 1);
+		mt_finding_str(f, "seen_in", how, 1);
+		mt_finding_int(f, "clients", o->clients, 0);
+		mt_finding_str(f, "client_list", list, 0);
+		mt_finding_int(f, "seen", o->seen, 0);
+		char t[40];
+		mt_time_iso(o->first_us / 1000000, t, sizeof(t));
+		mt_finding_str(f, "first_seen", t, 0);
+		mt_finding_rule(f, o->rule);
+		if (mt_report_add(r, f) == MT_ERR_NOMEM)
+			return MT_ERR_NOMEM;
+	}
+	return MT_OK;
 }
 
 void mt__dns_packet(mt_pcap *p, const mt_pkt *k)

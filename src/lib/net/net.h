@@ -216,6 +216,27 @@ typedef struct mt_dnsrec {
 	char name[128];
 } mt_dnsrec;
 
+/* One pool / browser-miner / campaign name seen one way (DNS, SNI, Host): one finding for
+ * all the clients that used it (review 5) */
+#define MT_NAME_LIST 8 /* clients named in the finding */
+typedef struct mt_namerec {
+	uint32_t hash;
+	uint8_t det, how; /* detector; 0 dns, 1 tls-sni, 2 http-host */
+	const mt_rule *rule;
+	char name[256];
+	mt_addr srv;     /* the first client's server */
+	uint16_t sport, dport;
+	uint32_t clients, seen; /* distinct clients (as far as tracked), times seen */
+	uint8_t more;    /* clients beyond the client-pair limit were not told apart */
+	uint8_t nlist;
+	mt_addr list[MT_NAME_LIST];
+	int64_t first_us;
+} mt_namerec;
+typedef struct mt_namecli { /* a client of a name record, to count clients once */
+	mt_addr cli;
+	uint32_t rec;
+} mt_namecli;
+
 typedef struct mt_scanrec {
 	mt_addr src;
 	uint8_t used;
@@ -263,6 +284,9 @@ struct mt_pcap {
 	uint64_t sess_evicted;  /* unconfirmed sessions forgotten at the cap */
 	mt_hostrec *hosts;
 	uint32_t nhosts, ahosts;
+	uint32_t hrank[MT_SEV_COUNT + 1]; /* hosts per rank (0 clean, 1 + worst severity) */
+	uint32_t hcur;                    /* where the search for a host to replace goes on */
+	uint64_t hosts_lost;              /* hosts not kept or replaced at the cap */
 	mt_itab hidx;
 	mt_dnsrec *dns;
 	uint32_t ndns, adns;
@@ -273,6 +297,12 @@ struct mt_pcap {
 		uint8_t used;
 		uint32_t nh; /* hash of the name */
 	} dnsq[MT_PCAP_DNS_QUERIES];
+	mt_namerec *names;
+	uint32_t nnames, anames;
+	mt_itab nidx;
+	mt_namecli *ncli;
+	uint32_t nncli, ancli;
+	mt_itab ncidx;
 	mt_scanrec *scan;
 	uint32_t nscan, ascan;
 	mt_itab sidx;
@@ -325,6 +355,7 @@ void mt__name_seen(mt_pcap *p, const mt_addr *cli, const mt_addr *srv, unsigned 
 void mt__url_seen(mt_pcap *p, const mt_flow *f, const char *host, size_t hn,
                   const char *uri, size_t un);
 mt_err mt__sessions_report(mt_pcap *p, mt_report *r);
+mt_err mt__names_report(mt_pcap *p, mt_report *r);
 mt_err mt__smb_report(mt_pcap *p, mt_report *r);
 mt_err mt__beacon_report(mt_pcap *p, mt_report *r);
 /* adds src/dst evidence and a block_ip remedy */
