@@ -293,6 +293,28 @@ if os.path.exists(eb):
     expect(summary(out)['findings_dropped'] == 0, 'r5 no finding dropped')
     h = host(out, '192.168.198.203')
     expect(h and h.get('verdict') == 'exploited', 'r5 the EternalBlue target is still exploited')
+    expect(any('hosts with a verdict not listed' in d for d in summary(out)['diagnostics']),
+           'r5 65536 flagged hosts do not fit: a diagnostic says how many are not listed')
+
+# --- review 7: 65536 SYNs from distinct internal sources, then the miner: the host
+# section is not lost (clean hosts are counted, not listed), the miner is in it, in JSON
+# and in text in both languages
+P, n = new('r7-hosts.pcap')
+for i in range(65536):
+    P.tcp(100 + i * 1e-5, '10.%d.%d.%d' % (100 + (i >> 16), (i >> 8) & 255, i & 255), 50000,
+          '93.184.216.34', 80, 1, 0, SYN)
+miner(P, 101)
+P.close()
+out = run(n, keep=['"type":"host"'])
+h = host(out, '10.0.0.5')
+expect(h and h.get('verdict') == 'mining', 'r7 65536 clean hosts: the miner host line is there')
+expect(len([o for o in out if o.get('type') == 'host']) == 1, 'r7 clean hosts are not listed')
+for lang, word, clean in (('en', 'mining', '65535 internal hosts without a verdict (clean)'),
+                          ('zh', '挖矿', '另有 65535 台内网主机未见异常')):
+    r = subprocess.run([MT, 'pcap', os.path.join(DIR, n), '--lang', lang], capture_output=True, text=True)
+    lines = r.stdout.splitlines()
+    expect([l for l in lines if '10.0.0.5' in l and word in l] and [l for l in lines if clean in l],
+           'r7 text (%s): the miner host and the count of clean hosts' % lang)
 
 #@@MORE@@
 
