@@ -316,6 +316,72 @@ for lang, word, clean in (('en', 'mining', '65535 internal hosts without a verdi
     expect([l for l in lines if '10.0.0.5' in l and word in l] and [l for l in lines if clean in l],
            'r7 text (%s): the miner host and the count of clean hosts' % lang)
 
+# --- review 10: evasions of the stream reader and a false positive
+def segs(P, ts, c, cp, v, vp, parts, order):
+    """SYN, SYN-ACK, then the client's bytes cut in parts sent in the given order, then
+    the pool's job answer, a submit and its answer in order"""
+    cs, ss = 1000, 5000
+    P.tcp(ts, c, cp, v, vp, cs, 0, SYN)
+    P.tcp(ts + .001, v, vp, c, cp, ss, cs + 1, SYN | ACK)
+    offs, o = [], cs + 1
+    for b in parts:
+        offs.append(o); o += len(b)
+    for i, j in enumerate(order):
+        P.tcp(ts + .01 * (i + 1), c, cp, v, vp, offs[j], ss + 1, PSH | ACK, parts[j])
+    t = ts + .1
+    P.tcp(t, v, vp, c, cp, ss + 1, o, PSH | ACK, JOB)
+    P.tcp(t + .01, c, cp, v, vp, o, ss + 1 + len(JOB), PSH | ACK, SUBMIT)
+    P.tcp(t + .02, v, vp, c, cp, ss + 1 + len(JOB), o + len(SUBMIT), PSH | ACK, OK)
+
+def critical_miner(name, what):
+    out = run(name)
+    expect([f for f in findings(out, 'net.stratum') if f['severity'] == 'critical'], 'r10 ' + what)
+
+P, n = new('r10-swap.pcap')
+segs(P, 100, '10.0.0.5', 40000, '45.1.2.3', 3333, [LOGIN[:30], LOGIN[30:]], [1, 0])
+P.close()
+critical_miner(n, 'login in two segments, second half first: critical')
+P, n = new('r10-middle.pcap')
+segs(P, 100, '10.0.0.5', 40000, '45.1.2.3', 3333, [LOGIN[:20], LOGIN[20:50], LOGIN[50:]], [0, 2, 1])
+P.close()
+critical_miner(n, 'login in three segments, the middle one last: critical')
+P, n = new('r10-crlf.pcap')
+segs(P, 100, '10.0.0.5', 40000, '45.1.2.3', 3333, [b'\r\n' + LOGIN], [0])
+P.close()
+critical_miner(n, 'a blank CRLF line before the login: critical')
+P, n = new('r10-crlf-alone.pcap')
+segs(P, 100, '10.0.0.5', 40000, '45.1.2.3', 3333, [b'\r\n', LOGIN], [0, 1])
+P.close()
+critical_miner(n, 'a CRLF alone in the first segment, the login next: critical')
+P, n = new('r10-newlines.pcap')
+segs(P, 100, '10.0.0.5', 40000, '45.1.2.3', 3333, [b'\n' * 9 + LOGIN], [0])
+P.close()
+critical_miner(n, 'nine newlines before the login: critical')
+P, n = new('r10-escape.pcap')
+segs(P, 100, '10.0.0.5', 40000, '45.1.2.3', 3333, [LOGIN.replace(b'"login"', b'"log\\u0069n"', 1)], [0])
+P.close()
+critical_miner(n, 'method "log\\u0069n" (JSON escape): critical')
+# a line-JSON API with a "login" whose answer carries some "job" object is no miner
+P, n = new('r10-api.pcap')
+conv(P, 100, '10.0.0.8', 40000, '93.184.216.34', 8000,
+     [(0, b'{"id":1,"method":"login","params":{"login":"alice","pass":"x"}}\n'),
+      (1, b'{"id":1,"result":{"session":"s1","job":{"name":"nightly-backup","state":"queued"}}}\n')])
+P.close()
+out = run(n)
+expect(not [f for f in findings(out, 'net.stratum') if f['severity'] == 'critical'],
+       'r10 a JSON API login answered with a non-mining "job": not critical')
+h = host(out, '10.0.0.8')
+expect(not h or h.get('verdict') != 'mining', 'r10 the API client is not mining')
+
+# ... and a hole that is never filled: after OOO_N held segments the reader gives up on
+# it and reads on in order (the lines after the hole still count)
+P, n = new('r10-lost.pcap')
+L2 = LOGIN.replace(b'"id":1', b'"id":7')
+segs(P, 100, '10.0.0.5', 40000, '45.1.2.3', 3333, [b'{"id":0,"lost":1}\n'] + [L2] * 5 + [LOGIN],
+     [1, 2, 3, 4, 5, 6])
+P.close()
+critical_miner(n, 'first segment lost, six login lines after the hole: critical')
+
 #@@MORE@@
 
 sys.exit(1 if fails else 0)

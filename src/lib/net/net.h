@@ -122,6 +122,7 @@ enum { MT_DIR_MODE_NEW = 0, MT_DIR_MODE_JSON, MT_DIR_MODE_HTTP, MT_DIR_MODE_TLS,
 
 typedef struct mt_stream {
 	uint8_t *buf;       /* from the buffer pool, MT_PCAP_STREAM_BUF bytes, or NULL */
+	uint8_t *ooo;       /* from the pool too: segments that came early (flow.c), or NULL */
 	uint32_t blen;
 	uint32_t next_seq;
 	uint32_t seen;      /* payload bytes handled */

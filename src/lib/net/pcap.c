@@ -62,8 +62,10 @@ void mt_pcap_free(mt_pcap *p)
 		return;
 	for (mt_flow *f = p->lru_head, *n; f; f = n) {
 		n = f->lnext;
-		for (int d = 0; d < 2; d++)
+		for (int d = 0; d < 2; d++) {
 			free(f->s[d].buf);
+			free(f->s[d].ooo);
+		}
 		free(f);
 	}
 	for (mt_flow *f = p->ffree, *n; f; f = n) {

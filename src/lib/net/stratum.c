@@ -114,6 +114,62 @@ static const char *value(const char *s, const char *e, jv *v, int depth)
 	}
 }
 
+static int hexv(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* raw JSON string p[0..n) with its escapes undone equals the ASCII text s */
+static int unesc_eq(const char *p, size_t n, const char *s)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = (unsigned char)p[i++];
+		if (c == '\\') {
+			if (i >= n)
+				return 0;
+			char e = p[i++];
+			switch (e) {
+			case 'u':
+				if (n - i < 4)
+					return 0;
+				c = 0;
+				for (int k = 0; k < 4; k++) {
+					int h = hexv(p[i++]);
+					if (h < 0)
+						return 0;
+					c = c << 4 | (unsigned)h;
+				}
+				break;
+			case 'n': c = '\n'; break;
+			case 't': c = '\t'; break;
+			case 'r': c = '\r'; break;
+			case 'b': c = '\b'; break;
+			case 'f': c = '\f'; break;
+			case '/': case '\\': case '"': c = (unsigned char)e; break;
+			default: return 0;
+			}
+		}
+		if (!*s || c != (unsigned char)*s)
+			return 0;
+		s++;
+	}
+	return *s == '\0';
+}
+
+/* v is the string s; escapes count as what they stand for ("log\u0069n" is "login",
+ * review 10) */
+static int jeq(const jv *v, const char *s)
+{
+	size_t n = strlen(s);
+	if (v->t != 's')
+		return 0;
+	if (v->n == n && !memcmp(v->p, s, n))
+		return 1;
+	return v->n > n && memchr(v->p, '\\', v->n) && unesc_eq(v->p, v->n, s);
+}
+
 /* Member key of object o (already parsed); v->t = 0 when absent. */
 static void member(const jv *o, const char *key, jv *v)
 {
@@ -132,7 +188,8 @@ static void member(const jv *o, const char *key, jv *v)
 			return;
 		if (!(s = value(s + 1, e, &x, 1)))
 			return;
-		if (k.n == kl && !memcmp(k.p, key, kl)) {
+		if ((k.n == kl && !memcmp(k.p, key, kl)) ||
+		    (k.n > kl && memchr(k.p, '\\', k.n) && unesc_eq(k.p, k.n, key))) {
 			*v = x;
 			return;
 		}
@@ -162,12 +219,6 @@ static void element(const jv *a, size_t idx, jv *v)
 			return;
 		s++;
 	}
-}
-
-static int jeq(const jv *v, const char *s)
-{
-	size_t n = strlen(s);
-	return v->t == 's' && v->n == n && !memcmp(v->p, s, n);
 }
 
 /* Copies a string (raw, escapes kept) or a number into out. */
@@ -387,6 +438,23 @@ static int method_kind(const jv *m, uint8_t *variant, int *server_push)
 	return -1;
 }
 
+/* a Monero job: blob, job_id and target strings (a "job" object of any other API is not
+ * mining work, review 10) */
+static int xmr_job(const jv *job)
+{
+	jv x;
+	if (job->t != 'o')
+		return 0;
+	member(job, "blob", &x);
+	if (x.t != 's' || !x.n)
+		return 0;
+	member(job, "job_id", &x);
+	if (x.t != 's' && x.t != 'n')
+		return 0;
+	member(job, "target", &x);
+	return x.t == 's' && x.n;
+}
+
 static void algo_of(const jv *obj, mt_session *s)
 {
 	jv a;
@@ -420,6 +488,8 @@ void mt__jsonrpc_msg(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n, i
 		mt_session *s;
 		if (push) {
 			/* from the pool: a job, a target; the receiver is the miner */
+			if (variant == MT_MP_XMR && !xmr_job(&params))
+				return;
 			if (!(s = session_of(p, f, !dir, 1)))
 				return;
 			/* a push counts only when it comes from the pool side (review 3) */
@@ -521,7 +591,7 @@ void mt__jsonrpc_msg(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n, i
 			if (s->variant == MT_MP_XMR) {
 				jv job;
 				member(&result, "job", &job);
-				if (job.t == 'o') {
+				if (xmr_job(&job)) {
 					s->confirmed = 1;
 					s->jobs++;
 					algo_of(&job, s);
@@ -567,7 +637,8 @@ void mt__json_stream(mt_pcap *p, mt_flow *f, int dir)
 		const char *q = ws(line, line + ll);
 		if (q < line + ll && *q == '{') {
 			mt__jsonrpc_msg(p, f, dir, line, ll, 0);
-		} else if (ll && f->session < 0) {
+		} else if (q < line + ll && f->session < 0) {
+			/* a line that is neither JSON nor blank (blank lines are skipped, review 10) */
 			st->blen = 0; /* not line-delimited JSON */
 			f->s[dir].mode = MT_DIR_MODE_DONE;
 			return;
