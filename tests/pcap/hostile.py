@@ -382,6 +382,78 @@ segs(P, 100, '10.0.0.5', 40000, '45.1.2.3', 3333, [b'{"id":0,"lost":1}\n'] + [L2
 P.close()
 critical_miner(n, 'first segment lost, six login lines after the hole: critical')
 
+# --- review 8: tables filled by spoofed input first
+scan = os.path.join(PCAPS, '445_scan.pcap')
+if os.path.exists(scan):
+    recs = read_pcap(scan)
+    P, n = new('r8-scanners.pcap')
+    t0 = recs[0][0] - 20
+    for i in range(16384):
+        P.tcp(t0 + i * 1e-4, '10.%d.%d.%d' % (40 + (i >> 16), (i >> 8) & 255, i & 255), 40000,
+              '10.99.0.1', 445, 1, 0, SYN)
+    for ts, fr in recs:
+        P.add(ts, fr)
+    P.close()
+    out = run(n, keep=['net.smb_scan'])
+    expect([f for f in findings(out, 'net.smb_scan') if f['evidence'].get('src_ip') == '176.192.150.3'],
+           'r8 16384 spoofed one-SYN sources first: the real 445 scanner is still reported')
+else:
+    print('SKIP hostile r8 scanners: no', scan)
+
+def dns_answers(qid, name, ips):
+    return (struct.pack('!HHHHHH', qid, 0x8180, 1, len(ips), 0, 0) + dnsname(name) + struct.pack('!HH', 1, 1)
+            + b''.join(b'\xc0\x0c' + struct.pack('!HHIH', 1, 1, 60, 4) + bytes(map(int, ip.split('.'))) for ip in ips))
+
+# 65536 addresses learned from answered queries for pool names, then a real answer and a
+# connection to its address: pool-contact
+P, n = new('r8-dns.pcap')
+for q in range(1024):
+    ips = ['52.%d.%d.%d' % (q >> 8, q & 255, k) for k in range(64)]
+    P.udp(50 + q * .001, '10.0.0.9', 30000 + q, '10.0.0.1', 53, dns_query(q, 'de01.supportxmr.com'))
+    P.udp(50 + q * .001 + 1e-4, '10.0.0.1', 53, '10.0.0.9', 30000 + q, dns_answers(q, 'de01.supportxmr.com', ips))
+P.udp(99.9, '10.0.0.12', 53000, '10.0.0.1', 53, dns_query(0x4321, 'xmr.pool.minergate.com'))
+P.udp(100, '10.0.0.1', 53, '10.0.0.12', 53000, dns_answer(0x4321, 'xmr.pool.minergate.com', '61.1.1.1'))
+P.tcp(101, '10.0.0.13', 41000, '61.1.1.1', 443, 1, 0, SYN)
+P.tcp(101.01, '61.1.1.1', 443, '10.0.0.13', 41000, 1, 2, SYN | ACK)
+P.close()
+out = run(n, keep=['"type":"host"'])
+h = host(out, '10.0.0.13')
+expect(h and 'pool-contact' in h.get('verdicts', []),
+       'r8 65536 remembered DNS addresses first: a later answer still attributes the connection')
+
+# 65536 spoofed one-SYN pairs, then a host polling one address every 10 s: net.beacon
+P, n = new('r8-pairs.pcap')
+for i in range(65536):
+    P.tcp(50 + i * 1e-4, '10.%d.%d.%d' % (60 + (i >> 16), (i >> 8) & 255, i & 255), 40000,
+          '93.184.%d.%d' % ((i >> 8) & 255, i & 255), 80, 1, 0, SYN)
+for k in range(8):
+    conv(P, 100 + k * 10, '10.0.0.20', 42000 + k, '198.51.100.7', 8080,
+         [(0, b'GET /task HTTP/1.1\r\nHost: x\r\n\r\n'), (1, b'HTTP/1.1 200 OK\r\n\r\nrun')])
+P.close()
+out = run(n, keep=['net.beacon'])
+expect([f for f in findings(out, 'net.beacon') if f['evidence'].get('src_ip') == '10.0.0.20'],
+       'r8 65536 spoofed pairs first: the beacon is still found')
+
+# one source with 5000 (spoofed) EternalBlue events before the real capture: it keeps 64
+# chain events, the real attacker's are in the chain too
+if os.path.exists(eb):
+    P, n = new('r8-chain.pcap')
+    recs = read_pcap(eb)
+    t0 = recs[0][0] - 100
+    nt = smb(0xa0, 7)
+    sec = smb(0x33, 7, words=b'\0' * 18)
+    for i in range(5000):
+        v = '10.77.%d.%d' % (i >> 8, i & 255)
+        conv(P, t0 + i * .01, '10.66.0.1', 40000 + (i % 20000), v, 445, [(0, nt), (0, sec)])
+    for ts, fr in recs:
+        P.add(ts, fr)
+    P.close()
+    out = run(n, keep=['net.infection_chain'])
+    ch = findings(out, 'net.infection_chain')
+    expect(ch and ch[0]['evidence'].get('events') == 64 + 2,
+           'r8 one source with 5000 EternalBlue events: 64 kept, the real attack in the chain (%s)' %
+           (ch[0]['evidence'].get('events') if ch else None))
+
 #@@MORE@@
 
 sys.exit(1 if fails else 0)

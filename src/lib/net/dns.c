@@ -62,8 +62,23 @@ const mt_dnsrec *mt__dns_lookup(const mt_pcap *p, const mt_addr *ip)
 static void remember(mt_pcap *p, const mt_addr *ip, const char *name, const mt_rule *rule)
 {
 	int created;
+	int full = p->ndns >= MT_PCAP_MAX_DNS;
 	mt_dnsrec *d = mt__addr_table(p, (void **)&p->dns, &p->ndns, &p->adns, &p->didx,
-	                              sizeof(*p->dns), MT_PCAP_MAX_DNS, ip, 11, 1, &created);
+	                              sizeof(*p->dns), MT_PCAP_MAX_DNS, ip, 11, !full, &created);
+	if (!d && full) {
+		/* full: the oldest answer makes room (a ring), so answers that came first
+		 * cannot keep later ones out (review 8) */
+		uint32_t j = p->dcur++ % p->ndns;
+		d = &p->dns[j];
+		mt__itab_del(&p->didx, mt__hash_bytes(d->ip.b, 16, 11), j);
+		memset(d, 0, sizeof(*d));
+		if (mt__itab_add(&p->didx, mt__hash_bytes(ip->b, 16, 11), j) != MT_OK) {
+			p->err = MT_ERR_NOMEM;
+			return;
+		}
+		d->ip = *ip;
+		p->st.dropped++;
+	}
 	if (!d)
 		return;
 	d->used = 1;

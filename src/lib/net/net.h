@@ -251,6 +251,7 @@ typedef struct mt_pair {
 	mt_addr src, dst;
 	uint16_t dport;
 	uint8_t used;
+	uint32_t hash;
 	uint32_t n, nsz;
 	int64_t last_us, first_us;
 	double isum, isq, ssum, ssq; /* intervals (s) and flow sizes (bytes) */
@@ -291,6 +292,7 @@ struct mt_pcap {
 	mt_itab hidx;
 	mt_dnsrec *dns;
 	uint32_t ndns, adns;
+	uint32_t dcur;    /* the oldest answer, replaced next when full */
 	mt_itab didx;
 	struct mt_dnsq { /* open DNS queries for names of the rules, by hash of name and id */
 		mt_addr cli, srv;
@@ -306,9 +308,12 @@ struct mt_pcap {
 	mt_itab ncidx;
 	mt_scanrec *scan;
 	uint32_t nscan, ascan;
+	uint32_t scur;          /* sampling cursor for replacements */
+	uint64_t scan_replaced; /* scanner records replaced at the cap */
 	mt_itab sidx;
 	mt_pair *pairs;
 	uint32_t npairs, apairs;
+	uint32_t pcur;   /* sampling cursor for replacements */
 	mt_itab pidx;
 	mt_chainev *chain;
 	uint32_t nchain, achain;
