@@ -66,6 +66,8 @@ def run(name, *extra, keep=None):
     strings (and the summary) are parsed, for floods with many findings"""
     path = os.path.join(DIR, name)
     r = subprocess.run([MT, 'pcap', path, '--format', 'json', *extra], capture_output=True, text=True)
+    if 'runtime error' in r.stderr or 'Sanitizer' in r.stderr or r.returncode > 1:
+        expect(False, '%s: exit %d, %s' % (name, r.returncode, r.stderr[-2000:]))
     out = [json.loads(l) for l in r.stdout.splitlines() if l.strip() and
            (keep is None or '"type":"summary"' in l or any(k in l for k in keep))]
     return out
