@@ -213,10 +213,11 @@ void mt__name_seen(mt_pcap *p, const mt_addr *cli, const mt_addr *srv, unsigned 
 		o->more = 1;
 	if (fresh == 0)
 		return; /* this client's flag and reason are set already */
-	if (fresh > 0)
+	if (fresh > 0 || o->clients == 0) {
 		o->clients++;
-	if (o->nlist < MT_NAME_LIST && (fresh > 0 || o->clients == 0))
-		o->list[o->nlist++] = *cli;
+		if (o->nlist < MT_NAME_LIST)
+			o->list[o->nlist++] = *cli;
+	}
 	const char *en, *zh;
 	switch (det) {
 	case MT_DET_pool_dns: en = "looked up mining pool"; zh = "解析矿池域名"; break;
