@@ -298,6 +298,24 @@ if os.path.exists(eb):
     expect(any('hosts with a verdict not listed' in d for d in summary(out)['diagnostics']),
            'r5 65536 flagged hosts do not fit: a diagnostic says how many are not listed')
 
+# ... the same with 100000 spoofed SYNs to a pool address of the rules: one net.pool_addr
+# finding for the address, the exploitation still reported
+if os.path.exists(eb):
+    P, n = new('r5-synflood.pcap')
+    for i in range(100000):
+        P.tcp(50 + i * 1e-4, '172.%d.%d.%d' % (16 + (i >> 16), (i >> 8) & 255, i & 255), 40000,
+              '163.172.114.218', 80, 1, 0, SYN)
+    for ts, fr in recs:
+        P.add(ts, fr)
+    P.close()
+    out = run(n, keep=['"net.eternalblue"', '"net.doublepulsar"', '"net.pool_addr"'])
+    pa = findings(out, 'net.pool_addr')
+    expect(len(pa) == 1 and pa[0]['evidence'].get('clients') == 100000,
+           'r5 100000 spoofed SYNs to a pool address: one net.pool_addr finding (%d)' % len(pa))
+    expect(findings(out, 'net.eternalblue') and findings(out, 'net.doublepulsar') and
+           summary(out)['findings_dropped'] == 0,
+           'r5 ... EternalBlue and DoublePulsar still reported, nothing dropped')
+
 # --- review 7: 65536 SYNs from distinct internal sources, then the miner: the host
 # section is not lost (clean hosts are counted, not listed), the miner is in it, in JSON
 # and in text in both languages

@@ -265,31 +265,12 @@ static void flow_new_checks(mt_pcap *p, mt_flow *f, const mt_pkt *k)
 		if (!x)
 			x = dn->rule;
 	}
-	mt_finding *g = mt_finding_new(mt__det(det), sev, x->kind == MT_RK_POOL_IPPORT ? 95 : 80);
+	const char *name = dn ? dn->name : "";
+	/* one finding per address and port for all clients (review 5) */
+	mt__dst_seen(p, det, sev, x->kind == MT_RK_POOL_IPPORT ? 95 : 80, x, dn ? dn->rule : NULL,
+	             name, &f->a, f->ap, &f->b, f->bp, k->proto, k->ts_us);
 	char dst[80];
 	mt__endpoint_text(&f->b, f->bp, dst, sizeof(dst));
-	const char *name = dn ? dn->name : "";
-	if (det == MT_DET_c2) {
-		mt_finding_text(g, MT_LANG_EN, mt__det(det)->title[0], "connection to %s%s%s%s",
-		                dst, name[0] ? " (" : "", name, name[0] ? ")" : "");
-		mt_finding_text(g, MT_LANG_ZH, mt__det(det)->title[1], "连接 %s%s%s%s", dst,
-		                name[0] ? " (" : "", name, name[0] ? ")" : "");
-	} else {
-		mt_finding_text(g, MT_LANG_EN, mt__det(det)->title[0],
-		                "connection to mining pool %s%s%s%s", dst, name[0] ? " (" : "", name,
-		                name[0] ? ")" : "");
-		mt_finding_text(g, MT_LANG_ZH, mt__det(det)->title[1], "连接矿池 %s%s%s%s", dst,
-		                name[0] ? " (" : "", name, name[0] ? ")" : "");
-	}
-	mt__ev_endpoints(g, &f->a, f->ap, &f->b, f->bp, 1);
-	mt_finding_int(g, "dst_port", f->bp, 1);
-	mt_finding_str(g, "proto", k->proto == 6 ? "tcp" : "udp", 0);
-	if (name[0])
-		mt_finding_str(g, "pool", name, 0);
-	mt_finding_rule(g, x);
-	if (dn && dn->rule != x)
-		mt_finding_rule(g, dn->rule);
-	mt__add(p, g);
 	if (sev < MT_SEV_HIGH)
 		return; /* an old or shared address alone does not make a verdict */
 	char why[320], whyzh[320];

@@ -222,8 +222,10 @@ typedef struct mt_dnsrec {
 #define MT_NAME_LIST 8 /* clients named in the finding */
 typedef struct mt_namerec {
 	uint32_t hash;
-	uint8_t det, how; /* detector; 0 dns, 1 tls-sni, 2 http-host */
-	const mt_rule *rule;
+	uint8_t det, how; /* detector; 0 dns, 1 tls-sni, 2 http-host, 3 a flow to the address */
+	uint8_t sev, conf, proto; /* how 3: the worst severity seen, its confidence, 6/17 */
+	const mt_rule *rule, *rule2; /* rule2 (how 3): the DNS name's rule */
+	char pool[128];   /* how 3: the pool name the address was resolved from */
 	char name[256];
 	mt_addr srv;     /* the first client's server */
 	uint16_t sport, dport;
@@ -358,6 +360,11 @@ void mt__pair_end(mt_pcap *p, mt_flow *f);
 /* A name (SNI, HTTP Host, DNS) seen from a host: pool, browser-miner, campaign rules. */
 void mt__name_seen(mt_pcap *p, const mt_addr *cli, const mt_addr *srv, unsigned sport,
                    unsigned dport, const char *name, size_t n, const char *how, int64_t ts);
+/* A flow from cli to a pool or campaign address (how 3 of the name records): one finding
+ * per address and port for all its clients (review 5). */
+void mt__dst_seen(mt_pcap *p, int det, mt_severity sev, unsigned conf, const mt_rule *x,
+                  const mt_rule *x2, const char *pool, const mt_addr *cli, unsigned cport,
+                  const mt_addr *dst, unsigned dport, unsigned proto, int64_t ts);
 void mt__url_seen(mt_pcap *p, const mt_flow *f, const char *host, size_t hn,
                   const char *uri, size_t un);
 mt_err mt__sessions_report(mt_pcap *p, mt_report *r);
