@@ -80,7 +80,7 @@ void mt__itab_del(mt_itab *t, uint32_t h, uint32_t idx)
 	if (!t->size)
 		return;
 	uint32_t m = t->size - 1, i = h & m;
-	while (t->slot[i].idx1 && t->slot[i].idx1 != idx + 1)
+	while (t->slot[i].idx1 && (t->slot[i].idx1 != idx + 1 || t->slot[i].hash != h))
 		i = (i + 1) & m;
 	if (!t->slot[i].idx1)
 		return;
