@@ -1,5 +1,6 @@
 /* dns.c - DNS queries and answers (UDP): pool, browser-miner and campaign names of the
- * rules, and the addresses they resolved to, remembered so later flows are attributed */
+ * rules, the addresses they resolved to (remembered so later flows are attributed), and
+ * one finding per name (and per pool address) for all the clients that used it */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,6 @@
-/* flow.c - the bounded flow table (hash + LRU, idle and full eviction), in-order TCP
- * reassembly into small per-direction buffers, and the cheap first-payload dispatch */
+/* flow.c - the bounded flow table (hash + LRU, idle and full eviction), TCP reassembly
+ * into small per-direction buffers (a few early segments held), and the cheap
+ * first-payload dispatch */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
