@@ -95,6 +95,8 @@
 #define MT_PCAP_MAX_SNAP       262144               /* bytes of one packet read from a file */
 #define MT_PCAP_MAX_BLOCK      (16u * 1024 * 1024)  /* one pcapng block */
 #define MT_PCAP_DNS_QUERIES    4096                 /* open queries for pool names (answers pair with them) */
+#define MT_PCAP_MAX_NAMES      4096                 /* pool/miner/campaign names, one finding each */
+#define MT_PCAP_MAX_NAME_CLIENTS (1u << 20)        /* (name, client) pairs told apart */
 #define MT_PCAP_MAX_JSON_DEPTH 32                   /* nesting of one JSON-RPC message */
 
 #endif

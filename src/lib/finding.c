@@ -12,6 +12,8 @@ struct mt_report {
 	uint32_t *index; /* open addressing by id: finding number + 1 */
 	size_t index_size;
 	size_t dropped;  /* findings refused by MT_MAX_FINDINGS */
+	size_t sevn[MT_SEV_COUNT]; /* findings held per severity */
+	size_t evict_at; /* where the search for a finding to give up goes on */
 	char **diag;
 	size_t ndiag, diag_total;
 	char *root;
@@ -289,6 +291,48 @@ static mt_err index_grow(mt_report *r)
 	return MT_OK;
 }
 
+/* Removes the index entry of finding number j (backward shift, no tombstones). */
+static void index_del(mt_report *r, size_t j)
+{
+	size_t m = r->index_size - 1, i = id_hash(r->v[j]->id) & m;
+	while (r->index[i] && r->index[i] != j + 1)
+		i = (i + 1) & m;
+	if (!r->index[i])
+		return;
+	for (size_t k = (i + 1) & m; r->index[k]; k = (k + 1) & m) {
+		size_t home = id_hash(r->v[r->index[k] - 1]->id) & m;
+		if (i <= k ? (i < home && home <= k) : (i < home || home <= k))
+			continue;
+		r->index[i] = r->index[k];
+		i = k;
+	}
+	r->index[i] = 0;
+}
+
+/* Full report: a finding of the lowest severity held, below sev, is given up for the new
+ * one, so a flood of weak findings cannot push out a critical one. SIZE_MAX: none. */
+static size_t evict_pick(mt_report *r, mt_severity sev)
+{
+	int low = 0;
+	while (low < (int)sev && !r->sevn[low])
+		low++;
+	if (low >= (int)sev)
+		return SIZE_MAX;
+	for (size_t k = 0; k < r->n; k++) {
+		size_t j = (r->evict_at + k) % r->n;
+		if ((int)r->v[j]->severity == low) {
+			r->evict_at = j + 1;
+			return j;
+		}
+	}
+	return SIZE_MAX;
+}
+
+void mt__report_add_dropped(mt_report *r, size_t n)
+{
+	r->dropped += n;
+}
+
 mt_err mt_report_add(mt_report *r, mt_finding *f)
 {
 	mt_err e;
@@ -318,6 +362,8 @@ mt_err mt_report_add(mt_report *r, mt_finding *f)
 		mt_finding *old = r->v[r->index[h] - 1];
 		if (strcmp(old->id, f->id) == 0) {
 			if (f->severity > old->severity) {
+				r->sevn[old->severity]--;
+				r->sevn[f->severity]++;
 				r->v[r->index[h] - 1] = f;
 				mt_finding_free(old);
 			} else {
@@ -328,9 +374,23 @@ mt_err mt_report_add(mt_report *r, mt_finding *f)
 		h = (h + 1) & (r->index_size - 1);
 	}
 	if (r->n >= MT_MAX_FINDINGS) {
+		size_t j = evict_pick(r, f->severity);
 		r->dropped++;
-		mt_finding_free(f);
-		return MT_ERR_LIMIT;
+		if (j == SIZE_MAX) {
+			mt_finding_free(f);
+			return MT_ERR_LIMIT;
+		}
+		mt_finding *old = r->v[j];
+		index_del(r, j);
+		h = id_hash(f->id) & (r->index_size - 1);
+		while (r->index[h])
+			h = (h + 1) & (r->index_size - 1);
+		r->index[h] = (uint32_t)j + 1;
+		r->v[j] = f;
+		r->sevn[old->severity]--;
+		r->sevn[f->severity]++;
+		mt_finding_free(old);
+		return MT_OK;
 	}
 	if (r->n == r->alloc) {
 		size_t na = r->alloc ? r->alloc * 2 : 64;
@@ -344,6 +404,7 @@ mt_err mt_report_add(mt_report *r, mt_finding *f)
 	}
 	r->index[h] = (uint32_t)r->n + 1;
 	r->v[r->n++] = f;
+	r->sevn[f->severity]++;
 	return MT_OK;
 }
 

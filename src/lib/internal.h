@@ -72,6 +72,8 @@ void *mt__grow(void *arr, uint32_t *alloc, uint32_t need, size_t esz, uint32_t c
 int64_t mt__itab_find(const mt_itab *t, uint32_t h, int (*eq)(const void *ctx, uint32_t idx),
                       const void *ctx);
 mt_err mt__itab_add(mt_itab *t, uint32_t h, uint32_t idx);
+/* Removes the entry of record idx stored under hash h (if present). */
+void mt__itab_del(mt_itab *t, uint32_t h, uint32_t idx);
 void mt__itab_free(mt_itab *t);
 
 /* ---- Escaping for output ----------------------------------------------------- */
@@ -257,6 +259,8 @@ void mt_report_sort(mt_report *report);
 mt_err mt__report_set_extra(mt_report *r, const char *json, const char *text_en,
                             const char *text_zh);
 const char *mt__report_extra(const mt_report *r, int json, mt_lang lang);
+/* Counts n more findings dropped at MT_MAX_FINDINGS (e.g. by a report merged into r). */
+void mt__report_add_dropped(mt_report *r, size_t n);
 
 /* Adds the sha256 of the file to each quarantine_file action that has none. */
 void mt_report_hash_quarantines(mt_report *report, mt_host *host);

@@ -75,3 +75,27 @@ mt_err mt__itab_add(mt_itab *t, uint32_t h, uint32_t idx)
 	t->n++;
 	return MT_OK;
 }
+
+void mt__itab_del(mt_itab *t, uint32_t h, uint32_t idx)
+{
+	if (!t->size)
+		return;
+	uint32_t m = t->size - 1, i = h & m;
+	while (t->slot[i].idx1 && (t->slot[i].idx1 != idx + 1 || t->slot[i].hash != h))
+		i = (i + 1) & m;
+	if (!t->slot[i].idx1)
+		return;
+	/* backward shift: later entries of the probe run move into the hole, so a lookup
+	 * never stops early at it (no tombstones) */
+	for (uint32_t j = (i + 1) & m; t->slot[j].idx1; j = (j + 1) & m) {
+		uint32_t k = t->slot[j].hash & m; /* where entry j wants to be */
+		/* j stays when its home k lies cyclically in (i, j] */
+		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		t->slot[i] = t->slot[j];
+		i = j;
+	}
+	t->slot[i].idx1 = 0;
+	t->slot[i].hash = 0;
+	t->n--;
+}

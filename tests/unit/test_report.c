@@ -639,6 +639,49 @@ static void test_todo_once(void)
 	mt_report_free(r);
 }
 
+/* Over MT_MAX_FINDINGS the weakest findings give way: a critical one added to a report
+ * full of low ones is kept, one low one goes, every refusal and replacement is counted
+ * (pcap review 5: a flood of cheap findings hid EternalBlue). */
+static void test_cap(void)
+{
+	TEST_START("findings cap: a full report gives up its lowest severity for a worse one");
+	mt_report *r;
+	REQUIRE_INT_EQ(mt_report_new(&r), MT_OK);
+	char cmd[32];
+	for (int i = 0; i < MT_MAX_FINDINGS; i++) {
+		snprintf(cmd, sizeof(cmd), "%d", i);
+		mt_report_add(r, cron_finding(i % 2 ? MT_SEV_LOW : MT_SEV_MEDIUM, cmd, i, "a"));
+	}
+	ASSERT_SIZE_EQ(mt_report_count(r), MT_MAX_FINDINGS);
+	/* a low one more: refused */
+	ASSERT_INT_EQ(mt_report_add(r, cron_finding(MT_SEV_LOW, "x", -1, "a")), MT_ERR_LIMIT);
+	/* critical ones: each replaces a low one, never a medium one */
+	for (int i = 0; i < 3; i++)
+		ASSERT_INT_EQ(mt_report_add(r, cron_finding(MT_SEV_CRITICAL, "crit", i, "a")), MT_OK);
+	ASSERT_SIZE_EQ(mt_report_count(r), MT_MAX_FINDINGS);
+	size_t crit = 0, med = 0;
+	for (size_t i = 0; i < mt_report_count(r); i++) {
+		crit += mt_finding_severity(mt_report_get(r, i)) == MT_SEV_CRITICAL;
+		med += mt_finding_severity(mt_report_get(r, i)) == MT_SEV_MEDIUM;
+	}
+	ASSERT_SIZE_EQ(crit, 3);
+	ASSERT_SIZE_EQ(med, MT_MAX_FINDINGS / 2);
+	/* the index still finds every finding: the same critical again merges */
+	ASSERT_INT_EQ(mt_report_add(r, cron_finding(MT_SEV_CRITICAL, "crit", 1, "b")), MT_OK);
+	ASSERT_SIZE_EQ(mt_report_count(r), MT_MAX_FINDINGS);
+	const char *root;
+	int64_t st, dur;
+	uint64_t checks;
+	size_t dropped;
+	mt__report_meta(r, &root, &st, &dur, &checks, &dropped);
+	ASSERT_SIZE_EQ(dropped, 4);
+	mt__report_add_dropped(r, 5);
+	mt__report_meta(r, &root, &st, &dur, &checks, &dropped);
+	ASSERT_SIZE_EQ(dropped, 9);
+	mt_report_free(r);
+	TEST_DONE();
+}
+
 int main(void)
 {
 	cron_check = mt_check_by_id("persist.cron");
@@ -650,5 +693,6 @@ int main(void)
 	test_text();
 	test_html();
 	test_todo_once();
+	test_cap();
 	return T_DONE();
 }

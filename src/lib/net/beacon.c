@@ -35,6 +35,24 @@ static int pair_eq(const void *ctx, uint32_t idx)
 	       !memcmp(&q->dst, &k->f->b, 16);
 }
 
+#define PAIR_SAMPLE 64 /* records looked at for one replacement */
+
+/* The pair table is full: of PAIR_SAMPLE records from a moving cursor, the one with the
+ * fewest connections (then the oldest) makes room, so spoofed one-SYN pairs that came
+ * first cannot keep a beacon out (review 8). */
+static int64_t pair_victim(mt_pcap *p)
+{
+	int64_t best = -1;
+	for (unsigned k = 0; k < PAIR_SAMPLE && k < p->npairs; k++) {
+		uint32_t j = p->pcur++ % p->npairs;
+		const mt_pair *q = &p->pairs[j];
+		if (best < 0 || q->n < p->pairs[best].n ||
+		    (q->n == p->pairs[best].n && q->last_us < p->pairs[best].last_us))
+			best = j;
+	}
+	return best;
+}
+
 void mt__pair_start(mt_pcap *p, mt_flow *f)
 {
 	if (!mt__addr_internal(&f->a) || mt__addr_internal(&f->b))
@@ -57,26 +75,39 @@ void mt__pair_start(mt_pcap *p, mt_flow *f)
 		f->pair = (int32_t)i;
 		return;
 	}
-	mt_err e = MT_OK;
-	p->pairs = mt__grow(p->pairs, &p->apairs, p->npairs + 1, sizeof(*p->pairs),
-	                    MT_PCAP_MAX_PAIRS, &e);
-	if (e == MT_OK)
-		e = mt__itab_add(&p->pidx, h, p->npairs);
-	if (e != MT_OK) {
-		if (e == MT_ERR_NOMEM)
-			p->err = e;
-		else
+	uint32_t at = p->npairs;
+	if (p->npairs >= MT_PCAP_MAX_PAIRS) {
+		int64_t j = pair_victim(p);
+		if (j < 0) {
 			p->st.dropped++;
-		return;
+			return;
+		}
+		at = (uint32_t)j;
+		mt__itab_del(&p->pidx, p->pairs[at].hash, at);
+		memset(&p->pairs[at], 0, sizeof(p->pairs[at]));
+	} else {
+		mt_err e = MT_OK;
+		p->pairs = mt__grow(p->pairs, &p->apairs, p->npairs + 1, sizeof(*p->pairs),
+		                    MT_PCAP_MAX_PAIRS, &e);
+		if (e != MT_OK) {
+			p->err = MT_ERR_NOMEM;
+			return;
+		}
+		p->npairs++;
 	}
-	mt_pair *q = &p->pairs[p->npairs];
+	if (mt__itab_add(&p->pidx, h, at) != MT_OK) {
+		p->err = MT_ERR_NOMEM;
+		return; /* an unused record (n 0): never reported */
+	}
+	mt_pair *q = &p->pairs[at];
+	q->hash = h;
 	q->used = 1;
 	q->src = f->a;
 	q->dst = f->b;
 	q->dport = f->bp;
 	q->n = 1;
 	q->first_us = q->last_us = f->first_us;
-	f->pair = (int32_t)p->npairs++;
+	f->pair = (int32_t)at;
 }
 
 void mt__pair_end(mt_pcap *p, mt_flow *f)
@@ -84,6 +115,10 @@ void mt__pair_end(mt_pcap *p, mt_flow *f)
 	if (f->pair < 0 || !p->pairs)
 		return;
 	mt_pair *q = &p->pairs[f->pair];
+	if (q->dport != f->bp || memcmp(&q->src, &f->a, 16) || memcmp(&q->dst, &f->b, 16)) {
+		f->pair = -1; /* its pair was replaced while the flow was open */
+		return;
+	}
 	double sz = (double)(f->bytes[0] + f->bytes[1]);
 	q->ssum += sz;
 	q->ssq += sz * sz;

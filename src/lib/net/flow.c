@@ -1,5 +1,6 @@
-/* flow.c - the bounded flow table (hash + LRU, idle and full eviction), in-order TCP
- * reassembly into small per-direction buffers, and the cheap first-payload dispatch */
+/* flow.c - the bounded flow table (hash + LRU, idle and full eviction), TCP reassembly
+ * into small per-direction buffers (a few early segments held), and the cheap
+ * first-payload dispatch */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,15 +104,36 @@ static void blru_touch(mt_pcap *p, mt_flow *f)
 	f->inb = 1;
 }
 
+static int holds(const mt_flow *f)
+{
+	return f->s[0].buf || f->s[1].buf || f->s[0].ooo || f->s[1].ooo;
+}
+
+/* both buffers of direction dir back to the pool (nfreebuf < nbufs <= MT_PCAP_MAX_BUFS) */
 static void buf_put(mt_pcap *p, mt_flow *f, int dir)
 {
 	mt_stream *s = &f->s[dir];
-	if (!s->buf)
+	if (s->buf) {
+		p->bufs[p->nfreebuf++] = s->buf;
+		s->buf = NULL;
+		s->blen = 0;
+	}
+	if (s->ooo) {
+		p->bufs[p->nfreebuf++] = s->ooo;
+		s->ooo = NULL;
+	}
+	if (!holds(f))
+		blru_unlink(p, f);
+}
+
+static void ooo_put(mt_pcap *p, mt_flow *f, int dir)
+{
+	mt_stream *s = &f->s[dir];
+	if (!s->ooo)
 		return;
-	p->bufs[p->nfreebuf++] = s->buf; /* nfreebuf < nbufs <= MT_PCAP_MAX_BUFS */
-	s->buf = NULL;
-	s->blen = 0;
-	if (!f->s[!dir].buf)
+	p->bufs[p->nfreebuf++] = s->ooo;
+	s->ooo = NULL;
+	if (!holds(f))
 		blru_unlink(p, f);
 }
 
@@ -138,11 +160,11 @@ static uint8_t *buf_get(mt_pcap *p, const mt_flow *want)
 		p->nbufs++;
 		return b;
 	}
-	/* all in use: take them back from the least recently fed flow that is not a mining
-	 * session; it is judged on what it sent so far */
+	/* all in use: take them back from the least recently fed flow that is not a
+	 * confirmed mining session; it is judged on what it sent so far */
 	mt_flow *g = p->blru_tail;
 	for (int i = 0; g && i < RECLAIM_SCAN; i++, g = g->bprev) {
-		if (g == want || g->session >= 0)
+		if (g == want || (g->session >= 0 && p->sess[g->session].confirmed))
 			continue;
 		stream_done(p, g, 0);
 		stream_done(p, g, 1);
@@ -244,31 +266,12 @@ static void flow_new_checks(mt_pcap *p, mt_flow *f, const mt_pkt *k)
 		if (!x)
 			x = dn->rule;
 	}
-	mt_finding *g = mt_finding_new(mt__det(det), sev, x->kind == MT_RK_POOL_IPPORT ? 95 : 80);
+	const char *name = dn ? dn->name : "";
+	/* one finding per address and port for all clients (review 5) */
+	mt__dst_seen(p, det, sev, x->kind == MT_RK_POOL_IPPORT ? 95 : 80, x, dn ? dn->rule : NULL,
+	             name, &f->a, f->ap, &f->b, f->bp, k->proto, k->ts_us);
 	char dst[80];
 	mt__endpoint_text(&f->b, f->bp, dst, sizeof(dst));
-	const char *name = dn ? dn->name : "";
-	if (det == MT_DET_c2) {
-		mt_finding_text(g, MT_LANG_EN, mt__det(det)->title[0], "connection to %s%s%s%s",
-		                dst, name[0] ? " (" : "", name, name[0] ? ")" : "");
-		mt_finding_text(g, MT_LANG_ZH, mt__det(det)->title[1], "连接 %s%s%s%s", dst,
-		                name[0] ? " (" : "", name, name[0] ? ")" : "");
-	} else {
-		mt_finding_text(g, MT_LANG_EN, mt__det(det)->title[0],
-		                "connection to mining pool %s%s%s%s", dst, name[0] ? " (" : "", name,
-		                name[0] ? ")" : "");
-		mt_finding_text(g, MT_LANG_ZH, mt__det(det)->title[1], "连接矿池 %s%s%s%s", dst,
-		                name[0] ? " (" : "", name, name[0] ? ")" : "");
-	}
-	mt__ev_endpoints(g, &f->a, f->ap, &f->b, f->bp, 1);
-	mt_finding_int(g, "dst_port", f->bp, 1);
-	mt_finding_str(g, "proto", k->proto == 6 ? "tcp" : "udp", 0);
-	if (name[0])
-		mt_finding_str(g, "pool", name, 0);
-	mt_finding_rule(g, x);
-	if (dn && dn->rule != x)
-		mt_finding_rule(g, dn->rule);
-	mt__add(p, g);
 	if (sev < MT_SEV_HIGH)
 		return; /* an old or shared address alone does not make a verdict */
 	char why[320], whyzh[320];
@@ -277,6 +280,20 @@ static void flow_new_checks(mt_pcap *p, mt_flow *f, const mt_pkt *k)
 	snprintf(whyzh, sizeof(whyzh), "%s %s%s%s", det == MT_DET_c2 ? "连接挖矿团伙主机" :
 	         "连接矿池", dst, name[0] ? " " : "", name);
 	mt__host_flag(p, &f->a, det == MT_DET_c2 ? MT_HF_C2 : MT_HF_POOL, why, whyzh);
+}
+
+mt_flow *mt__flow_find(mt_pcap *p, const mt_addr *a, unsigned ap, const mt_addr *b,
+                       unsigned bp, unsigned proto)
+{
+	uint32_t h = mt__flow_hash(p, a, ap, b, bp, proto);
+	for (mt_flow *f = p->ftab[h & p->fmask]; f; f = f->hnext) {
+		if (f->hash != h || f->proto != proto)
+			continue;
+		if ((f->ap == ap && f->bp == bp && !memcmp(&f->a, a, 16) && !memcmp(&f->b, b, 16)) ||
+		    (f->ap == bp && f->bp == ap && !memcmp(&f->a, b, 16) && !memcmp(&f->b, a, 16)))
+			return f;
+	}
+	return NULL;
 }
 
 static mt_flow *flow_get(mt_pcap *p, const mt_pkt *k, int *dir)
@@ -364,12 +381,15 @@ static void classify(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_t n
 {
 	mt_stream *s = &f->s[dir];
 	size_t i = 0;
-	while (i < n && i < 8 && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n'))
+	/* any run of blank space may come before the first JSON line (review 10) */
+	while (i < n && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n'))
 		i++;
 	if (is_smb_port(f->ap, f->bp) && (d[0] == 0x00 || d[0] == 0x81 || d[0] == 0x82 ||
 	                                   d[0] == 0x83 || d[0] == 0x85)) {
 		s->mode = MT_DIR_MODE_SMB;
-	} else if (i < n && d[i] == '{') {
+	} else if (i == n) {
+		return; /* only blank space so far: the next payload decides */
+	} else if (d[i] == '{') {
 		s->mode = MT_DIR_MODE_JSON;
 	} else if (n >= 5 && (!memcmp(d, "POST ", 5) || !memcmp(d, "GET ", 4))) {
 		s->mode = MT_DIR_MODE_HTTP;
@@ -392,8 +412,16 @@ static void stream_data(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_
                         int64_t ts)
 {
 	mt_stream *s = &f->s[dir];
-	if (s->mode == MT_DIR_MODE_NEW)
+	if (s->mode == MT_DIR_MODE_NEW) {
 		classify(p, f, dir, d, n);
+		if (s->mode == MT_DIR_MODE_NEW) {
+			/* blank space only: counted against the inspection budget */
+			s->seen += (uint32_t)(n < MT_PCAP_INSPECT ? n : MT_PCAP_INSPECT);
+			if (s->seen > MT_PCAP_INSPECT)
+				stream_done(p, f, dir);
+			return;
+		}
+	}
 	if (s->mode == MT_DIR_MODE_DONE)
 		return;
 	s->seen += (uint32_t)(n < UINT32_MAX - s->seen ? n : UINT32_MAX - s->seen);
@@ -453,6 +481,167 @@ static void stream_data(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_
 		stream_done(p, f, dir);
 }
 
+/* ---- segments that come early: a few are held (review 10) ----
+ * A segment after a hole is kept in a pool buffer (up to OOO_N of them, the buffer's
+ * size in all) until the hole is filled; when they do not fit, the hole is given up on
+ * and everything is read in sequence order as before (a gap: the line is lost). */
+#define OOO_N 4
+#define OOO_AHEAD (64u * 1024) /* further ahead than this is a jump, not reordering */
+typedef struct ooo_hdr {
+	uint32_t seq[OOO_N];
+	uint16_t off[OOO_N], len[OOO_N];
+	uint16_t used;
+	uint8_t n;
+} ooo_hdr;
+#define OOO_DATA ((sizeof(ooo_hdr) + 7) & ~(size_t)7)
+
+static void seg_in(mt_pcap *p, mt_flow *f, int dir, uint32_t seq, const uint8_t *d, size_t n,
+                   int64_t ts, int hold);
+
+static int ooo_hold(mt_pcap *p, mt_flow *f, int dir, uint32_t seq, const uint8_t *d, size_t n)
+{
+	mt_stream *s = &f->s[dir];
+	if (n > MT_PCAP_STREAM_BUF - OOO_DATA || seq - s->next_seq > OOO_AHEAD)
+		return 0;
+	if (!s->ooo) {
+		if (!(s->ooo = buf_get(p, f)))
+			return 0;
+		memset(s->ooo, 0, sizeof(ooo_hdr));
+		blru_touch(p, f);
+	}
+	ooo_hdr *h = (ooo_hdr *)(void *)s->ooo;
+	if (h->n == OOO_N || n > MT_PCAP_STREAM_BUF - OOO_DATA - h->used)
+		return 0;
+	h->seq[h->n] = seq;
+	h->off[h->n] = h->used;
+	h->len[h->n] = (uint16_t)n;
+	h->n++;
+	memcpy(s->ooo + OOO_DATA + h->used, d, n);
+	h->used = (uint16_t)(h->used + n);
+	return 1;
+}
+
+/* Takes entry i out of the list; its bytes stay in place until the next hold. */
+static void ooo_take(ooo_hdr *h, unsigned i, uint32_t *seq, uint16_t *off, uint16_t *len)
+{
+	*seq = h->seq[i];
+	*off = h->off[i];
+	*len = h->len[i];
+	for (unsigned j = i + 1; j < h->n; j++) {
+		h->seq[j - 1] = h->seq[j];
+		h->off[j - 1] = h->off[j];
+		h->len[j - 1] = h->len[j];
+	}
+	if (--h->n == 0)
+		h->used = 0;
+}
+
+/* The hole before the held segments was filled: read those that follow now. */
+static void ooo_drain(mt_pcap *p, mt_flow *f, int dir, int64_t ts)
+{
+	for (;;) {
+		mt_stream *s = &f->s[dir];
+		if (!s->ooo)
+			return;
+		ooo_hdr *h = (ooo_hdr *)(void *)s->ooo;
+		unsigned i = 0;
+		while (i < h->n && (int32_t)(h->seq[i] - s->next_seq) > 0)
+			i++;
+		if (i == h->n) {
+			if (!h->n)
+				ooo_put(p, f, dir);
+			return;
+		}
+		uint32_t seq;
+		uint16_t off, len;
+		ooo_take(h, i, &seq, &off, &len);
+		/* the buffer goes back to the pool only after its bytes are read */
+		uint8_t *keep = s->ooo;
+		seg_in(p, f, dir, seq, keep + OOO_DATA + off, len, ts, 0);
+	}
+}
+
+/* No room to hold the segment: the held ones and it are read in sequence order, the
+ * holes treated as gaps. */
+static void ooo_giveup(mt_pcap *p, mt_flow *f, int dir, uint32_t seq, const uint8_t *d,
+                       size_t n, int64_t ts)
+{
+	mt_stream *s = &f->s[dir];
+	struct seg { uint32_t seq; const uint8_t *d; size_t n; } e[OOO_N + 1];
+	unsigned ne = 0;
+	if (s->ooo) {
+		ooo_hdr *h = (ooo_hdr *)(void *)s->ooo;
+		for (unsigned i = 0; i < h->n; i++) {
+			e[ne].seq = h->seq[i];
+			e[ne].d = s->ooo + OOO_DATA + h->off[i];
+			e[ne++].n = h->len[i];
+		}
+		h->n = 0;
+		h->used = 0;
+	}
+	e[ne].seq = seq;
+	e[ne].d = d;
+	e[ne++].n = n;
+	uint32_t base = s->next_seq;
+	for (unsigned i = 1; i < ne; i++) /* insertion sort by distance from next_seq */
+		for (unsigned j = i; j > 0 && e[j].seq - base < e[j - 1].seq - base; j--) {
+			struct seg t = e[j];
+			e[j] = e[j - 1];
+			e[j - 1] = t;
+		}
+	/* s->ooo stays ours (not in the free pool) while its bytes are read */
+	for (unsigned i = 0; i < ne; i++)
+		seg_in(p, f, dir, e[i].seq, e[i].d, e[i].n, ts, 0);
+	ooo_put(p, f, dir);
+}
+
+/* One TCP segment of direction dir; hold: a segment after a hole may be held. */
+static void seg_in(mt_pcap *p, mt_flow *f, int dir, uint32_t seq, const uint8_t *d, size_t n,
+                   int64_t ts, int hold)
+{
+	mt_stream *s = &f->s[dir];
+	if (f->done || s->mode == MT_DIR_MODE_DONE)
+		return;
+	size_t plen = n;
+	if (s->have_seq) {
+		int32_t delta = (int32_t)(seq - s->next_seq);
+		if (delta < 0) {
+			/* retransmission or overlap: keep only the new part */
+			uint32_t old = s->next_seq - seq;
+			if (old >= n)
+				return;
+			d += old;
+			n -= old;
+		} else if (delta > 0) {
+			if (hold) {
+				if (!ooo_hold(p, f, dir, seq, d, n))
+					ooo_giveup(p, f, dir, seq, d, n, ts);
+				return;
+			}
+			/* bytes missing: what is buffered can no longer be completed */
+			s->blen = 0;
+			s->overflow = s->mode == MT_DIR_MODE_JSON;
+			s->skip = 0;
+			if (s->mode == MT_DIR_MODE_SMB || s->mode == MT_DIR_MODE_TLS ||
+			    s->mode == MT_DIR_MODE_HTTP) {
+				s->next_seq = seq + (uint32_t)plen;
+				if (s->mode != MT_DIR_MODE_HTTP)
+					stream_done(p, f, dir);
+				return;
+			}
+		}
+		s->next_seq += (uint32_t)n;
+		if (delta > 0)
+			s->next_seq = seq + (uint32_t)plen;
+	} else {
+		s->have_seq = 1;
+		s->next_seq = seq + (uint32_t)n;
+	}
+	stream_data(p, f, dir, d, n, ts);
+	if (hold && s->ooo)
+		ooo_drain(p, f, dir, ts);
+}
+
 void mt__flow_packet(mt_pcap *p, const mt_pkt *k)
 {
 	int dir;
@@ -487,36 +676,5 @@ void mt__flow_packet(mt_pcap *p, const mt_pkt *k)
 	}
 	if (!k->plen || f->done || s->mode == MT_DIR_MODE_DONE)
 		return;
-	const uint8_t *d = k->payload;
-	size_t n = k->plen;
-	if (s->have_seq) {
-		int32_t delta = (int32_t)(k->seq - s->next_seq);
-		if (delta < 0) {
-			/* retransmission or overlap: keep only the new part */
-			uint32_t old = s->next_seq - k->seq;
-			if (old >= n)
-				return;
-			d += old;
-			n -= old;
-		} else if (delta > 0) {
-			/* bytes missing: what is buffered can no longer be completed */
-			s->blen = 0;
-			s->overflow = s->mode == MT_DIR_MODE_JSON;
-			s->skip = 0;
-			if (s->mode == MT_DIR_MODE_SMB || s->mode == MT_DIR_MODE_TLS ||
-			    s->mode == MT_DIR_MODE_HTTP) {
-				s->next_seq = k->seq + (uint32_t)k->plen;
-				if (s->mode != MT_DIR_MODE_HTTP)
-					stream_done(p, f, dir);
-				return;
-			}
-		}
-		s->next_seq += (uint32_t)n;
-		if (delta > 0)
-			s->next_seq = k->seq + (uint32_t)k->plen;
-	} else {
-		s->have_seq = 1;
-		s->next_seq = k->seq + (uint32_t)n;
-	}
-	stream_data(p, f, dir, d, n, k->ts_us);
+	seg_in(p, f, dir, k->seq, k->payload, k->plen, k->ts_us, 1);
 }

@@ -122,6 +122,7 @@ enum { MT_DIR_MODE_NEW = 0, MT_DIR_MODE_JSON, MT_DIR_MODE_HTTP, MT_DIR_MODE_TLS,
 
 typedef struct mt_stream {
 	uint8_t *buf;       /* from the buffer pool, MT_PCAP_STREAM_BUF bytes, or NULL */
+	uint8_t *ooo;       /* from the pool too: segments that came early (flow.c), or NULL */
 	uint32_t blen;
 	uint32_t next_seq;
 	uint32_t seen;      /* payload bytes handled */
@@ -160,6 +161,9 @@ typedef struct mt_session {
 	uint8_t variant;
 	uint8_t confirmed;   /* a request answered with a result, or jobs for shares */
 	uint8_t npend;
+	uint8_t lst;         /* eviction list: 0 none (confirmed), 1 one message, 2 more */
+	uint32_t hash;       /* of the endpoints, in the session index */
+	int32_t lprev, lnext;
 	int64_t first_us, last_us;
 	struct { char id[24]; uint8_t what; } pend[8];
 	uint32_t requests, answers, jobs, submits, accepted;
@@ -194,6 +198,29 @@ typedef struct mt_dnsrec {
 	char name[128];
 } mt_dnsrec;
 
+/* One pool / browser-miner / campaign name seen one way (DNS, SNI, Host): one finding for
+ * all the clients that used it (review 5) */
+#define MT_NAME_LIST 8 /* clients named in the finding */
+typedef struct mt_namerec {
+	uint32_t hash;
+	uint8_t det, how; /* detector; 0 dns, 1 tls-sni, 2 http-host, 3 a flow to the address */
+	uint8_t sev, conf, proto; /* how 3: the worst severity seen, its confidence, 6/17 */
+	const mt_rule *rule, *rule2; /* rule2 (how 3): the DNS name's rule */
+	char pool[128];   /* how 3: the pool name the address was resolved from */
+	char name[256];
+	mt_addr srv;     /* the first client's server */
+	uint16_t sport, dport;
+	uint32_t clients, seen; /* distinct clients (as far as tracked), times seen */
+	uint8_t more;    /* clients beyond the client-pair limit were not told apart */
+	uint8_t nlist;
+	mt_addr list[MT_NAME_LIST];
+	int64_t first_us;
+} mt_namerec;
+typedef struct mt_namecli { /* a client of a name record, to count clients once */
+	mt_addr cli;
+	uint32_t rec;
+} mt_namecli;
+
 typedef struct mt_scanrec {
 	mt_addr src;
 	uint8_t used;
@@ -207,6 +234,7 @@ typedef struct mt_pair {
 	mt_addr src, dst;
 	uint16_t dport;
 	uint8_t used;
+	uint32_t hash;
 	uint32_t n, nsz;
 	int64_t last_us, first_us;
 	double isum, isq, ssum, ssq; /* intervals (s) and flow sizes (bytes) */
@@ -235,11 +263,19 @@ struct mt_pcap {
 	uint32_t nfreebuf, nbufs;
 	mt_session *sess;
 	uint32_t nsess, asess;
+	mt_itab sessidx;
+	int32_t slh[3], slt[3]; /* unconfirmed sessions: [1] one message (by creation),
+	                         * [2] more (most recently active first); head, tail */
+	uint64_t sess_evicted;  /* unconfirmed sessions forgotten at the cap */
 	mt_hostrec *hosts;
 	uint32_t nhosts, ahosts;
+	uint32_t hrank[MT_SEV_COUNT + 1]; /* hosts per rank (0 clean, 1 + worst severity) */
+	uint32_t hcur;                    /* where the search for a host to replace goes on */
+	uint64_t hosts_lost;              /* hosts not kept or replaced at the cap */
 	mt_itab hidx;
 	mt_dnsrec *dns;
 	uint32_t ndns, adns;
+	uint32_t dcur;    /* the oldest answer, replaced next when full */
 	mt_itab didx;
 	struct mt_dnsq { /* open DNS queries for names of the rules, by hash of name and id */
 		mt_addr cli, srv;
@@ -247,11 +283,20 @@ struct mt_pcap {
 		uint8_t used;
 		uint32_t nh; /* hash of the name */
 	} dnsq[MT_PCAP_DNS_QUERIES];
+	mt_namerec *names;
+	uint32_t nnames, anames;
+	mt_itab nidx;
+	mt_namecli *ncli;
+	uint32_t nncli, ancli;
+	mt_itab ncidx;
 	mt_scanrec *scan;
 	uint32_t nscan, ascan;
+	uint32_t scur;          /* sampling cursor for replacements */
+	uint64_t scan_replaced; /* scanner records replaced at the cap */
 	mt_itab sidx;
 	mt_pair *pairs;
 	uint32_t npairs, apairs;
+	uint32_t pcur;   /* sampling cursor for replacements */
 	mt_itab pidx;
 	mt_chainev *chain;
 	uint32_t nchain, achain;
@@ -273,6 +318,9 @@ void mt__host_flag(mt_pcap *p, const mt_addr *ip, uint32_t flag, const char *en,
                    const char *zh);
 void mt__flow_packet(mt_pcap *p, const mt_pkt *k);
 void mt__flows_finish(mt_pcap *p);
+/* The flow of these endpoints (either direction), or NULL. */
+mt_flow *mt__flow_find(mt_pcap *p, const mt_addr *a, unsigned ap, const mt_addr *b,
+                       unsigned bp, unsigned proto);
 void mt__dns_packet(mt_pcap *p, const mt_pkt *k);
 const mt_dnsrec *mt__dns_lookup(const mt_pcap *p, const mt_addr *ip);
 /* Keyed (per run), symmetric hash of a flow's endpoints. */
@@ -293,9 +341,15 @@ void mt__pair_end(mt_pcap *p, mt_flow *f);
 /* A name (SNI, HTTP Host, DNS) seen from a host: pool, browser-miner, campaign rules. */
 void mt__name_seen(mt_pcap *p, const mt_addr *cli, const mt_addr *srv, unsigned sport,
                    unsigned dport, const char *name, size_t n, const char *how, int64_t ts);
+/* A flow from cli to a pool or campaign address (how 3 of the name records): one finding
+ * per address and port for all its clients (review 5). */
+void mt__dst_seen(mt_pcap *p, int det, mt_severity sev, unsigned conf, const mt_rule *x,
+                  const mt_rule *x2, const char *pool, const mt_addr *cli, unsigned cport,
+                  const mt_addr *dst, unsigned dport, unsigned proto, int64_t ts);
 void mt__url_seen(mt_pcap *p, const mt_flow *f, const char *host, size_t hn,
                   const char *uri, size_t un);
 mt_err mt__sessions_report(mt_pcap *p, mt_report *r);
+mt_err mt__names_report(mt_pcap *p, mt_report *r);
 mt_err mt__smb_report(mt_pcap *p, mt_report *r);
 mt_err mt__beacon_report(mt_pcap *p, mt_report *r);
 /* adds src/dst evidence and a block_ip remedy */

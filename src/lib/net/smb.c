@@ -19,8 +19,28 @@ static uint32_t le32(const uint8_t *b)
 	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 }
 
+#define CHAIN_PER_SOURCE 64 /* events kept of one attacker */
+
 void mt__chain_add(mt_pcap *p, int64_t ts, const mt_addr *from, const mt_addr *to, int what)
 {
+	/* one event per attacker, victim and kind (the earliest), and at most
+	 * CHAIN_PER_SOURCE of one attacker: one source cannot fill the chain (review 8) */
+	unsigned mine = 0;
+	for (uint32_t i = 0; i < p->nchain; i++) {
+		mt_chainev *c = &p->chain[i];
+		if (memcmp(&c->from, from, 16) != 0)
+			continue;
+		if (c->what == what && !memcmp(&c->to, to, 16)) {
+			if (ts < c->ts_us)
+				c->ts_us = ts;
+			return;
+		}
+		mine++;
+	}
+	if (mine >= CHAIN_PER_SOURCE) {
+		p->st.dropped++;
+		return;
+	}
 	mt_err e = MT_OK;
 	p->chain = mt__grow(p->chain, &p->achain, p->nchain + 1, sizeof(*p->chain),
 	                    MT_PCAP_MAX_CHAIN, &e);
@@ -182,12 +202,58 @@ void mt__smb_stream(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_t n,
 
 /* ---- 445 scanning ---- */
 
-static mt_scanrec *scanner(mt_pcap *p, const mt_addr *src, int create)
+#define SCAN_SAMPLE 64 /* records looked at for one replacement */
+
+/* The scanner table is full: of SCAN_SAMPLE records from a moving cursor, the one that
+ * says least (its window over, then fewest destinations, then oldest) makes room; a
+ * record at the reporting threshold is never given up. Spoofed one-SYN sources that came
+ * first cannot keep a real scanner out (review 8). -1: none. */
+static int64_t scan_victim(mt_pcap *p, int64_t now)
+{
+	int64_t best = -1;
+	uint64_t bkey = UINT64_MAX;
+	for (unsigned k = 0; k < SCAN_SAMPLE && k < p->nscan; k++) {
+		uint32_t j = p->scur++ % p->nscan;
+		const mt_scanrec *s = &p->scan[j];
+		if (s->best >= SCAN_HIGH)
+			continue;
+		uint64_t age = (uint64_t)(now - s->last_us > 0 ? now - s->last_us : 0);
+		int expired = now - s->win_start > SCAN_WINDOW_US;
+		uint64_t key = (uint64_t)(expired ? 0 : s->best) << 48 |
+		               ((UINT64_C(1) << 48) - 1 - (age < (UINT64_C(1) << 48) ? age :
+		                                           (UINT64_C(1) << 48) - 1));
+		if (key < bkey) {
+			bkey = key;
+			best = j;
+		}
+	}
+	return best;
+}
+
+static mt_scanrec *scanner(mt_pcap *p, const mt_addr *src, int create, int64_t now)
 {
 	int created;
+	int full = create && p->nscan >= MT_PCAP_MAX_SCANNERS;
 	mt_scanrec *s = mt__addr_table(p, (void **)&p->scan, &p->nscan, &p->ascan, &p->sidx,
-	                               sizeof(*p->scan), MT_PCAP_MAX_SCANNERS, src, 3, create,
-	                               &created);
+	                               sizeof(*p->scan), MT_PCAP_MAX_SCANNERS, src, 3,
+	                               create && !full, &created);
+	if (!s && full) {
+		int64_t j = scan_victim(p, now);
+		if (j < 0) {
+			p->st.dropped++;
+			return NULL;
+		}
+		s = &p->scan[j];
+		mt__itab_del(&p->sidx, mt__hash_bytes(s->src.b, 16, 3), (uint32_t)j);
+		if (mt__itab_add(&p->sidx, mt__hash_bytes(src->b, 16, 3), (uint32_t)j) != MT_OK) {
+			p->err = MT_ERR_NOMEM;
+			memset(s, 0, sizeof(*s)); /* unused: never reported */
+			return NULL;
+		}
+		memset(s, 0, sizeof(*s));
+		s->src = *src;
+		p->scan_replaced++;
+	}
 	if (s)
 		s->used = 1;
 	return s;
@@ -195,7 +261,7 @@ static mt_scanrec *scanner(mt_pcap *p, const mt_addr *src, int create)
 
 void mt__scan_syn(mt_pcap *p, const mt_pkt *k)
 {
-	mt_scanrec *s = scanner(p, &k->src, 1);
+	mt_scanrec *s = scanner(p, &k->src, 1, k->ts_us);
 	if (!s)
 		return;
 	if (!s->first_us)
@@ -227,7 +293,7 @@ void mt__scan_syn(mt_pcap *p, const mt_pkt *k)
 
 void mt__scan_answered(mt_pcap *p, const mt_addr *src)
 {
-	mt_scanrec *s = scanner(p, src, 0);
+	mt_scanrec *s = scanner(p, src, 0, 0);
 	if (s)
 		s->answered++;
 }

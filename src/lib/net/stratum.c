@@ -114,6 +114,62 @@ static const char *value(const char *s, const char *e, jv *v, int depth)
 	}
 }
 
+static int hexv(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* raw JSON string p[0..n) with its escapes undone equals the ASCII text s */
+static int unesc_eq(const char *p, size_t n, const char *s)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = (unsigned char)p[i++];
+		if (c == '\\') {
+			if (i >= n)
+				return 0;
+			char e = p[i++];
+			switch (e) {
+			case 'u':
+				if (n - i < 4)
+					return 0;
+				c = 0;
+				for (int k = 0; k < 4; k++) {
+					int h = hexv(p[i++]);
+					if (h < 0)
+						return 0;
+					c = c << 4 | (unsigned)h;
+				}
+				break;
+			case 'n': c = '\n'; break;
+			case 't': c = '\t'; break;
+			case 'r': c = '\r'; break;
+			case 'b': c = '\b'; break;
+			case 'f': c = '\f'; break;
+			case '/': case '\\': case '"': c = (unsigned char)e; break;
+			default: return 0;
+			}
+		}
+		if (!*s || c != (unsigned char)*s)
+			return 0;
+		s++;
+	}
+	return *s == '\0';
+}
+
+/* v is the string s; escapes count as what they stand for ("log\u0069n" is "login",
+ * review 10) */
+static int jeq(const jv *v, const char *s)
+{
+	size_t n = strlen(s);
+	if (v->t != 's')
+		return 0;
+	if (v->n == n && !memcmp(v->p, s, n))
+		return 1;
+	return v->n > n && memchr(v->p, '\\', v->n) && unesc_eq(v->p, v->n, s);
+}
+
 /* Member key of object o (already parsed); v->t = 0 when absent. */
 static void member(const jv *o, const char *key, jv *v)
 {
@@ -132,7 +188,8 @@ static void member(const jv *o, const char *key, jv *v)
 			return;
 		if (!(s = value(s + 1, e, &x, 1)))
 			return;
-		if (k.n == kl && !memcmp(k.p, key, kl)) {
+		if ((k.n == kl && !memcmp(k.p, key, kl)) ||
+		    (k.n > kl && memchr(k.p, '\\', k.n) && unesc_eq(k.p, k.n, key))) {
 			*v = x;
 			return;
 		}
@@ -164,12 +221,6 @@ static void element(const jv *a, size_t idx, jv *v)
 	}
 }
 
-static int jeq(const jv *v, const char *s)
-{
-	size_t n = strlen(s);
-	return v->t == 's' && v->n == n && !memcmp(v->p, s, n);
-}
-
 /* Copies a string (raw, escapes kept) or a number into out. */
 static void jcopy(const jv *v, char *out, size_t n)
 {
@@ -190,6 +241,115 @@ static void jset(const jv *v, char *out, size_t n)
 
 enum { W_LOGIN = 1, W_SUBSCRIBE, W_AUTHORIZE, W_GETWORK, W_SUBMIT, W_OTHER };
 
+/* Unconfirmed sessions are on one of two lists: [1] sessions of one message (a login or a
+ * push nobody followed up), in creation order, and [2] sessions with more, most recently
+ * active first. At the cap the oldest of [1] makes room, then the least recently active
+ * of [2]; a confirmed session is on no list and is never forgotten (review 2). */
+static void sl_unlink(mt_pcap *p, int32_t i)
+{
+	mt_session *s = &p->sess[i];
+	if (!s->lst)
+		return;
+	if (s->lprev >= 0)
+		p->sess[s->lprev].lnext = s->lnext;
+	else
+		p->slh[s->lst] = s->lnext;
+	if (s->lnext >= 0)
+		p->sess[s->lnext].lprev = s->lprev;
+	else
+		p->slt[s->lst] = s->lprev;
+	s->lprev = s->lnext = -1;
+	s->lst = 0;
+}
+
+/* list 1 is appended to (oldest at the head), list 2 pushed at the head */
+static void sl_put(mt_pcap *p, int32_t i, uint8_t which)
+{
+	mt_session *s = &p->sess[i];
+	sl_unlink(p, i);
+	s->lst = which;
+	if (which == 1) {
+		s->lnext = -1;
+		s->lprev = p->slt[1];
+		if (p->slt[1] >= 0)
+			p->sess[p->slt[1]].lnext = i;
+		else
+			p->slh[1] = i;
+		p->slt[1] = i;
+	} else {
+		s->lprev = -1;
+		s->lnext = p->slh[2];
+		if (p->slh[2] >= 0)
+			p->sess[p->slh[2]].lprev = i;
+		else
+			p->slt[2] = i;
+		p->slh[2] = i;
+	}
+}
+
+/* after a message of session s: keep it on the right list */
+static void sess_touch(mt_pcap *p, mt_session *s)
+{
+	int32_t i = (int32_t)(s - p->sess);
+	if (s->confirmed)
+		sl_unlink(p, i);
+	else if (s->requests + s->jobs > 1 && !(s->lst == 2 && p->slh[2] == i))
+		sl_put(p, i, 2);
+}
+
+typedef struct sess_key {
+	const mt_pcap *p;
+	const mt_addr *c, *v;
+	unsigned cp, vp;
+} sess_key;
+
+static int sess_eq(const void *ctx, uint32_t idx)
+{
+	const sess_key *k = ctx;
+	const mt_session *o = &k->p->sess[idx];
+	return o->cport == k->cp && o->sport == k->vp && !memcmp(&o->cli, k->c, 16) &&
+	       !memcmp(&o->srv, k->v, 16);
+}
+
+static uint32_t sess_hash(const mt_addr *c, unsigned cp, const mt_addr *v, unsigned vp)
+{
+	uint8_t m[36];
+	memcpy(m, c->b, 16);
+	memcpy(m + 16, v->b, 16);
+	m[32] = (uint8_t)(cp >> 8);
+	m[33] = (uint8_t)cp;
+	m[34] = (uint8_t)(vp >> 8);
+	m[35] = (uint8_t)vp;
+	return mt__hash_bytes(m, sizeof(m), 13);
+}
+
+/* A free session slot: a new one below the cap, else an unconfirmed one forgotten. */
+static int64_t sess_slot(mt_pcap *p)
+{
+	if (p->nsess < MT_PCAP_MAX_SESSIONS) {
+		mt_err e = MT_OK;
+		p->sess = mt__grow(p->sess, &p->asess, p->nsess + 1, sizeof(*p->sess),
+		                   MT_PCAP_MAX_SESSIONS, &e);
+		if (e != MT_OK) {
+			if (e == MT_ERR_NOMEM)
+				p->err = e;
+			return -1;
+		}
+		return p->nsess++;
+	}
+	int32_t i = p->slh[1] >= 0 ? p->slh[1] : p->slt[2];
+	if (i < 0)
+		return -1; /* every session is confirmed mining: keep them all */
+	mt_session *o = &p->sess[i];
+	sl_unlink(p, i);
+	mt__itab_del(&p->sessidx, o->hash, (uint32_t)i);
+	mt_flow *g = mt__flow_find(p, &o->cli, o->cport, &o->srv, o->sport, 6);
+	if (g && g->session == i)
+		g->session = -1;
+	p->sess_evicted++;
+	return i;
+}
+
 static mt_session *session_of(mt_pcap *p, mt_flow *f, int dir, int create)
 {
 	if (f->session >= 0)
@@ -199,32 +359,32 @@ static mt_session *session_of(mt_pcap *p, mt_flow *f, int dir, int create)
 	/* a flow evicted while idle and seen again continues its session */
 	const mt_addr *c = dir == 0 ? &f->a : &f->b, *v = dir == 0 ? &f->b : &f->a;
 	unsigned cp = dir == 0 ? f->ap : f->bp, vp = dir == 0 ? f->bp : f->ap;
-	for (uint32_t i = 0; i < p->nsess; i++) {
-		mt_session *o = &p->sess[i];
-		if (o->cport == cp && o->sport == vp && !memcmp(&o->cli, c, 16) &&
-		    !memcmp(&o->srv, v, 16)) {
-			f->session = (int32_t)i;
-			return o;
-		}
+	uint32_t h = sess_hash(c, cp, v, vp);
+	sess_key k = {p, c, v, cp, vp};
+	int64_t i = mt__itab_find(&p->sessidx, h, sess_eq, &k);
+	if (i >= 0) {
+		f->session = (int32_t)i;
+		return &p->sess[i];
 	}
-	mt_err e = MT_OK;
-	p->sess = mt__grow(p->sess, &p->asess, p->nsess + 1, sizeof(*p->sess),
-	                   MT_PCAP_MAX_SESSIONS, &e);
-	if (e != MT_OK) {
-		if (e == MT_ERR_NOMEM)
-			p->err = e;
-		else
-			p->st.dropped++;
+	if ((i = sess_slot(p)) < 0) {
+		p->st.dropped++;
 		return NULL;
 	}
-	f->session = (int32_t)p->nsess++;
-	mt_session *s = &p->sess[f->session];
+	mt_session *s = &p->sess[i];
 	memset(s, 0, sizeof(*s));
+	s->lprev = s->lnext = -1;
+	if (mt__itab_add(&p->sessidx, h, (uint32_t)i) != MT_OK) {
+		p->err = MT_ERR_NOMEM;
+		return NULL; /* the slot stays empty: no requests, never reported */
+	}
+	s->hash = h;
+	f->session = (int32_t)i;
 	/* the client is the side that sends requests (dir of the request) */
-	s->cli = dir == 0 ? f->a : f->b;
-	s->srv = dir == 0 ? f->b : f->a;
-	s->cport = dir == 0 ? f->ap : f->bp;
-	s->sport = dir == 0 ? f->bp : f->ap;
+	s->cli = *c;
+	s->srv = *v;
+	s->cport = (uint16_t)cp;
+	s->sport = (uint16_t)vp;
+	sl_put(p, (int32_t)i, 1);
 	const mt_dnsrec *dn = mt__dns_lookup(p, &s->srv);
 	if (dn)
 		mt_copy(s->pool, sizeof(s->pool), dn->name);
@@ -278,6 +438,23 @@ static int method_kind(const jv *m, uint8_t *variant, int *server_push)
 	return -1;
 }
 
+/* a Monero job: blob, job_id and target strings (a "job" object of any other API is not
+ * mining work, review 10) */
+static int xmr_job(const jv *job)
+{
+	jv x;
+	if (job->t != 'o')
+		return 0;
+	member(job, "blob", &x);
+	if (x.t != 's' || !x.n)
+		return 0;
+	member(job, "job_id", &x);
+	if (x.t != 's' && x.t != 'n')
+		return 0;
+	member(job, "target", &x);
+	return x.t == 's' && x.n;
+}
+
 static void algo_of(const jv *obj, mt_session *s)
 {
 	jv a;
@@ -311,6 +488,8 @@ void mt__jsonrpc_msg(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n, i
 		mt_session *s;
 		if (push) {
 			/* from the pool: a job, a target; the receiver is the miner */
+			if (variant == MT_MP_XMR && !xmr_job(&params))
+				return;
 			if (!(s = session_of(p, f, !dir, 1)))
 				return;
 			/* a push counts only when it comes from the pool side (review 3) */
@@ -323,6 +502,7 @@ void mt__jsonrpc_msg(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n, i
 				algo_of(&params, s);
 			if (s->submits && s->requests)
 				s->confirmed = 1;
+			sess_touch(p, s);
 			return;
 		}
 		if (what == W_LOGIN && variant == MT_MP_XMR) {
@@ -332,7 +512,11 @@ void mt__jsonrpc_msg(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n, i
 			if (lg.t != 's')
 				return;
 		}
-		if (!(s = session_of(p, f, dir, 1)))
+		/* only a login-like request starts a session; a submit or keepalive alone is
+		 * no mining attempt and costs a flooder nothing (review 2) */
+		int starts = what == W_LOGIN || what == W_SUBSCRIBE || what == W_AUTHORIZE ||
+		             what == W_GETWORK;
+		if (!(s = session_of(p, f, dir, starts)))
 			return;
 		/* requests only from the client side of the session */
 		if (from_server(s, f, dir))
@@ -381,6 +565,7 @@ void mt__jsonrpc_msg(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n, i
 			jcopy(&id, s->pend[slot].id, sizeof(s->pend[slot].id));
 			s->pend[slot].what = (uint8_t)what;
 		}
+		sess_touch(p, s);
 		return;
 	}
 	/* an answer: pair it with a request of the other side */
@@ -406,7 +591,7 @@ void mt__jsonrpc_msg(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n, i
 			if (s->variant == MT_MP_XMR) {
 				jv job;
 				member(&result, "job", &job);
-				if (job.t == 'o') {
+				if (xmr_job(&job)) {
 					s->confirmed = 1;
 					s->jobs++;
 					algo_of(&job, s);
@@ -433,6 +618,7 @@ void mt__jsonrpc_msg(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n, i
 			s->accepted++;
 			break;
 		}
+		sess_touch(p, s);
 		return;
 	}
 }
@@ -451,7 +637,8 @@ void mt__json_stream(mt_pcap *p, mt_flow *f, int dir)
 		const char *q = ws(line, line + ll);
 		if (q < line + ll && *q == '{') {
 			mt__jsonrpc_msg(p, f, dir, line, ll, 0);
-		} else if (ll && f->session < 0) {
+		} else if (q < line + ll && f->session < 0) {
+			/* a line that is neither JSON nor blank (blank lines are skipped, review 10) */
 			st->blen = 0; /* not line-delimited JSON */
 			f->s[dir].mode = MT_DIR_MODE_DONE;
 			return;
