@@ -31,6 +31,21 @@ static void test_times(void)
 	                    "port 1 ssh2", ref, &ev), MT_AL_EVENT);
 	ASSERT_INT_EQ(ev.time, 1704038399); /* 2023-12-31T15:59:59Z */
 	TEST_DONE();
+	TEST_START("Feb 29 only in a leap year (logs review 7)");
+	/* mtime 2023-06-01 12:00 +08:00: 2023 has no Feb 29, the line is from 2020 */
+	ASSERT_INT_EQ(parse("Feb 29 10:00:00 h sshd[1]: Accepted password for a from 1.2.3.4 "
+	                    "port 1 ssh2", 1685592000, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.time, 1582941600); /* 2020-02-29T02:00:00Z */
+	/* mtime 2024-02-10: Feb 29 2024 is after it, the previous leap year is 2020 */
+	ASSERT_INT_EQ(parse("Feb 29 10:00:00 h sshd[1]: Accepted password for a from 1.2.3.4 "
+	                    "port 1 ssh2", 1707530400, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.time, 1582941600);
+	/* mtime 2024-03-05: 2024 */
+	ASSERT_INT_EQ(parse("Feb 29 10:00:00 h sshd[1]: Accepted password for a from 1.2.3.4 "
+	                    "port 1 ssh2", 1709600000, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.time, 1709172000); /* 2024-02-29T02:00:00Z */
+	ASSERT_INT_EQ(parse("2023-02-29T03:12:44Z h sshd[1]: x", ref, &ev), MT_AL_BAD);
+	TEST_DONE();
 	TEST_START("space-padded day");
 	ASSERT_INT_EQ(parse("Jan  4 01:02:03 h sshd[1]: Accepted password for a from 1.2.3.4 "
 	                    "port 1 ssh2", ref, &ev), MT_AL_EVENT);

@@ -483,6 +483,11 @@ static int ref_year(int64_t ref)
 	return cyear;
 }
 
+static int leap_year(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
 static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 /* Parses the timestamp at the start of s; returns its length or 0. */
@@ -503,10 +508,18 @@ static size_t parse_stamp(const char *s, size_t n, int64_t ref, int64_t *out)
 		    dig2(s + 13, &sec) || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
 		    sec > 60)
 			return 0;
+		/* Feb 29 exists in leap years only: the latest leap year, as for the rest */
 		int y = ref == MT_TIME_NONE ? 1970 + 54 : ref_year(ref);
+		int feb29 = mo == 2 && d == 29;
+		while (feb29 && !leap_year(y))
+			y--;
 		int64_t t = local_time(y, mo, d, h, mi, sec);
-		if (ref != MT_TIME_NONE && t != MT_TIME_NONE && t > ref + 86400)
-			t = local_time(y - 1, mo, d, h, mi, sec);
+		if (ref != MT_TIME_NONE && t != MT_TIME_NONE && t > ref + 86400) {
+			y--;
+			while (feb29 && !leap_year(y))
+				y--;
+			t = local_time(y, mo, d, h, mi, sec);
+		}
 		if (t == MT_TIME_NONE)
 			return 0;
 		*out = t;
@@ -519,7 +532,7 @@ static size_t parse_stamp(const char *s, size_t n, int64_t ref, int64_t *out)
 	    !dig2(s + 8, &d) && !dig2(s + 11, &h) && !dig2(s + 14, &mi) && !dig2(s + 17, &sec)) {
 		int y = y1 * 100 + y2;
 		if (y < 1990 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-		    h > 23 || mi > 59 || sec > 60)
+		    (mo == 2 && d == 29 && !leap_year(y)) || h > 23 || mi > 59 || sec > 60)
 			return 0;
 		size_t i = 19;
 		if (i < n && s[i] == '.')
