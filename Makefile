@@ -87,6 +87,7 @@ live: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/live/respond-parent.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/respond-firewall.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/timeline-live.sh
+	@MINETRACE=$(B)/minetrace sh tests/live/timeline-stomp.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/debroot.sh
 
 # ---- build ----
