@@ -617,6 +617,88 @@ int mt_authlog_parse_line(const char *s, size_t n, int64_t ref, mt_logev *ev)
 	return parse_line(s, n, ref, ev, 0);
 }
 
+/* ---- the year of yearless lines, cross-checked ---------------------------------- */
+
+/* The same local date and time k years later (earlier for k < 0). */
+static int64_t shift_years(int64_t t, int k)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	if (k == 0 || !localtime_r(&tt, &tm))
+		return t;
+	tm.tm_year += k;
+	tm.tm_isdst = -1;
+	time_t r = mktime(&tm);
+	return r == (time_t)-1 ? t : (int64_t)r;
+}
+
+/* Whether a record that carries its year backs a login of user from ip at about t: a
+ * wtmp session, a lastlog entry or the Accepted line of the journal or an RFC 3339 log. */
+static int year_backed(const mt_logs *l, int64_t t, const char *user, const char *ip)
+{
+	size_t lo = 0, hi = l->nev;
+	while (lo < hi) { /* the first event at t - 5 or later */
+		size_t mid = lo + (hi - lo) / 2;
+		if (l->ev[mid].time < t - 5)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < l->nev && l->ev[i].time <= t + 5 && i < lo + 256; i++) {
+		const mt_logev *e = &l->ev[i];
+		if (e->file >= l->nfiles || strcmp(e->user, user) != 0 || strcmp(e->ip, ip) != 0)
+			continue;
+		const mt_logfile *f = &l->files[e->file];
+		if (e->kind == MT_LE_LOGIN || e->kind == MT_LE_LASTLOG ||
+		    (e->kind == MT_LE_ACCEPTED &&
+		     (f->kind == 5 || (f->kind == 0 && f->yearless == 0))))
+			return 1;
+	}
+	return 0;
+}
+
+#define YEAR_SPAN 3 /* years either way a set-back or set-forward mtime is looked for */
+
+size_t mt_logs_check_years(const mt_logs *l, mt_report *rep, mt_yearfix *fix, size_t cap)
+{
+	size_t nfix = 0;
+	for (size_t fi = 0; fi < l->nfiles && nfix < cap; fi++) {
+		const mt_logfile *f = &l->files[fi];
+		if (f->kind != 0 || f->yearless == 0 || f->year_shift != 0)
+			continue;
+		uint64_t m[2 * YEAR_SPAN + 1] = {0};
+		size_t seen = 0;
+		for (size_t i = 0; i < l->nev && seen < 4096; i++) {
+			const mt_logev *e = &l->ev[i];
+			if (e->file != fi || e->kind != MT_LE_ACCEPTED || !e->ip[0])
+				continue;
+			seen++;
+			for (int k = -YEAR_SPAN; k <= YEAR_SPAN; k++)
+				m[k + YEAR_SPAN] += year_backed(l, shift_years(e->time, k), e->user, e->ip);
+		}
+		int best = 0;
+		for (int k = -YEAR_SPAN; k <= YEAR_SPAN; k++)
+			if (m[k + YEAR_SPAN] > m[best + YEAR_SPAN])
+				best = k;
+		if (best == 0 || m[YEAR_SPAN] != 0)
+			continue; /* the mtime's year is backed, or nothing says otherwise */
+		int y = ref_year(f->mtime);
+		char mt[40], ct[40] = "";
+		mt_time_iso(f->mtime, mt, sizeof(mt));
+		if (f->ctime != MT_TIME_NONE && f->ctime > f->mtime + 86400)
+			mt_time_iso(f->ctime, ct, sizeof(ct));
+		mt_report_diag(rep, "%s: its mtime %s dates its yearless lines in %d, but %llu of "
+		                    "its %zu logins are in wtmp, lastlog or the journal %d year(s) "
+		                    "%s: read as of that year (mtime set %s?%s%s)",
+		               f->path, mt, y, (unsigned long long)m[best + YEAR_SPAN], seen,
+		               best < 0 ? -best : best, best > 0 ? "later" : "earlier",
+		               best > 0 ? "back" : "forward", ct[0] ? " its ctime is " : "", ct);
+		mt_copy(fix[nfix].path, sizeof(fix[nfix].path), f->path);
+		fix[nfix++].shift = best;
+	}
+	return nfix;
+}
+
 /* ---- the event store ----------------------------------------------------------- */
 
 static uint32_t agg_hash(const char *ip, const char *user)
@@ -825,6 +907,7 @@ int mt_logs_file(mt_logs *l, const char *path, unsigned kind)
 	f->kind = kind;
 	f->first = f->last = MT_TIME_NONE;
 	f->mtime = MT_TIME_NONE;
+	f->ctime = MT_TIME_NONE;
 	return (int)l->nfiles++;
 }
 
@@ -859,6 +942,8 @@ static void on_line(reader *r, const char *s, size_t n)
 	}
 	if (f->first == MT_TIME_NONE)
 		f->first = ev.time;
+	if (s[0] >= 'A') /* "Jan 24 08:10:27": the year was inferred */
+		f->yearless++;
 	if (r->prev != MT_TIME_NONE) {
 		int64_t d = ev.time - r->prev;
 		if (-d > f->max_back)
@@ -974,9 +1059,16 @@ mt_err mt_logs_read_authlog(mt_logs *l, mt_host *host, mt_report *rep, const cha
 	}
 	mt_logfile *f = &l->files[fi];
 	f->mtime = (int64_t)st.st_mtime;
+	f->ctime = (int64_t)st.st_ctime;
 	f->size = (uint64_t)st.st_size;
 	f->gz = ends_with(path, ".gz");
 	reader r = {l, (uint32_t)fi, f->mtime, MT_TIME_NONE, MT_OK};
+	for (size_t i = 0; i < l->nyearfix; i++)
+		if (strcmp(l->yearfix[i].path, path) == 0) {
+			/* the cross-check found the lines to be of another year */
+			f->year_shift = l->yearfix[i].shift;
+			r.ref = shift_years(f->mtime, f->year_shift);
+		}
 	splitter sp = {malloc(RBUF + MT_MAX_LINE + 1), 0, 0};
 	unsigned char *in = f->gz ? malloc(1u << 18) : NULL;
 	z_stream z;
