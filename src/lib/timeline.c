@@ -676,8 +676,10 @@ static int cmp_i64(const void *a, const void *b)
 
 /* Timestomping: artifacts (files the attacker left) sharing their exact mtime, to the
  * nanosecond, were set with touch -d or touch -r (files written by programs differ in
- * the nanoseconds). Their mtimes do not place the burst; on the live host their ctime
- * does (it is when touch ran, and a root copy has the copy's ctime instead). */
+ * the nanoseconds; two written in the same clock tick share them too, but then their
+ * ctime is their mtime: a shared mtime counts when it has no nanoseconds or lies a day
+ * before the ctime). Their mtimes do not place the burst; on the live host their
+ * ctime does (it is when touch ran; a root copy has the copy's ctime instead). */
 static void mark_stomped(mt_timeline *tl, int live)
 {
 	tl->nstomped = 0;
@@ -689,7 +691,8 @@ static void mark_stomped(mt_timeline *tl, int live)
 			continue;
 		for (size_t k = 0; k < tl->nart && !a->stomped; k++)
 			if (k != i && !tl->art[k].in_window_only && tl->art[k].mtime == a->mtime &&
-			    tl->art[k].mtime_ns == a->mtime_ns)
+			    tl->art[k].mtime_ns == a->mtime_ns &&
+			    (a->mtime_ns == 0 || a->ctime > a->mtime + 86400))
 				a->stomped = 1;
 		if (a->stomped) {
 			tl->nstomped++;
@@ -719,8 +722,10 @@ static int cluster(const int64_t *t, size_t n, size_t skip, int64_t *first, int6
 }
 
 /* The last burst of artifact times: from the latest plausible one back while the gaps
- * stay under TL_BURST_GAP. 0 when there is none. */
-static int burst(const mt_timeline *tl, int64_t from, int64_t *first, int64_t *last)
+ * stay under TL_BURST_GAP; timestomped mtimes only with stomped (when nothing else is
+ * left). 0 when there is none. */
+static int burst(const mt_timeline *tl, int64_t from, int stomped, int64_t *first,
+                 int64_t *last)
 {
 	int64_t t[TL_MAX_ARTIFACTS];
 	size_t n = 0;
@@ -728,7 +733,7 @@ static int burst(const mt_timeline *tl, int64_t from, int64_t *first, int64_t *l
 	for (size_t i = 0; i < tl->nart; i++) {
 		if (tl->art[i].in_window_only)
 			continue;
-		int64_t m = tl->art[i].when;
+		int64_t m = stomped && tl->art[i].stomped ? tl->art[i].mtime : tl->art[i].when;
 		if (m < 631152000 || m > now + 86400 || (from != MT_TIME_NONE && m < from))
 			continue; /* before 1990 or in the future: set by hand, not evidence */
 		t[n++] = m;
@@ -1173,7 +1178,7 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 	size_t ncand = 0;
 	const char *why = "";
 	const mt_logev *acc = NULL;
-	int have = burst(tl, MT_TIME_NONE, &first, &last);
+	int have = burst(tl, MT_TIME_NONE, 0, &first, &last);
 	if (have)
 		acc = access_before(l, first, &ncand, &why);
 	tl->anchor = "artifact_times";
@@ -1181,6 +1186,8 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 	    anchor_on_attacker(l, rules, NULL, &first, &last, &acc, &ncand, &why)) {
 		have = 1;
 		tl->anchor = "attacker_commands";
+	} else if (!have && (have = burst(tl, MT_TIME_NONE, 1, &first, &last)) != 0) {
+		acc = access_before(l, first, &ncand, &why); /* nothing better than those */
 	}
 	if (have) {
 		int64_t start = acc ? acc->time : first;
@@ -1208,7 +1215,7 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 		collect_artifacts(tl, host, r2);
 		mark_stomped(tl, live);
 		int64_t f2, l2;
-		if (burst(tl, start, &f2, &l2) && l2 > last)
+		if (burst(tl, start, 0, &f2, &l2) && l2 > last)
 			last = l2;
 		/* suspicious commands typed right after the last artifact belong to it */
 		for (size_t i = 0; i < l->nhist; i++)
@@ -1317,12 +1324,14 @@ mt_err mt_attack_window(mt_host *host, const mt_report *r, const struct mt_logs 
 	size_t ncand;
 	const char *why;
 	const mt_logev *acc = NULL;
-	int have = burst(tl, MT_TIME_NONE, &first, &last);
+	int have = burst(tl, MT_TIME_NONE, 0, &first, &last);
 	if (have && l)
 		acc = access_before(l, first, &ncand, &why);
 	if (!acc && (have || tl->nstomped) && l &&
 	    anchor_on_attacker(l, NULL, r, &first, &last, &acc, &ncand, &why))
 		have = 1;
+	else if (!have && (have = burst(tl, MT_TIME_NONE, 1, &first, &last)) != 0 && l)
+		acc = access_before(l, first, &ncand, &why);
 	if (have) {
 		*since = acc ? acc->time : first - 600;
 		*until = last + 600;
