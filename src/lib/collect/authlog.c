@@ -659,38 +659,66 @@ static int year_backed(const mt_logs *l, int64_t t, const char *user, const char
 
 #define YEAR_SPAN 3 /* years either way a set-back or set-forward mtime is looked for */
 
+/* A record that carries its year (what year_backed looks for). */
+static int full_year(const mt_logs *l, const mt_logev *e)
+{
+	if (e->file >= l->nfiles)
+		return 0;
+	const mt_logfile *f = &l->files[e->file];
+	return e->kind == MT_LE_LOGIN || e->kind == MT_LE_LASTLOG ||
+	       (e->kind == MT_LE_ACCEPTED && (f->kind == 5 || (f->kind == 0 && f->yearless == 0)));
+}
+
 size_t mt_logs_check_years(const mt_logs *l, mt_report *rep, mt_yearfix *fix, size_t cap)
 {
 	size_t nfix = 0;
+	/* the time the records with a year cover: a login outside it cannot be matched */
+	int64_t cmin = MT_TIME_NONE, cmax = MT_TIME_NONE;
+	for (size_t i = 0; i < l->nev; i++)
+		if (full_year(l, &l->ev[i])) {
+			if (cmin == MT_TIME_NONE)
+				cmin = l->ev[i].time;
+			cmax = l->ev[i].time;
+		}
+	if (cmin == MT_TIME_NONE)
+		return 0;
 	for (size_t fi = 0; fi < l->nfiles && nfix < cap; fi++) {
 		const mt_logfile *f = &l->files[fi];
 		if (f->kind != 0 || f->yearless == 0 || f->year_shift != 0)
 			continue;
-		uint64_t m[2 * YEAR_SPAN + 1] = {0};
+		uint64_t m[2 * YEAR_SPAN + 1] = {0}, in[2 * YEAR_SPAN + 1] = {0};
 		size_t seen = 0;
 		for (size_t i = 0; i < l->nev && seen < 4096; i++) {
 			const mt_logev *e = &l->ev[i];
 			if (e->file != fi || e->kind != MT_LE_ACCEPTED || !e->ip[0])
 				continue;
 			seen++;
-			for (int k = -YEAR_SPAN; k <= YEAR_SPAN; k++)
-				m[k + YEAR_SPAN] += year_backed(l, shift_years(e->time, k), e->user, e->ip);
+			for (int k = -YEAR_SPAN; k <= YEAR_SPAN; k++) {
+				int64_t t = shift_years(e->time, k);
+				if (t < cmin - 60 || t > cmax + 60)
+					continue;
+				in[k + YEAR_SPAN]++;
+				m[k + YEAR_SPAN] += year_backed(l, t, e->user, e->ip);
+			}
 		}
 		int best = 0;
 		for (int k = -YEAR_SPAN; k <= YEAR_SPAN; k++)
 			if (m[k + YEAR_SPAN] > m[best + YEAR_SPAN])
 				best = k;
-		if (best == 0 || m[YEAR_SPAN] != 0)
-			continue; /* the mtime's year is backed, or nothing says otherwise */
+		/* the mtime's year is backed, or nothing says otherwise, or only a few logins
+		 * match (a job logging in at the same second every day) */
+		if (best == 0 || m[YEAR_SPAN] != 0 || m[best + YEAR_SPAN] * 2 <= in[best + YEAR_SPAN])
+			continue;
 		int y = ref_year(f->mtime);
 		char mt[40], ct[40] = "";
 		mt_time_iso(f->mtime, mt, sizeof(mt));
 		if (f->ctime != MT_TIME_NONE && f->ctime > f->mtime + 86400)
 			mt_time_iso(f->ctime, ct, sizeof(ct));
 		mt_report_diag(rep, "%s: its mtime %s dates its yearless lines in %d, but %llu of "
-		                    "its %zu logins are in wtmp, lastlog or the journal %d year(s) "
-		                    "%s: read as of that year (mtime set %s?%s%s)",
-		               f->path, mt, y, (unsigned long long)m[best + YEAR_SPAN], seen,
+		                    "its %llu logins in the time of wtmp, lastlog or the journal are "
+		                    "there %d year(s) %s: read as of that year (mtime set %s?%s%s)",
+		               f->path, mt, y, (unsigned long long)m[best + YEAR_SPAN],
+		               (unsigned long long)in[best + YEAR_SPAN],
 		               best < 0 ? -best : best, best > 0 ? "later" : "earlier",
 		               best > 0 ? "back" : "forward", ct[0] ? " its ctime is " : "", ct);
 		mt_copy(fix[nfix].path, sizeof(fix[nfix].path), f->path);
