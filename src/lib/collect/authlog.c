@@ -682,25 +682,36 @@ size_t mt_logs_check_years(const mt_logs *l, mt_report *rep, mt_yearfix *fix, si
 		}
 	if (cmin == MT_TIME_NONE)
 		return 0;
+	/* one pass over the events: per file, its logins matched at each shift */
+	typedef struct tally {
+		uint64_t m[2 * YEAR_SPAN + 1], in[2 * YEAR_SPAN + 1];
+		size_t seen;
+	} tally;
+	tally *ta = calloc(l->nfiles ? l->nfiles : 1, sizeof(*ta));
+	if (!ta)
+		return 0;
+	for (size_t i = 0; i < l->nev; i++) {
+		const mt_logev *e = &l->ev[i];
+		if (e->kind != MT_LE_ACCEPTED || !e->ip[0] || e->file >= l->nfiles)
+			continue;
+		const mt_logfile *f = &l->files[e->file];
+		tally *c = &ta[e->file];
+		if (f->kind != 0 || f->yearless == 0 || f->year_shift != 0 || c->seen >= 4096)
+			continue;
+		c->seen++;
+		for (int k = -YEAR_SPAN; k <= YEAR_SPAN; k++) {
+			int64_t t = shift_years(e->time, k);
+			if (t < cmin - 60 || t > cmax + 60)
+				continue;
+			c->in[k + YEAR_SPAN]++;
+			c->m[k + YEAR_SPAN] += year_backed(l, t, e->user, e->ip);
+		}
+	}
 	for (size_t fi = 0; fi < l->nfiles && nfix < cap; fi++) {
 		const mt_logfile *f = &l->files[fi];
-		if (f->kind != 0 || f->yearless == 0 || f->year_shift != 0)
+		const uint64_t *m = ta[fi].m, *in = ta[fi].in;
+		if (ta[fi].seen == 0)
 			continue;
-		uint64_t m[2 * YEAR_SPAN + 1] = {0}, in[2 * YEAR_SPAN + 1] = {0};
-		size_t seen = 0;
-		for (size_t i = 0; i < l->nev && seen < 4096; i++) {
-			const mt_logev *e = &l->ev[i];
-			if (e->file != fi || e->kind != MT_LE_ACCEPTED || !e->ip[0])
-				continue;
-			seen++;
-			for (int k = -YEAR_SPAN; k <= YEAR_SPAN; k++) {
-				int64_t t = shift_years(e->time, k);
-				if (t < cmin - 60 || t > cmax + 60)
-					continue;
-				in[k + YEAR_SPAN]++;
-				m[k + YEAR_SPAN] += year_backed(l, t, e->user, e->ip);
-			}
-		}
 		int best = 0;
 		for (int k = -YEAR_SPAN; k <= YEAR_SPAN; k++)
 			if (m[k + YEAR_SPAN] > m[best + YEAR_SPAN])
@@ -724,6 +735,7 @@ size_t mt_logs_check_years(const mt_logs *l, mt_report *rep, mt_yearfix *fix, si
 		mt_copy(fix[nfix].path, sizeof(fix[nfix].path), f->path);
 		fix[nfix++].shift = best;
 	}
+	free(ta);
 	return nfix;
 }
 

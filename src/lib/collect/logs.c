@@ -105,13 +105,12 @@ mt_err mt_logs_load(mt_host *host, mt_report *rep, mt_logs **out)
 	/* yearless lines of another year than their file's mtime says (logs review 7): read
 	 * again with the year fixed (the first pass said everything else already) */
 	mt_report *again = NULL;
-	mt_logs *l2 = NULL;
-	if (mt_report_new(&again) == MT_OK && load_pass(host, again, fix, nfix, &l2) == MT_OK) {
-		mt_logs_free(*out);
-		*out = l2;
-	}
+	if ((e = mt_report_new(&again)) != MT_OK)
+		return MT_OK; /* keep the first reading */
+	mt_logs_free(*out);
+	e = load_pass(host, again, fix, nfix, out);
 	mt_report_free(again);
-	return MT_OK;
+	return e;
 }
 
 void mt_logs_free(mt_logs *l)
