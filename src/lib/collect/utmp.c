@@ -153,8 +153,9 @@ static int text_covers(const mt_logs *l, int64_t t)
 {
 	for (size_t i = 0; i < l->nfiles; i++) {
 		const mt_logfile *f = &l->files[i];
-		if (f->kind == 0 && f->first != MT_TIME_NONE && t >= f->first && t <= f->last)
-			return 1;
+		if (f->kind == 0 && f->first != MT_TIME_NONE && t >= f->first && t <= f->last &&
+		    !(f->max_gap > 3600 && t > f->gap_from && t < f->gap_from + f->max_gap))
+			return 1; /* inside its lines, not in its longest silence (lines cut out) */
 	}
 	return 0;
 }
