@@ -90,6 +90,7 @@ live: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/live/respond-identity.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/respond-iptables.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/timeline-live.sh
+	@MINETRACE=$(B)/minetrace sh tests/live/timeline-stomp.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/debroot.sh
 
 # ---- build ----

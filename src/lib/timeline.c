@@ -34,6 +34,10 @@ typedef struct tl_artifact {
 	char check[40];
 	mt_severity sev;
 	int64_t mtime, ctime;
+	long mtime_ns;
+	int64_t when;       /* the time it places the burst at: mtime, the ctime of a
+	                     * timestomped file on the live host, MT_TIME_NONE when stomped */
+	int stomped;        /* shares its exact mtime with another artifact: set with touch */
 	uint64_t dev, ino;
 	int in_window_only; /* files.window: changed inside the window, not flagged */
 } tl_artifact;
@@ -60,6 +64,8 @@ struct mt_timeline {
 	size_t access_candidates;    /* successful logins in the look-back period */
 	const char *access_why;      /* why this one: pam_session, wtmp, only, ... */
 	int64_t wstart, wend;
+	const char *anchor;          /* what placed the window: artifact_mtimes, ... */
+	size_t nstomped;             /* artifacts with identical mtimes (timestomping?) */
 	tl_artifact art[TL_MAX_ARTIFACTS];
 	size_t nart;
 	char ips[TL_MAX_IPS][MT_LOG_IP];
@@ -608,7 +614,9 @@ static void art_add(mt_timeline *tl, mt_host *host, const char *path, const char
 	mt_copy(a->check, sizeof(a->check), check);
 	a->sev = sev;
 	a->mtime = (int64_t)st.st_mtime;
+	a->mtime_ns = st.st_mtim.tv_nsec;
 	a->ctime = (int64_t)st.st_ctime;
+	a->when = a->mtime;
 	a->in_window_only = window_only;
 }
 
@@ -666,9 +674,58 @@ static int cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Timestomping: artifacts (files the attacker left) sharing their exact mtime, to the
+ * nanosecond, were set with touch -d or touch -r (files written by programs differ in
+ * the nanoseconds; two written in the same clock tick share them too, but then their
+ * ctime is their mtime: a shared mtime counts when it has no nanoseconds or lies a day
+ * before the ctime). Their mtimes do not place the burst; on the live host their
+ * ctime does (it is when touch ran; a root copy has the copy's ctime instead). */
+static void mark_stomped(mt_timeline *tl, int live)
+{
+	tl->nstomped = 0;
+	for (size_t i = 0; i < tl->nart; i++) {
+		tl_artifact *a = &tl->art[i];
+		a->stomped = 0;
+		a->when = a->mtime;
+		if (a->in_window_only)
+			continue;
+		for (size_t k = 0; k < tl->nart && !a->stomped; k++)
+			if (k != i && !tl->art[k].in_window_only && tl->art[k].mtime == a->mtime &&
+			    tl->art[k].mtime_ns == a->mtime_ns &&
+			    (a->mtime_ns == 0 || a->ctime > a->mtime + 86400))
+				a->stomped = 1;
+		if (a->stomped) {
+			tl->nstomped++;
+			a->when = live && a->ctime > a->mtime ? a->ctime : MT_TIME_NONE;
+		}
+	}
+}
+
+/* The last cluster of the sorted times t[0..n): from the latest back while the gaps
+ * stay under TL_BURST_GAP; skip leaves out that many of the latest clusters. */
+static int cluster(const int64_t *t, size_t n, size_t skip, int64_t *first, int64_t *last)
+{
+	size_t end = n;
+	for (;;) {
+		if (end == 0)
+			return 0;
+		size_t k = end - 1;
+		while (k > 0 && t[k] - t[k - 1] <= TL_BURST_GAP)
+			k--;
+		if (skip-- == 0) {
+			*first = t[k];
+			*last = t[end - 1];
+			return 1;
+		}
+		end = k;
+	}
+}
+
 /* The last burst of artifact times: from the latest plausible one back while the gaps
- * stay under TL_BURST_GAP. 0 when there is none. */
-static int burst(const mt_timeline *tl, int64_t from, int64_t *first, int64_t *last)
+ * stay under TL_BURST_GAP; timestomped mtimes only with stomped (when nothing else is
+ * left). 0 when there is none. */
+static int burst(const mt_timeline *tl, int64_t from, int stomped, int64_t *first,
+                 int64_t *last)
 {
 	int64_t t[TL_MAX_ARTIFACTS];
 	size_t n = 0;
@@ -676,7 +733,7 @@ static int burst(const mt_timeline *tl, int64_t from, int64_t *first, int64_t *l
 	for (size_t i = 0; i < tl->nart; i++) {
 		if (tl->art[i].in_window_only)
 			continue;
-		int64_t m = tl->art[i].mtime;
+		int64_t m = stomped && tl->art[i].stomped ? tl->art[i].mtime : tl->art[i].when;
 		if (m < 631152000 || m > now + 86400 || (from != MT_TIME_NONE && m < from))
 			continue; /* before 1990 or in the future: set by hand, not evidence */
 		t[n++] = m;
@@ -684,12 +741,48 @@ static int burst(const mt_timeline *tl, int64_t from, int64_t *first, int64_t *l
 	if (n == 0)
 		return 0;
 	qsort(t, n, sizeof(t[0]), cmp_i64);
-	size_t k = n - 1;
-	while (k > 0 && t[k] - t[k - 1] <= TL_BURST_GAP)
-		k--;
-	*first = t[k];
-	*last = t[n - 1];
-	return 1;
+	return cluster(t, n, 0, first, last);
+}
+
+/* Times of what the attacker did that the logs date by themselves, whatever the files'
+ * mtimes say: suspicious shell commands (judged with rules; without rules, the
+ * history.suspicious findings of r) and account changes. Sorted; *out is the caller's. */
+static size_t attacker_times(const mt_logs *l, const mt_rules *rules, const mt_report *r,
+                             int64_t **out)
+{
+	size_t n = 0, cap = 4096;
+	int64_t *t = malloc(cap * sizeof(*t));
+	*out = t;
+	if (!t)
+		return 0;
+	for (size_t i = 0; l && i < l->nev && n < cap; i++) {
+		unsigned k = l->ev[i].kind;
+		if (k == MT_LE_USERADD || k == MT_LE_USERMOD || k == MT_LE_PASSWD)
+			t[n++] = l->ev[i].time;
+	}
+	if (rules && l) {
+		for (size_t i = 0; i < l->nhist; i++)
+			for (size_t k = 0; k < l->hist[i].n && n < cap; k++) {
+				const mt_histline *hl = &l->hist[i].lines[k];
+				if (hl->time == MT_TIME_NONE)
+					continue;
+				mt_cmd_verdict v;
+				mt_hist_judge(rules, hl->cmd, strlen(hl->cmd), &v);
+				if (v.severity >= MT_SEV_MEDIUM)
+					t[n++] = hl->time;
+			}
+	} else if (r) {
+		for (size_t i = 0; i < mt_report_count(r) && n < cap; i++) {
+			const mt_finding *f = mt_report_get(r, i);
+			char buf[64];
+			const char *ts;
+			if (strcmp(f->check->id, "history.suspicious") == 0 &&
+			    (ts = mt_finding_evidence(f, "time", buf, sizeof(buf))) != NULL)
+				t[n++] = strtoll(ts, NULL, 10);
+		}
+	}
+	qsort(t, n, sizeof(*t), cmp_i64);
+	return n;
 }
 
 /* A wtmp session of the same user and address within seconds of an Accepted line. */
@@ -747,6 +840,30 @@ static const mt_logev *access_before(const mt_logs *l, int64_t t, size_t *ncand,
 	*why = !best ? "" : best->kind == MT_LE_LOGIN ? "wtmp_only" : *ncand == 1 ? "only"
 	                                                                        : "latest_unbacked";
 	return best;
+}
+
+/* When the artifacts' times place no burst after a login (all timestomped, or set to
+ * times of no login), the attacker's own commands and account changes do: the latest
+ * burst of them that a login precedes. 1 with *first, *last and the access. */
+static int anchor_on_attacker(const mt_logs *l, const mt_rules *rules, const mt_report *r,
+                              int64_t *first, int64_t *last, const mt_logev **acc,
+                              size_t *ncand, const char **why)
+{
+	int64_t *t = NULL;
+	size_t n = attacker_times(l, rules, r, &t);
+	int found = 0;
+	int64_t f, e;
+	for (size_t skip = 0; !found && skip < 16 && cluster(t, n, skip, &f, &e); skip++) {
+		const mt_logev *a = access_before(l, f, ncand, why);
+		if (a) {
+			*first = f;
+			*last = e;
+			*acc = a;
+			found = 1;
+		}
+	}
+	free(t);
+	return found;
 }
 
 static void add_ip(mt_timeline *tl, const char *ip)
@@ -1054,12 +1171,25 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 	if ((e = run_scan(host, rules, o, MT_TIME_NONE, MT_TIME_NONE, &r1)) != MT_OK)
 		goto out;
 	collect_artifacts(tl, host, r1);
+	int live = mt_host_is_live(host);
+	mark_stomped(tl, live);
 
 	int64_t first, last;
-	if (burst(tl, MT_TIME_NONE, &first, &last)) {
-		size_t ncand = 0;
-		const char *why = "";
-		const mt_logev *acc = access_before(l, first, &ncand, &why);
+	size_t ncand = 0;
+	const char *why = "";
+	const mt_logev *acc = NULL;
+	int have = burst(tl, MT_TIME_NONE, 0, &first, &last);
+	if (have)
+		acc = access_before(l, first, &ncand, &why);
+	tl->anchor = "artifact_times";
+	if (!acc && (have || tl->nstomped) &&
+	    anchor_on_attacker(l, rules, NULL, &first, &last, &acc, &ncand, &why)) {
+		have = 1;
+		tl->anchor = "attacker_commands";
+	} else if (!have && (have = burst(tl, MT_TIME_NONE, 1, &first, &last)) != 0) {
+		acc = access_before(l, first, &ncand, &why); /* nothing better than those */
+	}
+	if (have) {
 		int64_t start = acc ? acc->time : first;
 		if (acc) {
 			tl->has_access = 1;
@@ -1083,8 +1213,9 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 		if ((e = run_scan(host, rules, o, start, last + 600, &r2)) != MT_OK)
 			goto out;
 		collect_artifacts(tl, host, r2);
+		mark_stomped(tl, live);
 		int64_t f2, l2;
-		if (burst(tl, start, &f2, &l2) && l2 > last)
+		if (burst(tl, start, 0, &f2, &l2) && l2 > last)
 			last = l2;
 		/* suspicious commands typed right after the last artifact belong to it */
 		for (size_t i = 0; i < l->nhist; i++)
@@ -1146,6 +1277,19 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 		e = process_events(tl, r1, o);
 	if (e != MT_OK)
 		goto out;
+	if (tl->nstomped) {
+		char when[40];
+		const tl_artifact *sa = NULL;
+		for (size_t i = 0; i < tl->nart && !sa; i++)
+			if (tl->art[i].stomped)
+				sa = &tl->art[i];
+		mt_time_iso(sa->mtime, when, sizeof(when));
+		mt_report_diag(r0, "possible timestomping: %zu attacker files share their exact "
+		                   "mtime (%s, e.g. %s): set with touch; %s",
+		               tl->nstomped, when, sa->path,
+		               live ? "their ctime is used instead"
+		                    : "their mtimes are not used to place the attack window");
+	}
 	if (tl->n > 1)
 		qsort(tl->ev, tl->n, sizeof(*tl->ev), ev_cmp);
 	if (tl->nart > 1)
@@ -1174,12 +1318,21 @@ mt_err mt_attack_window(mt_host *host, const mt_report *r, const struct mt_logs 
 	if (!tl)
 		return MT_ERR_NOMEM;
 	collect_artifacts(tl, host, r);
+	mark_stomped(tl, mt_host_is_live(host));
 	int64_t first, last;
 	mt_err e = MT_ERR_NOENT;
-	if (burst(tl, MT_TIME_NONE, &first, &last)) {
-		size_t ncand;
-		const char *why;
-		const mt_logev *acc = l ? access_before(l, first, &ncand, &why) : NULL;
+	size_t ncand;
+	const char *why;
+	const mt_logev *acc = NULL;
+	int have = burst(tl, MT_TIME_NONE, 0, &first, &last);
+	if (have && l)
+		acc = access_before(l, first, &ncand, &why);
+	if (!acc && (have || tl->nstomped) && l &&
+	    anchor_on_attacker(l, NULL, r, &first, &last, &acc, &ncand, &why))
+		have = 1;
+	else if (!have && (have = burst(tl, MT_TIME_NONE, 1, &first, &last)) != 0 && l)
+		acc = access_before(l, first, &ncand, &why);
+	if (have) {
 		*since = acc ? acc->time : first - 600;
 		*until = last + 600;
 		e = MT_OK;
@@ -1308,6 +1461,8 @@ mt_err mt_timeline_write_json(const mt_timeline *tl, const mt_output_opts *opts,
 		jt(b, tl->wstart);
 		mt_buf_adds(b, ",\"end\":");
 		jt(b, tl->wend);
+		mt_buf_adds(b, ",\"anchor\":");
+		jq(b, tl->anchor ? tl->anchor : "artifact_times");
 		mt_buf_adds(b, "}");
 	} else {
 		mt_buf_adds(b, "null");
@@ -1326,7 +1481,7 @@ mt_err mt_timeline_write_json(const mt_timeline *tl, const mt_output_opts *opts,
 		jt(b, a->mtime);
 		mt_buf_adds(b, ",\"ctime\":");
 		jt(b, a->ctime);
-		mt_buf_adds(b, "}");
+		mt_buf_printf(b, ",\"timestomp_suspected\":%s}", a->stomped ? "true" : "false");
 	}
 	mt_buf_adds(b, "],\"changed_in_window\":[");
 	n = 0;
@@ -1532,8 +1687,19 @@ mt_err mt_timeline_write_text(const mt_timeline *tl, const mt_output_opts *opts,
 			tt(b, a->mtime);
 			mt_buf_adds(b, "  ");
 			tq(b, a->path);
-			mt_buf_printf(b, "  [%s, %s]\n", a->check, mt_severity_name(a->sev));
+			mt_buf_printf(b, "  [%s, %s]%s\n", a->check, mt_severity_name(a->sev),
+			              !a->stomped ? "" : zh ? "  (mtime疑被篡改)" : "  (mtime set by hand?)");
 		}
+		if (tl->nstomped)
+			mt_buf_printf(b, zh ? "  %zu个文件的mtime完全相同，疑似被touch篡改(timestomping)%s。\n"
+			                    : "  %zu files share their exact mtime: possible timestomping "
+			                      "(touch)%s.\n",
+			              tl->nstomped,
+			              tl->anchor && strcmp(tl->anchor, "attacker_commands") == 0
+			                  ? (zh ? "；攻击时间窗口依据攻击者的命令历史和账号变更日志确定"
+			                        : "; the window is placed by the attacker's commands and "
+			                          "account changes in the logs")
+			                  : "");
 		int any = 0;
 		for (size_t i = 0; i < tl->nart; i++)
 			if (tl->art[i].in_window_only) {

@@ -70,6 +70,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check(l->ev[i - 1].time <= l->ev[i].time, "sorted");
 		for (size_t i = 0; i < l->nfail; i++)
 			check(l->fail[i].first <= l->fail[i].last && l->fail[i].count > 0, "aggregate");
+		/* the year cross-check over what was read (RFC 3339 lines carry their year) */
+		mt_report *rep = NULL;
+		if (mt_report_new(&rep) == MT_OK) {
+			mt_yearfix fix[2];
+			size_t nf = mt_logs_check_years(l, rep, fix, 2);
+			check(nf <= 2, "fixes within cap");
+			for (size_t i = 0; i < nf; i++)
+				check(fix[i].shift != 0 && fix[i].shift >= -3 && fix[i].shift <= 3, "shift");
+			mt_report_free(rep);
+		}
 	}
 	mt_logs_free(l);
 	return 0;

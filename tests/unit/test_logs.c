@@ -33,6 +33,21 @@ static void test_times(void)
 	                    "port 1 ssh2", ref, &ev), MT_AL_EVENT);
 	ASSERT_INT_EQ(ev.time, 1704038399); /* 2023-12-31T15:59:59Z */
 	TEST_DONE();
+	TEST_START("Feb 29 only in a leap year (logs review 7)");
+	/* mtime 2023-06-01 12:00 +08:00: 2023 has no Feb 29, the line is from 2020 */
+	ASSERT_INT_EQ(parse("Feb 29 10:00:00 h sshd[1]: Accepted password for a from 1.2.3.4 "
+	                    "port 1 ssh2", 1685592000, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.time, 1582941600); /* 2020-02-29T02:00:00Z */
+	/* mtime 2024-02-10: Feb 29 2024 is after it, the previous leap year is 2020 */
+	ASSERT_INT_EQ(parse("Feb 29 10:00:00 h sshd[1]: Accepted password for a from 1.2.3.4 "
+	                    "port 1 ssh2", 1707530400, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.time, 1582941600);
+	/* mtime 2024-03-05: 2024 */
+	ASSERT_INT_EQ(parse("Feb 29 10:00:00 h sshd[1]: Accepted password for a from 1.2.3.4 "
+	                    "port 1 ssh2", 1709600000, &ev), MT_AL_EVENT);
+	ASSERT_INT_EQ(ev.time, 1709172000); /* 2024-02-29T02:00:00Z */
+	ASSERT_INT_EQ(parse("2023-02-29T03:12:44Z h sshd[1]: x", ref, &ev), MT_AL_BAD);
+	TEST_DONE();
 	TEST_START("space-padded day");
 	ASSERT_INT_EQ(parse("Jan  4 01:02:03 h sshd[1]: Accepted password for a from 1.2.3.4 "
 	                    "port 1 ssh2", ref, &ev), MT_AL_EVENT);
@@ -547,6 +562,76 @@ static void test_judge(void)
 	mt_rules_free(r);
 }
 
+/* A text log dated by a set-back mtime (2023-03-01) whose lines are of January 2024, and
+ * wtmp sessions (records with their year) for some of its logins. */
+static size_t years_case(const int64_t *wt, const char *const *wu, const char *const *wi,
+                         size_t nw, mt_yearfix *fix)
+{
+	static const char text[] =
+		"Jan 20 10:11:12 h sshd[1]: Accepted password for alice from 10.0.0.7 port 1 ssh2\n"
+		"Jan 21 09:00:00 h sshd[2]: Accepted password for bob from 10.0.0.8 port 1 ssh2\n"
+		"Jan 22 14:30:30 h sshd[3]: Accepted password for alice from 10.0.0.7 port 1 ssh2\n"
+		"Jan 24 03:00:01 h sshd[4]: Accepted publickey for backup from 10.0.0.5 port 1 ssh2\n";
+	mt_logs *l = calloc(1, sizeof(*l));
+	mt_report *rep = NULL;
+	if (!l || mt_report_new(&rep) != MT_OK) {
+		free(l);
+		return 99;
+	}
+	ASSERT_INT_EQ(mt_logs_parse_buffer(l, "/var/log/secure", text, strlen(text), 1677600000),
+	              MT_OK);
+	int fi = mt_logs_file(l, "/var/log/wtmp", 1);
+	for (size_t i = 0; i < nw; i++) {
+		mt_logev ev;
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = MT_LE_LOGIN;
+		ev.count = 1;
+		ev.time = wt[i];
+		ev.file = (uint32_t)fi;
+		snprintf(ev.user, sizeof(ev.user), "%s", wu[i]);
+		snprintf(ev.ip, sizeof(ev.ip), "%s", wi[i]);
+		ASSERT_INT_EQ(mt_logs_add(l, &ev), MT_OK);
+	}
+	mt_logs_finish(l);
+	ASSERT_U64_EQ(l->files[0].yearless, 4);
+	size_t n = mt_logs_check_years(l, rep, fix, 4);
+	mt_report_free(rep);
+	mt_logs_free(l);
+	return n;
+}
+
+static void test_years(void)
+{
+	mt_yearfix fix[4];
+	TEST_START("yearless lines: a set-back mtime found through wtmp (logs review 7)");
+	{
+		const int64_t t[] = {1705716672, 1705798800, 1705905030, 1706036401};
+		const char *const u[] = {"alice", "bob", "alice", "backup"};
+		const char *const ip[] = {"10.0.0.7", "10.0.0.8", "10.0.0.7", "10.0.0.5"};
+		ASSERT_SIZE_EQ(years_case(t, u, ip, 4, fix), 1);
+		ASSERT_STR_EQ(fix[0].path, "/var/log/secure");
+		ASSERT_INT_EQ(fix[0].shift, 1);
+	}
+	TEST_DONE();
+	TEST_START("yearless lines: the mtime's year backed, or only a daily job matches");
+	{
+		/* wtmp has the logins in 2023: the mtime was right */
+		const int64_t t[] = {1674180672};
+		const char *const u[] = {"alice"};
+		const char *const ip[] = {"10.0.0.7"};
+		ASSERT_SIZE_EQ(years_case(t, u, ip, 1, fix), 0);
+		/* wtmp of 2024 (15th to 30th) has the backup job's login of the same second
+		 * only: one of four logins in its time is no proof */
+		const int64_t t2[] = {1705276800, 1706036401, 1706572800};
+		const char *const u2[] = {"carol", "backup", "carol"};
+		const char *const ip2[] = {"10.0.0.9", "10.0.0.5", "10.0.0.9"};
+		ASSERT_SIZE_EQ(years_case(t2, u2, ip2, 3, fix), 0);
+		/* no records with a year at all */
+		ASSERT_SIZE_EQ(years_case(NULL, NULL, NULL, 0, fix), 0);
+	}
+	TEST_DONE();
+}
+
 int main(void)
 {
 	test_times();
@@ -559,5 +644,6 @@ int main(void)
 	test_details();
 	test_budget();
 	test_judge();
+	test_years();
 	return T_DONE();
 }

@@ -493,6 +493,11 @@ static int ref_year(int64_t ref)
 	return cyear;
 }
 
+static int leap_year(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
 static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 /* Parses the timestamp at the start of s; returns its length or 0. */
@@ -522,10 +527,18 @@ static size_t parse_stamp(const char *s, size_t n, int64_t ref, int64_t *out)
 		    dig2(s + 13, &sec) || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
 		    sec > 60)
 			return 0;
+		/* Feb 29 exists in leap years only: the latest leap year, as for the rest */
 		int y = ref == MT_TIME_NONE ? 1970 + 54 : ref_year(ref);
+		int feb29 = mo == 2 && d == 29;
+		while (feb29 && !leap_year(y))
+			y--;
 		int64_t t = local_time(y, mo, d, h, mi, sec);
-		if (ref != MT_TIME_NONE && t != MT_TIME_NONE && t > ref + 86400)
-			t = local_time(y - 1, mo, d, h, mi, sec);
+		if (ref != MT_TIME_NONE && t != MT_TIME_NONE && t > ref + 86400) {
+			y--;
+			while (feb29 && !leap_year(y))
+				y--;
+			t = local_time(y, mo, d, h, mi, sec);
+		}
 		if (t == MT_TIME_NONE)
 			return 0;
 		memcpy(cmin, s, 12);
@@ -541,7 +554,7 @@ static size_t parse_stamp(const char *s, size_t n, int64_t ref, int64_t *out)
 	    !dig2(s + 8, &d) && !dig2(s + 11, &h) && !dig2(s + 14, &mi) && !dig2(s + 17, &sec)) {
 		int y = y1 * 100 + y2;
 		if (y < 1990 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-		    h > 23 || mi > 59 || sec > 60)
+		    (mo == 2 && d == 29 && !leap_year(y)) || h > 23 || mi > 59 || sec > 60)
 			return 0;
 		size_t i = 19;
 		if (i < n && s[i] == '.')
@@ -625,6 +638,128 @@ static int parse_line(const char *s, size_t n, int64_t ref, mt_logev *ev, int fa
 int mt_authlog_parse_line(const char *s, size_t n, int64_t ref, mt_logev *ev)
 {
 	return parse_line(s, n, ref, ev, 0);
+}
+
+/* ---- the year of yearless lines, cross-checked ---------------------------------- */
+
+/* The same local date and time k years later (earlier for k < 0). */
+static int64_t shift_years(int64_t t, int k)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	if (k == 0 || !localtime_r(&tt, &tm))
+		return t;
+	tm.tm_year += k;
+	tm.tm_isdst = -1;
+	time_t r = mktime(&tm);
+	return r == (time_t)-1 ? t : (int64_t)r;
+}
+
+/* Whether a record that carries its year backs a login of user from ip at about t: a
+ * wtmp session, a lastlog entry or the Accepted line of the journal or an RFC 3339 log. */
+static int year_backed(const mt_logs *l, int64_t t, const char *user, const char *ip)
+{
+	size_t lo = 0, hi = l->nev;
+	while (lo < hi) { /* the first event at t - 5 or later */
+		size_t mid = lo + (hi - lo) / 2;
+		if (l->ev[mid].time < t - 5)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < l->nev && l->ev[i].time <= t + 5 && i < lo + 256; i++) {
+		const mt_logev *e = &l->ev[i];
+		if (e->file >= l->nfiles || strcmp(e->user, user) != 0 || strcmp(e->ip, ip) != 0)
+			continue;
+		const mt_logfile *f = &l->files[e->file];
+		if (e->kind == MT_LE_LOGIN || e->kind == MT_LE_LASTLOG ||
+		    (e->kind == MT_LE_ACCEPTED &&
+		     (f->kind == 5 || (f->kind == 0 && f->yearless == 0))))
+			return 1;
+	}
+	return 0;
+}
+
+#define YEAR_SPAN 3 /* years either way a set-back or set-forward mtime is looked for */
+
+/* A record that carries its year (what year_backed looks for). */
+static int full_year(const mt_logs *l, const mt_logev *e)
+{
+	if (e->file >= l->nfiles)
+		return 0;
+	const mt_logfile *f = &l->files[e->file];
+	return e->kind == MT_LE_LOGIN || e->kind == MT_LE_LASTLOG ||
+	       (e->kind == MT_LE_ACCEPTED && (f->kind == 5 || (f->kind == 0 && f->yearless == 0)));
+}
+
+size_t mt_logs_check_years(const mt_logs *l, mt_report *rep, mt_yearfix *fix, size_t cap)
+{
+	size_t nfix = 0;
+	/* the time the records with a year cover: a login outside it cannot be matched */
+	int64_t cmin = MT_TIME_NONE, cmax = MT_TIME_NONE;
+	for (size_t i = 0; i < l->nev; i++)
+		if (full_year(l, &l->ev[i])) {
+			if (cmin == MT_TIME_NONE)
+				cmin = l->ev[i].time;
+			cmax = l->ev[i].time;
+		}
+	if (cmin == MT_TIME_NONE)
+		return 0;
+	/* one pass over the events: per file, its logins matched at each shift */
+	typedef struct tally {
+		uint64_t m[2 * YEAR_SPAN + 1], in[2 * YEAR_SPAN + 1];
+		size_t seen;
+	} tally;
+	tally *ta = calloc(l->nfiles ? l->nfiles : 1, sizeof(*ta));
+	if (!ta)
+		return 0;
+	for (size_t i = 0; i < l->nev; i++) {
+		const mt_logev *e = &l->ev[i];
+		if (e->kind != MT_LE_ACCEPTED || !e->ip[0] || e->file >= l->nfiles)
+			continue;
+		const mt_logfile *f = &l->files[e->file];
+		tally *c = &ta[e->file];
+		if (f->kind != 0 || f->yearless == 0 || f->year_shift != 0 || c->seen >= 4096)
+			continue;
+		c->seen++;
+		for (int k = -YEAR_SPAN; k <= YEAR_SPAN; k++) {
+			int64_t t = shift_years(e->time, k);
+			if (t < cmin - 60 || t > cmax + 60)
+				continue;
+			c->in[k + YEAR_SPAN]++;
+			c->m[k + YEAR_SPAN] += year_backed(l, t, e->user, e->ip);
+		}
+	}
+	for (size_t fi = 0; fi < l->nfiles && nfix < cap; fi++) {
+		const mt_logfile *f = &l->files[fi];
+		const uint64_t *m = ta[fi].m, *in = ta[fi].in;
+		if (ta[fi].seen == 0)
+			continue;
+		int best = 0;
+		for (int k = -YEAR_SPAN; k <= YEAR_SPAN; k++)
+			if (m[k + YEAR_SPAN] > m[best + YEAR_SPAN])
+				best = k;
+		/* the mtime's year is backed, or nothing says otherwise, or only a few logins
+		 * match (a job logging in at the same second every day) */
+		if (best == 0 || m[YEAR_SPAN] != 0 || m[best + YEAR_SPAN] * 2 <= in[best + YEAR_SPAN])
+			continue;
+		int y = ref_year(f->mtime);
+		char mt[40], ct[40] = "";
+		mt_time_iso(f->mtime, mt, sizeof(mt));
+		if (f->ctime != MT_TIME_NONE && f->ctime > f->mtime + 86400)
+			mt_time_iso(f->ctime, ct, sizeof(ct));
+		mt_report_diag(rep, "%s: its mtime %s dates its yearless lines in %d, but %llu of "
+		                    "its %llu logins in the time of wtmp, lastlog or the journal are "
+		                    "there %d year(s) %s: read as of that year (mtime set %s?%s%s)",
+		               f->path, mt, y, (unsigned long long)m[best + YEAR_SPAN],
+		               (unsigned long long)in[best + YEAR_SPAN],
+		               best < 0 ? -best : best, best > 0 ? "later" : "earlier",
+		               best > 0 ? "back" : "forward", ct[0] ? " its ctime is " : "", ct);
+		mt_copy(fix[nfix].path, sizeof(fix[nfix].path), f->path);
+		fix[nfix++].shift = best;
+	}
+	free(ta);
+	return nfix;
 }
 
 /* ---- the event store ----------------------------------------------------------- */
@@ -918,6 +1053,7 @@ int mt_logs_file(mt_logs *l, const char *path, unsigned kind)
 	f->kind = kind;
 	f->first = f->last = MT_TIME_NONE;
 	f->mtime = MT_TIME_NONE;
+	f->ctime = MT_TIME_NONE;
 	return (int)l->nfiles++;
 }
 
@@ -952,6 +1088,8 @@ static void on_line(reader *r, const char *s, size_t n)
 	}
 	if (f->first == MT_TIME_NONE)
 		f->first = ev.time;
+	if (s[0] >= 'A') /* "Jan 24 08:10:27": the year was inferred */
+		f->yearless++;
 	if (r->prev != MT_TIME_NONE) {
 		int64_t d = ev.time - r->prev;
 		if (-d > f->max_back)
@@ -1076,9 +1214,16 @@ mt_err mt_logs_read_authlog(mt_logs *l, mt_host *host, mt_report *rep, const cha
 	}
 	mt_logfile *f = &l->files[fi];
 	f->mtime = (int64_t)st.st_mtime;
+	f->ctime = (int64_t)st.st_ctime;
 	f->size = (uint64_t)st.st_size;
 	f->gz = ends_with(path, ".gz");
 	reader r = {l, (uint32_t)fi, f->mtime, MT_TIME_NONE, MT_OK};
+	for (size_t i = 0; i < l->nyearfix; i++)
+		if (strcmp(l->yearfix[i].path, path) == 0) {
+			/* the cross-check found the lines to be of another year */
+			f->year_shift = l->yearfix[i].shift;
+			r.ref = shift_years(f->mtime, f->year_shift);
+		}
 	splitter sp = {malloc(RBUF + MT_MAX_LINE + 1), 0, 0};
 	unsigned char *in = f->gz ? malloc(1u << 18) : NULL;
 	z_stream z;

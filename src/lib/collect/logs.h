@@ -100,7 +100,19 @@ typedef struct mt_logfile {
 	unsigned kind;           /* 0 auth text log, 1 wtmp, 2 btmp, 3 utmp, 4 lastlog, 5 journal */
 	int truncated;           /* stopped at a cap */
 	int gz;
+	/* year inference of classic syslog lines (logs review 7) */
+	uint64_t yearless;       /* lines with a classic (yearless) time */
+	int64_t ctime;           /* of the file, MT_TIME_NONE if unknown */
+	int year_shift;          /* years added to what the mtime gives (cross-checked) */
 } mt_logfile;
+
+/* A text log whose yearless lines belong to another year than its mtime says: found by
+ * mt_logs_check_years, applied when the logs are read again. */
+typedef struct mt_yearfix {
+	char path[256];
+	int shift;               /* years to add */
+} mt_yearfix;
+#define MT_MAX_YEARFIX 16
 
 /* Failures aggregated per source address and user (brute force leaves millions). A
  * source counts at most MT_LOG_FAIL_USERS users by name; the failures for its other
@@ -149,6 +161,8 @@ typedef struct mt_logs {
 	mt_history *hist;
 	size_t nhist;
 	int journal_state;       /* 0 none, 1 read, -1 unsupported build, -2 error */
+	const mt_yearfix *yearfix; /* applied by mt_logs_read_authlog; NULL for none */
+	size_t nyearfix;
 	/* internal: the failure sources, their users' entries in fail, by address */
 	struct mt_failsrc *fsrc;
 	uint32_t nsrc, asrc, afail;
@@ -183,6 +197,12 @@ mt_err mt_logs_read_histories(mt_logs *l, mt_host *host, mt_report *rep);
 /* The journal of the root (journal_dyn.c / journal_stub.c): MT_ERR_UNSUPPORTED in the
  * static build, MT_ERR_NOENT without var/log/journal. */
 mt_err mt_logs_read_journal(mt_logs *l, mt_host *host, mt_report *rep);
+/* Cross-checks the year of classic (yearless) lines, inferred from each file's mtime,
+ * against records that carry their year (wtmp, the journal, lastlog, RFC 3339 logs):
+ * a file whose logins match them only some years off gets a fix (at most cap), and the
+ * mismatch is reported. Needs the events sorted (after mt_logs_finish). Returns the
+ * number of fixes. */
+size_t mt_logs_check_years(const mt_logs *l, mt_report *rep, mt_yearfix *fix, size_t cap);
 /* Sorts events by time and removes duplicates (the journal and auth.log, secure and
  * secure.1 overlapping). */
 void mt_logs_finish(mt_logs *l);

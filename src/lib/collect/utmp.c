@@ -148,6 +148,18 @@ static mt_err read_tail(mt_host *host, const char *path, uint64_t size, size_t c
 	return MT_OK;
 }
 
+/* Whether a text auth log covers time t (from its first to its last line). */
+static int text_covers(const mt_logs *l, int64_t t)
+{
+	for (size_t i = 0; i < l->nfiles; i++) {
+		const mt_logfile *f = &l->files[i];
+		if (f->kind == 0 && f->first != MT_TIME_NONE && t >= f->first && t <= f->last &&
+		    !(f->max_gap > 3600 && t > f->gap_from && t < f->gap_from + f->max_gap))
+			return 1; /* inside its lines, not in its longest silence (lines cut out) */
+	}
+	return 0;
+}
+
 mt_err mt_logs_read_utmp(mt_logs *l, mt_host *host, mt_report *rep, const char *path,
                          unsigned kind)
 {
@@ -182,7 +194,10 @@ mt_err mt_logs_read_utmp(mt_logs *l, mt_host *host, mt_report *rep, const char *
 	f->size = (uint64_t)st.st_size;
 	f->truncated = trunc;
 	int64_t prev = MT_TIME_NONE;
-	int text_fail = l->nfail > 0;
+	/* btmp failures where a text auth log covers the time were counted from it */
+	size_t ntext = 0;
+	for (size_t i = 0; i < l->nfiles; i++)
+		ntext += l->files[i].kind == 0 && l->files[i].first != MT_TIME_NONE;
 	for (size_t off = 0; off + MT_UTMP_SIZE <= len && e == MT_OK; off += MT_UTMP_SIZE) {
 		mt_logev ev;
 		int zeroed;
@@ -209,7 +224,7 @@ mt_err mt_logs_read_utmp(mt_logs *l, mt_host *host, mt_report *rep, const char *
 		prev = ev.time;
 		if (kind == 3)
 			continue; /* utmp: who is on now; wtmp has the same logins */
-		if (kind == 2 && text_fail)
+		if (kind == 2 && ntext && text_covers(l, ev.time))
 			continue; /* the auth log counted these failures already */
 		ev.file = (uint32_t)fi;
 		uint64_t recno = (start + off) / MT_UTMP_SIZE + 1;

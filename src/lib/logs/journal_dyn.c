@@ -1,5 +1,6 @@
 /* journal_dyn.c - the systemd journal of the scanned root through libsystemd's sd-journal,
  * opened by a directory descriptor of the root's var/log/journal so nothing escapes it */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,46 +16,74 @@ static const char *const idents[] = {"sshd",     "sshd-session", "sshd-auth", "s
                                      "groupadd", "gpasswd",      "passwd",    "chpasswd"};
 
 /* sd-journal opens the files below the directory with openat: refuse a tree where any
- * of them is a symbolic link (it could point out of the root). */
-static int links_inside(mt_host *host, const char *dir, int depth)
+ * of them is a symbolic link (it could point out of the root). Looked at through the
+ * descriptor sd-journal gets, so what is checked is what is read. */
+static int links_inside(int dfd, int depth)
 {
+	int lfd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lfd < 0)
+		return 1;
 	mt_dirent *ents = NULL;
 	size_t n = 0;
-	if (mt_host_list(host, dir, MT_LIST_GETDENTS, &ents, &n) != MT_OK)
-		return 0;
+	mt_err e = mt_list_fd(lfd, MT_LIST_GETDENTS, &ents, &n);
+	close(lfd);
+	if (e != MT_OK)
+		return 1;
 	int bad = 0;
 	for (size_t i = 0; i < n && !bad; i++) {
-		char p[512];
 		struct stat st;
-		snprintf(p, sizeof(p), "%s/%s", dir, ents[i].name);
-		if (mt_host_stat(host, p, 0, &st) != MT_OK || S_ISLNK(st.st_mode))
+		if (strchr(ents[i].name, '/') ||
+		    fstatat(dfd, ents[i].name, &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISLNK(st.st_mode)) {
 			bad = 1;
-		else if (S_ISDIR(st.st_mode) && depth < 1)
-			bad = links_inside(host, p, depth + 1);
+		} else if (S_ISDIR(st.st_mode) && depth < 1) {
+			int sub = openat(dfd, ents[i].name,
+			                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			bad = sub < 0 || links_inside(sub, depth + 1);
+			if (sub >= 0)
+				close(sub);
+		}
 	}
 	mt_dirents_free(ents, n);
 	return bad;
 }
 
+/* Whether a text auth log covers time t (its first to its last line): there the text
+ * log has counted the same failures already. */
+static int text_covers(const mt_logs *l, int64_t t)
+{
+	for (size_t i = 0; i < l->nfiles; i++) {
+		const mt_logfile *f = &l->files[i];
+		if (f->kind == 0 && f->first != MT_TIME_NONE && t >= f->first && t <= f->last &&
+		    !(f->max_gap > 3600 && t > f->gap_from && t < f->gap_from + f->max_gap))
+			return 1; /* inside its lines, not in its longest silence (lines cut out) */
+	}
+	return 0;
+}
+
 mt_err mt_logs_read_journal(mt_logs *l, mt_host *host, mt_report *rep)
 {
 	const char *dir = "/var/log/journal";
-	struct stat st;
-	if (mt_host_stat(host, dir, 0, &st) != MT_OK || !S_ISDIR(st.st_mode))
-		return MT_ERR_NOENT;
-	if (links_inside(host, dir, 0)) {
-		mt_report_diag(rep, "%s: not read: it holds symbolic links or unreadable entries",
-		               dir);
-		l->journal_state = -2;
-		return MT_OK;
-	}
+	struct stat st, lst;
+	/* a link (var/log/journal -> /data/journal) is followed inside the root by the
+	 * host layer like every other path; hiding the journal behind one must not work */
 	int fd;
 	mt_err e = mt_host_open_dir(host, dir, &fd);
+	if (e == MT_ERR_NOENT && mt_host_stat(host, dir, 0, &lst) != MT_OK)
+		return MT_ERR_NOENT; /* no journal */
 	if (e != MT_OK) {
-		mt_report_diag(rep, "%s: not opened: %s", dir, mt_strerror(e));
+		mt_report_diag(rep, "%s: not read: %s", dir, mt_strerror(e));
 		l->journal_state = -2;
 		return MT_OK;
 	}
+	if (fstat(fd, &st) != 0 || links_inside(fd, 0)) {
+		mt_report_diag(rep, "%s: not read: it holds symbolic links or unreadable entries",
+		               dir);
+		close(fd);
+		l->journal_state = -2;
+		return MT_OK;
+	}
+	if (mt_host_stat(host, dir, 0, &lst) == MT_OK && S_ISLNK(lst.st_mode))
+		mt_report_diag(rep, "%s: a symbolic link, followed inside the root", dir);
 	sd_journal *j = NULL;
 	int r = sd_journal_open_directory_fd(&j, fd, 0);
 	if (r < 0) {
@@ -77,10 +106,7 @@ mt_err mt_logs_read_journal(mt_logs *l, mt_host *host, mt_report *rep)
 	l->files[fi].mtime = (int64_t)st.st_mtime;
 	l->journal_state = 1;
 	e = MT_OK;
-	uint64_t n = 0, text_lines = 0, forged = 0;
-	for (size_t i = 0; i < l->nfiles; i++)
-		if (l->files[i].kind == 0)
-			text_lines += l->files[i].lines;
+	uint64_t n = 0, forged = 0;
 	SD_JOURNAL_FOREACH(j) {
 		mt_logfile *f = &l->files[fi];
 		if (++n > MT_MAX_LOG_EVENTS * 4ull) {
@@ -133,7 +159,7 @@ mt_err mt_logs_read_journal(mt_logs *l, mt_host *host, mt_report *rep)
 				               dir, mt_logev_kind_name((mt_logev_kind)ev.kind));
 			continue;
 		}
-		if (ev.kind == MT_LE_FAILED && text_lines)
+		if (ev.kind == MT_LE_FAILED && text_covers(l, ev.time))
 			continue; /* the text log has the same failures and they add up */
 		ev.file = (uint32_t)fi;
 		f->events++;
