@@ -148,7 +148,7 @@ typedef struct mt_logs {
 	size_t nfiles;
 	mt_history *hist;
 	size_t nhist;
-	int journal_state;       /* 0 none, 1 read, -1 unsupported build, -2 error */
+	int journal_state;       /* 0 none, 1 read, -2 error */
 	const mt_yearfix *yearfix; /* applied by mt_logs_read_authlog; NULL for none */
 	size_t nyearfix;
 	/* internal: hash of the failure table */
@@ -174,8 +174,9 @@ mt_err mt_logs_read_utmp(mt_logs *l, mt_host *host, mt_report *rep, const char *
                          unsigned kind);
 mt_err mt_logs_read_lastlog(mt_logs *l, mt_host *host, mt_report *rep);
 mt_err mt_logs_read_histories(mt_logs *l, mt_host *host, mt_report *rep);
-/* The journal of the root (journal_dyn.c / journal_stub.c): MT_ERR_UNSUPPORTED in the
- * static build, MT_ERR_NOENT without var/log/journal. */
+/* The journal of the root (logs/journal.c, our own reader of journal files, the same in
+ * both binaries): MT_ERR_NOENT without var/log/journal, MT_ERR_NOMEM; problems of single
+ * files go to rep. */
 mt_err mt_logs_read_journal(mt_logs *l, mt_host *host, mt_report *rep);
 /* Cross-checks the year of classic (yearless) lines, inferred from each file's mtime,
  * against records that carry their year (wtmp, the journal, lastlog, RFC 3339 logs):
