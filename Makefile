@@ -29,7 +29,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps deps-test scan test check unit scenario cli respond timeline pcap static static-test live asan fuzz fuzz-build \
+.PHONY: all deps deps-test scan test check unit scenario cli respond timeline journal pcap static static-test live asan fuzz fuzz-build \
         format format-check clean
 
 all: $(B)/minetrace
@@ -49,7 +49,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory check
 
 # the whole suite, without the set-up step
-check: all unit scenario cli respond timeline pcap static-test live
+check: all unit scenario cli respond timeline journal pcap static-test live
 
 cli: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/cli/cli.sh
@@ -132,6 +132,16 @@ $(B)/tests/%: tests/unit/%.c tests/unit/t.h $(B)/libminetrace.a
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(WARN) -Wno-missing-prototypes $< \
 	  $(B)/libminetrace.a $(LIBS) -o $@
 
+# the test hook of the journal reader (tests/journal/jdump.c)
+$(B)/tests/jdump: tests/journal/jdump.c $(B)/libminetrace.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $< $(B)/libminetrace.a $(LIBS) -o $@
+
+# our journal reader against journalctl on journal files written by systemd, and on
+# hostile ones (tests/journal/)
+journal: $(B)/minetrace $(B)/tests/jdump
+	@JDUMP=$(B)/tests/jdump MINETRACE=$(B)/minetrace sh tests/journal/run.sh
+
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
 
@@ -145,7 +155,7 @@ static-test: $(B)/minetrace-static
 asan:
 	@$(MAKE) --no-print-directory B=build-asan CC=clang \
 	  CFLAGS="-O1 -g $(SANFLAGS)" LDFLAGS="$(SANFLAGS)" PCAP_STATIC= TIMELINE_STATIC= \
-	  all unit scenario cli respond timeline pcap live
+	  all unit scenario cli respond timeline journal pcap live
 
 # ---- fuzzing (libFuzzer) ----
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)

@@ -142,6 +142,8 @@ static int on_entry(void *ctx, const mt_jentry *je)
 	if (mt_authlog_parse_msg(id->p, id->n, msg->p, msg->n, &ev) != MT_AL_EVENT ||
 	    ev.kind >= MT_LE_COUNT)
 		return 0;
+	if (seen_before(r, je->realtime, je->xor_hash))
+		return 0; /* the same entry in another file (xor_hash covers every field) */
 	/* SYSLOG_IDENTIFIER is the sender's word (logger -t sshd); _COMM and _UID are set by
 	 * journald: an auth event must come from the program it names or from root */
 	const mt_jval *cm = &je->f[F_COMM], *ud = &je->f[F_UID];
@@ -156,8 +158,6 @@ static int on_entry(void *ctx, const mt_jentry *je)
 	}
 	if (ev.kind == MT_LE_FAILED && text_covers(r->l, ev.time))
 		return 0; /* the text log has the same failures and they add up */
-	if (seen_before(r, je->realtime, je->xor_hash))
-		return 0;
 	ev.file = (uint32_t)r->fi;
 	f->events++;
 	if ((r->e = mt_logs_add(r->l, &ev)) != MT_OK) {
@@ -197,15 +197,30 @@ static void read_one(jrun *r, int dfd, const char *sub, const char *name)
 			               r->dir, MT_MAX_JOURNAL_FILES);
 		return;
 	}
+	/* looked at before it is opened (opening a FIFO or a device can do things) and
+	 * again after: the same regular file, or nothing */
+	struct stat pre, st;
+	if (fstatat(dfd, name, &pre, AT_SYMLINK_NOFOLLOW) != 0) {
+		mt_report_diag(r->rep, "%s: not read: %s", path, strerror(errno));
+		return;
+	}
+	if (S_ISLNK(pre.st_mode)) {
+		mt_report_diag(r->rep, "%s: not read: a symbolic link, not followed", path);
+		return;
+	}
+	if (!S_ISREG(pre.st_mode)) {
+		mt_report_diag(r->rep, "%s: not read: not a regular file", path);
+		return;
+	}
 	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	struct stat st;
 	if (fd < 0) {
 		mt_report_diag(r->rep, "%s: not read: %s", path,
 		               errno == ELOOP ? "a symbolic link, not followed" : strerror(errno));
 		return;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		mt_report_diag(r->rep, "%s: not read: not a regular file", path);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_dev != pre.st_dev ||
+	    st.st_ino != pre.st_ino) {
+		mt_report_diag(r->rep, "%s: not read: it changed while it was opened", path);
 		close(fd);
 		return;
 	}

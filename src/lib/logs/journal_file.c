@@ -226,6 +226,7 @@ static void on_data(jctx *c, uint64_t off, unsigned flags, uint64_t size)
 		return;
 	}
 	/* compressed: its name first (a few bytes), the whole value only when wanted */
+	c->st->compressed[fl == F_XZ ? 0 : fl == F_LZ4 ? 1 : 2]++;
 	size_t got;
 	if (spend(c, NAME_PEEK) != 0) {
 		c->st->not_inflated++;

@@ -35,6 +35,7 @@ typedef struct mt_jstats {
 	uint64_t bad_data;      /* DATA objects not valid or not decompressible */
 	uint64_t over_cap;      /* DATA objects decompressing past MT_MAX_JOURNAL_FIELD */
 	uint64_t not_inflated;  /* compressed objects left: the decompression budget spent */
+	uint64_t compressed[3]; /* DATA objects compressed with XZ, LZ4, ZSTD */
 	uint64_t stop_off;      /* where the walk stopped on an inconsistent object, 0 if none */
 	const char *stop_why;   /* static text for stop_off */
 } mt_jstats;
