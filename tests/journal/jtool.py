@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """jtool.py - journal files for the tests of our journal reader.
 
-  jtool.py export               export-format input for systemd-journal-remote: auth
+  jtool.py export [small]       export-format input for systemd-journal-remote: auth
                                 lines, big (compressed) messages, binary values, a field
                                 twice, entries without _COMM or with an empty _UID
   jtool.py recompress IN OUT xz|lz4
@@ -210,7 +210,7 @@ def hostile(src, outdir):
         w("bomb-%s.journal" % name, b)
 
 
-def export():
+def export(small=False):
     T = 1710000000
     out = sys.stdout.buffer
     rows = [
@@ -227,6 +227,8 @@ def export():
         ("sshd", "a\nbinary\0message", "sshd", ""),
         ("CRON", "pam_unix(cron:session): session opened for user root", "cron", "0"),
     ]
+    if small:  # seeds of the fuzzer (64 KiB at most)
+        rows = [r for r in rows if len(r[1]) < 1500]
     for i, (ident, msg, comm, uid) in enumerate(rows):
         out.write(b"__REALTIME_TIMESTAMP=%d\n" % ((T + i) * 1000000 + 123456 + i))
         out.write(b"__MONOTONIC_TIMESTAMP=%d\n" % (5000000 + i))
@@ -249,7 +251,7 @@ def export():
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "export":
-        export()
+        export(len(sys.argv) > 2 and sys.argv[2] == "small")
     elif cmd == "recompress":
         recompress(sys.argv[2], sys.argv[3], sys.argv[4])
     elif cmd == "shrink":

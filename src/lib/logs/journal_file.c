@@ -76,7 +76,7 @@ typedef struct jctx {
 	size_t nd, dcap;
 	char *arena;    /* decompressed values */
 	size_t alen, acap;
-	unsigned char *tmp; /* MT_MAX_JOURNAL_FIELD + 1 */
+	unsigned char *tmp; /* MT_MAX_JOURNAL_FIELD + 1, for compressed objects */
 	ZSTD_DCtx *zd;
 	mt_err err;
 } jctx;
@@ -227,6 +227,10 @@ static void on_data(jctx *c, uint64_t off, unsigned flags, uint64_t size)
 	}
 	/* compressed: its name first (a few bytes), the whole value only when wanted */
 	c->st->compressed[fl == F_XZ ? 0 : fl == F_LZ4 ? 1 : 2]++;
+	if (!c->tmp && !(c->tmp = malloc(MT_MAX_JOURNAL_FIELD + 1))) {
+		c->err = MT_ERR_NOMEM;
+		return;
+	}
 	size_t got;
 	if (spend(c, NAME_PEEK) != 0) {
 		c->st->not_inflated++;
@@ -421,9 +425,6 @@ mt_err mt_journal_parse(const unsigned char *buf, size_t len, const char *const 
 	}
 	c.budget = budget;
 	c.st = st;
-	c.tmp = malloc(MT_MAX_JOURNAL_FIELD + 1);
-	if (!c.tmp)
-		return MT_ERR_NOMEM;
 	walk(&c, 0, fn, ctx);
 	if (c.err == MT_OK)
 		walk(&c, 1, fn, ctx);
