@@ -21,7 +21,7 @@ static const char *const idents[] = {"sshd",     "sshd-session", "sshd-auth", "s
 static const char *const want[] = {"SYSLOG_IDENTIFIER", "MESSAGE", "_COMM", "_UID"};
 enum { F_IDENT, F_MSG, F_COMM, F_UID };
 
-#define DEDUP_MAX (1u << 22)
+#define DEDUP_MAX (1u << 21)
 
 typedef struct jrun {
 	mt_logs *l;
@@ -35,8 +35,9 @@ typedef struct jrun {
 	unsigned files;
 	int stop;
 	mt_err e;
-	/* entries already used, by (realtime, xor_hash): a copy of a file (foo.journal~ next
-	 * to foo.journal) must not count its logins twice; sd-journal skips them too */
+	/* entries already used, by a hash of (realtime, xor_hash): a copy of a file
+	 * (foo.journal~ next to foo.journal) must not count its logins twice; sd-journal
+	 * skips them too */
 	uint64_t *seen;
 	size_t nseen, seencap;
 } jrun;
@@ -61,38 +62,37 @@ static uint64_t mix(uint64_t a, uint64_t b)
 	return h ^ (h >> 29);
 }
 
-/* 1 when (rt, xh) was seen before; records it otherwise (while there is room). */
+/* 1 when (rt, xh) was seen before; records it otherwise (while there is room: at most
+ * DEDUP_MAX entries, 8 bytes each in a table at most half full). */
 static int seen_before(jrun *r, uint64_t rt, uint64_t xh)
 {
+	uint64_t key = mix(rt, xh) | 1; /* 0 marks a free slot */
 	if (r->nseen * 2 >= r->seencap) {
 		if (r->seencap >= DEDUP_MAX * 2)
 			return 0;
 		size_t nc = r->seencap ? r->seencap * 2 : 1024;
-		uint64_t *ns = calloc(nc, 2 * sizeof(uint64_t));
+		uint64_t *ns = calloc(nc, sizeof(uint64_t));
 		if (!ns)
 			return 0;
 		for (size_t i = 0; i < r->seencap; i++) {
-			uint64_t a = r->seen[2 * i], b = r->seen[2 * i + 1];
-			if (!a && !b)
+			if (!r->seen[i])
 				continue;
-			size_t k = mix(a, b) & (nc - 1);
-			while (ns[2 * k] || ns[2 * k + 1])
+			size_t k = r->seen[i] & (nc - 1);
+			while (ns[k])
 				k = (k + 1) & (nc - 1);
-			ns[2 * k] = a;
-			ns[2 * k + 1] = b;
+			ns[k] = r->seen[i];
 		}
 		free(r->seen);
 		r->seen = ns;
 		r->seencap = nc;
 	}
-	size_t k = mix(rt, xh) & (r->seencap - 1);
-	while (r->seen[2 * k] || r->seen[2 * k + 1]) {
-		if (r->seen[2 * k] == rt && r->seen[2 * k + 1] == xh)
+	size_t k = key & (r->seencap - 1);
+	while (r->seen[k]) {
+		if (r->seen[k] == key)
 			return 1;
 		k = (k + 1) & (r->seencap - 1);
 	}
-	r->seen[2 * k] = rt; /* rt is never 0 for a valid entry */
-	r->seen[2 * k + 1] = xh;
+	r->seen[k] = key;
 	r->nseen++;
 	return 0;
 }
