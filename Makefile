@@ -10,16 +10,16 @@ CPPFLAGS += -std=c11 -D_GNU_SOURCE -Iinclude -Isrc/lib
 B       ?= build
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-# Parts that need a shared library Debian ships no static build of (libpcap, libsystemd):
+# Parts that need a shared library Debian ships no static build of (libpcap):
 # NAME_dyn.c is the real one, linked into the normal binary with LIBS; NAME_stub.c answers
 # MT_ERR_UNSUPPORTED and goes into the static binary, which stays one self-contained file.
 DYN_SRC  := $(wildcard src/lib/*/*_dyn.c)
 STUB_SRC := $(wildcard src/lib/*/*_stub.c)
 LIB_SRC := $(filter-out $(DYN_SRC) $(STUB_SRC),$(wildcard src/lib/*.c src/lib/*/*.c))
-LIBS    ?= -lpcap -lsystemd -lsqlite3 -lz
-# libraries both binaries link: Debian ships libsqlite3.a and libz.a, so the static one
-# keeps them
-STATIC_LIBS ?= -lsqlite3 -lz -lm
+LIBS    ?= -lpcap -lsqlite3 -lz -llzma -llz4 -lzstd
+# libraries both binaries link: Debian ships libsqlite3.a, libz.a and the .a files of the
+# journal's compressors (liblzma, liblz4, libzstd), so the static one keeps them
+STATIC_LIBS ?= -lsqlite3 -lz -llzma -llz4 -lzstd -lm
 CLI_SRC := $(wildcard src/cli/*.c)
 RULES   := $(sort $(wildcard rules/*.rules))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/rules_builtin.o
@@ -29,7 +29,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps deps-test scan test check unit scenario cli respond timeline pcap static static-test live asan fuzz fuzz-build \
+.PHONY: all deps deps-test scan test check unit scenario cli respond timeline journal pcap static static-test live asan fuzz fuzz-build \
         format format-check clean
 
 all: $(B)/minetrace
@@ -49,7 +49,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory check
 
 # the whole suite, without the set-up step
-check: all unit scenario cli respond timeline pcap static-test live
+check: all unit scenario cli respond timeline journal pcap static-test live
 
 cli: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/cli/cli.sh
@@ -62,9 +62,13 @@ respond: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/respond/gaps.sh
 	@python3 tests/respond/notes.py
 
-# logs, the timeline and its conclusion on planted roots (tests/timeline/*/)
-timeline: $(B)/minetrace
-	@MINETRACE=$(B)/minetrace sh tests/timeline/run.sh
+# logs, the timeline and its conclusion on planted roots (tests/timeline/*/), with the
+# static binary too (the journal cases included) unless TIMELINE_STATIC is empty, as
+# under the sanitizers
+TIMELINE_STATIC ?= $(B)/minetrace-static
+timeline: $(B)/minetrace $(TIMELINE_STATIC)
+	@MINETRACE=$(B)/minetrace MINETRACE_STATIC=$(or $(TIMELINE_STATIC),/nonexistent) \
+	  TIMELINE_STATIC=$(if $(TIMELINE_STATIC),1,0) sh tests/timeline/run.sh
 
 # minetrace pcap on the real captures (libpcap and our own reader; the static binary too
 # unless PCAP_STATIC is empty, as under the sanitizers, where no static build exists)
@@ -131,6 +135,16 @@ $(B)/tests/%: tests/unit/%.c tests/unit/t.h $(B)/libminetrace.a
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(WARN) -Wno-missing-prototypes $< \
 	  $(B)/libminetrace.a $(LIBS) -o $@
 
+# the test hook of the journal reader (tests/journal/jdump.c)
+$(B)/tests/jdump: tests/journal/jdump.c $(B)/libminetrace.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $< $(B)/libminetrace.a $(LIBS) -o $@
+
+# our journal reader against journalctl on journal files written by systemd, and on
+# hostile ones (tests/journal/)
+journal: $(B)/minetrace $(B)/tests/jdump
+	@JDUMP=$(B)/tests/jdump MINETRACE=$(B)/minetrace sh tests/journal/run.sh
+
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
 
@@ -143,8 +157,8 @@ static-test: $(B)/minetrace-static
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
 	@$(MAKE) --no-print-directory B=build-asan CC=clang \
-	  CFLAGS="-O1 -g $(SANFLAGS)" LDFLAGS="$(SANFLAGS)" PCAP_STATIC= \
-	  all unit scenario cli respond timeline pcap live
+	  CFLAGS="-O1 -g $(SANFLAGS)" LDFLAGS="$(SANFLAGS)" PCAP_STATIC= TIMELINE_STATIC= \
+	  all unit scenario cli respond timeline journal pcap live
 
 # ---- fuzzing (libFuzzer) ----
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)

@@ -80,6 +80,13 @@
 #define MT_MAX_HOMES          4096                 /* home directories searched */
 #define MT_MAX_TL_EVENTS      (1u << 20)           /* timeline events */
 
+/* Journal files read by our own reader (issue 5, src/lib/logs/journal*.c) */
+#define MT_MAX_JOURNAL_FILE   (256u * 1024 * 1024) /* one journal file read (journald: 128 MiB) */
+#define MT_MAX_JOURNAL_TOTAL  (4ull << 30)         /* journal bytes read, all files */
+#define MT_MAX_JOURNAL_FILES  1024                 /* journal files read in one root */
+#define MT_MAX_JOURNAL_FIELD  (256u * 1024)        /* one field decompressed */
+#define MT_MAX_JOURNAL_INFLATE (1ull << 30)        /* decompressed bytes, all files */
+
 /* Network captures (minetrace pcap, src/lib/net/) */
 #define MT_PCAP_MAX_FLOWS      (1u << 18)           /* flows tracked at once (LRU eviction) */
 #define MT_PCAP_MAX_BUFS       8192                 /* stream buffers in use at once */

@@ -3,8 +3,9 @@
 # in $1: logs, zone, artifacts and their times) and check.py (asserts on the outputs).
 # For every case: `timeline --format json`, `timeline` as text (en and zh) and `scan
 # --format json` on the same root, with openat2 and with the portable walk; and with the
-# static binary when it is built next to the normal one (not the journal* cases: the
-# static binary has no libsystemd).
+# static binary when it is built next to the normal one (MINETRACE_STATIC; the journal
+# cases too: both binaries read the journal with our own reader). TIMELINE_STATIC=1
+# makes a missing static binary a failure.
 set -u
 MT=${MINETRACE:-build/minetrace}
 MTS=${MINETRACE_STATIC:-$(dirname "$MT")/minetrace-static}
@@ -13,6 +14,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 pass=0 failed=0
 only=${1:-}
+if [ "${TIMELINE_STATIC:-0}" = 1 ] && [ ! -x "$MTS" ]; then
+	echo "FAIL: no static binary at $MTS"; exit 1
+fi
 for dir in "$here"/*/; do
 	name=$(basename "$dir")
 	[ -f "$dir/setup.sh" ] || continue
@@ -26,7 +30,7 @@ for dir in "$here"/*/; do
 		echo "FAIL $name: setup.sh failed"; cat "$work/setup.log"; failed=$((failed + 1)); continue
 	fi
 	runs="openat2 portable"
-	[ -x "$MTS" ] && [ "${name#journal}" = "$name" ] && runs="$runs static"
+	[ -x "$MTS" ] && runs="$runs static"
 	for walk in $runs; do
 		if [ $walk = portable ]; then export MINETRACE_NO_OPENAT2=1; else unset MINETRACE_NO_OPENAT2; fi
 		bin=$MT

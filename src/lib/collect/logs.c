@@ -61,13 +61,8 @@ static mt_err load_pass(mt_host *host, mt_report *rep, const mt_yearfix *fix, si
 		e = mt_logs_read_lastlog(l, host, rep);
 	if (e == MT_OK) {
 		mt_err je = mt_logs_read_journal(l, host, rep);
-		struct stat st;
 		if (je == MT_ERR_NOMEM)
 			e = je;
-		else if (je == MT_ERR_UNSUPPORTED &&
-		         mt_host_stat(host, "/var/log/journal", 1, &st) == MT_OK && S_ISDIR(st.st_mode))
-			mt_report_diag(rep, "/var/log/journal: not read: this build has no libsystemd "
-			                    "(the static binary); run the normal binary on a copy");
 	}
 	if (e == MT_OK)
 		e = mt_logs_read_histories(l, host, rep);
@@ -235,6 +230,17 @@ void mt_logs_finish(mt_logs *l)
 		}
 	}
 	l->nev = w;
+}
+
+int mt_logs_text_covers(const mt_logs *l, int64_t t)
+{
+	for (size_t i = 0; i < l->nfiles; i++) {
+		const mt_logfile *f = &l->files[i];
+		if (f->kind == 0 && f->first != MT_TIME_NONE && t >= f->first && t <= f->last &&
+		    !(f->max_gap > 3600 && t > f->gap_from && t < f->gap_from + f->max_gap))
+			return 1; /* inside its lines, not in its longest silence (lines cut out) */
+	}
+	return 0;
 }
 
 const mt_logs *mt_ctx_logs(mt_ctx *ctx)

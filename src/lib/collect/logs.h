@@ -160,7 +160,7 @@ typedef struct mt_logs {
 	size_t nfiles;
 	mt_history *hist;
 	size_t nhist;
-	int journal_state;       /* 0 none, 1 read, -1 unsupported build, -2 error */
+	int journal_state;       /* 0 none, 1 read, -2 error */
 	const mt_yearfix *yearfix; /* applied by mt_logs_read_authlog; NULL for none */
 	size_t nyearfix;
 	/* internal: the failure sources, their users' entries in fail, by address */
@@ -194,8 +194,9 @@ mt_err mt_logs_read_utmp(mt_logs *l, mt_host *host, mt_report *rep, const char *
                          unsigned kind);
 mt_err mt_logs_read_lastlog(mt_logs *l, mt_host *host, mt_report *rep);
 mt_err mt_logs_read_histories(mt_logs *l, mt_host *host, mt_report *rep);
-/* The journal of the root (journal_dyn.c / journal_stub.c): MT_ERR_UNSUPPORTED in the
- * static build, MT_ERR_NOENT without var/log/journal. */
+/* The journal of the root (logs/journal.c, our own reader of journal files, the same in
+ * both binaries): MT_ERR_NOENT without var/log/journal, MT_ERR_NOMEM; problems of single
+ * files go to rep. */
 mt_err mt_logs_read_journal(mt_logs *l, mt_host *host, mt_report *rep);
 /* Cross-checks the year of classic (yearless) lines, inferred from each file's mtime,
  * against records that carry their year (wtmp, the journal, lastlog, RFC 3339 logs):
@@ -206,6 +207,10 @@ size_t mt_logs_check_years(const mt_logs *l, mt_report *rep, mt_yearfix *fix, si
 /* Sorts events by time and removes duplicates (the journal and auth.log, secure and
  * secure.1 overlapping). */
 void mt_logs_finish(mt_logs *l);
+/* Whether a text auth log read so far covers time t: from its first to its last line,
+ * not in its longest silence over an hour (lines cut out). There the failures the journal
+ * or btmp also hold are counted already. */
+int mt_logs_text_covers(const mt_logs *l, int64_t t);
 /* Adds a new logfile entry; returns its index or -1 (no memory). */
 int mt_logs_file(mt_logs *l, const char *path, unsigned kind);
 

@@ -148,18 +148,6 @@ static mt_err read_tail(mt_host *host, const char *path, uint64_t size, size_t c
 	return MT_OK;
 }
 
-/* Whether a text auth log covers time t (from its first to its last line). */
-static int text_covers(const mt_logs *l, int64_t t)
-{
-	for (size_t i = 0; i < l->nfiles; i++) {
-		const mt_logfile *f = &l->files[i];
-		if (f->kind == 0 && f->first != MT_TIME_NONE && t >= f->first && t <= f->last &&
-		    !(f->max_gap > 3600 && t > f->gap_from && t < f->gap_from + f->max_gap))
-			return 1; /* inside its lines, not in its longest silence (lines cut out) */
-	}
-	return 0;
-}
-
 mt_err mt_logs_read_utmp(mt_logs *l, mt_host *host, mt_report *rep, const char *path,
                          unsigned kind)
 {
@@ -224,7 +212,7 @@ mt_err mt_logs_read_utmp(mt_logs *l, mt_host *host, mt_report *rep, const char *
 		prev = ev.time;
 		if (kind == 3)
 			continue; /* utmp: who is on now; wtmp has the same logins */
-		if (kind == 2 && ntext && text_covers(l, ev.time))
+		if (kind == 2 && ntext && mt_logs_text_covers(l, ev.time))
 			continue; /* the auth log counted these failures already */
 		ev.file = (uint32_t)fi;
 		uint64_t recno = (start + off) / MT_UTMP_SIZE + 1;

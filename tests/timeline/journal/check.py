@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""A journal file written by systemd-journal-remote, read through sd-journal."""
+"""A journal file written by systemd-journal-remote, read by our own journal reader (both
+binaries)."""
 import os
 import sys
 
