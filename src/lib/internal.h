@@ -75,6 +75,11 @@ mt_err mt__itab_add(mt_itab *t, uint32_t h, uint32_t idx);
 /* Removes the entry of record idx stored under hash h (if present). */
 void mt__itab_del(mt_itab *t, uint32_t h, uint32_t idx);
 void mt__itab_free(mt_itab *t);
+/* A random key of this process (getrandom), never 0: tables indexed by what an attacker
+ * writes (addresses, names) hash with it, so nobody can choose colliding keys. */
+uint64_t mt__hash_seed(void);
+/* Hash of [s, s+n) keyed with mt__hash_seed. */
+uint32_t mt__str_hash(const char *s, size_t n);
 
 /* ---- Escaping for output ----------------------------------------------------- */
 

@@ -2,6 +2,9 @@
  * arrays that double up to their cap, and an open-addressing index (hash -> record
  * number) that grows with them */
 #include <stdlib.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "internal.h"
@@ -98,4 +101,37 @@ void mt__itab_del(mt_itab *t, uint32_t h, uint32_t idx)
 	t->slot[i].idx1 = 0;
 	t->slot[i].hash = 0;
 	t->n--;
+}
+
+uint64_t mt__hash_seed(void)
+{
+	static uint64_t seed;
+	uint64_t s = __atomic_load_n(&seed, __ATOMIC_RELAXED);
+	if (s)
+		return s;
+	if (getrandom(&s, sizeof(s), GRND_NONBLOCK) != (ssize_t)sizeof(s)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		s = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^ (uint64_t)ts.tv_sec ^
+		    (uint64_t)getpid() << 32;
+	}
+	s |= 1;
+	uint64_t zero = 0;
+	if (!__atomic_compare_exchange_n(&seed, &zero, s, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		s = zero; /* another thread was first: its seed for everyone */
+	return s;
+}
+
+uint32_t mt__str_hash(const char *s, size_t n)
+{
+	uint64_t h = mt__hash_seed();
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 0x100000001b3ull;
+	/* a 64-bit finaliser (splitmix64): every input bit reaches the low bits used */
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 31;
+	return (uint32_t)h;
 }

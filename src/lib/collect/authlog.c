@@ -772,20 +772,6 @@ typedef struct mt_failsrc {
 	uint32_t user[MT_LOG_FAIL_USERS + 1];
 } mt_failsrc;
 
-static uint32_t str_hash(const char *ip, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (uint8_t)ip[i]) * 16777619u;
-	/* murmur3's finaliser: FNV's low bits alone cluster on similar addresses */
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	return h;
-}
-
 /* Equal C strings; short ones (addresses, user names) compare faster inline than
  * through a call. */
 static inline int same_str(const char *a, const char *b)
@@ -813,7 +799,7 @@ static mt_failsrc *src_get(mt_logs *l, const char *ip, mt_err *e)
 	if (l->src_last < l->nsrc && same_str(l->fsrc[l->src_last].ip, ip))
 		return &l->fsrc[l->src_last];
 	size_t n = strlen(ip);
-	uint32_t h = str_hash(ip, n);
+	uint32_t h = mt__str_hash(ip, n);
 	src_key k = {l, ip};
 	int64_t i = mt__itab_find(&l->src_index, h, src_eq, &k);
 	if (i < 0) {
@@ -939,7 +925,7 @@ static const char *text_keep(mt_logs *l, const char *s)
 		cut[n] = '\0';
 		s = cut;
 	}
-	uint32_t h = str_hash(s, n);
+	uint32_t h = mt__str_hash(s, n);
 	text_key k = {l, s};
 	int64_t i = mt__itab_find(&l->tidx, h, text_eq, &k);
 	if (i >= 0)

@@ -18,8 +18,12 @@ static const char *const idents[] = {"sshd",     "sshd-session", "sshd-auth", "s
                                      "groupadd", "gpasswd",      "passwd",    "chpasswd"};
 
 /* The fields looked at, in mt_jentry.f order. */
-static const char *const want[] = {"SYSLOG_IDENTIFIER", "MESSAGE", "_COMM", "_UID"};
-enum { F_IDENT, F_MSG, F_COMM, F_UID };
+static const char *const want[] = {"SYSLOG_IDENTIFIER", "MESSAGE", "_UID", "_EXE"};
+enum { F_IDENT, F_MSG, F_UID, F_EXE };
+
+/* An auth message is at most a few hundred bytes (syslog's own buffer is 1 KB); a longer
+ * one is not parsed (one shared DATA object must not cost its size per entry). */
+#define JMSG_MAX 8192
 
 #define DEDUP_MAX (1u << 21)
 
@@ -42,19 +46,19 @@ typedef struct jrun {
 	size_t nseen, seencap;
 } jrun;
 
-static uint64_t mix(uint64_t a, uint64_t b)
+/* 1 when the event ev of the entry je was used before (the same entry in a copy of a
+ * file); records it otherwise (at most DEDUP_MAX, in a table at most half full, probes
+ * bounded). The key is keyed with the process's random seed and holds the parsed event:
+ * a forged entry cannot take the place of a real one, nor pick colliding keys. */
+static int seen_before(jrun *r, const mt_jentry *je, const mt_logev *ev)
 {
-	uint64_t h = a * 0x9e3779b97f4a7c15ull ^ b;
-	h ^= h >> 31;
-	h *= 0xbf58476d1ce4e5b9ull;
-	return h ^ (h >> 29);
-}
-
-/* 1 when (rt, xh) was seen before; records it otherwise (while there is room: at most
- * DEDUP_MAX entries, 8 bytes each in a table at most half full). */
-static int seen_before(jrun *r, uint64_t rt, uint64_t xh)
-{
-	uint64_t key = mix(rt, xh) | 1; /* 0 marks a free slot */
+	char k[256];
+	int kn = snprintf(k, sizeof(k), "%llu %llu %u %u %s %s %s %s",
+	                  (unsigned long long)je->realtime, (unsigned long long)je->xor_hash,
+	                  (unsigned)ev->kind, (unsigned)ev->port, ev->user, ev->ip, ev->method,
+	                  ev->detail ? ev->detail : "");
+	uint64_t key = ((uint64_t)mt__str_hash(k, kn > 0 ? (size_t)kn : 0) << 32 |
+	                mt__str_hash(k + 1, kn > 1 ? (size_t)kn - 1 : 0)) | 1; /* 0: free */
 	if (r->nseen * 2 >= r->seencap) {
 		if (r->seencap >= DEDUP_MAX * 2)
 			return 0;
@@ -65,23 +69,45 @@ static int seen_before(jrun *r, uint64_t rt, uint64_t xh)
 		for (size_t i = 0; i < r->seencap; i++) {
 			if (!r->seen[i])
 				continue;
-			size_t k = r->seen[i] & (nc - 1);
-			while (ns[k])
-				k = (k + 1) & (nc - 1);
-			ns[k] = r->seen[i];
+			size_t j = r->seen[i] & (nc - 1);
+			while (ns[j])
+				j = (j + 1) & (nc - 1);
+			ns[j] = r->seen[i];
 		}
 		free(r->seen);
 		r->seen = ns;
 		r->seencap = nc;
 	}
-	size_t k = key & (r->seencap - 1);
-	while (r->seen[k]) {
-		if (r->seen[k] == key)
+	size_t j = key & (r->seencap - 1);
+	for (unsigned probe = 0; r->seen[j]; probe++) {
+		if (r->seen[j] == key)
 			return 1;
-		k = (k + 1) & (r->seencap - 1);
+		if (probe >= 64)
+			return 0; /* not recorded: at worst a copy counts twice */
+		j = (j + 1) & (r->seencap - 1);
 	}
-	r->seen[k] = key;
+	r->seen[j] = key;
 	r->nseen++;
+	return 0;
+}
+
+/* The program an auth entry says it comes from, by the path journald read from
+ * /proc/PID/exe (which the sender cannot choose, unlike _COMM): the identifier's own
+ * name in a system directory only root can write. */
+static int exe_ok(const mt_jval *id, const mt_jval *exe)
+{
+	static const char *const dirs[] = {"/usr/sbin/",         "/usr/bin/",
+	                                   "/sbin/",             "/bin/",
+	                                   "/usr/lib/openssh/",  "/usr/libexec/openssh/",
+	                                   "/usr/libexec/",      "/usr/lib/ssh/"};
+	if (!exe->p || !id->p || exe->big)
+		return 0;
+	for (size_t i = 0; i < MT_ARRAY_LEN(dirs); i++) {
+		size_t dl = strlen(dirs[i]);
+		if (exe->n == dl + id->n && memcmp(exe->p, dirs[i], dl) == 0 &&
+		    memcmp(exe->p + dl, id->p, id->n) == 0)
+			return 1;
+	}
 	return 0;
 }
 
@@ -103,13 +129,6 @@ static int on_entry(void *ctx, const mt_jentry *je)
 	if (!is_ident(id))
 		return 0;
 	mt_logfile *f = &r->l->files[r->fi];
-	if (++r->n > MT_MAX_LOG_EVENTS * 4ull) {
-		f->truncated = 1;
-		mt_report_diag(r->rep, "%s: more than %u entries, the rest not read", r->dir,
-		               MT_MAX_LOG_EVENTS * 4u);
-		r->stop = 1;
-		return 1;
-	}
 	f->lines++;
 	if (!msg->p && !msg->big) {
 		f->skipped++;
@@ -123,25 +142,34 @@ static int on_entry(void *ctx, const mt_jentry *je)
 	if (f->last == MT_TIME_NONE || ev.time > f->last)
 		f->last = ev.time;
 	ev.kind = MT_LE_COUNT;
-	if (msg->big || msg->n > MT_MAX_LINE || memchr(msg->p, '\0', msg->n)) {
+	if (msg->big || msg->n > JMSG_MAX || memchr(msg->p, '\0', msg->n)) {
 		f->skipped++;
 		return 0;
 	}
 	if (mt_authlog_parse_msg(id->p, id->n, msg->p, msg->n, &ev) != MT_AL_EVENT ||
 	    ev.kind >= MT_LE_COUNT)
 		return 0;
-	if (seen_before(r, je->realtime, je->xor_hash))
-		return 0; /* the same entry in another file (xor_hash covers every field) */
-	/* SYSLOG_IDENTIFIER is the sender's word (logger -t sshd); _COMM and _UID are set by
-	 * journald: an auth event must come from the program it names or from root */
-	const mt_jval *cm = &je->f[F_COMM], *ud = &je->f[F_UID];
-	int comm_ok = cm->p && cm->n == id->n && memcmp(cm->p, id->p, id->n) == 0;
+	/* SYSLOG_IDENTIFIER is the sender's word (logger -t sshd), and so is _COMM (any
+	 * process can name itself sshd); _UID and _EXE are journald's: an auth event must
+	 * come from root or from the program it names, installed where only root writes */
+	const mt_jval *ud = &je->f[F_UID];
 	int root = ud->p && ud->n == 1 && ud->p[0] == '0';
-	if (!comm_ok && !root) {
+	if (!root && !exe_ok(id, &je->f[F_EXE])) {
 		if (r->forged++ < 3)
-			mt_report_diag(r->rep, "%s: a %s entry written by another program (_COMM/_UID "
-			                       "do not match SYSLOG_IDENTIFIER): forged, not used",
-			               r->dir, mt_logev_kind_name((mt_logev_kind)ev.kind));
+			mt_report_diag(r->rep, "%s: a %s entry sent by a process of uid %.*s that is not "
+			                       "the program it names (_UID/_EXE): forged, not used",
+			               r->dir, mt_logev_kind_name((mt_logev_kind)ev.kind),
+			               ud->p && ud->n < 12 ? (int)ud->n : 1, ud->p && ud->n < 12 ? ud->p : "?");
+		return 0;
+	}
+	if (seen_before(r, je, &ev))
+		return 0; /* the same entry in another file */
+	if (++r->n > MT_MAX_LOG_EVENTS * 4ull) {
+		if (r->n == MT_MAX_LOG_EVENTS * 4ull + 1) {
+			f->truncated = 1;
+			mt_report_diag(r->rep, "%s: more than %u auth events, the rest not used", r->dir,
+			               MT_MAX_LOG_EVENTS * 4u);
+		}
 		return 0;
 	}
 	if (ev.kind == MT_LE_FAILED && mt_logs_text_covers(r->l, ev.time))
