@@ -86,6 +86,7 @@
 #define MT_MAX_JOURNAL_FILES  1024                 /* journal files read in one root */
 #define MT_MAX_JOURNAL_FIELD  (256u * 1024)        /* one field decompressed */
 #define MT_MAX_JOURNAL_INFLATE (1ull << 30)        /* decompressed bytes, all files */
+#define MT_MAX_JOURNAL_ARENA  (64u * 1024 * 1024)  /* decompressed values kept, one file */
 
 /* Network captures (minetrace pcap, src/lib/net/) */
 #define MT_PCAP_MAX_FLOWS      (1u << 18)           /* flows tracked at once (LRU eviction) */

@@ -525,6 +525,31 @@ static void test_budget(void)
 	rmdir(root);
 }
 
+static void test_minute_cache(void)
+{
+	TEST_START("the year of a line does not depend on which second of its minute came first");
+	/* ref (the file's mtime) 2024-03-09 16:00:30 CST: "Mar 10 16:00:10" is within a day
+	 * of it (2024), "Mar 10 16:00:50" is not (2023), in either order */
+	int64_t ref = 1709971230, a1, b1, a2, b2;
+	mt_logev ev;
+	const char *a = "Mar 10 16:00:10 h sshd[1]: Accepted password for root from 1.2.3.4 port 1 ssh2";
+	const char *b = "Mar 10 16:00:50 h sshd[1]: Accepted password for root from 1.2.3.4 port 1 ssh2";
+	REQUIRE_INT_EQ(parse(a, ref, &ev), MT_AL_EVENT);
+	a1 = ev.time;
+	REQUIRE_INT_EQ(parse(b, ref, &ev), MT_AL_EVENT);
+	b1 = ev.time;
+	REQUIRE_INT_EQ(parse(a, ref - 1, &ev), MT_AL_EVENT); /* another ref: no cache */
+	REQUIRE_INT_EQ(parse(b, ref, &ev), MT_AL_EVENT);
+	b2 = ev.time;
+	REQUIRE_INT_EQ(parse(a, ref, &ev), MT_AL_EVENT);
+	a2 = ev.time;
+	ASSERT_INT_EQ(a1, 1710057610); /* 2024-03-10 16:00:10 +08:00 */
+	ASSERT_INT_EQ(b1, 1678435250); /* 2023-03-10 16:00:50 +08:00 */
+	ASSERT_INT_EQ(a2, a1);
+	ASSERT_INT_EQ(b2, b1);
+	TEST_DONE();
+}
+
 static void test_judge(void)
 {
 	mt_rules *r = NULL;
@@ -643,6 +668,7 @@ int main(void)
 	test_failures();
 	test_details();
 	test_budget();
+	test_minute_cache();
 	test_judge();
 	test_years();
 	return T_DONE();

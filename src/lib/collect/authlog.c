@@ -533,6 +533,7 @@ static size_t parse_stamp(const char *s, size_t n, int64_t ref, int64_t *out)
 		while (feb29 && !leap_year(y))
 			y--;
 		int64_t t = local_time(y, mo, d, h, mi, sec);
+		int64_t m0 = t == MT_TIME_NONE ? MT_TIME_NONE : t - sec; /* the minute, first try */
 		if (ref != MT_TIME_NONE && t != MT_TIME_NONE && t > ref + 86400) {
 			y--;
 			while (feb29 && !leap_year(y))
@@ -541,9 +542,15 @@ static size_t parse_stamp(const char *s, size_t n, int64_t ref, int64_t *out)
 		}
 		if (t == MT_TIME_NONE)
 			return 0;
-		memcpy(cmin, s, 12);
-		cref = ref;
-		cbase = t - sec;
+		/* cached only when the whole minute falls on the same side of ref + 1 day (the
+		 * year decision must not depend on which second came first) */
+		if (ref == MT_TIME_NONE || m0 > ref + 86400 || m0 + 60 <= ref + 86400) {
+			memcpy(cmin, s, 12);
+			cref = ref;
+			cbase = t - sec;
+		} else {
+			cbase = MT_TIME_NONE;
+		}
 		*out = t;
 		return 15;
 	}
@@ -1299,7 +1306,7 @@ mt_err mt_logs_read_authlog(mt_logs *l, mt_host *host, mt_report *rep, const cha
 			total = before + room;
 			f = &l->files[fi];
 			f->truncated = 1;
-			if (total > cap)
+			if (room == cap - before)
 				mt_report_diag(rep, "%s: more than %llu bytes%s, the rest not read", path,
 				               (unsigned long long)cap, f->gz ? " once uncompressed" : "");
 			else

@@ -161,7 +161,8 @@ static int same_event(const mt_logev *a, const mt_logev *b)
 {
 	return a->time == b->time && a->kind == b->kind && a->port == b->port &&
 	       a->file != b->file && strcmp(a->ip, b->ip) == 0 &&
-	       strcmp(a->user, b->user) == 0 && strcmp(a->method, b->method) == 0;
+	       strcmp(a->user, b->user) == 0 && strcmp(a->method, b->method) == 0 &&
+	       a->detail == b->detail; /* kept once each: the same text, the same pointer */
 }
 
 /* Puts the events in the order of k, in place (a new array of a million 300-byte events

@@ -261,6 +261,12 @@ static void on_data(jctx *c, uint64_t off, unsigned flags, uint64_t size)
 		return;
 	}
 	size_t vn = got - vo;
+	if (c->alen + vn + 1 > MT_MAX_JOURNAL_ARENA) { /* many small bombs: values not kept */
+		r.big = 1;
+		c->st->over_cap++;
+		add_ref(c, &r);
+		return;
+	}
 	if (c->alen + vn + 1 > c->acap) {
 		size_t nc = c->acap ? c->acap : 65536;
 		while (nc < c->alen + vn + 1)
