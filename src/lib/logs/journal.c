@@ -240,7 +240,31 @@ static void read_one(jrun *r, int dfd, const char *sub, const char *name)
 		close(fd);
 		return;
 	}
-	uint64_t want_n = (uint64_t)st.st_size;
+	/* the header first: junk (a sparse file of zeros) costs no read and no budget */
+	unsigned char hdr[208];
+	ssize_t hk;
+	do
+		hk = pread(fd, hdr, sizeof(hdr), 0);
+	while (hk < 0 && errno == EINTR);
+	if (hk != (ssize_t)sizeof(hdr) || memcmp(hdr, "LPKSHHRH", 8) != 0) {
+		mt_report_diag(r->rep, "%s: not a journal file (bad header), not read", path);
+		close(fd);
+		return;
+	}
+	uint64_t want_n = (uint64_t)st.st_size, hs = 0, arena = 0;
+	for (int i = 7; i >= 0; i--) {
+		hs = hs << 8 | hdr[88 + i];
+		arena = arena << 8 | hdr[96 + i];
+	}
+	if (hs <= want_n && arena <= want_n - hs)
+		want_n = hs + arena; /* what the header says is in use */
+	if (r->total >= MT_MAX_JOURNAL_TOTAL) {
+		mt_report_diag(r->rep, "%s: not read: %llu MB of journal files were read before it "
+		                       "(the limit)",
+		               path, (unsigned long long)(MT_MAX_JOURNAL_TOTAL >> 20));
+		close(fd);
+		return;
+	}
 	int capped = 0;
 	if (want_n > MT_MAX_JOURNAL_FILE) {
 		want_n = MT_MAX_JOURNAL_FILE;

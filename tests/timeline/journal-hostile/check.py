@@ -37,7 +37,8 @@ for what in ("fifo.journal: not read: not a regular file",
              "bomb-lz4.journal: 1 fields decompress to more than",
              "bomb-lz4lie.journal: 1 corrupt objects skipped",
              "bomb-zstdjunk.journal: 1 corrupt objects skipped",
-             "bomb-xzjunk.journal: 1 corrupt objects skipped"):
+             "bomb-xzjunk.journal: 1 corrupt objects skipped",
+             "0f.journal: not a journal file (bad header), not read"):
     expect(what in en, "diagnostic %r missing" % what)
 expect("dir.journal" not in en or "dir.journal: not read: not a regular file" in en, "the directory")
 expect(o.tl_rc == 1, "exit %d" % o.tl_rc)
