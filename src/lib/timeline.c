@@ -61,6 +61,7 @@ struct mt_timeline {
 	mt_logev access;
 	char access_source[256];
 	uint64_t access_failures;
+	int access_failures_unknown; /* some not counted by name: "at least" */
 	size_t access_candidates;    /* successful logins in the look-back period */
 	const char *access_why;      /* why this one: pam_session, wtmp, only, ... */
 	int64_t wstart, wend;
@@ -1237,6 +1238,7 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 				if (strcmp(l->fail[i].ip, acc->ip) == 0 &&
 				    strcmp(l->fail[i].user, acc->user) == 0 && l->fail[i].first <= acc->time)
 					tl->access_failures += l->fail[i].count;
+			tl->access_failures_unknown = mt_logs_fail_unknown(l, acc->ip, acc->user);
 			if (strcmp(acc->method, "password") == 0 ||
 			    strcmp(acc->method, "keyboard-interactive/pam") == 0 ||
 			    acc->kind == MT_LE_LOGIN)
@@ -1445,8 +1447,9 @@ mt_err mt_timeline_write_json(const mt_timeline *tl, const mt_output_opts *opts,
 			mt_buf_adds(b, ",\"key\":");
 			jq(b, a->detail);
 		}
-		mt_buf_printf(b, ",\"failures_before\":%llu,\"path\":",
-		              (unsigned long long)tl->access_failures);
+		mt_buf_printf(b, ",\"failures_before\":%llu,\"failures_complete\":%s,\"path\":",
+		              (unsigned long long)tl->access_failures,
+		              tl->access_failures_unknown ? "false" : "true");
 		jq(b, tl->access_source);
 		mt_buf_printf(b, ",\"candidates\":%zu,\"chosen_because\":",
 		              tl->access_candidates);
@@ -1624,7 +1627,10 @@ mt_err mt_timeline_write_text(const mt_timeline *tl, const mt_output_opts *opts,
 			mt_buf_adds(b, ")登录 ");
 			tq(b, a->user);
 			mt_buf_adds(b, " 账户");
-			if (tl->access_failures)
+			if (tl->access_failures_unknown)
+				mt_buf_printf(b, "，此前至少有%llu次失败（部分失败超出计数上限或未按用户记录）",
+				              (unsigned long long)tl->access_failures);
+			else if (tl->access_failures)
 				mt_buf_printf(b, "，此前有%llu次失败", (unsigned long long)tl->access_failures);
 			else
 				mt_buf_adds(b, "，没有登录失败记录");
@@ -1636,7 +1642,11 @@ mt_err mt_timeline_write_text(const mt_timeline *tl, const mt_output_opts *opts,
 			tq(b, a->user);
 			mt_buf_adds(b, " over SSH with ");
 			tq(b, a->kind == MT_LE_LOGIN ? "a login" : a->method);
-			if (tl->access_failures)
+			if (tl->access_failures_unknown)
+				mt_buf_printf(b, ", after at least %llu failed attempts (some were over "
+				                 "the counting limit or not counted by user)",
+				              (unsigned long long)tl->access_failures);
+			else if (tl->access_failures)
 				mt_buf_printf(b, ", after %llu failed attempts",
 				              (unsigned long long)tl->access_failures);
 			else

@@ -550,6 +550,42 @@ static void test_minute_cache(void)
 	TEST_DONE();
 }
 
+static void test_fail_unknown(void)
+{
+	TEST_START("failures over the counters' cap or under \"...\" are said to be unknown");
+	mt_logs *l = calloc(1, sizeof(*l));
+	REQUIRE_NOT_NULL(l);
+	mt_logev ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = MT_LE_FAILED;
+	ev.count = 1;
+	ev.time = 1000;
+	mt_copy(ev.ip, sizeof(ev.ip), "203.0.113.9");
+	for (int u = 0; u < MT_LOG_FAIL_USERS + 2; u++) {
+		snprintf(ev.user, sizeof(ev.user), "user%d", u);
+		ASSERT_INT_EQ(mt_logs_add(l, &ev), MT_OK);
+	}
+	ASSERT_INT_EQ(mt_logs_fail_unknown(l, "203.0.113.9", "user0"), 0);
+	ASSERT_INT_EQ(mt_logs_fail_unknown(l, "203.0.113.9", "user17"), 1); /* under "..." */
+	ASSERT_INT_EQ(mt_logs_fail_unknown(l, "198.51.100.1", "root"), 0);  /* no failures */
+	/* fill the counters with other sources, then one more source: not counted */
+	for (uint32_t i = 0; l->nfail < MT_MAX_LOG_FAILAGG; i++) {
+		snprintf(ev.ip, sizeof(ev.ip), "2001:db8::%x:%x", i >> 16, i & 0xffff);
+		for (int u = 0; u < 4; u++) {
+			snprintf(ev.user, sizeof(ev.user), "u%d", u);
+			ASSERT_INT_EQ(mt_logs_add(l, &ev), MT_OK);
+		}
+	}
+	mt_copy(ev.ip, sizeof(ev.ip), "192.0.2.77");
+	mt_copy(ev.user, sizeof(ev.user), "root");
+	ASSERT_INT_EQ(mt_logs_add(l, &ev), MT_OK);
+	ASSERT_TRUE(l->fail_dropped > 0);
+	ASSERT_INT_EQ(mt_logs_fail_unknown(l, "192.0.2.77", "root"), 1);
+	ASSERT_INT_EQ(mt_logs_fail_unknown(l, "203.0.113.9", "user0"), 0);
+	mt_logs_free(l);
+	TEST_DONE();
+}
+
 static void test_judge(void)
 {
 	mt_rules *r = NULL;
@@ -669,6 +705,7 @@ int main(void)
 	test_details();
 	test_budget();
 	test_minute_cache();
+	test_fail_unknown();
 	test_judge();
 	test_years();
 	return T_DONE();

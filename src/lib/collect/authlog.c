@@ -776,6 +776,7 @@ size_t mt_logs_check_years(const mt_logs *l, mt_report *rep, mt_yearfix *fix, si
 typedef struct mt_failsrc {
 	char ip[MT_LOG_IP];
 	uint8_t nusers, last;
+	uint8_t lost; /* failures of it were not counted (the counters' cap) */
 	uint32_t user[MT_LOG_FAIL_USERS + 1];
 } mt_failsrc;
 
@@ -871,6 +872,8 @@ static mt_err agg_add(mt_logs *l, const mt_logev *ev)
 		}
 	}
 	if (!a) {
+		if (s)
+			s->lost = 1;
 		l->fail_dropped += ev->count;
 		return e;
 	}
@@ -882,6 +885,23 @@ static mt_err agg_add(mt_logs *l, const mt_logev *ev)
 	if (ev->time > a->last)
 		a->last = ev->time;
 	return MT_OK;
+}
+
+int mt_logs_fail_unknown(const mt_logs *l, const char *ip, const char *user)
+{
+	if (!l->nsrc && !l->fail_dropped)
+		return 0;
+	src_key k = {l, ip};
+	int64_t i = mt__itab_find(&l->src_index, mt__str_hash(ip, strlen(ip)), src_eq, &k);
+	if (i < 0) /* never counted: because the sources were full, or it had none */
+		return l->nsrc >= MT_MAX_LOG_FAILSRC && l->fail_dropped;
+	const mt_failsrc *s = &l->fsrc[i];
+	if (s->lost)
+		return 1;
+	for (unsigned u = 0; u < s->nusers; u++)
+		if (same_str(l->fail[s->user[u] - 1].user, user))
+			return 0;
+	return s->user[MT_LOG_FAIL_USERS] != 0; /* under "...", with other users */
 }
 
 /* What an event is worth when the store is full: 3 never dropped (the logins and

@@ -207,6 +207,9 @@ size_t mt_logs_check_years(const mt_logs *l, mt_report *rep, mt_yearfix *fix, si
 /* Sorts events by time and removes duplicates (the journal and auth.log, secure and
  * secure.1 overlapping). */
 void mt_logs_finish(mt_logs *l);
+/* Whether the failures of user from ip are not all known by name: some over the
+ * counters' cap, or counted with other users under MT_LOG_FAIL_OTHERS. */
+int mt_logs_fail_unknown(const mt_logs *l, const char *ip, const char *user);
 /* Whether a text auth log read so far covers time t: from its first to its last line,
  * not in its longest silence over an hour (lines cut out). There the failures the journal
  * or btmp also hold are counted already. */
