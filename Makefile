@@ -176,10 +176,12 @@ fuzz: $(FUZZ_BIN)
 	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build-fuzz/corpus/$$n \
 	    tests/fuzz/corpus/$$n || exit 1; done
 
+FORMAT_SRC = $(LIB_SRC) $(DYN_SRC) $(STUB_SRC) $(CLI_SRC) \
+  $(wildcard src/lib/*.h src/lib/*/*.h src/cli/*.h include/minetrace/*.h)
 format:
-	clang-format -i $(LIB_SRC) $(DYN_SRC) $(STUB_SRC) $(CLI_SRC) $(wildcard src/lib/*.h src/lib/*/*.h include/minetrace/*.h)
+	clang-format -i $(FORMAT_SRC)
 format-check:
-	clang-format --dry-run -Werror $(LIB_SRC) $(CLI_SRC)
+	@clang-format --dry-run -Werror $(FORMAT_SRC) && echo "format-check: clean"
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -16,20 +16,20 @@ extern "C" {
 /* One error enum for the whole library. The numbers are pinned: never reuse one. */
 typedef enum mt_err {
 	MT_OK = 0,
-	MT_ERR_NOMEM = 1,       /* allocation failed */
-	MT_ERR_INVAL = 2,       /* invalid argument */
-	MT_ERR_IO = 3,          /* read or open failed */
-	MT_ERR_NOENT = 4,       /* no such file */
-	MT_ERR_ESCAPE = 5,      /* the path would leave the scan root */
-	MT_ERR_NOTREG = 6,      /* not a regular file (FIFO, device, socket, directory) */
-	MT_ERR_TOOBIG = 7,      /* input larger than its limit */
-	MT_ERR_PARSE = 8,       /* malformed input */
-	MT_ERR_LIMIT = 9,       /* too many items (findings, entries, depth) */
-	MT_ERR_UNSUPPORTED = 10,/* not available on this host or build */
-	MT_ERR_PERM = 11,       /* permission denied */
-	MT_ERR_LOOP = 12,       /* too many symbolic links */
-	MT_ERR_CHANGED = 13,    /* the file changed while it was being opened */
-	MT_ERR_NOTDIR = 14,     /* not a directory */
+	MT_ERR_NOMEM = 1,        /* allocation failed */
+	MT_ERR_INVAL = 2,        /* invalid argument */
+	MT_ERR_IO = 3,           /* read or open failed */
+	MT_ERR_NOENT = 4,        /* no such file */
+	MT_ERR_ESCAPE = 5,       /* the path would leave the scan root */
+	MT_ERR_NOTREG = 6,       /* not a regular file (FIFO, device, socket, directory) */
+	MT_ERR_TOOBIG = 7,       /* input larger than its limit */
+	MT_ERR_PARSE = 8,        /* malformed input */
+	MT_ERR_LIMIT = 9,        /* too many items (findings, entries, depth) */
+	MT_ERR_UNSUPPORTED = 10, /* not available on this host or build */
+	MT_ERR_PERM = 11,        /* permission denied */
+	MT_ERR_LOOP = 12,        /* too many symbolic links */
+	MT_ERR_CHANGED = 13,     /* the file changed while it was being opened */
+	MT_ERR_NOTDIR = 14,      /* not a directory */
 } mt_err;
 
 /* Returns a static English description; never NULL. */
@@ -72,8 +72,8 @@ mt_err mt_rules_load_builtin(mt_rules *rules, mt_diag_fn diag, void *ctx);
 
 /* Loads one rules file from memory. On any error nothing from it is added, diag (if
  * not NULL) is called once with the file name and line, and MT_ERR_PARSE is returned. */
-mt_err mt_rules_load_buffer(mt_rules *rules, const char *name, const char *data,
-                            size_t len, mt_diag_fn diag, void *ctx);
+mt_err mt_rules_load_buffer(mt_rules *rules, const char *name, const char *data, size_t len,
+                            mt_diag_fn diag, void *ctx);
 
 /* Loads every "*.rules" regular file of dir in name order. A file with an error adds
  * nothing and is reported through diag; the others still load. Returns the first error
@@ -83,7 +83,7 @@ mt_err mt_rules_load_dir(mt_rules *rules, const char *dir, mt_diag_fn diag, void
 size_t mt_rules_count(const mt_rules *rules);
 
 typedef struct mt_rule_info {
-	const char *kind;   /* "pool-domain", ... */
+	const char *kind; /* "pool-domain", ... */
 	const char *value;
 	const char *family; /* "" when none */
 	const char *note;   /* "" when none */
@@ -100,11 +100,11 @@ mt_err mt_rules_get(const mt_rules *rules, size_t i, mt_rule_info *out);
 /* ---- Checks ------------------------------------------------------------------ */
 
 typedef struct mt_check_info {
-	const char *id;        /* "persist.cron" */
-	const char *attack;    /* ATT&CK technique, "T1053.003" */
-	mt_severity severity;  /* default severity of its findings */
+	const char *id;       /* "persist.cron" */
+	const char *attack;   /* ATT&CK technique, "T1053.003" */
+	mt_severity severity; /* default severity of its findings */
 	const char *title[MT_LANG_COUNT];
-	unsigned needs_live;   /* 1: reads the running system (/proc), skipped with --root */
+	unsigned needs_live;    /* 1: reads the running system (/proc), skipped with --root */
 	unsigned weighs_window; /* 1: --since/--until (or the attack window) changes its verdicts */
 } mt_check_info;
 
@@ -153,8 +153,7 @@ const char *mt_finding_id(const mt_finding *f);
 const char *mt_finding_check(const mt_finding *f);
 mt_severity mt_finding_severity(const mt_finding *f);
 /* Evidence field by key as text (integers formatted); NULL if absent. */
-const char *mt_finding_evidence(const mt_finding *f, const char *key, char *buf,
-                                size_t buflen);
+const char *mt_finding_evidence(const mt_finding *f, const char *key, char *buf, size_t buflen);
 
 /* Where reporters write. Returns 0 on success, -1 to stop (the reporter then returns
  * MT_ERR_IO). */
@@ -162,26 +161,26 @@ typedef int (*mt_write_fn)(void *ctx, const char *data, size_t len);
 
 typedef struct mt_output_opts {
 	mt_lang lang;
-	int color;      /* ANSI colour (the caller decides: only on a terminal) */
+	int color; /* ANSI colour (the caller decides: only on a terminal) */
 } mt_output_opts;
 
-mt_err mt_report_write_text(const mt_report *report, const mt_output_opts *opts,
-                            mt_write_fn write, void *ctx);
+mt_err mt_report_write_text(const mt_report *report, const mt_output_opts *opts, mt_write_fn write,
+                            void *ctx);
 /* JSON Lines: one "finding" object per finding, then one "summary". */
-mt_err mt_report_write_json(const mt_report *report, const mt_output_opts *opts,
-                            mt_write_fn write, void *ctx);
+mt_err mt_report_write_json(const mt_report *report, const mt_output_opts *opts, mt_write_fn write,
+                            void *ctx);
 /* One self-contained HTML page (no script, no external resource; a Content-Security-
  * Policy forbids both): the same content as the text report, every host string escaped. */
-mt_err mt_report_write_html(const mt_report *report, const mt_output_opts *opts,
-                            mt_write_fn write, void *ctx);
+mt_err mt_report_write_html(const mt_report *report, const mt_output_opts *opts, mt_write_fn write,
+                            void *ctx);
 
 /* ---- Scan -------------------------------------------------------------------- */
 
 #define MT_TIME_NONE INT64_MIN
 
 typedef struct mt_scan_opts {
-	uint64_t checks;   /* from mt_checks_select */
-	int64_t since;     /* Unix seconds, MT_TIME_NONE when not set */
+	uint64_t checks; /* from mt_checks_select */
+	int64_t since;   /* Unix seconds, MT_TIME_NONE when not set */
 	int64_t until;
 	unsigned sample_ms; /* CPU sample of the live checks (default 1000, 0 to skip) */
 } mt_scan_opts;
@@ -191,8 +190,7 @@ void mt_scan_opts_init(mt_scan_opts *opts);
 /* Runs the selected checks on host and adds findings to report. Problems with single
  * items (unreadable file, parse error) are recorded in the report's diagnostics and do
  * not stop the scan. Returns MT_OK unless the scan could not run at all. */
-mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts,
-               mt_report *report);
+mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts, mt_report *report);
 
 /* ---- Time -------------------------------------------------------------------- */
 

@@ -17,20 +17,19 @@ mt_err mt_pcap_new(const mt_rules *rules, mt_pcap **out);
 void mt_pcap_free(mt_pcap *p);
 
 /* Link types understood (the values of the pcap LINKTYPE_ registry). */
-#define MT_LINK_NULL 0      /* BSD loopback: 4-byte family in host order */
-#define MT_LINK_ETHERNET 1  /* Ethernet, with 802.1Q / 802.1ad (QinQ) tags */
-#define MT_LINK_RAW 101     /* raw IPv4 or IPv6 (also DLT_RAW 12 and 14) */
-#define MT_LINK_LOOP 108    /* OpenBSD loopback: family in network order */
-#define MT_LINK_SLL 113     /* Linux cooked capture v1 */
-#define MT_LINK_IPV4 228
-#define MT_LINK_IPV6 229
-#define MT_LINK_SLL2 276    /* Linux cooked capture v2 */
+#define MT_LINK_NULL     0   /* BSD loopback: 4-byte family in host order */
+#define MT_LINK_ETHERNET 1   /* Ethernet, with 802.1Q / 802.1ad (QinQ) tags */
+#define MT_LINK_RAW      101 /* raw IPv4 or IPv6 (also DLT_RAW 12 and 14) */
+#define MT_LINK_LOOP     108 /* OpenBSD loopback: family in network order */
+#define MT_LINK_SLL      113 /* Linux cooked capture v1 */
+#define MT_LINK_IPV4     228
+#define MT_LINK_IPV6     229
+#define MT_LINK_SLL2     276 /* Linux cooked capture v2 */
 
 /* Feeds one captured packet: linktype as above, ts_us its time in microseconds since the
  * epoch, data[0..caplen) the captured bytes. A malformed or unknown packet is skipped and
  * counted (see mt_pcap_stats); returns MT_ERR_NOMEM only when memory ran out. */
-mt_err mt_pcap_packet(mt_pcap *p, int linktype, int64_t ts_us, const uint8_t *data,
-                      size_t caplen);
+mt_err mt_pcap_packet(mt_pcap *p, int linktype, int64_t ts_us, const uint8_t *data, size_t caplen);
 
 /* Reads a pcap or pcapng file (libpcap in the normal build, minetrace's own reader in
  * the static one); filter is a BPF expression or NULL (libpcap build only). On an error
@@ -38,8 +37,7 @@ mt_err mt_pcap_packet(mt_pcap *p, int linktype, int64_t ts_us, const uint8_t *da
 mt_err mt_pcap_read_file(mt_pcap *p, const char *path, const char *filter, char *err,
                          size_t errlen);
 /* Reads a pcap or pcapng capture held in memory with minetrace's own bounded reader. */
-mt_err mt_pcap_read_buffer(mt_pcap *p, const uint8_t *data, size_t len, char *err,
-                           size_t errlen);
+mt_err mt_pcap_read_buffer(mt_pcap *p, const uint8_t *data, size_t len, char *err, size_t errlen);
 /* Captures on a live interface for seconds (0: until *stop becomes non-zero; stop may
  * be NULL with seconds > 0). MT_ERR_UNSUPPORTED in the static build. */
 mt_err mt_pcap_live(mt_pcap *p, const char *iface, unsigned seconds, const char *filter,

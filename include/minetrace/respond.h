@@ -22,15 +22,15 @@ typedef enum mt_step_state {
 
 /* One action of the plan. Strings live as long as the plan. */
 typedef struct mt_step {
-	unsigned n;            /* 1-based position in the order it runs */
-	const char *action;    /* "kill_tree", "quarantine_file", ... (docs/output.md) */
-	const char *finding;   /* finding id "MT-..." the action came from */
-	const char *check;     /* that finding's check */
+	unsigned n;          /* 1-based position in the order it runs */
+	const char *action;  /* "kill_tree", "quarantine_file", ... (docs/output.md) */
+	const char *finding; /* finding id "MT-..." the action came from */
+	const char *check;   /* that finding's check */
 	const char *severity;
-	const char *title[MT_LANG_COUNT];  /* the finding's title */
-	const char *target;    /* what it acts on: a path, "pid N", an address, a unit */
-	const char *evidence;  /* the evidence it rests on, "key=value; ..." */
-	const char *also;      /* other findings asking for the same action, or "" */
+	const char *title[MT_LANG_COUNT]; /* the finding's title */
+	const char *target;               /* what it acts on: a path, "pid N", an address, a unit */
+	const char *evidence;             /* the evidence it rests on, "key=value; ..." */
+	const char *also;                 /* other findings asking for the same action, or "" */
 	int manual;
 	mt_step_state state;
 	const char *detail;    /* after apply: what was done, or why not; "" before */
@@ -43,8 +43,8 @@ typedef struct mt_step {
  * firewall, then manual steps. only (NULL: all) is a comma list of finding ids. Any
  * malformed line refuses the whole report: MT_ERR_PARSE (or LIMIT/TOOBIG) and diag is
  * called with the line number and the reason. *out is the caller's (mt_plan_free). */
-mt_err mt_plan_parse(const char *data, size_t len, const char *only, mt_plan **out,
-                     mt_diag_fn diag, void *ctx);
+mt_err mt_plan_parse(const char *data, size_t len, const char *only, mt_plan **out, mt_diag_fn diag,
+                     void *ctx);
 void mt_plan_free(mt_plan *plan); /* accepts NULL */
 size_t mt_plan_count(const mt_plan *plan);
 const mt_step *mt_plan_get(const mt_plan *plan, size_t i); /* NULL when out of range */
@@ -64,8 +64,8 @@ typedef void (*mt_step_fn)(void *ctx, const mt_step *step);
  * (begin/done, fsync'ed) in the quarantine directory, safe to run again. Returns MT_OK
  * when it could run (single steps may still be skipped or failed: see each state), or
  * an error when the root or quarantine directory cannot be used. */
-mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn fn,
-                        void *ctx, mt_diag_fn diag, void *dctx);
+mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn fn, void *ctx,
+                        mt_diag_fn diag, void *dctx);
 
 /* Runs the checks of the findings the plan acted on again, with the same root, into
  * report (the caller's, new). */
@@ -78,11 +78,11 @@ void mt_quarantine_default(const char *root, char *out, size_t outlen);
 
 typedef struct mt_qentry {
 	const char *id;
-	const char *kind;     /* file, link, edit, flags */
-	const char *path;     /* inside the root */
-	const char *time;     /* when it was made, ISO 8601 */
+	const char *kind; /* file, link, edit, flags */
+	const char *path; /* inside the root */
+	const char *time; /* when it was made, ISO 8601 */
 	const char *finding;
-	const char *sha256;   /* content (file, edit) or "" */
+	const char *sha256; /* content (file, edit) or "" */
 	int restored;
 } mt_qentry;
 typedef void (*mt_qentry_fn)(void *ctx, const mt_qentry *e);

@@ -12,7 +12,7 @@ extern "C" {
 typedef struct mt_timeline mt_timeline;
 
 typedef struct mt_timeline_opts {
-	int64_t since;      /* events shown from (Unix seconds), MT_TIME_NONE for all */
+	int64_t since; /* events shown from (Unix seconds), MT_TIME_NONE for all */
 	int64_t until;
 	unsigned sample_ms; /* CPU sample of the live checks (live root only) */
 } mt_timeline_opts;
@@ -33,10 +33,10 @@ size_t mt_timeline_event_count(const mt_timeline *tl);
 
 /* Text: the events, then the conclusion in the chosen language, every host string
  * escaped. JSON Lines: one "event" object per event, then one "conclusion". */
-mt_err mt_timeline_write_text(const mt_timeline *tl, const mt_output_opts *opts,
-                              mt_write_fn write, void *ctx);
-mt_err mt_timeline_write_json(const mt_timeline *tl, const mt_output_opts *opts,
-                              mt_write_fn write, void *ctx);
+mt_err mt_timeline_write_text(const mt_timeline *tl, const mt_output_opts *opts, mt_write_fn write,
+                              void *ctx);
+mt_err mt_timeline_write_json(const mt_timeline *tl, const mt_output_opts *opts, mt_write_fn write,
+                              void *ctx);
 
 #ifdef __cplusplus
 }

@@ -6,9 +6,9 @@
 
 #include "minetrace/minetrace.h"
 
-#define EXIT_CLEAN 0
+#define EXIT_CLEAN    0
 #define EXIT_FINDINGS 1
-#define EXIT_ERROR 2
+#define EXIT_ERROR    2
 
 /* Argument cursor for "--name value" and "--name=value". */
 typedef struct cli_args {

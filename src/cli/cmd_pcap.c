@@ -40,10 +40,10 @@ int cmd_pcap(int argc, char **argv)
 		int m;
 #define OPT(name, var)                          \
 	if ((m = cli_opt(&a, name, &v)) != 0) { \
-		if (m < 0)                          \
-			return EXIT_ERROR;              \
-		var = v;                            \
-		continue;                           \
+		if (m < 0)                      \
+			return EXIT_ERROR;      \
+		var = v;                        \
+		continue;                       \
 	}
 		OPT("--live", live)
 		OPT("--seconds", seconds_s)
@@ -72,7 +72,8 @@ int cmd_pcap(int argc, char **argv)
 			continue;
 		}
 		if (argv[a.i][0] == '-' && argv[a.i][1] != '\0') {
-			cli_err("unknown option '%s' for pcap (see minetrace pcap --help)", argv[a.i]);
+			cli_err("unknown option '%s' for pcap (see minetrace pcap --help)",
+			        argv[a.i]);
 			return EXIT_ERROR;
 		}
 		if (nfiles == sizeof(files) / sizeof(files[0])) {
@@ -118,7 +119,8 @@ int cmd_pcap(int argc, char **argv)
 		errno = 0;
 		unsigned long s = strtoul(seconds_s, &end, 10);
 		if (!live || errno || end == seconds_s || *end || s == 0 || s > 86400 * 7) {
-			cli_err("--seconds goes with --live and is 1 to 604800, not '%s'", seconds_s);
+			cli_err("--seconds goes with --live and is 1 to 604800, not '%s'",
+			        seconds_s);
 			return EXIT_ERROR;
 		}
 		seconds = (unsigned)s;
@@ -183,8 +185,8 @@ int cmd_pcap(int argc, char **argv)
 				mt_pcap_note(pc, note);
 			}
 			if (o < sizeof(root) - 1)
-				o += (size_t)snprintf(root + o, sizeof(root) - o, "%s%s", i ? " " : "",
-				                      files[i]);
+				o += (size_t)snprintf(root + o, sizeof(root) - o, "%s%s",
+				                      i ? " " : "", files[i]);
 		}
 	}
 	if ((e = mt_pcap_finish(pc, report, root)) != MT_OK) {

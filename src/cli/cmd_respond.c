@@ -28,8 +28,8 @@ static void put_esc(FILE *o, const char *s)
 			k = (*p == 0xc2 && p[1] < 0xa0) ? 0 : 2;
 		else if (*p >= 0xe0 && *p <= 0xef && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80)
 			k = 3;
-		else if (*p >= 0xf0 && *p <= 0xf4 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80 &&
-		         (p[3] & 0xc0) == 0x80)
+		else if (*p >= 0xf0 && *p <= 0xf4 && (p[1] & 0xc0) == 0x80 &&
+		         (p[2] & 0xc0) == 0x80 && (p[3] & 0xc0) == 0x80)
 			k = 4;
 		if (k == 0) {
 			fprintf(o, "\\x%02x", *p);
@@ -95,8 +95,8 @@ static void put_json(FILE *o, const char *s)
 	fputc('"', o);
 }
 
-static const char *const state_name[] = {"planned", "done",    "already", "skipped",
-                                         "refused", "failed",  "manual"};
+static const char *const state_name[] = {"planned", "done",   "already", "skipped",
+                                         "refused", "failed", "manual"};
 static const char *const state_text[MT_LANG_COUNT][7] = {
 	{"planned", "done", "already done", "skipped", "refused", "FAILED", "by hand"},
 	{"计划", "已完成", "此前已完成", "已跳过", "已拒绝", "失败", "需手工"},
@@ -155,7 +155,8 @@ static void print_step(out_ctx *c, const mt_step *s)
 		put_json(o, s->evidence);
 		fputs(",\"also\":", o);
 		put_json(o, s->also);
-		fprintf(o, ",\"manual\":%s,\"state\":\"%s\",\"detail\":", s->manual ? "true" : "false",
+		fprintf(o,
+		        ",\"manual\":%s,\"state\":\"%s\",\"detail\":", s->manual ? "true" : "false",
 		        state_name[s->state]);
 		put_json(o, s->detail);
 		fputs(",\"detail_zh\":", o);
@@ -196,7 +197,8 @@ static void print_step(out_ctx *c, const mt_step *s)
 static void on_step(void *ctx, const mt_step *s)
 {
 	out_ctx *c = ctx;
-	if (s->state == MT_STEP_SKIPPED || s->state == MT_STEP_REFUSED || s->state == MT_STEP_FAILED)
+	if (s->state == MT_STEP_SKIPPED || s->state == MT_STEP_REFUSED ||
+	    s->state == MT_STEP_FAILED)
 		c->bad++;
 	print_step(c, s);
 	fflush(c->o);
@@ -206,7 +208,8 @@ static int read_report(const char *path, char **data, size_t *len)
 {
 	*data = NULL;
 	*len = 0;
-	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	int fd = strcmp(path, "-") == 0 ? 0
+	                                : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		cli_err("cannot open the report %s: %s", path, strerror(errno));
 		return -1;
@@ -318,10 +321,10 @@ int cmd_respond(int argc, char **argv)
 		int m;
 #define OPT(name, var)                          \
 	if ((m = cli_opt(&a, name, &v)) != 0) { \
-		if (m < 0)                          \
-			return EXIT_ERROR;              \
-		var = v;                            \
-		continue;                           \
+		if (m < 0)                      \
+			return EXIT_ERROR;      \
+		var = v;                        \
+		continue;                       \
 	}
 		if ((m = rq_opt(&a, &rq)) != 0) {
 			if (m < 0)
@@ -352,7 +355,8 @@ int cmd_respond(int argc, char **argv)
 			return EXIT_CLEAN;
 		}
 		if (argv[a.i][0] == '-' && strcmp(argv[a.i], "-") != 0) {
-			cli_err("unknown option '%s' for respond (see minetrace respond --help)", argv[a.i]);
+			cli_err("unknown option '%s' for respond (see minetrace respond --help)",
+			        argv[a.i]);
 			return EXIT_ERROR;
 		}
 		if (report) {
@@ -396,10 +400,12 @@ int cmd_respond(int argc, char **argv)
 	size_t n = mt_plan_count(plan);
 	if (!c.json) {
 		if (c.lang == MT_LANG_ZH)
-			printf("处置计划: %zu 个动作, 来自 %zu 个发现 (隔离目录 ", n, mt_plan_findings(plan));
+			printf("处置计划: %zu 个动作, 来自 %zu 个发现 (隔离目录 ", n,
+			       mt_plan_findings(plan));
 		else
 			printf("Response plan: %zu action%s from %zu finding%s (quarantine ", n,
-			       n == 1 ? "" : "s", mt_plan_findings(plan), mt_plan_findings(plan) == 1 ? "" : "s");
+			       n == 1 ? "" : "s", mt_plan_findings(plan),
+			       mt_plan_findings(plan) == 1 ? "" : "s");
 		put_esc(stdout, rq_show(&rq));
 		printf(")\n");
 	}
@@ -408,8 +414,9 @@ int cmd_respond(int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			print_step(&c, mt_plan_get(plan, i));
 		if (!c.json)
-			printf(c.lang == MT_LANG_ZH ? "未做任何修改: 加 --apply 执行该计划。\n"
-			                            : "Nothing was changed: run again with --apply to carry out the plan.\n");
+			printf(c.lang == MT_LANG_ZH
+			               ? "未做任何修改: 加 --apply 执行该计划。\n"
+			               : "Nothing was changed: run again with --apply to carry out the plan.\n");
 		mt_plan_free(plan);
 		return EXIT_CLEAN;
 	}
@@ -425,8 +432,10 @@ int cmd_respond(int argc, char **argv)
 	if (verify) {
 		mt_rules *rules = NULL;
 		mt_report *rep = NULL;
-		if (mt_rules_new(&rules) == MT_OK && mt_rules_load_builtin(rules, cli_diag, NULL) == MT_OK &&
-		    mt_report_new(&rep) == MT_OK && mt_respond_verify(plan, rq.root, rules, rep) == MT_OK) {
+		if (mt_rules_new(&rules) == MT_OK &&
+		    mt_rules_load_builtin(rules, cli_diag, NULL) == MT_OK &&
+		    mt_report_new(&rep) == MT_OK &&
+		    mt_respond_verify(plan, rq.root, rules, rep) == MT_OK) {
 			size_t still = 0;
 			for (size_t i = 0; i < mt_report_count(rep); i++) {
 				const mt_finding *f = mt_report_get(rep, i);
@@ -442,15 +451,19 @@ int cmd_respond(int argc, char **argv)
 					put_json(stdout, mt_finding_id(f));
 					fputs(",\"check\":", stdout);
 					put_json(stdout, mt_finding_check(f));
-					fprintf(stdout, ",\"severity\":\"%s\",\"path\":", mt_severity_name(mt_finding_severity(f)));
+					fprintf(stdout, ",\"severity\":\"%s\",\"path\":",
+					        mt_severity_name(mt_finding_severity(f)));
 					put_json(stdout, path ? path : "");
 					fputs(",\"pid\":", stdout);
 					put_json(stdout, pid ? pid : "");
 					fputs("}\n", stdout);
 				} else {
-					printf("%s ", c.lang == MT_LANG_ZH ? "复查: 仍然存在" : "verify: still there:");
+					printf("%s ", c.lang == MT_LANG_ZH
+					                      ? "复查: 仍然存在"
+					                      : "verify: still there:");
 					put_esc(stdout, mt_finding_id(f));
-					printf(" %s [%s]", mt_finding_check(f), mt_severity_name(mt_finding_severity(f)));
+					printf(" %s [%s]", mt_finding_check(f),
+					       mt_severity_name(mt_finding_severity(f)));
 					if (pid) {
 						printf(" pid ");
 						put_esc(stdout, pid);
@@ -463,12 +476,16 @@ int cmd_respond(int argc, char **argv)
 				}
 			}
 			if (c.json)
-				printf("{\"type\":\"verify\",\"clean\":%s,\"still\":%zu}\n", still ? "false" : "true", still);
+				printf("{\"type\":\"verify\",\"clean\":%s,\"still\":%zu}\n",
+				       still ? "false" : "true", still);
 			else if (!still)
-				printf(c.lang == MT_LANG_ZH ? "复查: 干净 (处置涉及的检查未再发现问题)\n"
-				                            : "verify: clean (the checks of the touched findings find nothing)\n");
+				printf(c.lang == MT_LANG_ZH
+				               ? "复查: 干净 (处置涉及的检查未再发现问题)\n"
+				               : "verify: clean (the checks of the touched findings find nothing)\n");
 			else
-				printf(c.lang == MT_LANG_ZH ? "复查: 仍有 %zu 个问题\n" : "verify: %zu still there\n", still);
+				printf(c.lang == MT_LANG_ZH ? "复查: 仍有 %zu 个问题\n"
+				                            : "verify: %zu still there\n",
+				       still);
 			if (still)
 				rc = EXIT_FINDINGS;
 		} else {

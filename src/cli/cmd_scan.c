@@ -15,7 +15,10 @@ static void list_checks(mt_lang lang)
 	for (size_t i = 0; i < mt_checks_count(); i++) {
 		const mt_check_info *c = mt_checks_get(i);
 		printf("%s\t%s\t%s\t%s\t%s\n", c->id, c->attack, mt_severity_name(c->severity),
-		       c->needs_live ? "live" : c->weighs_window ? "live,root,window" : "live,root", c->title[lang]);
+		       c->needs_live      ? "live"
+		       : c->weighs_window ? "live,root,window"
+		                          : "live,root",
+		       c->title[lang]);
 	}
 }
 
@@ -49,10 +52,10 @@ int cmd_scan(int argc, char **argv)
 		int m;
 #define OPT(name, var)                          \
 	if ((m = cli_opt(&a, name, &v)) != 0) { \
-		if (m < 0)                          \
-			return EXIT_ERROR;              \
-		var = v;                            \
-		continue;                           \
+		if (m < 0)                      \
+			return EXIT_ERROR;      \
+		var = v;                        \
+		continue;                       \
 	}
 		if ((m = cli_opt(&a, "--root", &v)) != 0) {
 			if (m < 0)
@@ -162,7 +165,7 @@ int cmd_scan(int argc, char **argv)
 		goto done;
 	}
 	mt_output_opts oo = {lang, !json && !html && !output && isatty(fileno(out)) &&
-	                               !getenv("NO_COLOR")};
+	                                   !getenv("NO_COLOR")};
 	e = json   ? mt_report_write_json(report, &oo, cli_write_file, out)
 	    : html ? mt_report_write_html(report, &oo, cli_write_file, out)
 	           : mt_report_write_text(report, &oo, cli_write_file, out);

@@ -22,10 +22,10 @@ int cmd_timeline(int argc, char **argv)
 		int m;
 #define OPT(name, var)                          \
 	if ((m = cli_opt(&a, name, &v)) != 0) { \
-		if (m < 0)                          \
-			return EXIT_ERROR;              \
-		var = v;                            \
-		continue;                           \
+		if (m < 0)                      \
+			return EXIT_ERROR;      \
+		var = v;                        \
+		continue;                       \
 	}
 		OPT("--root", root)
 		OPT("--since", since)

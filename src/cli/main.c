@@ -73,8 +73,7 @@ int cli_write_file(void *ctx, const char *data, size_t len)
 
 FILE *cli_open_output(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
-	              0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
 	if (fd < 0) {
 		cli_err("--output %s: %s", path, strerror(errno));
 		return NULL;

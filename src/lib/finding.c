@@ -11,9 +11,9 @@ struct mt_report {
 	size_t n, alloc;
 	uint32_t *index; /* open addressing by id: finding number + 1 */
 	size_t index_size;
-	size_t dropped;  /* findings refused by MT_MAX_FINDINGS */
+	size_t dropped;            /* findings refused by MT_MAX_FINDINGS */
 	size_t sevn[MT_SEV_COUNT]; /* findings held per severity */
-	size_t evict_at; /* where the search for a finding to give up goes on */
+	size_t evict_at;           /* where the search for a finding to give up goes on */
 	char **diag;
 	size_t ndiag, diag_total;
 	char *root;
@@ -123,8 +123,7 @@ static mt_kv *kv_slot(mt_finding *f, mt_kv *arr, size_t *n, size_t max, const ch
 	return kv;
 }
 
-void mt_finding_strn(mt_finding *f, const char *key, const char *val, size_t n,
-                     int identity)
+void mt_finding_strn(mt_finding *f, const char *key, const char *val, size_t n, int identity)
 {
 	if (!f || f->err || !val)
 		return;
@@ -426,8 +425,8 @@ void mt_report_diag(mt_report *r, const char *fmt, ...)
 		r->ndiag++;
 }
 
-void mt_report_set_meta(mt_report *r, const char *root, int64_t started,
-                        int64_t duration_ms, uint64_t checks)
+void mt_report_set_meta(mt_report *r, const char *root, int64_t started, int64_t duration_ms,
+                        uint64_t checks)
 {
 	free(r->root);
 	r->root = mt_strdup(root);
@@ -494,8 +493,7 @@ mt_severity mt_finding_severity(const mt_finding *f)
 	return f->severity;
 }
 
-const char *mt_finding_evidence(const mt_finding *f, const char *key, char *buf,
-                                size_t buflen)
+const char *mt_finding_evidence(const mt_finding *f, const char *key, char *buf, size_t buflen)
 {
 	for (size_t i = 0; i < f->nev; i++)
 		if (strcmp(f->ev[i].key, key) == 0) {
@@ -515,8 +513,8 @@ size_t mt__report_ndiag(const mt_report *r, size_t *total, const char *const **d
 	return r->ndiag;
 }
 
-void mt__report_meta(const mt_report *r, const char **root, int64_t *started,
-                     int64_t *duration_ms, uint64_t *checks, size_t *dropped)
+void mt__report_meta(const mt_report *r, const char **root, int64_t *started, int64_t *duration_ms,
+                     uint64_t *checks, size_t *dropped)
 {
 	*root = r->root;
 	*started = r->started;
@@ -572,7 +570,8 @@ void mt_report_hash_quarantines(mt_report *r, mt_host *h)
 			char hx[65];
 			int cut = 0;
 			if (!path || has || path[0] != '/' ||
-			    mt_fi_hash(h, path, MT_MAX_QUARANTINE_FILE, NULL, hx, NULL, &cut) != MT_OK ||
+			    mt_fi_hash(h, path, MT_MAX_QUARANTINE_FILE, NULL, hx, NULL, &cut) !=
+			            MT_OK ||
 			    cut)
 				continue;
 			mt_action_str(f, a, "sha256", hx);

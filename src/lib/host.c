@@ -16,10 +16,10 @@
 #endif
 
 struct mt_host {
-	char *root;    /* as given, for reports */
-	int rootfd;    /* O_PATH directory */
-	int openat2;   /* 1 when RESOLVE_IN_ROOT is usable */
-	int live;      /* the root is the running system's "/" */
+	char *root;  /* as given, for reports */
+	int rootfd;  /* O_PATH directory */
+	int openat2; /* 1 when RESOLVE_IN_ROOT is usable */
+	int live;    /* the root is the running system's "/" */
 };
 
 static int sys_openat2(int dirfd, const char *path, int flags, uint64_t resolve)
@@ -345,8 +345,8 @@ mt_err mt_read_fd(int fd, size_t cap, char **data, size_t *len, int *truncated)
 	return *data ? MT_OK : MT_ERR_NOMEM;
 }
 
-mt_err mt_host_read_file(mt_host *h, const char *path, size_t cap, char **data,
-                         size_t *len, int *truncated)
+mt_err mt_host_read_file(mt_host *h, const char *path, size_t cap, char **data, size_t *len,
+                         int *truncated)
 {
 	int fd;
 	*data = NULL;
@@ -445,9 +445,11 @@ mt_err mt_list_fd(int dirfd, int how, mt_dirent **out, size_t *count)
 				const struct linux_dirent64 *d = (const void *)(base + off);
 				if (d->d_reclen < sizeof(*d) || d->d_reclen > (size_t)r - off)
 					break;
-				size_t maxname = d->d_reclen - offsetof(struct linux_dirent64, d_name);
+				size_t maxname =
+					d->d_reclen - offsetof(struct linux_dirent64, d_name);
 				if (memchr(d->d_name, '\0', maxname))
-					e = push_ent(&ents, &n, &alloc, d->d_name, d->d_type, d->d_ino);
+					e = push_ent(&ents, &n, &alloc, d->d_name, d->d_type,
+					             d->d_ino);
 				off += d->d_reclen;
 			}
 			if (e != MT_OK)

@@ -21,11 +21,11 @@
 /* ---- Growable buffer with a cap (curl's dynbuf) ------------------------------ */
 
 typedef struct mt_buf {
-	char *data;   /* always NUL-terminated when not NULL */
+	char *data; /* always NUL-terminated when not NULL */
 	size_t len;
 	size_t alloc;
-	size_t cap;   /* the most bytes it may ever hold */
-	mt_err err;   /* the first failed append since init/reset/take, so a writer may
+	size_t cap; /* the most bytes it may ever hold */
+	mt_err err; /* the first failed append since init/reset/take, so a writer may
 	               * append a whole record piece by piece and look at err once */
 } mt_buf;
 
@@ -43,7 +43,7 @@ char *mt_buf_take(mt_buf *b, size_t *len);
 
 /* ---- Strings ----------------------------------------------------------------- */
 
-char *mt_strdup(const char *s);          /* NULL on NULL or no memory */
+char *mt_strdup(const char *s); /* NULL on NULL or no memory */
 char *mt_strndup(const char *s, size_t n);
 int mt_strcaseeq(const char *a, const char *b);
 /* Case-insensitive glob match with '*' and '?' over [s, s+n); no backtracking blowup. */
@@ -67,8 +67,7 @@ typedef struct mt_itab {
 } mt_itab;
 /* Makes room for need records of esz bytes (new ones zeroed), doubling up to cap; on
  * failure *err is set (MT_ERR_LIMIT, MT_ERR_NOMEM) and arr returned unchanged. */
-void *mt__grow(void *arr, uint32_t *alloc, uint32_t need, size_t esz, uint32_t cap,
-               mt_err *err);
+void *mt__grow(void *arr, uint32_t *alloc, uint32_t need, size_t esz, uint32_t cap, mt_err *err);
 int64_t mt__itab_find(const mt_itab *t, uint32_t h, int (*eq)(const void *ctx, uint32_t idx),
                       const void *ctx);
 mt_err mt__itab_add(mt_itab *t, uint32_t h, uint32_t idx);
@@ -121,8 +120,8 @@ void mt_md5_final(mt_md5 *c, uint8_t out[16]);
 
 /* Reads a whole regular file, at most cap bytes; *truncated says whether more was
  * there. *data is NUL-terminated and the caller's (free). */
-mt_err mt_host_read_file(mt_host *host, const char *path, size_t cap, char **data,
-                         size_t *len, int *truncated);
+mt_err mt_host_read_file(mt_host *host, const char *path, size_t cap, char **data, size_t *len,
+                         int *truncated);
 /* stat inside the root; follow=0 describes a symlink itself. */
 mt_err mt_host_stat(mt_host *host, const char *path, int follow, struct stat *st);
 /* Opens a directory of the root (O_DIRECTORY); *fd is the caller's. */
@@ -134,12 +133,11 @@ typedef struct mt_dirent {
 	uint64_t ino;
 } mt_dirent;
 
-#define MT_LIST_READDIR 0  /* libc opendir/readdir: what hooked tools see */
+#define MT_LIST_READDIR  0 /* libc opendir/readdir: what hooked tools see */
 #define MT_LIST_GETDENTS 1 /* raw getdents64 syscall: what the kernel says */
 
 /* Lists a directory without "." and "..", sorted by name. Free with mt_dirents_free. */
-mt_err mt_host_list(mt_host *host, const char *path, int how, mt_dirent **out,
-                    size_t *n);
+mt_err mt_host_list(mt_host *host, const char *path, int how, mt_dirent **out, size_t *n);
 mt_err mt_list_fd(int dirfd, int how, mt_dirent **out, size_t *n);
 void mt_dirents_free(mt_dirent *ents, size_t n);
 
@@ -186,13 +184,11 @@ const char *mt_rule_kind_name(mt_rule_kind k);
 /* Exact lookup of a normalised value of kind k; NULL if absent. */
 const mt_rule *mt_rules_find(const mt_rules *r, mt_rule_kind k, const char *value);
 /* A DNS name or any parent domain of it, of kind k (pool, browser or c2 domain). */
-const mt_rule *mt_rules_find_domain(const mt_rules *r, mt_rule_kind k, const char *name,
-                                    size_t n);
+const mt_rule *mt_rules_find_domain(const mt_rules *r, mt_rule_kind k, const char *name, size_t n);
 /* An IP address (any textual form) of kind k (pool-ip, c2-ip). */
-const mt_rule *mt_rules_find_ip(const mt_rules *r, mt_rule_kind k, const char *ip,
-                                size_t n);
-const mt_rule *mt_rules_find_ipport(const mt_rules *r, mt_rule_kind k, const char *ip,
-                                    size_t n, unsigned port);
+const mt_rule *mt_rules_find_ip(const mt_rules *r, mt_rule_kind k, const char *ip, size_t n);
+const mt_rule *mt_rules_find_ipport(const mt_rules *r, mt_rule_kind k, const char *ip, size_t n,
+                                    unsigned port);
 int mt_rules_is_pool_port(const mt_rules *r, unsigned port);
 /* Calls fn for every rule of kind k (cmdline, path, url) that matches text; stops when
  * fn returns non-zero. */
@@ -207,14 +203,14 @@ int mt_ip_canon(const char *s, size_t n, char *out, size_t outlen);
 /* ---- Findings (built by checks) ---------------------------------------------- */
 
 typedef struct mt_kv {
-	const char *key;   /* static string */
-	char *sval;        /* owned; NULL for an integer */
+	const char *key; /* static string */
+	char *sval;      /* owned; NULL for an integer */
 	long long ival;
-	int identity;      /* part of the finding's stable id */
+	int identity; /* part of the finding's stable id */
 } mt_kv;
 
 typedef struct mt_action {
-	const char *type;  /* "kill_tree", "quarantine_file", "remove_line", ... */
+	const char *type; /* "kill_tree", "quarantine_file", "remove_line", ... */
 	mt_kv params[MT_MAX_ACTION_PARAMS];
 	size_t nparams;
 } mt_action;
@@ -235,14 +231,12 @@ struct mt_finding {
 
 /* Builder: functions record the first error in f->err and become no-ops after it, so
  * a check writes its finding straight through and looks at the result of commit. */
-mt_finding *mt_finding_new(const mt_check_info *check, mt_severity sev,
-                           unsigned confidence);
+mt_finding *mt_finding_new(const mt_check_info *check, mt_severity sev, unsigned confidence);
 void mt_finding_free(mt_finding *f);
-void mt_finding_text(mt_finding *f, mt_lang lang, const char *title, const char *fmt,
-                     ...) MT_PRINTF(4, 5);
+void mt_finding_text(mt_finding *f, mt_lang lang, const char *title, const char *fmt, ...)
+	MT_PRINTF(4, 5);
 void mt_finding_str(mt_finding *f, const char *key, const char *val, int identity);
-void mt_finding_strn(mt_finding *f, const char *key, const char *val, size_t n,
-                     int identity);
+void mt_finding_strn(mt_finding *f, const char *key, const char *val, size_t n, int identity);
 void mt_finding_int(mt_finding *f, const char *key, long long val, int identity);
 /* Adds evidence "rule", "rule_source" (and "family") from a rule. */
 void mt_finding_rule(mt_finding *f, const mt_rule *rule);
@@ -256,8 +250,8 @@ void mt_finding_raise(mt_finding *f, mt_severity sev); /* severity = max(sev, cu
 mt_err mt_report_add(mt_report *report, mt_finding *f);
 /* Records a diagnostic line (capped at MT_MAX_DIAGNOSTICS; the rest only counted). */
 void mt_report_diag(mt_report *report, const char *fmt, ...) MT_PRINTF(2, 3);
-void mt_report_set_meta(mt_report *report, const char *root, int64_t started,
-                        int64_t duration_ms, uint64_t checks);
+void mt_report_set_meta(mt_report *report, const char *root, int64_t started, int64_t duration_ms,
+                        uint64_t checks);
 void mt_report_sort(mt_report *report);
 /* Lines written before the summary (JSON: complete JSON Lines such as pcap's "host"
  * verdicts) and after the findings (text, per language); copied. */
@@ -270,8 +264,8 @@ void mt__report_add_dropped(mt_report *r, size_t n);
 /* Adds the sha256 of the file to each quarantine_file action that has none. */
 void mt_report_hash_quarantines(mt_report *report, mt_host *host);
 size_t mt__report_ndiag(const mt_report *r, size_t *total, const char *const **diag);
-void mt__report_meta(const mt_report *r, const char **root, int64_t *started,
-                     int64_t *duration_ms, uint64_t *checks, size_t *dropped);
+void mt__report_meta(const mt_report *r, const char **root, int64_t *started, int64_t *duration_ms,
+                     uint64_t *checks, size_t *dropped);
 
 const mt_check_info *mt_check_by_id(const char *id);
 /* Runs check i of the registry. */
@@ -287,12 +281,12 @@ int mt__action_param_shown(const char *key);
 /* What the human-readable reporters print at the top and need throughout. */
 typedef struct mt__report_head {
 	mt_lang lang;
-	const char *root;    /* never NULL */
-	char when[40];       /* the start as ISO 8601 */
+	const char *root; /* never NULL */
+	char when[40];    /* the start as ISO 8601 */
 	int64_t duration_ms;
-	size_t n;            /* findings */
-	size_t nact;         /* remedy actions of all findings */
-	size_t dropped;      /* findings over the limit */
+	size_t n;       /* findings */
+	size_t nact;    /* remedy actions of all findings */
+	size_t dropped; /* findings over the limit */
 	size_t counts[MT_SEV_COUNT];
 } mt__report_head;
 void mt__report_head_get(const mt_report *r, const mt_output_opts *o, mt__report_head *h);
@@ -323,28 +317,27 @@ typedef struct mt_ctx {
 	const mt_rules *rules;
 	const mt_scan_opts *opts;
 	mt_report *report;
-	struct mt_users *users;   /* shared facts, loaded on first use (collect/facts.h) */
+	struct mt_users *users; /* shared facts, loaded on first use (collect/facts.h) */
 	struct mt_pkgdb *pkgdb;
-	struct mt_live *live;     /* the live snapshot (collect.h), live roots only */
+	struct mt_live *live; /* the live snapshot (collect.h), live roots only */
 	int live_failed;
-	struct mt_logs *logs;     /* login logs and histories (collect/logs.h) */
+	struct mt_logs *logs;           /* login logs and histories (collect/logs.h) */
 	int64_t auto_since, auto_until; /* attack window from the evidence, MT_TIME_NONE */
 } mt_ctx;
 
 /* The verdict of one shell command line (cron, rc.local, unit ExecStart, shell rc). */
 typedef struct mt_cmd_verdict {
-	mt_severity severity;   /* MT_SEV_INFO when nothing was found */
+	mt_severity severity; /* MT_SEV_INFO when nothing was found */
 	unsigned nreasons;
 	struct {
-		const char *code;      /* "download_exec", "base64_exec", ... */
+		const char *code; /* "download_exec", "base64_exec", ... */
 		mt_severity severity;
-		const mt_rule *rule;   /* the matching rule, or NULL */
-		char detail[256];      /* the matched piece (host, path, pattern) */
+		const mt_rule *rule; /* the matching rule, or NULL */
+		char detail[256];    /* the matched piece (host, path, pattern) */
 	} reasons[8];
 } mt_cmd_verdict;
 
-void mt_judge_command(const mt_rules *rules, const char *cmd, size_t n,
-                      mt_cmd_verdict *v);
+void mt_judge_command(const mt_rules *rules, const char *cmd, size_t n, mt_cmd_verdict *v);
 /* Adds the reasons of v to f as evidence and explanation text in both languages. */
 void mt_verdict_explain(mt_finding *f, const mt_cmd_verdict *v);
 /* Adds the remedies a verdict calls for: quarantine_file for each program it runs from a

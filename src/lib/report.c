@@ -20,8 +20,8 @@ static const struct {
 	{"remove_key", {"remove the SSH key", "删除该SSH公钥"}},
 	{"change_password", {"change the password", "修改密码"}},
 	{"reinstall_package",
-	 {"reinstall the package (verify with rpm -V or dpkg --verify)",
-	  "重装该软件包(可先用 rpm -V 或 dpkg --verify 校验)"}},
+         {"reinstall the package (verify with rpm -V or dpkg --verify)",
+          "重装该软件包(可先用 rpm -V 或 dpkg --verify 校验)"}},
 };
 
 const char *mt__action_label(const char *type, mt_lang lang)
@@ -41,8 +41,8 @@ const char *mt__sev_label(mt_lang lang, mt_severity sev)
 {
 	return sev_label[lang][sev];
 }
-static const char *const sev_color[MT_SEV_COUNT] = {"\033[2m", "\033[36m", "\033[33m",
-                                                    "\033[31m", "\033[1;41;37m"};
+static const char *const sev_color[MT_SEV_COUNT] = {"\033[2m", "\033[36m", "\033[33m", "\033[31m",
+                                                    "\033[1;41;37m"};
 
 void mt_time_iso(int64_t t, char *out, size_t outlen)
 {
@@ -72,10 +72,9 @@ static mt_err flush(mt_buf *b, mt_write_fn write, void *ctx)
 /* Evidence keys whose values are times (Unix seconds), printed as ISO 8601. */
 int mt__is_time_key(const char *k)
 {
-	return strcmp(k, "mtime") == 0 || strcmp(k, "ctime") == 0 ||
-	       strcmp(k, "start_time") == 0 || strcmp(k, "atime") == 0 ||
-	       strcmp(k, "time") == 0 || strcmp(k, "first") == 0 || strcmp(k, "last") == 0 ||
-	       strcmp(k, "success") == 0;
+	return strcmp(k, "mtime") == 0 || strcmp(k, "ctime") == 0 || strcmp(k, "start_time") == 0 ||
+	       strcmp(k, "atime") == 0 || strcmp(k, "time") == 0 || strcmp(k, "first") == 0 ||
+	       strcmp(k, "last") == 0 || strcmp(k, "success") == 0;
 }
 
 static uint64_t fnv(uint64_t h, const char *s)
@@ -104,7 +103,8 @@ int mt__act_new(mt__act_seen *seen, const mt_action *a)
 			return 1;
 		for (size_t i = 0; i < seen->cap; i++)
 			if (seen->slot[i])
-				for (size_t j = seen->slot[i] & (ncap - 1);; j = (j + 1) & (ncap - 1))
+				for (size_t j = seen->slot[i] & (ncap - 1);;
+				     j = (j + 1) & (ncap - 1))
 					if (!ns[j]) {
 						ns[j] = seen->slot[i];
 						break;
@@ -168,7 +168,6 @@ static void term_kv(mt_buf *b, const mt_kv *kv)
 	}
 }
 
-
 mt_err mt_report_write_text(const mt_report *r, const mt_output_opts *o, mt_write_fn write,
                             void *ctx)
 {
@@ -210,7 +209,8 @@ mt_err mt_report_write_text(const mt_report *r, const mt_output_opts *o, mt_writ
 		mt_buf_printf(&b, "[%zu] %s%s%s  (%s, ATT&CK %s, ", i + 1, color ? "\033[1m" : "",
 		              f->title[lang], color ? "\033[0m" : "", f->check->id,
 		              f->check->attack);
-		mt_buf_printf(&b, lang == MT_LANG_ZH ? "置信度 %u%%)  %s\n" : "confidence %u%%)  %s\n",
+		mt_buf_printf(&b,
+		              lang == MT_LANG_ZH ? "置信度 %u%%)  %s\n" : "confidence %u%%)  %s\n",
 		              f->confidence, f->id);
 		if (f->explain[lang] && f->explain[lang][0]) {
 			mt_buf_adds(&b, "    ");
@@ -233,7 +233,8 @@ mt_err mt_report_write_text(const mt_report *r, const mt_output_opts *o, mt_writ
 
 	/* The responder's to-do table: every remedy action, in report order. */
 	if (h.nact && e == MT_OK) {
-		mt_buf_adds(&b, lang == MT_LANG_ZH ? "\n建议处置 (后续待办)\n" : "\nRecommended actions\n");
+		mt_buf_adds(&b, lang == MT_LANG_ZH ? "\n建议处置 (后续待办)\n"
+		                                   : "\nRecommended actions\n");
 		size_t no = 0;
 		mt__act_seen seen = {NULL, 0, 0};
 		for (size_t i = 0; i < n && e == MT_OK; i++) {
@@ -242,7 +243,8 @@ mt_err mt_report_write_text(const mt_report *r, const mt_output_opts *o, mt_writ
 				const mt_action *act = &f->act[a];
 				if (!mt__act_new(&seen, act))
 					continue;
-				mt_buf_printf(&b, "%3zu. %s: ", ++no, mt__action_label(act->type, lang));
+				mt_buf_printf(&b, "%3zu. %s: ", ++no,
+				              mt__action_label(act->type, lang));
 				int first = 1;
 				for (size_t k = 0; k < act->nparams; k++) {
 					const mt_kv *kv = &act->params[k];
@@ -257,7 +259,8 @@ mt_err mt_report_write_text(const mt_report *r, const mt_output_opts *o, mt_writ
 			e = flush(&b, write, ctx);
 		}
 		mt__act_seen_free(&seen);
-		mt_buf_adds(&b, lang == MT_LANG_ZH
+		mt_buf_adds(&b,
+		            lang == MT_LANG_ZH
 		                    ? "用 --format json --output report.json 保存报告, "
 		                      "再用 minetrace respond report.json 审阅处置计划。\n"
 		                    : "Save the report with --format json --output report.json, "
@@ -267,8 +270,9 @@ mt_err mt_report_write_text(const mt_report *r, const mt_output_opts *o, mt_writ
 	const char *const *diag;
 	size_t nd = mt__report_ndiag(r, &ndtotal, &diag);
 	if (ndtotal) {
-		mt_buf_printf(&b, lang == MT_LANG_ZH ? "\n未能检查的项目: %zu\n" : "\nNot checked: %zu\n",
-		              ndtotal);
+		mt_buf_printf(
+			&b, lang == MT_LANG_ZH ? "\n未能检查的项目: %zu\n" : "\nNot checked: %zu\n",
+			ndtotal);
 		for (size_t i = 0; i < nd; i++) {
 			mt_buf_adds(&b, "  ");
 			mt_escape_term(&b, diag[i], strlen(diag[i]), MT_MAX_SHOWN_STRING);
@@ -395,8 +399,9 @@ mt_err mt_report_write_json(const mt_report *r, const mt_output_opts *o, mt_writ
 	for (int s = 0; s < MT_SEV_COUNT; s++)
 		mt_buf_printf(&b, "%s\"%s\":%zu", s ? "," : "", mt_severity_name((mt_severity)s),
 		              counts[s]);
-	mt_buf_printf(&b, "},\"total\":%zu,\"findings_dropped\":%zu,\"diagnostics_total\":%zu,"
-	                  "\"diagnostics\":[",
+	mt_buf_printf(&b,
+	              "},\"total\":%zu,\"findings_dropped\":%zu,\"diagnostics_total\":%zu,"
+	              "\"diagnostics\":[",
 	              n, dropped, ndtotal);
 	for (size_t i = 0; i < nd; i++) {
 		if (i)

@@ -17,12 +17,24 @@ static void html_esc(mt_buf *b, const char *s, size_t n, size_t max)
 	}
 	for (size_t i = 0; i < t.len; i++) {
 		switch (t.data[i]) {
-		case '&': mt_buf_adds(b, "&amp;"); break;
-		case '<': mt_buf_adds(b, "&lt;"); break;
-		case '>': mt_buf_adds(b, "&gt;"); break;
-		case '"': mt_buf_adds(b, "&quot;"); break;
-		case '\'': mt_buf_adds(b, "&#39;"); break;
-		default: mt_buf_addc(b, t.data[i]); break;
+		case '&':
+			mt_buf_adds(b, "&amp;");
+			break;
+		case '<':
+			mt_buf_adds(b, "&lt;");
+			break;
+		case '>':
+			mt_buf_adds(b, "&gt;");
+			break;
+		case '"':
+			mt_buf_adds(b, "&quot;");
+			break;
+		case '\'':
+			mt_buf_adds(b, "&#39;");
+			break;
+		default:
+			mt_buf_addc(b, t.data[i]);
+			break;
 		}
 	}
 	mt_buf_free(&t);
@@ -56,8 +68,7 @@ static mt_err flush(mt_buf *b, mt_write_fn write, void *ctx)
 	return e;
 }
 
-static const char *const sev_class[MT_SEV_COUNT] = {"info", "low", "medium", "high",
-                                                    "critical"};
+static const char *const sev_class[MT_SEV_COUNT] = {"info", "low", "medium", "high", "critical"};
 
 static const char style[] =
 	"body{font:14px/1.45 system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;"
@@ -96,7 +107,8 @@ mt_err mt_report_write_html(const mt_report *r, const mt_output_opts *o, mt_writ
 	int pcap = mt__report_kind(r) && strcmp(mt__report_kind(r), "pcap") == 0;
 	mt_buf_printf(&b, "</title>\n<style>%s</style></head><body>\n<h1>minetrace %s %s <code>",
 	              style, MT_VERSION,
-	              zh ? (pcap ? "流量分析" : "扫描") : (pcap ? "capture analysis of" : "scan of"));
+	              zh ? (pcap ? "流量分析" : "扫描")
+	                 : (pcap ? "capture analysis of" : "scan of"));
 	html_s(&b, root);
 	mt_buf_printf(&b, "</code></h1>\n<p>%s %s · %lld ms</p>\n<p>", zh ? "开始于" : "started",
 	              h.when, (long long)h.duration_ms);
@@ -113,15 +125,18 @@ mt_err mt_report_write_html(const mt_report *r, const mt_output_opts *o, mt_writ
 		const mt_finding *f = mt_report_get(r, i);
 		if ((int)f->severity != cur) {
 			cur = (int)f->severity;
-			mt_buf_printf(&b, "<h2><span class=\"sev %s\">%s</span></h2>\n", sev_class[cur],
-			              mt__sev_label(lang, f->severity));
+			mt_buf_printf(&b, "<h2><span class=\"sev %s\">%s</span></h2>\n",
+			              sev_class[cur], mt__sev_label(lang, f->severity));
 		}
-		mt_buf_printf(&b, "<details open id=\"%s\"><summary><span class=\"sev %s\">%s</span> "
-		                  "<b>[%zu] ",
-		              f->id, sev_class[f->severity], mt__sev_label(lang, f->severity), i + 1);
+		mt_buf_printf(&b,
+		              "<details open id=\"%s\"><summary><span class=\"sev %s\">%s</span> "
+		              "<b>[%zu] ",
+		              f->id, sev_class[f->severity], mt__sev_label(lang, f->severity),
+		              i + 1);
 		html_s(&b, f->title[lang]);
-		mt_buf_printf(&b, "</b> <span class=\"id\">%s · ATT&amp;CK %s · %s %u%% · %s</span>"
-		                  "</summary>\n",
+		mt_buf_printf(&b,
+		              "</b> <span class=\"id\">%s · ATT&amp;CK %s · %s %u%% · %s</span>"
+		              "</summary>\n",
 		              f->check->id, f->check->attack, zh ? "置信度" : "confidence",
 		              f->confidence, f->id);
 		if (f->explain[lang] && f->explain[lang][0]) {
@@ -144,8 +159,9 @@ mt_err mt_report_write_html(const mt_report *r, const mt_output_opts *o, mt_writ
 
 	/* the responder's to-do table, as in the text report */
 	if (h.nact && e == MT_OK) {
-		mt_buf_printf(&b, "<h2>%s</h2>\n<table><tr><th>#</th><th>%s</th><th>%s</th>"
-		                  "<th>%s</th></tr>\n",
+		mt_buf_printf(&b,
+		              "<h2>%s</h2>\n<table><tr><th>#</th><th>%s</th><th>%s</th>"
+		              "<th>%s</th></tr>\n",
 		              zh ? "建议处置" : "Recommended actions", zh ? "动作" : "action",
 		              zh ? "对象" : "target", zh ? "发现" : "finding");
 		size_t no = 0;
@@ -168,18 +184,19 @@ mt_err mt_report_write_html(const mt_report *r, const mt_output_opts *o, mt_writ
 					html_kv(&b, kv);
 					first = 0;
 				}
-				mt_buf_printf(&b, "</td><td><a href=\"#%s\">[%zu]</a></td></tr>\n", f->id,
-				              i + 1);
+				mt_buf_printf(&b, "</td><td><a href=\"#%s\">[%zu]</a></td></tr>\n",
+				              f->id, i + 1);
 			}
 			e = flush(&b, write, ctx);
 		}
 		mt__act_seen_free(&seen);
-		mt_buf_printf(&b, "</table>\n<p>%s</p>\n",
-		              zh ? "用 <code>--format json --output report.json</code> 保存报告, 再用 "
-		                   "<code>minetrace respond report.json</code> 审阅处置计划。"
-		                 : "Save the report with <code>--format json --output report.json"
-		                   "</code>, then review the plan with <code>minetrace respond "
-		                   "report.json</code>.");
+		mt_buf_printf(
+			&b, "</table>\n<p>%s</p>\n",
+			zh ? "用 <code>--format json --output report.json</code> 保存报告, 再用 "
+			     "<code>minetrace respond report.json</code> 审阅处置计划。"
+			   : "Save the report with <code>--format json --output report.json"
+			     "</code>, then review the plan with <code>minetrace respond "
+			     "report.json</code>.");
 	}
 	size_t ndtotal;
 	const char *const *diag;

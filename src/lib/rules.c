@@ -21,17 +21,16 @@ extern const struct mt_builtin_rule_file mt_builtin_rule_files[];
 extern const size_t mt_builtin_rule_files_count;
 
 static const char *const kind_names[MT_RK_COUNT] = {
-	"pool-domain", "pool-ip", "pool-ipport", "pool-port", "browser-domain",
-	"c2-domain",   "c2-ip",   "c2-ipport",   "url",       "miner-name",
-	"cmdline",     "sha256",  "md5",         "path",      "ssh-key",
-	"paste-domain"};
+	"pool-domain", "pool-ip",   "pool-ipport", "pool-port",   "browser-domain", "c2-domain",
+	"c2-ip",       "c2-ipport", "url",         "miner-name",  "cmdline",        "sha256",
+	"md5",         "path",      "ssh-key",     "paste-domain"};
 
 struct mt_rules {
 	mt_rule *v;
 	size_t n, alloc;
-	uint32_t *index;  /* open addressing: rule number + 1, 0 = empty */
+	uint32_t *index; /* open addressing: rule number + 1, 0 = empty */
 	size_t index_size;
-	char **strings;   /* every string owned by the rules (sources, file names) */
+	char **strings; /* every string owned by the rules (sources, file names) */
 	size_t nstrings, astrings;
 	uint8_t ports[65536 / 8];
 	size_t *bykind[MT_RK_COUNT]; /* rule numbers of glob/substring kinds */
@@ -155,8 +154,7 @@ const mt_rule *mt_rules_find(const mt_rules *r, mt_rule_kind k, const char *valu
 	return find_n(r, k, value, strlen(value));
 }
 
-const mt_rule *mt_rules_find_domain(const mt_rules *r, mt_rule_kind k, const char *name,
-                                    size_t n)
+const mt_rule *mt_rules_find_domain(const mt_rules *r, mt_rule_kind k, const char *name, size_t n)
 {
 	char low[256];
 	if (n == 0 || n >= sizeof(low))
@@ -208,8 +206,8 @@ const mt_rule *mt_rules_find_ip(const mt_rules *r, mt_rule_kind k, const char *i
 	return mt_rules_find(r, k, canon);
 }
 
-const mt_rule *mt_rules_find_ipport(const mt_rules *r, mt_rule_kind k, const char *ip,
-                                    size_t n, unsigned port)
+const mt_rule *mt_rules_find_ipport(const mt_rules *r, mt_rule_kind k, const char *ip, size_t n,
+                                    unsigned port)
 {
 	char canon[64], key[80];
 	if (mt_ip_canon(ip, n, canon, sizeof(canon)) != 0)
@@ -245,8 +243,8 @@ static int contains_ci(const char *text, size_t n, const char *needle)
 		return m == 0;
 	for (size_t i = 0; i + m <= n; i++) {
 		size_t j = 0;
-		while (j < m && tolower((unsigned char)text[i + j]) ==
-		                    tolower((unsigned char)needle[j]))
+		while (j < m &&
+		       tolower((unsigned char)text[i + j]) == tolower((unsigned char)needle[j]))
 			j++;
 		if (j == m)
 			return 1;
@@ -296,7 +294,8 @@ static int next_token(const char **pp, const char *end, mt_buf *out, parse_state
 			p++;
 			for (;;) {
 				if (p >= end) {
-					snprintf(ps->msg, sizeof(ps->msg), "unterminated quoted string");
+					snprintf(ps->msg, sizeof(ps->msg),
+					         "unterminated quoted string");
 					return -1;
 				}
 				if (*p == '"') {
@@ -305,8 +304,9 @@ static int next_token(const char **pp, const char *end, mt_buf *out, parse_state
 				}
 				if (*p == '\\') {
 					if (p + 1 >= end || (p[1] != '\\' && p[1] != '"')) {
-						snprintf(ps->msg, sizeof(ps->msg),
-						         "bad escape in quoted string (only \\\\ and \\\")");
+						snprintf(
+							ps->msg, sizeof(ps->msg),
+							"bad escape in quoted string (only \\\\ and \\\")");
 						return -1;
 					}
 					p++;
@@ -478,7 +478,8 @@ static int normalise(mt_rule_kind k, char *v, size_t vcap, parse_state *ps)
 	case MT_RK_SSH_KEY:
 		for (const char *c = v; *c; c++)
 			if (!isalnum((unsigned char)*c) && *c != '+' && *c != '/' && *c != '=') {
-				snprintf(ps->msg, sizeof(ps->msg), "ssh-key is the base64 key body");
+				snprintf(ps->msg, sizeof(ps->msg),
+				         "ssh-key is the base64 key body");
 				return -1;
 			}
 		if (strlen(v) < 32) {
@@ -525,8 +526,8 @@ static void pending_free(pending *p)
 }
 
 /* Parses one line into p. Returns 0, or -1 with ps->msg set. */
-static int parse_line(const char *line, size_t n, const char **source, pending *p,
-                      parse_state *ps, mt_buf *tok)
+static int parse_line(const char *line, size_t n, const char **source, pending *p, parse_state *ps,
+                      mt_buf *tok)
 {
 	const char *s = line, *end = line + n;
 	while (s < end && (*s == ' ' || *s == '\t'))
@@ -625,8 +626,8 @@ static int parse_line(const char *line, size_t n, const char **source, pending *
 			}
 			rule.has_sev = 1;
 		} else {
-			snprintf(ps->msg, sizeof(ps->msg), "unknown or repeated attribute \"%.40s\"",
-			         tok->data);
+			snprintf(ps->msg, sizeof(ps->msg),
+			         "unknown or repeated attribute \"%.40s\"", tok->data);
 			goto fail;
 		}
 	}
@@ -698,7 +699,8 @@ mt_err mt_rules_load_buffer(mt_rules *r, const char *name, const char *data, siz
 			goto out;
 		}
 		if (r->n + p.n > MT_MAX_RULES) {
-			snprintf(ps.msg, sizeof(ps.msg), "more than %u rules", (unsigned)MT_MAX_RULES);
+			snprintf(ps.msg, sizeof(ps.msg), "more than %u rules",
+			         (unsigned)MT_MAX_RULES);
 			err = MT_ERR_LIMIT;
 			goto out;
 		}
@@ -757,8 +759,8 @@ mt_err mt_rules_load_builtin(mt_rules *r, mt_diag_fn diag, void *ctx)
 	mt_err first = MT_OK;
 	for (size_t i = 0; i < mt_builtin_rule_files_count; i++) {
 		const struct mt_builtin_rule_file *f = &mt_builtin_rule_files[i];
-		mt_err e = mt_rules_load_buffer(r, f->name, (const char *)f->data, f->len, diag,
-		                                ctx);
+		mt_err e =
+			mt_rules_load_buffer(r, f->name, (const char *)f->data, f->len, diag, ctx);
 		if (e != MT_OK && first == MT_OK)
 			first = e;
 	}

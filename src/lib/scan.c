@@ -25,13 +25,12 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts,
-               mt_report *report)
+mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts, mt_report *report)
 {
 	if (!host || !rules || !opts || !report)
 		return MT_ERR_INVAL;
-	mt_ctx ctx = {host, rules, opts, report, NULL, NULL, NULL, 0, NULL, MT_TIME_NONE,
-	              MT_TIME_NONE};
+	mt_ctx ctx = {host, rules, opts, report,       NULL,        NULL,
+	              NULL, 0,     NULL, MT_TIME_NONE, MT_TIME_NONE};
 	int64_t t0 = now_ms();
 	time_t started = time(NULL);
 	uint64_t ran = 0;
@@ -48,8 +47,9 @@ mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts,
 			continue;
 		const mt_check_info *c = mt_checks_get(i);
 		if (c->needs_live && !mt_host_is_live(host)) {
-			mt_report_diag(report, "%s: skipped, it reads the running system and the root "
-			                       "is not the live host",
+			mt_report_diag(report,
+			               "%s: skipped, it reads the running system and the root "
+			               "is not the live host",
 			               c->id);
 			continue;
 		}
@@ -65,15 +65,17 @@ mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts,
 		    MT_OK) {
 			mt_time_iso(wo.since, a, sizeof(a));
 			mt_time_iso(wo.until, b, sizeof(b));
-			mt_report_diag(report, "files.window: no --since given; used the attack window "
-			                       "the evidence gives: %s to %s",
+			mt_report_diag(report,
+			               "files.window: no --since given; used the attack window "
+			               "the evidence gives: %s to %s",
 			               a, b);
 			ctx.opts = &wo;
 			mt_err e = mt_check_run(win_i, &ctx);
 			ctx.opts = opts;
 			ran |= 1ull << win_i;
 			if (e != MT_OK)
-				mt_report_diag(report, "files.window: stopped early: %s", mt_strerror(e));
+				mt_report_diag(report, "files.window: stopped early: %s",
+				               mt_strerror(e));
 		}
 	}
 	mt_users_free(ctx.users);

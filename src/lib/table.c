@@ -9,8 +9,7 @@
 
 #include "internal.h"
 
-void *mt__grow(void *arr, uint32_t *alloc, uint32_t need, size_t esz, uint32_t cap,
-               mt_err *err)
+void *mt__grow(void *arr, uint32_t *alloc, uint32_t need, size_t esz, uint32_t cap, mt_err *err)
 {
 	if (need <= *alloc)
 		return arr;

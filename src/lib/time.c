@@ -32,8 +32,8 @@ mt_err mt_time_parse(const char *s, int64_t *out)
 	int Y, M, D, h, m, sec = 0;
 	size_t n = s ? strlen(s) : 0;
 	if (n < 16 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') ||
-	    s[13] != ':' || digits(s, 4, &Y) || digits(s + 5, 2, &M) ||
-	    digits(s + 8, 2, &D) || digits(s + 11, 2, &h) || digits(s + 14, 2, &m))
+	    s[13] != ':' || digits(s, 4, &Y) || digits(s + 5, 2, &M) || digits(s + 8, 2, &D) ||
+	    digits(s + 11, 2, &h) || digits(s + 14, 2, &m))
 		return MT_ERR_INVAL;
 	const char *p = s + 16;
 	if (*p == ':') {

@@ -10,23 +10,23 @@
 #include "minetrace/timeline.h"
 
 /* Artifacts closer than this to the next one belong to the same burst of activity. */
-#define TL_BURST_GAP (6 * 3600)
+#define TL_BURST_GAP     (6 * 3600)
 /* The login that gave access happened at most this long before the first artifact. */
 #define TL_ACCESS_BEFORE (24 * 3600)
 /* Failures from one address that make it a brute-forcer. */
-#define TL_BRUTE_MIN 3
+#define TL_BRUTE_MIN     3
 #define TL_MAX_ARTIFACTS 256
-#define TL_MAX_IPS 64
+#define TL_MAX_IPS       64
 
 typedef struct tl_event {
 	int64_t time;
 	size_t seq;
-	char *source;   /* raw; NULL for a log event rendered when written */
+	char *source; /* raw; NULL for a log event rendered when written */
 	const char *what;
 	char *text[MT_LANG_COUNT]; /* escaped for a terminal */
-	char *json;     /* the evidence object, JSON */
-	const struct mt_logev *le;   /* a log event, rendered when written */
-	const struct tl_brute *fa;   /* or the failures of one source */
+	char *json;                /* the evidence object, JSON */
+	const struct mt_logev *le; /* a log event, rendered when written */
+	const struct tl_brute *fa; /* or the failures of one source */
 } tl_event;
 
 typedef struct tl_artifact {
@@ -35,9 +35,9 @@ typedef struct tl_artifact {
 	mt_severity sev;
 	int64_t mtime, ctime;
 	long mtime_ns;
-	int64_t when;       /* the time it places the burst at: mtime, the ctime of a
+	int64_t when; /* the time it places the burst at: mtime, the ctime of a
 	                     * timestomped file on the live host, MT_TIME_NONE when stomped */
-	int stomped;        /* shares its exact mtime with another artifact: set with touch */
+	int stomped;  /* shares its exact mtime with another artifact: set with touch */
 	uint64_t dev, ino;
 	int in_window_only; /* files.window: changed inside the window, not flagged */
 } tl_artifact;
@@ -47,7 +47,7 @@ typedef struct tl_brute {
 	char users[96];
 	uint64_t failures, invalid;
 	int64_t first, last;
-	int64_t success;         /* first success after the failures, MT_TIME_NONE */
+	int64_t success; /* first success after the failures, MT_TIME_NONE */
 	char success_user[MT_LOG_USER];
 	char method[24];
 } tl_brute;
@@ -65,8 +65,8 @@ struct mt_timeline {
 	size_t access_candidates;    /* successful logins in the look-back period */
 	const char *access_why;      /* why this one: pam_session, wtmp, only, ... */
 	int64_t wstart, wend;
-	const char *anchor;          /* what placed the window: artifact_mtimes, ... */
-	size_t nstomped;             /* artifacts with identical mtimes (timestomping?) */
+	const char *anchor; /* what placed the window: artifact_mtimes, ... */
+	size_t nstomped;    /* artifacts with identical mtimes (timestomping?) */
 	tl_artifact art[TL_MAX_ARTIFACTS];
 	size_t nart;
 	char ips[TL_MAX_IPS][MT_LOG_IP];
@@ -127,10 +127,10 @@ size_t mt_timeline_event_count(const mt_timeline *tl)
 /* ---- building events ----------------------------------------------------------- */
 
 /* An event builder: text in both languages (host strings escaped) and JSON evidence. */
-#define W_EN 1u
-#define W_ZH 2u
+#define W_EN   1u
+#define W_ZH   2u
 #define W_JSON 4u
-#define W_ALL 7u
+#define W_ALL  7u
 
 typedef struct evb {
 	mt_buf t[MT_LANG_COUNT];
@@ -271,8 +271,15 @@ static void tl_iso(int64_t t, char *out, size_t n)
 		return;
 	}
 	long off = coff < 0 ? -coff : coff;
-	int v[] = {(int)y / 100, (int)y % 100, m, d, (int)(sec / 3600), (int)(sec % 3600 / 60),
-	           (int)(sec % 60), (int)(off / 3600), (int)(off % 3600 / 60)};
+	int v[] = {(int)y / 100,
+	           (int)y % 100,
+	           m,
+	           d,
+	           (int)(sec / 3600),
+	           (int)(sec % 3600 / 60),
+	           (int)(sec % 60),
+	           (int)(off / 3600),
+	           (int)(off % 3600 / 60)};
 	static const char sep[] = {0, 0, '-', '-', 'T', ':', ':', '+', ':'};
 	char *o = out;
 	for (int i = 0; i < 9; i++) {
@@ -295,8 +302,7 @@ static void jtime(evb *b, const char *k, int64_t t)
 	jstr(b, k, iso);
 }
 
-static mt_err evb_commit(mt_timeline *tl, evb *b, int64_t t, const char *source,
-                         const char *what)
+static mt_err evb_commit(mt_timeline *tl, evb *b, int64_t t, const char *source, const char *what)
 {
 	mt_buf_addc(&b->j, '}');
 	mt_err e = MT_OK;
@@ -478,9 +484,17 @@ static int render_log(evb *bp, const mt_logs *l, const mt_logev *e)
 static int shown_kind(const mt_logev *e)
 {
 	switch ((mt_logev_kind)e->kind) {
-	case MT_LE_ACCEPTED: case MT_LE_SU: case MT_LE_SUDO: case MT_LE_USERADD:
-	case MT_LE_USERMOD: case MT_LE_PASSWD: case MT_LE_LOGIN: case MT_LE_BOOT:
-	case MT_LE_LASTLOG: case MT_LE_AUTHFAIL: case MT_LE_DISCONNECT:
+	case MT_LE_ACCEPTED:
+	case MT_LE_SU:
+	case MT_LE_SUDO:
+	case MT_LE_USERADD:
+	case MT_LE_USERMOD:
+	case MT_LE_PASSWD:
+	case MT_LE_LOGIN:
+	case MT_LE_BOOT:
+	case MT_LE_LASTLOG:
+	case MT_LE_AUTHFAIL:
+	case MT_LE_DISCONNECT:
 		return 1;
 	default:
 		return 0;
@@ -541,9 +555,8 @@ static mt_err lazy_add(mt_timeline *tl, int64_t t, const mt_logev *le, const tl_
 }
 
 /* The texts and evidence of event e: pre-rendered, or rendered now into scratch. */
-static void event_parts(const mt_timeline *tl, const tl_event *e, evb *scratch,
-                        unsigned want, const char **text, const char **json,
-                        const char **source)
+static void event_parts(const mt_timeline *tl, const tl_event *e, evb *scratch, unsigned want,
+                        const char **text, const char **json, const char **source)
 {
 	if (!e->le && !e->fa) {
 		*text = e->text[want & W_ZH ? 1 : 0];
@@ -594,11 +607,13 @@ static void art_add(mt_timeline *tl, mt_host *host, const char *path, const char
 	if (mt_host_stat(host, path, 1, &st) != MT_OK || !S_ISREG(st.st_mode))
 		return;
 	for (size_t k = 0; k < tl->nart; k++) /* /bin/dhpcd and /usr/bin/dhpcd: one file */
-		if (tl->art[k].dev == (uint64_t)st.st_dev && tl->art[k].ino == (uint64_t)st.st_ino) {
+		if (tl->art[k].dev == (uint64_t)st.st_dev &&
+		    tl->art[k].ino == (uint64_t)st.st_ino) {
 			/* name the file by its own path, not by a symlink to it */
 			struct stat l1, l2;
-			if (mt_host_stat(host, tl->art[k].path, 0, &l1) == MT_OK && S_ISLNK(l1.st_mode) &&
-			    mt_host_stat(host, path, 0, &l2) == MT_OK && !S_ISLNK(l2.st_mode))
+			if (mt_host_stat(host, tl->art[k].path, 0, &l1) == MT_OK &&
+			    S_ISLNK(l1.st_mode) && mt_host_stat(host, path, 0, &l2) == MT_OK &&
+			    !S_ISLNK(l2.st_mode))
 				mt_copy(tl->art[k].path, sizeof(tl->art[k].path), path);
 			if (!window_only && tl->art[k].in_window_only) {
 				tl->art[k].in_window_only = 0;
@@ -725,8 +740,7 @@ static int cluster(const int64_t *t, size_t n, size_t skip, int64_t *first, int6
 /* The last burst of artifact times: from the latest plausible one back while the gaps
  * stay under TL_BURST_GAP; timestomped mtimes only with stomped (when nothing else is
  * left). 0 when there is none. */
-static int burst(const mt_timeline *tl, int64_t from, int stomped, int64_t *first,
-                 int64_t *last)
+static int burst(const mt_timeline *tl, int64_t from, int stomped, int64_t *first, int64_t *last)
 {
 	int64_t t[TL_MAX_ARTIFACTS];
 	size_t n = 0;
@@ -806,8 +820,7 @@ static int wtmp_backs(const mt_logs *l, size_t i)
  * backed by a PAM session of the same pid or a wtmp record wins over a later unbacked
  * one; wtmp sessions with an address when the logs have no sshd line. *ncand gets the
  * number of candidates, *why the reason of the choice. */
-static const mt_logev *access_before(const mt_logs *l, int64_t t, size_t *ncand,
-                                     const char **why)
+static const mt_logev *access_before(const mt_logs *l, int64_t t, size_t *ncand, const char **why)
 {
 	const mt_logev *best = NULL, *backed = NULL;
 	const char *bwhy = NULL;
@@ -838,8 +851,10 @@ static const mt_logev *access_before(const mt_logs *l, int64_t t, size_t *ncand,
 		*why = bwhy;
 		return backed;
 	}
-	*why = !best ? "" : best->kind == MT_LE_LOGIN ? "wtmp_only" : *ncand == 1 ? "only"
-	                                                                        : "latest_unbacked";
+	*why = !best                       ? ""
+	       : best->kind == MT_LE_LOGIN ? "wtmp_only"
+	       : *ncand == 1               ? "only"
+	                                   : "latest_unbacked";
 	return best;
 }
 
@@ -847,8 +862,8 @@ static const mt_logev *access_before(const mt_logs *l, int64_t t, size_t *ncand,
  * times of no login), the attacker's own commands and account changes do: the latest
  * burst of them that a login precedes. 1 with *first, *last and the access. */
 static int anchor_on_attacker(const mt_logs *l, const mt_rules *rules, const mt_report *r,
-                              int64_t *first, int64_t *last, const mt_logev **acc,
-                              size_t *ncand, const char **why)
+                              int64_t *first, int64_t *last, const mt_logev **acc, size_t *ncand,
+                              const char **why)
 {
 	int64_t *t = NULL;
 	size_t n = attacker_times(l, rules, r, &t);
@@ -926,7 +941,8 @@ static mt_err find_brute(mt_timeline *tl, const mt_logs *l)
 			b->last = a->last;
 		size_t ul = strlen(b->users);
 		if (ul + strlen(a->user) + 2 < sizeof(b->users))
-			snprintf(b->users + ul, sizeof(b->users) - ul, "%s%s", ul ? "," : "", a->user);
+			snprintf(b->users + ul, sizeof(b->users) - ul, "%s%s", ul ? "," : "",
+			         a->user);
 	}
 	free(agg);
 	for (size_t i = 0; i < l->nev; i++) {
@@ -1018,7 +1034,8 @@ static mt_err file_events(mt_timeline *tl, const mt_timeline_opts *o)
 				continue;
 			evb b;
 			evb_init(&b);
-			lit(&b, 0, which ? "file status changed (ctime): " : "file modified (mtime): ");
+			lit(&b, 0,
+			    which ? "file status changed (ctime): " : "file modified (mtime): ");
 			lit(&b, 1, which ? "文件属性变更(ctime)：" : "文件被修改(mtime)：");
 			host(&b, a->path);
 			lit(&b, -1, a->in_window_only ? " [files.window]" : " [");
@@ -1031,7 +1048,8 @@ static mt_err file_events(mt_timeline *tl, const mt_timeline_opts *o)
 			jstr(&b, "severity", mt_severity_name(a->sev));
 			jtime(&b, "mtime", a->mtime);
 			jtime(&b, "ctime", a->ctime);
-			mt_err e = evb_commit(tl, &b, t, "file", which ? "file_ctime" : "file_mtime");
+			mt_err e =
+				evb_commit(tl, &b, t, "file", which ? "file_ctime" : "file_mtime");
 			if (e != MT_OK)
 				return e;
 		}
@@ -1084,9 +1102,11 @@ static mt_err history_events(mt_timeline *tl, const mt_logs *l, const mt_rules *
 				continue;
 			evb b;
 			evb_init(&b);
-			lit(&b, 0, h->state == 1 ? "shell history linked to /dev/null: "
-			                         : "shell history emptied: ");
-			lit(&b, 1, h->state == 1 ? "命令历史被链接到/dev/null：" : "命令历史被清空：");
+			lit(&b, 0,
+			    h->state == 1 ? "shell history linked to /dev/null: "
+			                  : "shell history emptied: ");
+			lit(&b, 1,
+			    h->state == 1 ? "命令历史被链接到/dev/null：" : "命令历史被清空：");
 			host(&b, h->path);
 			jstr(&b, "path", h->path);
 			jstr(&b, "user", h->user);
@@ -1200,8 +1220,9 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 			 * IPs too: the later ones when a backed login was chosen (a forged line
 			 * comes after the real one to replace it), all of them when none is
 			 * backed (no way to tell which one is real) */
-			int64_t from = (strcmp(why, "latest_unbacked") == 0) ? first - TL_ACCESS_BEFORE
-			                                                     : acc->time;
+			int64_t from = (strcmp(why, "latest_unbacked") == 0)
+			                       ? first - TL_ACCESS_BEFORE
+			                       : acc->time;
 			for (size_t i = 0; i < l->nev && l->ev[i].time <= first; i++)
 				if (l->ev[i].kind == acc->kind && l->ev[i].ip[0] &&
 				    l->ev[i].time >= from)
@@ -1222,8 +1243,8 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 		for (size_t i = 0; i < l->nhist; i++)
 			for (size_t k = 0; k < l->hist[i].n; k++) {
 				const mt_histline *hl = &l->hist[i].lines[k];
-				if (hl->time == MT_TIME_NONE || hl->time < start || hl->time <= last ||
-				    hl->time > last + 3600)
+				if (hl->time == MT_TIME_NONE || hl->time < start ||
+				    hl->time <= last || hl->time > last + 3600)
 					continue;
 				mt_cmd_verdict v;
 				mt_hist_judge(rules, hl->cmd, strlen(hl->cmd), &v);
@@ -1236,7 +1257,8 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 			add_ip(tl, acc->ip);
 			for (size_t i = 0; i < l->nfail; i++)
 				if (strcmp(l->fail[i].ip, acc->ip) == 0 &&
-				    strcmp(l->fail[i].user, acc->user) == 0 && l->fail[i].first <= acc->time)
+				    strcmp(l->fail[i].user, acc->user) == 0 &&
+				    l->fail[i].first <= acc->time)
 					tl->access_failures += l->fail[i].count;
 			tl->access_failures_unknown = mt_logs_fail_unknown(l, acc->ip, acc->user);
 			if (strcmp(acc->method, "password") == 0 ||
@@ -1259,8 +1281,7 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 	if ((e = find_brute(tl, l)) != MT_OK)
 		goto out;
 	for (size_t k = 0; k < tl->nbrute; k++)
-		if (tl->brute[k].success != MT_TIME_NONE &&
-		    tl->brute[k].failures >= TL_BRUTE_MIN &&
+		if (tl->brute[k].success != MT_TIME_NONE && tl->brute[k].failures >= TL_BRUTE_MIN &&
 		    strcmp(tl->brute[k].method, "password") == 0)
 			add_pw_user(tl, tl->brute[k].success_user);
 
@@ -1286,8 +1307,9 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 			if (tl->art[i].stomped)
 				sa = &tl->art[i];
 		mt_time_iso(sa->mtime, when, sizeof(when));
-		mt_report_diag(r0, "possible timestomping: %zu attacker files share their exact "
-		                   "mtime (%s, e.g. %s): set with touch; %s",
+		mt_report_diag(r0,
+		               "possible timestomping: %zu attacker files share their exact "
+		               "mtime (%s, e.g. %s): set with touch; %s",
 		               tl->nstomped, when, sa->path,
 		               live ? "their ctime is used instead"
 		                    : "their mtimes are not used to place the attack window");
@@ -1313,8 +1335,8 @@ out:
 
 /* ---- the window for scan (files.window without --since) ------------------------ */
 
-mt_err mt_attack_window(mt_host *host, const mt_report *r, const struct mt_logs *l,
-                        int64_t *since, int64_t *until)
+mt_err mt_attack_window(mt_host *host, const mt_report *r, const struct mt_logs *l, int64_t *since,
+                        int64_t *until)
 {
 	mt_timeline *tl = calloc(1, sizeof(*tl));
 	if (!tl)
@@ -1404,8 +1426,8 @@ static int brute_cmp(const void *a, const void *b)
 	return x->failures < y->failures ? 1 : x->failures > y->failures ? -1 : 0;
 }
 
-mt_err mt_timeline_write_json(const mt_timeline *tl, const mt_output_opts *opts,
-                              mt_write_fn write, void *ctx)
+mt_err mt_timeline_write_json(const mt_timeline *tl, const mt_output_opts *opts, mt_write_fn write,
+                              void *ctx)
 {
 	out w = {{0}, write, ctx, MT_OK};
 	mt_buf_init(&w.b, 64u * 1024 * 1024);
@@ -1451,8 +1473,7 @@ mt_err mt_timeline_write_json(const mt_timeline *tl, const mt_output_opts *opts,
 		              (unsigned long long)tl->access_failures,
 		              tl->access_failures_unknown ? "false" : "true");
 		jq(b, tl->access_source);
-		mt_buf_printf(b, ",\"candidates\":%zu,\"chosen_because\":",
-		              tl->access_candidates);
+		mt_buf_printf(b, ",\"candidates\":%zu,\"chosen_because\":", tl->access_candidates);
 		jq(b, tl->access_why ? tl->access_why : "");
 		mt_buf_adds(b, "}");
 	} else {
@@ -1529,7 +1550,8 @@ mt_err mt_timeline_write_json(const mt_timeline *tl, const mt_output_opts *opts,
 	mt_buf_adds(b, ",\"followups\":[");
 	n = 0;
 	for (size_t i = 0; i < tl->nips; i++) {
-		mt_buf_adds(b, n++ ? ",{\"action\":\"block_ip\",\"ip\":" : "{\"action\":\"block_ip\",\"ip\":");
+		mt_buf_adds(b, n++ ? ",{\"action\":\"block_ip\",\"ip\":"
+		                   : "{\"action\":\"block_ip\",\"ip\":");
 		jq(b, tl->ips[i]);
 		mt_buf_adds(b, "}");
 	}
@@ -1552,9 +1574,10 @@ mt_err mt_timeline_write_json(const mt_timeline *tl, const mt_output_opts *opts,
 		jq(b, tl->keys[i]);
 		mt_buf_adds(b, "}");
 	}
-	mt_buf_printf(b, "],\"events\":%zu,\"events_dropped\":%llu,\"logs_read\":%zu,"
-	                 "\"lines_read\":%llu,\"lines_skipped\":%llu,\"diagnostics_total\":%zu,"
-	                 "\"diagnostics\":[",
+	mt_buf_printf(b,
+	              "],\"events\":%zu,\"events_dropped\":%llu,\"logs_read\":%zu,"
+	              "\"lines_read\":%llu,\"lines_skipped\":%llu,\"diagnostics_total\":%zu,"
+	              "\"diagnostics\":[",
 	              tl->n, (unsigned long long)tl->dropped, tl->nlogs,
 	              (unsigned long long)tl->lines, (unsigned long long)tl->skipped,
 	              tl->diag_total);
@@ -1586,8 +1609,8 @@ static void tt(mt_buf *b, int64_t t)
 		mt_buf_adds(b, iso);
 }
 
-mt_err mt_timeline_write_text(const mt_timeline *tl, const mt_output_opts *opts,
-                              mt_write_fn write, void *ctx)
+mt_err mt_timeline_write_text(const mt_timeline *tl, const mt_output_opts *opts, mt_write_fn write,
+                              void *ctx)
 {
 	int zh = opts && opts->lang == MT_LANG_ZH;
 	int color = opts && opts->color;
@@ -1628,10 +1651,13 @@ mt_err mt_timeline_write_text(const mt_timeline *tl, const mt_output_opts *opts,
 			tq(b, a->user);
 			mt_buf_adds(b, " 账户");
 			if (tl->access_failures_unknown)
-				mt_buf_printf(b, "，此前至少有%llu次失败（部分失败超出计数上限或未按用户记录）",
-				              (unsigned long long)tl->access_failures);
+				mt_buf_printf(
+					b,
+					"，此前至少有%llu次失败（部分失败超出计数上限或未按用户记录）",
+					(unsigned long long)tl->access_failures);
 			else if (tl->access_failures)
-				mt_buf_printf(b, "，此前有%llu次失败", (unsigned long long)tl->access_failures);
+				mt_buf_printf(b, "，此前有%llu次失败",
+				              (unsigned long long)tl->access_failures);
 			else
 				mt_buf_adds(b, "，没有登录失败记录");
 			mt_buf_adds(b, "。\n");
@@ -1643,9 +1669,11 @@ mt_err mt_timeline_write_text(const mt_timeline *tl, const mt_output_opts *opts,
 			mt_buf_adds(b, " over SSH with ");
 			tq(b, a->kind == MT_LE_LOGIN ? "a login" : a->method);
 			if (tl->access_failures_unknown)
-				mt_buf_printf(b, ", after at least %llu failed attempts (some were over "
-				                 "the counting limit or not counted by user)",
-				              (unsigned long long)tl->access_failures);
+				mt_buf_printf(
+					b,
+					", after at least %llu failed attempts (some were over "
+					"the counting limit or not counted by user)",
+					(unsigned long long)tl->access_failures);
 			else if (tl->access_failures)
 				mt_buf_printf(b, ", after %llu failed attempts",
 				              (unsigned long long)tl->access_failures);
@@ -1662,25 +1690,30 @@ mt_err mt_timeline_write_text(const mt_timeline *tl, const mt_output_opts *opts,
 			const char *aw = tl->access_why ? tl->access_why : "";
 			int pam = strcmp(aw, "pam_session") == 0, wt = strcmp(aw, "wtmp") == 0;
 			if (zh)
-				mt_buf_printf(b, "  选择依据：攻击痕迹前24小时内共有%zu次成功登录，%s；"
-				                 "它们的来源IP都列为攻击者IP。\n",
-				              tl->access_candidates,
-				              pam   ? "这是有同一进程号PAM会话记录的最近一次"
-				              : wt  ? "这是有wtmp登录记录的最近一次"
-				                    : "都没有PAM会话或wtmp记录佐证，取最近一次（可能是伪造的日志行）");
+				mt_buf_printf(
+					b,
+					"  选择依据：攻击痕迹前24小时内共有%zu次成功登录，%s；"
+					"它们的来源IP都列为攻击者IP。\n",
+					tl->access_candidates,
+					pam ? "这是有同一进程号PAM会话记录的最近一次"
+					: wt ? "这是有wtmp登录记录的最近一次"
+					     : "都没有PAM会话或wtmp记录佐证，取最近一次（可能是伪造的日志行）");
 			else
-				mt_buf_printf(b, "  chosen among %zu successful logins in the 24 hours "
-				                 "before the artifacts: %s; every one of their sources is "
-				                 "listed as an attacker IP.\n",
-				              tl->access_candidates,
-				              pam  ? "the latest backed by a PAM session of the same pid"
-				              : wt ? "the latest backed by a wtmp record"
-				                   : "none is backed by a PAM session or a wtmp record, so "
-				                     "the latest (it may be a forged line)");
+				mt_buf_printf(
+					b,
+					"  chosen among %zu successful logins in the 24 hours "
+					"before the artifacts: %s; every one of their sources is "
+					"listed as an attacker IP.\n",
+					tl->access_candidates,
+					pam  ? "the latest backed by a PAM session of the same pid"
+					: wt ? "the latest backed by a wtmp record"
+					     : "none is backed by a PAM session or a wtmp record, so "
+					       "the latest (it may be a forged line)");
 		}
 	} else {
-		mt_buf_adds(b, zh ? "未找到与攻击痕迹对应的成功登录。\n"
-		                  : "No successful login was found before the attacker's artifacts.\n");
+		mt_buf_adds(
+			b, zh ? "未找到与攻击痕迹对应的成功登录。\n"
+			      : "No successful login was found before the attacker's artifacts.\n");
 	}
 	if (tl->wstart != MT_TIME_NONE) {
 		mt_buf_adds(b, zh ? "攻击时间窗口：" : "attack window: ");
@@ -1688,7 +1721,8 @@ mt_err mt_timeline_write_text(const mt_timeline *tl, const mt_output_opts *opts,
 		mt_buf_adds(b, zh ? " 至 " : " to ");
 		tt(b, tl->wend);
 		mt_buf_addc(b, '\n');
-		mt_buf_adds(b, zh ? "攻击者留下的文件：\n" : "files the attacker left or changed:\n");
+		mt_buf_adds(b,
+		            zh ? "攻击者留下的文件：\n" : "files the attacker left or changed:\n");
 		for (size_t i = 0; i < tl->nart; i++) {
 			const tl_artifact *a = &tl->art[i];
 			if (a->in_window_only)
@@ -1698,25 +1732,31 @@ mt_err mt_timeline_write_text(const mt_timeline *tl, const mt_output_opts *opts,
 			mt_buf_adds(b, "  ");
 			tq(b, a->path);
 			mt_buf_printf(b, "  [%s, %s]%s\n", a->check, mt_severity_name(a->sev),
-			              !a->stomped ? "" : zh ? "  (mtime疑被篡改)" : "  (mtime set by hand?)");
+			              !a->stomped ? ""
+			              : zh        ? "  (mtime疑被篡改)"
+			                          : "  (mtime set by hand?)");
 		}
 		if (tl->nstomped)
-			mt_buf_printf(b, zh ? "  %zu个文件的mtime完全相同，疑似被touch篡改(timestomping)%s。\n"
-			                    : "  %zu files share their exact mtime: possible timestomping "
-			                      "(touch)%s.\n",
-			              tl->nstomped,
-			              tl->anchor && strcmp(tl->anchor, "attacker_commands") == 0
-			                  ? (zh ? "；攻击时间窗口依据攻击者的命令历史和账号变更日志确定"
-			                        : "; the window is placed by the attacker's commands and "
-			                          "account changes in the logs")
-			                  : "");
+			mt_buf_printf(
+				b,
+				zh ? "  %zu个文件的mtime完全相同，疑似被touch篡改(timestomping)%s。\n"
+				   : "  %zu files share their exact mtime: possible timestomping "
+				     "(touch)%s.\n",
+				tl->nstomped,
+				tl->anchor && strcmp(tl->anchor, "attacker_commands") == 0
+					? (zh ? "；攻击时间窗口依据攻击者的命令历史和账号变更日志确定"
+			                      : "; the window is placed by the attacker's commands and "
+			                        "account changes in the logs")
+					: "");
 		int any = 0;
 		for (size_t i = 0; i < tl->nart; i++)
 			if (tl->art[i].in_window_only) {
 				if (!any++)
-					mt_buf_adds(b, zh ? "窗口内还变动了(未判定为恶意，请核查)：\n"
-					                  : "also changed inside the window (not flagged, "
-					                    "review them):\n");
+					mt_buf_adds(
+						b,
+						zh ? "窗口内还变动了(未判定为恶意，请核查)：\n"
+						   : "also changed inside the window (not flagged, "
+						     "review them):\n");
 				mt_buf_adds(b, "  ");
 				tq(b, tl->art[i].path);
 				mt_buf_addc(b, '\n');
@@ -1742,7 +1782,8 @@ mt_err mt_timeline_write_text(const mt_timeline *tl, const mt_output_opts *opts,
 			continue;
 		if (zh) {
 			tq(b, br->ip);
-			mt_buf_printf(b, " 暴力破解(%llu次失败)后于 ", (unsigned long long)br->failures);
+			mt_buf_printf(b, " 暴力破解(%llu次失败)后于 ",
+			              (unsigned long long)br->failures);
 			tt(b, br->success);
 			mt_buf_adds(b, " 成功登录 ");
 			tq(b, br->success_user);
@@ -1754,16 +1795,18 @@ mt_err mt_timeline_write_text(const mt_timeline *tl, const mt_output_opts *opts,
 			tq(b, br->success_user);
 			mt_buf_adds(b, " at ");
 			tt(b, br->success);
-			mt_buf_adds(b, ", but that login does not fit the attack window (the password "
-			               "is known to it all the same).\n");
+			mt_buf_adds(b,
+			            ", but that login does not fit the attack window (the password "
+			            "is known to it all the same).\n");
 		}
 	}
 	uint64_t bf = 0;
 	for (size_t i = 0; i < tl->nbrute; i++)
 		bf += tl->brute[i].failures >= TL_BRUTE_MIN && tl->brute[i].success == MT_TIME_NONE;
 	if (bf)
-		mt_buf_printf(b, zh ? "另有%llu个IP暴力破解未成功。\n"
-		                    : "%llu more sources brute-forced without success.\n",
+		mt_buf_printf(b,
+		              zh ? "另有%llu个IP暴力破解未成功。\n"
+		                 : "%llu more sources brute-forced without success.\n",
 		              (unsigned long long)bf);
 	/* follow-ups */
 	mt_buf_adds(b, zh ? "\n后续待办：\n" : "\nfollow-ups:\n");
@@ -1803,9 +1846,10 @@ mt_err mt_timeline_write_text(const mt_timeline *tl, const mt_output_opts *opts,
 	}
 	if (!todo)
 		mt_buf_adds(b, zh ? "  (无)\n" : "  (none)\n");
-	mt_buf_printf(b, zh ? "\n读取日志%zu个，%llu行，跳过%llu行无法解析的行。\n"
-	                    : "\n%zu logs read, %llu lines, %llu lines skipped (not readable "
-	                      "as log lines).\n",
+	mt_buf_printf(b,
+	              zh ? "\n读取日志%zu个，%llu行，跳过%llu行无法解析的行。\n"
+	                 : "\n%zu logs read, %llu lines, %llu lines skipped (not readable "
+	                   "as log lines).\n",
 	              tl->nlogs, (unsigned long long)tl->lines, (unsigned long long)tl->skipped);
 	if (tl->ndiag) {
 		mt_buf_adds(b, zh ? "未能完整检查：\n" : "not fully checked:\n");

@@ -279,10 +279,18 @@ mt_err mt_escape_json(mt_buf *b, const char *s, size_t n)
 			i++;
 		} else if (c < 0x20 || c == 0x7f) {
 			switch (c) {
-			case '\n': e = mt_buf_adds(b, "\\n"); break;
-			case '\t': e = mt_buf_adds(b, "\\t"); break;
-			case '\r': e = mt_buf_adds(b, "\\r"); break;
-			default: e = mt_buf_printf(b, "\\u%04x", c); break;
+			case '\n':
+				e = mt_buf_adds(b, "\\n");
+				break;
+			case '\t':
+				e = mt_buf_adds(b, "\\t");
+				break;
+			case '\r':
+				e = mt_buf_adds(b, "\\r");
+				break;
+			default:
+				e = mt_buf_printf(b, "\\u%04x", c);
+				break;
 			}
 			i++;
 		} else if (l >= 1) {
@@ -308,44 +316,67 @@ mt_err mt_escape_json(mt_buf *b, const char *s, size_t n)
 mt_err mt_errno_to_err(int e)
 {
 	switch (e) {
-	case ENOENT: return MT_ERR_NOENT;
-	case ENOMEM: return MT_ERR_NOMEM;
+	case ENOENT:
+		return MT_ERR_NOENT;
+	case ENOMEM:
+		return MT_ERR_NOMEM;
 	case EACCES:
-	case EPERM: return MT_ERR_PERM;
-	case ELOOP: return MT_ERR_LOOP;
-	case EXDEV: return MT_ERR_ESCAPE;
-	case ENOTDIR: return MT_ERR_NOTDIR;
+	case EPERM:
+		return MT_ERR_PERM;
+	case ELOOP:
+		return MT_ERR_LOOP;
+	case EXDEV:
+		return MT_ERR_ESCAPE;
+	case ENOTDIR:
+		return MT_ERR_NOTDIR;
 	case EFBIG:
-	case ENAMETOOLONG: return MT_ERR_TOOBIG; /* as the portable walk says it */
-	case ENOSYS: return MT_ERR_UNSUPPORTED;
-	default: return MT_ERR_IO;
+	case ENAMETOOLONG:
+		return MT_ERR_TOOBIG; /* as the portable walk says it */
+	case ENOSYS:
+		return MT_ERR_UNSUPPORTED;
+	default:
+		return MT_ERR_IO;
 	}
 }
 
 const char *mt_strerror(mt_err err)
 {
 	switch (err) {
-	case MT_OK: return "success";
-	case MT_ERR_NOMEM: return "out of memory";
-	case MT_ERR_INVAL: return "invalid argument";
-	case MT_ERR_IO: return "input/output error";
-	case MT_ERR_NOENT: return "no such file or directory";
-	case MT_ERR_ESCAPE: return "path leaves the scan root";
-	case MT_ERR_NOTREG: return "not a regular file";
-	case MT_ERR_TOOBIG: return "input larger than its limit";
-	case MT_ERR_PARSE: return "malformed input";
-	case MT_ERR_LIMIT: return "too many items";
-	case MT_ERR_UNSUPPORTED: return "not supported here";
-	case MT_ERR_PERM: return "permission denied";
-	case MT_ERR_LOOP: return "too many symbolic links";
-	case MT_ERR_CHANGED: return "file changed while being opened";
-	case MT_ERR_NOTDIR: return "not a directory";
+	case MT_OK:
+		return "success";
+	case MT_ERR_NOMEM:
+		return "out of memory";
+	case MT_ERR_INVAL:
+		return "invalid argument";
+	case MT_ERR_IO:
+		return "input/output error";
+	case MT_ERR_NOENT:
+		return "no such file or directory";
+	case MT_ERR_ESCAPE:
+		return "path leaves the scan root";
+	case MT_ERR_NOTREG:
+		return "not a regular file";
+	case MT_ERR_TOOBIG:
+		return "input larger than its limit";
+	case MT_ERR_PARSE:
+		return "malformed input";
+	case MT_ERR_LIMIT:
+		return "too many items";
+	case MT_ERR_UNSUPPORTED:
+		return "not supported here";
+	case MT_ERR_PERM:
+		return "permission denied";
+	case MT_ERR_LOOP:
+		return "too many symbolic links";
+	case MT_ERR_CHANGED:
+		return "file changed while being opened";
+	case MT_ERR_NOTDIR:
+		return "not a directory";
 	}
 	return "unknown error";
 }
 
-static const char *const sev_names[MT_SEV_COUNT] = {"info", "low", "medium", "high",
-                                                    "critical"};
+static const char *const sev_names[MT_SEV_COUNT] = {"info", "low", "medium", "high", "critical"};
 
 const char *mt_severity_name(mt_severity sev)
 {

@@ -58,15 +58,14 @@ static mt_err system_login(mt_ctx *ctx, const mt_check_info *self, const mt_user
 static mt_err empty_password(mt_ctx *ctx, const mt_check_info *self, const mt_user *u)
 {
 	int login = acct_login_shell(u->shell);
-	mt_finding *f = mt_finding_new(self, login ? MT_SEV_CRITICAL : MT_SEV_MEDIUM,
-	                               login ? 90 : 60);
+	mt_finding *f =
+		mt_finding_new(self, login ? MT_SEV_CRITICAL : MT_SEV_MEDIUM, login ? 90 : 60);
 	mt_finding_text(f, MT_LANG_EN, "Account without a password",
 	                "The shadow entry of %s has an empty password field: %s", u->name,
 	                login ? "anyone can log in as this account without a password"
 	                      : "its shell does not give a login, but su and PAM services may "
 	                        "still accept it");
-	mt_finding_text(f, MT_LANG_ZH, "账户口令为空",
-	                "账户%s在shadow中的口令字段为空:%s", u->name,
+	mt_finding_text(f, MT_LANG_ZH, "账户口令为空", "账户%s在shadow中的口令字段为空:%s", u->name,
 	                login ? "任何人无需口令即可登录该账户"
 	                      : "其shell不可登录,但su和PAM服务仍可能接受");
 	mt_finding_str(f, "kind", "empty_password", 1);
@@ -100,10 +99,11 @@ static mt_err password_changed(mt_ctx *ctx, const mt_check_info *self, const mt_
 		                "file), inside the time window given; attackers reset passwords to "
 		                "keep access and to lock out rivals",
 		                u->name, day);
-		mt_finding_text(f, MT_LANG_ZH, "口令在攻击时间窗口内被修改",
-		                "账户%s的口令最后修改于%s(shadow文件记录的UTC日期),位于指定的时间窗口内;"
-		                "攻击者常修改口令以维持访问并排挤其他入侵者",
-		                u->name, day);
+		mt_finding_text(
+			f, MT_LANG_ZH, "口令在攻击时间窗口内被修改",
+			"账户%s的口令最后修改于%s(shadow文件记录的UTC日期),位于指定的时间窗口内;"
+			"攻击者常修改口令以维持访问并排挤其他入侵者",
+			u->name, day);
 	} else {
 		char nd[32];
 		day_text(newest, nd, sizeof(nd));
@@ -117,8 +117,7 @@ static mt_err password_changed(mt_ctx *ctx, const mt_check_info *self, const mt_
 		                "这本身并不可疑,请与事件时间对照",
 		                u->name, day, nd);
 	}
-	mt_finding_str(f, "kind", in_window ? "password_changed_in_window" : "password_changed",
-	               1);
+	mt_finding_str(f, "kind", in_window ? "password_changed_in_window" : "password_changed", 1);
 	mt_finding_str(f, "path", "/etc/shadow", 0);
 	mt_finding_int(f, "lineno", u->shadow_line, 0);
 	common_evidence(f, u, acct_hash_state(u));

@@ -10,7 +10,7 @@
 #include "checks.h"
 
 #define MAX_ALIASES 128
-#define MAX_DEPTH 8
+#define MAX_DEPTH   8
 
 typedef struct sudo_state {
 	mt_ctx *ctx;
@@ -31,12 +31,12 @@ typedef struct sudo_state {
 } sudo_state;
 
 /* Default users of cloud images that cloud-init gives NOPASSWD: ALL on purpose. */
-static const char *const cloud_users[] = {"admin",  "debian",    "ubuntu", "ec2-user",
-                                          "centos", "cloud-user", "fedora", "rocky",
-                                          "almalinux", "opc",    "vagrant", "azureuser"};
+static const char *const cloud_users[] = {"admin",     "debian",     "ubuntu",  "ec2-user",
+                                          "centos",    "cloud-user", "fedora",  "rocky",
+                                          "almalinux", "opc",        "vagrant", "azureuser"};
 
-static const char *const shells[] = {"sh", "bash", "dash", "zsh", "ksh", "csh", "tcsh",
-                                     "su", "sudo", "python", "python3", "perl"};
+static const char *const shells[] = {"sh",   "bash", "dash", "zsh",    "ksh",     "csh",
+                                     "tcsh", "su",   "sudo", "python", "python3", "perl"};
 
 static const char *alias_value(sudo_state *s, const char *name, int cmnd)
 {
@@ -142,17 +142,17 @@ static int is_cloud_user(const char *w)
 }
 
 typedef struct spec {
-	char users[512];     /* principals, aliases expanded */
-	char cmds[1024];     /* commands that run without a password */
-	int all;             /* those include everything */
-	int everyone;        /* the user list is ALL */
-	int system;          /* a principal is a system account or unknown user */
-	int only_defaults;   /* only root and cloud default users */
+	char users[512];   /* principals, aliases expanded */
+	char cmds[1024];   /* commands that run without a password */
+	int all;           /* those include everything */
+	int everyone;      /* the user list is ALL */
+	int system;        /* a principal is a system account or unknown user */
+	int only_defaults; /* only root and cloud default users */
 	int root_only;
 } spec;
 
-static void add_user(sudo_state *s, spec *sp, const char *u, int depth, int *nusers,
-                     int *ndefault, int *nroot)
+static void add_user(sudo_state *s, spec *sp, const char *u, int depth, int *nusers, int *ndefault,
+                     int *nroot)
 {
 	if (u[0] == '!')
 		return;
@@ -279,7 +279,8 @@ static int parse_spec(sudo_state *s, char *line, spec *sp)
 		char item[512];
 		snprintf(item, sizeof(item), "%.*s", (int)(ie - ip), ip);
 		if (nopw && item[0]) {
-			snprintf(sp->cmds + cl, sizeof(sp->cmds) - cl, "%s%s", cl ? ", " : "", item);
+			snprintf(sp->cmds + cl, sizeof(sp->cmds) - cl, "%s%s", cl ? ", " : "",
+			         item);
 			cl = strlen(sp->cmds);
 			if (gives_all(s, item, 0))
 				sp->all = 1;
@@ -389,7 +390,8 @@ static void read_sudoers(sudo_state *s, const char *path, unsigned depth)
 	}
 	for (size_t i = 0; i < s->nread; i++)
 		if (s->read[i].dev == st.st_dev && s->read[i].ino == st.st_ino) {
-			mt_report_diag(s->ctx->report, "%s: included again (a loop); read once", path);
+			mt_report_diag(s->ctx->report, "%s: included again (a loop); read once",
+			               path);
 			close(fd);
 			return;
 		}
@@ -466,12 +468,16 @@ static void read_sudoers(sudo_state *s, const char *path, unsigned depth)
 			static const struct {
 				const char *kw;
 				int cmnd;
-			} kws[] = {{"User_Alias", 0}, {"Runas_Alias", 2}, {"Host_Alias", 3},
-			           {"Cmnd_Alias", 1}, {"Cmd_Alias", 1}};
+			} kws[] = {{"User_Alias", 0},
+			           {"Runas_Alias", 2},
+			           {"Host_Alias", 3},
+			           {"Cmnd_Alias", 1},
+			           {"Cmd_Alias", 1}};
 			int done = 0;
 			for (size_t k = 0; k < MT_ARRAY_LEN(kws) && !done; k++) {
 				size_t kl = strlen(kws[k].kw);
-				if (strncmp(line, kws[k].kw, kl) == 0 && isspace((unsigned char)line[kl])) {
+				if (strncmp(line, kws[k].kw, kl) == 0 &&
+				    isspace((unsigned char)line[kl])) {
 					if (kws[k].cmnd <= 1)
 						add_aliases(s, line + kl, kws[k].cmnd);
 					done = 1;

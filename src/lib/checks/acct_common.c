@@ -79,8 +79,7 @@ const char *acct_hash_state(const mt_user *u)
 	return "usable";
 }
 
-mt_err acct_file_line(mt_host *host, const char *path, unsigned lineno, char **line,
-                      size_t *len)
+mt_err acct_file_line(mt_host *host, const char *path, unsigned lineno, char **line, size_t *len)
 {
 	char *data;
 	size_t n;
@@ -106,8 +105,8 @@ mt_err acct_file_line(mt_host *host, const char *path, unsigned lineno, char **l
 	return MT_ERR_NOENT;
 }
 
-void acct_remedy_remove_line(mt_finding *f, const char *path, unsigned lineno,
-                             const char *line, size_t len)
+void acct_remedy_remove_line(mt_finding *f, const char *path, unsigned lineno, const char *line,
+                             size_t len)
 {
 	char h[65];
 	mt_sha256_hex(line, len, h);

@@ -29,12 +29,11 @@ const char *acct_hash_state(const mt_user *u);
 
 /* Line lineno (1-based) of a file of the root, without its newline; *line is the
  * caller's (free). MT_ERR_NOENT when the file has fewer lines. */
-mt_err acct_file_line(mt_host *host, const char *path, unsigned lineno, char **line,
-                      size_t *len);
+mt_err acct_file_line(mt_host *host, const char *path, unsigned lineno, char **line, size_t *len);
 
 /* Adds a remove_line {path, lineno, line_sha256} remedy for the exact line. */
-void acct_remedy_remove_line(mt_finding *f, const char *path, unsigned lineno,
-                             const char *line, size_t len);
+void acct_remedy_remove_line(mt_finding *f, const char *path, unsigned lineno, const char *line,
+                             size_t len);
 /* Adds a remedy action with one "user" parameter (lock_account, change_password). */
 void acct_remedy_user(mt_finding *f, const char *action, const char *user);
 

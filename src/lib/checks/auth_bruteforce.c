@@ -8,7 +8,7 @@
 #include "checks.h"
 
 /* Failures from one address that make a finding (the seed's brute-forcers needed 4). */
-#define BRUTE_MIN 3
+#define BRUTE_MIN          3
 /* Findings at most: a host on the internet sees thousands of sources. */
 #define BRUTE_MAX_FINDINGS 200
 
@@ -107,29 +107,35 @@ mt_err mt_check_auth_bruteforce(mt_ctx *ctx, const mt_check_info *self)
 			continue;
 		}
 		int ok = c->success != MT_TIME_NONE;
-		mt_severity sev = ok ? MT_SEV_HIGH : c->failures >= 100 ? MT_SEV_MEDIUM : MT_SEV_LOW;
+		mt_severity sev = ok                   ? MT_SEV_HIGH
+		                  : c->failures >= 100 ? MT_SEV_MEDIUM
+		                                       : MT_SEV_LOW;
 		mt_finding *f = mt_finding_new(self, sev, ok ? 80 : 70);
 		char first[40], last[40];
 		mt_time_iso(c->first, first, sizeof(first));
 		mt_time_iso(c->last, last, sizeof(last));
 		if (ok) {
-			mt_finding_text(f, MT_LANG_EN, "Password guessing that succeeded",
-			                "%llu failed logins from %s (%s) between %s and %s, then a "
-			                "successful login as %s: the password is known to this source",
-			                (unsigned long long)c->failures, c->ip, c->users, first, last,
-			                c->ok->user);
-			mt_finding_text(f, MT_LANG_ZH, "暴力破解成功",
-			                "%s在%s至%s之间登录失败%llu次(用户%s)，随后以%s登录成功：口令已被对方掌握",
-			                c->ip, first, last, (unsigned long long)c->failures, c->users,
-			                c->ok->user);
+			mt_finding_text(
+				f, MT_LANG_EN, "Password guessing that succeeded",
+				"%llu failed logins from %s (%s) between %s and %s, then a "
+				"successful login as %s: the password is known to this source",
+				(unsigned long long)c->failures, c->ip, c->users, first, last,
+				c->ok->user);
+			mt_finding_text(
+				f, MT_LANG_ZH, "暴力破解成功",
+				"%s在%s至%s之间登录失败%llu次(用户%s)，随后以%s登录成功：口令已被对方掌握",
+				c->ip, first, last, (unsigned long long)c->failures, c->users,
+				c->ok->user);
 		} else {
-			mt_finding_text(f, MT_LANG_EN, "Password guessing",
-			                "%llu failed logins from %s (%s) between %s and %s, no success "
-			                "in the logs",
-			                (unsigned long long)c->failures, c->ip, c->users, first, last);
+			mt_finding_text(
+				f, MT_LANG_EN, "Password guessing",
+				"%llu failed logins from %s (%s) between %s and %s, no success "
+				"in the logs",
+				(unsigned long long)c->failures, c->ip, c->users, first, last);
 			mt_finding_text(f, MT_LANG_ZH, "SSH暴力破解",
-			                "%s在%s至%s之间登录失败%llu次(用户%s)，日志中没有成功记录", c->ip,
-			                first, last, (unsigned long long)c->failures, c->users);
+			                "%s在%s至%s之间登录失败%llu次(用户%s)，日志中没有成功记录",
+			                c->ip, first, last, (unsigned long long)c->failures,
+			                c->users);
 		}
 		mt_finding_str(f, "remote", c->ip, 1);
 		mt_finding_int(f, "failures", (long long)c->failures, 0);
@@ -153,8 +159,9 @@ mt_err mt_check_auth_bruteforce(mt_ctx *ctx, const mt_check_info *self)
 		made++;
 	}
 	if (over)
-		mt_report_diag(ctx->report, "%s: %zu more brute-force sources not reported (limit %d)",
-		               self->id, over, BRUTE_MAX_FINDINGS);
+		mt_report_diag(ctx->report,
+		               "%s: %zu more brute-force sources not reported (limit %d)", self->id,
+		               over, BRUTE_MAX_FINDINGS);
 	free(agg);
 	free(s);
 	return e;

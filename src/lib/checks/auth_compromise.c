@@ -8,7 +8,7 @@
 #include "checks.h"
 
 /* Earlier successes of a user (from other sources) that make a source "new". */
-#define BASELINE_MIN 2
+#define BASELINE_MIN            2
 #define COMPROMISE_MAX_FINDINGS 200
 
 /* A set of 64-bit key hashes with counts (open addressing; a collision only merges). */
@@ -71,8 +71,7 @@ static int by_ip(const void *a, const void *b)
 }
 
 /* Failures from ok's address before it (agg sorted by address). */
-static uint64_t failures_before(const mt_failagg *agg, size_t n, const mt_logev *ok,
-                                int64_t *first)
+static uint64_t failures_before(const mt_failagg *agg, size_t n, const mt_logev *ok, int64_t *first)
 {
 	uint64_t c = 0;
 	*first = MT_TIME_NONE;
@@ -134,21 +133,24 @@ mt_err mt_check_auth_compromise(mt_ctx *ctx, const mt_check_info *self)
 		char t[40];
 		mt_time_iso(ok->time, t, sizeof(t));
 		if (fails) {
-			mt_finding_text(f, MT_LANG_EN, "Successful login after failed attempts",
-			                "%s logged in as %s with %s at %s after %llu failed attempts "
-			                "from the same address",
-			                ok->ip, ok->user, ok->method, t, (unsigned long long)fails);
+			mt_finding_text(
+				f, MT_LANG_EN, "Successful login after failed attempts",
+				"%s logged in as %s with %s at %s after %llu failed attempts "
+				"from the same address",
+				ok->ip, ok->user, ok->method, t, (unsigned long long)fails);
 			mt_finding_text(f, MT_LANG_ZH, "多次失败后登录成功",
-			                "%s在同一地址登录失败%llu次后，于%s通过%s登录%s成功", ok->ip,
-			                (unsigned long long)fails, t, ok->method, ok->user);
+			                "%s在同一地址登录失败%llu次后，于%s通过%s登录%s成功",
+			                ok->ip, (unsigned long long)fails, t, ok->method, ok->user);
 		} else {
-			mt_finding_text(f, MT_LANG_EN, "First login from a new source",
-			                "%s logged in as %s with %s at %s; the logs show %zu earlier "
-			                "logins of %s, none from this address",
-			                ok->ip, ok->user, ok->method, t, others, ok->user);
-			mt_finding_text(f, MT_LANG_ZH, "来自新地址的首次登录",
-			                "%s于%s通过%s登录%s；日志中%s此前有%zu次登录，均不来自该地址",
-			                ok->ip, t, ok->method, ok->user, ok->user, others);
+			mt_finding_text(
+				f, MT_LANG_EN, "First login from a new source",
+				"%s logged in as %s with %s at %s; the logs show %zu earlier "
+				"logins of %s, none from this address",
+				ok->ip, ok->user, ok->method, t, others, ok->user);
+			mt_finding_text(
+				f, MT_LANG_ZH, "来自新地址的首次登录",
+				"%s于%s通过%s登录%s；日志中%s此前有%zu次登录，均不来自该地址",
+				ok->ip, t, ok->method, ok->user, ok->user, others);
 		}
 		mt_finding_str(f, "kind", fails ? "success_after_failures" : "new_source", 0);
 		mt_finding_str(f, "remote", ok->ip, 1);

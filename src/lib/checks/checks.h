@@ -5,7 +5,7 @@
 #include "../internal.h"
 
 /* The flags column of checks.def. */
-#define MT_CF_LIVE 1u   /* reads the running system (/proc): skipped with --root */
+#define MT_CF_LIVE   1u /* reads the running system (/proc): skipped with --root */
 #define MT_CF_WINDOW 2u /* its verdicts weigh --since/--until (or the attack window) */
 
 #define MT_CHECK(sym, id, attack, sev, flags, en, zh) \

@@ -11,10 +11,10 @@
 #define MAX_WORDS 256
 
 typedef struct word {
-	const char *s;    /* NUL-terminated, quotes removed */
-	unsigned cmdpos;  /* first word of a simple command (what gets executed) */
-	unsigned piped;   /* the command it starts reads a pipe */
-	unsigned subst;   /* inside $( ), <( ) or backticks */
+	const char *s;   /* NUL-terminated, quotes removed */
+	unsigned cmdpos; /* first word of a simple command (what gets executed) */
+	unsigned piped;  /* the command it starts reads a pipe */
+	unsigned subst;  /* inside $( ), <( ) or backticks */
 } word;
 
 typedef struct words {
@@ -24,13 +24,13 @@ typedef struct words {
 	size_t used;
 } words;
 
-static const char *const shells[] = {"sh", "bash", "dash", "zsh", "ksh", "ash", "busybox",
-                                     "python", "python2", "python3", "perl"};
-static const char *const prefixes[] = {"nohup", "exec", "sudo", "env", "setsid", "nice",
-                                       "ionice", "timeout", "command", "time", "su",
-                                       "chroot", "xargs", "flock", "stdbuf", "runuser"};
-static const char *const downloaders[] = {"curl", "wget", "fetch", "tftp", "lwp-download",
-                                          "aria2c", "ftp", "busybox-wget"};
+static const char *const shells[] = {"sh",      "bash",   "dash",    "zsh",     "ksh", "ash",
+                                     "busybox", "python", "python2", "python3", "perl"};
+static const char *const prefixes[] = {"nohup",  "exec",    "sudo",    "env",    "setsid", "nice",
+                                       "ionice", "timeout", "command", "time",   "su",     "chroot",
+                                       "xargs",  "flock",   "stdbuf",  "runuser"};
+static const char *const downloaders[] = {"curl",         "wget",   "fetch", "tftp",
+                                          "lwp-download", "aria2c", "ftp",   "busybox-wget"};
 
 static int in_list(const char *s, const char *const *list, size_t n)
 {
@@ -161,8 +161,8 @@ static void split(const char *cmd, size_t n, words *ws, int depth)
 	}
 }
 
-static void add_reason(mt_cmd_verdict *v, const char *code, mt_severity sev,
-                       const mt_rule *rule, const char *detail, size_t dn)
+static void add_reason(mt_cmd_verdict *v, const char *code, mt_severity sev, const mt_rule *rule,
+                       const char *detail, size_t dn)
 {
 	for (unsigned i = 0; i < v->nreasons; i++)
 		if (strcmp(v->reasons[i].code, code) == 0 && v->reasons[i].rule == rule)
@@ -339,11 +339,13 @@ void mt_judge_command(const mt_rules *r, const char *cmd, size_t n, mt_cmd_verdi
 				add_reason(v, "miner_name", MT_SEV_CRITICAL, x, w->s, strlen(w->s));
 			if (w->s[0] == '/' || strncmp(w->s, "./", 2) == 0 || w->s[0] == '~') {
 				if (is_temp_path(w->s)) {
-					add_reason(v, "tmp_exec", MT_SEV_HIGH, NULL, w->s, strlen(w->s));
+					add_reason(v, "tmp_exec", MT_SEV_HIGH, NULL, w->s,
+					           strlen(w->s));
 					run_local = 1;
 				}
 				if (has_hidden_component(w->s))
-					add_reason(v, "hidden_exec", MT_SEV_HIGH, NULL, w->s, strlen(w->s));
+					add_reason(v, "hidden_exec", MT_SEV_HIGH, NULL, w->s,
+					           strlen(w->s));
 			}
 		}
 		if (strstr(w->s, "/dev/tcp/") || strstr(w->s, "/dev/udp/"))
@@ -378,19 +380,20 @@ static const struct {
 	const char *code;
 	const char *text[MT_LANG_COUNT];
 } reason_text[] = {
-	{"download_exec",
-	 {"downloads a program and runs it", "下载并执行程序"}},
+	{"download_exec", {"downloads a program and runs it", "下载并执行程序"}},
 	{"download", {"downloads from the network", "从网络下载文件"}},
 	{"base64_exec", {"decodes an encoded payload and runs it", "解码并执行编码后的载荷"}},
 	{"paste_host", {"fetches from a paste or file-drop site", "从粘贴/文件分享站点获取内容"}},
-	{"tmp_exec",
-	 {"runs a program from a temporary directory", "执行临时目录中的程序"}},
+	{"tmp_exec", {"runs a program from a temporary directory", "执行临时目录中的程序"}},
 	{"hidden_exec", {"runs a program from a hidden path", "执行隐藏路径中的程序"}},
-	{"dev_tcp", {"opens a raw /dev/tcp connection (reverse shell)", "使用/dev/tcp建立连接(反弹shell)"}},
+	{"dev_tcp",
+         {"opens a raw /dev/tcp connection (reverse shell)", "使用/dev/tcp建立连接(反弹shell)"}},
 	{"miner_name", {"runs a known miner program", "执行已知的挖矿程序"}},
 	{"miner_cmdline", {"has a miner's command-line pattern", "包含挖矿程序的命令行特征"}},
-	{"ioc_host", {"contacts a known mining-pool or campaign host", "连接已知矿池或挖矿团伙的域名"}},
-	{"ioc_ip", {"contacts a known mining-pool or campaign address", "连接已知矿池或挖矿团伙的IP"}},
+	{"ioc_host",
+         {"contacts a known mining-pool or campaign host", "连接已知矿池或挖矿团伙的域名"}},
+	{"ioc_ip",
+         {"contacts a known mining-pool or campaign address", "连接已知矿池或挖矿团伙的IP"}},
 	{"ioc_url", {"contains a known malware URL", "包含已知的恶意URL"}},
 };
 

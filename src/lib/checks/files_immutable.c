@@ -73,11 +73,16 @@ static void judge(imm_state *s, const char *path, kind k, const char *user)
 	                                                              : "append_only";
 	/* hardening guides lock the account files too: less sure there */
 	mt_finding *f = mt_finding_new(s->self, persist ? MT_SEV_HIGH : MT_SEV_MEDIUM,
-	                               account ? 55 : persist ? 80 : 60);
-	const char *what = flags & MT_FI_IMMUTABLE ? "immutable (chattr +i)" : "append-only (chattr +a)";
-	const char *what_zh = flags & MT_FI_IMMUTABLE ? "不可修改（chattr +i）" : "只可追加（chattr +a）";
+	                               account   ? 55
+	                               : persist ? 80
+	                                         : 60);
+	const char *what =
+		flags & MT_FI_IMMUTABLE ? "immutable (chattr +i)" : "append-only (chattr +a)";
+	const char *what_zh =
+		flags & MT_FI_IMMUTABLE ? "不可修改（chattr +i）" : "只可追加（chattr +a）";
 	mt_finding_text(f, MT_LANG_EN,
-	                persist ? "Persistence file locked against removal" : "File locked against removal",
+	                persist ? "Persistence file locked against removal"
+	                        : "File locked against removal",
 	                "%.300s, %s, is %s: even root cannot change or delete it until the "
 	                "attribute is cleared, so a cleanup by rm, crontab -r or an editor "
 	                "fails. Mining malware locks its cron jobs, keys and binaries this "
@@ -86,12 +91,13 @@ static void judge(imm_state *s, const char *path, kind k, const char *user)
 	                account ? " Some hardening guides lock the account files too: check "
 	                          "whether an administrator did it."
 	                        : "");
-	mt_finding_text(f, MT_LANG_ZH, persist ? "持久化文件被锁定无法删除" : "文件被锁定无法删除",
-	                "%.300s（%s）被设为%s：在清除该属性前，即使 root 也不能修改或删除它，"
-	                "因此用 rm、crontab -r 或编辑器清理都会失败。挖矿木马常这样锁住自己的计划任务、"
-	                "公钥和程序。%s",
-	                path, kinds[k].zh, what_zh,
-	                account ? "有些加固指南也会锁定账户文件：请确认是否为管理员所为。" : "");
+	mt_finding_text(
+		f, MT_LANG_ZH, persist ? "持久化文件被锁定无法删除" : "文件被锁定无法删除",
+		"%.300s（%s）被设为%s：在清除该属性前，即使 root 也不能修改或删除它，"
+		"因此用 rm、crontab -r 或编辑器清理都会失败。挖矿木马常这样锁住自己的计划任务、"
+		"公钥和程序。%s",
+		path, kinds[k].zh, what_zh,
+		account ? "有些加固指南也会锁定账户文件：请确认是否为管理员所为。" : "");
 	mt_finding_str(f, "path", path, 1);
 	mt_finding_str(f, "flags", names, 0);
 	mt_finding_str(f, "kind", kinds[k].code, 0);
@@ -139,16 +145,20 @@ static void walk(imm_state *s, const char *dir, kind k, unsigned depth)
 mt_err mt_check_files_immutable(mt_ctx *ctx, const mt_check_info *self)
 {
 	static const char *const cron_files[] = {"/etc/crontab", "/etc/anacrontab"};
-	static const char *const cron_dirs[] = {
-		"/etc/cron.d",       "/etc/cron.hourly",     "/etc/cron.daily",
-		"/etc/cron.weekly",  "/etc/cron.monthly",    "/var/spool/cron",
-		"/var/spool/cron/crontabs", "/var/spool/cron/atjobs"};
+	static const char *const cron_dirs[] = {"/etc/cron.d",
+	                                        "/etc/cron.hourly",
+	                                        "/etc/cron.daily",
+	                                        "/etc/cron.weekly",
+	                                        "/etc/cron.monthly",
+	                                        "/var/spool/cron",
+	                                        "/var/spool/cron/crontabs",
+	                                        "/var/spool/cron/atjobs"};
 	static const char *const rc_files[] = {"/etc/rc.local", "/etc/rc.d/rc.local"};
 	static const char *const account_files[] = {"/etc/passwd", "/etc/shadow", "/etc/group",
 	                                            "/etc/gshadow", "/etc/sudoers"};
 	static const char *const unit_dirs[] = {"/etc/systemd/system", "/etc/init.d",
 	                                        "/etc/sudoers.d"};
-	static const char *const bin_dirs[] = {"/usr/bin", "/usr/sbin", "/bin",
+	static const char *const bin_dirs[] = {"/usr/bin", "/usr/sbin",      "/bin",
 	                                       "/sbin",    "/usr/local/bin", "/usr/local/sbin"};
 	static const char *const tmp_dirs[] = {"/tmp", "/var/tmp", "/dev/shm"};
 	imm_state s;
@@ -190,8 +200,8 @@ mt_err mt_check_files_immutable(mt_ctx *ctx, const mt_check_info *self)
 		}
 	}
 	for (size_t i = 0; i < MT_ARRAY_LEN(unit_dirs) && s.err == MT_OK; i++)
-		walk(&s, unit_dirs[i], strcmp(unit_dirs[i], "/etc/sudoers.d") == 0 ? K_ACCOUNT : K_UNIT,
-		     2);
+		walk(&s, unit_dirs[i],
+		     strcmp(unit_dirs[i], "/etc/sudoers.d") == 0 ? K_ACCOUNT : K_UNIT, 2);
 	for (size_t i = 0; i < MT_ARRAY_LEN(bin_dirs) && s.err == MT_OK; i++)
 		walk(&s, bin_dirs[i], K_BINARY, 0);
 	for (size_t i = 0; i < MT_ARRAY_LEN(tmp_dirs) && s.err == MT_OK; i++)

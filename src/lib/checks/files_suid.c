@@ -17,12 +17,12 @@ static const struct {
 	unsigned depth;
 } roots[] = {
 	/* /usr first: under merged /usr the files are named by their /usr path */
-	{"/usr/bin", W_EXEC, 2},    {"/usr/sbin", W_EXEC, 2},      {"/bin", W_EXEC, 2},
-	{"/sbin", W_EXEC, 2},       {"/usr/local/bin", W_EXEC, 2}, {"/usr/local/sbin", W_EXEC, 2},
-	{"/usr/lib", W_EXEC, 3},    {"/usr/libexec", W_EXEC, 3},   {"/usr/lib64", W_EXEC, 3},
-	{"/lib", W_EXEC, 3},        {"/lib64", W_EXEC, 3},         {"/usr/local/lib", W_EXEC, 3},
-	{"/tmp", W_TMP, 8},         {"/var/tmp", W_TMP, 8},        {"/dev/shm", W_TMP, 8},
-	{"/home", W_HOME, 8},       {"/root", W_HOME, 8},
+	{"/usr/bin", W_EXEC, 2}, {"/usr/sbin", W_EXEC, 2},      {"/bin", W_EXEC, 2},
+	{"/sbin", W_EXEC, 2},    {"/usr/local/bin", W_EXEC, 2}, {"/usr/local/sbin", W_EXEC, 2},
+	{"/usr/lib", W_EXEC, 3}, {"/usr/libexec", W_EXEC, 3},   {"/usr/lib64", W_EXEC, 3},
+	{"/lib", W_EXEC, 3},     {"/lib64", W_EXEC, 3},         {"/usr/local/lib", W_EXEC, 3},
+	{"/tmp", W_TMP, 8},      {"/var/tmp", W_TMP, 8},        {"/dev/shm", W_TMP, 8},
+	{"/home", W_HOME, 8},    {"/root", W_HOME, 8},
 };
 
 typedef struct suid_state {
@@ -88,20 +88,22 @@ static int on_entry(void *p, const mt_walk_entry *we)
 		                "runs it gets the rights of its owner: a planted one is a way back "
 		                "to root.",
 		                path, bits, owner);
-		mt_finding_text(f, MT_LANG_ZH, "不属于任何软件包的 SUID/SGID 程序",
-		                "%.300s 设置了 %s 位（属主 %s），且不属于任何已安装的软件包。运行它的人"
-		                "会获得属主的权限：被植入的此类程序是重新拿回 root 的后门。",
-		                path, bits_zh, owner);
+		mt_finding_text(
+			f, MT_LANG_ZH, "不属于任何软件包的 SUID/SGID 程序",
+			"%.300s 设置了 %s 位（属主 %s），且不属于任何已安装的软件包。运行它的人"
+			"会获得属主的权限：被植入的此类程序是重新拿回 root 的后门。",
+			path, bits_zh, owner);
 	} else {
 		mt_finding_text(f, MT_LANG_EN, "Set-ID program in a temporary or home directory",
 		                "%.300s is %s (owner %s) in %s. Attackers keep a copy of a shell "
 		                "there with the set-user-ID bit to get root back at any time.",
 		                path, bits, owner,
 		                ss->kind == W_TMP ? "a temporary directory" : "a home directory");
-		mt_finding_text(f, MT_LANG_ZH, "临时目录或家目录中的 SUID/SGID 程序",
-		                "%.300s 设置了 %s 位（属主 %s），位于%s。攻击者会在这里放一个带 SUID 位的"
-		                "shell 副本，随时重新获得 root 权限。",
-		                path, bits_zh, owner, ss->kind == W_TMP ? "临时目录" : "家目录");
+		mt_finding_text(
+			f, MT_LANG_ZH, "临时目录或家目录中的 SUID/SGID 程序",
+			"%.300s 设置了 %s 位（属主 %s），位于%s。攻击者会在这里放一个带 SUID 位的"
+			"shell 副本，随时重新获得 root 权限。",
+			path, bits_zh, owner, ss->kind == W_TMP ? "临时目录" : "家目录");
 	}
 	char mode[16];
 	snprintf(mode, sizeof(mode), "%04o", (unsigned)(st->st_mode & 07777));

@@ -43,26 +43,24 @@ static const struct {
 	{"tmp_dir", {"lies in a temporary directory", "位于临时目录"}},
 	{"hidden_dir", {"lies in a hidden place", "位于隐藏位置"}},
 	{"deceptive_name",
-	 {"lies under a directory named to deceive (dots and blanks)",
-	  "所在目录名称具有欺骗性(由点和空格组成)"}},
+         {"lies under a directory named to deceive (dots and blanks)",
+          "所在目录名称具有欺骗性(由点和空格组成)"}},
 	{"campaign_dir",
-	 {"lies under a directory name used by mining campaigns",
-	  "所在目录名称是挖矿团伙常用的"}},
+         {"lies under a directory name used by mining campaigns", "所在目录名称是挖矿团伙常用的"}},
 	{"x11_socket_dir",
-	 {"lies in an X11/ICE socket directory, which holds only sockets",
-	  "位于只应存放套接字的X11/ICE目录中"}},
+         {"lies in an X11/ICE socket directory, which holds only sockets",
+          "位于只应存放套接字的X11/ICE目录中"}},
 	{"known_hash", {"its hash is a known miner's", "文件哈希与已知挖矿程序一致"}},
 	{"miner_strings", {"holds the strings of miner code", "包含挖矿程序特征字符串"}},
 	{"miner_name", {"has the name of a known miner", "文件名是已知挖矿程序名称"}},
 	{"ioc_path", {"is a known campaign artifact path", "是已知挖矿团伙的文件路径"}},
 	{"miner_config",
-	 {"is a miner configuration (pools, wallet, donate-level)",
-	  "是挖矿配置文件(矿池、钱包、donate-level)"}},
-	{"browser_miner",
-	 {"loads a browser miner", "加载了浏览器挖矿脚本"}},
+         {"is a miner configuration (pools, wallet, donate-level)",
+          "是挖矿配置文件(矿池、钱包、donate-level)"}},
+	{"browser_miner", {"loads a browser miner", "加载了浏览器挖矿脚本"}},
 	{"not_packaged",
-	 {"lies in a system program directory but no package installed it",
-	  "位于系统程序目录，但不属于任何软件包"}},
+         {"lies in a system program directory but no package installed it",
+          "位于系统程序目录，但不属于任何软件包"}},
 };
 
 /* Directory names of mining campaigns (Outlaw's /tmp/.X25-unix/.rsync, ~/.configrc). */
@@ -74,13 +72,13 @@ static const char *const socket_dirs[] = {".X11-unix", ".ICE-unix", ".font-unix"
 static const char *const home_odd_dirs[] = {".cache", ".config", ".ssh", ".local", ".gnupg"};
 /* Hidden directories of a home where tools keep programs of their own. */
 static const char *const home_tool_dirs[] = {
-	".local",   ".cargo", ".rustup", ".npm",   ".nvm",    ".pyenv",  ".vscode-server",
-	".vscode",  ".m2",    ".gradle", ".conda", ".dotnet", ".bun",    ".deno",
-	".sdkman",  ".wine",  ".steam",  ".var",   ".docker", ".kube",   ".terraform.d",
-	".ansible", ".go",    ".mozilla"};
+	".local",         ".cargo",  ".rustup",      ".npm",     ".nvm",   ".pyenv",
+	".vscode-server", ".vscode", ".m2",          ".gradle",  ".conda", ".dotnet",
+	".bun",           ".deno",   ".sdkman",      ".wine",    ".steam", ".var",
+	".docker",        ".kube",   ".terraform.d", ".ansible", ".go",    ".mozilla"};
 
-#define CHUNK (64u * 1024)
-#define SMALL_FILE (256u * 1024)            /* other files hashed up to this size */
+#define CHUNK      (64u * 1024)
+#define SMALL_FILE (256u * 1024) /* other files hashed up to this size */
 
 typedef struct fs_state {
 	mt_ctx *ctx;
@@ -98,10 +96,10 @@ typedef struct fileinfo {
 	char sha256[65];
 	char md5[33];
 	mt_strscan ss;
-	int strings;     /* ss is valid */
-	char *text;      /* first bytes for scripts, configurations and pages; owned */
+	int strings; /* ss is valid */
+	char *text;  /* first bytes for scripts, configurations and pages; owned */
 	size_t text_len;
-	int text_whole;  /* text holds the whole file */
+	int text_whole; /* text holds the whole file */
 	struct stat st;
 } fileinfo;
 
@@ -150,9 +148,9 @@ static int deceptive_name(const char *s, size_t n)
 }
 
 typedef struct placement {
-	unsigned reasons;    /* R_HIDDEN, R_DECEPTIVE, R_CAMPAIGN_DIR, R_SOCKET_DIR bits */
-	int home_odd;        /* home: a hidden program at the top or in .cache, .config... */
-	int home_unknown;    /* home: directly in a hidden directory of no known tool */
+	unsigned reasons; /* R_HIDDEN, R_DECEPTIVE, R_CAMPAIGN_DIR, R_SOCKET_DIR bits */
+	int home_odd;     /* home: a hidden program at the top or in .cache, .config... */
+	int home_unknown; /* home: directly in a hidden directory of no known tool */
 } placement;
 
 /* Looks at the directories between the start of the walk and the file. */
@@ -190,7 +188,8 @@ static void place(const fs_state *s, const mt_walk_entry *e, placement *p)
 		return;
 	if (ncomp == 1)
 		p->home_odd = 1; /* ~/.name itself */
-	else if (ncomp == 2 && in_list(first, first_len, home_odd_dirs, MT_ARRAY_LEN(home_odd_dirs)))
+	else if (ncomp == 2 &&
+	         in_list(first, first_len, home_odd_dirs, MT_ARRAY_LEN(home_odd_dirs)))
 		p->home_odd = 1; /* ~/.cache/name */
 	else if (ncomp == 2 &&
 	         !in_list(first, first_len, home_tool_dirs, MT_ARRAY_LEN(home_tool_dirs)))
@@ -199,7 +198,10 @@ static void place(const fs_state *s, const mt_walk_entry *e, placement *p)
 
 static file_kind kind_of(const unsigned char *p, size_t n)
 {
-	if (n >= 4 && memcmp(p, "\x7f" "ELF", 4) == 0) {
+	if (n >= 4 && memcmp(p,
+	                     "\x7f"
+	                     "ELF",
+	                     4) == 0) {
 		/* a relocatable object (a compiler's .o) cannot run: not a program */
 		if (n >= 18) {
 			unsigned type = p[5] == 2 ? (unsigned)(p[16] << 8 | p[17])
@@ -218,8 +220,8 @@ static file_kind kind_of(const unsigned char *p, size_t n)
 
 /* Reads the file once: its kind, hashes (programs up to hash_cap, other files when
  * small), miner strings of ELF files, and up to text_cap bytes of text. */
-static mt_err analyse(fs_state *s, const mt_walk_entry *e, uint64_t hash_cap,
-                      size_t text_cap, fileinfo *fi)
+static mt_err analyse(fs_state *s, const mt_walk_entry *e, uint64_t hash_cap, size_t text_cap,
+                      fileinfo *fi)
 {
 	int fd;
 	memset(fi, 0, sizeof(*fi));
@@ -270,7 +272,8 @@ static mt_err analyse(fs_state *s, const mt_walk_entry *e, uint64_t hash_cap,
 			size_t room = text_cap - text.len;
 			if ((size_t)n > room)
 				text_full = 1;
-			if (mt_buf_add(&text, buf, (size_t)n > room ? room : (size_t)n) == MT_ERR_NOMEM) {
+			if (mt_buf_add(&text, buf, (size_t)n > room ? room : (size_t)n) ==
+			    MT_ERR_NOMEM) {
 				err = MT_ERR_NOMEM;
 				break;
 			}
@@ -388,12 +391,12 @@ typedef struct verdict {
 	unsigned conf;
 	const mt_rule *rules[4];
 	size_t nrules;
-	mt_cmd_verdict script;   /* script lines judged */
+	mt_cmd_verdict script; /* script lines judged */
 	unsigned script_line;
 	size_t script_off, script_len;
 	mt_minercfg cfg;
 	char cfg_codes[96];
-	size_t web_offs[4];      /* browser miner: where in the page */
+	size_t web_offs[4]; /* browser miner: where in the page */
 	size_t nweb;
 	char web_what[300];
 } verdict;
@@ -429,8 +432,8 @@ static int on_web(void *p, const mt_webhit *h)
 {
 	web_ctx *w = p;
 	if (strcmp(h->what, "script_src") == 0) {
-		const mt_rule *r = mt_rules_find_domain(w->rules, MT_RK_BROWSER_DOMAIN, h->host,
-		                                        h->host_len);
+		const mt_rule *r =
+			mt_rules_find_domain(w->rules, MT_RK_BROWSER_DOMAIN, h->host, h->host_len);
 		if (!r)
 			return 0;
 		add_rule(w->v, r);
@@ -479,14 +482,12 @@ static const char *title_of(const verdict *v, file_kind k, mt_lang l)
 	if (v->reasons & (1u << R_MINER_NAME))
 		return en ? "File named like a miner" : "以挖矿程序命名的文件";
 	if (k == KIND_SCRIPT)
-		return (v->reasons & (1u << R_TMP)) ? (en ? "Script in a temporary directory"
-		                                          : "临时目录中的脚本")
-		                                    : (en ? "Script in a hidden directory"
-		                                          : "隐藏目录中的脚本");
-	return (v->reasons & (1u << R_TMP)) ? (en ? "Program in a temporary directory"
-	                                          : "临时目录中的可执行程序")
-	                                    : (en ? "Program in a hidden place"
-	                                          : "隐藏位置中的可执行程序");
+		return (v->reasons & (1u << R_TMP))
+		               ? (en ? "Script in a temporary directory" : "临时目录中的脚本")
+		               : (en ? "Script in a hidden directory" : "隐藏目录中的脚本");
+	return (v->reasons & (1u << R_TMP))
+	               ? (en ? "Program in a temporary directory" : "临时目录中的可执行程序")
+	               : (en ? "Program in a hidden place" : "隐藏位置中的可执行程序");
 }
 
 static const char *kind_name(file_kind k, const verdict *v)
@@ -496,10 +497,14 @@ static const char *kind_name(file_kind k, const verdict *v)
 	if (v->reasons & (1u << R_WEB))
 		return "web";
 	switch (k) {
-	case KIND_ELF: return "elf";
-	case KIND_SCRIPT: return "script";
-	case KIND_PE: return "pe";
-	case KIND_DATA: break;
+	case KIND_ELF:
+		return "elf";
+	case KIND_SCRIPT:
+		return "script";
+	case KIND_PE:
+		return "pe";
+	case KIND_DATA:
+		break;
 	}
 	return "data";
 }
@@ -644,8 +649,8 @@ static void report(fs_state *s, const mt_walk_entry *e, fileinfo *fi, verdict *v
 
 static int config_name(const char *name)
 {
-	return has_suffix(name, ".json") || has_suffix(name, ".conf") ||
-	       has_suffix(name, ".cfg") || has_suffix(name, ".txt");
+	return has_suffix(name, ".json") || has_suffix(name, ".conf") || has_suffix(name, ".cfg") ||
+	       has_suffix(name, ".txt");
 }
 
 /* Directories of a home not entered: git objects, and what lies more than two levels
@@ -678,8 +683,8 @@ static int on_file(void *p, const mt_walk_entry *e)
 	placement pl;
 	place(s, e, &pl);
 	int exec = (e->st->st_mode & 0111) != 0;
-	int odd_dir = (pl.reasons & ((1u << R_DECEPTIVE) | (1u << R_CAMPAIGN_DIR) |
-	                             (1u << R_SOCKET_DIR))) != 0;
+	int odd_dir = (pl.reasons &
+	               ((1u << R_DECEPTIVE) | (1u << R_CAMPAIGN_DIR) | (1u << R_SOCKET_DIR))) != 0;
 	int odd = odd_dir || pl.home_odd;
 	char low[256];
 	snprintf(low, sizeof(low), "%s", e->name);
@@ -711,8 +716,8 @@ static int on_file(void *p, const mt_walk_entry *e)
 		if (err == MT_ERR_NOMEM)
 			s->err = err;
 		else if (err != MT_ERR_NOENT && err != MT_ERR_CHANGED)
-			mt_report_diag(s->ctx->report, "%s: cannot read %s: %s", s->self->id, e->path,
-			               mt_strerror(err));
+			mt_report_diag(s->ctx->report, "%s: cannot read %s: %s", s->self->id,
+			               e->path, mt_strerror(err));
 		free(fi.text);
 		return s->err ? MT_WALK_STOP : MT_WALK_CONTINUE;
 	}
@@ -780,7 +785,7 @@ static int on_file(void *p, const mt_walk_entry *e)
 				             &v->script_line, &v->script_off, &v->script_len);
 				if (v->script.nreasons)
 					v_raise(v, v->script.severity,
-					      v->script.severity >= MT_SEV_HIGH ? 80 : 60);
+					        v->script.severity >= MT_SEV_HIGH ? 80 : 60);
 			}
 		} else if (v->reasons) {
 			v->reasons |= where;
@@ -811,10 +816,10 @@ static int on_file(void *p, const mt_walk_entry *e)
 	if (s->loc == LOC_SYSBIN && (v->reasons & ((1u << R_HASH) | (1u << R_STRINGS) |
 	                                           (1u << R_MINER_NAME) | (1u << R_IOC_PATH))))
 		v->reasons |= 1u << R_UNOWNED;
-	if (v->reasons & ((1u << R_HASH) | (1u << R_STRINGS) | (1u << R_MINER_NAME) |
-	                  (1u << R_IOC_PATH) | (1u << R_CONFIG) | (1u << R_WEB) | (1u << R_TMP) |
-	                  (1u << R_HIDDEN) | (1u << R_DECEPTIVE) | (1u << R_CAMPAIGN_DIR) |
-	                  (1u << R_SOCKET_DIR))) {
+	if (v->reasons &
+	    ((1u << R_HASH) | (1u << R_STRINGS) | (1u << R_MINER_NAME) | (1u << R_IOC_PATH) |
+	     (1u << R_CONFIG) | (1u << R_WEB) | (1u << R_TMP) | (1u << R_HIDDEN) |
+	     (1u << R_DECEPTIVE) | (1u << R_CAMPAIGN_DIR) | (1u << R_SOCKET_DIR))) {
 		if (!fi.hashed)
 			hash_again(s, e->path, hash_cap, &fi);
 		report(s, e, &fi, v);
@@ -846,11 +851,11 @@ static mt_err walk_one(fs_state *s, const char *start, loc_kind loc)
  * system's own programs (bin's home is /bin, sys's is /dev). */
 static int home_walkable(const char *h)
 {
-	static const char *const sys[] = {"/bin", "/sbin", "/usr", "/lib", "/lib64", "/lib32",
-	                                  "/dev", "/proc", "/sys", "/run", "/etc", "/boot",
-	                                  "/nonexistent", "/var/cache", "/var/lib", "/var/spool",
-	                                  "/var/mail", "/var/backups", "/var/list", "/var/run",
-	                                  "/var/www", "/tmp", "/var/tmp", "/root"};
+	static const char *const sys[] = {
+		"/bin",         "/sbin",      "/usr",     "/lib",       "/lib64",    "/lib32",
+		"/dev",         "/proc",      "/sys",     "/run",       "/etc",      "/boot",
+		"/nonexistent", "/var/cache", "/var/lib", "/var/spool", "/var/mail", "/var/backups",
+		"/var/list",    "/var/run",   "/var/www", "/tmp",       "/var/tmp",  "/root"};
 	if (!h || h[0] != '/' || h[1] == '\0')
 		return 0;
 	for (size_t i = 0; i < MT_ARRAY_LEN(sys); i++) {
@@ -886,14 +891,15 @@ mt_err mt_check_files_suspicious(mt_ctx *ctx, const mt_check_info *self)
 	for (size_t i = 0; i < MT_ARRAY_LEN(webs) && e == MT_OK; i++)
 		e = walk_one(&s, webs[i], LOC_WEB);
 	/* without a package database every system program would have to be read */
-	static const char *const bins[] = {"/usr/bin",  "/usr/sbin",      "/bin",
-	                                   "/sbin",     "/usr/local/bin", "/usr/local/sbin"};
+	static const char *const bins[] = {"/usr/bin", "/usr/sbin",      "/bin",
+	                                   "/sbin",    "/usr/local/bin", "/usr/local/sbin"};
 	for (size_t i = 0; i < MT_ARRAY_LEN(bins) && e == MT_OK && mt_pkgdb_present(s.db); i++)
 		e = walk_one(&s, bins[i], LOC_SYSBIN);
 	/* /var/lib/tomcat*\/webapps */
 	mt_dirent *ents = NULL;
 	size_t n = 0;
-	if (e == MT_OK && mt_host_list(ctx->host, "/var/lib", MT_LIST_GETDENTS, &ents, &n) == MT_OK) {
+	if (e == MT_OK &&
+	    mt_host_list(ctx->host, "/var/lib", MT_LIST_GETDENTS, &ents, &n) == MT_OK) {
 		for (size_t i = 0; i < n && e == MT_OK; i++) {
 			if (strncmp(ents[i].name, "tomcat", 6) != 0)
 				continue;

@@ -13,8 +13,8 @@
  * thousands of files; past this the rest is counted in a diagnostic. */
 #define WINDOW_MAX_FINDINGS 5000
 /* Package files whose digest is compared (each is read), and the size read for it. */
-#define WINDOW_MAX_MD5 2000
-#define WINDOW_MD5_CAP (64ull * 1024 * 1024)
+#define WINDOW_MAX_MD5      2000
+#define WINDOW_MD5_CAP      (64ull * 1024 * 1024)
 
 typedef struct win_state {
 	mt_ctx *ctx;
@@ -31,8 +31,8 @@ static int in_window(const mt_scan_opts *o, int64_t t)
 }
 
 /* MD5 or SHA-256 of a file of the root as hex, 0 on success. */
-static int file_digest(mt_host *host, const char *path, const struct stat *lst,
-                       mt_digest_algo algo, char out[MT_DIGEST_HEX])
+static int file_digest(mt_host *host, const char *path, const struct stat *lst, mt_digest_algo algo,
+                       char out[MT_DIGEST_HEX])
 {
 	int fd;
 	struct stat st;
@@ -115,19 +115,23 @@ static int on_entry(void *p, const mt_walk_entry *e)
 
 	mt_finding *f = mt_finding_new(w->self, sev, sev == MT_SEV_MEDIUM ? 60 : 40);
 	const char *which = m_in && c_in ? "mtime,ctime" : m_in ? "mtime" : "ctime";
-	const char *which_en = m_in && c_in ? "mtime and ctime fall" : m_in ? "mtime falls"
-	                                                                      : "ctime falls";
+	const char *which_en = m_in && c_in ? "mtime and ctime fall"
+	                       : m_in       ? "mtime falls"
+	                                    : "ctime falls";
 	if (sev == MT_SEV_MEDIUM) {
 		mt_finding_text(f, MT_LANG_EN, "Package file modified in the time window",
 		                "Its content differs from what package %s installed, and it was "
 		                "changed inside the time window (%s).",
 		                pkg, which);
 		mt_finding_text(f, MT_LANG_ZH, "时间窗口内被修改的软件包文件",
-		                "内容与软件包%s安装的不一致，且在时间窗口内被改动(%s)。", pkg, which);
+		                "内容与软件包%s安装的不一致，且在时间窗口内被改动(%s)。", pkg,
+		                which);
 	} else if (sev == MT_SEV_INFO) {
-		mt_finding_text(f, MT_LANG_EN, "Package file touched in the time window",
-		                "Changed inside the time window (%s) but its content is what package "
-		                "%s installed (an upgrade or reinstall).", which, pkg);
+		mt_finding_text(
+			f, MT_LANG_EN, "Package file touched in the time window",
+			"Changed inside the time window (%s) but its content is what package "
+			"%s installed (an upgrade or reinstall).",
+			which, pkg);
 		mt_finding_text(f, MT_LANG_ZH, "时间窗口内变动的软件包文件",
 		                "在时间窗口内有变动(%s)，但内容与软件包%s安装的一致(升级或重装)。",
 		                which, pkg);
@@ -136,10 +140,11 @@ static int on_entry(void *p, const mt_walk_entry *e)
 		                "Its %s inside the time window: look at what it is and who put it "
 		                "there.%s",
 		                which_en,
-		                set_back ? " Its mtime is older than the window while its ctime is "
-		                           "inside: the times may have been set back (timestomping) "
-		                           "or kept by a copy."
-		                         : "");
+		                set_back
+		                        ? " Its mtime is older than the window while its ctime is "
+		                          "inside: the times may have been set back (timestomping) "
+		                          "or kept by a copy."
+		                        : "");
 		mt_finding_text(f, MT_LANG_ZH, "时间窗口内变动的文件",
 		                "其%s落在时间窗口内：请查看文件内容及来源。%s", which,
 		                set_back ? "mtime早于时间窗口而ctime在窗口内：时间可能被篡改"
@@ -161,8 +166,8 @@ static int on_entry(void *p, const mt_walk_entry *e)
 	if (pkg) {
 		mt_finding_str(f, "package", pkg, 0);
 		/* package_md5 (dpkg, old rpm) or package_sha256 (rpm) */
-		mt_finding_str(f, algo == MT_DIGEST_MD5 ? "package_md5" : "package_sha256", md5_state,
-		               0);
+		mt_finding_str(f, algo == MT_DIGEST_MD5 ? "package_md5" : "package_sha256",
+		               md5_state, 0);
 	}
 	if (set_back)
 		mt_finding_str(f, "reasons", "mtime_before_window", 0);
@@ -177,10 +182,20 @@ static int on_entry(void *p, const mt_walk_entry *e)
 
 mt_err mt_check_files_window(mt_ctx *ctx, const mt_check_info *self)
 {
-	static const char *const dirs[] = {
-		"/etc",      "/usr/bin", "/usr/sbin",      "/bin", "/sbin",     "/usr/local",
-		"/var/spool/cron", "/root", "/home", "/tmp", "/var/tmp", "/dev/shm",
-		"/opt",      "/lib/systemd/system"};
+	static const char *const dirs[] = {"/etc",
+	                                   "/usr/bin",
+	                                   "/usr/sbin",
+	                                   "/bin",
+	                                   "/sbin",
+	                                   "/usr/local",
+	                                   "/var/spool/cron",
+	                                   "/root",
+	                                   "/home",
+	                                   "/tmp",
+	                                   "/var/tmp",
+	                                   "/dev/shm",
+	                                   "/opt",
+	                                   "/lib/systemd/system"};
 	const mt_scan_opts *o = ctx->opts;
 	if (o->since == MT_TIME_NONE && o->until == MT_TIME_NONE)
 		return MT_OK; /* no window, nothing to look at */

@@ -8,10 +8,9 @@
 #include "acct_common.h"
 #include "checks.h"
 
-static mt_err advise(mt_ctx *ctx, const mt_check_info *self, mt_severity sev,
-                     const char *kind, const mt_sshd_setting *s, const char *setting,
-                     const char *value, const char *en_title, const char *en,
-                     const char *zh_title, const char *zh)
+static mt_err advise(mt_ctx *ctx, const mt_check_info *self, mt_severity sev, const char *kind,
+                     const mt_sshd_setting *s, const char *setting, const char *value,
+                     const char *en_title, const char *en, const char *zh_title, const char *zh)
 {
 	mt_finding *f = mt_finding_new(self, sev, 90);
 	mt_finding_text(f, MT_LANG_EN, en_title, "%s", en);
@@ -58,14 +57,15 @@ mt_err mt_check_hardening_sshd(mt_ctx *ctx, const mt_check_info *self)
 		goto out;
 	v = c.password_auth.value;
 	if (!v || mt_strcaseeq(v, "yes")) {
-		e = advise(ctx, self, v ? MT_SEV_LOW : MT_SEV_INFO, "password_authentication",
-		           &c.password_auth, "PasswordAuthentication", v ? v : "yes (default)",
-		           "SSH accepts password logins",
-		           "PasswordAuthentication is yes (set or by default): passwords can be "
-		           "brute-forced over SSH, the entry of many mining intrusions; prefer keys",
-		           "SSH允许口令登录",
-		           "PasswordAuthentication为yes(显式设置或默认):口令可被SSH暴力破解,"
-		           "这是许多挖矿入侵的入口;建议仅使用密钥登录");
+		e = advise(
+			ctx, self, v ? MT_SEV_LOW : MT_SEV_INFO, "password_authentication",
+			&c.password_auth, "PasswordAuthentication", v ? v : "yes (default)",
+			"SSH accepts password logins",
+			"PasswordAuthentication is yes (set or by default): passwords can be "
+			"brute-forced over SSH, the entry of many mining intrusions; prefer keys",
+			"SSH允许口令登录",
+			"PasswordAuthentication为yes(显式设置或默认):口令可被SSH暴力破解,"
+			"这是许多挖矿入侵的入口;建议仅使用密钥登录");
 		if (e == MT_ERR_NOMEM)
 			goto out;
 	}
@@ -77,7 +77,7 @@ mt_err mt_check_hardening_sshd(mt_ctx *ctx, const mt_check_info *self)
 	                "over SSH without any secret",
 	                "SSH允许空口令登录",
 	                "PermitEmptyPasswords yes:口令为空的账户无需任何凭据即可通过SSH登录")) ==
-	        MT_ERR_NOMEM)
+	            MT_ERR_NOMEM)
 		goto out;
 	for (size_t i = 0; i < c.nakf; i++) {
 		if (usual_akf(c.akf[i]))
@@ -92,8 +92,9 @@ mt_err mt_check_hardening_sshd(mt_ctx *ctx, const mt_check_info *self)
 		         "请检查其内容",
 		         c.akf[i]);
 		e = advise(ctx, self, MT_SEV_LOW, "authorized_keys_file", &c.akf_line,
-		           "AuthorizedKeysFile", c.akf_line.value, "SSH reads keys from an unusual file",
-		           en, "SSH从不常见的文件读取公钥", zh);
+		           "AuthorizedKeysFile", c.akf_line.value,
+		           "SSH reads keys from an unusual file", en, "SSH从不常见的文件读取公钥",
+		           zh);
 		break;
 	}
 out:

@@ -10,8 +10,7 @@
 
 #define HIST_MAX_PER_FILE 50
 
-static void reason(mt_cmd_verdict *v, const char *code, mt_severity sev, const char *d,
-                   size_t dn)
+static void reason(mt_cmd_verdict *v, const char *code, mt_severity sev, const char *d, size_t dn)
 {
 	for (unsigned i = 0; i < v->nreasons; i++)
 		if (strcmp(v->reasons[i].code, code) == 0)
@@ -61,7 +60,8 @@ void mt_hist_judge(const mt_rules *rules, const char *cmd, size_t n, mt_cmd_verd
 	if ((p = has_word(cmd, n, "history")) && (has(p, n - (size_t)(p - cmd), " -c") ||
 	                                          has(p, n - (size_t)(p - cmd), " -w /dev/null")))
 		reason(v, "history_cleared", MT_SEV_HIGH, p, n - (size_t)(p - cmd));
-	if ((p = has(cmd, n, "HISTFILE")) && (has_word(cmd, n, "unset") || has(cmd, n, "/dev/null")))
+	if ((p = has(cmd, n, "HISTFILE")) &&
+	    (has_word(cmd, n, "unset") || has(cmd, n, "/dev/null")))
 		reason(v, "history_disabled", MT_SEV_HIGH, p, n - (size_t)(p - cmd));
 	if ((p = has(cmd, n, "HISTSIZE=0")) || (p = has(cmd, n, "HISTFILESIZE=0")))
 		reason(v, "history_disabled", MT_SEV_HIGH, p, n - (size_t)(p - cmd));
@@ -110,7 +110,8 @@ mt_err mt_check_history_suspicious(mt_ctx *ctx, const mt_check_info *self)
 			}
 			mt_finding *f = mt_finding_new(self, v.severity, 70);
 			mt_finding_text(f, MT_LANG_EN, "Suspicious command in a shell history",
-			                "%s typed it (line %u of %s)", h->user, hl->lineno, h->path);
+			                "%s typed it (line %u of %s)", h->user, hl->lineno,
+			                h->path);
 			mt_finding_text(f, MT_LANG_ZH, "命令历史中的可疑命令",
 			                "用户%s执行过(%s第%u行)", h->user, h->path, hl->lineno);
 			mt_verdict_explain(f, &v);
@@ -124,8 +125,9 @@ mt_err mt_check_history_suspicious(mt_ctx *ctx, const mt_check_info *self)
 			made++;
 		}
 		if (over)
-			mt_report_diag(ctx->report, "%s: %s: %zu more suspicious lines not reported",
-			               self->id, h->path, over);
+			mt_report_diag(ctx->report,
+			               "%s: %s: %zu more suspicious lines not reported", self->id,
+			               h->path, over);
 	}
 	return e;
 }

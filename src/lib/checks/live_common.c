@@ -7,12 +7,40 @@
 #include "live_common.h"
 
 /* Parents that manage services rather than respawn one miner: never part of a kill. */
-static const char *const managers[] = {
-	"systemd", "init", "containerd-shim", "containerd-shim-runc-v2", "runc", "sshd",
-	"sshd-session", "login", "cron", "crond", "atd", "supervisord", "tini", "dockerd",
-	"containerd", "docker-proxy", "conmon", "podman", "kubelet", "tmux: server", "screen",
-	"SCREEN", "redis-server", "java", "postgres", "mysqld", "mariadbd", "php-fpm", "nginx",
-	"httpd", "apache2", "node", "su", "sudo"};
+static const char *const managers[] = {"systemd",
+                                       "init",
+                                       "containerd-shim",
+                                       "containerd-shim-runc-v2",
+                                       "runc",
+                                       "sshd",
+                                       "sshd-session",
+                                       "login",
+                                       "cron",
+                                       "crond",
+                                       "atd",
+                                       "supervisord",
+                                       "tini",
+                                       "dockerd",
+                                       "containerd",
+                                       "docker-proxy",
+                                       "conmon",
+                                       "podman",
+                                       "kubelet",
+                                       "tmux: server",
+                                       "screen",
+                                       "SCREEN",
+                                       "redis-server",
+                                       "java",
+                                       "postgres",
+                                       "mysqld",
+                                       "mariadbd",
+                                       "php-fpm",
+                                       "nginx",
+                                       "httpd",
+                                       "apache2",
+                                       "node",
+                                       "su",
+                                       "sudo"};
 
 int mt_proc_is_manager(const mt_proc *p)
 {

@@ -10,8 +10,8 @@
 
 static int is_local(const char *ip)
 {
-	return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 || strcmp(ip, "0.0.0.0") == 0 ||
-	       strcmp(ip, "::") == 0;
+	return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 ||
+	       strcmp(ip, "0.0.0.0") == 0 || strcmp(ip, "::") == 0;
 }
 
 static void endpoint(char *out, size_t n, const char *ip, unsigned port)
@@ -80,12 +80,13 @@ mt_err mt_check_net_pool(mt_ctx *ctx, const mt_check_info *self)
 		mt_finding *f = mt_finding_new(self, sev, x ? 90 : 60);
 		mt_finding_text(f, MT_LANG_EN, "Connection to a mining pool or C2", "%s %s to %s",
 		                s->proto, remote, what_en);
-		mt_finding_text(f, MT_LANG_ZH, "连接矿池或远控服务器", "%s %s：%s", s->proto, remote,
-		                what_zh);
+		mt_finding_text(f, MT_LANG_ZH, "连接矿池或远控服务器", "%s %s：%s", s->proto,
+		                remote, what_zh);
 		mt_finding_str(f, "proto", s->proto, 1);
 		mt_finding_str(f, "remote", remote, 1);
 		mt_finding_str(f, "local", local, 0);
-		mt_finding_str(f, "state", s->proto[0] == 't' ? mt_tcp_state_name(s->state) : "", 0);
+		mt_finding_str(f, "state", s->proto[0] == 't' ? mt_tcp_state_name(s->state) : "",
+		               0);
 		if (x)
 			mt_finding_rule(f, x);
 		if (p) {
@@ -101,7 +102,7 @@ mt_err mt_check_net_pool(mt_ctx *ctx, const mt_check_info *self)
 	return e == MT_ERR_NOMEM ? e : MT_OK;
 }
 
-#define SMB_FANOUT_HIGH 8
+#define SMB_FANOUT_HIGH     8
 #define SMB_FANOUT_CRITICAL 32
 
 mt_err mt_check_net_smb_scan(mt_ctx *ctx, const mt_check_info *self)
@@ -128,7 +129,8 @@ mt_err mt_check_net_smb_scan(mt_ctx *ctx, const mt_check_info *self)
 		mt_buf_init(&sample, 1024);
 		for (size_t k = i; k < l->nsocks; k++) {
 			const mt_sock *t = &l->socks[k];
-			if (t->rport != 445 || t->proto[0] != 't' || t->pid != s->pid || t->state == 10)
+			if (t->rport != 445 || t->proto[0] != 't' || t->pid != s->pid ||
+			    t->state == 10)
 				continue;
 			int dup = 0;
 			for (size_t j = 0; j < nt && !dup; j++)
@@ -149,7 +151,8 @@ mt_err mt_check_net_smb_scan(mt_ctx *ctx, const mt_check_info *self)
 		mt_severity sev = total >= SMB_FANOUT_CRITICAL ? MT_SEV_CRITICAL : MT_SEV_HIGH;
 		mt_finding *f = mt_finding_new(self, sev, syn * 2 >= total ? 90 : 70);
 		mt_finding_text(f, MT_LANG_EN, "Scanning of SMB port 445 (worm spreading)",
-		                "%zu addresses on port 445 at once (%zu only SYN_SENT)", total, syn);
+		                "%zu addresses on port 445 at once (%zu only SYN_SENT)", total,
+		                syn);
 		mt_finding_text(f, MT_LANG_ZH, "445端口扫描(蠕虫传播)",
 		                "同时连接 %zu 个地址的445端口(其中 %zu 个仅发出SYN)", total, syn);
 		mt_finding_int(f, "targets_445", (long long)total, 0);

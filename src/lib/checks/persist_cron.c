@@ -15,10 +15,14 @@ typedef struct cron_state {
 static const char *format_name(mt_cron_format f)
 {
 	switch (f) {
-	case MT_CRON_SYSTEM: return "system crontab";
-	case MT_CRON_USER: return "user crontab";
-	case MT_CRON_ANACRON: return "anacrontab";
-	case MT_CRON_SCRIPT: return "periodic script or at job";
+	case MT_CRON_SYSTEM:
+		return "system crontab";
+	case MT_CRON_USER:
+		return "user crontab";
+	case MT_CRON_ANACRON:
+		return "anacrontab";
+	case MT_CRON_SCRIPT:
+		return "periodic script or at job";
 	}
 	return "cron";
 }
@@ -26,10 +30,14 @@ static const char *format_name(mt_cron_format f)
 static const char *format_name_zh(mt_cron_format f)
 {
 	switch (f) {
-	case MT_CRON_SYSTEM: return "系统crontab";
-	case MT_CRON_USER: return "用户crontab";
-	case MT_CRON_ANACRON: return "anacrontab";
-	case MT_CRON_SCRIPT: return "周期脚本或at任务";
+	case MT_CRON_SYSTEM:
+		return "系统crontab";
+	case MT_CRON_USER:
+		return "用户crontab";
+	case MT_CRON_ANACRON:
+		return "anacrontab";
+	case MT_CRON_SCRIPT:
+		return "周期脚本或at任务";
 	}
 	return "计划任务";
 }
@@ -60,8 +68,8 @@ static int on_entry(void *p, const mt_cron_entry *e)
 	mt_finding_text(f, MT_LANG_EN,
 	                reboot ? "Malicious job runs at every boot" : "Malicious scheduled task",
 	                "A %s entry", format_name(e->format));
-	mt_finding_text(f, MT_LANG_ZH, reboot ? "开机自动执行的恶意任务" : "恶意计划任务",
-	                "%s条目", format_name_zh(e->format));
+	mt_finding_text(f, MT_LANG_ZH, reboot ? "开机自动执行的恶意任务" : "恶意计划任务", "%s条目",
+	                format_name_zh(e->format));
 	mt_finding_str(f, "path", e->path, 1);
 	mt_finding_int(f, "lineno", e->lineno, 0);
 	mt_finding_strn(f, "line", e->line, e->line_len, 1);

@@ -10,7 +10,7 @@
 #include "../collect/systemd.h"
 #include "checks.h"
 
-#define MAX_LINKS 16     /* rc?.d links listed per script */
+#define MAX_LINKS        16   /* rc?.d links listed per script */
 #define WHOLE_SCRIPT_MAX 4096 /* bytes of a script judged as one command line as well */
 
 typedef struct script {
@@ -74,7 +74,7 @@ static mt_err add_script(scripts *s, const char *path, const struct stat *st, sc
 
 typedef struct judge_state {
 	const mt_rules *rules;
-	mt_cmd_verdict all;      /* the reasons of every flagged line together */
+	mt_cmd_verdict all; /* the reasons of every flagged line together */
 	mt_severity worst_sev;
 	unsigned worst_line;
 	char line[512];
@@ -186,12 +186,18 @@ static mt_err judge_script(mt_ctx *ctx, const mt_check_info *self, mt_pkgdb *db,
 	                s->nlinks ? "Boot script runs a malicious command"
 	                          : "Init script holds a malicious command",
 	                "SysV init script %s (%s, %s), %u flagged line(s), the worst at line %u",
-	                s->path, owner ? owner : havedb ? "no package owns it" : "no package database",
+	                s->path,
+	                owner    ? owner
+	                : havedb ? "no package owns it"
+	                         : "no package database",
 	                s->nlinks ? "started at boot by an rc?.d/S link" : "no rc?.d/S link",
 	                js.flagged, js.worst_line);
-	mt_finding_text(f, MT_LANG_ZH, s->nlinks ? "开机启动脚本执行恶意命令" : "init脚本包含恶意命令",
+	mt_finding_text(f, MT_LANG_ZH,
+	                s->nlinks ? "开机启动脚本执行恶意命令" : "init脚本包含恶意命令",
 	                "SysV启动脚本%s(%s，%s)，共%u行可疑，最严重的是第%u行", s->path,
-	                owner ? owner : havedb ? "不属于任何软件包" : "无软件包数据库",
+	                owner    ? owner
+	                : havedb ? "不属于任何软件包"
+	                         : "无软件包数据库",
 	                s->nlinks ? "有rc?.d/S开机链接" : "无开机链接", js.flagged, js.worst_line);
 	mt_finding_str(f, "path", s->path, 1);
 	mt_finding_int(f, "lineno", js.worst_line, 0);
@@ -205,7 +211,8 @@ static mt_err judge_script(mt_ctx *ctx, const mt_check_info *self, mt_pkgdb *db,
 		size_t bl = 0;
 		buf[0] = '\0';
 		for (size_t i = 0; i < s->nlinks; i++) {
-			int w = snprintf(buf + bl, sizeof(buf) - bl, "%s%s", i ? " " : "", s->links[i]);
+			int w = snprintf(buf + bl, sizeof(buf) - bl, "%s%s", i ? " " : "",
+			                 s->links[i]);
 			if (w < 0 || (size_t)w >= sizeof(buf) - bl)
 				break;
 			bl += (size_t)w;
@@ -239,8 +246,7 @@ static mt_err judge_script(mt_ctx *ctx, const mt_check_info *self, mt_pkgdb *db,
 }
 
 /* Lists the directories of paths once each (CentOS: /etc/init.d -> rc.d/init.d). */
-static int dir_seen(mt_host *h, const char *dir, struct stat *seen, size_t *nseen,
-                    size_t max)
+static int dir_seen(mt_host *h, const char *dir, struct stat *seen, size_t *nseen, size_t max)
 {
 	struct stat st;
 	if (mt_host_stat(h, dir, 1, &st) != MT_OK || !S_ISDIR(st.st_mode))
@@ -259,10 +265,10 @@ mt_err mt_check_persist_initd(mt_ctx *ctx, const mt_check_info *self)
 	 * /etc/rc?.d symlinks to them): listed first, so paths are reported as they are */
 	static const char *const init_dirs[] = {"/etc/rc.d/init.d", "/etc/init.d"};
 	static const char *const rc_dirs[] = {
-		"/etc/rc.d/rc0.d",  "/etc/rc.d/rc1.d",  "/etc/rc.d/rc2.d",  "/etc/rc.d/rc3.d",
-		"/etc/rc.d/rc4.d",  "/etc/rc.d/rc5.d",  "/etc/rc.d/rc6.d",  "/etc/rcS.d",
-		"/etc/rc0.d",       "/etc/rc1.d",       "/etc/rc2.d",       "/etc/rc3.d",
-		"/etc/rc4.d",       "/etc/rc5.d",       "/etc/rc6.d"};
+		"/etc/rc.d/rc0.d", "/etc/rc.d/rc1.d", "/etc/rc.d/rc2.d", "/etc/rc.d/rc3.d",
+		"/etc/rc.d/rc4.d", "/etc/rc.d/rc5.d", "/etc/rc.d/rc6.d", "/etc/rcS.d",
+		"/etc/rc0.d",      "/etc/rc1.d",      "/etc/rc2.d",      "/etc/rc3.d",
+		"/etc/rc4.d",      "/etc/rc5.d",      "/etc/rc6.d"};
 	struct stat seen[32];
 	size_t nseen = 0;
 	scripts ss;
@@ -288,8 +294,8 @@ mt_err mt_check_persist_initd(mt_ctx *ctx, const mt_check_info *self)
 			if (snprintf(path, sizeof(path), "%s/%s", init_dirs[d], ents[i].name) >=
 			    (int)sizeof(path))
 				continue;
-			if (mt_host_stat(ctx->host, path, 1, &st) != MT_OK || !S_ISREG(st.st_mode) ||
-			    find_ino(&ss, &st))
+			if (mt_host_stat(ctx->host, path, 1, &st) != MT_OK ||
+			    !S_ISREG(st.st_mode) || find_ino(&ss, &st))
 				continue;
 			e = add_script(&ss, path, &st, &x);
 		}
@@ -315,8 +321,9 @@ mt_err mt_check_persist_initd(mt_ctx *ctx, const mt_check_info *self)
 			mt_err se = mt_host_stat(ctx->host, path, 1, &st);
 			if (se != MT_OK) {
 				mt_report_diag(ctx->report, "%s: %s", path,
-				               se == MT_ERR_NOENT ? "symbolic link to nothing inside the root"
-				                                  : mt_strerror(se));
+				               se == MT_ERR_NOENT
+				                       ? "symbolic link to nothing inside the root"
+				                       : mt_strerror(se));
 				continue;
 			}
 			if (!S_ISREG(st.st_mode))

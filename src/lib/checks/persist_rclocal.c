@@ -11,7 +11,7 @@
 typedef struct rc_state {
 	mt_ctx *ctx;
 	const mt_check_info *self;
-	const char *via;   /* the symlink it was reached through, or NULL */
+	const char *via; /* the symlink it was reached through, or NULL */
 	mt_err err;
 } rc_state;
 
@@ -79,7 +79,8 @@ mt_err mt_check_persist_rclocal(mt_ctx *ctx, const mt_check_info *self)
 			rs.via = NULL;
 			if (S_ISLNK(lst.st_mode)) {
 				char t[MT_MAX_PATH];
-				if (mt_host_readlink_in(ctx->host, paths[i], t, sizeof(t)) == MT_OK &&
+				if (mt_host_readlink_in(ctx->host, paths[i], t, sizeof(t)) ==
+				            MT_OK &&
 				    mt_link_target_abs(paths[i], t, real, sizeof(real)) == 0)
 					rs.via = paths[i];
 				else
@@ -88,8 +89,9 @@ mt_err mt_check_persist_rclocal(mt_ctx *ctx, const mt_check_info *self)
 			mt_err se = mt_host_stat(ctx->host, paths[i], 1, &st);
 			if (se != MT_OK) {
 				mt_report_diag(ctx->report, "%s: %s", paths[i],
-				               se == MT_ERR_NOENT ? "symbolic link to nothing inside the root"
-				                                  : mt_strerror(se));
+				               se == MT_ERR_NOENT
+				                       ? "symbolic link to nothing inside the root"
+				                       : mt_strerror(se));
 				continue;
 			}
 			int dup = 0;
@@ -117,13 +119,15 @@ mt_err mt_check_persist_rclocal(mt_ctx *ctx, const mt_check_info *self)
 				continue;
 			}
 			if (trunc)
-				mt_report_diag(ctx->report, "%s: only the first %u bytes were read", real,
-				               (unsigned)MT_MAX_FILE_READ);
+				mt_report_diag(ctx->report, "%s: only the first %u bytes were read",
+				               real, (unsigned)MT_MAX_FILE_READ);
 			unsigned bad = 0;
-			mt_cron_parse(real, data, len, MT_CRON_SCRIPT, NULL, &st, on_line, &rs, &bad);
+			mt_cron_parse(real, data, len, MT_CRON_SCRIPT, NULL, &st, on_line, &rs,
+			              &bad);
 			free(data);
 			if (bad)
-				mt_report_diag(ctx->report, "%s: %u line(s) too long to judge", real, bad);
+				mt_report_diag(ctx->report, "%s: %u line(s) too long to judge",
+				               real, bad);
 		}
 	}
 	return rs.err;

@@ -11,20 +11,18 @@
 #include "acct_common.h"
 #include "checks.h"
 
-static const char *const system_files[] = {"/etc/profile",     "/etc/bash.bashrc",
-                                           "/etc/bashrc",      "/etc/zsh/zshrc",
-                                           "/etc/zsh/zprofile", "/etc/zshrc",
+static const char *const system_files[] = {"/etc/profile",    "/etc/bash.bashrc",  "/etc/bashrc",
+                                           "/etc/zsh/zshrc",  "/etc/zsh/zprofile", "/etc/zshrc",
                                            "/etc/environment"};
 static const char *const user_files[] = {".bashrc",  ".bash_profile", ".bash_login",
                                          ".profile", ".zshrc",        ".bash_logout"};
 
 /* Commands whose output a miner hides from, or that see credentials. */
-static const char *const watched[] = {"ps",    "netstat", "ls",     "top",  "ss",
-                                      "lsof",  "kill",    "crontab", "history", "pstree",
-                                      "htop",  "pkill",   "killall", "sudo", "su",
-                                      "ssh",   "passwd",  "chattr",  "lsattr", "ifconfig",
-                                      "ip",    "iptables", "w",      "who",  "last",
-                                      "uptime", "free",   "find",    "strace", "ldd"};
+static const char *const watched[] = {
+	"ps",      "netstat", "ls",     "top",      "ss",      "lsof",     "kill", "crontab",
+	"history", "pstree",  "htop",   "pkill",    "killall", "sudo",     "su",   "ssh",
+	"passwd",  "chattr",  "lsattr", "ifconfig", "ip",      "iptables", "w",    "who",
+	"last",    "uptime",  "free",   "find",     "strace",  "ldd"};
 
 typedef struct rc_state {
 	mt_ctx *ctx;
@@ -42,7 +40,7 @@ typedef struct line_eval {
 	char alias[64];
 	char value[1024];
 	char preload[512];
-	mt_cmd_verdict v;     /* merged verdicts of the pieces judged */
+	mt_cmd_verdict v; /* merged verdicts of the pieces judged */
 } line_eval;
 
 static void kind(line_eval *le, const char *code, mt_severity sev, unsigned conf)
@@ -177,12 +175,14 @@ static void eval_function(line_eval *le, const char *p, const char *end)
 {
 	char name[64];
 	size_t n = 0;
-	if ((size_t)(end - p) > 9 && strncmp(p, "function", 8) == 0 && isspace((unsigned char)p[8])) {
+	if ((size_t)(end - p) > 9 && strncmp(p, "function", 8) == 0 &&
+	    isspace((unsigned char)p[8])) {
 		p += 8;
 		while (p < end && isspace((unsigned char)*p))
 			p++;
 	}
-	while (p < end && n + 1 < sizeof(name) && (isalnum((unsigned char)*p) || *p == '_' || *p == '-'))
+	while (p < end && n + 1 < sizeof(name) &&
+	       (isalnum((unsigned char)*p) || *p == '_' || *p == '-'))
 		name[n++] = *p++;
 	name[n] = '\0';
 	if (!n || !is_watched(name))
@@ -204,14 +204,13 @@ static void eval_function(line_eval *le, const char *p, const char *end)
 }
 
 /* The value of "NAME=value" found in the line (export, declare -x, setenv allowed). */
-static int assigned(const char *line, const char *end, const char *name, char *out,
-                    size_t outlen)
+static int assigned(const char *line, const char *end, const char *name, char *out, size_t outlen)
 {
 	size_t nl = strlen(name);
 	for (const char *p = line; p + nl < end; p++) {
-		if (strncmp(p, name, nl) != 0 || (p > line && (isalnum((unsigned char)p[-1]) ||
-		                                               p[-1] == '_' || p[-1] == '$' ||
-		                                               p[-1] == '{')))
+		if (strncmp(p, name, nl) != 0 ||
+		    (p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '$' ||
+		                  p[-1] == '{')))
 			continue;
 		const char *q = p + nl;
 		if (*q == '=' || (q[-1] && (*q == ' ' || *q == '\t') && p >= line + 7 &&
@@ -263,11 +262,11 @@ static void eval_line(rc_state *s, line_eval *le, const char *line, size_t n)
 		kind(le, "command", le->v.severity, le->v.severity >= MT_SEV_CRITICAL ? 90 : 70);
 }
 
-static void report_line(rc_state *s, const char *path, const mt_user *owner,
-                        const struct stat *st, unsigned lineno, const char *line, size_t n,
-                        line_eval *le)
+static void report_line(rc_state *s, const char *path, const mt_user *owner, const struct stat *st,
+                        unsigned lineno, const char *line, size_t n, line_eval *le)
 {
-	const char *te = "Suspicious line in a shell start-up file", *tz = "shell启动文件中的可疑内容";
+	const char *te = "Suspicious line in a shell start-up file",
+		   *tz = "shell启动文件中的可疑内容";
 	if (strstr(le->kinds, "alias_hides") || strstr(le->kinds, "function_shadows")) {
 		te = "Shell alias or function hides what a command shows";
 		tz = "shell别名或函数篡改系统命令的输出";
@@ -286,7 +285,8 @@ static void report_line(rc_state *s, const char *path, const mt_user *owner,
 	}
 	mt_finding *f = mt_finding_new(s->self, le->sev, le->conf);
 	mt_finding_text(f, MT_LANG_EN, te, "Line %u of %s, read by every %s shell (%s)", lineno,
-	                path, owner ? "of this user's login or interactive" : "user's login", le->kinds);
+	                path, owner ? "of this user's login or interactive" : "user's login",
+	                le->kinds);
 	mt_finding_text(f, MT_LANG_ZH, tz, "%s第%u行,%s shell启动时都会执行(%s)", path, lineno,
 	                owner ? "该用户每次登录或交互" : "所有用户", le->kinds);
 	mt_finding_str(f, "path", path, 1);
@@ -320,7 +320,8 @@ static void report_line(rc_state *s, const char *path, const mt_user *owner,
 		const char *code = le->v.reasons[i].code;
 		const char *d = le->v.reasons[i].detail;
 		if ((!strcmp(code, "tmp_exec") || !strcmp(code, "hidden_exec") ||
-		     !strcmp(code, "miner_name")) && d[0] == '/') {
+		     !strcmp(code, "miner_name")) &&
+		    d[0] == '/') {
 			int dup = 0;
 			for (size_t j = 0; j < nq; j++)
 				dup |= strcmp(q[j], d) == 0;

@@ -14,7 +14,7 @@ typedef struct key_state {
 	const mt_check_info *self;
 	const mt_sshd_config *cfg;
 	unsigned uid_min;
-	int root_login;  /* PermitRootLogin allows some kind of login */
+	int root_login; /* PermitRootLogin allows some kind of login */
 	mt_err err;
 } key_state;
 
@@ -27,8 +27,8 @@ typedef struct reasons {
 
 static void add(reasons *r, const char *code, mt_severity sev, unsigned conf)
 {
-	int w = snprintf(r->codes + r->len, sizeof(r->codes) - r->len, "%s%s",
-	                 r->len ? "," : "", code);
+	int w = snprintf(r->codes + r->len, sizeof(r->codes) - r->len, "%s%s", r->len ? "," : "",
+	                 code);
 	if (w > 0 && (size_t)w < sizeof(r->codes) - r->len)
 		r->len += (size_t)w;
 	if (sev > r->sev)
@@ -67,7 +67,8 @@ static int on_key(void *p, const mt_authkey_entry *e)
 		body[k->body_len] = '\0';
 		rule = mt_rules_find(ks->ctx->rules, MT_RK_SSH_KEY, body);
 		if (rule)
-			add(&r, "known_attacker_key", rule->has_sev ? rule->sev : MT_SEV_CRITICAL, 95);
+			add(&r, "known_attacker_key", rule->has_sev ? rule->sev : MT_SEV_CRITICAL,
+			    95);
 	}
 	const char *ov;
 	size_t ol;
@@ -110,9 +111,9 @@ static int on_key(void *p, const mt_authkey_entry *e)
 	else if (u->uid != 0 && acct_is_system(u->uid, ks->uid_min))
 		/* a key for www-data or a service account; forced-command keys of git hosting
 		 * accounts (gitolite) stay low */
-		add(&r, "system_account_key", cmd[0] && !(have_verdict && v.severity >= MT_SEV_MEDIUM)
-		                                  ? MT_SEV_LOW
-		                                  : MT_SEV_MEDIUM,
+		add(&r, "system_account_key",
+		    cmd[0] && !(have_verdict && v.severity >= MT_SEV_MEDIUM) ? MT_SEV_LOW
+		                                                             : MT_SEV_MEDIUM,
 		    50);
 
 	const char *te, *tz;
@@ -137,10 +138,9 @@ static int on_key(void *p, const mt_authkey_entry *e)
 	snprintf(type, sizeof(type), "%.*s", (int)(k->type_len < 79 ? k->type_len : 79), k->type);
 	snprintf(comment, sizeof(comment), "%.*s",
 	         (int)(k->comment_len < 255 ? k->comment_len : 255), k->comment ? k->comment : "");
-	mt_finding_text(f, MT_LANG_EN, te,
-	                "%s key %s of %s in %s line %u%s%s (reasons: %s)", type, e->fingerprint,
-	                u->name, e->path, e->lineno, comment[0] ? ", comment " : "", comment,
-	                r.len ? r.codes : "inventory");
+	mt_finding_text(f, MT_LANG_EN, te, "%s key %s of %s in %s line %u%s%s (reasons: %s)", type,
+	                e->fingerprint, u->name, e->path, e->lineno, comment[0] ? ", comment " : "",
+	                comment, r.len ? r.codes : "inventory");
 	mt_finding_text(f, MT_LANG_ZH, tz, "账户%s的%s公钥%s,位于%s第%u行%s%s(原因:%s)", u->name,
 	                type, e->fingerprint, e->path, e->lineno, comment[0] ? ",注释" : "",
 	                comment, r.len ? r.codes : "清点");
@@ -194,9 +194,10 @@ mt_err mt_check_persist_ssh_key(mt_ctx *ctx, const mt_check_info *self)
 	mt_sshd_config cfg;
 	mt_sshd_config_load(ctx->host, ctx->report, &cfg);
 	const char *prl = cfg.permit_root_login.value;
-	key_state ks = {ctx, self, &cfg, acct_uid_min(ctx->host), !(prl && mt_strcaseeq(prl, "no")),
-	                MT_OK};
-	mt_err e = mt_authkeys_collect(ctx->host, ctx->report, mt_ctx_users(ctx), &cfg, on_key, &ks);
+	key_state ks = {
+		ctx, self, &cfg, acct_uid_min(ctx->host), !(prl && mt_strcaseeq(prl, "no")), MT_OK};
+	mt_err e =
+		mt_authkeys_collect(ctx->host, ctx->report, mt_ctx_users(ctx), &cfg, on_key, &ks);
 	mt_sshd_config_free(&cfg);
 	return e != MT_OK ? e : ks.err;
 }

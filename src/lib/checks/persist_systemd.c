@@ -157,28 +157,32 @@ static mt_err report_exec(sd_state *st, const mt_unit *u, const mt_unit_exec *x)
 			const char *code, *en, *zh;
 		} txt[] = {
 			{"unowned_unit", "no package installed the unit", "该单元不属于任何软件包"},
-			{"restart_always", "Restart=always keeps it running", "Restart=always使其一直运行"},
+			{"restart_always", "Restart=always keeps it running",
+		         "Restart=always使其一直运行"},
 			{"timer", "a timer starts it", "由定时器启动"},
 			{"home_exec", "the program is in a home directory", "程序位于家目录"},
-			{"unowned_program", "no package installed the program", "程序不属于任何软件包"},
+			{"unowned_program", "no package installed the program",
+		         "程序不属于任何软件包"},
 		};
 		size_t el = 0, zl = 0;
 		for (size_t i = 0; i < MT_ARRAY_LEN(txt); i++) {
 			if (!strstr(extra, txt[i].code))
 				continue;
-			int w = snprintf(ren + el, sizeof(ren) - el, "%s%s", el ? "; " : ": ", txt[i].en);
+			int w = snprintf(ren + el, sizeof(ren) - el, "%s%s", el ? "; " : ": ",
+			                 txt[i].en);
 			if (w > 0 && (size_t)w < sizeof(ren) - el)
 				el += (size_t)w;
-			w = snprintf(rzh + zl, sizeof(rzh) - zl, "%s%s", zl ? "；" : "：", txt[i].zh);
+			w = snprintf(rzh + zl, sizeof(rzh) - zl, "%s%s", zl ? "；" : "：",
+			             txt[i].zh);
 			if (w > 0 && (size_t)w < sizeof(rzh) - zl)
 				zl += (size_t)w;
 		}
 	}
 	mt_finding_text(f, MT_LANG_EN, te, "%s of %s %s unit %s (%s line %u)%s%s%s%s", x->key,
 	                u->enabled ? "enabled" : "not enabled", scope_name(u), u->name,
-	                x->dropin ? "drop-in" : "file", x->lineno,
-	                timer ? ", started by " : "", timer ? u->triggered_by : "",
-	                u->masked ? ", masked (does not run)" : "", ren);
+	                x->dropin ? "drop-in" : "file", x->lineno, timer ? ", started by " : "",
+	                timer ? u->triggered_by : "", u->masked ? ", masked (does not run)" : "",
+	                ren);
 	mt_finding_text(f, MT_LANG_ZH, tz, "%s单元%s(%s%s)的%s(%s第%u行)%s%s%s%s",
 	                u->scope == MT_UNIT_SYSTEM ? "系统" : "用户", u->name,
 	                u->enabled ? "已启用" : "未启用", u->masked ? "，已屏蔽不会运行" : "",
@@ -248,7 +252,8 @@ static mt_err report_exec(sd_state *st, const mt_unit *u, const mt_unit_exec *x)
 		if (u->user)
 			mt_action_str(f, a, "user", u->user);
 		if (timer) {
-			const mt_unit *t = mt_units_find(st->units, u->scope, u->user, u->triggered_by);
+			const mt_unit *t =
+				mt_units_find(st->units, u->scope, u->user, u->triggered_by);
 			a = mt_finding_action(f, "disable_unit");
 			mt_action_str(f, a, "unit", u->triggered_by);
 			if (t && t->path)

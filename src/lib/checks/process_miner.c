@@ -13,9 +13,10 @@
 
 /* Programs that show text: a "stratum+tcp://" in their arguments is what they look at,
  * not what they do (a responder's grep must not be reported as a miner). */
-static const char *const viewers[] = {"grep", "egrep", "fgrep", "rg", "ag", "less", "more",
-                                      "vi", "vim", "nvim", "nano", "emacs", "cat", "head",
-                                      "tail", "strings", "yara", "minetrace", "journalctl"};
+static const char *const viewers[] = {"grep",    "egrep", "fgrep",     "rg",        "ag",
+                                      "less",    "more",  "vi",        "vim",       "nvim",
+                                      "nano",    "emacs", "cat",       "head",      "tail",
+                                      "strings", "yara",  "minetrace", "journalctl"};
 
 static int is_viewer(const char *argv0)
 {
@@ -194,7 +195,8 @@ mt_err mt_check_process_miner(mt_ctx *ctx, const mt_check_info *self)
 			v.severity = MT_SEV_CRITICAL;
 
 		mt_finding *f = mt_finding_new(self, v.severity, kinds >= 2 ? 95 : 80);
-		mt_finding_text(f, MT_LANG_EN, "Cryptocurrency miner process", "Process %d", p->pid);
+		mt_finding_text(f, MT_LANG_EN, "Cryptocurrency miner process", "Process %d",
+		                p->pid);
 		mt_finding_text(f, MT_LANG_ZH, "挖矿进程", "进程 %d", p->pid);
 		mt_live_evidence(f, l, p);
 		if (have_sha)

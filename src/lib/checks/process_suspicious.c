@@ -14,26 +14,32 @@
 
 /* Names the kernel gives its threads (prefixes). */
 static const char *const kthread_names[] = {
-	"kworker",   "ksoftirqd", "kswapd",   "migration", "kthreadd",  "rcu_",
-	"watchdog",  "kdevtmpfs", "khugepaged", "kauditd", "jbd2",      "kblockd",
-	"kcompactd", "ksmd",      "kintegrityd", "cpuhp",   "idle_inject", "irq/",
-	"kthrotld",  "oom_reaper", "writeback", "kstrp",   "netns",     "scsi_",
-	"edac-poller", "xfsaild",  "md",        "zswap",   "kpsmoused", "ipv6_addrconf"};
+	"kworker",     "ksoftirqd",  "kswapd",      "migration", "kthreadd",    "rcu_",
+	"watchdog",    "kdevtmpfs",  "khugepaged",  "kauditd",   "jbd2",        "kblockd",
+	"kcompactd",   "ksmd",       "kintegrityd", "cpuhp",     "idle_inject", "irq/",
+	"kthrotld",    "oom_reaper", "writeback",   "kstrp",     "netns",       "scsi_",
+	"edac-poller", "xfsaild",    "md",          "zswap",     "kpsmoused",   "ipv6_addrconf"};
 
 /* Daemons whose names miners imitate with one letter changed (dhpcd for dhcpcd). */
-static const char *const daemons[] = {
-	"dhcpcd",  "dhclient", "sshd",       "systemd",   "crond",  "cron",      "rsyslogd",
-	"syslogd", "atd",      "dbus-daemon", "udevd",    "agetty", "polkitd",   "snapd",
-	"containerd", "dockerd", "kthreadd", "networkd",  "auditd", "chronyd",   "ntpd",
-	"nginx",   "httpd",    "apache2",    "mysqld",    "redis-server", "postgres",
-	"getty",   "irqbalance", "tuned",    "firewalld", "NetworkManager", "systemd-journald",
-	"systemd-logind", "systemd-udevd", "systemd-resolved", "systemd-networkd"};
+static const char *const daemons[] = {"dhcpcd",          "dhclient",       "sshd",
+                                      "systemd",         "crond",          "cron",
+                                      "rsyslogd",        "syslogd",        "atd",
+                                      "dbus-daemon",     "udevd",          "agetty",
+                                      "polkitd",         "snapd",          "containerd",
+                                      "dockerd",         "kthreadd",       "networkd",
+                                      "auditd",          "chronyd",        "ntpd",
+                                      "nginx",           "httpd",          "apache2",
+                                      "mysqld",          "redis-server",   "postgres",
+                                      "getty",           "irqbalance",     "tuned",
+                                      "firewalld",       "NetworkManager", "systemd-journald",
+                                      "systemd-logind",  "systemd-udevd",  "systemd-resolved",
+                                      "systemd-networkd"};
 
 /* Shells are named one letter apart from each other (dash, bash): not a disguise. */
 static int is_shell(const char *name)
 {
-	static const char *const shells[] = {"sh", "ash", "bash", "dash", "zsh", "ksh",
-	                                     "mksh", "tcsh", "csh", "fish"};
+	static const char *const shells[] = {"sh",  "ash",  "bash", "dash", "zsh",
+	                                     "ksh", "mksh", "tcsh", "csh",  "fish"};
 	for (size_t i = 0; i < MT_ARRAY_LEN(shells); i++)
 		if (strcmp(name, shells[i]) == 0)
 			return 1;
@@ -76,10 +82,10 @@ static int is_temp(const char *p)
 }
 
 /* Hidden directories where tools install themselves in a home (pyenv, cargo, nvm...). */
-static const char *const tool_dirs[] = {".local/", ".pyenv/", ".cargo/", ".nvm/", ".rbenv/",
-                                        ".npm/", ".deno/", ".bun/", ".vscode-server/",
-                                        ".sdkman/", ".asdf/", ".volta/", ".rustup/",
-                                        ".dotnet/", ".conda/", ".linuxbrew/", ".gem/"};
+static const char *const tool_dirs[] = {
+	".local/",  ".pyenv/",  ".cargo/",         ".nvm/",       ".rbenv/", ".npm/",
+	".deno/",   ".bun/",    ".vscode-server/", ".sdkman/",    ".asdf/",  ".volta/",
+	".rustup/", ".dotnet/", ".conda/",         ".linuxbrew/", ".gem/"};
 
 static int hidden_dir(const char *p)
 {
@@ -102,8 +108,7 @@ typedef struct why {
 	char detail[160];
 } why;
 
-static void because(why *w, unsigned *n, const char *code, mt_severity sev,
-                    const char *detail)
+static void because(why *w, unsigned *n, const char *code, mt_severity sev, const char *detail)
 {
 	if (*n >= 8)
 		return;
@@ -119,10 +124,13 @@ static const struct {
 } texts[] = {
 	{"exe_deleted", {"its executable file was deleted", "其可执行文件已被删除"}},
 	{"exe_memfd", {"runs from memory only (memfd)", "仅在内存中运行(memfd)"}},
-	{"exe_memfd_sealed", {"runs from a sealed in-memory copy (memfd), as runc and sandboxes do",
-	                      "从已封存的内存副本(memfd)运行, runc 与沙箱也这样做"}},
-	{"kthread_name", {"wears a kernel thread's name but is a user program", "伪装成内核线程名的用户态程序"}},
-	{"daemon_lookalike", {"has a name one letter away from a system daemon", "名称与系统守护进程仅差一个字母"}},
+	{"exe_memfd_sealed",
+         {"runs from a sealed in-memory copy (memfd), as runc and sandboxes do",
+          "从已封存的内存副本(memfd)运行, runc 与沙箱也这样做"}},
+	{"kthread_name",
+         {"wears a kernel thread's name but is a user program", "伪装成内核线程名的用户态程序"}},
+	{"daemon_lookalike",
+         {"has a name one letter away from a system daemon", "名称与系统守护进程仅差一个字母"}},
 	{"tmp_exe", {"runs from a temporary directory", "从临时目录运行"}},
 	{"hidden_exe", {"runs from a hidden directory", "从隐藏目录运行"}},
 	{"ld_preload", {"has LD_PRELOAD in its environment", "环境变量中含有LD_PRELOAD"}},
@@ -166,7 +174,8 @@ mt_err mt_check_process_suspicious(mt_ctx *ctx, const mt_check_info *self)
 		else if (p->exe_memfd)
 			because(w, &n, "exe_memfd", MT_SEV_MEDIUM, p->exe);
 		else if (p->exe_deleted && !owned)
-			because(w, &n, "exe_deleted", odd_place ? MT_SEV_HIGH : MT_SEV_MEDIUM, p->exe);
+			because(w, &n, "exe_deleted", odd_place ? MT_SEV_HIGH : MT_SEV_MEDIUM,
+			        p->exe);
 		if (looks_like_kthread(p->comm) || looks_like_kthread(mt_basename(p->argv0)))
 			because(w, &n, "kthread_name", MT_SEV_HIGH, p->comm);
 		for (size_t k = 0; k < MT_ARRAY_LEN(daemons) && !owned && !is_shell(ebase); k++) {
@@ -184,9 +193,9 @@ mt_err mt_check_process_suspicious(mt_ctx *ctx, const mt_check_info *self)
 		else if (hidden_dir(exe))
 			because(w, &n, "hidden_exe", MT_SEV_MEDIUM, exe);
 		if (p->ld_preload)
-			because(w, &n, "ld_preload", is_temp(p->ld_preload) || hidden_dir(p->ld_preload)
-			                                 ? MT_SEV_HIGH
-			                                 : MT_SEV_MEDIUM,
+			because(w, &n, "ld_preload",
+			        is_temp(p->ld_preload) || hidden_dir(p->ld_preload) ? MT_SEV_HIGH
+			                                                            : MT_SEV_MEDIUM,
 			        p->ld_preload);
 		if (n == 0)
 			continue;
@@ -222,7 +231,8 @@ mt_err mt_check_process_suspicious(mt_ctx *ctx, const mt_check_info *self)
 		}
 		mt_finding_text(f, MT_LANG_EN, "Disguised or suspicious process", "%s",
 		                t[0].data ? t[0].data : "");
-		mt_finding_text(f, MT_LANG_ZH, "伪装或可疑的进程", "%s", t[1].data ? t[1].data : "");
+		mt_finding_text(f, MT_LANG_ZH, "伪装或可疑的进程", "%s",
+		                t[1].data ? t[1].data : "");
 		mt_buf_free(&t[0]);
 		mt_buf_free(&t[1]);
 		mt_live_evidence(f, l, p);

@@ -86,9 +86,9 @@ static int tgid_of(int pid, char *comm, size_t commlen)
 	return t ? (int)strtol(t + 6, NULL, 10) : -1;
 }
 
-static mt_err report_hidden(mt_ctx *ctx, const mt_check_info *self, const mt_live *l,
-                            int pid, const char *comm, const char *method,
-                            const char *how_en, const char *how_zh, mt_severity sev)
+static mt_err report_hidden(mt_ctx *ctx, const mt_check_info *self, const mt_live *l, int pid,
+                            const char *comm, const char *method, const char *how_en,
+                            const char *how_zh, mt_severity sev)
 {
 	mt_finding *f = mt_finding_new(self, sev, 90);
 	mt_finding_text(f, MT_LANG_EN, "Hidden process", "Process %d (%s) is %s", pid, comm,
@@ -200,7 +200,8 @@ mt_err mt_check_rootkit_hidden(mt_ctx *ctx, const mt_check_info *self)
 		e = report_hidden(ctx, self, l, pid, comm[0] ? comm : "?", "pid_probe",
 		                  "alive (kill 0 answers) but not listed in /proc: "
 		                  "a kernel-level hider",
-		                  "存活(kill 0有响应)但不在/proc列表中: 内核级隐藏", MT_SEV_CRITICAL);
+		                  "存活(kill 0有响应)但不在/proc列表中: 内核级隐藏",
+		                  MT_SEV_CRITICAL);
 	}
 
 	/* 3. bind mounts over /proc/PID (mount -o bind /proc/1 /proc/<miner>) */
@@ -210,7 +211,8 @@ mt_err mt_check_rootkit_hidden(mt_ctx *ctx, const mt_check_info *self)
 		size_t n = 0;
 		int trunc;
 		if (fd >= 0 && mt_read_fd(fd, 8u << 20, &d, &n, &trunc) == MT_OK) {
-			for (char *line = d, *next; line && *line && e != MT_ERR_NOMEM; line = next) {
+			for (char *line = d, *next; line && *line && e != MT_ERR_NOMEM;
+			     line = next) {
 				next = strchr(line, '\n');
 				if (next)
 					*next++ = '\0';
@@ -232,13 +234,15 @@ mt_err mt_check_rootkit_hidden(mt_ctx *ctx, const mt_check_info *self)
 				char mp[128];
 				snprintf(mp, sizeof(mp), "%.*s", (int)(ml < 100 ? ml : 100), f);
 				mt_finding *fi = mt_finding_new(self, MT_SEV_CRITICAL, 95);
-				mt_finding_text(fi, MT_LANG_EN, "Hidden process",
-				                "%s has a file system mounted over it: what /proc shows for "
-				                "pid %d is not that process",
-				                mp, (int)pid);
-				mt_finding_text(fi, MT_LANG_ZH, "隐藏进程",
-				                "%s 上挂载了其他文件系统: /proc显示的并非进程 %d 的真实信息", mp,
-				                (int)pid);
+				mt_finding_text(
+					fi, MT_LANG_EN, "Hidden process",
+					"%s has a file system mounted over it: what /proc shows for "
+					"pid %d is not that process",
+					mp, (int)pid);
+				mt_finding_text(
+					fi, MT_LANG_ZH, "隐藏进程",
+					"%s 上挂载了其他文件系统: /proc显示的并非进程 %d 的真实信息",
+					mp, (int)pid);
 				mt_finding_str(fi, "method", "bind_mount", 1);
 				mt_finding_int(fi, "pid", (long long)pid, 1);
 				mt_finding_str(fi, "mountpoint", mp, 0);
@@ -270,10 +274,11 @@ mt_err mt_check_rootkit_hidden(mt_ctx *ctx, const mt_check_info *self)
 		double unexplained = l->busy_pct - l->visible_pct;
 		if (unexplained >= 50 && unexplained >= 0.3 * l->busy_pct) {
 			mt_finding *fi = mt_finding_new(self, MT_SEV_MEDIUM, 50);
-			mt_finding_text(fi, MT_LANG_EN, "CPU time of hidden processes",
-			                "Over %.1f s the system was busy %.0f%% of a CPU, the listed "
-			                "processes account for %.0f%%",
-			                l->sample_secs, l->busy_pct, l->visible_pct);
+			mt_finding_text(
+				fi, MT_LANG_EN, "CPU time of hidden processes",
+				"Over %.1f s the system was busy %.0f%% of a CPU, the listed "
+				"processes account for %.0f%%",
+				l->sample_secs, l->busy_pct, l->visible_pct);
 			mt_finding_text(fi, MT_LANG_ZH, "隐藏进程占用CPU",
 			                "%.1f 秒内系统CPU忙碌 %.0f%%(单核), 可见进程仅占 %.0f%%",
 			                l->sample_secs, l->busy_pct, l->visible_pct);

@@ -27,10 +27,8 @@ static const struct {
 	char letter;
 	const char *what;
 } taints[] = {
-	{0, 'P', "proprietary module loaded"},
-	{1, 'F', "module force-loaded"},
-	{12, 'O', "out-of-tree module loaded"},
-	{13, 'E', "unsigned module loaded"},
+	{0, 'P', "proprietary module loaded"},  {1, 'F', "module force-loaded"},
+	{12, 'O', "out-of-tree module loaded"}, {13, 'E', "unsigned module loaded"},
 	{15, 'K', "kernel live-patched"},
 };
 
@@ -54,7 +52,8 @@ mt_err mt_check_rootkit_kernel(mt_ctx *ctx, const mt_check_info *self)
 				size_t nl = strlen(ents[i].name);
 				int listed = 0;
 				for (const char *line = mods; line && *line && !listed;) {
-					listed = strncmp(line, ents[i].name, nl) == 0 && line[nl] == ' ';
+					listed = strncmp(line, ents[i].name, nl) == 0 &&
+					         line[nl] == ' ';
 					line = strchr(line, '\n');
 					if (line)
 						line++;
@@ -62,13 +61,15 @@ mt_err mt_check_rootkit_kernel(mt_ctx *ctx, const mt_check_info *self)
 				if (listed)
 					continue;
 				mt_finding *f = mt_finding_new(self, MT_SEV_CRITICAL, 85);
-				mt_finding_text(f, MT_LANG_EN, "Hidden kernel module",
-				                "Module %s is loaded (/sys/module) but missing from "
-				                "/proc/modules: it hides itself",
-				                ents[i].name);
-				mt_finding_text(f, MT_LANG_ZH, "隐藏的内核模块",
-				                "模块 %s 已加载(/sys/module)但不在/proc/modules中: 自我隐藏",
-				                ents[i].name);
+				mt_finding_text(
+					f, MT_LANG_EN, "Hidden kernel module",
+					"Module %s is loaded (/sys/module) but missing from "
+					"/proc/modules: it hides itself",
+					ents[i].name);
+				mt_finding_text(
+					f, MT_LANG_ZH, "隐藏的内核模块",
+					"模块 %s 已加载(/sys/module)但不在/proc/modules中: 自我隐藏",
+					ents[i].name);
 				mt_finding_str(f, "module", ents[i].name, 1);
 				e = mt_report_add(ctx->report, f);
 			}
@@ -91,19 +92,20 @@ mt_err mt_check_rootkit_kernel(mt_ctx *ctx, const mt_check_info *self)
 		for (size_t i = 0; i < MT_ARRAY_LEN(taints); i++)
 			if (v >> taints[i].bit & 1) {
 				letters[ll++] = taints[i].letter;
-				int w = snprintf(what + wl, sizeof(what) - wl, "%s%s", wl ? ", " : "",
-				                 taints[i].what);
+				int w = snprintf(what + wl, sizeof(what) - wl, "%s%s",
+				                 wl ? ", " : "", taints[i].what);
 				if (w > 0 && (size_t)w < sizeof(what) - wl)
 					wl += (size_t)w;
 			}
 		letters[ll] = '\0';
 		if (ll && e != MT_ERR_NOMEM) {
 			/* out-of-tree and unsigned modules are also what rootkits are */
-			mt_finding *f = mt_finding_new(self, strchr(letters, 'F') ? MT_SEV_LOW
-			                                                          : MT_SEV_INFO, 40);
-			mt_finding_text(f, MT_LANG_EN, "Kernel tainted by a module", "Taint %lu (%s): %s",
-			                v, letters, what);
-			mt_finding_text(f, MT_LANG_ZH, "内核被模块污染", "污染标志 %lu (%s)", v, letters);
+			mt_finding *f = mt_finding_new(
+				self, strchr(letters, 'F') ? MT_SEV_LOW : MT_SEV_INFO, 40);
+			mt_finding_text(f, MT_LANG_EN, "Kernel tainted by a module",
+			                "Taint %lu (%s): %s", v, letters, what);
+			mt_finding_text(f, MT_LANG_ZH, "内核被模块污染", "污染标志 %lu (%s)", v,
+			                letters);
 			mt_finding_str(f, "taint_flags", letters, 1);
 			mt_finding_int(f, "tainted", (long long)v, 0);
 			e = mt_report_add(ctx->report, f);

@@ -12,22 +12,22 @@
 /* Functions a process or file hider replaces (libprocesshider, Kinsing's libsystem.so,
  * Azazel, Jynx): directory listing hides /proc/PID and files, the others hide paths. */
 static const char *const hider_fns[] = {"readdir", "readdir64", "readdir_r", "readdir64_r"};
-static const char *const file_fns[] = {"opendir", "fopen",  "fopen64", "open",   "open64",
-                                       "access",  "stat",   "lstat",   "stat64", "lstat64",
+static const char *const file_fns[] = {"opendir", "fopen",    "fopen64",   "open",      "open64",
+                                       "access",  "stat",     "lstat",     "stat64",    "lstat64",
                                        "__xstat", "__lxstat", "__xstat64", "__lxstat64"};
 
 typedef struct lib_info {
-	int found;          /* the file exists in the root */
+	int found; /* the file exists in the root */
 	char path[MT_MAX_PATH];
 	char sha256[65];
 	char md5[33];
 	long long size;
-	int elf;            /* parsed as ELF with a dynamic symbol table */
-	int hider;          /* exports a readdir hook */
-	char hooks[512];    /* "readdir,readdir64,..." */
-	uint32_t hookmask;  /* bit i: hider_fns[i], then file_fns */
+	int elf;           /* parsed as ELF with a dynamic symbol table */
+	int hider;         /* exports a readdir hook */
+	char hooks[512];   /* "readdir,readdir64,..." */
+	uint32_t hookmask; /* bit i: hider_fns[i], then file_fns */
 	const char *package;
-	int verified;       /* owned by a package and its MD5 matches dpkg's */
+	int verified; /* owned by a package and its MD5 matches dpkg's */
 } lib_info;
 
 struct conf_state;
@@ -44,10 +44,12 @@ static int on_sym(void *p, const mt_elf_sym *s)
 	if (!mt_elf_sym_exported(s))
 		return 0;
 	for (size_t i = 0; i < MT_ARRAY_LEN(hider_fns); i++)
-		if (strlen(hider_fns[i]) == s->name_len && memcmp(hider_fns[i], s->name, s->name_len) == 0)
+		if (strlen(hider_fns[i]) == s->name_len &&
+		    memcmp(hider_fns[i], s->name, s->name_len) == 0)
 			li->hookmask |= 1u << i;
 	for (size_t i = 0; i < MT_ARRAY_LEN(file_fns); i++)
-		if (strlen(file_fns[i]) == s->name_len && memcmp(file_fns[i], s->name, s->name_len) == 0)
+		if (strlen(file_fns[i]) == s->name_len &&
+		    memcmp(file_fns[i], s->name, s->name_len) == 0)
 			li->hookmask |= 1u << (MT_ARRAY_LEN(hider_fns) + i);
 	return 0;
 }
@@ -61,8 +63,9 @@ static void hooks_text(lib_info *li)
 	for (size_t i = 0; i < MT_ARRAY_LEN(hider_fns) + MT_ARRAY_LEN(file_fns); i++) {
 		if (!(li->hookmask & (1u << i)))
 			continue;
-		const char *name = i < MT_ARRAY_LEN(hider_fns) ? hider_fns[i]
-		                                                : file_fns[i - MT_ARRAY_LEN(hider_fns)];
+		const char *name = i < MT_ARRAY_LEN(hider_fns)
+		                           ? hider_fns[i]
+		                           : file_fns[i - MT_ARRAY_LEN(hider_fns)];
 		int w = snprintf(li->hooks + n, sizeof(li->hooks) - n, "%s%s", n ? "," : "", name);
 		if (w < 0 || (size_t)w >= sizeof(li->hooks) - n)
 			break;
@@ -76,8 +79,12 @@ static int resolve(mt_host *h, const char *entry, char *out, size_t outlen)
 {
 	static const char *const libdirs[] = {"lib/x86_64-linux-gnu", "lib64", "lib",
 	                                      "lib/aarch64-linux-gnu", "lib/i386-linux-gnu"};
-	static const char *const search[] = {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
-	                                     "/lib64", "/usr/lib64", "/lib", "/usr/lib",
+	static const char *const search[] = {"/lib/x86_64-linux-gnu",
+	                                     "/usr/lib/x86_64-linux-gnu",
+	                                     "/lib64",
+	                                     "/usr/lib64",
+	                                     "/lib",
+	                                     "/usr/lib",
 	                                     "/usr/local/lib"};
 	struct stat st;
 	const char *tok = strstr(entry, "$LIB");
@@ -86,8 +93,8 @@ static int resolve(mt_host *h, const char *entry, char *out, size_t outlen)
 		toklen = 6;
 	if (tok) {
 		for (size_t i = 0; i < MT_ARRAY_LEN(libdirs); i++) {
-			int n = snprintf(out, outlen, "%.*s%s%s", (int)(tok - entry), entry, libdirs[i],
-			                 tok + toklen);
+			int n = snprintf(out, outlen, "%.*s%s%s", (int)(tok - entry), entry,
+			                 libdirs[i], tok + toklen);
 			if (n > 0 && (size_t)n < outlen && mt_host_stat(h, out, 1, &st) == MT_OK)
 				return 1;
 		}
@@ -116,8 +123,8 @@ static void inspect(pl_state *ps, const char *entry, lib_info *li)
 	char *data;
 	size_t len;
 	int trunc;
-	mt_err e = mt_host_read_file(ps->ctx->host, li->path, MT_MAX_FILE_READ, &data, &len,
-	                             &trunc);
+	mt_err e =
+		mt_host_read_file(ps->ctx->host, li->path, MT_MAX_FILE_READ, &data, &len, &trunc);
 	if (e != MT_OK) {
 		mt_report_diag(ps->ctx->report, "%s: %s", li->path, mt_strerror(e));
 		li->found = e != MT_ERR_NOENT;
@@ -149,7 +156,8 @@ static void inspect(pl_state *ps, const char *entry, lib_info *li)
 			mt_report_diag(ps->ctx->report, "%s: no readable dynamic symbol table",
 			               li->path);
 		if (bad)
-			mt_report_diag(ps->ctx->report, "%s: %u bad symbol(s) skipped", li->path, bad);
+			mt_report_diag(ps->ctx->report, "%s: %u bad symbol(s) skipped", li->path,
+			               bad);
 	}
 	free(data);
 
@@ -164,8 +172,8 @@ static void inspect(pl_state *ps, const char *entry, lib_info *li)
 }
 
 /* One finding for one preloaded library. how: 0 ld.so.preload, 1 /etc/environment. */
-static void report_lib(pl_state *ps, int how, const char *file, unsigned lineno,
-                       const char *line, size_t ll, const char *entry)
+static void report_lib(pl_state *ps, int how, const char *file, unsigned lineno, const char *line,
+                       size_t ll, const char *entry)
 {
 	lib_info li;
 	inspect(ps, entry, &li);
@@ -185,38 +193,42 @@ static void report_lib(pl_state *ps, int how, const char *file, unsigned lineno,
 	const char *where = how == 0 ? "/etc/ld.so.preload" : "LD_PRELOAD in /etc/environment";
 	const char *where_zh = how == 0 ? "/etc/ld.so.preload" : "/etc/environment 中的 LD_PRELOAD";
 	if (li.hider) {
-		mt_finding_text(f, MT_LANG_EN, "Process and file hider preloaded into every program",
+		mt_finding_text(f, MT_LANG_EN,
+		                "Process and file hider preloaded into every program",
 		                "%s names %.300s, which the dynamic linker loads into every "
 		                "dynamically linked program. It replaces %s: the functions ps, top "
 		                "and ls use to list /proc and directories, so a miner's processes "
 		                "and files disappear from them (libprocesshider, Kinsing's "
 		                "libsystem.so).",
 		                where, li.path, li.hooks);
-		mt_finding_text(f, MT_LANG_ZH, "预加载到所有程序中的进程/文件隐藏库",
-		                "%s 指定了 %.300s，动态链接器会把它加载进每一个动态链接的程序。它替换了 "
-		                "%s：ps、top、ls 列出 /proc 和目录时所用的函数，挖矿进程和文件因此从它们的"
-		                "输出中消失（libprocesshider、Kinsing 的 libsystem.so）。",
-		                where_zh, li.path, li.hooks);
+		mt_finding_text(
+			f, MT_LANG_ZH, "预加载到所有程序中的进程/文件隐藏库",
+			"%s 指定了 %.300s，动态链接器会把它加载进每一个动态链接的程序。它替换了 "
+			"%s：ps、top、ls 列出 /proc 和目录时所用的函数，挖矿进程和文件因此从它们的"
+			"输出中消失（libprocesshider、Kinsing 的 libsystem.so）。",
+			where_zh, li.path, li.hooks);
 	} else if (li.verified) {
 		mt_finding_text(f, MT_LANG_EN, "Packaged library preloaded into every program",
 		                "%s names %.300s, installed by package %s and unchanged. Make sure "
 		                "this preload is wanted.%s%s",
 		                where, li.path, li.package, li.hooks[0] ? " It replaces: " : "",
 		                li.hooks);
-		mt_finding_text(f, MT_LANG_ZH, "预加载到所有程序中的软件包库",
-		                "%s 指定了 %.300s，它属于软件包 %s 且未被修改。请确认这项预加载是有意为之。"
-		                "%s%s",
-		                where_zh, li.path, li.package, li.hooks[0] ? "它替换了：" : "", li.hooks);
+		mt_finding_text(
+			f, MT_LANG_ZH, "预加载到所有程序中的软件包库",
+			"%s 指定了 %.300s，它属于软件包 %s 且未被修改。请确认这项预加载是有意为之。"
+			"%s%s",
+			where_zh, li.path, li.package, li.hooks[0] ? "它替换了：" : "", li.hooks);
 	} else if (!li.found) {
 		mt_finding_text(f, MT_LANG_EN, "Preload entry names a missing library",
 		                "%s names %.300s, which is not on disk: removed, hidden "
 		                "or on another mount. A preload entry is how hooking rootkits load "
 		                "themselves; no package puts one there.",
 		                where, li.path);
-		mt_finding_text(f, MT_LANG_ZH, "预加载条目指向不存在的库",
-		                "%s 指定了 %.300s，但文件系统中找不到它（已删除、被隐藏或在其他挂载点）。"
-		                "预加载条目是劫持型 rootkit 的加载方式，正常软件包不会写入。",
-		                where_zh, li.path);
+		mt_finding_text(
+			f, MT_LANG_ZH, "预加载条目指向不存在的库",
+			"%s 指定了 %.300s，但文件系统中找不到它（已删除、被隐藏或在其他挂载点）。"
+			"预加载条目是劫持型 rootkit 的加载方式，正常软件包不会写入。",
+			where_zh, li.path);
 	} else {
 		mt_finding_text(f, MT_LANG_EN, "Unknown library preloaded into every program",
 		                "%s names %.300s, which the dynamic linker loads into every "
@@ -242,11 +254,11 @@ static void report_lib(pl_state *ps, int how, const char *file, unsigned lineno,
 	if (li.package)
 		mt_finding_str(f, "package", li.package, 0);
 	mt_finding_str(f, "reasons",
-	               li.hider       ? "hider_hooks"
-	               : li.verified  ? "packaged_preload"
-	               : !li.found    ? "missing_library"
-	               : li.hooks[0]  ? "libc_hooks"
-	                              : "unknown_preload",
+	               li.hider      ? "hider_hooks"
+	               : li.verified ? "packaged_preload"
+	               : !li.found   ? "missing_library"
+	               : li.hooks[0] ? "libc_hooks"
+	                             : "unknown_preload",
 	               0);
 
 	char lh[65];
@@ -269,8 +281,7 @@ static void report_lib(pl_state *ps, int how, const char *file, unsigned lineno,
 typedef void (*line_fn)(pl_state *ps, const char *file, const char *line, size_t ll,
                         unsigned lineno);
 
-static void each_line(pl_state *ps, const char *file, const char *data, size_t len,
-                      line_fn fn)
+static void each_line(pl_state *ps, const char *file, const char *data, size_t len, line_fn fn)
 {
 	unsigned lineno = 0;
 	for (const char *p = data, *end = data + len; p < end && ps->err == MT_OK;) {
@@ -280,7 +291,8 @@ static void each_line(pl_state *ps, const char *file, const char *data, size_t l
 		if ((size_t)(le - p) <= MT_MAX_LINE)
 			fn(ps, file, p, (size_t)(le - p), lineno);
 		else
-			mt_report_diag(ps->ctx->report, "%s:%u: line too long, skipped", file, lineno);
+			mt_report_diag(ps->ctx->report, "%s:%u: line too long, skipped", file,
+			               lineno);
 		p = eol ? eol + 1 : end;
 	}
 }
@@ -360,8 +372,8 @@ typedef struct conf_state {
 
 static int bad_libdir(const char *dir, const char **why)
 {
-	static const char *const tmp[] = {"/tmp", "/var/tmp", "/dev/shm", "/run/shm",
-	                                  "/var/run/shm", "/run/user"};
+	static const char *const tmp[] = {"/tmp",     "/var/tmp",     "/dev/shm",
+	                                  "/run/shm", "/var/run/shm", "/run/user"};
 	for (size_t i = 0; i < MT_ARRAY_LEN(tmp); i++) {
 		size_t l = strlen(tmp[i]);
 		if (strncmp(dir, tmp[i], l) == 0 && (dir[l] == '\0' || dir[l] == '/')) {
@@ -370,7 +382,8 @@ static int bad_libdir(const char *dir, const char **why)
 		}
 	}
 	for (const char *p = dir; (p = strchr(p, '/')) != NULL; p++)
-		if (p[1] == '.' && p[2] != '\0' && p[2] != '/' && !(p[2] == '.' && (p[3] == '/' || !p[3]))) {
+		if (p[1] == '.' && p[2] != '\0' && p[2] != '/' &&
+		    !(p[2] == '.' && (p[3] == '/' || !p[3]))) {
 			*why = "hidden_libdir";
 			return 1;
 		}
@@ -420,8 +433,7 @@ static void conf_include(conf_state *cs, const char *from, const char *pat, unsi
 	mt_dirents_free(ents, n);
 }
 
-static void conf_line(pl_state *ps, const char *file, const char *line, size_t ll,
-                      unsigned lineno)
+static void conf_line(pl_state *ps, const char *file, const char *line, size_t ll, unsigned lineno)
 {
 	conf_state *cs = ps->conf;
 	const char *hash = memchr(line, '#', ll);
@@ -466,16 +478,18 @@ static void conf_line(pl_state *ps, const char *file, const char *line, size_t l
 		if (dir[0] != '/' || !bad_libdir(dir, &why))
 			continue;
 		mt_finding *f = mt_finding_new(ps->self, MT_SEV_HIGH, 75);
-		mt_finding_text(f, MT_LANG_EN, "Library search path in a temporary, hidden or home "
-		                               "directory",
+		mt_finding_text(f, MT_LANG_EN,
+		                "Library search path in a temporary, hidden or home "
+		                "directory",
 		                "%.200s adds %.300s to the directories ldconfig and the dynamic "
 		                "linker search: a library planted there (a fake libc dependency) "
 		                "is loaded by system programs.",
 		                file, dir);
-		mt_finding_text(f, MT_LANG_ZH, "动态库搜索路径位于临时、隐藏或家目录",
-		                "%.200s 把 %.300s 加入了 ldconfig 和动态链接器的搜索目录：放在那里的库"
-		                "（伪装的 libc 依赖）会被系统程序加载。",
-		                file, dir);
+		mt_finding_text(
+			f, MT_LANG_ZH, "动态库搜索路径位于临时、隐藏或家目录",
+			"%.200s 把 %.300s 加入了 ldconfig 和动态链接器的搜索目录：放在那里的库"
+			"（伪装的 libc 依赖）会被系统程序加载。",
+			file, dir);
 		mt_finding_str(f, "path", file, 1);
 		mt_finding_int(f, "lineno", lineno, 0);
 		mt_finding_strn(f, "line", line, ll, 1);
@@ -495,8 +509,7 @@ static void conf_line(pl_state *ps, const char *file, const char *line, size_t l
 
 static void conf_read(conf_state *cs, const char *path, unsigned depth)
 {
-	if (depth > 4 || cs->nseen >= MT_ARRAY_LEN(cs->seen) ||
-	    strlen(path) >= sizeof(cs->seen[0]))
+	if (depth > 4 || cs->nseen >= MT_ARRAY_LEN(cs->seen) || strlen(path) >= sizeof(cs->seen[0]))
 		return;
 	for (unsigned i = 0; i < cs->nseen; i++)
 		if (strcmp(cs->seen[i], path) == 0)
@@ -505,8 +518,8 @@ static void conf_read(conf_state *cs, const char *path, unsigned depth)
 	char *data;
 	size_t len;
 	int trunc;
-	mt_err e = mt_host_read_file(cs->ps->ctx->host, path, MT_MAX_FILE_READ, &data, &len,
-	                             &trunc);
+	mt_err e =
+		mt_host_read_file(cs->ps->ctx->host, path, MT_MAX_FILE_READ, &data, &len, &trunc);
 	if (e != MT_OK) {
 		if (e != MT_ERR_NOENT)
 			mt_report_diag(cs->ps->ctx->report, "%s: %s", path, mt_strerror(e));

@@ -12,21 +12,20 @@
 #include "../collect/walk.h"
 #include "checks.h"
 
-static const char *const tools[] = {"ps",   "top",     "pstree", "netstat", "ss",   "lsof",
-                                    "ls",   "find",    "crontab", "chattr", "kill", "pkill"};
+static const char *const tools[] = {"ps", "top",  "pstree",  "netstat", "ss",   "lsof",
+                                    "ls", "find", "crontab", "chattr",  "kill", "pkill"};
 static const char *const backup_suffixes[] = {".original", ".orig", ".bak", ".old"};
 /* /usr first: under merged /usr the files are named by their /usr path */
-static const char *const bin_dirs[] = {"/usr/bin", "/usr/sbin", "/bin",
+static const char *const bin_dirs[] = {"/usr/bin", "/usr/sbin",      "/bin",
                                        "/sbin",    "/usr/local/bin", "/usr/local/sbin"};
 static const char *const copied[] = {"chattr", "curl", "wget", "busybox"};
 static const char *const copy_dirs[] = {"/tmp", "/var/tmp", "/dev/shm"};
 
-
 typedef struct ref {
 	const char *name;
 	char path[64];
-	long long size;  /* -1 when the file is not there */
-	char sha256[65]; /* "" when unknown */
+	long long size;          /* -1 when the file is not there */
+	char sha256[65];         /* "" when unknown */
 	char dig[MT_DIGEST_HEX]; /* the package database's digest; "" when unknown */
 	mt_digest_algo algo;
 } ref;
@@ -99,12 +98,12 @@ static void load_refs(tt_state *ts)
 			char p[64];
 			snprintf(p, sizeof(p), "%s/%s", dirs[d], copied[i]);
 			struct stat st;
-			int have_md5 = ts->have_db && mt_pkgdb_digest(ts->db, ts->ctx->host, p, &r->algo,
-			                                              r->dig) == MT_OK;
+			int have_md5 = ts->have_db && mt_pkgdb_digest(ts->db, ts->ctx->host, p,
+			                                              &r->algo, r->dig) == MT_OK;
 			if (!have_md5)
 				r->dig[0] = '\0';
-			if (mt_host_stat(ts->ctx->host, p, 0, &st) != MT_OK || !S_ISREG(st.st_mode) ||
-			    st.st_size > MT_MAX_COPY_SIZE) {
+			if (mt_host_stat(ts->ctx->host, p, 0, &st) != MT_OK ||
+			    !S_ISREG(st.st_mode) || st.st_size > MT_MAX_COPY_SIZE) {
 				if (have_md5) {
 					snprintf(r->path, sizeof(r->path), "%s", p);
 					break;
@@ -113,11 +112,13 @@ static void load_refs(tt_state *ts)
 			}
 			char md5[33], sha[65];
 			int trunc;
-			if (mt_fi_hash(ts->ctx->host, p, MT_MAX_COPY_SIZE, md5, sha, &st, &trunc) != MT_OK ||
+			if (mt_fi_hash(ts->ctx->host, p, MT_MAX_COPY_SIZE, md5, sha, &st, &trunc) !=
+			            MT_OK ||
 			    trunc)
 				continue;
 			snprintf(r->path, sizeof(r->path), "%s", p);
-			if (!have_md5 || strcmp(r->algo == MT_DIGEST_MD5 ? md5 : sha, r->dig) == 0) {
+			if (!have_md5 ||
+			    strcmp(r->algo == MT_DIGEST_MD5 ? md5 : sha, r->dig) == 0) {
 				memcpy(r->sha256, sha, sizeof(sha));
 				r->size = (long long)st.st_size;
 			}
@@ -157,8 +158,7 @@ static void check_copy(tt_state *ts, const char *path, const struct stat *st)
 		const ref *r = &ts->refs[i];
 		int hit = (r->sha256[0] && strcmp(r->sha256, sha) == 0 &&
 		           r->size == (long long)real.st_size) ||
-		          (r->dig[0] &&
-		           strcmp(r->algo == MT_DIGEST_MD5 ? md5 : sha, r->dig) == 0);
+		          (r->dig[0] && strcmp(r->algo == MT_DIGEST_MD5 ? md5 : sha, r->dig) == 0);
 		if (!hit || strcmp(base, r->name) == 0 || mt_fi_same_path(path, r->path))
 			continue;
 		mt_finding *f = mt_finding_new(ts->self, MT_SEV_HIGH, 90);
@@ -168,11 +168,12 @@ static void check_copy(tt_state *ts, const char *path, const struct stat *st)
 		                "cleanup scripts and other miners' killers cannot find them, and "
 		                "use the copy to lock their files or fetch payloads.",
 		                path, r->path);
-		mt_finding_text(f, MT_LANG_ZH, "被改名复制的系统工具",
-		                "%.300s 与 %s 内容完全相同，只是换了名字。挖矿团伙（TeamTNT）会把 chattr、"
-		                "curl、wget 或 busybox 改名藏起来，让清理脚本和其他挖矿木马找不到，再用它"
-		                "锁定自己的文件或下载载荷。",
-		                path, r->path);
+		mt_finding_text(
+			f, MT_LANG_ZH, "被改名复制的系统工具",
+			"%.300s 与 %s 内容完全相同，只是换了名字。挖矿团伙（TeamTNT）会把 chattr、"
+			"curl、wget 或 busybox 改名藏起来，让清理脚本和其他挖矿木马找不到，再用它"
+			"锁定自己的文件或下载载荷。",
+			path, r->path);
 		mt_finding_str(f, "path", path, 1);
 		mt_finding_str(f, "copy_of", r->path, 0);
 		mt_finding_str(f, "tool", r->name, 0);
@@ -198,8 +199,7 @@ static void script_head(const char *buf, size_t n, char *out, size_t outlen)
 /* One file of a bin directory: the digest its package recorded, and for ps & co the
  * wrapper test. The evidence names the algorithm: md5_expected/md5 (dpkg, old rpm) or
  * sha256_expected/sha256 (rpm). */
-static void check_bin_file(tt_state *ts, const char *dir, const char *path,
-                           const struct stat *lst)
+static void check_bin_file(tt_state *ts, const char *dir, const char *path, const struct stat *lst)
 {
 	mt_host *h = ts->ctx->host;
 	const char *base = mt_basename(path);
@@ -263,33 +263,41 @@ static void check_bin_file(tt_state *ts, const char *dir, const char *path,
 		if (reasons) {
 			mt_finding *f = mt_finding_new(ts->self, sev, conf);
 			if (script) {
-				mt_finding_text(f, MT_LANG_EN, "System tool replaced by a script",
-				                "%.300s is a shell script, not the program%s%s%s. Miners "
-				                "(TeamTNT) move the real %s aside and drop a wrapper that "
-				                "filters their processes, files or connections out of its "
-				                "output.%s%.300s%s",
-				                path, pkg ? " package " : "", pkg ? pkg : "",
-				                pkg ? " installed" : "", base,
-				                sib[0] ? " The real program is kept as " : "", sib,
-				                sib[0] ? "." : "");
-				mt_finding_text(f, MT_LANG_ZH, "系统工具被脚本替换",
-				                "%.300s 是一个 shell 脚本，而不是%s%s%s的程序。挖矿木马（TeamTNT）会"
-				                "把真正的 %s 移走，换成一个包装脚本，从输出中过滤掉自己的进程、文件"
-				                "或连接。%s%.300s%s",
-				                path, pkg ? "软件包 " : "系统", pkg ? pkg : "", pkg ? " 安装" : "",
-				                base, sib[0] ? "真正的程序被保存为 " : "", sib, sib[0] ? "。" : "");
+				mt_finding_text(
+					f, MT_LANG_EN, "System tool replaced by a script",
+					"%.300s is a shell script, not the program%s%s%s. Miners "
+					"(TeamTNT) move the real %s aside and drop a wrapper that "
+					"filters their processes, files or connections out of its "
+					"output.%s%.300s%s",
+					path, pkg ? " package " : "", pkg ? pkg : "",
+					pkg ? " installed" : "", base,
+					sib[0] ? " The real program is kept as " : "", sib,
+					sib[0] ? "." : "");
+				mt_finding_text(
+					f, MT_LANG_ZH, "系统工具被脚本替换",
+					"%.300s 是一个 shell 脚本，而不是%s%s%s的程序。挖矿木马（TeamTNT）会"
+					"把真正的 %s 移走，换成一个包装脚本，从输出中过滤掉自己的进程、文件"
+					"或连接。%s%.300s%s",
+					path, pkg ? "软件包 " : "系统", pkg ? pkg : "",
+					pkg ? " 安装" : "", base,
+					sib[0] ? "真正的程序被保存为 " : "", sib,
+					sib[0] ? "。" : "");
 			} else {
-				mt_finding_text(f, MT_LANG_EN, "System tool moved aside",
-				                "%.300s has a copy named %.300s next to it%s. Miners "
-				                "(TeamTNT) move ps and its kind to such a name and put a "
-				                "filtering wrapper or a trojaned binary in their place.",
-				                path, sib,
-				                mismatch ? ", and it differs from what its package installed"
-				                         : "");
-				mt_finding_text(f, MT_LANG_ZH, "系统工具被移到别名",
-				                "%.300s 旁边有一个副本 %.300s%s。挖矿木马（TeamTNT）会把 ps 一类"
-				                "工具改成这样的名字，再在原处放上过滤输出的包装脚本或木马程序。",
-				                path, sib, mismatch ? "，且它与软件包安装时的内容不同" : "");
+				mt_finding_text(
+					f, MT_LANG_EN, "System tool moved aside",
+					"%.300s has a copy named %.300s next to it%s. Miners "
+					"(TeamTNT) move ps and its kind to such a name and put a "
+					"filtering wrapper or a trojaned binary in their place.",
+					path, sib,
+					mismatch
+						? ", and it differs from what its package installed"
+						: "");
+				mt_finding_text(
+					f, MT_LANG_ZH, "系统工具被移到别名",
+					"%.300s 旁边有一个副本 %.300s%s。挖矿木马（TeamTNT）会把 ps 一类"
+					"工具改成这样的名字，再在原处放上过滤输出的包装脚本或木马程序。",
+					path, sib,
+					mismatch ? "，且它与软件包安装时的内容不同" : "");
 			}
 			mt_finding_str(f, "path", path, 1);
 			if (sib[0])
@@ -299,7 +307,9 @@ static void check_bin_file(tt_state *ts, const char *dir, const char *path,
 				mt_finding_str(f, "package_db", mt_pkgdb_source(ts->db), 0);
 			}
 			if (want[0])
-				mt_finding_str(f, algo == MT_DIGEST_MD5 ? "md5_expected" : "sha256_expected",
+				mt_finding_str(f,
+				               algo == MT_DIGEST_MD5 ? "md5_expected"
+				                                     : "sha256_expected",
 				               want, 0);
 			if (hashed && algo == MT_DIGEST_MD5)
 				mt_finding_str(f, "md5", md5, 0);
@@ -336,10 +346,11 @@ static void check_bin_file(tt_state *ts, const char *dir, const char *path,
 		                "recorded %s. Attackers replace system programs with trojaned ones "
 		                "that hide a miner or keep a backdoor.",
 		                path, pkg, an, is_md5 ? md5 : sha, src, want);
-		mt_finding_text(f, MT_LANG_ZH, "系统程序与软件包中的不一致",
-		                "%.300s 不是软件包 %s 安装的文件：它的 %s 是 %s，%s 记录的是 %s。攻击者"
-		                "会用木马程序替换系统程序，以隐藏挖矿进程或留下后门。",
-		                path, pkg, an, is_md5 ? md5 : sha, src, want);
+		mt_finding_text(
+			f, MT_LANG_ZH, "系统程序与软件包中的不一致",
+			"%.300s 不是软件包 %s 安装的文件：它的 %s 是 %s，%s 记录的是 %s。攻击者"
+			"会用木马程序替换系统程序，以隐藏挖矿进程或留下后门。",
+			path, pkg, an, is_md5 ? md5 : sha, src, want);
 		mt_finding_str(f, "path", path, 1);
 		mt_finding_str(f, "package", pkg, 0);
 		if (is_md5) {
@@ -421,7 +432,8 @@ mt_err mt_check_tamper_tools(mt_ctx *ctx, const mt_check_info *self)
 	mt_walk_opts wo = {5, 200000, self->id,
 	                   MT_WALK_FOLLOW_START | MT_WALK_SAME_DEVICE | MT_WALK_SCOPED};
 	for (size_t d = 0; d < MT_ARRAY_LEN(copy_dirs) && ts.err == MT_OK; d++) {
-		mt_err e = mt_walk(ctx->host, ctx->report, copy_dirs[d], &wo, on_tmp_entry, &ts, NULL);
+		mt_err e =
+			mt_walk(ctx->host, ctx->report, copy_dirs[d], &wo, on_tmp_entry, &ts, NULL);
 		if (e == MT_ERR_NOMEM)
 			ts.err = e;
 	}

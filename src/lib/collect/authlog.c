@@ -116,11 +116,22 @@ static void put_ip(mt_logev *ev, const char *s, size_t n)
 
 const char *mt_logev_kind_name(mt_logev_kind k)
 {
-	static const char *const names[MT_LE_COUNT] = {
-		"ssh_accepted", "ssh_failed", "ssh_invalid_user", "auth_failure",
-		"ssh_preauth_close", "ssh_disconnect", "su", "sudo", "account_added",
-		"account_changed", "password_changed", "login", "boot", "login_failed",
-		"last_login", "ssh_session"};
+	static const char *const names[MT_LE_COUNT] = {"ssh_accepted",
+	                                               "ssh_failed",
+	                                               "ssh_invalid_user",
+	                                               "auth_failure",
+	                                               "ssh_preauth_close",
+	                                               "ssh_disconnect",
+	                                               "su",
+	                                               "sudo",
+	                                               "account_added",
+	                                               "account_changed",
+	                                               "password_changed",
+	                                               "login",
+	                                               "boot",
+	                                               "login_failed",
+	                                               "last_login",
+	                                               "ssh_session"};
 	return (unsigned)k < MT_LE_COUNT ? names[k] : "unknown";
 }
 
@@ -216,8 +227,7 @@ static int parse_sshd(const char *m, size_t n, mt_logev *ev)
 			return MT_AL_OTHER;
 		const char *end = m + n;
 		int preauth = n >= 9 && memcmp(end - 9, "[preauth]", 9) == 0;
-		static const char *const pre[] = {"invalid user ", "authenticating user ",
-		                                  "user "};
+		static const char *const pre[] = {"invalid user ", "authenticating user ", "user "};
 		for (size_t i = 0; i < MT_ARRAY_LEN(pre); i++)
 			if (starts(p, (size_t)(end - p), pre[i])) {
 				p += strlen(pre[i]);
@@ -275,7 +285,8 @@ static int parse_sshd(const char *m, size_t n, mt_logev *ev)
 		}
 		const char *u = rfind(m, n, " user=", 6);
 		if (u)
-			put(ev->user, sizeof(ev->user), u + 6, word_len(u + 6, (size_t)(end - u - 6)));
+			put(ev->user, sizeof(ev->user), u + 6,
+			    word_len(u + 6, (size_t)(end - u - 6)));
 		ev->kind = MT_LE_AUTHFAIL;
 		put(ev->method, sizeof(ev->method), "sshd", 4);
 		return MT_AL_EVENT;
@@ -316,8 +327,7 @@ static size_t field(const char *m, size_t n, const char *key, const char **val)
 	return i;
 }
 
-static int parse_account(const char *prog, size_t pl, const char *m, size_t n,
-                         mt_logev *ev)
+static int parse_account(const char *prog, size_t pl, const char *m, size_t n, mt_logev *ev)
 {
 	const char *v;
 	size_t vl;
@@ -368,8 +378,7 @@ static int is_sshd(const char *prog, size_t pl)
 	       (pl == 9 && memcmp(prog, "sshd-auth", 9) == 0);
 }
 
-int mt_authlog_parse_msg(const char *prog, size_t pl, const char *m, size_t n,
-                         mt_logev *ev)
+int mt_authlog_parse_msg(const char *prog, size_t pl, const char *m, size_t n, mt_logev *ev)
 {
 	ev->detail = "";
 	if (n == 0 || pl == 0)
@@ -504,8 +513,8 @@ static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 static size_t parse_stamp(const char *s, size_t n, int64_t ref, int64_t *out)
 {
 	int mo, d, h, mi, sec;
-	if (n >= 16 && s[0] >= 'A' && s[0] <= 'S' && s[3] == ' ' && s[6] == ' ' &&
-	    s[9] == ':' && s[12] == ':' && s[15] == ' ') {
+	if (n >= 16 && s[0] >= 'A' && s[0] <= 'S' && s[3] == ' ' && s[6] == ' ' && s[9] == ':' &&
+	    s[12] == ':' && s[15] == ' ') {
 		/* a log has thousands of lines in the same minute: "Jan 24 08:10:" of the line
 		 * before, with the same ref, gives the minute without parsing it again */
 		static _Thread_local char cmin[12];
@@ -556,9 +565,9 @@ static size_t parse_stamp(const char *s, size_t n, int64_t ref, int64_t *out)
 	}
 	/* 2024-01-24T08:10:27[.frac](Z|+08:00|+0800) */
 	int y1, y2;
-	if (n >= 20 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' &&
-	    s[16] == ':' && !dig2(s, &y1) && !dig2(s + 2, &y2) && !dig2(s + 5, &mo) &&
-	    !dig2(s + 8, &d) && !dig2(s + 11, &h) && !dig2(s + 14, &mi) && !dig2(s + 17, &sec)) {
+	if (n >= 20 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' && s[16] == ':' &&
+	    !dig2(s, &y1) && !dig2(s + 2, &y2) && !dig2(s + 5, &mo) && !dig2(s + 8, &d) &&
+	    !dig2(s + 11, &h) && !dig2(s + 14, &mi) && !dig2(s + 17, &sec)) {
 		int y = y1 * 100 + y2;
 		if (y < 1990 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
 		    (mo == 2 && d == 29 && !leap_year(y)) || h > 23 || mi > 59 || sec > 60)
@@ -620,8 +629,8 @@ static int parse_line(const char *s, size_t n, int64_t ref, mt_logev *ev, int fa
 	if (m < end && *m == ' ')
 		m++;
 	/* prefilter: only a few programs matter */
-	if (pl < 2 || pl > 12 || (p[0] != 's' && p[0] != 'u' && p[0] != 'p' && p[0] != 'c' &&
-	                         p[0] != 'g'))
+	if (pl < 2 || pl > 12 ||
+	    (p[0] != 's' && p[0] != 'u' && p[0] != 'p' && p[0] != 'c' && p[0] != 'g'))
 		return MT_AL_OTHER;
 	ev->kind = MT_LE_COUNT;
 	if (fast && is_sshd(p, pl) && m < end &&
@@ -634,8 +643,8 @@ static int parse_line(const char *s, size_t n, int64_t ref, mt_logev *ev, int fa
 	ev->pid = 0;
 	ev->backed = 0;
 	if (br) /* prog[pid]: */
-		for (const char *q = br + 1; q < colon && *q >= '0' && *q <= '9' && ev->pid < 100000000u;
-		     q++)
+		for (const char *q = br + 1;
+		     q < colon && *q >= '0' && *q <= '9' && ev->pid < 100000000u; q++)
 			ev->pid = ev->pid * 10 + (uint32_t)(*q - '0');
 	ev->user[0] = ev->ip[0] = ev->method[0] = '\0';
 	ev->detail = "";
@@ -748,20 +757,22 @@ size_t mt_logs_check_years(const mt_logs *l, mt_report *rep, mt_yearfix *fix, si
 				best = k;
 		/* the mtime's year is backed, or nothing says otherwise, or only a few logins
 		 * match (a job logging in at the same second every day) */
-		if (best == 0 || m[YEAR_SPAN] != 0 || m[best + YEAR_SPAN] * 2 <= in[best + YEAR_SPAN])
+		if (best == 0 || m[YEAR_SPAN] != 0 ||
+		    m[best + YEAR_SPAN] * 2 <= in[best + YEAR_SPAN])
 			continue;
 		int y = ref_year(f->mtime);
 		char mt[40], ct[40] = "";
 		mt_time_iso(f->mtime, mt, sizeof(mt));
 		if (f->ctime != MT_TIME_NONE && f->ctime > f->mtime + 86400)
 			mt_time_iso(f->ctime, ct, sizeof(ct));
-		mt_report_diag(rep, "%s: its mtime %s dates its yearless lines in %d, but %llu of "
-		                    "its %llu logins in the time of wtmp, lastlog or the journal are "
-		                    "there %d year(s) %s: read as of that year (mtime set %s?%s%s)",
+		mt_report_diag(rep,
+		               "%s: its mtime %s dates its yearless lines in %d, but %llu of "
+		               "its %llu logins in the time of wtmp, lastlog or the journal are "
+		               "there %d year(s) %s: read as of that year (mtime set %s?%s%s)",
 		               f->path, mt, y, (unsigned long long)m[best + YEAR_SPAN],
-		               (unsigned long long)in[best + YEAR_SPAN],
-		               best < 0 ? -best : best, best > 0 ? "later" : "earlier",
-		               best > 0 ? "back" : "forward", ct[0] ? " its ctime is " : "", ct);
+		               (unsigned long long)in[best + YEAR_SPAN], best < 0 ? -best : best,
+		               best > 0 ? "later" : "earlier", best > 0 ? "back" : "forward",
+		               ct[0] ? " its ctime is " : "", ct);
 		mt_copy(fix[nfix].path, sizeof(fix[nfix].path), f->path);
 		fix[nfix++].shift = best;
 	}
@@ -827,8 +838,7 @@ static mt_failsrc *src_get(mt_logs *l, const char *ip, mt_err *e)
 }
 
 /* A new counter of source s for user; NULL over the cap or out of memory. */
-static mt_failagg *pair_new(mt_logs *l, mt_failsrc *s, uint32_t *slot, const char *user,
-                            mt_err *e)
+static mt_failagg *pair_new(mt_logs *l, mt_failsrc *s, uint32_t *slot, const char *user, mt_err *e)
 {
 	mt_err ge = MT_OK;
 	l->fail = mt__grow(l->fail, &l->afail, (uint32_t)l->nfail + 1, sizeof(*l->fail),
@@ -867,8 +877,7 @@ static mt_err agg_add(mt_logs *l, const mt_logev *ev)
 				s->last = s->nusers++;
 		} else if (!a) {
 			uint32_t *o = &s->user[MT_LOG_FAIL_USERS];
-			a = *o ? &l->fail[*o - 1]
-			       : pair_new(l, s, o, MT_LOG_FAIL_OTHERS, &e);
+			a = *o ? &l->fail[*o - 1] : pair_new(l, s, o, MT_LOG_FAIL_OTHERS, &e);
 		}
 	}
 	if (!a) {
@@ -967,8 +976,7 @@ static const char *text_keep(mt_logs *l, const char *s)
 		l->tblk[l->ntblk++] = b;
 		l->tused = 0;
 	}
-	l->tstr = mt__grow(l->tstr, &l->atstr, l->ntstr + 1, sizeof(*l->tstr), UINT32_MAX - 1,
-	                   &e);
+	l->tstr = mt__grow(l->tstr, &l->atstr, l->ntstr + 1, sizeof(*l->tstr), UINT32_MAX - 1, &e);
 	if (e != MT_OK || (e = mt__itab_add(&l->tidx, h, l->ntstr)) != MT_OK)
 		goto fail;
 	char *d = l->tblk[l->ntblk - 1] + l->tused;
@@ -1130,8 +1138,8 @@ static void on_line(reader *r, const char *s, size_t n)
 /* Splits [buf, buf+end) into lines; returns the bytes of the unfinished last line. */
 typedef struct splitter {
 	char *buf;
-	size_t have;   /* bytes of a carried partial line at buf */
-	int skipping;  /* inside a line longer than MT_MAX_LINE */
+	size_t have;  /* bytes of a carried partial line at buf */
+	int skipping; /* inside a line longer than MT_MAX_LINE */
 } splitter;
 
 #define RBUF (1u << 20)
@@ -1173,8 +1181,7 @@ static void split_end(reader *r, splitter *sp)
 	sp->have = 0;
 }
 
-mt_err mt_logs_parse_buffer(mt_logs *l, const char *name, const char *data, size_t len,
-                            int64_t ref)
+mt_err mt_logs_parse_buffer(mt_logs *l, const char *name, const char *data, size_t len, int64_t ref)
 {
 	int fi = mt_logs_file(l, name, 0);
 	if (fi < 0)
@@ -1209,8 +1216,9 @@ mt_err mt_logs_read_authlog(mt_logs *l, mt_host *host, mt_report *rep, const cha
 	 * .gz can hold gigabytes of one repeated line */
 	uint64_t budget = l->text_max ? l->text_max : MT_MAX_LOG_TOTAL;
 	if (l->text_read >= budget) {
-		mt_report_diag(rep, "%s: not read: the logs read before it gave %llu MB of text, "
-		                    "the limit for one root",
+		mt_report_diag(rep,
+		               "%s: not read: the logs read before it gave %llu MB of text, "
+		               "the limit for one root",
 		               path, (unsigned long long)(budget >> 20));
 		return MT_OK;
 	}
@@ -1276,9 +1284,11 @@ mt_err mt_logs_read_authlog(mt_logs *l, mt_host *host, mt_report *rep, const cha
 						continue;
 					if (k <= 0) {
 						if (in_member) {
-							mt_report_diag(rep, "%s: gzip data ends early (the file was cut); "
-							                    "the lines before the cut were read",
-							               path);
+							mt_report_diag(
+								rep,
+								"%s: gzip data ends early (the file was cut); "
+								"the lines before the cut were read",
+								path);
 							f->truncated = 1;
 						}
 						zdone = 1;
@@ -1298,10 +1308,11 @@ mt_err mt_logs_read_authlog(mt_logs *l, mt_host *host, mt_report *rep, const cha
 					}
 					inflateReset(&z);
 				} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
-					mt_report_diag(rep, "%s: gzip data damaged after %llu bytes: %s",
-					               path,
-					               (unsigned long long)(total + (RBUF - z.avail_out)),
-					               z.msg ? z.msg : "inflate error");
+					mt_report_diag(
+						rep, "%s: gzip data damaged after %llu bytes: %s",
+						path,
+						(unsigned long long)(total + (RBUF - z.avail_out)),
+						z.msg ? z.msg : "inflate error");
 					f->skipped++;
 					zdone = 1;
 					break;
@@ -1327,11 +1338,13 @@ mt_err mt_logs_read_authlog(mt_logs *l, mt_host *host, mt_report *rep, const cha
 			f = &l->files[fi];
 			f->truncated = 1;
 			if (room == cap - before)
-				mt_report_diag(rep, "%s: more than %llu bytes%s, the rest not read", path,
-				               (unsigned long long)cap, f->gz ? " once uncompressed" : "");
+				mt_report_diag(rep, "%s: more than %llu bytes%s, the rest not read",
+				               path, (unsigned long long)cap,
+				               f->gz ? " once uncompressed" : "");
 			else
-				mt_report_diag(rep, "%s: read up to %llu MB of text in all the logs of "
-				                    "this root (the limit), the rest not read",
+				mt_report_diag(rep,
+				               "%s: read up to %llu MB of text in all the logs of "
+				               "this root (the limit), the rest not read",
 				               path, (unsigned long long)(budget >> 20));
 			break;
 		}
@@ -1345,8 +1358,9 @@ mt_err mt_logs_read_authlog(mt_logs *l, mt_host *host, mt_report *rep, const cha
 	e = r.err;
 	f = &l->files[fi];
 	if (f->skipped)
-		mt_report_diag(rep, "%s: %llu of %llu lines skipped (not log lines: binary data, "
-		                    "lines over %u bytes or times out of range)",
+		mt_report_diag(rep,
+		               "%s: %llu of %llu lines skipped (not log lines: binary data, "
+		               "lines over %u bytes or times out of range)",
 		               path, (unsigned long long)f->skipped, (unsigned long long)f->lines,
 		               MT_MAX_LINE);
 out:

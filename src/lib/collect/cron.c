@@ -36,17 +36,17 @@ static int valid_time_field(const char *s, size_t n)
 	return 1;
 }
 
-static const char *const specials[] = {"@reboot", "@yearly",  "@annually", "@monthly",
-                                       "@weekly", "@daily",   "@midnight", "@hourly"};
+static const char *const specials[] = {"@reboot", "@yearly", "@annually", "@monthly",
+                                       "@weekly", "@daily",  "@midnight", "@hourly"};
 
 /* An environment line: NAME=value with the name a shell identifier. */
 static int is_env_line(const char *s, const char *end)
 {
 	const char *p = s;
-	while (p < end && (p == s ? (*p == '_' || (*p >= 'A' && *p <= 'Z') ||
-	                              (*p >= 'a' && *p <= 'z'))
-	                          : (*p == '_' || (*p >= 'A' && *p <= 'Z') ||
-	                             (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))))
+	while (p < end &&
+	       (p == s ? (*p == '_' || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'))
+	               : (*p == '_' || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+	                  (*p >= '0' && *p <= '9'))))
 		p++;
 	while (p < end && is_blank(*p))
 		p++;
@@ -62,8 +62,8 @@ mt_err mt_cron_parse(const char *path, const char *data, size_t len, mt_cron_for
 }
 
 int mt_cron_parse_at(const char *path, const char *data, size_t len, unsigned lineno,
-                     mt_cron_format fmt, const char *owner, const struct stat *st,
-                     mt_cron_fn fn, void *ctx, unsigned *bad)
+                     mt_cron_format fmt, const char *owner, const struct stat *st, mt_cron_fn fn,
+                     void *ctx, unsigned *bad)
 {
 	const char *s = data, *end = data + len;
 	while (s < end) {
@@ -104,7 +104,8 @@ int mt_cron_parse_at(const char *path, const char *data, size_t len, unsigned li
 				fl = field(&p, lend, &f);
 				int ok = 0;
 				for (size_t i = 0; i < MT_ARRAY_LEN(specials); i++)
-					if (strlen(specials[i]) == fl && strncmp(f, specials[i], fl) == 0)
+					if (strlen(specials[i]) == fl &&
+					    strncmp(f, specials[i], fl) == 0)
 						ok = 1;
 				if (!ok) {
 					(*bad)++;
@@ -118,7 +119,8 @@ int mt_cron_parse_at(const char *path, const char *data, size_t len, unsigned li
 					if (fmt == MT_CRON_ANACRON && i == 2)
 						ok = fl > 0;
 					else if (fmt == MT_CRON_ANACRON && i == 0)
-						ok = fl > 0 && (valid_time_field(f, fl) || f[0] == '@');
+						ok = fl > 0 &&
+						     (valid_time_field(f, fl) || f[0] == '@');
 					else
 						ok = valid_time_field(f, fl);
 				}
@@ -187,7 +189,8 @@ static void parse_file(mt_host *h, mt_report *rep, const char *path, mt_cron_for
 			if (r < 0 && errno == EINTR)
 				continue;
 			if (r < 0) {
-				mt_report_diag(rep, "%s: %s", path, mt_strerror(mt_errno_to_err(errno)));
+				mt_report_diag(rep, "%s: %s", path,
+				               mt_strerror(mt_errno_to_err(errno)));
 				break;
 			}
 			eof = r == 0;
@@ -255,8 +258,9 @@ static void parse_dir(mt_host *h, mt_report *rep, const char *dir, mt_cron_forma
 		if (se != MT_OK) {
 			/* a dangling, looping or root-escaping symlink: say so, read nothing */
 			mt_report_diag(rep, "%s: %s", path,
-			               se == MT_ERR_NOENT ? "symbolic link to nothing inside the root"
-			                                  : mt_strerror(se));
+			               se == MT_ERR_NOENT
+			                       ? "symbolic link to nothing inside the root"
+			                       : mt_strerror(se));
 			continue;
 		}
 		if (S_ISDIR(st.st_mode))
@@ -268,9 +272,9 @@ static void parse_dir(mt_host *h, mt_report *rep, const char *dir, mt_cron_forma
 
 mt_err mt_cron_collect(mt_host *h, mt_report *rep, mt_cron_fn fn, void *ctx)
 {
-	static const char *const script_dirs[] = {
-		"/etc/cron.hourly", "/etc/cron.daily", "/etc/cron.weekly", "/etc/cron.monthly",
-		"/var/spool/cron/atjobs", "/var/spool/at"};
+	static const char *const script_dirs[] = {"/etc/cron.hourly",       "/etc/cron.daily",
+	                                          "/etc/cron.weekly",       "/etc/cron.monthly",
+	                                          "/var/spool/cron/atjobs", "/var/spool/at"};
 	parse_file(h, rep, "/etc/crontab", MT_CRON_SYSTEM, NULL, fn, ctx, 0);
 	parse_dir(h, rep, "/etc/cron.d", MT_CRON_SYSTEM, 0, fn, ctx);
 	parse_dir(h, rep, "/var/spool/cron", MT_CRON_USER, 1, fn, ctx);

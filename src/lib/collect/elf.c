@@ -4,18 +4,18 @@
 
 #include "elf.h"
 
-#define SHT_DYNSYM_ 11
-#define PT_LOAD_ 1
-#define PT_DYNAMIC_ 2
-#define DT_NULL_ 0
-#define DT_HASH_ 4
-#define DT_STRTAB_ 5
-#define DT_SYMTAB_ 6
-#define DT_STRSZ_ 10
-#define DT_SYMENT_ 11
+#define SHT_DYNSYM_  11
+#define PT_LOAD_     1
+#define PT_DYNAMIC_  2
+#define DT_NULL_     0
+#define DT_HASH_     4
+#define DT_STRTAB_   5
+#define DT_SYMTAB_   6
+#define DT_STRSZ_    10
+#define DT_SYMENT_   11
 #define DT_GNU_HASH_ 0x6ffffef5ull
-#define PN_XNUM_ 0xffff
-#define SHN_XINDEX_ 0xffff
+#define PN_XNUM_     0xffff
+#define SHN_XINDEX_  0xffff
 
 /* [off, off+size) lies inside the buffer; cannot overflow. */
 static int fits(const mt_elf *e, uint64_t off, uint64_t size)
@@ -66,17 +66,19 @@ static int read_shdr(const mt_elf *e, size_t i, shdr *s)
 		return -1;
 	if (e->is64)
 		return rd(e, base + 4, 4, &s->type) || rd(e, base + 16, 8, &s->addr) ||
-		               rd(e, base + 24, 8, &s->offset) || rd(e, base + 32, 8, &s->size) ||
-		               rd(e, base + 40, 4, &s->link) || rd(e, base + 44, 4, &s->info) ||
-		               rd(e, base + 56, 8, &s->entsize)
-		           ? -1
-		           : 0;
+		                       rd(e, base + 24, 8, &s->offset) ||
+		                       rd(e, base + 32, 8, &s->size) ||
+		                       rd(e, base + 40, 4, &s->link) ||
+		                       rd(e, base + 44, 4, &s->info) ||
+		                       rd(e, base + 56, 8, &s->entsize)
+		               ? -1
+		               : 0;
 	return rd(e, base + 4, 4, &s->type) || rd(e, base + 12, 4, &s->addr) ||
-	               rd(e, base + 16, 4, &s->offset) || rd(e, base + 20, 4, &s->size) ||
-	               rd(e, base + 24, 4, &s->link) || rd(e, base + 28, 4, &s->info) ||
-	               rd(e, base + 36, 4, &s->entsize)
-	           ? -1
-	           : 0;
+	                       rd(e, base + 16, 4, &s->offset) || rd(e, base + 20, 4, &s->size) ||
+	                       rd(e, base + 24, 4, &s->link) || rd(e, base + 28, 4, &s->info) ||
+	                       rd(e, base + 36, 4, &s->entsize)
+	               ? -1
+	               : 0;
 }
 
 typedef struct phdr {
@@ -90,13 +92,14 @@ static int read_phdr(const mt_elf *e, size_t i, phdr *p)
 	uint64_t base = e->phoff + (uint64_t)i * e->phentsize; /* fits checked by parse */
 	if (e->is64)
 		return rd(e, base, 4, &p->type) || rd(e, base + 8, 8, &p->offset) ||
-		               rd(e, base + 16, 8, &p->vaddr) || rd(e, base + 32, 8, &p->filesz)
-		           ? -1
-		           : 0;
+		                       rd(e, base + 16, 8, &p->vaddr) ||
+		                       rd(e, base + 32, 8, &p->filesz)
+		               ? -1
+		               : 0;
 	return rd(e, base, 4, &p->type) || rd(e, base + 4, 4, &p->offset) ||
-	               rd(e, base + 8, 4, &p->vaddr) || rd(e, base + 16, 4, &p->filesz)
-	           ? -1
-	           : 0;
+	                       rd(e, base + 8, 4, &p->vaddr) || rd(e, base + 16, 4, &p->filesz)
+	               ? -1
+	               : 0;
 }
 
 mt_err mt_elf_parse(const void *data, size_t len, mt_elf *e)
@@ -162,32 +165,32 @@ mt_err mt_elf_parse(const void *data, size_t len, mt_elf *e)
 
 int mt_elf_sym_exported(const mt_elf_sym *s)
 {
-	return s->shndx != 0 && (s->bind == 1 || s->bind == 2 || s->bind == 10) &&
-	       s->name_len > 0;
+	return s->shndx != 0 && (s->bind == 1 || s->bind == 2 || s->bind == 10) && s->name_len > 0;
 }
 
 /* Walks nsyms symbols of size syment at symoff, names in [stroff, stroff+strsz). The
  * caller has checked that both ranges fit the file. */
 static mt_err walk_syms(const mt_elf *e, uint64_t symoff, uint64_t syment, uint64_t nsyms,
-                        uint64_t stroff, uint64_t strsz, mt_elf_sym_fn fn, void *ctx,
-                        unsigned *bad)
+                        uint64_t stroff, uint64_t strsz, mt_elf_sym_fn fn, void *ctx, unsigned *bad)
 {
 	if (nsyms > MT_MAX_ELF_SYMS) {
 		if (bad)
 			*bad += (unsigned)(nsyms - MT_MAX_ELF_SYMS > 0xffffffffu
-			                       ? 0xffffffffu
-			                       : nsyms - MT_MAX_ELF_SYMS);
+			                           ? 0xffffffffu
+			                           : nsyms - MT_MAX_ELF_SYMS);
 		nsyms = MT_MAX_ELF_SYMS;
 	}
 	for (uint64_t i = 1; i < nsyms; i++) { /* entry 0 is the null symbol */
 		uint64_t b = symoff + i * syment, name, info, other, shndx, value, size;
 		int r;
 		if (e->is64)
-			r = rd(e, b, 4, &name) || rd(e, b + 4, 1, &info) || rd(e, b + 5, 1, &other) ||
-			    rd(e, b + 6, 2, &shndx) || rd(e, b + 8, 8, &value) || rd(e, b + 16, 8, &size);
+			r = rd(e, b, 4, &name) || rd(e, b + 4, 1, &info) ||
+			    rd(e, b + 5, 1, &other) || rd(e, b + 6, 2, &shndx) ||
+			    rd(e, b + 8, 8, &value) || rd(e, b + 16, 8, &size);
 		else
-			r = rd(e, b, 4, &name) || rd(e, b + 4, 4, &value) || rd(e, b + 8, 4, &size) ||
-			    rd(e, b + 12, 1, &info) || rd(e, b + 13, 1, &other) || rd(e, b + 14, 2, &shndx);
+			r = rd(e, b, 4, &name) || rd(e, b + 4, 4, &value) ||
+			    rd(e, b + 8, 4, &size) || rd(e, b + 12, 1, &info) ||
+			    rd(e, b + 13, 1, &other) || rd(e, b + 14, 2, &shndx);
 		if (r)
 			return MT_ERR_PARSE; /* cannot happen after the caller's checks */
 		if (name >= strsz) {
@@ -324,13 +327,26 @@ static mt_err dynsyms_segments(const mt_elf *e, mt_elf_sym_fn fn, void *ctx, uns
 		if (tag == DT_NULL_)
 			break;
 		switch (tag) {
-		case DT_SYMTAB_: symtab = val, has_sym = 1; break;
-		case DT_STRTAB_: strtab = val, has_str = 1; break;
-		case DT_STRSZ_: strsz = val; break;
-		case DT_SYMENT_: syment = val; break;
-		case DT_HASH_: hash = val, has_hash = 1; break;
-		case DT_GNU_HASH_: gnu_hash = val, has_gnu = 1; break;
-		default: break;
+		case DT_SYMTAB_:
+			symtab = val, has_sym = 1;
+			break;
+		case DT_STRTAB_:
+			strtab = val, has_str = 1;
+			break;
+		case DT_STRSZ_:
+			strsz = val;
+			break;
+		case DT_SYMENT_:
+			syment = val;
+			break;
+		case DT_HASH_:
+			hash = val, has_hash = 1;
+			break;
+		case DT_GNU_HASH_:
+			gnu_hash = val, has_gnu = 1;
+			break;
+		default:
+			break;
 		}
 	}
 	if (!has_sym || !has_str)

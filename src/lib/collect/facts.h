@@ -12,9 +12,9 @@ typedef struct mt_user {
 	unsigned uid, gid;
 	char *gecos, *home, *shell;
 	unsigned passwd_line;
-	int has_shadow;  /* a shadow entry exists */
-	char *hash;      /* the shadow password field; NULL without shadow */
-	long lastchg;    /* days since 1970 of the last password change; -1 when empty */
+	int has_shadow; /* a shadow entry exists */
+	char *hash;     /* the shadow password field; NULL without shadow */
+	long lastchg;   /* days since 1970 of the last password change; -1 when empty */
 	unsigned shadow_line;
 } mt_user;
 
@@ -53,7 +53,7 @@ const char *mt_pkgdb_owner(const mt_pkgdb *db, const char *path);
 
 /* Digest algorithms of package databases (rpm's numbers) */
 typedef enum mt_digest_algo { MT_DIGEST_MD5 = 1, MT_DIGEST_SHA256 = 8 } mt_digest_algo;
-#define MT_DIGEST_HEX 65 /* the longest hex digest (SHA-256) and its NUL */
+#define MT_DIGEST_HEX 65                      /* the longest hex digest (SHA-256) and its NUL */
 const char *mt_digest_name(mt_digest_algo a); /* "md5", "sha256" */
 
 /* The digest the database recorded for path, as lower-case hex in out (32 digits for
@@ -66,7 +66,7 @@ mt_err mt_pkgdb_digest(mt_pkgdb *db, mt_host *host, const char *path, mt_digest_
                        char out[MT_DIGEST_HEX]);
 
 /* ---- access through the scan context (loaded on first use, freed by mt_scan) ---- */
-const mt_users *mt_ctx_users(mt_ctx *ctx);   /* never NULL: empty on failure */
-mt_pkgdb *mt_ctx_pkgdb(mt_ctx *ctx);         /* NULL only when out of memory */
+const mt_users *mt_ctx_users(mt_ctx *ctx); /* never NULL: empty on failure */
+mt_pkgdb *mt_ctx_pkgdb(mt_ctx *ctx);       /* NULL only when out of memory */
 
 #endif

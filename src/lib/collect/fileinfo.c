@@ -126,8 +126,7 @@ void mt_fi_diversions_free(mt_fi_diversions *d)
 	d->n = 0;
 }
 
-mt_err mt_fi_diversions_parse(const char *data, size_t len, mt_fi_diversions *out,
-                              unsigned *bad)
+mt_err mt_fi_diversions_parse(const char *data, size_t len, mt_fi_diversions *out, unsigned *bad)
 {
 	memset(out, 0, sizeof(*out));
 	size_t alloc = 0;
@@ -179,8 +178,8 @@ mt_err mt_fi_diversions_load(mt_host *h, mt_report *report, mt_fi_diversions *ou
 	size_t len;
 	int trunc;
 	memset(out, 0, sizeof(*out));
-	mt_err e = mt_host_read_file(h, "/var/lib/dpkg/diversions", MT_MAX_FILE_READ, &data,
-	                             &len, &trunc);
+	mt_err e = mt_host_read_file(h, "/var/lib/dpkg/diversions", MT_MAX_FILE_READ, &data, &len,
+	                             &trunc);
 	if (e == MT_ERR_NOENT)
 		return MT_OK;
 	if (e != MT_OK) {
@@ -199,8 +198,8 @@ mt_err mt_fi_diversions_load(mt_host *h, mt_report *report, mt_fi_diversions *ou
 /* "/usr/bin/x" -> "/bin/x" for the directories merged /usr joins; others unchanged. */
 static const char *unmerged(const char *p)
 {
-	static const char *const dirs[] = {"/bin/", "/sbin/", "/lib/", "/lib32/", "/lib64/",
-	                                   "/libx32/"};
+	static const char *const dirs[] = {"/bin/",   "/sbin/",  "/lib/",
+	                                   "/lib32/", "/lib64/", "/libx32/"};
 	if (strncmp(p, "/usr/", 5) != 0)
 		return p;
 	for (size_t i = 0; i < MT_ARRAY_LEN(dirs); i++)

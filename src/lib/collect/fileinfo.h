@@ -20,7 +20,7 @@ mt_err mt_fi_head(mt_host *host, const char *path, void *buf, size_t n, size_t *
  * file or directory of the root. MT_ERR_UNSUPPORTED when the file system has no such
  * flags (ENOTTY, EOPNOTSUPP, EINVAL). */
 #define MT_FI_IMMUTABLE 0x10u
-#define MT_FI_APPEND 0x20u
+#define MT_FI_APPEND    0x20u
 mt_err mt_fi_flags(mt_host *host, const char *path, unsigned *flags);
 
 /* ---- dpkg diversions (var/lib/dpkg/diversions: triples of lines: the diverted path,
@@ -35,8 +35,7 @@ typedef struct mt_fi_diversions {
  * report's diagnostics. */
 mt_err mt_fi_diversions_load(mt_host *host, mt_report *report, mt_fi_diversions *out);
 /* Parses the text of the diversions file. */
-mt_err mt_fi_diversions_parse(const char *data, size_t len, mt_fi_diversions *out,
-                              unsigned *bad);
+mt_err mt_fi_diversions_parse(const char *data, size_t len, mt_fi_diversions *out, unsigned *bad);
 void mt_fi_diversions_free(mt_fi_diversions *d);
 /* Whether path (either name of a diversion, /bin and /usr/bin alike) is diverted. */
 int mt_fi_diverted(const mt_fi_diversions *d, const char *path);

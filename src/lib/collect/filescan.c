@@ -125,7 +125,7 @@ void mt_minercfg_scan(const char *t, size_t n, mt_minercfg *c)
 		s[sl] = '\0';
 		if (i >= n)
 			break; /* a string cut off: neither key nor value */
-		i++;      /* closing quote */
+		i++;           /* closing quote */
 		size_t k = skip_blank(t, n, i);
 		if (k < n && t[k] == ':') {
 			/* a key */
@@ -145,7 +145,8 @@ void mt_minercfg_scan(const char *t, size_t n, mt_minercfg *c)
 				c->donate = 1;
 			} else if (strcmp(s, "pool_list") == 0) {
 				c->pool_list = 1;
-			} else if (strcmp(s, "pool_address") == 0 || strcmp(s, "wallet_address") == 0) {
+			} else if (strcmp(s, "pool_address") == 0 ||
+			           strcmp(s, "wallet_address") == 0) {
 				c->pool_address = 1;
 				key = s[0] == 'p' ? K_POOLADDR : K_USER;
 			}
@@ -207,7 +208,7 @@ int mt_minercfg_verdict(const mt_minercfg *c, char *codes, size_t codeslen)
 /* ---- miner strings ---- */
 
 const char *const mt_miner_strings[MT_MINER_STRINGS] = {
-	"stratum+tcp://", "cryptonight", "randomx", "xmrig",
+	"stratum+tcp://", "cryptonight",      "randomx",          "xmrig",
 	"donate-level",   "mining.subscribe", "mining.authorize",
 };
 
@@ -247,8 +248,8 @@ void mt_strscan_feed(mt_strscan *s, const void *data, size_t n)
 	size_t keep = n < sizeof(s->tail) ? n : sizeof(s->tail);
 	if (keep < sizeof(s->tail) && s->tail_len) {
 		/* a short chunk: keep the end of the old tail in front of it */
-		size_t old = s->tail_len + keep > sizeof(s->tail) ? sizeof(s->tail) - keep
-		                                                    : s->tail_len;
+		size_t old =
+			s->tail_len + keep > sizeof(s->tail) ? sizeof(s->tail) - keep : s->tail_len;
 		memmove(s->tail, s->tail + s->tail_len - old, old);
 		memcpy(s->tail + old, p, keep);
 		s->tail_len = old + keep;
@@ -312,8 +313,8 @@ static int in_script_tag(const char *t, size_t at)
 static size_t url_host(const char *u, size_t n, const char **host)
 {
 	size_t i = 0;
-	while (i < n && i < 16 && (isalnum((unsigned char)u[i]) || u[i] == '+' || u[i] == '-' ||
-	                           u[i] == '.'))
+	while (i < n && i < 16 &&
+	       (isalnum((unsigned char)u[i]) || u[i] == '+' || u[i] == '-' || u[i] == '.'))
 		i++;
 	if (i < n && u[i] == ':')
 		i++;
@@ -332,8 +333,7 @@ static size_t url_host(const char *u, size_t n, const char **host)
 	return i - start;
 }
 
-void mt_webscan(const char *t, size_t n, int is_js, int (*fn)(void *, const mt_webhit *),
-                void *ctx)
+void mt_webscan(const char *t, size_t n, int is_js, int (*fn)(void *, const mt_webhit *), void *ctx)
 {
 	static const char *const markers[] = {"coinhive.min.js", "CoinHive.Anonymous",
 	                                      "CryptoLoot"};

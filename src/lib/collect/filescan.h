@@ -14,17 +14,17 @@ int mt_is_monero_wallet(const char *s, size_t n);
 /* ---- miner configuration (XMRig config.json, xmr-stak pools.txt) ---- */
 
 typedef struct mt_minercfg {
-	unsigned pools;         /* a "pools" key whose value is an array */
-	unsigned url, user;     /* "url" and "user" keys */
-	unsigned donate;        /* a "donate-level" key */
-	unsigned pool_list;     /* xmr-stak: "pool_list" key */
-	unsigned pool_address;  /* xmr-stak: "pool_address" or "wallet_address" keys */
-	unsigned stratum;       /* a string value starting with "stratum+" */
-	unsigned wallet;        /* a string value of Monero wallet shape */
-	unsigned keys;          /* keys seen in all */
-	unsigned documents;     /* top-level objects or arrays closed (JSON Lines: several) */
-	char first_url[256];    /* first "url"/"pool_address" value, "" when none */
-	char first_wallet[96];  /* first wallet-shaped value, "" when none */
+	unsigned pools;        /* a "pools" key whose value is an array */
+	unsigned url, user;    /* "url" and "user" keys */
+	unsigned donate;       /* a "donate-level" key */
+	unsigned pool_list;    /* xmr-stak: "pool_list" key */
+	unsigned pool_address; /* xmr-stak: "pool_address" or "wallet_address" keys */
+	unsigned stratum;      /* a string value starting with "stratum+" */
+	unsigned wallet;       /* a string value of Monero wallet shape */
+	unsigned keys;         /* keys seen in all */
+	unsigned documents;    /* top-level objects or arrays closed (JSON Lines: several) */
+	char first_url[256];   /* first "url"/"pool_address" value, "" when none */
+	char first_wallet[96]; /* first wallet-shaped value, "" when none */
 } mt_minercfg;
 
 /* 1 when the text starts (after blanks and a UTF-8 BOM) like JSON or a commented JSON
@@ -50,9 +50,9 @@ int mt_minercfg_verdict(const mt_minercfg *c, char *codes, size_t codeslen);
 extern const char *const mt_miner_strings[MT_MINER_STRINGS];
 
 typedef struct mt_strscan {
-	unsigned found;        /* bit i: mt_miner_strings[i] seen */
-	int self;              /* minetrace's own marker seen (this scanner's binary) */
-	unsigned char tail[64];/* last bytes of the previous chunk, for matches across */
+	unsigned found;         /* bit i: mt_miner_strings[i] seen */
+	int self;               /* minetrace's own marker seen (this scanner's binary) */
+	unsigned char tail[64]; /* last bytes of the previous chunk, for matches across */
 	size_t tail_len;
 } mt_strscan;
 
@@ -66,17 +66,17 @@ void mt_strscan_names(const mt_strscan *s, char *out, size_t outlen);
 /* ---- browser miners in web content ---- */
 
 typedef struct mt_webhit {
-	const char *what;      /* "coinhive.min.js", "CoinHive.Anonymous", "CryptoLoot" or
+	const char *what; /* "coinhive.min.js", "CoinHive.Anonymous", "CryptoLoot" or
 	                          "script_src" */
-	const char *host;      /* script_src: the host of the URL (not NUL-terminated) */
+	const char *host; /* script_src: the host of the URL (not NUL-terminated) */
 	size_t host_len;
-	size_t offset;         /* where in the text the hit is */
+	size_t offset; /* where in the text the hit is */
 } mt_webhit;
 
 /* Calls fn for each browser-miner marker and for each script source URL of text (for
  * HTML: src= inside a <script tag; for JavaScript (is_js): any src= assignment). Stops
  * when fn returns non-zero. */
-void mt_webscan(const char *text, size_t n, int is_js,
-                int (*fn)(void *ctx, const mt_webhit *hit), void *ctx);
+void mt_webscan(const char *text, size_t n, int is_js, int (*fn)(void *ctx, const mt_webhit *hit),
+                void *ctx);
 
 #endif

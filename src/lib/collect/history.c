@@ -32,8 +32,8 @@ static size_t zsh_stamp(const char *s, size_t n, int64_t *t)
 	return (size_t)(semi - s) + 1;
 }
 
-static mt_err add_line(mt_logs *l, mt_history *h, unsigned lineno, int64_t t,
-                       const char *s, size_t n, size_t *total)
+static mt_err add_line(mt_logs *l, mt_history *h, unsigned lineno, int64_t t, const char *s,
+                       size_t n, size_t *total)
 {
 	if (*total >= MT_MAX_HIST_LINES) {
 		h->skipped++;
@@ -60,8 +60,7 @@ static mt_err add_line(mt_logs *l, mt_history *h, unsigned lineno, int64_t t,
 }
 
 /* Parses a history file's text into h. */
-static mt_err parse_history(mt_logs *l, mt_history *h, const char *d, size_t len,
-                            size_t *total)
+static mt_err parse_history(mt_logs *l, mt_history *h, const char *d, size_t len, size_t *total)
 {
 	int64_t pending = MT_TIME_NONE;
 	unsigned lineno = 0;
@@ -216,18 +215,21 @@ mt_err mt_logs_read_histories(mt_logs *l, mt_host *host, mt_report *rep)
 				mt_report_diag(rep, "%s: only the first %zu bytes read", path, len);
 			e = parse_history(l, h, d, len, &total);
 			if (h->skipped)
-				mt_report_diag(rep, "%s: %llu lines skipped (binary or over %u bytes)", path,
-				               (unsigned long long)h->skipped, MT_MAX_LINE);
+				mt_report_diag(rep,
+				               "%s: %llu lines skipped (binary or over %u bytes)",
+				               path, (unsigned long long)h->skipped, MT_MAX_LINE);
 			free(d);
 		}
 		if (dfd >= 0)
 			close(dfd);
 	}
 	if (dups)
-		mt_report_diag(rep, "histories: %u file(s) seen again under another name, read once",
+		mt_report_diag(rep,
+		               "histories: %u file(s) seen again under another name, read once",
 		               dups);
 	if (unread)
-		mt_report_diag(rep, "histories: %u file(s) not read: over %u bytes of history in all",
+		mt_report_diag(rep,
+		               "histories: %u file(s) not read: over %u bytes of history in all",
 		               unread, MT_MAX_HIST_TOTAL);
 	free(seen);
 	free(homes);

@@ -10,10 +10,9 @@
 
 #include "collect.h"
 
-static const char *const tcp_states[] = {"",          "ESTABLISHED", "SYN_SENT",
-                                         "SYN_RECV",  "FIN_WAIT1",   "FIN_WAIT2",
-                                         "TIME_WAIT", "CLOSE",       "CLOSE_WAIT",
-                                         "LAST_ACK",  "LISTEN",      "CLOSING"};
+static const char *const tcp_states[] = {"",           "ESTABLISHED", "SYN_SENT",  "SYN_RECV",
+                                         "FIN_WAIT1",  "FIN_WAIT2",   "TIME_WAIT", "CLOSE",
+                                         "CLOSE_WAIT", "LAST_ACK",    "LISTEN",    "CLOSING"};
 
 const char *mt_tcp_state_name(unsigned st)
 {
@@ -83,8 +82,8 @@ static size_t next_field(const char **p, const char *end, const char **f)
 	return (size_t)(*p - *f);
 }
 
-mt_err mt_sock_parse(const char *proto, const char *data, size_t len, mt_sock **v,
-                     size_t *n, size_t *alloc, unsigned *bad)
+mt_err mt_sock_parse(const char *proto, const char *data, size_t len, mt_sock **v, size_t *n,
+                     size_t *alloc, unsigned *bad)
 {
 	const char *s = data, *end = data + len;
 	int first = 1;
@@ -164,8 +163,7 @@ const mt_proc *mt_live_proc(const mt_live *l, int pid)
 	return NULL;
 }
 
-static int read_stat_busy(unsigned long long *busy, unsigned long long *total,
-                          unsigned *ncpu)
+static int read_stat_busy(unsigned long long *busy, unsigned long long *total, unsigned *ncpu)
 {
 	int fd = open("/proc/stat", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -275,7 +273,8 @@ static mt_err load_sockets(mt_live *l)
 			if (e != MT_OK)
 				continue;
 			size_t before = l->nsocks;
-			e = mt_sock_parse(protos[k], d, n, &l->socks, &l->nsocks, &alloc, &l->bad_lines);
+			e = mt_sock_parse(protos[k], d, n, &l->socks, &l->nsocks, &alloc,
+			                  &l->bad_lines);
 			free(d);
 			if (e != MT_OK)
 				return e;
@@ -337,7 +336,8 @@ mt_err mt_live_load(unsigned sample_ms, mt_live **out)
 		clock_gettime(CLOCK_MONOTONIC, &a);
 		e = first_pass(&t0, &nt0);
 		if (e == MT_OK) {
-			struct timespec d = {(time_t)(sample_ms / 1000), (long)(sample_ms % 1000) * 1000000L};
+			struct timespec d = {(time_t)(sample_ms / 1000),
+			                     (long)(sample_ms % 1000) * 1000000L};
 			while (nanosleep(&d, &d) != 0 && errno == EINTR)
 				;
 		}
@@ -362,14 +362,15 @@ mt_err mt_live_load(unsigned sample_ms, mt_live **out)
 				unsigned long long before = found ? hit->ticks : 0;
 				/* a process born during the sample used all its ticks inside it */
 				unsigned long long delta = found && p->cpu_ticks >= before
-				                               ? p->cpu_ticks - before
-				                               : p->cpu_ticks;
+				                                   ? p->cpu_ticks - before
+				                                   : p->cpu_ticks;
 				p->cpu_pct = (double)delta * 100.0 / (double)hz / secs;
 				/* children that ran and were reaped inside the sample are visible too */
 				unsigned long long cdelta = found && p->child_ticks >= hit->child
-				                                ? p->child_ticks - hit->child
-				                                : 0;
-				l->visible_pct += p->cpu_pct + (double)cdelta * 100.0 / (double)hz / secs;
+				                                    ? p->child_ticks - hit->child
+				                                    : 0;
+				l->visible_pct +=
+					p->cpu_pct + (double)cdelta * 100.0 / (double)hz / secs;
 			}
 		}
 	}

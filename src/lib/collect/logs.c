@@ -72,21 +72,26 @@ static mt_err load_pass(mt_host *host, mt_report *rep, const mt_yearfix *fix, si
 	}
 	for (size_t i = 0; i < l->nfiles; i++)
 		if (l->files[i].after_mtime)
-			mt_report_diag(rep, "%s: %llu lines dated after the file was last written: "
-			                    "its mtime was set back (kept; the lines carry their year)",
-			               l->files[i].path, (unsigned long long)l->files[i].after_mtime);
+			mt_report_diag(rep,
+			               "%s: %llu lines dated after the file was last written: "
+			               "its mtime was set back (kept; the lines carry their year)",
+			               l->files[i].path,
+			               (unsigned long long)l->files[i].after_mtime);
 	if (l->ev_dropped)
-		mt_report_diag(rep, "logs: %llu events over the limit of %u were not kept "
-		                    "(disconnects, boots, lastlog first; logins and account "
-		                    "changes are kept)",
+		mt_report_diag(rep,
+		               "logs: %llu events over the limit of %u were not kept "
+		               "(disconnects, boots, lastlog first; logins and account "
+		               "changes are kept)",
 		               (unsigned long long)l->ev_dropped, MT_MAX_LOG_EVENTS);
 	if (l->detail_dropped)
-		mt_report_diag(rep, "logs: the details (commands, keys) of %llu events over the "
-		                    "limit of %u MB of such text were not kept",
+		mt_report_diag(rep,
+		               "logs: the details (commands, keys) of %llu events over the "
+		               "limit of %u MB of such text were not kept",
 		               (unsigned long long)l->detail_dropped, MT_MAX_LOG_TEXT >> 20);
 	if (l->fail_dropped)
-		mt_report_diag(rep, "logs: %llu failed logins from new sources over the limit of "
-		                    "%u sources (%u source and user pairs) were not counted",
+		mt_report_diag(rep,
+		               "logs: %llu failed logins from new sources over the limit of "
+		               "%u sources (%u source and user pairs) were not counted",
 		               (unsigned long long)l->fail_dropped, MT_MAX_LOG_FAILSRC,
 		               MT_MAX_LOG_FAILAGG);
 	mt_logs_finish(l);
@@ -160,8 +165,8 @@ static int key_cmp(const void *a, const void *b)
 static int same_event(const mt_logev *a, const mt_logev *b)
 {
 	return a->time == b->time && a->kind == b->kind && a->port == b->port &&
-	       a->file != b->file && strcmp(a->ip, b->ip) == 0 &&
-	       strcmp(a->user, b->user) == 0 && strcmp(a->method, b->method) == 0 &&
+	       a->file != b->file && strcmp(a->ip, b->ip) == 0 && strcmp(a->user, b->user) == 0 &&
+	       strcmp(a->method, b->method) == 0 &&
 	       a->detail == b->detail; /* kept once each: the same text, the same pointer */
 }
 

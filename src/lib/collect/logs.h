@@ -7,22 +7,22 @@
 #include "../internal.h"
 
 typedef enum mt_logev_kind {
-	MT_LE_ACCEPTED = 0,   /* sshd: Accepted password|publickey|... for USER from IP */
-	MT_LE_FAILED,         /* sshd: Failed password for [invalid user] USER from IP */
-	MT_LE_INVALID_USER,   /* sshd: Invalid user USER from IP */
-	MT_LE_AUTHFAIL,       /* pam: authentication failure; ... rhost=IP user=USER */
-	MT_LE_PREAUTH_CLOSE,  /* sshd: Connection closed / Disconnected ... [preauth] */
-	MT_LE_DISCONNECT,     /* sshd: Disconnected from user USER IP (after a session) */
-	MT_LE_SU,             /* su: session or switch to another user */
-	MT_LE_SUDO,           /* sudo: USER : ... COMMAND=... */
-	MT_LE_USERADD,        /* useradd/groupadd: new user or group */
-	MT_LE_USERMOD,        /* usermod/userdel/gpasswd: account changed */
-	MT_LE_PASSWD,         /* passwd/chpasswd: password changed */
-	MT_LE_LOGIN,          /* wtmp: a login session (USER_PROCESS) */
-	MT_LE_BOOT,           /* wtmp: system boot */
-	MT_LE_BTMP,           /* btmp: a failed login */
-	MT_LE_LASTLOG,        /* lastlog: the last login of a user */
-	MT_LE_SESSION,        /* sshd: pam_unix(sshd:session): session opened (marks the
+	MT_LE_ACCEPTED = 0,  /* sshd: Accepted password|publickey|... for USER from IP */
+	MT_LE_FAILED,        /* sshd: Failed password for [invalid user] USER from IP */
+	MT_LE_INVALID_USER,  /* sshd: Invalid user USER from IP */
+	MT_LE_AUTHFAIL,      /* pam: authentication failure; ... rhost=IP user=USER */
+	MT_LE_PREAUTH_CLOSE, /* sshd: Connection closed / Disconnected ... [preauth] */
+	MT_LE_DISCONNECT,    /* sshd: Disconnected from user USER IP (after a session) */
+	MT_LE_SU,            /* su: session or switch to another user */
+	MT_LE_SUDO,          /* sudo: USER : ... COMMAND=... */
+	MT_LE_USERADD,       /* useradd/groupadd: new user or group */
+	MT_LE_USERMOD,       /* usermod/userdel/gpasswd: account changed */
+	MT_LE_PASSWD,        /* passwd/chpasswd: password changed */
+	MT_LE_LOGIN,         /* wtmp: a login session (USER_PROCESS) */
+	MT_LE_BOOT,          /* wtmp: system boot */
+	MT_LE_BTMP,          /* btmp: a failed login */
+	MT_LE_LASTLOG,       /* lastlog: the last login of a user */
+	MT_LE_SESSION,       /* sshd: pam_unix(sshd:session): session opened (marks the
 	                       * Accepted line of the same pid as backed; not stored) */
 	MT_LE_COUNT
 } mt_logev_kind;
@@ -30,24 +30,24 @@ typedef enum mt_logev_kind {
 /* "ssh_accepted", "ssh_failed", ...: static names used in output. */
 const char *mt_logev_kind_name(mt_logev_kind k);
 
-#define MT_LOG_USER 33
-#define MT_LOG_IP 48
+#define MT_LOG_USER   33
+#define MT_LOG_IP     48
 #define MT_LOG_DETAIL 160
 
 /* One event. Small on purpose: a log holds a million of them. */
 typedef struct mt_logev {
-	int64_t time;            /* Unix seconds */
-	uint8_t kind;            /* mt_logev_kind */
-	uint8_t invalid_user;    /* Failed ... for invalid user */
-	uint8_t backed;          /* Accepted: a PAM session of the same pid followed */
+	int64_t time;         /* Unix seconds */
+	uint8_t kind;         /* mt_logev_kind */
+	uint8_t invalid_user; /* Failed ... for invalid user */
+	uint8_t backed;       /* Accepted: a PAM session of the same pid followed */
 	uint16_t port;
-	uint32_t count;          /* "message repeated N times" gives N; else 1 */
-	uint32_t pid;            /* prog[pid] of a text line, 0 when none */
-	uint32_t file;           /* index into mt_logs.files */
-	uint32_t lineno;         /* line (or record) in that file; 0 for the journal */
+	uint32_t count;  /* "message repeated N times" gives N; else 1 */
+	uint32_t pid;    /* prog[pid] of a text line, 0 when none */
+	uint32_t file;   /* index into mt_logs.files */
+	uint32_t lineno; /* line (or record) in that file; 0 for the journal */
 	char user[MT_LOG_USER];
-	char ip[MT_LOG_IP];      /* canonical source address, "" when none */
-	char method[24];         /* password, publickey, keyboard-interactive, ... */
+	char ip[MT_LOG_IP]; /* canonical source address, "" when none */
+	char method[24];    /* password, publickey, keyboard-interactive, ... */
 	/* key fingerprint, sudo command, su target, new user: at most MT_LOG_DETAIL - 1
 	 * bytes, "" when none. In the store a string of the store (the same text kept
 	 * once); from a parser valid until the next parse on the same thread. */
@@ -61,7 +61,7 @@ void mt_logev_set_detail(mt_logev *ev, const char *s, size_t n);
  * line that carries nothing of interest, MT_AL_BAD for a line that is not a log line. */
 #define MT_AL_EVENT 1
 #define MT_AL_OTHER 0
-#define MT_AL_BAD (-1)
+#define MT_AL_BAD   (-1)
 
 /* Parses one syslog line (no newline) of an auth log: classic "Jan 24 08:10:27 host
  * prog[pid]: msg" (the year inferred: the latest year that does not put the line more
@@ -70,75 +70,73 @@ void mt_logev_set_detail(mt_logev *ev, const char *s, size_t n);
 int mt_authlog_parse_line(const char *line, size_t n, int64_t ref, mt_logev *ev);
 /* Parses the message of program prog (sshd, su, sudo, useradd, ...) into ev (time not
  * touched). Same results as parse_line. The journal uses it too. */
-int mt_authlog_parse_msg(const char *prog, size_t plen, const char *msg, size_t mlen,
-                         mt_logev *ev);
+int mt_authlog_parse_msg(const char *prog, size_t plen, const char *msg, size_t mlen, mt_logev *ev);
 
 /* glibc struct utmp on Linux (x86_64, aarch64 and the other 64-bit ABIs): 384 bytes. */
-#define MT_UTMP_SIZE 384
+#define MT_UTMP_SIZE    384
 #define MT_LASTLOG_SIZE 292
 /* Decodes one 384-byte record through a bounded reader. Returns MT_AL_EVENT with kind
  * LOGIN, BOOT or BTMP (btmp=1 reads failures), MT_AL_OTHER for records of no interest,
  * MT_AL_BAD for a malformed record; *zeroed is set for a record of only NUL bytes (what
  * log cleaners leave behind). */
-int mt_utmp_parse_record(const unsigned char *p, size_t n, int btmp, mt_logev *ev,
-                         int *zeroed);
+int mt_utmp_parse_record(const unsigned char *p, size_t n, int btmp, mt_logev *ev, int *zeroed);
 
 /* Per file read. */
 typedef struct mt_logfile {
 	char path[256];
 	int64_t mtime;
-	uint64_t size;           /* on disk */
-	uint64_t lines;          /* lines or records read */
+	uint64_t size;  /* on disk */
+	uint64_t lines; /* lines or records read */
 	uint64_t events;
-	uint64_t skipped;        /* lines or records that could not be read */
-	uint64_t zeroed;         /* utmp records of only NUL bytes */
-	uint64_t after_mtime;    /* lines dated after the file's mtime (set back?) */
-	int64_t first, last;     /* times of the first and last line, MT_TIME_NONE if none */
-	int64_t max_back;        /* the largest step back in time between lines (seconds) */
-	int64_t max_gap;         /* the largest gap between consecutive lines */
-	int64_t gap_from;        /* where that gap started */
-	unsigned kind;           /* 0 auth text log, 1 wtmp, 2 btmp, 3 utmp, 4 lastlog, 5 journal */
-	int truncated;           /* stopped at a cap */
+	uint64_t skipped;     /* lines or records that could not be read */
+	uint64_t zeroed;      /* utmp records of only NUL bytes */
+	uint64_t after_mtime; /* lines dated after the file's mtime (set back?) */
+	int64_t first, last;  /* times of the first and last line, MT_TIME_NONE if none */
+	int64_t max_back;     /* the largest step back in time between lines (seconds) */
+	int64_t max_gap;      /* the largest gap between consecutive lines */
+	int64_t gap_from;     /* where that gap started */
+	unsigned kind;        /* 0 auth text log, 1 wtmp, 2 btmp, 3 utmp, 4 lastlog, 5 journal */
+	int truncated;        /* stopped at a cap */
 	int gz;
 	/* year inference of classic syslog lines (logs review 7) */
-	uint64_t yearless;       /* lines with a classic (yearless) time */
-	int64_t ctime;           /* of the file, MT_TIME_NONE if unknown */
-	int year_shift;          /* years added to what the mtime gives (cross-checked) */
+	uint64_t yearless; /* lines with a classic (yearless) time */
+	int64_t ctime;     /* of the file, MT_TIME_NONE if unknown */
+	int year_shift;    /* years added to what the mtime gives (cross-checked) */
 } mt_logfile;
 
 /* A text log whose yearless lines belong to another year than its mtime says: found by
  * mt_logs_check_years, applied when the logs are read again. */
 typedef struct mt_yearfix {
 	char path[256];
-	int shift;               /* years to add */
+	int shift; /* years to add */
 } mt_yearfix;
 #define MT_MAX_YEARFIX 16
 
 /* Failures aggregated per source address and user (brute force leaves millions). A
  * source counts at most MT_LOG_FAIL_USERS users by name; the failures for its other
  * users add up under the user MT_LOG_FAIL_OTHERS (a dictionary attack tries thousands). */
-#define MT_LOG_FAIL_USERS 16
+#define MT_LOG_FAIL_USERS  16
 #define MT_LOG_FAIL_OTHERS "..."
 typedef struct mt_failagg {
 	char ip[MT_LOG_IP];
 	char user[MT_LOG_USER];
 	uint64_t count;
-	uint64_t invalid;        /* of them, for users that do not exist */
+	uint64_t invalid; /* of them, for users that do not exist */
 	int64_t first, last;
 } mt_failagg;
 
 /* One shell history file. */
 typedef struct mt_histline {
 	unsigned lineno;
-	int64_t time;            /* from "#1700000000" or ": 1700000000:0;", else MT_TIME_NONE */
+	int64_t time; /* from "#1700000000" or ": 1700000000:0;", else MT_TIME_NONE */
 	char *cmd;
 } mt_histline;
 
 typedef struct mt_history {
 	char path[256];
 	char user[MT_LOG_USER];
-	int state;               /* 0 read, 1 symlink to /dev/null, 2 empty, 3 other symlink */
-	char target[128];        /* symlink target */
+	int state;        /* 0 read, 1 symlink to /dev/null, 2 empty, 3 other symlink */
+	char target[128]; /* symlink target */
 	int64_t mtime;
 	mt_histline *lines;
 	size_t n;
@@ -146,13 +144,13 @@ typedef struct mt_history {
 } mt_history;
 
 typedef struct mt_logs {
-	mt_logev *ev;            /* sorted by time after load */
+	mt_logev *ev; /* sorted by time after load */
 	size_t nev, ev_cap;
-	uint64_t ev_dropped;     /* over MT_MAX_LOG_EVENTS (or replaced by a worthier one) */
-	size_t ev_max;           /* the cap; 0 for MT_MAX_LOG_EVENTS (tests set it lower) */
-	size_t evict_cur[2];     /* internal: where to look for a victim of each value */
-	uint64_t text_read;      /* bytes of text logs read (uncompressed), all files */
-	uint64_t text_max;       /* their budget; 0 for MT_MAX_LOG_TOTAL (tests set it lower) */
+	uint64_t ev_dropped; /* over MT_MAX_LOG_EVENTS (or replaced by a worthier one) */
+	size_t ev_max;       /* the cap; 0 for MT_MAX_LOG_EVENTS (tests set it lower) */
+	size_t evict_cur[2]; /* internal: where to look for a victim of each value */
+	uint64_t text_read;  /* bytes of text logs read (uncompressed), all files */
+	uint64_t text_max;   /* their budget; 0 for MT_MAX_LOG_TOTAL (tests set it lower) */
 	mt_failagg *fail;
 	size_t nfail;
 	uint64_t fail_dropped;
@@ -160,13 +158,13 @@ typedef struct mt_logs {
 	size_t nfiles;
 	mt_history *hist;
 	size_t nhist;
-	int journal_state;       /* 0 none, 1 read, -2 error */
+	int journal_state;         /* 0 none, 1 read, -2 error */
 	const mt_yearfix *yearfix; /* applied by mt_logs_read_authlog; NULL for none */
 	size_t nyearfix;
 	/* internal: the failure sources, their users' entries in fail, by address */
 	struct mt_failsrc *fsrc;
 	uint32_t nsrc, asrc, afail;
-	uint32_t src_last;       /* the source of the last failure (brute force repeats it) */
+	uint32_t src_last; /* the source of the last failure (brute force repeats it) */
 	mt_itab src_index;
 	/* internal: the event details, each text once (blocks of strings and an index) */
 	char **tblk;
@@ -175,7 +173,7 @@ typedef struct mt_logs {
 	const char **tstr;
 	uint32_t ntstr, atstr;
 	mt_itab tidx;
-	uint64_t detail_dropped;  /* details not kept: over MT_MAX_LOG_TEXT */
+	uint64_t detail_dropped; /* details not kept: over MT_MAX_LOG_TEXT */
 } mt_logs;
 
 /* Reads every log of the root (missing ones are fine). Per-file problems go to rep. */
@@ -224,8 +222,8 @@ void mt_hist_judge(const mt_rules *rules, const char *cmd, size_t n, mt_cmd_verd
 /* The attack window the findings of r give (timeline.c): from the login closest before
  * the first attacker artifact (or that artifact) to the last one. MT_ERR_NOENT when the
  * findings name no artifact. l may be NULL. */
-mt_err mt_attack_window(mt_host *host, const mt_report *r, const mt_logs *l,
-                        int64_t *since, int64_t *until);
+mt_err mt_attack_window(mt_host *host, const mt_report *r, const mt_logs *l, int64_t *since,
+                        int64_t *until);
 
 /* Through the scan context: loaded on first use, freed by mt_scan. Never NULL. */
 const mt_logs *mt_ctx_logs(mt_ctx *ctx);

@@ -16,10 +16,10 @@ struct mt_pkgdb {
 	char **pkgs;       /* package names ("libc6:amd64", "procps-ng-3.3.10-28.el7.x86_64") */
 	uint8_t *pkg_algo; /* rpm: the digest algorithm of each package (FILEDIGESTALGO) */
 	size_t npkgs, apkgs;
-	char **paths;      /* owned paths; rpm: "path\0digest\0" ("" without a digest) */
-	uint32_t *owner;   /* package number of each path */
+	char **paths;    /* owned paths; rpm: "path\0digest\0" ("" without a digest) */
+	uint32_t *owner; /* package number of each path */
 	size_t npaths, apaths;
-	uint32_t *index;   /* open addressing: path number + 1 */
+	uint32_t *index; /* open addressing: path number + 1 */
 	size_t index_size;
 	int present;
 	/* the .md5sums of the last package asked, kept for the next question */
@@ -282,8 +282,7 @@ static int on_rpm_blob(void *arg, const uint8_t *blob, size_t len)
 }
 
 /* rpm's key 0 holds a counter, not a header */
-static int on_bdb_item(void *arg, const uint8_t *key, size_t klen, const uint8_t *data,
-                       size_t dlen)
+static int on_bdb_item(void *arg, const uint8_t *key, size_t klen, const uint8_t *data, size_t dlen)
 {
 	if (klen == 4 && !(key[0] | key[1] | key[2] | key[3]))
 		return 0;
@@ -306,8 +305,8 @@ static mt_err fd_read(void *arg, uint64_t off, void *buf, size_t n)
 }
 
 /* Reads one database file; 1 when it was there (read or not), 0 when absent. */
-static int load_rpm_file(mt_pkgdb *db, mt_host *h, mt_report *rep, const char *path,
-                         int sqlite, mt_err *err)
+static int load_rpm_file(mt_pkgdb *db, mt_host *h, mt_report *rep, const char *path, int sqlite,
+                         mt_err *err)
 {
 	int fd;
 	struct stat st;
@@ -343,14 +342,18 @@ static int load_rpm_file(mt_pkgdb *db, mt_host *h, mt_report *rep, const char *p
 	if (e != MT_OK)
 		mt_report_diag(rep, "%s: %s%s%s", path, mt_strerror(e), why[0] ? ": " : "", why);
 	if (bad_pages || L.bad_headers || L.bad_files)
-		mt_report_diag(rep, "%s: %u bad page item(s), %u bad header(s), %u bad file "
-		               "entr(ies) skipped", path, bad_pages, L.bad_headers, L.bad_files);
+		mt_report_diag(rep,
+		               "%s: %u bad page item(s), %u bad header(s), %u bad file "
+		               "entr(ies) skipped",
+		               path, bad_pages, L.bad_headers, L.bad_files);
 	char wal[MT_MAX_PATH];
 	struct stat wst;
 	if (sqlite && snprintf(wal, sizeof(wal), "%s-wal", path) < (int)sizeof(wal) &&
 	    mt_host_stat(h, wal, 0, &wst) == MT_OK && S_ISREG(wst.st_mode) && wst.st_size > 0)
-		mt_report_diag(rep, "%s: its write-ahead log is not read: packages installed since "
-		               "its last checkpoint are not known", path);
+		mt_report_diag(rep,
+		               "%s: its write-ahead log is not read: packages installed since "
+		               "its last checkpoint are not known",
+		               path);
 	if (db->npkgs > before)
 		db->present = 1; /* an unreadable database must not make every file unowned */
 	return 1;
@@ -373,8 +376,10 @@ static mt_err load_rpm(mt_pkgdb *db, mt_host *h, mt_report *rep)
 		struct stat st;
 		snprintf(p, sizeof(p), "%s/Packages.db", dirs[i]);
 		if (mt_host_stat(h, p, 1, &st) == MT_OK) {
-			mt_report_diag(rep, "%s: the ndb format of rpm (SUSE) is not read: package "
-			               "ownership and digests are unknown", p);
+			mt_report_diag(rep,
+			               "%s: the ndb format of rpm (SUSE) is not read: package "
+			               "ownership and digests are unknown",
+			               p);
 			return MT_OK;
 		}
 	}
@@ -414,8 +419,8 @@ mt_err mt_pkgdb_load(mt_host *h, mt_report *rep, mt_pkgdb **out)
 /* The other name of a path under merged /usr: "/usr/bin/ls" <-> "/bin/ls". */
 static int alias(const char *path, char *out, size_t n)
 {
-	static const char *const dirs[] = {"/bin/", "/sbin/", "/lib/", "/lib32/", "/lib64/",
-	                                   "/libx32/"};
+	static const char *const dirs[] = {"/bin/",   "/sbin/",  "/lib/",
+	                                   "/lib32/", "/lib64/", "/libx32/"};
 	for (size_t i = 0; i < MT_ARRAY_LEN(dirs); i++) {
 		size_t l = strlen(dirs[i]);
 		if (strncmp(path, "/usr", 4) == 0 && strncmp(path + 4, dirs[i], l) == 0)

@@ -27,17 +27,20 @@ static int is_hex(const char *s, size_t n)
 }
 
 /* Finds a 64-hex container id after one of the runtime markers of a cgroup path. */
-int mt_cgroup_container(const char *cg, size_t n, char *id, size_t idlen, char *rt,
-                        size_t rtlen)
+int mt_cgroup_container(const char *cg, size_t n, char *id, size_t idlen, char *rt, size_t rtlen)
 {
 	static const struct {
 		const char *marker;
 		const char *runtime;
 	} m[] = {
-		{"/docker-", "docker"},       {"/docker/", "docker"},
-		{"/cri-containerd-", "containerd"}, {"/containerd/", "containerd"},
-		{"/libpod-", "podman"},       {"/libpod_parent/", "podman"},
-		{"/crio-", "cri-o"},          {"/lxc.payload.", "lxc"},
+		{"/docker-", "docker"},
+		{"/docker/", "docker"},
+		{"/cri-containerd-", "containerd"},
+		{"/containerd/", "containerd"},
+		{"/libpod-", "podman"},
+		{"/libpod_parent/", "podman"},
+		{"/crio-", "cri-o"},
+		{"/lxc.payload.", "lxc"},
 		{"/lxc/", "lxc"},
 	};
 	int kube = 0;
@@ -163,8 +166,8 @@ static int read_proc(int procfd, int pid, int64_t btime, long hz, mt_proc *p)
 		p->cmdline_len = n;
 	}
 	if (read_at(dfd, "cgroup", 65536, &d, &n) == MT_OK) {
-		mt_cgroup_container(d, n, p->container_id, sizeof(p->container_id),
-		                    p->container_rt, sizeof(p->container_rt));
+		mt_cgroup_container(d, n, p->container_id, sizeof(p->container_id), p->container_rt,
+		                    sizeof(p->container_rt));
 		free(d);
 	}
 	if (read_at(dfd, "environ", MT_MAX_CMDLINE, &d, &n) == MT_OK) {

@@ -29,8 +29,8 @@ static const char *str_at(const mt_rpm_hdr *h, uint32_t off)
 
 /* Records an array tag after checking that count items of size bytes fit (strings:
  * at least one byte each; the walk checks each one). */
-static mt_err array(const mt_rpm_hdr *h, uint32_t type, uint32_t want, uint32_t off,
-                    uint32_t count, uint32_t size, mt_rpm_tag *t)
+static mt_err array(const mt_rpm_hdr *h, uint32_t type, uint32_t want, uint32_t off, uint32_t count,
+                    uint32_t size, mt_rpm_tag *t)
 {
 	if (type != want || off > h->dl || count > (h->dl - off) / size)
 		return MT_ERR_PARSE;
@@ -58,13 +58,21 @@ mt_err mt_rpm_header(const uint8_t *blob, size_t len, mt_rpm_hdr *h)
 	for (uint32_t i = 0; i < il && e == MT_OK; i++) {
 		const uint8_t *ent = idx + (size_t)i * 16;
 		uint32_t tag = be32(ent), type = be32(ent + 4), off = be32(ent + 8),
-		         count = be32(ent + 12);
+			 count = be32(ent + 12);
 		const char **s = NULL;
 		switch (tag) {
-		case MT_RPMTAG_NAME: s = &h->name; break;
-		case MT_RPMTAG_VERSION: s = &h->version; break;
-		case MT_RPMTAG_RELEASE: s = &h->release; break;
-		case MT_RPMTAG_ARCH: s = &h->arch; break;
+		case MT_RPMTAG_NAME:
+			s = &h->name;
+			break;
+		case MT_RPMTAG_VERSION:
+			s = &h->version;
+			break;
+		case MT_RPMTAG_RELEASE:
+			s = &h->release;
+			break;
+		case MT_RPMTAG_ARCH:
+			s = &h->arch;
+			break;
 		case MT_RPMTAG_BASENAMES:
 			e = array(h, type, T_STRING_ARRAY, off, count, 1, &h->basenames);
 			break;
@@ -93,7 +101,8 @@ mt_err mt_rpm_header(const uint8_t *blob, size_t len, mt_rpm_hdr *h)
 				h->digest_algo = be32(h->data + off);
 			break;
 		}
-		default: break;
+		default:
+			break;
 		}
 		if (s) {
 			if ((type != T_STRING && type != T_I18NSTRING) || !(*s = str_at(h, off)))
@@ -135,8 +144,8 @@ mt_err mt_rpm_files(const mt_rpm_hdr *h, mt_rpm_file_fn fn, void *arg, unsigned 
 	int modern = h->basenames.present;
 	if (!h->nfiles)
 		goto out;
-	if (modern && (!h->dirindexes.present || !h->dirnames.present ||
-	               h->dirindexes.count != h->nfiles)) {
+	if (modern &&
+	    (!h->dirindexes.present || !h->dirnames.present || h->dirindexes.count != h->nfiles)) {
 		e = MT_ERR_PARSE;
 		goto out;
 	}
@@ -195,28 +204,28 @@ out:
 
 /* ---- Berkeley DB hash files ---- */
 
-#define BDB_HASH_MAGIC 0x061561u
+#define BDB_HASH_MAGIC  0x061561u
 #define P_HASH_UNSORTED 2
-#define P_OVERFLOW 7
-#define P_HASHMETA 8
-#define P_HASH 13
-#define H_KEYDATA 1
-#define H_OFFPAGE 3
-#define PAGE_HDR 26 /* lsn, pgno, prev, next, entries, hf_offset, level, type */
+#define P_OVERFLOW      7
+#define P_HASHMETA      8
+#define P_HASH          13
+#define H_KEYDATA       1
+#define H_OFFPAGE       3
+#define PAGE_HDR        26 /* lsn, pgno, prev, next, entries, hf_offset, level, type */
 
 typedef struct bdb {
 	mt_bdb_read_fn rd;
 	void *rarg;
 	int swapped;
 	uint32_t pagesize;
-	uint32_t last;   /* last page number that exists in the file */
-	uint8_t *ovf;    /* one overflow page */
+	uint32_t last; /* last page number that exists in the file */
+	uint8_t *ovf;  /* one overflow page */
 } bdb;
 
 static uint32_t le32s(const uint8_t *p, int swapped)
 {
-	uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	             (uint32_t)p[3] << 24;
+	uint32_t v =
+		(uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 	return swapped ? be32(p) : v;
 }
 
@@ -229,8 +238,7 @@ static uint16_t le16s(const uint8_t *p, int swapped)
  * must be an overflow page inside the file that adds at least one byte, and a chain
  * can visit no more pages than the file holds: a cycle or a lie ends it. 1 when the
  * item is bad, -1 on a read error or no memory (in *err). */
-static int overflow(bdb *b, uint32_t pgno, uint32_t tlen, size_t cap, uint8_t **out,
-                    mt_err *err)
+static int overflow(bdb *b, uint32_t pgno, uint32_t tlen, size_t cap, uint8_t **out, mt_err *err)
 {
 	*out = NULL;
 	if (tlen == 0 || tlen > cap)
@@ -399,8 +407,8 @@ static mt_err mem_read(void *arg, uint64_t off, void *buf, size_t n)
 	return MT_OK;
 }
 
-mt_err mt_bdb_hash_each_mem(const uint8_t *file, size_t size, size_t item_cap,
-                            mt_bdb_item_fn fn, void *arg, unsigned *bad, int *swapped)
+mt_err mt_bdb_hash_each_mem(const uint8_t *file, size_t size, size_t item_cap, mt_bdb_item_fn fn,
+                            void *arg, unsigned *bad, int *swapped)
 {
 	memfile m = {file, size};
 	return mt_bdb_hash_each(mem_read, &m, size, item_cap, fn, arg, bad, swapped);

@@ -6,21 +6,21 @@
 #include "../internal.h"
 
 /* Header tags read */
-#define MT_RPMTAG_NAME 1000
-#define MT_RPMTAG_VERSION 1001
-#define MT_RPMTAG_RELEASE 1002
-#define MT_RPMTAG_ARCH 1022
-#define MT_RPMTAG_OLDFILENAMES 1027
-#define MT_RPMTAG_FILEMODES 1030
-#define MT_RPMTAG_FILEDIGESTS 1035
-#define MT_RPMTAG_FILEFLAGS 1037
-#define MT_RPMTAG_DIRINDEXES 1116
-#define MT_RPMTAG_BASENAMES 1117
-#define MT_RPMTAG_DIRNAMES 1118
+#define MT_RPMTAG_NAME           1000
+#define MT_RPMTAG_VERSION        1001
+#define MT_RPMTAG_RELEASE        1002
+#define MT_RPMTAG_ARCH           1022
+#define MT_RPMTAG_OLDFILENAMES   1027
+#define MT_RPMTAG_FILEMODES      1030
+#define MT_RPMTAG_FILEDIGESTS    1035
+#define MT_RPMTAG_FILEFLAGS      1037
+#define MT_RPMTAG_DIRINDEXES     1116
+#define MT_RPMTAG_BASENAMES      1117
+#define MT_RPMTAG_DIRNAMES       1118
 #define MT_RPMTAG_FILEDIGESTALGO 5011
 
 #define MT_RPMFILE_CONFIG (1u << 0) /* %config: may differ from the package */
-#define MT_RPMFILE_GHOST (1u << 6)  /* %ghost: not in the package's payload */
+#define MT_RPMFILE_GHOST  (1u << 6) /* %ghost: not in the package's payload */
 
 /* An array tag of a header: where its data starts and how many items it has. */
 typedef struct mt_rpm_tag {
@@ -31,10 +31,10 @@ typedef struct mt_rpm_tag {
 /* A parsed header. Every pointer points into the blob given to mt_rpm_header, which
  * must outlive it; strings are NUL-terminated inside the blob. */
 typedef struct mt_rpm_hdr {
-	const uint8_t *data; /* the data store */
-	uint32_t dl;         /* its length */
+	const uint8_t *data;                         /* the data store */
+	uint32_t dl;                                 /* its length */
 	const char *name, *version, *release, *arch; /* NULL when absent */
-	uint32_t digest_algo; /* FILEDIGESTALGO; 1 (MD5) when absent */
+	uint32_t digest_algo;                        /* FILEDIGESTALGO; 1 (MD5) when absent */
 	uint32_t nfiles;
 	mt_rpm_tag basenames, dirnames, dirindexes, digests, flags, modes, oldnames;
 } mt_rpm_hdr;
@@ -45,8 +45,8 @@ typedef struct mt_rpm_hdr {
 typedef struct mt_rpm_file {
 	const char *dir, *base, *digest;
 	size_t dirlen, baselen, digestlen;
-	uint32_t flags;   /* FILEFLAGS, 0 when absent */
-	uint16_t mode;    /* FILEMODES, 0 when absent */
+	uint32_t flags; /* FILEFLAGS, 0 when absent */
+	uint16_t mode;  /* FILEMODES, 0 when absent */
 } mt_rpm_file;
 
 /* Parses a header blob (index count, data size, index entries, data: big-endian, as
@@ -81,8 +81,8 @@ mt_err mt_bdb_hash_each(mt_bdb_read_fn rd, void *rarg, uint64_t size, size_t ite
                         mt_bdb_item_fn fn, void *arg, unsigned *bad, int *swapped);
 
 /* The same over a file in memory (tests and fuzzing). */
-mt_err mt_bdb_hash_each_mem(const uint8_t *file, size_t size, size_t item_cap,
-                            mt_bdb_item_fn fn, void *arg, unsigned *bad, int *swapped);
+mt_err mt_bdb_hash_each_mem(const uint8_t *file, size_t size, size_t item_cap, mt_bdb_item_fn fn,
+                            void *arg, unsigned *bad, int *swapped);
 
 /* ---- rpmdb.sqlite ---- */
 

@@ -107,14 +107,12 @@ static int ro_device(sqlite3_file *f)
 }
 
 static const sqlite3_io_methods ro_methods = {
-	1,         ro_close, ro_read,   ro_write,    ro_truncate, ro_sync,
-	ro_size,   ro_lock,  ro_lock,   ro_reserved, ro_control,  ro_sector,
-	ro_device, NULL,     NULL,      NULL,        NULL,        NULL,
-	NULL};
+	1,       ro_close, ro_read,     ro_write,   ro_truncate, ro_sync,   ro_size,
+	ro_lock, ro_lock,  ro_reserved, ro_control, ro_sector,   ro_device, NULL,
+	NULL,    NULL,     NULL,        NULL,       NULL};
 
 /* Opens only the main database, named "fd:N"; nothing else can be opened. */
-static int vfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
-                    int *out_flags)
+static int vfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out_flags)
 {
 	(void)vfs;
 	ro_file *rf = (ro_file *)f;
@@ -180,11 +178,17 @@ static int vfs_error(sqlite3_vfs *vfs, int n, char *out)
 	return 0;
 }
 
-static sqlite3_vfs ro_vfs = {
-	1,           (int)sizeof(ro_file), 64,         NULL,         VFS_NAME, NULL,
-	vfs_open,    vfs_delete,           vfs_access, vfs_fullname, NULL,     NULL,
-	NULL,        NULL,                 vfs_random, vfs_sleep,    vfs_time, vfs_error,
-	NULL,        NULL,                 NULL,       NULL};
+static sqlite3_vfs ro_vfs = {1,          (int)sizeof(ro_file),
+                             64,         NULL,
+                             VFS_NAME,   NULL,
+                             vfs_open,   vfs_delete,
+                             vfs_access, vfs_fullname,
+                             NULL,       NULL,
+                             NULL,       NULL,
+                             vfs_random, vfs_sleep,
+                             vfs_time,   vfs_error,
+                             NULL,       NULL,
+                             NULL,       NULL};
 
 /* Stops a statement after 10^9 virtual machine steps. */
 static int progress(void *arg)

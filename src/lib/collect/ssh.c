@@ -103,8 +103,7 @@ static long b64_decode(const char *s, size_t n, unsigned char *out, size_t cap)
 
 static void b64_encode_nopad(const unsigned char *p, size_t n, char *out)
 {
-	static const char al[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	size_t o = 0;
 	for (size_t i = 0; i < n; i += 3) {
 		uint32_t v = (uint32_t)p[i] << 16;
@@ -145,7 +144,8 @@ int mt_ssh_fingerprint(const char *body, size_t n, char out[64], char blob_type[
 			memcpy(blob_type, blob + 4, tl);
 			blob_type[tl] = '\0';
 			for (uint32_t i = 0; i < tl; i++)
-				if ((unsigned char)blob_type[i] < 0x21 || (unsigned char)blob_type[i] > 0x7e)
+				if ((unsigned char)blob_type[i] < 0x21 ||
+				    (unsigned char)blob_type[i] > 0x7e)
 					blob_type[i] = '?';
 		}
 	}
@@ -254,8 +254,7 @@ mt_authkey_status mt_authkey_parse(const char *line, size_t n, mt_authkey *k)
 	return MT_AUTHKEY_OK;
 }
 
-int mt_authkey_option(const mt_authkey *k, const char *name, const char **val,
-                      size_t *val_len)
+int mt_authkey_option(const mt_authkey *k, const char *name, const char **val, size_t *val_len)
 {
 	size_t nl = strlen(name);
 	unsigned n = k->noptions < MT_MAX_SSH_OPTIONS ? k->noptions : MT_MAX_SSH_OPTIONS;
@@ -307,8 +306,7 @@ static void set_once(mt_sshd_setting *s, const char *val, const char *path, unsi
 
 /* Splits the arguments of a line into NUL-terminated words in buf; '#' at the start
  * of a word ends the line, double quotes group. Returns the count. */
-static size_t split_args(const char *p, const char *end, char *buf, size_t bufn,
-                         char **argv)
+static size_t split_args(const char *p, const char *end, char *buf, size_t bufn, char **argv)
 {
 	size_t n = 0, o = 0;
 	while (p < end && n < MAX_ARGS) {
@@ -334,8 +332,8 @@ static size_t split_args(const char *p, const char *end, char *buf, size_t bufn,
 	return n;
 }
 
-void mt_sshd_config_parse(mt_sshd_config *c, const char *path, const char *data,
-                          size_t len, mt_sshd_include_fn inc, void *ctx, unsigned depth)
+void mt_sshd_config_parse(mt_sshd_config *c, const char *path, const char *data, size_t len,
+                          mt_sshd_include_fn inc, void *ctx, unsigned depth)
 {
 	static _Thread_local char buf[4096];
 	const char *p = data, *end = data + len;
@@ -407,8 +405,8 @@ void mt_sshd_config_parse(mt_sshd_config *c, const char *path, const char *data,
 			size_t jl = 0;
 			joined[0] = '\0';
 			for (size_t i = 0; i < argc; i++) {
-				int w = snprintf(joined + jl, sizeof(joined) - jl, "%s%s", i ? " " : "",
-				                 argv[i]);
+				int w = snprintf(joined + jl, sizeof(joined) - jl, "%s%s",
+				                 i ? " " : "", argv[i]);
 				if (w < 0 || (size_t)w >= sizeof(joined) - jl)
 					break;
 				jl += (size_t)w;
@@ -479,8 +477,9 @@ static void include_cb(void *ctx, const char *pattern, mt_sshd_config *c, unsign
 	const char *dir = full[0] ? full : "/";
 	const char *pat = slash + 1;
 	if (has_glob(dir)) {
-		mt_report_diag(lc->rep, "sshd_config: Include %s: globs in directory names are "
-		                        "not followed",
+		mt_report_diag(lc->rep,
+		               "sshd_config: Include %s: globs in directory names are "
+		               "not followed",
 		               pattern);
 		return;
 	}
@@ -524,8 +523,8 @@ size_t mt_sshd_akf(const mt_sshd_config *c, const char *const **out)
 	return MT_ARRAY_LEN(default_akf);
 }
 
-int mt_sshd_expand_akf(const char *pattern, const char *user, unsigned uid,
-                       const char *home, char *out, size_t outlen)
+int mt_sshd_expand_akf(const char *pattern, const char *user, unsigned uid, const char *home,
+                       char *out, size_t outlen)
 {
 	mt_buf b;
 	if (strcasecmp(pattern, "none") == 0 || outlen == 0)
@@ -543,11 +542,21 @@ int mt_sshd_expand_akf(const char *pattern, const char *user, unsigned uid,
 		}
 		p++;
 		switch (*p) {
-		case '%': bad = mt_buf_addc(&b, '%') != MT_OK; break;
-		case 'h': bad = mt_buf_adds(&b, home) != MT_OK; break;
-		case 'u': bad = mt_buf_adds(&b, user) != MT_OK; break;
-		case 'U': bad = mt_buf_printf(&b, "%u", uid) != MT_OK; break;
-		default: bad = 1; break;
+		case '%':
+			bad = mt_buf_addc(&b, '%') != MT_OK;
+			break;
+		case 'h':
+			bad = mt_buf_adds(&b, home) != MT_OK;
+			break;
+		case 'u':
+			bad = mt_buf_adds(&b, user) != MT_OK;
+			break;
+		case 'U':
+			bad = mt_buf_printf(&b, "%u", uid) != MT_OK;
+			break;
+		default:
+			bad = 1;
+			break;
 		}
 	}
 	if (bad || !b.data || !b.data[0]) {
@@ -558,8 +567,8 @@ int mt_sshd_expand_akf(const char *pattern, const char *user, unsigned uid,
 	if (b.data[0] == '/')
 		w = snprintf(out, outlen, "%s", b.data);
 	else if (home[0] == '/') /* relative: relative to the home, as sshd does */
-		w = snprintf(out, outlen, "%s%s%s", home,
-		             home[strlen(home) - 1] == '/' ? "" : "/", b.data);
+		w = snprintf(out, outlen, "%s%s%s", home, home[strlen(home) - 1] == '/' ? "" : "/",
+		             b.data);
 	else
 		w = -1; /* a relative home cannot be placed in the root */
 	mt_buf_free(&b);
@@ -604,7 +613,8 @@ static int scan_file(mt_host *host, mt_report *rep, const char *path, const mt_u
 		if (ll && p[ll - 1] == '\r')
 			ll--;
 		mt_authkey k;
-		mt_authkey_status s = ll > MT_MAX_LINE ? MT_AUTHKEY_BAD : mt_authkey_parse(p, ll, &k);
+		mt_authkey_status s =
+			ll > MT_MAX_LINE ? MT_AUTHKEY_BAD : mt_authkey_parse(p, ll, &k);
 		if (s == MT_AUTHKEY_BAD) {
 			bad++;
 		} else if (s == MT_AUTHKEY_OK) {

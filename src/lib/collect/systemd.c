@@ -31,9 +31,9 @@ static int parsed_unit_name(const char *s)
 /* Any unit name (for enablement links). */
 static int any_unit_name(const char *s)
 {
-	static const char *const sfx[] = {".service", ".socket",  ".timer", ".path",
-	                                  ".target",  ".mount",   ".automount", ".swap",
-	                                  ".slice",   ".scope",   ".device"};
+	static const char *const sfx[] = {".service", ".socket", ".timer",     ".path",
+	                                  ".target",  ".mount",  ".automount", ".swap",
+	                                  ".slice",   ".scope",  ".device"};
 	for (size_t i = 0; i < MT_ARRAY_LEN(sfx); i++)
 		if (ends_with(s, sfx[i]))
 			return 1;
@@ -88,9 +88,8 @@ static const char *exec_key(const char *k, size_t kl)
 	return NULL;
 }
 
-static const char *const timer_keys[] = {"OnCalendar",  "OnBootSec",     "OnStartupSec",
-                                         "OnActiveSec", "OnUnitActiveSec",
-                                         "OnUnitInactiveSec"};
+static const char *const timer_keys[] = {"OnCalendar",  "OnBootSec",       "OnStartupSec",
+                                         "OnActiveSec", "OnUnitActiveSec", "OnUnitInactiveSec"};
 
 static int key_is(const char *k, size_t kl, const char *name)
 {
@@ -140,9 +139,8 @@ static void exec_reset(mt_unit *u, const char *key)
 	u->nexec = j;
 }
 
-static mt_err exec_add(mt_unit *u, const char *key, const char *val, size_t vl,
-                       const char *line, size_t ll, const char *path, unsigned lineno,
-                       int dropin)
+static mt_err exec_add(mt_unit *u, const char *key, const char *val, size_t vl, const char *line,
+                       size_t ll, const char *path, unsigned lineno, int dropin)
 {
 	/* prefixes: - (failure ignored) @ (argv[0] given) : (no expansion) + ! !! (privilege)
 	 * | (login shell, systemd 256); any order, any number */
@@ -219,8 +217,8 @@ static mt_err schedule_set(mt_unit *u, const char *k, size_t kl, const char *v, 
 	return e;
 }
 
-static mt_err apply(mt_unit *u, const char *sect, const char *line, size_t ll,
-                    const char *path, unsigned lineno, int dropin)
+static mt_err apply(mt_unit *u, const char *sect, const char *line, size_t ll, const char *path,
+                    unsigned lineno, int dropin)
 {
 	const char *eq = memchr(line, '=', ll);
 	if (!eq) {
@@ -269,8 +267,7 @@ static mt_err apply(mt_unit *u, const char *sect, const char *line, size_t ll,
 	return MT_OK;
 }
 
-mt_err mt_unit_parse(mt_unit *u, const char *path, const char *data, size_t len,
-                     int dropin)
+mt_err mt_unit_parse(mt_unit *u, const char *path, const char *data, size_t len, int dropin)
 {
 	char sect[64] = "";
 	const char *p = data, *end = data + len;
@@ -433,12 +430,12 @@ int mt_link_target_abs(const char *linkpath, const char *target, char *out, size
 /* ---- the collector ---------------------------------------------------------------- */
 
 typedef struct cand {
-	char *unit;   /* unit name; for drop-ins the name of the .d directory without .d */
-	char *base;   /* drop-ins: the .conf file name */
+	char *unit; /* unit name; for drop-ins the name of the .d directory without .d */
+	char *base; /* drop-ins: the .conf file name */
 	char *path;
-	unsigned prio;/* index of the search directory: lower wins */
-	int masked;   /* a symlink to /dev/null */
-	int own;      /* in a directory of the scope's own (home units) */
+	unsigned prio; /* index of the search directory: lower wins */
+	int masked;    /* a symlink to /dev/null */
+	int own;       /* in a directory of the scope's own (home units) */
 } cand;
 
 typedef struct cands {
@@ -457,8 +454,8 @@ static void cands_free(cands *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static mt_err cands_add(cands *c, const char *unit, size_t ul, const char *base,
-                        const char *path, unsigned prio, int masked, int own)
+static mt_err cands_add(cands *c, const char *unit, size_t ul, const char *base, const char *path,
+                        unsigned prio, int masked, int own)
 {
 	if (c->n == c->alloc) {
 		size_t na = c->alloc ? c->alloc * 2 : 64;
@@ -662,7 +659,8 @@ static mt_err parse_file(scope_ctx *sc, mt_unit *u, const char *path, int dropin
 	e = mt_unit_parse(u, path, data, len, dropin);
 	free(data);
 	if (u->bad > bad)
-		mt_report_diag(sc->rep, "%s: %u line(s) are not valid settings", path, u->bad - bad);
+		mt_report_diag(sc->rep, "%s: %u line(s) are not valid settings", path,
+		               u->bad - bad);
 	if (u->cut > cut)
 		mt_report_diag(sc->rep, "%s: %u setting(s) longer than %u bytes were cut", path,
 		               u->cut - cut, (unsigned)MT_MAX_LINE);
@@ -685,8 +683,8 @@ static mt_err apply_dropins(scope_ctx *sc, mt_unit *u, const char *dname, int *o
 		if (d->masked)
 			continue;
 		if (u->ndropins >= MT_MAX_UNIT_DROPINS) {
-			mt_report_diag(sc->rep, "%s: more than %u drop-ins, the rest not read", u->name,
-			               (unsigned)MT_MAX_UNIT_DROPINS);
+			mt_report_diag(sc->rep, "%s: more than %u drop-ins, the rest not read",
+			               u->name, (unsigned)MT_MAX_UNIT_DROPINS);
 			break;
 		}
 		u->dropins[u->ndropins] = mt_strdup(d->path);
@@ -821,8 +819,8 @@ static mt_err mark_triggers(mt_units *o, size_t from)
 		if (t->trigger)
 			snprintf(target, sizeof(target), "%s", t->trigger);
 		else if (snprintf(target, sizeof(target), "%.*s.service",
-		                  (int)(strlen(t->name) - (timer ? 6 : 5)), t->name) >=
-		         (int)sizeof(target))
+		                  (int)(strlen(t->name) - (timer ? 6 : 5)),
+		                  t->name) >= (int)sizeof(target))
 			continue;
 		mt_unit *s = find_in(o, from, target);
 		if (!s || (s->triggered_by && (s->trigger_enabled || !t->enabled)))
@@ -839,8 +837,7 @@ static mt_err mark_triggers(mt_units *o, size_t from)
 }
 
 static mt_err collect_scope(mt_host *h, mt_report *rep, mt_units *out, mt_unit_scope scope,
-                            const char *user, const char *const *dirs, size_t ndirs,
-                            size_t nown)
+                            const char *user, const char *const *dirs, size_t ndirs, size_t nown)
 {
 	scope_ctx sc;
 	memset(&sc, 0, sizeof(sc));
@@ -919,17 +916,19 @@ mt_err mt_units_collect(mt_host *h, mt_report *rep, const mt_users *users, mt_un
 		"/run/systemd/transient",      "/etc/systemd/system",
 		"/run/systemd/system",         "/usr/local/lib/systemd/system",
 		"/lib/systemd/system",         "/usr/lib/systemd/system"};
-	static const char *const user_dirs[] = {
-		"/etc/systemd/user",           "/run/systemd/user",
-		"/usr/local/share/systemd/user", "/usr/share/systemd/user",
-		"/usr/local/lib/systemd/user", "/lib/systemd/user",
-		"/usr/lib/systemd/user"};
+	static const char *const user_dirs[] = {"/etc/systemd/user",
+	                                        "/run/systemd/user",
+	                                        "/usr/local/share/systemd/user",
+	                                        "/usr/share/systemd/user",
+	                                        "/usr/local/lib/systemd/user",
+	                                        "/lib/systemd/user",
+	                                        "/usr/lib/systemd/user"};
 	*out = NULL;
 	mt_units *u = calloc(1, sizeof(*u));
 	if (!u)
 		return MT_ERR_NOMEM;
-	mt_err e = collect_scope(h, rep, u, MT_UNIT_SYSTEM, NULL, sys_dirs,
-	                         MT_ARRAY_LEN(sys_dirs), 0);
+	mt_err e =
+		collect_scope(h, rep, u, MT_UNIT_SYSTEM, NULL, sys_dirs, MT_ARRAY_LEN(sys_dirs), 0);
 	if (e == MT_OK)
 		e = collect_scope(h, rep, u, MT_UNIT_USER_GLOBAL, NULL, user_dirs,
 		                  MT_ARRAY_LEN(user_dirs), 0);

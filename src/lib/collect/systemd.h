@@ -15,37 +15,37 @@ typedef enum mt_unit_scope {
 
 /* One command of an Exec*= setting after merging, as systemd would run it. */
 typedef struct mt_unit_exec {
-	const char *key;   /* "ExecStart", "ExecStartPre", ... (static) */
-	char *command;     /* the value without the prefixes - @ : + ! !! | */
-	char *line;        /* the logical line as written, continuations joined by a blank */
-	char *path;        /* the file it was read from (the unit file or a drop-in) */
-	unsigned lineno;   /* first physical line of the setting in that file */
-	int dropin;        /* 1 when path is a drop-in */
+	const char *key; /* "ExecStart", "ExecStartPre", ... (static) */
+	char *command;   /* the value without the prefixes - @ : + ! !! | */
+	char *line;      /* the logical line as written, continuations joined by a blank */
+	char *path;      /* the file it was read from (the unit file or a drop-in) */
+	unsigned lineno; /* first physical line of the setting in that file */
+	int dropin;      /* 1 when path is a drop-in */
 } mt_unit_exec;
 
 typedef struct mt_unit {
-	char *name;          /* "bot.service"; for type-wide drop-ins "service" */
+	char *name; /* "bot.service"; for type-wide drop-ins "service" */
 	mt_unit_scope scope;
-	char *user;          /* MT_UNIT_USER_HOME: the account; NULL otherwise */
-	char *path;          /* unit file as found in a search directory; NULL: drop-ins only */
-	char *real_path;     /* what path resolves to when it is a symlink, else = path */
-	int masked;          /* the highest-priority file is a symlink to /dev/null */
-	int enabled;         /* a *.wants/, *.requires/ or *.upholds/ link names it */
-	char *enabled_by;    /* the first such link, NULL when none */
-	char *restart;       /* Restart= (last value), NULL when unset */
-	char *exec_user;     /* User= of [Service] */
-	char *trigger;       /* timers and path units: Unit= (NULL: the same-name .service) */
-	char *schedule;      /* timers: "OnCalendar=...; OnBootSec=..." as written */
-	char *triggered_by;  /* services: the timer or path unit that starts it */
+	char *user;             /* MT_UNIT_USER_HOME: the account; NULL otherwise */
+	char *path;             /* unit file as found in a search directory; NULL: drop-ins only */
+	char *real_path;        /* what path resolves to when it is a symlink, else = path */
+	int masked;             /* the highest-priority file is a symlink to /dev/null */
+	int enabled;            /* a *.wants/, *.requires/ or *.upholds/ link names it */
+	char *enabled_by;       /* the first such link, NULL when none */
+	char *restart;          /* Restart= (last value), NULL when unset */
+	char *exec_user;        /* User= of [Service] */
+	char *trigger;          /* timers and path units: Unit= (NULL: the same-name .service) */
+	char *schedule;         /* timers: "OnCalendar=...; OnBootSec=..." as written */
+	char *triggered_by;     /* services: the timer or path unit that starts it */
 	char *trigger_schedule; /* the schedule of that timer */
-	int trigger_enabled; /* that timer or path unit is enabled */
+	int trigger_enabled;    /* that timer or path unit is enabled */
 	char *dropins[MT_MAX_UNIT_DROPINS]; /* drop-in files applied, in order */
 	size_t ndropins;
 	mt_unit_exec *exec;
 	size_t nexec, aexec;
-	struct stat st;      /* of the unit file (zeroed when none) */
-	unsigned bad;        /* lines that were not valid settings (or over a limit) */
-	unsigned cut;        /* logical lines cut at MT_MAX_LINE */
+	struct stat st; /* of the unit file (zeroed when none) */
+	unsigned bad;   /* lines that were not valid settings (or over a limit) */
+	unsigned cut;   /* logical lines cut at MT_MAX_LINE */
 } mt_unit;
 
 /* Applies one unit file or drop-in (data, len bytes; need not be NUL-terminated) to u,
@@ -54,8 +54,7 @@ typedef struct mt_unit {
  * overrides an earlier one, Exec*= values add to their list and an empty one resets it.
  * path is kept (copied) in the Exec entries. Lines that are not settings are counted in
  * u->bad. Returns MT_ERR_NOMEM only; u keeps what was parsed so far. */
-mt_err mt_unit_parse(mt_unit *u, const char *path, const char *data, size_t len,
-                     int dropin);
+mt_err mt_unit_parse(mt_unit *u, const char *path, const char *data, size_t len, int dropin);
 /* Frees what u owns (not u itself) and zeroes it. */
 void mt_unit_clear(mt_unit *u);
 

@@ -18,12 +18,12 @@
 #define UT_LINE 8
 #define UT_USER 44
 #define UT_HOST 76
-#define UT_SEC 340
+#define UT_SEC  340
 #define UT_ADDR 348
 
-#define UT_BOOT_TIME 2
+#define UT_BOOT_TIME     2
 #define UT_LOGIN_PROCESS 6
-#define UT_USER_PROCESS 7
+#define UT_USER_PROCESS  7
 
 static uint32_t rd32(const unsigned char *p, size_t n, size_t off)
 {
@@ -41,8 +41,7 @@ static uint16_t rd16(const unsigned char *p, size_t n, size_t off)
 }
 
 /* A fixed-size text field: up to its first NUL. */
-static void rdstr(const unsigned char *p, size_t n, size_t off, size_t len, char *dst,
-                  size_t cap)
+static void rdstr(const unsigned char *p, size_t n, size_t off, size_t len, char *dst, size_t cap)
 {
 	dst[0] = '\0';
 	if (off > n || n - off < len)
@@ -55,8 +54,7 @@ static void rdstr(const unsigned char *p, size_t n, size_t off, size_t len, char
 	dst[k] = '\0';
 }
 
-int mt_utmp_parse_record(const unsigned char *p, size_t n, int btmp, mt_logev *ev,
-                         int *zeroed)
+int mt_utmp_parse_record(const unsigned char *p, size_t n, int btmp, mt_logev *ev, int *zeroed)
 {
 	*zeroed = 0;
 	if (n < MT_UTMP_SIZE)
@@ -113,8 +111,8 @@ int mt_utmp_parse_record(const unsigned char *p, size_t n, int btmp, mt_logev *e
 /* Reads the last cap bytes of a file larger than cap, starting on a record boundary
  * counted from the start of the file: records are appended, so the newest are at the end
  * (and a file padded with a hole by an attacker must not hide them). */
-static mt_err read_tail(mt_host *host, const char *path, uint64_t size, size_t cap,
-                        char **data, size_t *len, uint64_t *start)
+static mt_err read_tail(mt_host *host, const char *path, uint64_t size, size_t cap, char **data,
+                        size_t *len, uint64_t *start)
 {
 	int fd;
 	struct stat st;
@@ -148,8 +146,7 @@ static mt_err read_tail(mt_host *host, const char *path, uint64_t size, size_t c
 	return MT_OK;
 }
 
-mt_err mt_logs_read_utmp(mt_logs *l, mt_host *host, mt_report *rep, const char *path,
-                         unsigned kind)
+mt_err mt_logs_read_utmp(mt_logs *l, mt_host *host, mt_report *rep, const char *path, unsigned kind)
 {
 	char *data = NULL;
 	size_t len = 0;
@@ -163,8 +160,9 @@ mt_err mt_logs_read_utmp(mt_logs *l, mt_host *host, mt_report *rep, const char *
 		e = read_tail(host, path, (uint64_t)st.st_size, MT_MAX_UTMP_FILE, &data, &len,
 		              &start);
 		if (e == MT_OK)
-			mt_report_diag(rep, "%s: %llu bytes: only the last %zu read (the newest records)",
-			               path, (unsigned long long)st.st_size, len);
+			mt_report_diag(
+				rep, "%s: %llu bytes: only the last %zu read (the newest records)",
+				path, (unsigned long long)st.st_size, len);
 	} else {
 		e = mt_host_read_file(host, path, MT_MAX_UTMP_FILE, &data, &len, &trunc);
 	}
@@ -223,8 +221,9 @@ mt_err mt_logs_read_utmp(mt_logs *l, mt_host *host, mt_report *rep, const char *
 	f = &l->files[fi];
 	if (start == 0 && len % MT_UTMP_SIZE) {
 		f->skipped++;
-		mt_report_diag(rep, "%s: %zu bytes are not a multiple of the %d-byte record: "
-		                    "the file was cut or edited",
+		mt_report_diag(rep,
+		               "%s: %zu bytes are not a multiple of the %d-byte record: "
+		               "the file was cut or edited",
 		               path, len, MT_UTMP_SIZE);
 	}
 	if (f->skipped)

@@ -82,8 +82,8 @@ static mt_err walk_dir(walk_state *w, size_t plen, unsigned depth, unsigned hidd
 				return e;
 			}
 			if (e != MT_ERR_NOENT) /* vanished while walked: not worth a line */
-				mt_report_diag(w->rep, "%s: cannot stat %s: %s", w->o->what, w->path,
-				               mt_strerror(e));
+				mt_report_diag(w->rep, "%s: cannot stat %s: %s", w->o->what,
+				               w->path, mt_strerror(e));
 			continue;
 		}
 		unsigned hd = hidden + (ents[i].name[0] == '.');
@@ -102,8 +102,8 @@ static mt_err walk_dir(walk_state *w, size_t plen, unsigned depth, unsigned hidd
 		if (depth + 1 >= w->max_depth) {
 			if (w->o->flags & MT_WALK_SCOPED)
 				continue;
-			mt_report_diag(w->rep, "%s: not entering %s: deeper than %u levels", w->o->what,
-			               w->path, w->max_depth);
+			mt_report_diag(w->rep, "%s: not entering %s: deeper than %u levels",
+			               w->o->what, w->path, w->max_depth);
 			continue;
 		}
 		e = walk_dir(w, plen + 1 + nl, depth + 1, hd);

@@ -5,32 +5,31 @@
 
 #include "../internal.h"
 
-
 typedef struct mt_walk_entry {
-	const char *path;       /* inside the root, "/tmp/.x/a" */
-	const char *name;       /* last component */
-	const struct stat *st;  /* lstat: a symlink is described as a symlink */
-	unsigned depth;         /* 0 for the entries of the start directory */
-	unsigned hidden_depth;  /* how many components below the start begin with '.' */
+	const char *path;      /* inside the root, "/tmp/.x/a" */
+	const char *name;      /* last component */
+	const struct stat *st; /* lstat: a symlink is described as a symlink */
+	unsigned depth;        /* 0 for the entries of the start directory */
+	unsigned hidden_depth; /* how many components below the start begin with '.' */
 } mt_walk_entry;
 
 /* What the callback returns: go on, do not enter this directory, or stop the walk. */
 #define MT_WALK_CONTINUE 0
-#define MT_WALK_SKIP 1
-#define MT_WALK_STOP 2
+#define MT_WALK_SKIP     1
+#define MT_WALK_STOP     2
 
 typedef int (*mt_walk_fn)(void *ctx, const mt_walk_entry *e);
 
 typedef struct mt_walk_opts {
-	unsigned max_depth;     /* levels of entries seen (1: the start's own); 0: MT_MAX_DEPTH */
-	size_t max_entries;     /* 0 means MT_MAX_WALK_ENTRIES */
-	const char *what;       /* names the walk in diagnostics ("files.suspicious") */
-	unsigned flags;         /* MT_WALK_* below */
+	unsigned max_depth; /* levels of entries seen (1: the start's own); 0: MT_MAX_DEPTH */
+	size_t max_entries; /* 0 means MT_MAX_WALK_ENTRIES */
+	const char *what;   /* names the walk in diagnostics ("files.suspicious") */
+	unsigned flags;     /* MT_WALK_* below */
 } mt_walk_opts;
 
 #define MT_WALK_FOLLOW_START 0x1u /* the start may be a symlink (resolved inside the root) */
-#define MT_WALK_SAME_DEVICE 0x2u  /* do not enter directories of another file system */
-#define MT_WALK_SCOPED 0x4u       /* max_depth is the intended scope: no diagnostic for it */
+#define MT_WALK_SAME_DEVICE  0x2u /* do not enter directories of another file system */
+#define MT_WALK_SCOPED       0x4u /* max_depth is the intended scope: no diagnostic for it */
 
 /* Walks the tree under start (a directory of the root; a missing start is not an error;
  * a symlink as start is walked only with MT_WALK_FOLLOW_START)

@@ -31,11 +31,11 @@ typedef struct jrun {
 	mt_logs *l;
 	mt_report *rep;
 	const char *dir;
-	int fi;              /* the logfile entry of the whole directory */
-	uint64_t n;          /* auth entries seen */
+	int fi;     /* the logfile entry of the whole directory */
+	uint64_t n; /* auth entries seen */
 	uint64_t forged;
-	uint64_t budget;     /* decompressed bytes left */
-	uint64_t total;      /* file bytes read */
+	uint64_t budget; /* decompressed bytes left */
+	uint64_t total;  /* file bytes read */
 	unsigned files;
 	int stop;
 	mt_err e;
@@ -58,7 +58,8 @@ static int seen_before(jrun *r, const mt_jentry *je, const mt_logev *ev)
 	                  (unsigned)ev->kind, (unsigned)ev->port, ev->user, ev->ip, ev->method,
 	                  ev->detail ? ev->detail : "");
 	uint64_t key = ((uint64_t)mt__str_hash(k, kn > 0 ? (size_t)kn : 0) << 32 |
-	                mt__str_hash(k + 1, kn > 1 ? (size_t)kn - 1 : 0)) | 1; /* 0: free */
+	                mt__str_hash(k + 1, kn > 1 ? (size_t)kn - 1 : 0)) |
+	               1; /* 0: free */
 	if (r->nseen * 2 >= r->seencap) {
 		if (r->seencap >= DEDUP_MAX * 2)
 			return 0;
@@ -96,10 +97,10 @@ static int seen_before(jrun *r, const mt_jentry *je, const mt_logev *ev)
  * name in a system directory only root can write. */
 static int exe_ok(const mt_jval *id, const mt_jval *exe)
 {
-	static const char *const dirs[] = {"/usr/sbin/",         "/usr/bin/",
-	                                   "/sbin/",             "/bin/",
-	                                   "/usr/lib/openssh/",  "/usr/libexec/openssh/",
-	                                   "/usr/libexec/",      "/usr/lib/ssh/"};
+	static const char *const dirs[] = {
+		"/usr/sbin/",    "/usr/bin/",         "/sbin/",
+		"/bin/",         "/usr/lib/openssh/", "/usr/libexec/openssh/",
+		"/usr/libexec/", "/usr/lib/ssh/"};
 	if (!exe->p || !id->p || exe->big)
 		return 0;
 	for (size_t i = 0; i < MT_ARRAY_LEN(dirs); i++) {
@@ -156,10 +157,12 @@ static int on_entry(void *ctx, const mt_jentry *je)
 	int root = ud->p && ud->n == 1 && ud->p[0] == '0';
 	if (!root && !exe_ok(id, &je->f[F_EXE])) {
 		if (r->forged++ < 3)
-			mt_report_diag(r->rep, "%s: a %s entry sent by a process of uid %.*s that is not "
-			                       "the program it names (_UID/_EXE): forged, not used",
+			mt_report_diag(r->rep,
+			               "%s: a %s entry sent by a process of uid %.*s that is not "
+			               "the program it names (_UID/_EXE): forged, not used",
 			               r->dir, mt_logev_kind_name((mt_logev_kind)ev.kind),
-			               ud->p && ud->n < 12 ? (int)ud->n : 1, ud->p && ud->n < 12 ? ud->p : "?");
+			               ud->p && ud->n < 12 ? (int)ud->n : 1,
+			               ud->p && ud->n < 12 ? ud->p : "?");
 		return 0;
 	}
 	if (seen_before(r, je, &ev))
@@ -167,8 +170,8 @@ static int on_entry(void *ctx, const mt_jentry *je)
 	if (++r->n > MT_MAX_LOG_EVENTS * 4ull) {
 		if (r->n == MT_MAX_LOG_EVENTS * 4ull + 1) {
 			f->truncated = 1;
-			mt_report_diag(r->rep, "%s: more than %u auth events, the rest not used", r->dir,
-			               MT_MAX_LOG_EVENTS * 4u);
+			mt_report_diag(r->rep, "%s: more than %u auth events, the rest not used",
+			               r->dir, MT_MAX_LOG_EVENTS * 4u);
 		}
 		return 0;
 	}
@@ -259,8 +262,9 @@ static void read_one(jrun *r, int dfd, const char *sub, const char *name)
 	if (hs <= want_n && arena <= want_n - hs)
 		want_n = hs + arena; /* what the header says is in use */
 	if (r->total >= MT_MAX_JOURNAL_TOTAL) {
-		mt_report_diag(r->rep, "%s: not read: %llu MB of journal files were read before it "
-		                       "(the limit)",
+		mt_report_diag(r->rep,
+		               "%s: not read: %llu MB of journal files were read before it "
+		               "(the limit)",
 		               path, (unsigned long long)(MT_MAX_JOURNAL_TOTAL >> 20));
 		close(fd);
 		return;
@@ -295,8 +299,8 @@ static void read_one(jrun *r, int dfd, const char *sub, const char *name)
 		mt_report_diag(r->rep, "%s: %llu bytes, only the first %llu read (limit)", path,
 		               (unsigned long long)st.st_size, (unsigned long long)got);
 	mt_jstats js;
-	mt_err e = mt_journal_parse(buf, got, want, MT_ARRAY_LEN(want), &r->budget, &js,
-	                            on_entry, r);
+	mt_err e =
+		mt_journal_parse(buf, got, want, MT_ARRAY_LEN(want), &r->budget, &js, on_entry, r);
 	free(buf);
 	if (e == MT_ERR_NOMEM) {
 		r->e = e;
@@ -319,24 +323,29 @@ static void read_one(jrun *r, int dfd, const char *sub, const char *name)
 	uint64_t bad = js.bad_entries + js.bad_items + js.bad_data;
 	const char *state = js.state == 1 ? " (online: being written, or not closed cleanly)" : "";
 	if (js.stop_off && !capped)
-		mt_report_diag(r->rep, "%s: read as far as it is consistent, up to offset %llu: %s%s",
-		               path, (unsigned long long)js.stop_off, js.stop_why, state);
+		mt_report_diag(r->rep,
+		               "%s: read as far as it is consistent, up to offset %llu: %s%s", path,
+		               (unsigned long long)js.stop_off, js.stop_why, state);
 	else if (js.cut && !capped)
-		mt_report_diag(r->rep, "%s: shorter than its header says: cut, read as far as it goes",
+		mt_report_diag(r->rep,
+		               "%s: shorter than its header says: cut, read as far as it goes",
 		               path);
 	if (bad)
-		mt_report_diag(r->rep, "%s: %llu corrupt objects skipped (%llu entries, %llu entry "
-		                       "items, %llu data)%s",
+		mt_report_diag(r->rep,
+		               "%s: %llu corrupt objects skipped (%llu entries, %llu entry "
+		               "items, %llu data)%s",
 		               path, (unsigned long long)bad, (unsigned long long)js.bad_entries,
 		               (unsigned long long)js.bad_items, (unsigned long long)js.bad_data,
 		               state);
 	if (js.over_cap)
-		mt_report_diag(r->rep, "%s: %llu fields decompress to more than %u bytes "
-		                       "(a compression bomb?): not used",
+		mt_report_diag(r->rep,
+		               "%s: %llu fields decompress to more than %u bytes "
+		               "(a compression bomb?): not used",
 		               path, (unsigned long long)js.over_cap, MT_MAX_JOURNAL_FIELD);
 	if (js.not_inflated)
-		mt_report_diag(r->rep, "%s: %llu compressed fields not read: over the limit of %llu "
-		                       "decompressed bytes",
+		mt_report_diag(r->rep,
+		               "%s: %llu compressed fields not read: over the limit of %llu "
+		               "decompressed bytes",
 		               path, (unsigned long long)js.not_inflated,
 		               (unsigned long long)MT_MAX_JOURNAL_INFLATE);
 }
@@ -366,14 +375,16 @@ static void read_dir(jrun *r, int dfd, const char *sub, int depth)
 		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
 		if (S_ISLNK(st.st_mode)) {
-			mt_report_diag(r->rep, "%s/%s: a symbolic link, not followed", r->dir, name);
+			mt_report_diag(r->rep, "%s/%s: a symbolic link, not followed", r->dir,
+			               name);
 			continue;
 		}
 		if (!S_ISDIR(st.st_mode))
 			continue;
 		int sfd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (sfd < 0) {
-			mt_report_diag(r->rep, "%s/%s: not read: %s", r->dir, name, strerror(errno));
+			mt_report_diag(r->rep, "%s/%s: not read: %s", r->dir, name,
+			               strerror(errno));
 			continue;
 		}
 		read_dir(r, sfd, name, depth + 1);

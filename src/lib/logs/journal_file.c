@@ -11,34 +11,34 @@
 
 /* On-disk layout (little endian, objects 8-byte aligned); offsets into the header and the
  * objects as systemd's journal-def.h gives them. */
-#define H_SIG 0
-#define H_INCOMPAT 12
-#define H_STATE 16
+#define H_SIG         0
+#define H_INCOMPAT    12
+#define H_STATE       16
 #define H_HEADER_SIZE 88
-#define H_ARENA_SIZE 96
-#define H_MIN 208 /* the header up to n_data: the oldest files still read by systemd */
+#define H_ARENA_SIZE  96
+#define H_MIN         208 /* the header up to n_data: the oldest files still read by systemd */
 
-#define INC_XZ 0x1u
-#define INC_LZ4 0x2u
+#define INC_XZ         0x1u
+#define INC_LZ4        0x2u
 #define INC_KEYED_HASH 0x4u
-#define INC_ZSTD 0x8u
-#define INC_COMPACT 0x10u
-#define INC_KNOWN (INC_XZ | INC_LZ4 | INC_KEYED_HASH | INC_ZSTD | INC_COMPACT)
+#define INC_ZSTD       0x8u
+#define INC_COMPACT    0x10u
+#define INC_KNOWN      (INC_XZ | INC_LZ4 | INC_KEYED_HASH | INC_ZSTD | INC_COMPACT)
 
-#define O_DATA 1
-#define O_ENTRY 3
+#define O_DATA     1
+#define O_ENTRY    3
 #define O_TYPE_MAX 8 /* UNUSED .. TAG */
 
-#define F_XZ 0x1u
-#define F_LZ4 0x2u
+#define F_XZ   0x1u
+#define F_LZ4  0x2u
 #define F_ZSTD 0x4u
 
-#define OBJ_HDR 16
-#define DATA_PAYLOAD 64         /* regular files */
+#define OBJ_HDR              16
+#define DATA_PAYLOAD         64 /* regular files */
 #define DATA_PAYLOAD_COMPACT 72 /* two le32 of the tail entry array before the payload */
-#define ENTRY_ITEMS 64
-#define VALID_TS(u) ((u) < (1ull << 55))
-#define NAME_PEEK 64 /* bytes decompressed to learn a field's name */
+#define ENTRY_ITEMS          64
+#define VALID_TS(u)          ((u) < (1ull << 55))
+#define NAME_PEEK            64 /* bytes decompressed to learn a field's name */
 
 static uint64_t le64(const unsigned char *p)
 {
@@ -55,10 +55,10 @@ static uint32_t le32(const unsigned char *p)
 
 /* A wanted DATA object, found in the first walk. */
 typedef struct dref {
-	uint64_t off;   /* of the object */
-	uint64_t vpos;  /* value: offset into buf, or into the arena when arena is set */
+	uint64_t off;  /* of the object */
+	uint64_t vpos; /* value: offset into buf, or into the arena when arena is set */
 	uint32_t n;
-	uint8_t field;  /* index into want */
+	uint8_t field; /* index into want */
 	uint8_t big;
 	uint8_t arena;
 } dref;
@@ -74,7 +74,7 @@ typedef struct jctx {
 	mt_jstats *st;
 	dref *d;
 	size_t nd, dcap;
-	char *arena;    /* decompressed values */
+	char *arena; /* decompressed values */
 	size_t alen, acap;
 	unsigned char *tmp; /* MT_MAX_JOURNAL_FIELD + 1, for compressed objects */
 	ZSTD_DCtx *zd;
@@ -83,8 +83,8 @@ typedef struct jctx {
 
 /* Decompresses src[0..n) of the object flag fl into out[0..cap): *got the bytes written
  * (cap when there is at least that much). -1 for data that does not decompress. */
-static int inflate_obj(jctx *c, unsigned fl, const unsigned char *src, size_t n,
-                       unsigned char *out, size_t cap, size_t *got)
+static int inflate_obj(jctx *c, unsigned fl, const unsigned char *src, size_t n, unsigned char *out,
+                       size_t cap, size_t *got)
 {
 	*got = 0;
 	if (fl == F_XZ) {
@@ -117,15 +117,15 @@ static int inflate_obj(jctx *c, unsigned fl, const unsigned char *src, size_t n,
 		if (usz == 0)
 			return -1;
 		if (usz <= cap) {
-			int r = LZ4_decompress_safe((const char *)src + 8, (char *)out, (int)(n - 8),
-			                            (int)usz);
+			int r = LZ4_decompress_safe((const char *)src + 8, (char *)out,
+			                            (int)(n - 8), (int)usz);
 			if (r < 0 || (uint64_t)r != usz)
 				return -1;
 			*got = (size_t)usz;
 			return 0;
 		}
-		int r = LZ4_decompress_safe_partial((const char *)src + 8, (char *)out, (int)(n - 8),
-		                                    (int)cap, (int)cap);
+		int r = LZ4_decompress_safe_partial((const char *)src + 8, (char *)out,
+		                                    (int)(n - 8), (int)cap, (int)cap);
 		if (r < 0 || (size_t)r != cap)
 			return -1; /* shorter than its size says */
 		*got = cap;
@@ -395,9 +395,8 @@ static void walk(jctx *c, int pass, mt_jentry_fn fn, void *ctx)
 	}
 }
 
-mt_err mt_journal_parse(const unsigned char *buf, size_t len, const char *const *want,
-                        size_t nwant, uint64_t *budget, mt_jstats *st, mt_jentry_fn fn,
-                        void *ctx)
+mt_err mt_journal_parse(const unsigned char *buf, size_t len, const char *const *want, size_t nwant,
+                        uint64_t *budget, mt_jstats *st, mt_jentry_fn fn, void *ctx)
 {
 	memset(st, 0, sizeof(*st));
 	if (nwant > MT_JF_MAX)

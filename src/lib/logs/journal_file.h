@@ -24,8 +24,8 @@ typedef struct mt_jentry {
 
 /* What one file gave. */
 typedef struct mt_jstats {
-	uint32_t incompatible;  /* header flags */
-	uint8_t state;          /* 0 offline, 1 online (being written or not closed), 2 archived */
+	uint32_t incompatible; /* header flags */
+	uint8_t state;         /* 0 offline, 1 online (being written or not closed), 2 archived */
 	int compact;
 	int cut;                /* the file ends before its arena (truncated, or over the cap) */
 	uint64_t objects;       /* objects walked */
@@ -50,8 +50,7 @@ typedef int (*mt_jentry_fn)(void *ctx, const mt_jentry *e);
  * named in want (at most MT_JF_MAX, e.g. "MESSAGE") to fn. Returns MT_ERR_PARSE when
  * buf is not a journal file, MT_ERR_UNSUPPORTED for unknown incompatible header flags,
  * MT_ERR_NOMEM; MT_OK otherwise, also when objects were bad (counted in st). */
-mt_err mt_journal_parse(const unsigned char *buf, size_t len, const char *const *want,
-                        size_t nwant, uint64_t *budget, mt_jstats *st, mt_jentry_fn fn,
-                        void *ctx);
+mt_err mt_journal_parse(const unsigned char *buf, size_t len, const char *const *want, size_t nwant,
+                        uint64_t *budget, mt_jstats *st, mt_jentry_fn fn, void *ctx);
 
 #endif

@@ -6,9 +6,9 @@
 
 #include "net.h"
 
-#define BEACON_MIN 6          /* connections */
-#define BEACON_MIN_GAP 2.0    /* seconds between them, at least */
-#define BEACON_MAX_CV 0.15    /* interval spread / mean */
+#define BEACON_MIN         6    /* connections */
+#define BEACON_MIN_GAP     2.0  /* seconds between them, at least */
+#define BEACON_MAX_CV      0.15 /* interval spread / mean */
 #define BEACON_MAX_SIZE_CV 0.30
 
 /* Square root by Newton's method (no libm in the static link). */
@@ -146,12 +146,15 @@ mt_err mt__beacon_report(mt_pcap *p, mt_report *r)
 		char src[64], dst[80];
 		mt__addr_text(&q->src, src, sizeof(src));
 		mt__endpoint_text(&q->dst, q->dport, dst, sizeof(dst));
-		mt_finding_text(f, MT_LANG_EN, mt__det(MT_DET_beacon)->title[0],
-		                "%s connected to %s %u times, every %.1f s (spread %.0f%%), about %.0f "
-		                "bytes each: a task or C2 poll", src, dst, q->n, mean, cv * 100, smean);
-		mt_finding_text(f, MT_LANG_ZH, mt__det(MT_DET_beacon)->title[1],
-		                "%s 连接 %s 共 %u 次, 间隔约 %.1f 秒 (离散度 %.0f%%), 每次约 %.0f 字节: 疑似拉取任务或远控心跳",
-		                src, dst, q->n, mean, cv * 100, smean);
+		mt_finding_text(
+			f, MT_LANG_EN, mt__det(MT_DET_beacon)->title[0],
+			"%s connected to %s %u times, every %.1f s (spread %.0f%%), about %.0f "
+			"bytes each: a task or C2 poll",
+			src, dst, q->n, mean, cv * 100, smean);
+		mt_finding_text(
+			f, MT_LANG_ZH, mt__det(MT_DET_beacon)->title[1],
+			"%s 连接 %s 共 %u 次, 间隔约 %.1f 秒 (离散度 %.0f%%), 每次约 %.0f 字节: 疑似拉取任务或远控心跳",
+			src, dst, q->n, mean, cv * 100, smean);
 		mt__ev_endpoints(f, &q->src, 0, &q->dst, q->dport, 1);
 		mt_finding_int(f, "dst_port", q->dport, 1);
 		mt_finding_int(f, "connections", q->n, 0);

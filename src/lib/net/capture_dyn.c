@@ -54,8 +54,7 @@ static mt_err drain(mt_pcap *p, pcap_t *h, char *err, size_t errlen)
 
 /* Files: minetrace's own streaming reader (pcap, pcapng) unless a BPF filter is given or
  * the format is one only libpcap knows; then libpcap, with a large stdio buffer. */
-mt_err mt_pcap_read_file(mt_pcap *p, const char *path, const char *filter, char *err,
-                         size_t errlen)
+mt_err mt_pcap_read_file(mt_pcap *p, const char *path, const char *filter, char *err, size_t errlen)
 {
 	if (!p || !path)
 		return MT_ERR_INVAL;
@@ -127,8 +126,9 @@ mt_err mt_pcap_live(mt_pcap *p, const char *iface, unsigned seconds, const char 
 	int rc = pcap_activate(h);
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: %s", iface, pcap_geterr(h));
-		e = rc == PCAP_ERROR_PERM_DENIED ? MT_ERR_PERM
-		    : rc == PCAP_ERROR_NO_SUCH_DEVICE ? MT_ERR_NOENT : MT_ERR_IO;
+		e = rc == PCAP_ERROR_PERM_DENIED      ? MT_ERR_PERM
+		    : rc == PCAP_ERROR_NO_SUCH_DEVICE ? MT_ERR_NOENT
+		                                      : MT_ERR_IO;
 		goto out;
 	}
 	if ((e = apply_filter(h, filter, err, errlen)) != MT_OK)

@@ -5,8 +5,7 @@
 
 #include "net.h"
 
-mt_err mt_pcap_read_file(mt_pcap *p, const char *path, const char *filter, char *err,
-                         size_t errlen)
+mt_err mt_pcap_read_file(mt_pcap *p, const char *path, const char *filter, char *err, size_t errlen)
 {
 	if (!p || !path)
 		return MT_ERR_INVAL;
@@ -31,7 +30,8 @@ mt_err mt_pcap_live(mt_pcap *p, const char *iface, unsigned seconds, const char 
 	(void)seconds;
 	(void)filter;
 	(void)stop;
-	snprintf(err, errlen, "live capture needs libpcap: use the normal (dynamic) build, or "
-	                      "record with tcpdump -w and read the file with this binary");
+	snprintf(err, errlen,
+	         "live capture needs libpcap: use the normal (dynamic) build, or "
+	         "record with tcpdump -w and read the file with this binary");
 	return MT_ERR_UNSUPPORTED;
 }

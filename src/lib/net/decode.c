@@ -96,8 +96,8 @@ static int transport(mt_rd *r, uint8_t proto, mt_pkt *k, mt_pcap_stats *st)
 	if (proto == 6) {
 		uint16_t sp, dp, offfl;
 		uint32_t seq, ack;
-		if (rd_u16be(r, &sp) || rd_u16be(r, &dp) || rd_u32be(r, &seq) || rd_u32be(r, &ack) ||
-		    rd_u16be(r, &offfl))
+		if (rd_u16be(r, &sp) || rd_u16be(r, &dp) || rd_u32be(r, &seq) ||
+		    rd_u32be(r, &ack) || rd_u16be(r, &offfl))
 			goto trunc;
 		size_t hl = (size_t)(offfl >> 12) * 4;
 		if (hl < 20)
@@ -187,9 +187,9 @@ static int ipv6(mt_rd *r, mt_pkt *k, mt_pcap_stats *st)
 	for (int i = 0; i < 8; i++) {
 		uint8_t next, hlen;
 		switch (nh) {
-		case 0:   /* hop-by-hop */
-		case 43:  /* routing */
-		case 60:  /* destination options */
+		case 0:  /* hop-by-hop */
+		case 43: /* routing */
+		case 60: /* destination options */
 			if (rd_u8(r, &next) || rd_u8(r, &hlen) || rd_skip(r, (size_t)hlen * 8 + 6))
 				goto trunc;
 			nh = next;
@@ -203,7 +203,8 @@ static int ipv6(mt_rd *r, mt_pkt *k, mt_pcap_stats *st)
 			uint8_t res;
 			uint16_t off;
 			uint32_t ident;
-			if (rd_u8(r, &next) || rd_u8(r, &res) || rd_u16be(r, &off) || rd_u32be(r, &ident))
+			if (rd_u8(r, &next) || rd_u8(r, &res) || rd_u16be(r, &off) ||
+			    rd_u32be(r, &ident))
 				goto trunc;
 			if (off & 0xfff9) {
 				st->fragments++;
@@ -262,8 +263,7 @@ static int by_ethertype(mt_rd *r, uint16_t et, mt_pkt *k, mt_pcap_stats *st)
 	return 1;
 }
 
-int mt__decode(int linktype, const uint8_t *data, size_t caplen, mt_pkt *k,
-               mt_pcap_stats *st)
+int mt__decode(int linktype, const uint8_t *data, size_t caplen, mt_pkt *k, mt_pcap_stats *st)
 {
 	mt_rd r;
 	rd_init(&r, data, caplen);

@@ -262,16 +262,29 @@ void mt__name_seen(mt_pcap *p, const mt_addr *cli, const mt_addr *srv, unsigned 
 		return; /* this client's flag and reason are set already */
 	const char *en, *zh;
 	switch (det) {
-	case MT_DET_pool_dns: en = "looked up mining pool"; zh = "解析矿池域名"; break;
-	case MT_DET_pool_addr: en = "connected to mining pool"; zh = "连接矿池"; break;
-	case MT_DET_browser_miner: en = "reached browser-miner host"; zh = "访问网页挖矿站点"; break;
-	default: en = "reached mining campaign host"; zh = "访问挖矿团伙站点"; break;
+	case MT_DET_pool_dns:
+		en = "looked up mining pool";
+		zh = "解析矿池域名";
+		break;
+	case MT_DET_pool_addr:
+		en = "connected to mining pool";
+		zh = "连接矿池";
+		break;
+	case MT_DET_browser_miner:
+		en = "reached browser-miner host";
+		zh = "访问网页挖矿站点";
+		break;
+	default:
+		en = "reached mining campaign host";
+		zh = "访问挖矿团伙站点";
+		break;
 	}
 	char why[320], whyzh[320];
 	snprintf(why, sizeof(why), "%s %s (%s)", en, nm, how);
 	snprintf(whyzh, sizeof(whyzh), "%s %s (%s)", zh, nm, how);
-	uint32_t flag = det == MT_DET_browser_miner ? MT_HF_BROWSER : det == MT_DET_c2 ? MT_HF_C2
-	                                                                             : MT_HF_POOL;
+	uint32_t flag = det == MT_DET_browser_miner ? MT_HF_BROWSER
+	                : det == MT_DET_c2          ? MT_HF_C2
+	                                            : MT_HF_POOL;
 	mt__host_flag(p, cli, flag, why, whyzh);
 }
 
@@ -320,14 +333,14 @@ static mt_err dst_report(mt_pcap *p, const mt_namerec *o, mt_report *r)
 	if (det == MT_DET_c2) {
 		mt_finding_text(g, MT_LANG_EN, mt__det(det)->title[0], "%s: connection to %s%s%s%s",
 		                who, dst, name[0] ? " (" : "", name, name[0] ? ")" : "");
-		mt_finding_text(g, MT_LANG_ZH, mt__det(det)->title[1], "%s: 连接 %s%s%s%s", whozh, dst,
-		                name[0] ? " (" : "", name, name[0] ? ")" : "");
+		mt_finding_text(g, MT_LANG_ZH, mt__det(det)->title[1], "%s: 连接 %s%s%s%s", whozh,
+		                dst, name[0] ? " (" : "", name, name[0] ? ")" : "");
 	} else {
 		mt_finding_text(g, MT_LANG_EN, mt__det(det)->title[0],
-		                "%s: connection to mining pool %s%s%s%s", who, dst, name[0] ? " (" : "",
-		                name, name[0] ? ")" : "");
-		mt_finding_text(g, MT_LANG_ZH, mt__det(det)->title[1], "%s: 连接矿池 %s%s%s%s", whozh,
-		                dst, name[0] ? " (" : "", name, name[0] ? ")" : "");
+		                "%s: connection to mining pool %s%s%s%s", who, dst,
+		                name[0] ? " (" : "", name, name[0] ? ")" : "");
+		mt_finding_text(g, MT_LANG_ZH, mt__det(det)->title[1], "%s: 连接矿池 %s%s%s%s",
+		                whozh, dst, name[0] ? " (" : "", name, name[0] ? ")" : "");
 	}
 	char s[80], ip[64];
 	mt__endpoint_text(&o->list[0], o->sport, s, sizeof(s));
@@ -369,10 +382,22 @@ mt_err mt__names_report(mt_pcap *p, mt_report *r)
 			return MT_ERR_NOMEM;
 		const char *en, *zh;
 		switch (det) {
-		case MT_DET_pool_dns: en = "looked up mining pool"; zh = "解析矿池域名"; break;
-		case MT_DET_pool_addr: en = "connected to mining pool"; zh = "连接矿池"; break;
-		case MT_DET_browser_miner: en = "reached browser-miner host"; zh = "访问网页挖矿站点"; break;
-		default: en = "reached mining campaign host"; zh = "访问挖矿团伙站点"; break;
+		case MT_DET_pool_dns:
+			en = "looked up mining pool";
+			zh = "解析矿池域名";
+			break;
+		case MT_DET_pool_addr:
+			en = "connected to mining pool";
+			zh = "连接矿池";
+			break;
+		case MT_DET_browser_miner:
+			en = "reached browser-miner host";
+			zh = "访问网页挖矿站点";
+			break;
+		default:
+			en = "reached mining campaign host";
+			zh = "访问挖矿团伙站点";
+			break;
 		}
 		char who[160], whozh[160];
 		clients_text(o, who, sizeof(who), whozh, sizeof(whozh));
@@ -434,7 +459,8 @@ void mt__dns_packet(mt_pcap *p, const mt_pkt *k)
 		o->sport = (uint16_t)k->dport;
 		o->nh = nh;
 		o->used = 1;
-		mt__name_seen(p, &k->src, &k->dst, k->sport, k->dport, q, strlen(q), "dns", k->ts_us);
+		mt__name_seen(p, &k->src, &k->dst, k->sport, k->dport, q, strlen(q), "dns",
+		              k->ts_us);
 		return;
 	}
 	/* an answer counts only when it pairs with a query of the same client for the same

@@ -12,12 +12,22 @@
 /* SipHash-1-3 of m[0..n) under the run's random key: an attacker who does not know the key
  * cannot make flows collide (review 4) */
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-#define SIPROUND                                                                          \
-	do {                                                                              \
-		v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32);                   \
-		v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;                                       \
-		v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;                                       \
-		v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);                   \
+#define SIPROUND                   \
+	do {                       \
+		v0 += v1;          \
+		v1 = ROTL(v1, 13); \
+		v1 ^= v0;          \
+		v0 = ROTL(v0, 32); \
+		v2 += v3;          \
+		v3 = ROTL(v3, 16); \
+		v3 ^= v2;          \
+		v0 += v3;          \
+		v3 = ROTL(v3, 21); \
+		v3 ^= v0;          \
+		v2 += v1;          \
+		v1 = ROTL(v1, 17); \
+		v1 ^= v2;          \
+		v2 = ROTL(v2, 32); \
 	} while (0)
 static uint64_t siphash13(const uint64_t k[2], const uint8_t *m, size_t n)
 {
@@ -221,7 +231,6 @@ void mt__flows_finish(mt_pcap *p)
 		flow_release(p, p->lru_tail);
 }
 
-
 /* What a new flow's addresses say: rules and names learned from DNS. */
 static void flow_new_checks(mt_pcap *p, mt_flow *f, const mt_pkt *k)
 {
@@ -275,21 +284,23 @@ static void flow_new_checks(mt_pcap *p, mt_flow *f, const mt_pkt *k)
 	if (sev < MT_SEV_HIGH)
 		return; /* an old or shared address alone does not make a verdict */
 	char why[320], whyzh[320];
-	snprintf(why, sizeof(why), "%s %s%s%s", det == MT_DET_c2 ? "contacted campaign host" :
-	         "contacted pool", dst, name[0] ? " " : "", name);
-	snprintf(whyzh, sizeof(whyzh), "%s %s%s%s", det == MT_DET_c2 ? "连接挖矿团伙主机" :
-	         "连接矿池", dst, name[0] ? " " : "", name);
+	snprintf(why, sizeof(why), "%s %s%s%s",
+	         det == MT_DET_c2 ? "contacted campaign host" : "contacted pool", dst,
+	         name[0] ? " " : "", name);
+	snprintf(whyzh, sizeof(whyzh), "%s %s%s%s",
+	         det == MT_DET_c2 ? "连接挖矿团伙主机" : "连接矿池", dst, name[0] ? " " : "", name);
 	mt__host_flag(p, &f->a, det == MT_DET_c2 ? MT_HF_C2 : MT_HF_POOL, why, whyzh);
 }
 
-mt_flow *mt__flow_find(mt_pcap *p, const mt_addr *a, unsigned ap, const mt_addr *b,
-                       unsigned bp, unsigned proto)
+mt_flow *mt__flow_find(mt_pcap *p, const mt_addr *a, unsigned ap, const mt_addr *b, unsigned bp,
+                       unsigned proto)
 {
 	uint32_t h = mt__flow_hash(p, a, ap, b, bp, proto);
 	for (mt_flow *f = p->ftab[h & p->fmask]; f; f = f->hnext) {
 		if (f->hash != h || f->proto != proto)
 			continue;
-		if ((f->ap == ap && f->bp == bp && !memcmp(&f->a, a, 16) && !memcmp(&f->b, b, 16)) ||
+		if ((f->ap == ap && f->bp == bp && !memcmp(&f->a, a, 16) &&
+		     !memcmp(&f->b, b, 16)) ||
 		    (f->ap == bp && f->bp == ap && !memcmp(&f->a, b, 16) && !memcmp(&f->b, a, 16)))
 			return f;
 	}
@@ -345,8 +356,8 @@ static mt_flow *flow_get(mt_pcap *p, const mt_pkt *k, int *dir)
 	}
 	memset(f, 0, sizeof(*f));
 	/* a SYN-ACK first: the receiver opened the connection */
-	int rev = k->proto == 6 && (k->flags & (MT_TCP_SYN | MT_TCP_ACK)) ==
-	                               (MT_TCP_SYN | MT_TCP_ACK);
+	int rev = k->proto == 6 &&
+	          (k->flags & (MT_TCP_SYN | MT_TCP_ACK)) == (MT_TCP_SYN | MT_TCP_ACK);
 	if (!rev && k->proto == 6 && !(k->flags & MT_TCP_SYN) && k->sport < 1024 &&
 	    k->dport >= 1024)
 		rev = 1; /* mid-stream: the low port is the server */
@@ -384,8 +395,8 @@ static void classify(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_t n
 	/* any run of blank space may come before the first JSON line (review 10) */
 	while (i < n && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n'))
 		i++;
-	if (is_smb_port(f->ap, f->bp) && (d[0] == 0x00 || d[0] == 0x81 || d[0] == 0x82 ||
-	                                   d[0] == 0x83 || d[0] == 0x85)) {
+	if (is_smb_port(f->ap, f->bp) &&
+	    (d[0] == 0x00 || d[0] == 0x81 || d[0] == 0x82 || d[0] == 0x83 || d[0] == 0x85)) {
 		s->mode = MT_DIR_MODE_SMB;
 	} else if (i == n) {
 		return; /* only blank space so far: the next payload decides */
@@ -408,8 +419,7 @@ static void classify(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_t n
 }
 
 /* New in-order bytes of one direction. */
-static void stream_data(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_t n,
-                        int64_t ts)
+static void stream_data(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_t n, int64_t ts)
 {
 	mt_stream *s = &f->s[dir];
 	if (s->mode == MT_DIR_MODE_NEW) {
@@ -476,8 +486,8 @@ static void stream_data(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_
 		}
 	}
 	/* a handler that gave up, or nothing found within the budget: buffer back to the pool */
-	if (s->mode == MT_DIR_MODE_DONE ||
-	    (f->session < 0 && s->seen > MT_PCAP_INSPECT) || s->seen > MT_PCAP_SESSION_BYTES)
+	if (s->mode == MT_DIR_MODE_DONE || (f->session < 0 && s->seen > MT_PCAP_INSPECT) ||
+	    s->seen > MT_PCAP_SESSION_BYTES)
 		stream_done(p, f, dir);
 }
 
@@ -485,7 +495,7 @@ static void stream_data(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_
  * A segment after a hole is kept in a pool buffer (up to OOO_N of them, the buffer's
  * size in all) until the hole is filled; when they do not fit, the hole is given up on
  * and everything is read in sequence order as before (a gap: the line is lost). */
-#define OOO_N 4
+#define OOO_N     4
 #define OOO_AHEAD (64u * 1024) /* further ahead than this is a jump, not reordering */
 typedef struct ooo_hdr {
 	uint32_t seq[OOO_N];
@@ -563,11 +573,15 @@ static void ooo_drain(mt_pcap *p, mt_flow *f, int dir, int64_t ts)
 
 /* No room to hold the segment: the held ones and it are read in sequence order, the
  * holes treated as gaps. */
-static void ooo_giveup(mt_pcap *p, mt_flow *f, int dir, uint32_t seq, const uint8_t *d,
-                       size_t n, int64_t ts)
+static void ooo_giveup(mt_pcap *p, mt_flow *f, int dir, uint32_t seq, const uint8_t *d, size_t n,
+                       int64_t ts)
 {
 	mt_stream *s = &f->s[dir];
-	struct seg { uint32_t seq; const uint8_t *d; size_t n; } e[OOO_N + 1];
+	struct seg {
+		uint32_t seq;
+		const uint8_t *d;
+		size_t n;
+	} e[OOO_N + 1];
 	unsigned ne = 0;
 	if (s->ooo) {
 		ooo_hdr *h = (ooo_hdr *)(void *)s->ooo;

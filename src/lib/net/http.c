@@ -66,7 +66,8 @@ void mt__http_stream(mt_pcap *p, mt_flow *f, int dir)
 			const char *q = cl + 17;
 			while (q < b + hl && *q == ' ')
 				q++;
-			while (q < b + hl && *q >= '0' && *q <= '9' && clen < MT_PCAP_STREAM_BUF * 4)
+			while (q < b + hl && *q >= '0' && *q <= '9' &&
+			       clen < MT_PCAP_STREAM_BUF * 4)
 				clen = clen * 10 + (size_t)(*q++ - '0');
 		}
 		if (clen > n - hl && n < MT_PCAP_STREAM_BUF)
@@ -74,7 +75,8 @@ void mt__http_stream(mt_pcap *p, mt_flow *f, int dir)
 		size_t body = clen <= n - hl ? clen : n - hl;
 		if (dir == 0 && (n > 4 && (!memcmp(b, "GET ", 4) || !memcmp(b, "POST ", 5)))) {
 			const char *uri = memchr(b, ' ', hl);
-			const char *ue = uri ? memchr(uri + 1, ' ', hl - (size_t)(uri + 1 - b)) : NULL;
+			const char *ue =
+				uri ? memchr(uri + 1, ' ', hl - (size_t)(uri + 1 - b)) : NULL;
 			const char *h = find(b, hl, "\r\nhost:");
 			if (uri && ue) {
 				size_t hn = 0;
@@ -88,10 +90,11 @@ void mt__http_stream(mt_pcap *p, mt_flow *f, int dir)
 						he++;
 					hn = (size_t)(he - hs);
 					if (hn)
-						mt__name_seen(p, &f->a, &f->b, f->ap, f->bp, hs, hn, "http-host",
-						              f->last_us);
+						mt__name_seen(p, &f->a, &f->b, f->ap, f->bp, hs, hn,
+						              "http-host", f->last_us);
 				}
-				mt__url_seen(p, f, hs ? hs : "", hn, uri + 1, (size_t)(ue - uri - 1));
+				mt__url_seen(p, f, hs ? hs : "", hn, uri + 1,
+				             (size_t)(ue - uri - 1));
 			}
 		}
 		if (body)

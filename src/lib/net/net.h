@@ -25,7 +25,10 @@ static inline void rd_init(mt_rd *r, const uint8_t *p, size_t len)
 	r->len = len;
 	r->off = 0;
 }
-static inline size_t rd_left(const mt_rd *r) { return r->len - r->off; }
+static inline size_t rd_left(const mt_rd *r)
+{
+	return r->len - r->off;
+}
 static inline int rd_skip(mt_rd *r, size_t n)
 {
 	if (n > r->len - r->off)
@@ -88,7 +91,7 @@ typedef struct mt_addr {
 	uint8_t b[16];
 } mt_addr;
 int mt__addr_is_v4(const mt_addr *a);
-void mt__addr_text(const mt_addr *a, char *out, size_t n);                 /* "1.2.3.4" */
+void mt__addr_text(const mt_addr *a, char *out, size_t n);                    /* "1.2.3.4" */
 void mt__endpoint_text(const mt_addr *a, unsigned port, char *out, size_t n); /* "1.2.3.4:80" */
 int mt__addr_internal(const mt_addr *a); /* RFC 1918, CGNAT, loopback, link-local, ULA */
 uint32_t mt__hash_bytes(const void *p, size_t n, uint32_t seed);
@@ -102,50 +105,55 @@ typedef struct mt_pkt {
 	int64_t ts_us;
 	mt_addr src, dst;
 	uint16_t sport, dport;
-	uint8_t proto;  /* 6 TCP, 17 UDP */
-	uint8_t flags;  /* TCP flags */
+	uint8_t proto; /* 6 TCP, 17 UDP */
+	uint8_t flags; /* TCP flags */
 	uint32_t seq;
 	const uint8_t *payload;
 	size_t plen;
 } mt_pkt;
 
 /* 0 decoded (TCP or UDP), 1 not for us (counted in st), -1 malformed (counted). */
-int mt__decode(int linktype, const uint8_t *data, size_t caplen, mt_pkt *out,
-               mt_pcap_stats *st);
+int mt__decode(int linktype, const uint8_t *data, size_t caplen, mt_pkt *out, mt_pcap_stats *st);
 
 /* times are clamped to [0, MT_PCAP_MAX_TS_US] on entry (mt_pcap_packet) */
 #define MT_PCAP_MAX_TS_US (INT64_C(1) << 53)
 
 /* ---- flows ---- */
-enum { MT_DIR_MODE_NEW = 0, MT_DIR_MODE_JSON, MT_DIR_MODE_HTTP, MT_DIR_MODE_TLS,
-       MT_DIR_MODE_SMB, MT_DIR_MODE_DONE };
+enum {
+	MT_DIR_MODE_NEW = 0,
+	MT_DIR_MODE_JSON,
+	MT_DIR_MODE_HTTP,
+	MT_DIR_MODE_TLS,
+	MT_DIR_MODE_SMB,
+	MT_DIR_MODE_DONE
+};
 
 typedef struct mt_stream {
-	uint8_t *buf;       /* from the buffer pool, MT_PCAP_STREAM_BUF bytes, or NULL */
-	uint8_t *ooo;       /* from the pool too: segments that came early (flow.c), or NULL */
+	uint8_t *buf; /* from the buffer pool, MT_PCAP_STREAM_BUF bytes, or NULL */
+	uint8_t *ooo; /* from the pool too: segments that came early (flow.c), or NULL */
 	uint32_t blen;
 	uint32_t next_seq;
-	uint32_t seen;      /* payload bytes handled */
-	uint32_t skip;      /* SMB: bytes of the current message still to skip */
+	uint32_t seen; /* payload bytes handled */
+	uint32_t skip; /* SMB: bytes of the current message still to skip */
 	uint8_t have_seq;
 	uint8_t mode;
-	uint8_t overflow;   /* a line longer than the buffer is being dropped */
+	uint8_t overflow; /* a line longer than the buffer is being dropped */
 } mt_stream;
 
 typedef struct mt_flow {
-	mt_addr a, b;        /* a: the side that opened it (SYN sender, else first sender) */
+	mt_addr a, b; /* a: the side that opened it (SYN sender, else first sender) */
 	uint16_t ap, bp;
 	uint8_t proto;
 	uint8_t syn, synack, done, pool_noted, counted_beacon;
 	uint32_t hash;
-	int32_t session;     /* mining session index, -1 none */
-	int32_t pair;        /* beacon pair index, -1 none */
+	int32_t session; /* mining session index, -1 none */
+	int32_t pair;    /* beacon pair index, -1 none */
 	int64_t first_us, last_us;
 	uint64_t bytes[2];
 	struct mt_flow *hnext, *lprev, *lnext;
 	struct mt_flow *bprev, *bnext; /* list of flows holding a stream buffer */
 	uint8_t inb;
-	mt_stream s[2];      /* [0] a->b, [1] b->a */
+	mt_stream s[2];         /* [0] a->b, [1] b->a */
 	uint16_t smb_nt_mid[4]; /* MIDs of open SMB1 NT Trans requests */
 	uint8_t smb_nnt;
 	uint32_t smb_t2_mid[4]; /* Trans2 SESSION_SETUP requests: MID | (direction + 1) << 16 */
@@ -159,29 +167,32 @@ typedef struct mt_session {
 	mt_addr cli, srv;
 	uint16_t cport, sport;
 	uint8_t variant;
-	uint8_t confirmed;   /* a request answered with a result, or jobs for shares */
+	uint8_t confirmed; /* a request answered with a result, or jobs for shares */
 	uint8_t npend;
-	uint8_t lst;         /* eviction list: 0 none (confirmed), 1 one message, 2 more */
-	uint32_t hash;       /* of the endpoints, in the session index */
+	uint8_t lst;   /* eviction list: 0 none (confirmed), 1 one message, 2 more */
+	uint32_t hash; /* of the endpoints, in the session index */
 	int32_t lprev, lnext;
 	int64_t first_us, last_us;
-	struct { char id[24]; uint8_t what; } pend[8];
+	struct {
+		char id[24];
+		uint8_t what;
+	} pend[8];
 	uint32_t requests, answers, jobs, submits, accepted;
-	char method[32];     /* first login-like method */
+	char method[32]; /* first login-like method */
 	char agent[128], login[192], algo[48], pool[256];
 } mt_session;
 
 /* ---- hosts ---- */
-#define MT_HF_MINING 0x01
+#define MT_HF_MINING     0x01
 #define MT_HF_MINING_TRY 0x02
-#define MT_HF_BROWSER 0x04
-#define MT_HF_SCANNER 0x08
-#define MT_HF_ATTACKER 0x10
-#define MT_HF_EXPLOITED 0x20
-#define MT_HF_ATTACKED 0x40
-#define MT_HF_POOL 0x80      /* resolved or contacted a pool */
-#define MT_HF_BEACON 0x100
-#define MT_HF_C2 0x200
+#define MT_HF_BROWSER    0x04
+#define MT_HF_SCANNER    0x08
+#define MT_HF_ATTACKER   0x10
+#define MT_HF_EXPLOITED  0x20
+#define MT_HF_ATTACKED   0x40
+#define MT_HF_POOL       0x80 /* resolved or contacted a pool */
+#define MT_HF_BEACON     0x100
+#define MT_HF_C2         0x200
 typedef struct mt_hostrec {
 	mt_addr ip;
 	uint32_t flags;
@@ -204,14 +215,14 @@ typedef struct mt_dnsrec {
 typedef struct mt_namerec {
 	uint32_t hash;
 	uint8_t det, how; /* detector; 0 dns, 1 tls-sni, 2 http-host, 3 a flow to the address */
-	uint8_t sev, conf, proto; /* how 3: the worst severity seen, its confidence, 6/17 */
+	uint8_t sev, conf, proto;    /* how 3: the worst severity seen, its confidence, 6/17 */
 	const mt_rule *rule, *rule2; /* rule2 (how 3): the DNS name's rule */
-	char pool[128];   /* how 3: the pool name the address was resolved from */
+	char pool[128];              /* how 3: the pool name the address was resolved from */
 	char name[256];
-	mt_addr srv;     /* the first client's server */
+	mt_addr srv; /* the first client's server */
 	uint16_t sport, dport;
 	uint32_t clients, seen; /* distinct clients (as far as tracked), times seen */
-	uint8_t more;    /* clients beyond the client-pair limit were not told apart */
+	uint8_t more;           /* clients beyond the client-pair limit were not told apart */
 	uint8_t nlist;
 	mt_addr list[MT_NAME_LIST];
 	int64_t first_us;
@@ -226,7 +237,7 @@ typedef struct mt_scanrec {
 	uint8_t used;
 	int64_t win_start, first_us, last_us;
 	uint32_t ndst, best, syns, answered;
-	uint32_t dsth[64];   /* hashes of distinct destinations in the window */
+	uint32_t dsth[64]; /* hashes of distinct destinations in the window */
 	char sample[160];
 } mt_scanrec;
 
@@ -251,15 +262,15 @@ struct mt_pcap {
 	mt_pcap_stats st;
 	mt_err err; /* first MT_ERR_NOMEM */
 	/* flows */
-	mt_flow **ftab;   /* chained, grows with the number of flows */
+	mt_flow **ftab; /* chained, grows with the number of flows */
 	uint32_t fmask;
 	uint64_t hkey[2]; /* random per run: key of the flow hash */
 	mt_flow *fpool;   /* MT_PCAP_MAX_FLOWS, allocated lazily in chunks */
 	mt_flow *ffree;
 	uint32_t fused;
-	mt_flow *lru_head, *lru_tail; /* head: most recent */
+	mt_flow *lru_head, *lru_tail;   /* head: most recent */
 	mt_flow *blru_head, *blru_tail; /* flows holding buffers, head: most recently fed */
-	uint8_t **bufs;   /* free stream buffers */
+	uint8_t **bufs;                 /* free stream buffers */
 	uint32_t nfreebuf, nbufs;
 	mt_session *sess;
 	uint32_t nsess, asess;
@@ -275,7 +286,7 @@ struct mt_pcap {
 	mt_itab hidx;
 	mt_dnsrec *dns;
 	uint32_t ndns, adns;
-	uint32_t dcur;    /* the oldest answer, replaced next when full */
+	uint32_t dcur; /* the oldest answer, replaced next when full */
 	mt_itab didx;
 	struct mt_dnsq { /* open DNS queries for names of the rules, by hash of name and id */
 		mt_addr cli, srv;
@@ -296,7 +307,7 @@ struct mt_pcap {
 	mt_itab sidx;
 	mt_pair *pairs;
 	uint32_t npairs, apairs;
-	uint32_t pcur;   /* sampling cursor for replacements */
+	uint32_t pcur; /* sampling cursor for replacements */
 	mt_itab pidx;
 	mt_chainev *chain;
 	uint32_t nchain, achain;
@@ -310,17 +321,15 @@ struct mt_pcap {
 mt_hostrec *mt__host(mt_pcap *p, const mt_addr *ip, int create);
 /* Finds (or with create adds) the record for ip in a dense array of records of esz bytes
  * whose first member is an mt_addr, indexed by idx; NULL when absent or at the cap. */
-void *mt__addr_table(mt_pcap *p, void **arr, uint32_t *n, uint32_t *alloc, mt_itab *idx,
-                     size_t esz, uint32_t cap, const mt_addr *ip, uint32_t seed, int create,
-                     int *created);
+void *mt__addr_table(mt_pcap *p, void **arr, uint32_t *n, uint32_t *alloc, mt_itab *idx, size_t esz,
+                     uint32_t cap, const mt_addr *ip, uint32_t seed, int create, int *created);
 /* Sets flag on the host of ip and adds a reason in English and Chinese (either may be NULL). */
-void mt__host_flag(mt_pcap *p, const mt_addr *ip, uint32_t flag, const char *en,
-                   const char *zh);
+void mt__host_flag(mt_pcap *p, const mt_addr *ip, uint32_t flag, const char *en, const char *zh);
 void mt__flow_packet(mt_pcap *p, const mt_pkt *k);
 void mt__flows_finish(mt_pcap *p);
 /* The flow of these endpoints (either direction), or NULL. */
-mt_flow *mt__flow_find(mt_pcap *p, const mt_addr *a, unsigned ap, const mt_addr *b,
-                       unsigned bp, unsigned proto);
+mt_flow *mt__flow_find(mt_pcap *p, const mt_addr *a, unsigned ap, const mt_addr *b, unsigned bp,
+                       unsigned proto);
 void mt__dns_packet(mt_pcap *p, const mt_pkt *k);
 const mt_dnsrec *mt__dns_lookup(const mt_pcap *p, const mt_addr *ip);
 /* Keyed (per run), symmetric hash of a flow's endpoints. */
@@ -346,8 +355,8 @@ void mt__name_seen(mt_pcap *p, const mt_addr *cli, const mt_addr *srv, unsigned 
 void mt__dst_seen(mt_pcap *p, int det, mt_severity sev, unsigned conf, const mt_rule *x,
                   const mt_rule *x2, const char *pool, const mt_addr *cli, unsigned cport,
                   const mt_addr *dst, unsigned dport, unsigned proto, int64_t ts);
-void mt__url_seen(mt_pcap *p, const mt_flow *f, const char *host, size_t hn,
-                  const char *uri, size_t un);
+void mt__url_seen(mt_pcap *p, const mt_flow *f, const char *host, size_t hn, const char *uri,
+                  size_t un);
 mt_err mt__sessions_report(mt_pcap *p, mt_report *r);
 mt_err mt__names_report(mt_pcap *p, mt_report *r);
 mt_err mt__smb_report(mt_pcap *p, mt_report *r);

@@ -102,8 +102,7 @@ void mt_pcap_stats_get(const mt_pcap *p, mt_pcap_stats *out)
 	*out = p->st;
 }
 
-mt_err mt_pcap_packet(mt_pcap *p, int linktype, int64_t ts_us, const uint8_t *data,
-                      size_t caplen)
+mt_err mt_pcap_packet(mt_pcap *p, int linktype, int64_t ts_us, const uint8_t *data, size_t caplen)
 {
 	if (!p)
 		return MT_ERR_INVAL;
@@ -123,8 +122,8 @@ mt_err mt_pcap_packet(mt_pcap *p, int linktype, int64_t ts_us, const uint8_t *da
 	if (mt__decode(linktype, data, caplen, &k, &p->st) != 0)
 		return p->err;
 	k.ts_us = ts_us;
-	if (k.proto == 17 && (k.sport == 53 || k.dport == 53 || k.sport == 5353 ||
-	                      k.dport == 5353) && k.plen)
+	if (k.proto == 17 &&
+	    (k.sport == 53 || k.dport == 53 || k.sport == 5353 || k.dport == 5353) && k.plen)
 		mt__dns_packet(p, &k);
 	mt__flow_packet(p, &k);
 	return p->err;
@@ -164,9 +163,8 @@ static int addr_eq(const void *ctx, uint32_t idx)
 	return memcmp((const char *)k->arr + (size_t)idx * k->esz, k->ip->b, 16) == 0;
 }
 
-void *mt__addr_table(mt_pcap *p, void **arr, uint32_t *n, uint32_t *alloc, mt_itab *idx,
-                     size_t esz, uint32_t cap, const mt_addr *ip, uint32_t seed, int create,
-                     int *created)
+void *mt__addr_table(mt_pcap *p, void **arr, uint32_t *n, uint32_t *alloc, mt_itab *idx, size_t esz,
+                     uint32_t cap, const mt_addr *ip, uint32_t seed, int create, int *created)
 {
 	addr_key k = {*arr, esz, ip};
 	uint32_t h = mt__hash_bytes(ip->b, 16, seed);
@@ -230,9 +228,9 @@ mt_hostrec *mt__host(mt_pcap *p, const mt_addr *ip, int create)
 	int created;
 	if (create && p->nhosts >= MT_PCAP_MAX_HOSTS)
 		return host_new(p, ip, 0);
-	mt_hostrec *h = mt__addr_table(p, (void **)&p->hosts, &p->nhosts, &p->ahosts, &p->hidx,
-	                               sizeof(*p->hosts), MT_PCAP_MAX_HOSTS, ip, 7, create,
-	                               &created);
+	mt_hostrec *h =
+		mt__addr_table(p, (void **)&p->hosts, &p->nhosts, &p->ahosts, &p->hidx,
+	                       sizeof(*p->hosts), MT_PCAP_MAX_HOSTS, ip, 7, create, &created);
 	if (h && created) {
 		h->used = 1;
 		h->internal = (uint8_t)mt__addr_internal(ip);
@@ -285,8 +283,7 @@ static void add_reason(char *to, size_t size, const char *reason)
 	memcpy(to + l, reason, rl + 1);
 }
 
-void mt__host_flag(mt_pcap *p, const mt_addr *ip, uint32_t flag, const char *en,
-                   const char *zh)
+void mt__host_flag(mt_pcap *p, const mt_addr *ip, uint32_t flag, const char *en, const char *zh)
 {
 	mt_hostrec *h = host_new(p, ip, host_rank(flag));
 	if (!h)
@@ -377,7 +374,7 @@ static mt_err host_lines(mt_pcap *p, mt_report *r)
 		mt_buf_init(&tx[l], 64u << 20);
 	mt_buf_adds(&tx[0], n ? "\nHosts\n" : "");
 	mt_buf_adds(&tx[1], n ? "\n主机结论\n" : "");
-	static const char *const vzh[] = {"已被入侵", "挖矿", "蠕虫攻击源", "蠕虫扫描",
+	static const char *const vzh[] = {"已被入侵", "挖矿",     "蠕虫攻击源",   "蠕虫扫描",
 	                                  "网页挖矿", "连接矿池", "连接挖矿团伙", "疑似挖矿",
 	                                  "遭受攻击", "周期外联"};
 	size_t i;
@@ -393,7 +390,8 @@ static mt_err host_lines(mt_pcap *p, mt_report *r)
 		int first = 1;
 		mt_buf_adds(&js, "{\"type\":\"host\",\"ip\":");
 		json_s(&js, ip);
-		mt_buf_printf(&js, ",\"internal\":%s,\"verdicts\":[", h->internal ? "true" : "false");
+		mt_buf_printf(&js, ",\"internal\":%s,\"verdicts\":[",
+		              h->internal ? "true" : "false");
 		for (size_t k = 0; k < MT_ARRAY_LEN(verdicts); k++) {
 			if (!(h->flags & verdicts[k].flag))
 				continue;
@@ -418,9 +416,10 @@ static mt_err host_lines(mt_pcap *p, mt_report *r)
 		mt_buf_adds(&js, ",\"reasons_zh\":");
 		json_s(&js, h->reasons[MT_LANG_ZH]);
 		mt_buf_adds(&js, "}\n");
-		mt_buf_printf(&tx[0], "  %-39s %-14s %s%s", ip, top, h->internal ? "" : "(external) ",
-		              "");
-		mt_buf_printf(&tx[1], "  %-39s %-14s %s", ip, topzh, h->internal ? "" : "(外部地址) ");
+		mt_buf_printf(&tx[0], "  %-39s %-14s %s%s", ip, top,
+		              h->internal ? "" : "(external) ", "");
+		mt_buf_printf(&tx[1], "  %-39s %-14s %s", ip, topzh,
+		              h->internal ? "" : "(外部地址) ");
 		for (int l = 0; l < MT_LANG_COUNT; l++) {
 			mt_escape_term(&tx[l], h->reasons[l], strlen(h->reasons[l]), 1024);
 			mt_buf_addc(&tx[l], '\n');
@@ -438,19 +437,24 @@ static mt_err host_lines(mt_pcap *p, mt_report *r)
 	unlisted = n - i;
 	free(v);
 	if (unlisted) {
-		mt_buf_printf(&tx[0], "  ... %zu more hosts with a verdict not listed (output limit)\n",
+		mt_buf_printf(&tx[0],
+		              "  ... %zu more hosts with a verdict not listed (output limit)\n",
 		              unlisted);
 		mt_buf_printf(&tx[1], "  ... 另有 %zu 台有结论的主机未列出 (输出上限)\n", unlisted);
-		mt_report_diag(r, "pcap: %zu hosts with a verdict not listed: the host section is "
+		mt_report_diag(r,
+		               "pcap: %zu hosts with a verdict not listed: the host section is "
 		               "limited to %u KB of JSON, %u KB of text (least severe left out)",
 		               unlisted, HOSTS_JSON_MAX >> 10, HOSTS_TEXT_MAX >> 10);
 	}
 	if (p->hosts_lost)
-		mt_report_diag(r, "pcap: %llu host records refused or replaced at the host limit (%u); flagged hosts "
-		               "replace clean or less severe ones", (unsigned long long)p->hosts_lost,
-		               (unsigned)MT_PCAP_MAX_HOSTS);
+		mt_report_diag(
+			r,
+			"pcap: %llu host records refused or replaced at the host limit (%u); flagged hosts "
+			"replace clean or less severe ones",
+			(unsigned long long)p->hosts_lost, (unsigned)MT_PCAP_MAX_HOSTS);
 	if (clean) {
-		mt_buf_printf(&tx[0], "%s  %zu internal hosts without a verdict (clean) not listed\n",
+		mt_buf_printf(&tx[0],
+		              "%s  %zu internal hosts without a verdict (clean) not listed\n",
 		              n ? "" : "\nHosts\n", clean);
 		mt_buf_printf(&tx[1], "%s  另有 %zu 台内网主机未见异常, 未列出\n",
 		              n ? "" : "\n主机结论\n", clean);
@@ -483,8 +487,7 @@ mt_err mt_pcap_finish(mt_pcap *p, mt_report *r, const char *label)
 	mt__flows_finish(p);
 	mt_err e = MT_OK;
 	if ((e = mt__sessions_report(p, r)) != MT_OK || (e = mt__names_report(p, r)) != MT_OK ||
-	    (e = mt__smb_report(p, r)) != MT_OK ||
-	    (e = mt__beacon_report(p, r)) != MT_OK)
+	    (e = mt__smb_report(p, r)) != MT_OK || (e = mt__beacon_report(p, r)) != MT_OK)
 		return e;
 	/* findings made while packets flowed: copy them over (the report owns its findings) */
 	for (size_t i = 0; i < mt_report_count(p->pending); i++) {
@@ -496,9 +499,11 @@ mt_err mt_pcap_finish(mt_pcap *p, mt_report *r, const char *label)
 			mt_finding_text(f, (mt_lang)l, src->title[l], "%s", src->explain[l]);
 		for (size_t k = 0; k < src->nev; k++) {
 			if (src->ev[k].sval)
-				mt_finding_str(f, src->ev[k].key, src->ev[k].sval, src->ev[k].identity);
+				mt_finding_str(f, src->ev[k].key, src->ev[k].sval,
+				               src->ev[k].identity);
 			else
-				mt_finding_int(f, src->ev[k].key, src->ev[k].ival, src->ev[k].identity);
+				mt_finding_int(f, src->ev[k].key, src->ev[k].ival,
+				               src->ev[k].identity);
 		}
 		for (size_t a = 0; a < src->nact; a++) {
 			mt_action *act = mt_finding_action(f, src->act[a].type);
@@ -535,7 +540,8 @@ mt_err mt_pcap_finish(mt_pcap *p, mt_report *r, const char *label)
 		mt_report_diag(r, "pcap: %llu flows evicted at the flow-table limit or idle",
 		               (unsigned long long)p->st.flows_evicted);
 	if (p->sess_evicted)
-		mt_report_diag(r, "pcap: %llu unanswered mining sessions forgotten at the session "
+		mt_report_diag(r,
+		               "pcap: %llu unanswered mining sessions forgotten at the session "
 		               "limit (%u), oldest first; confirmed sessions are all kept",
 		               (unsigned long long)p->sess_evicted, (unsigned)MT_PCAP_MAX_SESSIONS);
 	if (p->st.dropped)

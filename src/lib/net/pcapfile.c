@@ -54,15 +54,21 @@ static int ensure(src *s, size_t n)
 	return s->len - s->off >= n;
 }
 
-static size_t avail(const src *s) { return s->len - s->off; }
-static int at_end(src *s) { return !ensure(s, 1); }
+static size_t avail(const src *s)
+{
+	return s->len - s->off;
+}
+static int at_end(src *s)
+{
+	return !ensure(s, 1);
+}
 
 #define PCAPNG_MAX_IFACES 64
 
 static uint32_t get32(const uint8_t *p, int swap)
 {
-	uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	             (uint32_t)p[3] << 24;
+	uint32_t v =
+		(uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 	return swap ? __builtin_bswap32(v) : v;
 }
 static uint16_t get16(const uint8_t *p, int swap)
@@ -95,8 +101,8 @@ static mt_err classic(mt_pcap *p, src *s, char *err, size_t errlen)
 		uint32_t cap = get32(d + 8, swap);
 		if (cap > MT_PCAP_MAX_SNAP) {
 			p->st.capture_errors++;
-			snprintf(err, errlen, "record of %u bytes at offset %llu is over the limit", cap,
-			         (unsigned long long)(s->base + s->off));
+			snprintf(err, errlen, "record of %u bytes at offset %llu is over the limit",
+			         cap, (unsigned long long)(s->base + s->off));
 			return MT_ERR_PARSE;
 		}
 		s->off += 16;
@@ -185,14 +191,14 @@ static mt_err pcapng(mt_pcap *p, src *s, char *err, size_t errlen)
 		uint32_t blen = get32(d + 4, swap);
 		if (blen < 12 || (blen & 3) || blen > MT_PCAP_MAX_BLOCK || !ensure(s, blen)) {
 			p->st.capture_errors++;
-			snprintf(err, errlen, "pcapng block of %u bytes at offset %llu is invalid", blen,
-			         (unsigned long long)(s->base + s->off));
+			snprintf(err, errlen, "pcapng block of %u bytes at offset %llu is invalid",
+			         blen, (unsigned long long)(s->base + s->off));
 			return MT_ERR_PARSE;
 		}
 		d = s->d + s->off; /* ensure may have moved the window */
 		const uint8_t *b = d + 8;
 		size_t bl = blen - 12; /* body */
-		if (type == 1) { /* interface description */
+		if (type == 1) {       /* interface description */
 			if (bl >= 8 && nif < PCAPNG_MAX_IFACES) {
 				ngif *ifc = &ifs[nif++];
 				ifc->link = get16(b, swap);
@@ -211,8 +217,9 @@ static mt_err pcapng(mt_pcap *p, src *s, char *err, size_t errlen)
 				if (ifn >= nif || cap > bl - 20) {
 					p->st.capture_errors++;
 				} else {
-					mt_err e = mt_pcap_packet(p, ifs[ifn].link, ng_ts(&ifs[ifn], hi, lo),
-					                          b + 20, cap);
+					mt_err e = mt_pcap_packet(p, ifs[ifn].link,
+					                          ng_ts(&ifs[ifn], hi, lo), b + 20,
+					                          cap);
 					if (e != MT_OK)
 						return e;
 				}
@@ -275,8 +282,7 @@ mt_err mt__pcapfile_fd(mt_pcap *p, int fd, char *err, size_t errlen)
 	return e;
 }
 
-mt_err mt_pcap_read_buffer(mt_pcap *p, const uint8_t *data, size_t len, char *err,
-                           size_t errlen)
+mt_err mt_pcap_read_buffer(mt_pcap *p, const uint8_t *data, size_t len, char *err, size_t errlen)
 {
 	if (!p || (!data && len))
 		return MT_ERR_INVAL;

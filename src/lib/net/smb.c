@@ -9,11 +9,14 @@
 #include "net.h"
 
 #define SCAN_WINDOW_US (600ll * 1000000)
-#define SCAN_HIGH 8
-#define SCAN_CRITICAL 32
-#define SMB_HDR_NEED 96
+#define SCAN_HIGH      8
+#define SCAN_CRITICAL  32
+#define SMB_HDR_NEED   96
 
-static uint16_t le16(const uint8_t *b) { return (uint16_t)(b[0] | b[1] << 8); }
+static uint16_t le16(const uint8_t *b)
+{
+	return (uint16_t)(b[0] | b[1] << 8);
+}
 static uint32_t le32(const uint8_t *b)
 {
 	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
@@ -73,10 +76,11 @@ static void exploit_found(mt_pcap *p, mt_flow *f, int det, const mt_addr *att, u
 	} else {
 		mt_finding_text(g, MT_LANG_EN, mt__det(det)->title[0],
 		                "%s answers the DoublePulsar backdoor of %s: %s - the implant is "
-		                "installed, the host is compromised", v, a, how);
+		                "installed, the host is compromised",
+		                v, a, how);
 		mt_finding_text(g, MT_LANG_ZH, mt__det(det)->title[1],
-		                "%s 响应了 %s 的DoublePulsar后门请求: %s —— 后门已植入, 主机已失陷", v, a,
-		                how);
+		                "%s 响应了 %s 的DoublePulsar后门请求: %s —— 后门已植入, 主机已失陷",
+		                v, a, how);
 	}
 	mt__ev_endpoints(g, att, ap, vic, vp, 0);
 	mt_finding_str(g, "attacker", a, 0);
@@ -91,15 +95,23 @@ static void exploit_found(mt_pcap *p, mt_flow *f, int det, const mt_addr *att, u
 	}
 	mt__add(p, g);
 	char why[200], whyzh[200];
-	snprintf(why, sizeof(why), det == MT_DET_eternalblue ? "EternalBlue against %s" :
-	         "DoublePulsar reply from %s", v);
-	snprintf(whyzh, sizeof(whyzh), det == MT_DET_eternalblue ? "对 %s 发起永恒之蓝攻击" :
-	         "%s 的DoublePulsar后门已响应", v);
+	snprintf(why, sizeof(why),
+	         det == MT_DET_eternalblue ? "EternalBlue against %s"
+	                                   : "DoublePulsar reply from %s",
+	         v);
+	snprintf(whyzh, sizeof(whyzh),
+	         det == MT_DET_eternalblue ? "对 %s 发起永恒之蓝攻击"
+	                                   : "%s 的DoublePulsar后门已响应",
+	         v);
 	mt__host_flag(p, att, MT_HF_ATTACKER, why, whyzh);
-	snprintf(why, sizeof(why), det == MT_DET_eternalblue ? "EternalBlue from %s" :
-	         "DoublePulsar implant answers %s", a);
-	snprintf(whyzh, sizeof(whyzh), det == MT_DET_eternalblue ? "遭受来自 %s 的永恒之蓝攻击" :
-	         "DoublePulsar后门响应 %s", a);
+	snprintf(why, sizeof(why),
+	         det == MT_DET_eternalblue ? "EternalBlue from %s"
+	                                   : "DoublePulsar implant answers %s",
+	         a);
+	snprintf(whyzh, sizeof(whyzh),
+	         det == MT_DET_eternalblue ? "遭受来自 %s 的永恒之蓝攻击"
+	                                   : "DoublePulsar后门响应 %s",
+	         a);
 	mt__host_flag(p, vic, det == MT_DET_eternalblue ? MT_HF_ATTACKED : MT_HF_EXPLOITED, why,
 	              whyzh);
 	mt__chain_add(p, ts, att, vic, det);
@@ -107,8 +119,7 @@ static void exploit_found(mt_pcap *p, mt_flow *f, int det, const mt_addr *att, u
 }
 
 /* One SMB message header: h[0..n) with the 4-byte session header. */
-static void smb_message(mt_pcap *p, mt_flow *f, int dir, const uint8_t *h, size_t n,
-                        int64_t ts)
+static void smb_message(mt_pcap *p, mt_flow *f, int dir, const uint8_t *h, size_t n, int64_t ts)
 {
 	if (n < 4 + 33 || h[0] != 0 || memcmp(h + 4, "\xffSMB", 4) != 0)
 		return; /* SMB2/3 and session-service control messages: nothing to judge */
@@ -132,11 +143,12 @@ static void smb_message(mt_pcap *p, mt_flow *f, int dir, const uint8_t *h, size_
 		for (unsigned i = 0; i < f->smb_nnt && i < 4; i++)
 			cont |= f->smb_nt_mid[i] == mid;
 		if (cont)
-			snprintf(how, sizeof(how), "Trans2 secondary continues NT Trans (MID %u)", mid);
+			snprintf(how, sizeof(how), "Trans2 secondary continues NT Trans (MID %u)",
+			         mid);
 		else if ((uint32_t)ddisp + dcount > tdata)
 			snprintf(how, sizeof(how),
-			         "Trans2 secondary data beyond the declared total (%u+%u > %u)", ddisp,
-			         dcount, tdata);
+			         "Trans2 secondary data beyond the declared total (%u+%u > %u)",
+			         ddisp, dcount, tdata);
 		else
 			return;
 		f->smb_seen |= 1;
@@ -152,9 +164,10 @@ static void smb_message(mt_pcap *p, mt_flow *f, int dir, const uint8_t *h, size_
 	int asked = 0;
 	if (reply && cmd == 0x32 && mid >= 0x10)
 		for (unsigned i = 0; i < f->smb_nt2 && i < 4; i++)
-			asked |= f->smb_t2_mid[i] == ((uint32_t)(mid - 0x10) | (uint32_t)(!dir + 1) << 16);
-	if (reply && cmd == 0x32 && asked && status == 0xc0000002u && mid >= 0x51 &&
-	    mid <= 0x53 && !(f->smb_seen & 2)) {
+			asked |= f->smb_t2_mid[i] ==
+			         ((uint32_t)(mid - 0x10) | (uint32_t)(!dir + 1) << 16);
+	if (reply && cmd == 0x32 && asked && status == 0xc0000002u && mid >= 0x51 && mid <= 0x53 &&
+	    !(f->smb_seen & 2)) {
 		f->smb_seen |= 2;
 		snprintf(how, sizeof(how),
 		         "Trans2 response STATUS_NOT_IMPLEMENTED with multiplex id 0x%x", mid);
@@ -220,8 +233,8 @@ static int64_t scan_victim(mt_pcap *p, int64_t now)
 		uint64_t age = (uint64_t)(now - s->last_us > 0 ? now - s->last_us : 0);
 		int expired = now - s->win_start > SCAN_WINDOW_US;
 		uint64_t key = (uint64_t)(expired ? 0 : s->best) << 48 |
-		               ((UINT64_C(1) << 48) - 1 - (age < (UINT64_C(1) << 48) ? age :
-		                                           (UINT64_C(1) << 48) - 1));
+		               ((UINT64_C(1) << 48) - 1 -
+		                (age < (UINT64_C(1) << 48) ? age : (UINT64_C(1) << 48) - 1));
 		if (key < bkey) {
 			bkey = key;
 			best = j;
@@ -317,13 +330,15 @@ mt_err mt__smb_report(mt_pcap *p, mt_report *r)
 			return MT_ERR_NOMEM;
 		char ip[64], t[40];
 		mt__addr_text(&s->src, ip, sizeof(ip));
-		mt_finding_text(f, MT_LANG_EN, mt__det(MT_DET_smb_scan)->title[0],
-		                "%s sent SYNs to port 445 of %u addresses within 10 minutes (%u answered): "
-		                "the way WannaMine and other SMB worms spread",
-		                ip, s->best, s->answered);
-		mt_finding_text(f, MT_LANG_ZH, mt__det(MT_DET_smb_scan)->title[1],
-		                "%s 在10分钟内向 %u 个地址的445端口发出SYN(%u 个应答): WannaMine等SMB蠕虫的传播方式",
-		                ip, s->best, s->answered);
+		mt_finding_text(
+			f, MT_LANG_EN, mt__det(MT_DET_smb_scan)->title[0],
+			"%s sent SYNs to port 445 of %u addresses within 10 minutes (%u answered): "
+			"the way WannaMine and other SMB worms spread",
+			ip, s->best, s->answered);
+		mt_finding_text(
+			f, MT_LANG_ZH, mt__det(MT_DET_smb_scan)->title[1],
+			"%s 在10分钟内向 %u 个地址的445端口发出SYN(%u 个应答): WannaMine等SMB蠕虫的传播方式",
+			ip, s->best, s->answered);
 		char src[80];
 		mt__endpoint_text(&s->src, 0, src, sizeof(src));
 		mt_finding_str(f, "src", ip, 0);
@@ -392,10 +407,12 @@ mt_err mt__smb_report(mt_pcap *p, mt_report *r)
 	}
 	mt_finding_text(f, MT_LANG_EN, mt__det(MT_DET_infection_chain)->title[0],
 	                "SMB attacks in time order; the first attacker (patient zero in this "
-	                "capture) is %s: clean it first and isolate the hosts it reached", pz);
-	mt_finding_text(f, MT_LANG_ZH, mt__det(MT_DET_infection_chain)->title[1],
-	                "按时间排列的SMB攻击; 本次抓包中的首个攻击者(零号病人)是 %s: 优先清除并隔离其攻击过的主机",
+	                "capture) is %s: clean it first and isolate the hosts it reached",
 	                pz);
+	mt_finding_text(
+		f, MT_LANG_ZH, mt__det(MT_DET_infection_chain)->title[1],
+		"按时间排列的SMB攻击; 本次抓包中的首个攻击者(零号病人)是 %s: 优先清除并隔离其攻击过的主机",
+		pz);
 	mt_finding_str(f, "patient_zero", pz, 1);
 	mt_finding_str(f, "src", pz, 0);
 	mt_finding_str(f, "chain", chain.data ? chain.data : "", 0);

@@ -103,8 +103,8 @@ static const char *value(const char *s, const char *e, jv *v, int depth)
 	default:
 		if (*s == '-' || (*s >= '0' && *s <= '9')) {
 			const char *q = s;
-			while (q < e && (*q == '-' || *q == '+' || *q == '.' || *q == 'e' || *q == 'E' ||
-			                 (*q >= '0' && *q <= '9')))
+			while (q < e && (*q == '-' || *q == '+' || *q == '.' || *q == 'e' ||
+			                 *q == 'E' || (*q >= '0' && *q <= '9')))
 				q++;
 			v->t = 'n';
 			v->n = (size_t)(q - s);
@@ -116,8 +116,10 @@ static const char *value(const char *s, const char *e, jv *v, int depth)
 
 static int hexv(char c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	                              : -1;
 }
 
 /* raw JSON string p[0..n) with its escapes undone equals the ASCII text s */
@@ -142,13 +144,28 @@ static int unesc_eq(const char *p, size_t n, const char *s)
 					c = c << 4 | (unsigned)h;
 				}
 				break;
-			case 'n': c = '\n'; break;
-			case 't': c = '\t'; break;
-			case 'r': c = '\r'; break;
-			case 'b': c = '\b'; break;
-			case 'f': c = '\f'; break;
-			case '/': case '\\': case '"': c = (unsigned char)e; break;
-			default: return 0;
+			case 'n':
+				c = '\n';
+				break;
+			case 't':
+				c = '\t';
+				break;
+			case 'r':
+				c = '\r';
+				break;
+			case 'b':
+				c = '\b';
+				break;
+			case 'f':
+				c = '\f';
+				break;
+			case '/':
+			case '\\':
+			case '"':
+				c = (unsigned char)e;
+				break;
+			default:
+				return 0;
 			}
 		}
 		if (!*s || c != (unsigned char)*s)
@@ -654,10 +671,14 @@ void mt__json_stream(mt_pcap *p, mt_flow *f, int dir)
 static const char *variant_name(int v)
 {
 	switch (v) {
-	case MT_MP_STRATUM: return "stratum";
-	case MT_MP_XMR: return "stratum-monero";
-	case MT_MP_ETH: return "stratum-ethereum";
-	case MT_MP_GETWORK: return "getwork-http";
+	case MT_MP_STRATUM:
+		return "stratum";
+	case MT_MP_XMR:
+		return "stratum-monero";
+	case MT_MP_ETH:
+		return "stratum-ethereum";
+	case MT_MP_GETWORK:
+		return "getwork-http";
 	}
 	return "unknown";
 }
@@ -669,24 +690,29 @@ mt_err mt__sessions_report(mt_pcap *p, mt_report *r)
 		if (!s->requests && !s->confirmed)
 			continue;
 		mt_severity sev = s->confirmed ? MT_SEV_CRITICAL : MT_SEV_MEDIUM;
-		mt_finding *f = mt_finding_new(mt__det(MT_DET_stratum), sev, s->confirmed ? 95 : 50);
+		mt_finding *f =
+			mt_finding_new(mt__det(MT_DET_stratum), sev, s->confirmed ? 95 : 50);
 		if (!f)
 			return MT_ERR_NOMEM;
 		char cli[80], srv[80], t[40];
 		mt__endpoint_text(&s->cli, s->cport, cli, sizeof(cli));
 		mt__endpoint_text(&s->srv, s->sport, srv, sizeof(srv));
 		const char *pool = s->pool[0] ? s->pool : "";
-		mt_finding_text(f, MT_LANG_EN, s->confirmed ? "Mining protocol session" :
-		                "Mining protocol request without an answer",
-		                "%s mines with %s to %s%s%s%s: %u requests, %u answered, %u jobs, %u "
-		                "shares submitted (%u accepted)", cli, variant_name(s->variant), srv,
-		                pool[0] ? " (" : "", pool, pool[0] ? ")" : "", s->requests,
-		                s->answers, s->jobs, s->submits, s->accepted);
-		mt_finding_text(f, MT_LANG_ZH, s->confirmed ? "挖矿协议会话" : "挖矿协议请求(无应答)",
-		                "%s 使用 %s 协议连接矿池 %s%s%s%s: 请求 %u, 应答 %u, 任务 %u, 提交 %u (接受 %u)",
-		                cli, variant_name(s->variant), srv, pool[0] ? " (" : "", pool,
-		                pool[0] ? ")" : "", s->requests, s->answers, s->jobs, s->submits,
-		                s->accepted);
+		mt_finding_text(
+			f, MT_LANG_EN,
+			s->confirmed ? "Mining protocol session"
+				     : "Mining protocol request without an answer",
+			"%s mines with %s to %s%s%s%s: %u requests, %u answered, %u jobs, %u "
+			"shares submitted (%u accepted)",
+			cli, variant_name(s->variant), srv, pool[0] ? " (" : "", pool,
+			pool[0] ? ")" : "", s->requests, s->answers, s->jobs, s->submits,
+			s->accepted);
+		mt_finding_text(
+			f, MT_LANG_ZH, s->confirmed ? "挖矿协议会话" : "挖矿协议请求(无应答)",
+			"%s 使用 %s 协议连接矿池 %s%s%s%s: 请求 %u, 应答 %u, 任务 %u, 提交 %u (接受 %u)",
+			cli, variant_name(s->variant), srv, pool[0] ? " (" : "", pool,
+			pool[0] ? ")" : "", s->requests, s->answers, s->jobs, s->submits,
+			s->accepted);
 		mt__ev_endpoints(f, &s->cli, s->cport, &s->srv, s->sport, 1);
 		mt_finding_int(f, "dst_port", s->sport, 1);
 		mt_finding_str(f, "protocol", variant_name(s->variant), 0);
@@ -711,13 +737,14 @@ mt_err mt__sessions_report(mt_pcap *p, mt_report *r)
 		if (e == MT_ERR_NOMEM)
 			return e;
 		char why[800], whyzh[800];
-		snprintf(why, sizeof(why), "%s %s to %s%s%s%s%s", s->confirmed ? "mines" :
-		         "tried mining", variant_name(s->variant), srv, pool[0] ? " " : "", pool,
-		         s->agent[0] ? " agent " : "", s->agent);
-		snprintf(whyzh, sizeof(whyzh), "%s (%s) %s%s%s%s%s", s->confirmed ? "挖矿" :
-		         "尝试挖矿", variant_name(s->variant), srv, pool[0] ? " " : "", pool,
-		         s->agent[0] ? " 程序 " : "", s->agent);
-		mt__host_flag(p, &s->cli, s->confirmed ? MT_HF_MINING : MT_HF_MINING_TRY, why, whyzh);
+		snprintf(why, sizeof(why), "%s %s to %s%s%s%s%s",
+		         s->confirmed ? "mines" : "tried mining", variant_name(s->variant), srv,
+		         pool[0] ? " " : "", pool, s->agent[0] ? " agent " : "", s->agent);
+		snprintf(whyzh, sizeof(whyzh), "%s (%s) %s%s%s%s%s",
+		         s->confirmed ? "挖矿" : "尝试挖矿", variant_name(s->variant), srv,
+		         pool[0] ? " " : "", pool, s->agent[0] ? " 程序 " : "", s->agent);
+		mt__host_flag(p, &s->cli, s->confirmed ? MT_HF_MINING : MT_HF_MINING_TRY, why,
+		              whyzh);
 	}
 	return MT_OK;
 }

@@ -69,17 +69,21 @@ static int crit_other_name(ax *a, mt_pstep *s, const struct stat *st, const char
                            int same_ok)
 {
 	if (!a->crit_ok || a->crit.full) {
-		note(s, "%s refused: the critical files of the root could not all be listed", canon);
+		note(s, "%s refused: the critical files of the root could not all be listed",
+		     canon);
 		return 1;
 	}
-	const mt_rs_crit *c = mt_rs_critset_check(&a->crit, a->host, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
+	const mt_rs_crit *c =
+		mt_rs_critset_check(&a->crit, a->host, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
 	if (!c || (same_ok && mt_rs_same_name(c->path, canon)))
 		return 0;
 	if (same_ok)
-		note(s, "%s is the critical system file %s under another name (same device and inode): not edited",
+		note(s,
+		     "%s is the critical system file %s under another name (same device and inode): not edited",
 		     canon, c->path);
 	else
-		note(s, "%s is the critical system file %s under another name (same device and inode): never quarantined",
+		note(s,
+		     "%s is the critical system file %s under another name (same device and inode): never quarantined",
 		     canon, c->path);
 	return 1;
 }
@@ -87,10 +91,10 @@ static int crit_other_name(ax *a, mt_pstep *s, const struct stat *st, const char
 static int worse(int a, int b)
 {
 	/* the state a step shows when it has several parts */
-	static const int rank[] = {[MT_STEP_PLANNED] = 0, [MT_STEP_ALREADY] = 1,
-	                           [MT_STEP_DONE] = 2,    [MT_STEP_MANUAL] = 3,
-	                           [MT_STEP_SKIPPED] = 4, [MT_STEP_REFUSED] = 5,
-	                           [MT_STEP_FAILED] = 6};
+	static const int rank[] = {
+		[MT_STEP_PLANNED] = 0, [MT_STEP_ALREADY] = 1, [MT_STEP_DONE] = 2,
+		[MT_STEP_MANUAL] = 3,  [MT_STEP_SKIPPED] = 4, [MT_STEP_REFUSED] = 5,
+		[MT_STEP_FAILED] = 6};
 	return rank[a] >= rank[b] ? a : b;
 }
 
@@ -171,7 +175,8 @@ static int link_target(const char *canon_link, const char *target, char *out, si
 		snprintf(buf, sizeof(buf), "%s", target);
 	else {
 		const char *slash = strrchr(canon_link, '/');
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)(slash - canon_link), canon_link, target);
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)(slash - canon_link), canon_link,
+		         target);
 	}
 	char *parts[MT_MAX_DEPTH * 4];
 	size_t np = 0;
@@ -202,15 +207,15 @@ static int link_target(const char *canon_link, const char *target, char *out, si
 
 /* op_quarantine's how: follow a link to its target (only when the report's sha256 is the
  * target's), or take a file that is not a program without a sha256 (unit files). */
-#define QF_FOLLOW 1
-#define QF_TEXT_OK 2
+#define QF_FOLLOW   1
+#define QF_TEXT_OK  2
 #define QF_VIA_LINK 4 /* reached through a link the plan names: only a program is taken */
 static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, int how,
                          const char *sha);
 
 static int quarantine_link(ax *a, mt_pstep *s, int dfd, const char *name, const char *path,
-                           const char *canon, const char *key, const struct stat *st,
-                           int follow, const char *sha)
+                           const char *canon, const char *key, const struct stat *st, int follow,
+                           const char *sha)
 {
 	char target[MT_MAX_PATH];
 	ssize_t tl = readlinkat(dfd, name, target, sizeof(target) - 1);
@@ -266,7 +271,9 @@ static int quarantine_link(ax *a, mt_pstep *s, int dfd, const char *name, const 
 		 * report's sha256 is the target's content (op_quarantine checks it) */
 		char t[MT_MAX_PATH], k2[17];
 		if (!sha || !*sha) {
-			note(s, "its target %s is not named by the report with a sha256: not followed", target);
+			note(s,
+			     "its target %s is not named by the report with a sha256: not followed",
+			     target);
 			return MT_STEP_DONE;
 		}
 		if (link_target(canon, target, t, sizeof(t)) != 0) {
@@ -301,7 +308,7 @@ static int follow_entry(ax *a, mt_pstep *s, const char *key, const char *entry, 
 static int sensitive_path(const char *canon)
 {
 	static const char *const dirs[] = {"/etc/ssl/private/", "/var/lib/dpkg/", "/var/lib/rpm/",
-	                                   "/etc/sudoers.d/", "/etc/pki/", "/etc/ssh/"};
+	                                   "/etc/sudoers.d/",   "/etc/pki/",      "/etc/ssh/"};
 	for (size_t i = 0; i < MT_ARRAY_LEN(dirs); i++)
 		if (strncmp(canon, dirs[i], strlen(dirs[i])) == 0)
 			return 1;
@@ -344,8 +351,8 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 	char name[256], canon[MT_MAX_PATH], why[512];
 	char *data = NULL;
 	size_t len = 0;
-	mt_err e = mt_rs_walk(a->rootfd, path, &dfd, name, sizeof(name), canon, sizeof(canon),
-	                      why, sizeof(why));
+	mt_err e = mt_rs_walk(a->rootfd, path, &dfd, name, sizeof(name), canon, sizeof(canon), why,
+	                      sizeof(why));
 	if (e != MT_OK) {
 		note(s, "%s: %s", path, why);
 		return walk_err(e);
@@ -353,12 +360,15 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 	struct stat lst;
 	if (fstatat(dfd, name, &lst, AT_SYMLINK_NOFOLLOW) != 0) {
 		mt_qmeta m;
-		if (js.state == 1 && js.entry[0] && mt_quar_get(&a->q, js.entry, &m, NULL, NULL) == MT_OK) {
-			mt_journal_done(a->j, key, "recovered", "the file was gone and its entry complete",
-			                "absent");
-			note(s, "%s: recovered, an interrupted run had moved it (entry %s)", path, js.entry);
+		if (js.state == 1 && js.entry[0] &&
+		    mt_quar_get(&a->q, js.entry, &m, NULL, NULL) == MT_OK) {
+			mt_journal_done(a->j, key, "recovered",
+			                "the file was gone and its entry complete", "absent");
+			note(s, "%s: recovered, an interrupted run had moved it (entry %s)", path,
+			     js.entry);
 			mt_buf_printf(&s->entries, "%s%s", s->entries.len ? " " : "", js.entry);
-			st = follow ? follow_entry(a, s, key, js.entry, MT_STEP_DONE, sha) : MT_STEP_DONE;
+			st = follow ? follow_entry(a, s, key, js.entry, MT_STEP_DONE, sha)
+			            : MT_STEP_DONE;
 		} else {
 			note(s, "%s is no longer there", path);
 			st = MT_STEP_SKIPPED;
@@ -389,7 +399,8 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 		goto out;
 	}
 	if (lst.st_nlink > 1) {
-		note(s, "%s has %lu hard links (one may be a system file): by hand", path, (unsigned long)lst.st_nlink);
+		note(s, "%s has %lu hard links (one may be a system file): by hand", path,
+		     (unsigned long)lst.st_nlink);
 		st = MT_STEP_REFUSED;
 		goto out;
 	}
@@ -407,22 +418,29 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 	char h[65];
 	mt_sha256_hex(data, len, h);
 	if (sha && *sha && strcmp(h, sha) != 0) {
-		note(s, "%s changed since the scan (sha256 %.16s..., the report says %.16s...)", path, h, sha);
+		note(s, "%s changed since the scan (sha256 %.16s..., the report says %.16s...)",
+		     path, h, sha);
 		st = MT_STEP_SKIPPED;
 		goto out;
 	}
 	if ((how & QF_VIA_LINK) && (sensitive_path(canon) || !is_program(data, len, lst.st_mode))) {
-		note(s, "%s is only the target of a link and not a program: the plan does not name it, not quarantined", path);
+		note(s,
+		     "%s is only the target of a link and not a program: the plan does not name it, not quarantined",
+		     path);
 		st = MT_STEP_REFUSED;
 		goto out;
 	}
 	if ((!sha || !*sha) && sensitive_path(canon)) {
-		note(s, "%s holds keys or system configuration: quarantined only when the report gives its sha256", path);
+		note(s,
+		     "%s holds keys or system configuration: quarantined only when the report gives its sha256",
+		     path);
 		st = MT_STEP_REFUSED;
 		goto out;
 	}
 	if ((!sha || !*sha) && !(how & QF_TEXT_OK) && !is_program(data, len, lst.st_mode)) {
-		note(s, "%s is not a program (no ELF, no #! with an x bit) and the report gives no sha256: not quarantined", path);
+		note(s,
+		     "%s is not a program (no ELF, no #! with an x bit) and the report gives no sha256: not quarantined",
+		     path);
 		st = MT_STEP_REFUSED;
 		goto out;
 	}
@@ -446,8 +464,10 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 		}
 		/* a packaged file is taken away only when it is no longer the package's */
 		if (!modified) {
-			note(s, "%s belongs to package %s and matches what the package installed (or the "
-			        "package database has no sum for it): not removed", path, pkg);
+			note(s,
+			     "%s belongs to package %s and matches what the package installed (or the "
+			     "package database has no sum for it): not removed",
+			     path, pkg);
 			st = MT_STEP_REFUSED;
 			goto out;
 		}
@@ -483,7 +503,8 @@ static int op_quarantine(ax *a, mt_pstep *s, const char *path, const char *key, 
 		if (r) {
 			mt_journal_done(a->j, key, "failed", strerror(-r), h);
 			mt_quar_discard(&a->q, m.id);
-			note(s, "cannot clear the immutable/append-only flags of %s: %s", path, strerror(-r));
+			note(s, "cannot clear the immutable/append-only flags of %s: %s", path,
+			     strerror(-r));
 			goto out;
 		}
 	}
@@ -522,7 +543,8 @@ static int commit_edit(ax *a, mt_pstep *s, int dfd, const char *name, const char
 	entry[0] = '\0';
 	if (lst->st_nlink > 1) {
 		/* a hard link to passwd or shadow would be edited under another name */
-		note(s, "%s has %lu hard links (one may be a system file): by hand", canon, (unsigned long)lst->st_nlink);
+		note(s, "%s has %lu hard links (one may be a system file): by hand", canon,
+		     (unsigned long)lst->st_nlink);
 		return MT_STEP_REFUSED;
 	}
 	if (crit_other_name(a, s, lst, canon, 1)) {
@@ -564,7 +586,8 @@ static int commit_edit(ax *a, mt_pstep *s, int dfd, const char *name, const char
 		if (r) {
 			mt_journal_done(a->j, s->key, "failed", strerror(-r), before);
 			mt_quar_discard(&a->q, m.id);
-			note(s, "cannot clear the immutable/append-only flags of %s: %s", canon, strerror(-r));
+			note(s, "cannot clear the immutable/append-only flags of %s: %s", canon,
+			     strerror(-r));
 			return MT_STEP_FAILED;
 		}
 	}
@@ -612,7 +635,8 @@ static void file_hash(ax *a, const char *path, char h[65])
 	char *d = NULL;
 	size_t l = 0;
 	h[0] = '\0';
-	if (mt_rs_walk(a->rootfd, path, &pfd, nm, sizeof(nm), cn, sizeof(cn), wy, sizeof(wy)) == MT_OK &&
+	if (mt_rs_walk(a->rootfd, path, &pfd, nm, sizeof(nm), cn, sizeof(cn), wy, sizeof(wy)) ==
+	            MT_OK &&
 	    mt_rs_read(pfd, nm, MT_MAX_EDIT_FILE, &d, &l, NULL) == MT_OK)
 		mt_sha256_hex(d, l, h);
 	free(d);
@@ -675,8 +699,10 @@ static int op_remove_line(ax *a, mt_pstep *s)
 	mt_sha256_hex(data, len, before);
 	if (js.state == 1) {
 		if (strcmp(before, js.after) == 0) {
-			mt_journal_done(a->j, s->key, "recovered", "the file already had the edit", after);
-			note(s, "recovered: an interrupted run had made the edit (backup entry %s)", js.entry);
+			mt_journal_done(a->j, s->key, "recovered", "the file already had the edit",
+			                after);
+			note(s, "recovered: an interrupted run had made the edit (backup entry %s)",
+			     js.entry);
 			mt_buf_printf(&s->entries, "%s%s", s->entries.len ? " " : "", js.entry);
 			st = MT_STEP_DONE;
 			goto done;
@@ -694,9 +720,11 @@ static int op_remove_line(ax *a, mt_pstep *s)
 		goto done;
 	}
 	if (e == MT_ERR_CHANGED || e == MT_ERR_LIMIT || e == MT_ERR_INVAL) {
-		note(s, e == MT_ERR_LIMIT ? "the line is no longer at line %lld and is found at several "
-		                            "other places: not guessing"
-		                          : "the line is no longer in the file (line %lld changed since the scan)",
+		note(s,
+		     e == MT_ERR_LIMIT
+		             ? "the line is no longer at line %lld and is found at several "
+		               "other places: not guessing"
+		             : "the line is no longer in the file (line %lld changed since the scan)",
 		     (long long)s->lineno);
 		st = MT_STEP_SKIPPED;
 		goto done;
@@ -782,8 +810,10 @@ static int op_lock_account(ax *a, mt_pstep *s)
 	char before[65], after[65];
 	mt_sha256_hex(data, len, before);
 	if (js.state == 1 && strcmp(before, js.after) == 0) {
-		mt_journal_done(a->j, s->key, "recovered", "the file already had the edit", js.after);
-		note(s, "recovered: an interrupted run had locked %s (backup entry %s)", u, js.entry);
+		mt_journal_done(a->j, s->key, "recovered", "the file already had the edit",
+		                js.after);
+		note(s, "recovered: an interrupted run had locked %s (backup entry %s)", u,
+		     js.entry);
 		st = MT_STEP_DONE;
 		goto out;
 	}
@@ -812,7 +842,8 @@ static int op_lock_account(ax *a, mt_pstep *s)
 				p = fe + 1;
 			}
 			if (nf < 8) {
-				note(s, "the shadow line of %s has %zu fields, not 9: not edited", u, nf);
+				note(s, "the shadow line of %s has %zu fields, not 9: not edited",
+				     u, nf);
 				st = MT_STEP_SKIPPED;
 				goto out;
 			}
@@ -838,8 +869,10 @@ static int op_lock_account(ax *a, mt_pstep *s)
 		off = next;
 	}
 	if (found != 1) {
-		note(s, found ? "%s is in /etc/shadow more than once: not guessing"
-		              : "%s is not in /etc/shadow", u);
+		note(s,
+		     found ? "%s is in /etc/shadow more than once: not guessing"
+		           : "%s is not in /etc/shadow",
+		     u);
 		st = MT_STEP_SKIPPED;
 		goto out;
 	}
@@ -854,9 +887,11 @@ static int op_lock_account(ax *a, mt_pstep *s)
 	}
 	mt_sha256_hex(nb.data, nb.len, after);
 	char entry[64];
-	st = commit_edit(a, s, dfd, name, canon, &lst, data, len, nb.data, nb.len, before, after, entry);
+	st = commit_edit(a, s, dfd, name, canon, &lst, data, len, nb.data, nb.len, before, after,
+	                 entry);
 	if (st == MT_STEP_DONE)
-		note(s, "locked %s: password disabled, account expired (backup in entry %s)", u, entry);
+		note(s, "locked %s: password disabled, account expired (backup in entry %s)", u,
+		     entry);
 out:
 	free(data);
 	mt_buf_free(&nb);
@@ -876,7 +911,8 @@ static int op_clear_flags(ax *a, mt_pstep *s)
 		char nm[256], cn[MT_MAX_PATH], wy[512];
 		unsigned cf = 0;
 		int set = s->path &&
-		          mt_rs_walk(a->rootfd, s->path, &pfd, nm, sizeof(nm), cn, sizeof(cn), wy, sizeof(wy)) == MT_OK &&
+		          mt_rs_walk(a->rootfd, s->path, &pfd, nm, sizeof(nm), cn, sizeof(cn), wy,
+		                     sizeof(wy)) == MT_OK &&
 		          mt_rs_getflags(pfd, nm, &cf) == 0 && (cf & mask);
 		if (pfd >= 0)
 			close(pfd);
@@ -907,7 +943,8 @@ static int op_clear_flags(ax *a, mt_pstep *s)
 		note(s, "%s is neither a file nor a directory", s->path);
 		st = MT_STEP_REFUSED;
 	} else if (S_ISREG(lst.st_mode) && lst.st_nlink > 1) {
-		note(s, "%s has %lu hard links (one may be a system file): by hand", s->path, (unsigned long)lst.st_nlink);
+		note(s, "%s has %lu hard links (one may be a system file): by hand", s->path,
+		     (unsigned long)lst.st_nlink);
 		st = MT_STEP_REFUSED;
 	} else if ((r = mt_rs_getflags(dfd, name, &fl)) != 0) {
 		note(s, "cannot read the flags of %s: %s", s->path, strerror(-r));
@@ -924,7 +961,8 @@ static int op_clear_flags(ax *a, mt_pstep *s)
 		mt_qmeta_from_stat(&m, &lst);
 		m.flags = fl;
 		if (mt_quar_put(&a->q, &m, NULL, 0) != MT_OK ||
-		    (a->ops++, mt_journal_begin(a->j, s->key, s->pub.n, s->action, canon, NULL, NULL, m.id))) {
+		    (a->ops++, mt_journal_begin(a->j, s->key, s->pub.n, s->action, canon, NULL,
+		                                NULL, m.id))) {
 			note(s, "cannot write the quarantine entry or the journal");
 			goto out;
 		}
@@ -938,8 +976,9 @@ static int op_clear_flags(ax *a, mt_pstep *s)
 		crash_point(a, 1);
 		mt_journal_done(a->j, s->key, "done", NULL, NULL);
 		mt_buf_printf(&s->entries, "%s%s", s->entries.len ? " " : "", m.id);
-		note(s, "cleared the %s flag%s of %s (old flags in entry %s)", s->flags ? s->flags : "ia",
-		     s->flags && strlen(s->flags) == 1 ? "" : "s", s->path, m.id);
+		note(s, "cleared the %s flag%s of %s (old flags in entry %s)",
+		     s->flags ? s->flags : "ia", s->flags && strlen(s->flags) == 1 ? "" : "s",
+		     s->path, m.id);
 		st = MT_STEP_DONE;
 	}
 out:
@@ -975,8 +1014,8 @@ static int op_disable_unit(ax *a, mt_pstep *s)
 			continue;
 		int pfd = -1, dfd = -1;
 		char name[256], canon[MT_MAX_PATH], why[512];
-		if (mt_rs_walk(a->rootfd, dirs[d], &pfd, name, sizeof(name), canon, sizeof(canon), why,
-		               sizeof(why)) != MT_OK)
+		if (mt_rs_walk(a->rootfd, dirs[d], &pfd, name, sizeof(name), canon, sizeof(canon),
+		               why, sizeof(why)) != MT_OK)
 			continue;
 		dfd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		close(pfd);
@@ -994,10 +1033,12 @@ static int op_disable_unit(ax *a, mt_pstep *s)
 				char lp[MT_MAX_PATH];
 				struct stat lst;
 				snprintf(lp, sizeof(lp), "%s/%s", en, s->unit);
-				if (fstatat(dfd, lp, &lst, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISLNK(lst.st_mode))
+				if (fstatat(dfd, lp, &lst, AT_SYMLINK_NOFOLLOW) != 0 ||
+				    !S_ISLNK(lst.st_mode))
 					continue;
 				char full[MT_MAX_PATH], k[17];
-				if (snprintf(full, sizeof(full), "%s/%s/%s", canon, en, s->unit) >= (int)sizeof(full))
+				if (snprintf(full, sizeof(full), "%s/%s/%s", canon, en, s->unit) >=
+				    (int)sizeof(full))
 					continue;
 				subkey(s->key, full, k);
 				found++;
@@ -1013,7 +1054,8 @@ static int op_disable_unit(ax *a, mt_pstep *s)
 		subkey(s->key, s->path, k);
 		found++;
 		if (strcmp(mt_basename(s->path), s->unit) != 0) {
-			note(s, "%s is not named as the unit %s: not quarantined", s->path, s->unit);
+			note(s, "%s is not named as the unit %s: not quarantined", s->path,
+			     s->unit);
 			st = worse(st, MT_STEP_REFUSED);
 		} else
 			st = worse(st, op_quarantine(a, s, s->path, k, QF_TEXT_OK, NULL));
@@ -1034,7 +1076,8 @@ static int op_unmount(ax *a, mt_pstep *s)
 	}
 	const char *p = s->path ? s->path : "";
 	uint64_t pid;
-	if (strncmp(p, "/proc/", 6) != 0 || mt_parse_u64(p + 6, strlen(p + 6), INT32_MAX, &pid) != 0) {
+	if (strncmp(p, "/proc/", 6) != 0 ||
+	    mt_parse_u64(p + 6, strlen(p + 6), INT32_MAX, &pid) != 0) {
 		note(s, "only a mount over /proc/PID is taken off, not %s", p);
 		return MT_STEP_REFUSED;
 	}
@@ -1069,9 +1112,12 @@ static int own_address(ax *a, int v6, const unsigned char *b)
 			if (!i->ifa_addr)
 				continue;
 			if (!v6 && i->ifa_addr->sa_family == AF_INET)
-				hit = memcmp(&((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr, b, 4) == 0;
+				hit = memcmp(&((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr,
+				             b, 4) == 0;
 			else if (v6 && i->ifa_addr->sa_family == AF_INET6)
-				hit = memcmp(&((struct sockaddr_in6 *)(void *)i->ifa_addr)->sin6_addr, b, 16) == 0;
+				hit = memcmp(&((struct sockaddr_in6 *)(void *)i->ifa_addr)
+				                      ->sin6_addr,
+				             b, 16) == 0;
 		}
 		freeifaddrs(ifs);
 	}
@@ -1082,7 +1128,8 @@ static int own_address(ax *a, int v6, const unsigned char *b)
 		int fd = open("/proc/net/route", O_RDONLY | O_CLOEXEC);
 		int tr = 0;
 		if (fd >= 0 && mt_read_fd(fd, 1 << 20, &d, &l, &tr) == MT_OK) {
-			for (char *line = d, *nl; !hit && line && *line; line = nl ? nl + 1 : NULL) {
+			for (char *line = d, *nl; !hit && line && *line;
+			     line = nl ? nl + 1 : NULL) {
 				nl = strchr(line, '\n');
 				char *t = strchr(line, '\t');
 				char *g = t ? strchr(t + 1, '\t') : NULL;
@@ -1090,12 +1137,15 @@ static int own_address(ax *a, int v6, const unsigned char *b)
 				int okh = g && strlen(g + 1) >= 8;
 				for (int k = 1; okh && k <= 8; k++) {
 					char c = g[k];
-					int dv = c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+					int dv = c >= '0' && c <= '9'   ? c - '0'
+					         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+					                                : -1;
 					okh = dv >= 0;
 					v = v * 16 + (uint64_t)(dv < 0 ? 0 : dv);
 				}
 				if (okh && v) {
-					uint32_t gw = (uint32_t)v; /* host order of a little-endian dump */
+					uint32_t gw = (uint32_t)
+						v; /* host order of a little-endian dump */
 					unsigned char gb[4];
 					memcpy(gb, &gw, 4);
 					hit = memcmp(gb, b, 4) == 0;
@@ -1111,10 +1161,11 @@ static int own_address(ax *a, int v6, const unsigned char *b)
 		char nm[256], cn[MT_MAX_PATH], wy[512];
 		char *d = NULL;
 		size_t l = 0;
-		if (mt_rs_walk(a->rootfd, "/etc/resolv.conf", &dfd, nm, sizeof(nm), cn, sizeof(cn), wy,
-		               sizeof(wy)) == MT_OK &&
+		if (mt_rs_walk(a->rootfd, "/etc/resolv.conf", &dfd, nm, sizeof(nm), cn, sizeof(cn),
+		               wy, sizeof(wy)) == MT_OK &&
 		    mt_rs_read(dfd, nm, 1 << 16, &d, &l, NULL) == MT_OK) {
-			for (char *line = d, *nl; !hit && line && *line; line = nl ? nl + 1 : NULL) {
+			for (char *line = d, *nl; !hit && line && *line;
+			     line = nl ? nl + 1 : NULL) {
 				nl = strchr(line, '\n');
 				if (nl)
 					*nl = '\0';
@@ -1128,7 +1179,8 @@ static int own_address(ax *a, int v6, const unsigned char *b)
 					e++;
 				*e = '\0';
 				unsigned char nb[16];
-				hit = inet_pton(v6 ? AF_INET6 : AF_INET, v, nb) == 1 && memcmp(nb, b, n) == 0;
+				hit = inet_pton(v6 ? AF_INET6 : AF_INET, v, nb) == 1 &&
+				      memcmp(nb, b, n) == 0;
 			}
 		}
 		free(d);
@@ -1215,7 +1267,8 @@ static void ipt_unhook(const char *bin)
 		return;
 	for (size_t c = 0; c < MT_ARRAY_LEN(chains); c++)
 		for (unsigned k = 0; k < 64; k++) {
-			const char *argv[] = {bin, "-w", "-D", chains[c], "-j", "MINETRACE-BLOCK", NULL};
+			const char *argv[] = {bin, "-w", "-D", chains[c], "-j", "MINETRACE-BLOCK",
+			                      NULL};
 			if (run_tool(argv, NULL, 1) != 0)
 				break;
 		}
@@ -1240,10 +1293,12 @@ static void firewall(ax *a)
 	mt_buf_init(&ipt, 4 << 20);
 	mt_buf_init(&ip6t, 4 << 20);
 	size_t n4 = 0, n6 = 0;
-	mt_buf_adds(&ipt, "# minetrace: block attacker and pool addresses (iptables-restore --noflush)\n"
-	                  "*filter\n:MINETRACE-BLOCK - [0:0]\n-F MINETRACE-BLOCK\n");
-	mt_buf_adds(&ip6t, "# minetrace: block attacker and pool addresses (ip6tables-restore --noflush)\n"
-	                   "*filter\n:MINETRACE-BLOCK - [0:0]\n-F MINETRACE-BLOCK\n");
+	mt_buf_adds(&ipt,
+	            "# minetrace: block attacker and pool addresses (iptables-restore --noflush)\n"
+	            "*filter\n:MINETRACE-BLOCK - [0:0]\n-F MINETRACE-BLOCK\n");
+	mt_buf_adds(&ip6t,
+	            "# minetrace: block attacker and pool addresses (ip6tables-restore --noflush)\n"
+	            "*filter\n:MINETRACE-BLOCK - [0:0]\n-F MINETRACE-BLOCK\n");
 	for (size_t i = 0; i < a->plan->n; i++) {
 		mt_pstep *s = a->plan->steps[i];
 		if (s->phase != MT_PH_FIREWALL)
@@ -1262,8 +1317,10 @@ static void firewall(ax *a)
 		inet_ntop(v6a ? AF_INET6 : AF_INET, b, txt, sizeof(txt));
 		mt_buf *set = v6a ? &v6 : &v4;
 		mt_buf_printf(set, "%s%s", set->len ? ", " : "", txt);
-		mt_buf_printf(v6a ? &ip6t : &ipt, "-A MINETRACE-BLOCK -d %s -j DROP\n-A MINETRACE-BLOCK -s %s -j DROP\n",
-		              txt, txt);
+		mt_buf_printf(
+			v6a ? &ip6t : &ipt,
+			"-A MINETRACE-BLOCK -d %s -j DROP\n-A MINETRACE-BLOCK -s %s -j DROP\n", txt,
+			txt);
 		if (v6a)
 			n6++;
 		else
@@ -1272,9 +1329,11 @@ static void firewall(ax *a)
 	}
 	if (n4 + n6 == 0)
 		goto out;
-	mt_buf_adds(&nft, "# minetrace: block attacker and pool addresses. Load with: nft -f firewall.nft\n"
-	                  "table inet minetrace_block\ndelete table inet minetrace_block\n"
-	                  "table inet minetrace_block {\n");
+	mt_buf_adds(
+		&nft,
+		"# minetrace: block attacker and pool addresses. Load with: nft -f firewall.nft\n"
+		"table inet minetrace_block\ndelete table inet minetrace_block\n"
+		"table inet minetrace_block {\n");
 	if (n4)
 		mt_buf_printf(&nft, "\tset v4 { type ipv4_addr; elements = { %s } }\n", v4.data);
 	if (n6)
@@ -1290,8 +1349,9 @@ static void firewall(ax *a)
 		mt_buf_adds(&nft, "\t}\n");
 	}
 	mt_buf_adds(&nft, "}\n");
-	static const char *const chains = "-D INPUT -j MINETRACE-BLOCK\n-I INPUT -j MINETRACE-BLOCK\n"
-	                                  "-I OUTPUT -j MINETRACE-BLOCK\n-I FORWARD -j MINETRACE-BLOCK\nCOMMIT\n";
+	static const char *const chains =
+		"-D INPUT -j MINETRACE-BLOCK\n-I INPUT -j MINETRACE-BLOCK\n"
+		"-I OUTPUT -j MINETRACE-BLOCK\n-I FORWARD -j MINETRACE-BLOCK\nCOMMIT\n";
 	mt_buf_adds(&ipt, chains + 28);
 	mt_buf_adds(&ip6t, chains + 28);
 	/* and the files that take the block off again */
@@ -1300,10 +1360,12 @@ static void firewall(ax *a)
 	mt_buf_init(&uipt, 4096);
 	mt_buf_adds(&unft, "# minetrace: take the block off. Load with: nft -f firewall-undo.nft\n"
 	                   "table inet minetrace_block\ndelete table inet minetrace_block\n");
-	mt_buf_adds(&uipt, "# minetrace: take the block off (iptables-restore --noflush, ip6tables-restore "
-	                   "--noflush), after a load by respond\n*filter\n-D INPUT -j MINETRACE-BLOCK\n"
-	                   "-D OUTPUT -j MINETRACE-BLOCK\n-D FORWARD -j MINETRACE-BLOCK\n"
-	                   "-F MINETRACE-BLOCK\n-X MINETRACE-BLOCK\nCOMMIT\n");
+	mt_buf_adds(
+		&uipt,
+		"# minetrace: take the block off (iptables-restore --noflush, ip6tables-restore "
+		"--noflush), after a load by respond\n*filter\n-D INPUT -j MINETRACE-BLOCK\n"
+		"-D OUTPUT -j MINETRACE-BLOCK\n-D FORWARD -j MINETRACE-BLOCK\n"
+		"-F MINETRACE-BLOCK\n-X MINETRACE-BLOCK\nCOMMIT\n");
 	mt_err e = write_text(a->q.fd, "firewall.nft", &nft);
 	if (e == MT_OK)
 		e = write_text(a->q.fd, "firewall.iptables", &ipt);
@@ -1329,24 +1391,31 @@ static void firewall(ax *a)
 			if (nftbin) {
 				const char *argv[] = {nftbin, "-f", p, NULL};
 				rc = run_tool(argv, NULL, 0);
-				snprintf(applied, sizeof(applied), rc == 0 ? "; loaded with nft" : "; nft failed (exit %d)", rc);
+				snprintf(applied, sizeof(applied),
+				         rc == 0 ? "; loaded with nft" : "; nft failed (exit %d)",
+				         rc);
 			}
 			if (rc != 0 && access("/usr/sbin/iptables-restore", X_OK) == 0) {
-				const char *argv[] = {"/usr/sbin/iptables-restore", "--noflush", NULL};
+				const char *argv[] = {"/usr/sbin/iptables-restore", "--noflush",
+				                      NULL};
 				snprintf(p, sizeof(p), "%s/firewall.iptables", a->q.path);
 				if (n4)
 					ipt_unhook("/usr/sbin/iptables");
 				rc = n4 ? run_tool(argv, p, 0) : 0;
 				if (rc == 0 && n6) {
-					const char *argv6[] = {"/usr/sbin/ip6tables-restore", "--noflush", NULL};
+					const char *argv6[] = {"/usr/sbin/ip6tables-restore",
+					                       "--noflush", NULL};
 					snprintf(p, sizeof(p), "%s/firewall.ip6tables", a->q.path);
 					ipt_unhook("/usr/sbin/ip6tables");
 					rc = run_tool(argv6, p, 0);
 				}
-				snprintf(applied, sizeof(applied), rc == 0 ? "; loaded with iptables-restore"
-				                                          : "; iptables-restore failed (exit %d)", rc);
+				snprintf(applied, sizeof(applied),
+				         rc == 0 ? "; loaded with iptables-restore"
+				                 : "; iptables-restore failed (exit %d)",
+				         rc);
 			} else if (!nftbin) {
-				snprintf(applied, sizeof(applied), "; not loaded: neither nft nor iptables-restore found");
+				snprintf(applied, sizeof(applied),
+				         "; not loaded: neither nft nor iptables-restore found");
 			}
 			if (rc != 0)
 				e = MT_ERR_IO;
@@ -1362,8 +1431,10 @@ static void firewall(ax *a)
 		} else {
 			if (e != MT_OK)
 				s->pub.state = MT_STEP_FAILED;
-			note(s, "in %s/firewall.nft (and firewall.iptables, firewall.ip6tables; firewall-undo.* take it off)%s%s", a->q.path,
-			     applied, a->opts->firewall ? "" : "; load them with --firewall or nft -f");
+			note(s,
+			     "in %s/firewall.nft (and firewall.iptables, firewall.ip6tables; firewall-undo.* take it off)%s%s",
+			     a->q.path, applied,
+			     a->opts->firewall ? "" : "; load them with --firewall or nft -f");
 		}
 	}
 out:
@@ -1384,10 +1455,12 @@ static int kill_critical(ax *a, mt_pstep *s)
 	if (stat(p, &st) != 0)
 		return 0; /* gone, or a kernel thread: mt_kill_tree says which */
 	if (!a->crit_ok || a->crit.full) {
-		note(s, "pid %lld refused: the critical programs of the root could not be listed", (long long)s->pid);
+		note(s, "pid %lld refused: the critical programs of the root could not be listed",
+		     (long long)s->pid);
 		return 1;
 	}
-	const mt_rs_crit *c = mt_rs_critset_check(&a->crit, a->host, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+	const mt_rs_crit *c =
+		mt_rs_critset_check(&a->crit, a->host, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
 	if (!c || !c->proc)
 		return 0;
 	note(s, "pid %lld runs %s (a critical system program, same device and inode): never killed",
@@ -1401,7 +1474,8 @@ static int in_root(ax *a, const char *path)
 	int dfd = -1;
 	char nm[256], cn[MT_MAX_PATH], wy[512];
 	struct stat st;
-	int r = mt_rs_walk(a->rootfd, path, &dfd, nm, sizeof(nm), cn, sizeof(cn), wy, sizeof(wy)) == MT_OK &&
+	int r = mt_rs_walk(a->rootfd, path, &dfd, nm, sizeof(nm), cn, sizeof(cn), wy, sizeof(wy)) ==
+	                MT_OK &&
 	        fstatat(dfd, nm, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	if (dfd >= 0)
 		close(dfd);
@@ -1417,14 +1491,15 @@ static void manual(mt_pstep *s)
 		note(s, "lock the account %s (usermod -L -e 1 %s) once you know it is not needed",
 		     s->user ? s->user : "?", s->user ? s->user : "?");
 	else if (strcmp(s->action, "reinstall_package") == 0)
-		note(s, "reinstall package %s from a trusted mirror (apt-get install --reinstall %s)",
+		note(s,
+		     "reinstall package %s from a trusted mirror (apt-get install --reinstall %s)",
 		     s->package ? s->package : "?", s->package ? s->package : "?");
 	else
 		note(s, "unknown action '%s': by hand", s->action);
 }
 
-mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn fn,
-                        void *ctx, mt_diag_fn diag, void *dctx)
+mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn fn, void *ctx,
+                        mt_diag_fn diag, void *dctx)
 {
 	ax a;
 	memset(&a, 0, sizeof(a));
@@ -1470,7 +1545,8 @@ mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn f
 			char *t = s->path;
 			s->path = s->path_lit;
 			s->path_lit = t;
-			note(s, "%s: no file with the decoded name, the name as written is taken", s->path);
+			note(s, "%s: no file with the decoded name, the name as written is taken",
+			     s->path);
 		}
 		switch (s->phase) {
 		case MT_PH_UNMOUNT:
@@ -1481,15 +1557,17 @@ mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn f
 				note(s, "not the live host (--root): no process to kill");
 				st = MT_STEP_SKIPPED;
 			} else if (s->pid <= 0 || s->start == 0) {
-				note(s, "the report gives no start time for pid %lld (a hidden process?): "
-				        "scan again (after the unmount) and respond to the new report",
+				note(s,
+				     "the report gives no start time for pid %lld (a hidden process?): "
+				     "scan again (after the unmount) and respond to the new report",
 				     (long long)s->pid);
 				st = MT_STEP_REFUSED;
 			} else if (kill_critical(&a, s)) {
 				st = MT_STEP_REFUSED;
 			} else {
-				st = mt_kill_tree("/proc", s->pid, (uint64_t)s->start, s->exe, s->ppid,
-				                  (uint64_t)s->pstart, &s->detail, &s->detail_zh);
+				st = mt_kill_tree("/proc", s->pid, (uint64_t)s->start, s->exe,
+				                  s->ppid, (uint64_t)s->pstart, &s->detail,
+				                  &s->detail_zh);
 			}
 			break;
 		case MT_PH_FLAGS:
@@ -1503,10 +1581,12 @@ mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn f
 				/* a deleted program (live "... (deleted)") is gone from the disk already */
 				size_t pl = strlen(s->path);
 				if (pl > 10 && strcmp(s->path + pl - 10, " (deleted)") == 0) {
-					note(s, "the program file was deleted already: nothing on disk to quarantine");
+					note(s,
+					     "the program file was deleted already: nothing on disk to quarantine");
 					st = MT_STEP_SKIPPED;
 				} else
-					st = op_quarantine(&a, s, s->path, s->key, QF_FOLLOW, s->sha256);
+					st = op_quarantine(&a, s, s->path, s->key, QF_FOLLOW,
+					                   s->sha256);
 			}
 			break;
 		case MT_PH_EDIT:
@@ -1529,12 +1609,15 @@ mt_err mt_respond_apply(mt_plan *plan, const mt_respond_opts *opts, mt_step_fn f
 			break;
 		}
 		s->pub.state = st;
-		if (s->phase == MT_PH_KILL || s->phase == MT_PH_UNMOUNT || s->phase == MT_PH_FIREWALL) {
+		if (s->phase == MT_PH_KILL || s->phase == MT_PH_UNMOUNT ||
+		    s->phase == MT_PH_FIREWALL) {
 			/* no file to recover here: the journal keeps what was done, for the record */
-			static const char *const names[] = {"planned", "done", "already", "skipped",
-			                                    "refused", "failed", "manual"};
+			static const char *const names[] = {"planned", "done",    "already",
+			                                    "skipped", "refused", "failed",
+			                                    "manual"};
 			a.ops++;
-			mt_journal_begin(a.j, s->key, s->pub.n, s->action, s->target, NULL, NULL, NULL);
+			mt_journal_begin(a.j, s->key, s->pub.n, s->action, s->target, NULL, NULL,
+			                 NULL);
 			mt_journal_done(a.j, s->key, names[st], s->detail.data, NULL);
 		}
 		if (fn)
@@ -1566,7 +1649,8 @@ mt_err mt_respond_verify(const mt_plan *plan, const char *root, const mt_rules *
 		for (size_t j = 0; j < i && !seen; j++) {
 			const mt_pstep *t = plan->steps[j];
 			seen = t->check && strcmp(t->check, s->check) == 0 &&
-			       (t->pub.state == MT_STEP_DONE || t->pub.state == MT_STEP_ALREADY) && !t->pub.manual;
+			       (t->pub.state == MT_STEP_DONE || t->pub.state == MT_STEP_ALREADY) &&
+			       !t->pub.manual;
 		}
 		if (!seen)
 			mt_buf_printf(&list, "%s%s", list.len ? "," : "", s->check);

@@ -18,8 +18,8 @@ static int line_matches(const char *s, size_t n, const char *sha_hex)
 	return 0;
 }
 
-mt_err mt_edit_remove_line(const char *data, size_t len, unsigned lineno,
-                           const char *sha_hex, char **out, size_t *outlen, unsigned *at)
+mt_err mt_edit_remove_line(const char *data, size_t len, unsigned lineno, const char *sha_hex,
+                           char **out, size_t *outlen, unsigned *at)
 {
 	*out = NULL;
 	*outlen = 0;

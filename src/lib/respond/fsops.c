@@ -78,8 +78,8 @@ static mt_err walk(int rootfd, const char *path, const mt_rs_mk *mk, int *dirfd,
                    size_t namelen, char *canon, size_t canonlen, mt_buf *made, char *why,
                    size_t whylen);
 
-mt_err mt_rs_walk(int rootfd, const char *path, int *dirfd, char *name, size_t namelen,
-                  char *canon, size_t canonlen, char *why, size_t whylen)
+mt_err mt_rs_walk(int rootfd, const char *path, int *dirfd, char *name, size_t namelen, char *canon,
+                  size_t canonlen, char *why, size_t whylen)
 {
 	return walk(rootfd, path, NULL, dirfd, name, namelen, canon, canonlen, NULL, why, whylen);
 }
@@ -126,7 +126,8 @@ static mt_err walk(int rootfd, const char *path, const mt_rs_mk *mk, int *dirfd,
 		size_t cl = slash ? (size_t)(slash - p) : strlen(p);
 		char comp[256];
 		if (cl == 0 || cl > 255 || cl >= namelen) {
-			snprintf(why, whylen, cl == 0 ? "empty path component" : "path component too long");
+			snprintf(why, whylen,
+			         cl == 0 ? "empty path component" : "path component too long");
 			e = MT_ERR_INVAL;
 			break;
 		}
@@ -158,15 +159,21 @@ static mt_err walk(int rootfd, const char *path, const mt_rs_mk *mk, int *dirfd,
 			nfd = mk_dir(fd, comp, mk, strchr(slash + 1, '/') == NULL, made,
 			             c.data ? c.data : "");
 			if (nfd < 0 && errno == EEXIST)
-				nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+				nfd = openat(fd, comp,
+				             O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		}
 		if (nfd < 0 && (errno == ELOOP || errno == ENOTDIR)) {
 			struct stat st;
-			if (fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+			if (fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISLNK(st.st_mode)) {
 				if (depth == 0 && usrmerge_link(rootfd, comp)) {
-					int u = openat(rootfd, "usr", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+					int u = openat(rootfd, "usr",
+					               O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					                       O_CLOEXEC);
 					nfd = u < 0 ? -1
-					            : openat(u, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+					            : openat(u, comp,
+					                     O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					                             O_CLOEXEC);
 					if (u >= 0)
 						close(u);
 					if (nfd >= 0 && mt_buf_adds(&c, "/usr")) {
@@ -175,12 +182,20 @@ static mt_err walk(int rootfd, const char *path, const mt_rs_mk *mk, int *dirfd,
 						break;
 					}
 				} else {
-					snprintf(why, whylen, "path goes through a symbolic link at '%.200s': refused",
-					         c.data ? c.data : "");
+					snprintf(
+						why, whylen,
+						"path goes through a symbolic link at '%.200s': refused",
+						c.data ? c.data : "");
 					if (c.len == 0)
-						snprintf(why, whylen, "path goes through a symbolic link at '/%.200s': refused", comp);
+						snprintf(
+							why, whylen,
+							"path goes through a symbolic link at '/%.200s': refused",
+							comp);
 					else
-						snprintf(why, whylen, "path goes through a symbolic link at '%.200s/%.200s': refused", c.data, comp);
+						snprintf(
+							why, whylen,
+							"path goes through a symbolic link at '%.200s/%.200s': refused",
+							c.data, comp);
 					e = MT_ERR_ESCAPE;
 					break;
 				}
@@ -214,25 +229,33 @@ static mt_err walk(int rootfd, const char *path, const mt_rs_mk *mk, int *dirfd,
 }
 
 static const char *const crit_exact[] = {
-	"/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow", "/etc/sudoers",
-	"/etc/fstab", "/etc/hosts", "/etc/resolv.conf", "/etc/nsswitch.conf",
-	"/etc/pam.conf", "/etc/ssh/sshd_config", "/etc/login.defs", "/etc/ld.so.cache",
-	"/etc/ld.so.conf", "/etc/inittab", "/etc/os-release", "/etc/crontab",
-	"/etc/rc.d/rc.local", "/etc/rc.local", "/etc/profile", "/etc/bashrc",
-	"/etc/bash.bashrc", "/etc/environment", "/etc/ld.so.preload",
-	"/usr/bin/sh", "/usr/bin/bash", "/usr/bin/dash", "/usr/sbin/sshd", "/usr/bin/sudo",
-	"/usr/bin/su", "/usr/bin/login", "/usr/sbin/init", "/usr/lib/systemd/systemd",
-	"/usr/bin/passwd", "/usr/sbin/nologin", "/usr/bin/env",
-	"/usr/bin/mount", "/usr/bin/systemctl",
+	"/etc/passwd",      "/etc/shadow",          "/etc/group",
+	"/etc/gshadow",     "/etc/sudoers",         "/etc/fstab",
+	"/etc/hosts",       "/etc/resolv.conf",     "/etc/nsswitch.conf",
+	"/etc/pam.conf",    "/etc/ssh/sshd_config", "/etc/login.defs",
+	"/etc/ld.so.cache", "/etc/ld.so.conf",      "/etc/inittab",
+	"/etc/os-release",  "/etc/crontab",         "/etc/rc.d/rc.local",
+	"/etc/rc.local",    "/etc/profile",         "/etc/bashrc",
+	"/etc/bash.bashrc", "/etc/environment",     "/etc/ld.so.preload",
+	"/usr/bin/sh",      "/usr/bin/bash",        "/usr/bin/dash",
+	"/usr/sbin/sshd",   "/usr/bin/sudo",        "/usr/bin/su",
+	"/usr/bin/login",   "/usr/sbin/init",       "/usr/lib/systemd/systemd",
+	"/usr/bin/passwd",  "/usr/sbin/nologin",    "/usr/bin/env",
+	"/usr/bin/mount",   "/usr/bin/systemctl",
 };
 
 /* The programs whose processes respond never kills, whatever the report says: the
  * service manager, the login daemon, the journal. (A shell is critical as a file but a
  * shell loop respawning the miner is killed.) */
 static const char *const crit_proc[] = {
-	"/usr/sbin/sshd", "/usr/lib/systemd/systemd", "/usr/sbin/init",
-	"/usr/lib/systemd/systemd-journald", "/usr/lib/systemd/systemd-logind",
-	"/usr/lib/systemd/systemd-udevd", "/usr/bin/dbus-daemon", "/usr/sbin/agetty",
+	"/usr/sbin/sshd",
+	"/usr/lib/systemd/systemd",
+	"/usr/sbin/init",
+	"/usr/lib/systemd/systemd-journald",
+	"/usr/lib/systemd/systemd-logind",
+	"/usr/lib/systemd/systemd-udevd",
+	"/usr/bin/dbus-daemon",
+	"/usr/sbin/agetty",
 };
 
 /* "/bin/x" -> "/usr/bin/x" (the same file seen through a merged-/usr link) */
@@ -340,9 +363,12 @@ mt_err mt_rs_critset_load(mt_host *host, mt_rs_critset *cs)
 		crit_add2(host, cs, crit_proc[i], 1);
 	for (size_t i = 0; i < MT_ARRAY_LEN(crit_exact); i++)
 		crit_add2(host, cs, crit_exact[i], 0);
-	static const char *const libdirs[] = {"/usr/lib", "/usr/lib64", "/usr/lib32", "/usr/libx32",
-	                                      "/lib", "/lib64", "/lib32", "/usr/lib/security",
-	                                      "/lib/security", "/usr/lib64/security", "/lib64/security"};
+	static const char *const libdirs[] = {"/usr/lib",       "/usr/lib64",
+	                                      "/usr/lib32",     "/usr/libx32",
+	                                      "/lib",           "/lib64",
+	                                      "/lib32",         "/usr/lib/security",
+	                                      "/lib/security",  "/usr/lib64/security",
+	                                      "/lib64/security"};
 	for (size_t i = 0; i < MT_ARRAY_LEN(libdirs); i++) {
 		crit_dir(host, cs, libdirs[i], 1);
 		/* the multiarch directories: /usr/lib/x86_64-linux-gnu and the like */
@@ -355,7 +381,8 @@ mt_err mt_rs_critset_load(mt_host *host, mt_rs_critset *cs)
 		for (size_t k = 0; k < n; k++) {
 			char p[MT_MAX_PATH];
 			if (strstr(ents[k].name, "-linux-gnu") &&
-			    snprintf(p, sizeof(p), "%s/%s", libdirs[i], ents[k].name) < (int)sizeof(p)) {
+			    snprintf(p, sizeof(p), "%s/%s", libdirs[i], ents[k].name) <
+			            (int)sizeof(p)) {
 				crit_dir(host, cs, p, 1);
 				char sec[MT_MAX_PATH + 16];
 				snprintf(sec, sizeof(sec), "%s/security", p);
@@ -377,8 +404,7 @@ const mt_rs_crit *mt_rs_critset_find(const mt_rs_critset *cs, uint64_t dev, uint
 	return NULL;
 }
 
-const mt_rs_crit *mt_rs_critset_check(mt_rs_critset *cs, mt_host *host, uint64_t dev,
-                                      uint64_t ino)
+const mt_rs_crit *mt_rs_critset_check(mt_rs_critset *cs, mt_host *host, uint64_t dev, uint64_t ino)
 {
 	for (size_t round = 0; cs && round <= cs->n; round++) {
 		mt_rs_crit *c = (mt_rs_crit *)mt_rs_critset_find(cs, dev, ino);
@@ -550,8 +576,10 @@ mt_err mt_rs_replace(int dirfd, const char *name, const char *data, size_t len,
 
 static int hexval(char c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	                                      : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	                              : -1;
 }
 
 int mt_rs_unescape_bytes(char *s)
@@ -562,7 +590,8 @@ int mt_rs_unescape_bytes(char *s)
 	int changed = 0;
 	for (const char *r = s; *r;) {
 		int h, l;
-		if (r[0] == '\\' && r[1] == 'x' && (h = hexval(r[2])) >= 8 && (l = hexval(r[3])) >= 0) {
+		if (r[0] == '\\' && r[1] == 'x' && (h = hexval(r[2])) >= 8 &&
+		    (l = hexval(r[3])) >= 0) {
 			/* only 80..ff: the scan writes the bytes below as \u00NN, which JSON decodes */
 			*w++ = (char)(h * 16 + l);
 			r += 4;

@@ -173,8 +173,7 @@ static mt_err append(mt_journal *j, mt_buf *b)
 }
 
 mt_err mt_journal_begin(mt_journal *j, const char *key, unsigned step, const char *action,
-                        const char *path, const char *before, const char *after,
-                        const char *entry)
+                        const char *path, const char *before, const char *after, const char *entry)
 {
 	mt_buf b;
 	char t[40];
@@ -194,8 +193,8 @@ mt_err mt_journal_begin(mt_journal *j, const char *key, unsigned step, const cha
 	return e;
 }
 
-mt_err mt_journal_done(mt_journal *j, const char *key, const char *result,
-                       const char *detail, const char *after)
+mt_err mt_journal_done(mt_journal *j, const char *key, const char *result, const char *detail,
+                       const char *after)
 {
 	mt_buf b;
 	char t[40];

@@ -156,14 +156,30 @@ static mt_err str(jp *p, char **out, size_t *outlen)
 			char x = p->s[p->i++];
 			char o;
 			switch (x) {
-			case '"': o = '"'; break;
-			case '\\': o = '\\'; break;
-			case '/': o = '/'; break;
-			case 'b': o = '\b'; break;
-			case 'f': o = '\f'; break;
-			case 'n': o = '\n'; break;
-			case 'r': o = '\r'; break;
-			case 't': o = '\t'; break;
+			case '"':
+				o = '"';
+				break;
+			case '\\':
+				o = '\\';
+				break;
+			case '/':
+				o = '/';
+				break;
+			case 'b':
+				o = '\b';
+				break;
+			case 'f':
+				o = '\f';
+				break;
+			case 'n':
+				o = '\n';
+				break;
+			case 'r':
+				o = '\r';
+				break;
+			case 't':
+				o = '\t';
+				break;
 			case 'u': {
 				unsigned cp, lo;
 				if (hex4(p, &cp) != 0) {
@@ -171,7 +187,8 @@ static mt_err str(jp *p, char **out, size_t *outlen)
 					goto out;
 				}
 				if (cp >= 0xd800 && cp <= 0xdbff) {
-					if (p->n - p->i < 6 || p->s[p->i] != '\\' || p->s[p->i + 1] != 'u') {
+					if (p->n - p->i < 6 || p->s[p->i] != '\\' ||
+					    p->s[p->i + 1] != 'u') {
 						e = MT_ERR_PARSE;
 						goto out;
 					}
@@ -284,7 +301,8 @@ static mt_json *number(jp *p)
 		int neg = p->s[start] == '-';
 		const char *d = p->s + start + neg;
 		size_t dl = p->i - start - (size_t)neg;
-		if (mt_parse_u64(d, dl, neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX, &u) == 0) {
+		if (mt_parse_u64(d, dl, neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX, &u) ==
+		    0) {
 			j->is_int = 1;
 			j->num = neg ? (int64_t)(0 - u) : (int64_t)u;
 		}

@@ -214,9 +214,9 @@ static int grow(const char *procdir, tree *t, mt_buf *msg)
 /* 1 for shells and interpreters that run many unrelated programs */
 static int interpreter(const char *exe)
 {
-	static const char *const names[] = {"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox",
-	                                    "python", "perl", "ruby", "node", "nodejs", "java",
-	                                    "php", "lua", "env", "sudo", "su", "tclsh"};
+	static const char *const names[] = {
+		"sh",   "bash",   "dash", "ash", "zsh", "ksh", "busybox", "python", "perl", "ruby",
+		"node", "nodejs", "java", "php", "lua", "env", "sudo",    "su",     "tclsh"};
 	const char *b = mt_basename(exe);
 	for (size_t i = 0; i < MT_ARRAY_LEN(names); i++) {
 		size_t l = strlen(names[i]);
@@ -245,8 +245,8 @@ static int exe_id(const char *procdir, int64_t pid, dev_t *dev, ino_t *ino)
  * again. Services (redis-server, java, php-fpm, sshd...) never are. */
 static int loop_parent(const char *exe)
 {
-	static const char *const names[] = {"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox",
-	                                    "python", "perl", "ruby", "lua", "tclsh"};
+	static const char *const names[] = {"sh",      "bash",   "dash", "ash",  "zsh", "ksh",
+	                                    "busybox", "python", "perl", "ruby", "lua", "tclsh"};
 	const char *b = mt_basename(exe);
 	for (size_t i = 0; i < MT_ARRAY_LEN(names); i++) {
 		size_t l = strlen(names[i]);
@@ -288,17 +288,19 @@ static int gone(const char *procdir, const member *m)
 	return pi.state == 'Z' || pi.state == 'X';
 }
 
-int mt_kill_tree(const char *procdir, int64_t pid, uint64_t start, const char *exe,
-                 int64_t ppid, uint64_t pstart, mt_buf *msg, mt_buf *msg_zh)
+int mt_kill_tree(const char *procdir, int64_t pid, uint64_t start, const char *exe, int64_t ppid,
+                 uint64_t pstart, mt_buf *msg, mt_buf *msg_zh)
 {
 	pinfo pi;
 	if (read_stat(procdir, pid, &pi) != 0) {
-		mt_rs_note(msg, msg_zh, "pid %lld is no longer running: nothing to do", (long long)pid);
+		mt_rs_note(msg, msg_zh, "pid %lld is no longer running: nothing to do",
+		           (long long)pid);
 		return MT_STEP_ALREADY;
 	}
 	if (pi.start != start) {
-		mt_rs_note(msg, msg_zh, "pid %lld was reused: start time %llu, the report says %llu",
-		              (long long)pid, (unsigned long long)pi.start, (unsigned long long)start);
+		mt_rs_note(msg, msg_zh,
+		           "pid %lld was reused: start time %llu, the report says %llu",
+		           (long long)pid, (unsigned long long)pi.start, (unsigned long long)start);
 		return MT_STEP_SKIPPED;
 	}
 	const char *r = refuse(procdir, &pi);
@@ -309,8 +311,9 @@ int mt_kill_tree(const char *procdir, int64_t pid, uint64_t start, const char *e
 	char cur[MT_MAX_PATH];
 	read_exe(procdir, pid, cur, sizeof(cur));
 	if (exe && *exe && strcmp(cur, exe) != 0) {
-		mt_rs_note(msg, msg_zh, "pid %lld now runs another program (%.200s), the report says %.200s",
-		              (long long)pid, cur, exe);
+		mt_rs_note(msg, msg_zh,
+		           "pid %lld now runs another program (%.200s), the report says %.200s",
+		           (long long)pid, cur, exe);
 		return MT_STEP_SKIPPED;
 	}
 	tree *t = calloc(1, sizeof(*t));
@@ -331,11 +334,13 @@ int mt_kill_tree(const char *procdir, int64_t pid, uint64_t start, const char *e
 		char pexe[MT_MAX_PATH];
 		dev_t pd;
 		ino_t pino;
-		if (read_stat(procdir, ppid, &pp) != 0 || pp.start != pstart || refuse(procdir, &pp)) {
+		if (read_stat(procdir, ppid, &pp) != 0 || pp.start != pstart ||
+		    refuse(procdir, &pp)) {
 			pnote = 1;
 		} else {
 			read_exe(procdir, ppid, pexe, sizeof(pexe));
-			int same = have_id && exe_id(procdir, ppid, &pd, &pino) && pd == mdev && pino == mino;
+			int same = have_id && exe_id(procdir, ppid, &pd, &pino) && pd == mdev &&
+			           pino == mino;
 			if (same || (pexe[0] && loop_parent(pexe)))
 				add(procdir, t, ppid, pstart, 0, &frozen);
 			else
@@ -376,7 +381,9 @@ int mt_kill_tree(const char *procdir, int64_t pid, uint64_t start, const char *e
 	if (pnote == 1)
 		mt_rs_note(msg, msg_zh, "its parent is gone, reused or protected: not touched");
 	else if (pnote == 2)
-		mt_rs_note(msg, msg_zh, "its parent is neither a shell nor a copy of the miner (a service?): not touched");
+		mt_rs_note(
+			msg, msg_zh,
+			"its parent is neither a shell nor a copy of the miner (a service?): not touched");
 	if (alive)
 		mt_rs_note(msg, msg_zh, "some are still there");
 	mt_buf_free(&frozen);

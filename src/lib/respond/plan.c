@@ -10,11 +10,11 @@ static const struct {
 	int phase;
 	int manual;
 } kinds[] = {
-	{"unmount", MT_PH_UNMOUNT, 0},         {"kill_tree", MT_PH_KILL, 0},
-	{"clear_flags", MT_PH_FLAGS, 0},       {"quarantine_file", MT_PH_QUARANTINE, 0},
-	{"remove_line", MT_PH_EDIT, 0},        {"remove_key", MT_PH_EDIT, 0},
-	{"disable_unit", MT_PH_UNIT, 0},       {"block_ip", MT_PH_FIREWALL, 0},
-	{"change_password", MT_PH_MANUAL, 1},  {"lock_account", MT_PH_EDIT, 0},
+	{"unmount", MT_PH_UNMOUNT, 0},          {"kill_tree", MT_PH_KILL, 0},
+	{"clear_flags", MT_PH_FLAGS, 0},        {"quarantine_file", MT_PH_QUARANTINE, 0},
+	{"remove_line", MT_PH_EDIT, 0},         {"remove_key", MT_PH_EDIT, 0},
+	{"disable_unit", MT_PH_UNIT, 0},        {"block_ip", MT_PH_FIREWALL, 0},
+	{"change_password", MT_PH_MANUAL, 1},   {"lock_account", MT_PH_EDIT, 0},
 	{"reinstall_package", MT_PH_MANUAL, 1},
 };
 
@@ -22,10 +22,10 @@ static void step_free(mt_pstep *s)
 {
 	if (!s)
 		return;
-	char **strs[] = {&s->action, &s->finding, &s->check, &s->sev, &s->title_en,
-	                 &s->title_zh, &s->target, &s->evidence, &s->path, &s->line_sha,
-	                 &s->sha256, &s->exe, &s->ip, &s->unit, &s->flags, &s->user,
-	                 &s->package, &s->scope, &s->path_lit};
+	char **strs[] = {&s->action,   &s->finding, &s->check,    &s->sev,     &s->title_en,
+	                 &s->title_zh, &s->target,  &s->evidence, &s->path,    &s->line_sha,
+	                 &s->sha256,   &s->exe,     &s->ip,       &s->unit,    &s->flags,
+	                 &s->user,     &s->package, &s->scope,    &s->path_lit};
 	for (size_t i = 0; i < MT_ARRAY_LEN(strs); i++)
 		free(*strs[i]);
 	mt_buf_free(&s->also);
@@ -98,9 +98,9 @@ static int only_has(const char *only, const char *id)
 /* "key=value; ..." of the evidence fields a responder needs to judge the action */
 static char *evidence_text(const mt_json *ev)
 {
-	static const char *const keys[] = {"path", "lineno", "line", "pid", "ppid", "exe",
-	                                   "cmdline", "sha256", "remote", "user", "unit",
-	                                   "command", "reasons", "rule", "kind"};
+	static const char *const keys[] = {"path", "lineno",  "line",    "pid",    "ppid",
+	                                   "exe",  "cmdline", "sha256",  "remote", "user",
+	                                   "unit", "command", "reasons", "rule",   "kind"};
 	mt_buf b;
 	mt_buf_init(&b, 8192);
 	for (size_t i = 0; i < MT_ARRAY_LEN(keys); i++) {
@@ -283,8 +283,8 @@ static int step_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-mt_err mt_plan_parse(const char *data, size_t len, const char *only, mt_plan **out,
-                     mt_diag_fn diag, void *ctx)
+mt_err mt_plan_parse(const char *data, size_t len, const char *only, mt_plan **out, mt_diag_fn diag,
+                     void *ctx)
 {
 	*out = NULL;
 	mt_plan *p = calloc(1, sizeof(*p));
@@ -310,7 +310,8 @@ mt_err mt_plan_parse(const char *data, size_t len, const char *only, mt_plan **o
 		size_t at = 0;
 		e = mt_json_parse(s, l, &o, &at);
 		if (e != MT_OK) {
-			snprintf(msg, sizeof(msg), "not valid JSON (%s at byte %zu): the report is refused",
+			snprintf(msg, sizeof(msg),
+			         "not valid JSON (%s at byte %zu): the report is refused",
 			         mt_strerror(e), at);
 			if (diag)
 				diag(ctx, "report", lineno, msg);
@@ -320,11 +321,13 @@ mt_err mt_plan_parse(const char *data, size_t len, const char *only, mt_plan **o
 		if (!type || o->type != MT_JSON_OBJ) {
 			e = MT_ERR_PARSE;
 			if (diag)
-				diag(ctx, "report", lineno, "a record without \"type\": not a scan report");
+				diag(ctx, "report", lineno,
+				     "a record without \"type\": not a scan report");
 		} else if (strcmp(type, "finding") == 0) {
 			e = add_finding(p, o, only);
 			if (e != MT_OK && diag) {
-				snprintf(msg, sizeof(msg), "a finding without id or with a malformed remedy (%s)",
+				snprintf(msg, sizeof(msg),
+				         "a finding without id or with a malformed remedy (%s)",
 				         mt_strerror(e));
 				diag(ctx, "report", lineno, msg);
 			}

@@ -126,8 +126,8 @@ void mt_qmeta_from_stat(mt_qmeta *m, const struct stat *st)
 	m->mtime_ns = st->st_mtim.tv_nsec;
 }
 
-static mt_err write_file(int dfd, const char *name, const char *hdr, const char *data,
-                         size_t len, int xor, mode_t mode)
+static mt_err write_file(int dfd, const char *name, const char *hdr, const char *data, size_t len,
+                         int xor, mode_t mode)
 {
 	char tmp[64];
 	snprintf(tmp, sizeof(tmp), ".%s.tmp", name);
@@ -143,7 +143,7 @@ static mt_err write_file(int dfd, const char *name, const char *hdr, const char 
 	for (size_t off = 0; e == MT_OK && off < len;) {
 		size_t n = len - off < sizeof(chunk) ? len - off : sizeof(chunk);
 		for (size_t i = 0; i < n; i++)
-			chunk[i] = (char)(xor ? data[off + i] ^ QXOR : data[off + i]);
+			chunk[i] = (char)(xor? data[off + i] ^ QXOR : data[off + i]);
 		ssize_t w = write(fd, chunk, n);
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -168,13 +168,17 @@ static mt_err meta_json(const mt_qmeta *m, mt_buf *b)
 	mt_err e = MT_OK;
 #define S(k, v)                                                                        \
 	do {                                                                           \
-		if (!e) e = mt_buf_printf(b, "%s\"" k "\":\"", b->len > 1 ? "," : ""); \
-		if (!e) e = mt_escape_json(b, v, strlen(v));                           \
-		if (!e) e = mt_buf_addc(b, '"');                                       \
+		if (!e)                                                                \
+			e = mt_buf_printf(b, "%s\"" k "\":\"", b->len > 1 ? "," : ""); \
+		if (!e)                                                                \
+			e = mt_escape_json(b, v, strlen(v));                           \
+		if (!e)                                                                \
+			e = mt_buf_addc(b, '"');                                       \
 	} while (0)
-#define I(k, v)                                                                        \
-	do {                                                                           \
-		if (!e) e = mt_buf_printf(b, ",\"" k "\":%lld", (long long)(v));       \
+#define I(k, v)                                                                  \
+	do {                                                                     \
+		if (!e)                                                          \
+			e = mt_buf_printf(b, ",\"" k "\":%lld", (long long)(v)); \
 	} while (0)
 	e = mt_buf_addc(b, '{');
 	S("id", m->id);
@@ -224,7 +228,8 @@ mt_err mt_quar_put(mt_quar *q, mt_qmeta *m, const char *content, size_t len)
 	mt_rs_now_iso(m->time, sizeof(m->time));
 	int dfd = -1;
 	for (unsigned tries = 0; tries < 1000 && dfd < 0; tries++) {
-		snprintf(m->id, sizeof(m->id), "%s-%03u-%.6s", ts, ++q->seq, m->key[0] ? m->key : "000000");
+		snprintf(m->id, sizeof(m->id), "%s-%03u-%.6s", ts, ++q->seq,
+		         m->key[0] ? m->key : "000000");
 		if (mkdirat(q->fd, m->id, 0700) != 0) {
 			if (errno == EEXIST)
 				continue;
@@ -341,12 +346,15 @@ mt_err mt_quar_get(mt_quar *q, const char *id, mt_qmeta *m, char **content, size
 		m->mtime_ns = (int64_t)jint(o, "mtime_ns");
 		mt_json_free(o);
 	}
-	if (e == MT_OK && content && (strcmp(m->kind, "file") == 0 || strcmp(m->kind, "edit") == 0)) {
+	if (e == MT_OK && content &&
+	    (strcmp(m->kind, "file") == 0 || strcmp(m->kind, "edit") == 0)) {
 		char *raw = NULL;
 		size_t rl = 0;
 		struct stat cst;
-		e = mt_rs_read(dfd, "content", MT_MAX_QUARANTINE_FILE + sizeof(QHDR), &raw, &rl, &cst);
-		if (e == MT_OK && (cst.st_uid != geteuid() || cst.st_nlink != 1 || (cst.st_mode & 022)))
+		e = mt_rs_read(dfd, "content", MT_MAX_QUARANTINE_FILE + sizeof(QHDR), &raw, &rl,
+		               &cst);
+		if (e == MT_OK &&
+		    (cst.st_uid != geteuid() || cst.st_nlink != 1 || (cst.st_mode & 022)))
 			e = MT_ERR_PERM;
 		size_t hl = strlen(QHDR);
 		if (e == MT_OK && (rl < hl || memcmp(raw, QHDR, hl) != 0))
@@ -398,9 +406,15 @@ mt_err mt_quarantine_list(const char *root, const char *qdir, mt_qentry_fn fn, v
 		qsort(ents, n, sizeof(*ents), id_cmp);
 		for (size_t i = 0; i < n; i++) {
 			mt_qmeta m;
-			if (ents[i].name[0] == '.' || mt_quar_get(&q, ents[i].name, &m, NULL, NULL) != MT_OK)
+			if (ents[i].name[0] == '.' ||
+			    mt_quar_get(&q, ents[i].name, &m, NULL, NULL) != MT_OK)
 				continue;
-			mt_qentry qe = {m.id, m.kind, m.path, m.time, m.finding, m.sha256,
+			mt_qentry qe = {m.id,
+			                m.kind,
+			                m.path,
+			                m.time,
+			                m.finding,
+			                m.sha256,
 			                restored(q.fd, m.id)};
 			fn(ctx, &qe);
 		}
@@ -437,8 +451,9 @@ mt_err mt_restore(const char *root, const char *qdir, const char *id, int force,
 	char name[256], canon[MT_MAX_PATH];
 	e = mt_quar_get(&q, id, &m, &data, &len);
 	if (e != MT_OK) {
-		snprintf(why, whylen, e == MT_ERR_CHANGED ? "the stored content does not match its hash"
-		                                          : "no readable entry %.100s: %s",
+		snprintf(why, whylen,
+		         e == MT_ERR_CHANGED ? "the stored content does not match its hash"
+		                             : "no readable entry %.100s: %s",
 		         id, mt_strerror(e));
 		goto out;
 	}
@@ -451,25 +466,30 @@ mt_err mt_restore(const char *root, const char *qdir, const char *id, int force,
 	/* the refusals that need no walk first: a refused entry makes no directory */
 	if (!force && (strcmp(m.kind, "file") == 0 || strcmp(m.kind, "link") == 0) &&
 	    mt_rs_critical(m.path)) {
-		snprintf(why, whylen, "%.200s is a critical system path: restored only with --force", m.path);
+		snprintf(why, whylen,
+		         "%.200s is a critical system path: restored only with --force", m.path);
 		e = MT_ERR_PERM;
 		goto out;
 	}
 	if (!force && (m.mode & 06000)) {
-		snprintf(why, whylen, "the entry gives %.200s a setuid/setgid mode (%llo): restored only with --force",
-		         m.path, (unsigned long long)m.mode);
+		snprintf(
+			why, whylen,
+			"the entry gives %.200s a setuid/setgid mode (%llo): restored only with --force",
+			m.path, (unsigned long long)m.mode);
 		e = MT_ERR_PERM;
 		goto out;
 	}
 	char made[1024] = "";
 	if (strcmp(m.kind, "flags") == 0) {
-		e = mt_rs_walk(rootfd, m.path, &dfd, name, sizeof(name), canon, sizeof(canon), why, whylen);
+		e = mt_rs_walk(rootfd, m.path, &dfd, name, sizeof(name), canon, sizeof(canon), why,
+		               whylen);
 	} else {
 		/* the directory that held it may be gone since: made again inside the root, with
 		 * the owner and mode the entry recorded (0755 root where it has none) */
-		mt_rs_mk mk = {(unsigned)(m.dir_mode & 07777), (unsigned)m.dir_uid, (unsigned)m.dir_gid};
-		e = mt_rs_walk_mk(rootfd, m.path, &mk, &dfd, name, sizeof(name), canon, sizeof(canon),
-		                  made, sizeof(made), why, whylen);
+		mt_rs_mk mk = {(unsigned)(m.dir_mode & 07777), (unsigned)m.dir_uid,
+		               (unsigned)m.dir_gid};
+		e = mt_rs_walk_mk(rootfd, m.path, &mk, &dfd, name, sizeof(name), canon,
+		                  sizeof(canon), made, sizeof(made), why, whylen);
 	}
 	if (e != MT_OK)
 		goto out;
@@ -478,14 +498,17 @@ mt_err mt_restore(const char *root, const char *qdir, const char *id, int force,
 	 * entry that would is not one respond made */
 	if (!force && (strcmp(m.kind, "file") == 0 || strcmp(m.kind, "link") == 0) &&
 	    mt_rs_critical(canon)) {
-		snprintf(why, whylen, "%.200s is a critical system path: restored only with --force", canon);
+		snprintf(why, whylen,
+		         "%.200s is a critical system path: restored only with --force", canon);
 		e = MT_ERR_PERM;
 		goto out;
 	}
 	if (!force && (m.mode & 06000)) {
 		/* respond never takes a set-id program to give one back: the entry says so */
-		snprintf(why, whylen, "the entry gives %.200s a setuid/setgid mode (%llo): restored only with --force",
-		         canon, (unsigned long long)m.mode);
+		snprintf(
+			why, whylen,
+			"the entry gives %.200s a setuid/setgid mode (%llo): restored only with --force",
+			canon, (unsigned long long)m.mode);
 		e = MT_ERR_PERM;
 		goto out;
 	}
@@ -504,7 +527,8 @@ mt_err mt_restore(const char *root, const char *qdir, const char *id, int force,
 	if (strcmp(m.kind, "file") == 0 || strcmp(m.kind, "edit") == 0) {
 		int edit = m.kind[0] == 'e';
 		if (exists && !edit) {
-			snprintf(why, whylen, "something is at %.200s already: move it away first", m.path);
+			snprintf(why, whylen, "something is at %.200s already: move it away first",
+			         m.path);
 			e = MT_ERR_CHANGED;
 			goto out;
 		}
@@ -523,15 +547,19 @@ mt_err mt_restore(const char *root, const char *qdir, const char *id, int force,
 				mt_sha256_hex(now, nl, h);
 			free(now);
 			if (!force && (!m.after[0] || strcmp(h, m.after) != 0)) {
-				snprintf(why, whylen, "%.200s changed since the edit (sha256 %.16s..., the edit left %.16s...): "
-				         "restoring would undo that; see the backup or use --force", m.path,
-				         h[0] ? h : "unreadable", m.after[0] ? m.after : "unknown");
+				snprintf(
+					why, whylen,
+					"%.200s changed since the edit (sha256 %.16s..., the edit left %.16s...): "
+					"restoring would undo that; see the backup or use --force",
+					m.path, h[0] ? h : "unreadable",
+					m.after[0] ? m.after : "unknown");
 				e = MT_ERR_CHANGED;
 				goto out;
 			}
 			if (mt_rs_getflags(dfd, name, &fl) == 0 &&
 			    (fl & (MT_RS_FL_IMMUTABLE | MT_RS_FL_APPEND)))
-				mt_rs_setflags(dfd, name, fl & ~(MT_RS_FL_IMMUTABLE | MT_RS_FL_APPEND));
+				mt_rs_setflags(dfd, name,
+				               fl & ~(MT_RS_FL_IMMUTABLE | MT_RS_FL_APPEND));
 		}
 		e = mt_rs_replace(dfd, name, data, len, &want, 1, !(edit && exists));
 		if (e != MT_OK) {
@@ -544,13 +572,15 @@ mt_err mt_restore(const char *root, const char *qdir, const char *id, int force,
 			mt_rs_setflags(dfd, name, (unsigned)m.flags);
 	} else if (strcmp(m.kind, "link") == 0) {
 		if (exists) {
-			snprintf(why, whylen, "something is at %.200s already: move it away first", m.path);
+			snprintf(why, whylen, "something is at %.200s already: move it away first",
+			         m.path);
 			e = MT_ERR_CHANGED;
 			goto out;
 		}
 		if (symlinkat(m.target, dfd, name) != 0) {
 			e = mt_errno_to_err(errno);
-			snprintf(why, whylen, "cannot create the link %.200s: %s", m.path, strerror(errno));
+			snprintf(why, whylen, "cannot create the link %.200s: %s", m.path,
+			         strerror(errno));
 			goto out;
 		}
 		if (fchownat(dfd, name, (uid_t)m.uid, (gid_t)m.gid, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -567,7 +597,8 @@ mt_err mt_restore(const char *root, const char *qdir, const char *id, int force,
 		int r = mt_rs_setflags(dfd, name, (unsigned)m.flags);
 		if (r != 0) {
 			e = mt_errno_to_err(-r);
-			snprintf(why, whylen, "cannot set the flags of %.200s: %s", m.path, strerror(-r));
+			snprintf(why, whylen, "cannot set the flags of %.200s: %s", m.path,
+			         strerror(-r));
 			goto out;
 		}
 	} else {
@@ -580,7 +611,8 @@ mt_err mt_restore(const char *root, const char *qdir, const char *id, int force,
 	{
 		char mark[128];
 		snprintf(mark, sizeof(mark), "%s/restored", m.id);
-		int fd = openat(q.fd, mark, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0400);
+		int fd = openat(q.fd, mark, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		                0400);
 		if (fd >= 0) {
 			char t[40];
 			mt_rs_now_iso(t, sizeof(t));

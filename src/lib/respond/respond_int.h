@@ -22,8 +22,8 @@ typedef enum mt_json_type {
 typedef struct mt_json mt_json;
 struct mt_json {
 	mt_json_type type;
-	char *key;      /* member name inside an object, else NULL */
-	char *str;      /* STR: decoded UTF-8 without NUL; NUM: the number's text */
+	char *key; /* member name inside an object, else NULL */
+	char *str; /* STR: decoded UTF-8 without NUL; NUM: the number's text */
 	size_t len;
 	int is_int;     /* NUM fits int64 */
 	int64_t num;    /* NUM (when is_int), BOOL */
@@ -38,7 +38,7 @@ struct mt_json {
 mt_err mt_json_parse(const char *s, size_t n, mt_json **out, size_t *erroff);
 void mt_json_free(mt_json *j);
 const mt_json *mt_json_get(const mt_json *obj, const char *key);
-const char *mt_json_str(const mt_json *obj, const char *key); /* NULL unless a string */
+const char *mt_json_str(const mt_json *obj, const char *key);       /* NULL unless a string */
 int mt_json_int(const mt_json *obj, const char *key, int64_t *out); /* 1 when found */
 
 /* ---- edit.c: line editor --------------------------------------------------- */
@@ -48,8 +48,8 @@ int mt_json_int(const mt_json *obj, const char *key, int64_t *out); /* 1 when fo
  * anywhere that does. Writes the content without that line to *out (caller frees),
  * every other byte untouched, and the line number used to *at. MT_ERR_CHANGED when no
  * line matches, MT_ERR_LIMIT when several others do. */
-mt_err mt_edit_remove_line(const char *data, size_t len, unsigned lineno,
-                           const char *sha_hex, char **out, size_t *outlen, unsigned *at);
+mt_err mt_edit_remove_line(const char *data, size_t len, unsigned lineno, const char *sha_hex,
+                           char **out, size_t *outlen, unsigned *at);
 
 /* ---- fsops.c: the write side of the root ----------------------------------- */
 
@@ -58,8 +58,8 @@ mt_err mt_edit_remove_line(const char *data, size_t len, unsigned lineno,
  * the top (/bin -> usr/bin and the like). *dirfd (O_RDONLY|O_DIRECTORY) holds the
  * last component name; canon receives the path with those links replaced. why says
  * why it refused. */
-mt_err mt_rs_walk(int rootfd, const char *path, int *dirfd, char *name, size_t namelen,
-                  char *canon, size_t canonlen, char *why, size_t whylen);
+mt_err mt_rs_walk(int rootfd, const char *path, int *dirfd, char *name, size_t namelen, char *canon,
+                  size_t canonlen, char *why, size_t whylen);
 /* mt_rs_walk that creates the missing directories on the way (restore into a tree whose
  * directory is gone): each made 0700, then given its owner and mode - the last one
  * (holding the name) mode/uid/gid when mode is not 0, every other one 0755 and root
@@ -98,8 +98,7 @@ const mt_rs_crit *mt_rs_critset_find(const mt_rs_critset *cs, uint64_t dev, uint
 /* The same, once a fresh stat of its path (inside host's root) confirms it: an inode
  * freed when respond replaced a file (an edit of /etc/shadow) may be given to the next new
  * file, which is not shadow. A stale entry takes the path's identity of now. */
-const mt_rs_crit *mt_rs_critset_check(mt_rs_critset *cs, mt_host *host, uint64_t dev,
-                                      uint64_t ino);
+const mt_rs_crit *mt_rs_critset_check(mt_rs_critset *cs, mt_host *host, uint64_t dev, uint64_t ino);
 void mt_rs_critset_free(mt_rs_critset *cs);
 /* 1 when a and b name the same critical path (/bin/x and /usr/bin/x are the same). */
 int mt_rs_same_name(const char *a, const char *b);
@@ -116,12 +115,12 @@ mt_err mt_rs_replace(int dirfd, const char *name, const char *data, size_t len,
 int mt_rs_fsync_dir(int dirfd);
 void mt_rs_sha256_hex(const char *data, size_t len, char out[65]);
 #define MT_RS_FL_IMMUTABLE 0x00000010u
-#define MT_RS_FL_APPEND 0x00000020u
+#define MT_RS_FL_APPEND    0x00000020u
 
 /* ---- quarantine.c ---------------------------------------------------------- */
 
 typedef struct mt_quar {
-	int fd;          /* the quarantine directory */
+	int fd; /* the quarantine directory */
 	char path[MT_MAX_PATH];
 	unsigned seq;
 } mt_quar;
@@ -133,11 +132,11 @@ void mt_quar_close(mt_quar *q);
 
 typedef struct mt_qmeta {
 	char id[64];
-	char kind[16];      /* file link edit flags */
+	char kind[16]; /* file link edit flags */
 	char path[MT_MAX_PATH];
 	char target[MT_MAX_PATH]; /* link */
 	char sha256[65];
-	char after[65];     /* edit: the file's sha256 right after the edit (restore checks it) */
+	char after[65]; /* edit: the file's sha256 right after the edit (restore checks it) */
 	char finding[40];
 	char key[40];
 	char time[40];
@@ -158,7 +157,7 @@ void mt_qmeta_from_stat(mt_qmeta *m, const struct stat *st);
 
 typedef struct mt_journal mt_journal;
 typedef struct mt_jstate {
-	int state;          /* 0 none, 1 begun (no done), 2 done */
+	int state; /* 0 none, 1 begun (no done), 2 done */
 	char result[16];
 	char before[65];
 	char after[65];
@@ -170,10 +169,9 @@ void mt_journal_close(mt_journal *j);
 void mt_journal_state(const mt_journal *j, const char *key, mt_jstate *st);
 /* Appends one record, fsync'ed. Fields may be NULL. */
 mt_err mt_journal_begin(mt_journal *j, const char *key, unsigned step, const char *action,
-                        const char *path, const char *before, const char *after,
-                        const char *entry);
-mt_err mt_journal_done(mt_journal *j, const char *key, const char *result,
-                       const char *detail, const char *after);
+                        const char *path, const char *before, const char *after, const char *entry);
+mt_err mt_journal_done(mt_journal *j, const char *key, const char *result, const char *detail,
+                       const char *after);
 
 /* ---- kill.c ---------------------------------------------------------------- */
 
@@ -183,8 +181,8 @@ mt_err mt_journal_done(mt_journal *j, const char *key, const char *result,
  * file (dev/ino of /proc/PID/exe) with their children.
  * Refuses pid 1, kernel threads, this process and its ancestors. msg says what was
  * done or why not (msg_zh the same in Chinese, may be NULL). Returns MT_STEP_DONE, SKIPPED, REFUSED or FAILED. */
-int mt_kill_tree(const char *procdir, int64_t pid, uint64_t start, const char *exe,
-                 int64_t ppid, uint64_t pstart, mt_buf *msg, mt_buf *msg_zh);
+int mt_kill_tree(const char *procdir, int64_t pid, uint64_t start, const char *exe, int64_t ppid,
+                 uint64_t pstart, mt_buf *msg, mt_buf *msg_zh);
 
 /* ---- plan.c: the plan's steps --------------------------------------------- */
 
