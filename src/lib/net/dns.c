@@ -234,6 +234,29 @@ void mt__dst_seen(mt_pcap *p, int det, mt_severity sev, unsigned conf, const mt_
 	name_count(p, i, cli);
 }
 
+/* What a sighting of a name or address of detector det says a client did. */
+static void det_verb(int det, const char **en, const char **zh)
+{
+	switch (det) {
+	case MT_DET_pool_dns:
+		*en = "looked up mining pool";
+		*zh = "解析矿池域名";
+		break;
+	case MT_DET_pool_addr:
+		*en = "connected to mining pool";
+		*zh = "连接矿池";
+		break;
+	case MT_DET_browser_miner:
+		*en = "reached browser-miner host";
+		*zh = "访问网页挖矿站点";
+		break;
+	default:
+		*en = "reached mining campaign host";
+		*zh = "访问挖矿团伙站点";
+		break;
+	}
+}
+
 /* A name of the rules seen from cli: counted in the name's record (one finding per name
  * and way, with the number of clients, review 5); the client's host gets the flag. */
 void mt__name_seen(mt_pcap *p, const mt_addr *cli, const mt_addr *srv, unsigned sport,
@@ -261,24 +284,7 @@ void mt__name_seen(mt_pcap *p, const mt_addr *cli, const mt_addr *srv, unsigned 
 	if (!name_count(p, i, cli) && !o->more)
 		return; /* this client's flag and reason are set already */
 	const char *en, *zh;
-	switch (det) {
-	case MT_DET_pool_dns:
-		en = "looked up mining pool";
-		zh = "解析矿池域名";
-		break;
-	case MT_DET_pool_addr:
-		en = "connected to mining pool";
-		zh = "连接矿池";
-		break;
-	case MT_DET_browser_miner:
-		en = "reached browser-miner host";
-		zh = "访问网页挖矿站点";
-		break;
-	default:
-		en = "reached mining campaign host";
-		zh = "访问挖矿团伙站点";
-		break;
-	}
+	det_verb(det, &en, &zh);
 	char why[320], whyzh[320];
 	snprintf(why, sizeof(why), "%s %s (%s)", en, nm, how);
 	snprintf(whyzh, sizeof(whyzh), "%s %s (%s)", zh, nm, how);
@@ -381,24 +387,7 @@ mt_err mt__names_report(mt_pcap *p, mt_report *r)
 		if (!f)
 			return MT_ERR_NOMEM;
 		const char *en, *zh;
-		switch (det) {
-		case MT_DET_pool_dns:
-			en = "looked up mining pool";
-			zh = "解析矿池域名";
-			break;
-		case MT_DET_pool_addr:
-			en = "connected to mining pool";
-			zh = "连接矿池";
-			break;
-		case MT_DET_browser_miner:
-			en = "reached browser-miner host";
-			zh = "访问网页挖矿站点";
-			break;
-		default:
-			en = "reached mining campaign host";
-			zh = "访问挖矿团伙站点";
-			break;
-		}
+		det_verb(det, &en, &zh);
 		char who[160], whozh[160];
 		clients_text(o, who, sizeof(who), whozh, sizeof(whozh));
 		mt_finding_text(f, MT_LANG_EN, mt__det(det)->title[0], "%s %s %s (%s)", who, en,
