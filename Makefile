@@ -15,7 +15,7 @@ SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 # MT_ERR_UNSUPPORTED and goes into the static binary, which stays one self-contained file.
 DYN_SRC  := $(wildcard src/lib/*/*_dyn.c)
 STUB_SRC := $(wildcard src/lib/*/*_stub.c)
-LIB_SRC := $(filter-out $(DYN_SRC) $(STUB_SRC),$(wildcard src/lib/*.c src/lib/*/*.c))
+LIB_SRC := $(filter-out $(DYN_SRC) $(STUB_SRC),$(wildcard src/lib/*.c src/lib/*/*.c src/lib/*/*/*.c))
 LIBS    ?= -lpcap -lsqlite3 -lz -llzma -llz4 -lzstd
 # libraries both binaries link: Debian ships libsqlite3.a, libz.a and the .a files of the
 # journal's compressors (liblzma, liblz4, libzstd), so the static one keeps them
@@ -98,7 +98,7 @@ live: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/live/debroot.sh
 
 # ---- build ----
-$(B)/%.o: %.c $(wildcard include/minetrace/*.h src/lib/*.h src/lib/*/*.h src/lib/checks/*.def src/cli/*.h)
+$(B)/%.o: %.c $(wildcard include/minetrace/*.h src/lib/*.h src/lib/*/*.h src/lib/*/*/*.h src/lib/checks/*.def src/cli/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
 
@@ -177,7 +177,7 @@ fuzz: $(FUZZ_BIN)
 	    tests/fuzz/corpus/$$n || exit 1; done
 
 FORMAT_SRC = $(LIB_SRC) $(DYN_SRC) $(STUB_SRC) $(CLI_SRC) \
-  $(wildcard src/lib/*.h src/lib/*/*.h src/cli/*.h include/minetrace/*.h)
+  $(wildcard src/lib/*.h src/lib/*/*.h src/lib/*/*/*.h src/cli/*.h include/minetrace/*.h)
 format:
 	clang-format -i $(FORMAT_SRC)
 format-check:

@@ -107,4 +107,22 @@
 #define MT_PCAP_MAX_NAME_CLIENTS (1u << 20) /* (name, client) pairs told apart */
 #define MT_PCAP_MAX_JSON_DEPTH   32         /* nesting of one JSON-RPC message */
 
+/* Windows system images (issue 15, src/lib/collect/win/) */
+#define MT_MAX_HIVE_FILE   (1u << 30)           /* one registry hive read (SOFTWARE: ~100 MB) */
+#define MT_MAX_HIVE_LOG    (256u * 1024 * 1024) /* one .LOG1/.LOG2 transaction log */
+#define MT_MAX_REG_SUBKEYS (1u << 20)           /* subkeys listed under one key */
+#define MT_MAX_REG_VALUES  (1u << 20)           /* values listed under one key */
+#define MT_MAX_REG_DEPTH   512                  /* nesting of subkey index lists and keys */
+#define MT_MAX_REG_DATA    (16u * 1024 * 1024)  /* one value's data (big data joined) */
+#define MT_MAX_EVTX_FILE   (4ull << 30)         /* one event log read */
+#define MT_MAX_EVTX_FIELDS 256                  /* EventData values of one record */
+#define MT_MAX_EVTX_DEPTH  64                   /* binary XML nesting (templates included) */
+#define MT_MAX_TASK_FILE   (4u * 1024 * 1024)   /* one scheduled-task XML file */
+#define MT_MAX_TASK_FILES  20000                /* task files read in one root */
+#define MT_MAX_WMI_REPO    (1u << 30)           /* OBJECTS.DATA carved */
+#define MT_MAX_WMI_STRING  (64u * 1024)         /* one carved property */
+#define MT_MAX_WMI_OBJECTS 4096                 /* subscription objects carved */
+#define MT_MAX_PE_FILE     (256u * 1024 * 1024) /* a PE file read for its headers */
+#define MT_MAX_PE_IMPORTS  16384                /* imports walked in one PE */
+
 #endif
