@@ -18,17 +18,17 @@ typedef struct mt_evtx_field {
 } mt_evtx_field;
 
 typedef struct mt_evtx_record {
-	uint64_t record_id; /* EventRecordID */
-	uint64_t filetime;  /* the record header's written time (FILETIME) */
-	int64_t time;       /* the same as Unix seconds */
-	uint32_t time_ns;   /* and its fraction in nanoseconds */
-	unsigned event_id;  /* System/EventID (without the qualifiers) */
-	unsigned level;     /* System/Level */
-	const char *provider; /* System/Provider Name, "" when absent */
-	const char *channel;  /* System/Channel */
-	const char *computer; /* System/Computer */
-	const char *user_sid; /* System/Security UserID, "" when absent */
-	unsigned pid, tid;    /* System/Execution */
+	uint64_t record_id;          /* EventRecordID */
+	uint64_t filetime;           /* the record header's written time (FILETIME) */
+	int64_t time;                /* the same as Unix seconds */
+	uint32_t time_ns;            /* and its fraction in nanoseconds */
+	unsigned event_id;           /* System/EventID (without the qualifiers) */
+	unsigned level;              /* System/Level */
+	const char *provider;        /* System/Provider Name, "" when absent */
+	const char *channel;         /* System/Channel */
+	const char *computer;        /* System/Computer */
+	const char *user_sid;        /* System/Security UserID, "" when absent */
+	unsigned pid, tid;           /* System/Execution */
 	const mt_evtx_field *fields; /* EventData/UserData values in document order */
 	size_t nfields;
 } mt_evtx_record;

@@ -17,18 +17,18 @@ typedef struct mt_pe_section {
 typedef struct mt_pe {
 	const uint8_t *data; /* the caller's bytes; must outlive the mt_pe */
 	size_t len;
-	int is64;            /* PE32+ */
-	unsigned machine;    /* IMAGE_FILE_MACHINE_* */
+	int is64;         /* PE32+ */
+	unsigned machine; /* IMAGE_FILE_MACHINE_* */
 	unsigned characteristics;
-	unsigned subsystem;  /* 1 native (drivers), 2 GUI, 3 console */
+	unsigned subsystem; /* 1 native (drivers), 2 GUI, 3 console */
 	uint32_t timestamp;
 	int is_dll, is_driver;
-	int signed_;         /* a certificate directory is present (not verified) */
+	int signed_; /* a certificate directory is present (not verified) */
 	mt_pe_section sec[MT_PE_MAX_SECTIONS];
 	size_t nsec;
 	/* VS_FIXEDFILEINFO of the version resource; has_version 0 when none */
 	int has_version;
-	uint16_t file_ver[4];    /* FileVersion: major, minor, build, revision */
+	uint16_t file_ver[4]; /* FileVersion: major, minor, build, revision */
 	uint16_t product_ver[4];
 } mt_pe;
 
@@ -50,15 +50,15 @@ typedef int (*mt_pe_import_fn)(void *ctx, const char *dll, const char *func);
 mt_err mt_pe_imports(const mt_pe *pe, mt_pe_import_fn fn, void *ctx);
 
 /* What a file is, judged by content. */
-#define MT_ID_NONE          0
-#define MT_ID_XMRIG         1 /* XMRig or a fork (code and strings, renamed or not) */
-#define MT_ID_MINER         2 /* another miner (xmr-stak, cpuminer, ...) */
-#define MT_ID_WINRING0      3 /* the WinRing0 MSR driver miners load */
+#define MT_ID_NONE     0
+#define MT_ID_XMRIG    1 /* XMRig or a fork (code and strings, renamed or not) */
+#define MT_ID_MINER    2 /* another miner (xmr-stak, cpuminer, ...) */
+#define MT_ID_WINRING0 3 /* the WinRing0 MSR driver miners load */
 typedef struct mt_miner_id {
-	int what;             /* MT_ID_* */
-	unsigned confidence;  /* 0-100 */
-	char family[32];      /* "xmrig", "xmr-stak", "winring0", ... */
-	char reasons[256];    /* comma-separated features seen: "randomx_consts",
+	int what;            /* MT_ID_* */
+	unsigned confidence; /* 0-100 */
+	char family[32];     /* "xmrig", "xmr-stak", "winring0", ... */
+	char reasons[256];   /* comma-separated features seen: "randomx_consts",
 	                         "stratum", "donate_level", "config_keys", "msr_device",
 	                         "version_info", ... */
 } mt_miner_id;

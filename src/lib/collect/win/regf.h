@@ -26,15 +26,15 @@ typedef struct mt_regf mt_regf;
 typedef uint32_t mt_regf_key;
 
 typedef struct mt_regf_info {
-	int dirty;               /* the base block's sequence numbers differ */
-	int bad_checksum;        /* the base block checksum is wrong (opened anyway) */
-	int base_from_log;       /* the base block was taken from a log */
-	unsigned logs_used;      /* logs that contributed entries */
-	unsigned log_entries;    /* log entries (new format) or dirty pages (old) replayed */
-	unsigned log_bad;        /* log entries refused (hash, sequence, bounds) */
-	unsigned bad_cells;      /* cells skipped: out of bounds, wrong signature */
-	int truncated;           /* the hive bins end before the size the header says */
-	uint64_t last_written;   /* the base block's timestamp (FILETIME) */
+	int dirty;             /* the base block's sequence numbers differ */
+	int bad_checksum;      /* the base block checksum is wrong (opened anyway) */
+	int base_from_log;     /* the base block was taken from a log */
+	unsigned logs_used;    /* logs that contributed entries */
+	unsigned log_entries;  /* log entries (new format) or dirty pages (old) replayed */
+	unsigned log_bad;      /* log entries refused (hash, sequence, bounds) */
+	unsigned bad_cells;    /* cells skipped: out of bounds, wrong signature */
+	int truncated;         /* the hive bins end before the size the header says */
+	uint64_t last_written; /* the base block's timestamp (FILETIME) */
 } mt_regf_info;
 
 /* Opens a hive from data[0..len), which the reader takes over (malloc'd; freed by
@@ -79,7 +79,7 @@ typedef struct mt_regf_value {
 	uint32_t type;       /* MT_REG_*, or any other number the hive holds */
 	const uint8_t *data; /* raw bytes (inline, one cell, or big-data segments joined) */
 	size_t len;
-	uint32_t cell;       /* offset of the vk cell */
+	uint32_t cell; /* offset of the vk cell */
 } mt_regf_value;
 
 /* Calls fn for each value of k in hive order; v and its pointers are valid during the
@@ -101,8 +101,7 @@ int mt_regf_value_u64(const mt_regf_value *v, uint64_t *out);
 
 /* Convenience: the value name at path below k as text (mt_regf_value_text) into a
  * malloc'd string (the caller frees *out). MT_ERR_NOENT when key or value is absent. */
-mt_err mt_regf_get_text(mt_regf *h, mt_regf_key k, const char *path, const char *name,
-                        char **out);
+mt_err mt_regf_get_text(mt_regf *h, mt_regf_key k, const char *path, const char *name, char **out);
 mt_err mt_regf_get_u64(mt_regf *h, mt_regf_key k, const char *path, const char *name,
                        uint64_t *out);
 
