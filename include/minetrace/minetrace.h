@@ -106,6 +106,7 @@ typedef struct mt_check_info {
 	const char *title[MT_LANG_COUNT];
 	unsigned needs_live;    /* 1: reads the running system (/proc), skipped with --root */
 	unsigned weighs_window; /* 1: --since/--until (or the attack window) changes its verdicts */
+	unsigned os_mask;       /* the roots it applies to: bit MT_OS_LINUX, bit MT_OS_WINDOWS */
 } mt_check_info;
 
 size_t mt_checks_count(void);
@@ -121,6 +122,12 @@ mt_err mt_checks_select(const char *list, uint64_t *set, char *bad, size_t badle
 typedef struct mt_host mt_host;
 
 #define MT_HOST_NO_OPENAT2 0x1u /* use the portable walk even where openat2 exists */
+#define MT_HOST_NOCASE     0x2u /* names compare case-insensitively in any root */
+
+/* What the root holds: a tree with Windows/System32/config/SYSTEM (in any case) is a
+ * Windows system, whose path lookups are then case-insensitive (ASCII), as on NTFS. */
+#define MT_OS_LINUX   0
+#define MT_OS_WINDOWS 1
 
 /* Opens a scan root: "/" for the live system, or a mounted image or copied tree. The
  * directory must exist. *out is owned by the caller (mt_host_close). */
@@ -128,6 +135,8 @@ mt_err mt_host_open(const char *root, unsigned flags, mt_host **out);
 void mt_host_close(mt_host *host); /* accepts NULL */
 const char *mt_host_root(const mt_host *host);
 int mt_host_is_live(const mt_host *host);
+int mt_host_os(const mt_host *host);     /* MT_OS_* */
+int mt_host_nocase(const mt_host *host); /* 1 when names compare ignoring case */
 
 struct stat;
 /* Opens a regular file of the root for reading: resolved inside the root, never through

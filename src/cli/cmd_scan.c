@@ -11,14 +11,14 @@
 
 static void list_checks(mt_lang lang)
 {
-	printf("# id\tATT&CK\tseverity\tscope\ttitle\n");
+	printf("# id\tATT&CK\tseverity\tscope\tsystems\ttitle\n");
 	for (size_t i = 0; i < mt_checks_count(); i++) {
 		const mt_check_info *c = mt_checks_get(i);
-		printf("%s\t%s\t%s\t%s\t%s\n", c->id, c->attack, mt_severity_name(c->severity),
+		printf("%s\t%s\t%s\t%s\t%s\t%s\n", c->id, c->attack, mt_severity_name(c->severity),
 		       c->needs_live      ? "live"
 		       : c->weighs_window ? "live,root,window"
 		                          : "live,root",
-		       c->title[lang]);
+		       c->os_mask == (1u << MT_OS_WINDOWS) ? "windows" : "linux", c->title[lang]);
 	}
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -20,7 +21,11 @@ struct mt_host {
 	int rootfd;  /* O_PATH directory */
 	int openat2; /* 1 when RESOLVE_IN_ROOT is usable */
 	int live;    /* the root is the running system's "/" */
+	int nocase;  /* names compare case-insensitively (Windows trees) */
+	int os;      /* MT_OS_* */
 };
+
+static mt_err host_openat(mt_host *h, const char *path, int flags, int follow, int *out);
 
 static int sys_openat2(int dirfd, const char *path, int flags, uint64_t resolve)
 {
@@ -61,8 +66,28 @@ mt_err mt_host_open(const char *root, unsigned flags, mt_host **out)
 			close(fd);
 		}
 	}
+	/* A Windows system tree: its hive of the machine's configuration, in whatever case
+	 * the copy kept (Windows, WINDOWS; System32, system32). */
+	if (!h->live) {
+		struct stat st;
+		h->nocase = 1;
+		if (mt_host_stat(h, "Windows/System32/config/SYSTEM", 1, &st) == MT_OK &&
+		    S_ISREG(st.st_mode))
+			h->os = MT_OS_WINDOWS;
+		h->nocase = h->os == MT_OS_WINDOWS || (flags & MT_HOST_NOCASE);
+	}
 	*out = h;
 	return MT_OK;
+}
+
+int mt_host_os(const mt_host *h)
+{
+	return h->os;
+}
+
+int mt_host_nocase(const mt_host *h)
+{
+	return h->nocase;
 }
 
 void mt_host_close(mt_host *h)
@@ -83,6 +108,30 @@ const char *mt_host_root(const mt_host *h)
 int mt_host_is_live(const mt_host *h)
 {
 	return h->live;
+}
+
+/* The entry of directory dirfd (an O_PATH fd) whose name equals comp ignoring ASCII
+ * case, into out; the exact name wins over others that differ only in case. */
+static mt_err nocase_name(int dirfd, const char *comp, char *out, size_t outlen)
+{
+	mt_dirent *ents;
+	size_t n;
+	mt_err e = mt_list_fd(dirfd, MT_LIST_GETDENTS, &ents, &n);
+	if (e != MT_OK)
+		return e;
+	e = MT_ERR_NOENT;
+	for (size_t i = 0; i < n; i++) {
+		if (strcasecmp(ents[i].name, comp) != 0 || strlen(ents[i].name) >= outlen)
+			continue;
+		int exact = strcmp(ents[i].name, comp) == 0;
+		if (e != MT_OK || exact)
+			snprintf(out, outlen, "%s", ents[i].name);
+		e = MT_OK;
+		if (exact)
+			break;
+	}
+	mt_dirents_free(ents, n);
+	return e;
 }
 
 /* The portable walk: resolves path component by component from the root with
@@ -151,6 +200,14 @@ static mt_err walk(mt_host *h, const char *path, int follow, int *parent, char *
 			continue;
 		}
 		int fd = openat(stack[depth], comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT && h->nocase) {
+			char real[256];
+			if (nocase_name(stack[depth], comp, real, sizeof(real)) == MT_OK) {
+				snprintf(comp, sizeof(comp), "%s", real);
+				fd = openat(stack[depth], comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+			} else
+				errno = ENOENT;
+		}
 		if (fd < 0) {
 			err = mt_errno_to_err(errno);
 			goto out;
@@ -238,10 +295,13 @@ static mt_err host_openat(mt_host *h, const char *path, int flags, int follow, i
 			return MT_ERR_TOOBIG;
 		int fd = sys_openat2(h->rootfd, rel, flags | (follow ? 0 : O_NOFOLLOW),
 		                     RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
-		if (fd < 0)
+		if (fd >= 0) {
+			*out = fd;
+			return MT_OK;
+		}
+		/* a Windows tree: the name may differ in case; the walk finds it */
+		if (errno != ENOENT || !h->nocase)
 			return mt_errno_to_err(errno);
-		*out = fd;
-		return MT_OK;
 	}
 	int parent;
 	char name[256];

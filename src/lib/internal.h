@@ -56,6 +56,13 @@ void mt_hex(const uint8_t *p, size_t n, char *out);
 char *mt_copy(char *dst, size_t n, const char *src);
 /* "/a/b/c" -> "c"; a pointer into path. */
 const char *mt_basename(const char *path);
+/* Appends UTF-16LE text of nbytes bytes (an odd last byte is ignored) as UTF-8; with
+ * stop_nul the text ends at the first U+0000. Unpaired surrogates become U+FFFD. */
+mt_err mt_utf16le_to_utf8(const uint8_t *p, size_t nbytes, int stop_nul, mt_buf *out);
+/* Decodes standard or URL-safe base64 (padding optional, whitespace skipped) into
+ * out[cap]; returns the bytes written, or -1 when s holds another character or the
+ * result would not fit. */
+long mt_base64_decode(const char *s, size_t n, uint8_t *out, size_t cap);
 
 /* ---- Growable tables (table.c): dense records and a hash index over them ------ */
 typedef struct mt_islot {
@@ -321,7 +328,9 @@ typedef struct mt_ctx {
 	struct mt_pkgdb *pkgdb;
 	struct mt_live *live; /* the live snapshot (collect.h), live roots only */
 	int live_failed;
-	struct mt_logs *logs;           /* login logs and histories (collect/logs.h) */
+	struct mt_logs *logs; /* login logs and histories (collect/logs.h) */
+	struct mt_win *win;   /* hives and profiles of a Windows root (winhost.h) */
+	int win_failed;
 	int64_t auto_since, auto_until; /* attack window from the evidence, MT_TIME_NONE */
 } mt_ctx;
 
@@ -338,6 +347,16 @@ typedef struct mt_cmd_verdict {
 } mt_cmd_verdict;
 
 void mt_judge_command(const mt_rules *rules, const char *cmd, size_t n, mt_cmd_verdict *v);
+/* The same for a Windows command line (Run values, services, tasks, WMI consumers):
+ * encoded PowerShell decoded and judged, download cradles, mshta/regsvr32/rundll32
+ * script tricks, programs in drop places, miner options, indicators. tree paths of
+ * programs in reasons' details start with '/'. */
+void mt_judge_wincmd(const mt_rules *rules, const char *cmd, size_t n, mt_cmd_verdict *v);
+/* Pieces of the judges shared by cmdjudge.c and wincmd.c. */
+void mt__verdict_add(mt_cmd_verdict *v, const char *code, mt_severity sev, const mt_rule *rule,
+                     const char *detail, size_t dn);
+void mt__judge_host(const mt_rules *r, const char *w, mt_cmd_verdict *v);
+int mt__domain_like(const char *s, size_t n);
 /* Adds the reasons of v to f as evidence and explanation text in both languages. */
 void mt_verdict_explain(mt_finding *f, const mt_cmd_verdict *v);
 /* Adds the remedies a verdict calls for: quarantine_file for each program it runs from a

@@ -7,6 +7,7 @@
 #include "collect/collect.h"
 #include "collect/facts.h"
 #include "collect/logs.h"
+#include "collect/win/winhost.h"
 #include "internal.h"
 
 void mt_scan_opts_init(mt_scan_opts *o)
@@ -29,8 +30,14 @@ mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts, m
 {
 	if (!host || !rules || !opts || !report)
 		return MT_ERR_INVAL;
-	mt_ctx ctx = {host, rules, opts, report,       NULL,        NULL,
-	              NULL, 0,     NULL, MT_TIME_NONE, MT_TIME_NONE};
+	mt_ctx ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.host = host;
+	ctx.rules = rules;
+	ctx.opts = opts;
+	ctx.report = report;
+	ctx.auto_since = MT_TIME_NONE;
+	ctx.auto_until = MT_TIME_NONE;
 	int64_t t0 = now_ms();
 	time_t started = time(NULL);
 	uint64_t ran = 0;
@@ -42,10 +49,16 @@ mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts, m
 			win_i = i;
 	int auto_win = win_i != SIZE_MAX && (opts->checks & (1ull << win_i)) &&
 	               opts->since == MT_TIME_NONE && opts->until == MT_TIME_NONE;
+	unsigned other_os = 0;
+	int os = mt_host_os(host);
 	for (size_t i = 0; i < mt_checks_count(); i++) {
 		if (!(opts->checks & (1ull << i)) || (auto_win && i == win_i))
 			continue;
 		const mt_check_info *c = mt_checks_get(i);
+		if (!(c->os_mask & (1u << os))) {
+			other_os++;
+			continue;
+		}
 		if (c->needs_live && !mt_host_is_live(host)) {
 			mt_report_diag(report,
 			               "%s: skipped, it reads the running system and the root "
@@ -58,7 +71,12 @@ mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts, m
 		if (e != MT_OK)
 			mt_report_diag(report, "%s: stopped early: %s", c->id, mt_strerror(e));
 	}
-	if (auto_win) {
+	if (other_os)
+		mt_report_diag(report,
+		               "%u selected check(s) read %s systems only: not run on this %s root",
+		               other_os, os == MT_OS_WINDOWS ? "Linux" : "Windows",
+		               os == MT_OS_WINDOWS ? "Windows" : "Linux");
+	if (auto_win && (mt_checks_get(win_i)->os_mask & (1u << os))) {
 		mt_scan_opts wo = *opts;
 		char a[40], b[40];
 		if (mt_attack_window(host, report, mt_ctx_logs(&ctx), &wo.since, &wo.until) ==
@@ -82,6 +100,7 @@ mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts, m
 	mt_pkgdb_free(ctx.pkgdb);
 	mt_live_free(ctx.live);
 	mt_logs_free(ctx.logs);
+	mt_win_free(ctx.win);
 	mt_report_hash_quarantines(report, host);
 	mt_report_sort(report);
 	mt_report_set_meta(report, mt_host_root(host), (int64_t)started, now_ms() - t0, ran);

@@ -203,6 +203,95 @@ const char *mt_basename(const char *path)
 	return s ? s + 1 : path;
 }
 
+mt_err mt_utf16le_to_utf8(const uint8_t *p, size_t nbytes, int stop_nul, mt_buf *out)
+{
+	size_t n = nbytes / 2;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t c = (uint32_t)p[2 * i] | (uint32_t)p[2 * i + 1] << 8;
+		if (c == 0 && stop_nul)
+			break;
+		if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+			uint32_t d = (uint32_t)p[2 * i + 2] | (uint32_t)p[2 * i + 3] << 8;
+			if (d >= 0xdc00 && d <= 0xdfff) {
+				c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+				i++;
+			} else {
+				c = 0xfffd;
+			}
+		} else if (c >= 0xd800 && c <= 0xdfff) {
+			c = 0xfffd;
+		}
+		char u[4];
+		size_t l;
+		if (c < 0x80) {
+			u[0] = (char)c;
+			l = 1;
+		} else if (c < 0x800) {
+			u[0] = (char)(0xc0 | c >> 6);
+			u[1] = (char)(0x80 | (c & 0x3f));
+			l = 2;
+		} else if (c < 0x10000) {
+			u[0] = (char)(0xe0 | c >> 12);
+			u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+			u[2] = (char)(0x80 | (c & 0x3f));
+			l = 3;
+		} else {
+			u[0] = (char)(0xf0 | c >> 18);
+			u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+			u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+			u[3] = (char)(0x80 | (c & 0x3f));
+			l = 4;
+		}
+		mt_err e = mt_buf_add(out, u, l);
+		if (e != MT_OK)
+			return e;
+	}
+	if (!out->data)
+		return mt_buf_add(out, "", 0);
+	return MT_OK;
+}
+
+static int b64_val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+long mt_base64_decode(const char *s, size_t n, uint8_t *out, size_t cap)
+{
+	uint32_t acc = 0;
+	unsigned bits = 0;
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		if (c == '=')
+			break;
+		int v = b64_val(c);
+		if (v < 0)
+			return -1;
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o >= cap)
+				return -1;
+			out[o++] = (uint8_t)(acc >> bits);
+		}
+	}
+	return (long)o;
+}
+
 /* Length of a valid UTF-8 sequence at s (at most n bytes), or 0 when invalid.
  * Rejects overlongs, surrogates and code points above U+10FFFF. */
 static size_t utf8_len(const unsigned char *s, size_t n)

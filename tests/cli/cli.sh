@@ -69,7 +69,7 @@ expect 1 "" -- "$MT" scan --root "$high_only" --fail-on high
 
 # ---- --checks ----
 expect 0 "" -- "$MT" scan --checks list
-grep -q "^persist.cron	T1053.003	high	live,root,window	" "$work/out" && ok || bad "--checks list: $(cat "$work/out")"
+grep -q "^persist.cron	T1053.003	high	live,root,window	linux	" "$work/out" && ok || bad "--checks list: $(cat "$work/out")"
 expect 1 "" -- "$MT" scan --root "$camp" --checks persist. --format json
 grep -q '"checks":\["persist.cron",' "$work/out" && ! grep -q '"checks":\[[^]]*"process\.' "$work/out" &&
 	! grep -q '"checks":\[[^]]*"account\.' "$work/out" && ok || bad "--checks persist. selects persist.* only"

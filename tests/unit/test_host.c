@@ -22,15 +22,15 @@
 #define SYS_openat2 437
 #endif
 
-static char base[64];     /* mkdtemp directory: holds root/ and an outside secret */
-static char root[128];    /* the scan root */
-static int have_chardev;  /* mknod worked (we are root) */
+static char base[64];    /* mkdtemp directory: holds root/ and an outside secret */
+static char root[128];   /* the scan root */
+static int have_chardev; /* mknod worked (we are root) */
 static int have_socket;
 
 static const char inside_passwd[] = "root-INSIDE:x:0:0:scan root copy:/root:/bin/sh\n";
 static const char inside_hostname[] = "inside-hostname\n";
 static const char outside_secret[] = "OUTSIDE SECRET - must never be read\n";
-#define NMANY 2000
+#define NMANY   2000
 #define BIGSIZE 200000
 
 static void mkfile(const char *rel, const void *data, size_t n)
@@ -84,17 +84,17 @@ static void build_tree(void)
 
 	mkdir_in("d1");
 	mkdir_in("d1/d2");
-	symlink_in("/etc/passwd", "abs_link");                 /* absolute: inside the root */
-	symlink_in("../../../../etc/hostname", "d1/d2/esc");   /* climbs past the root */
+	symlink_in("/etc/passwd", "abs_link");               /* absolute: inside the root */
+	symlink_in("../../../../etc/hostname", "d1/d2/esc"); /* climbs past the root */
 	symlink_in("d1/d2/esc", "chain1");
 	symlink_in("/chain1", "chain2");
 	symlink_in("/d1", "dirlink");
 	symlink_in("../..", "d1/up");
-	symlink_in("/etc/passwd", "d1/d2/abs");                /* absolute, from below */
+	symlink_in("/etc/passwd", "d1/d2/abs"); /* absolute, from below */
 	symlink_in("/../../etc/hostname", "d1/d2/absup");
-	symlink_in("../secret", "rel_out");                    /* the real parent has it */
+	symlink_in("../secret", "rel_out"); /* the real parent has it */
 	snprintf(p, sizeof(p), "%s/secret", base);
-	symlink_in(p, "abs_out");                              /* absolute host path */
+	symlink_in(p, "abs_out"); /* absolute host path */
 	symlink_in("../../../../../../../..", "to_top");
 	symlink_in("loop2", "loop1");
 	symlink_in("loop1", "loop2");
@@ -264,8 +264,12 @@ static void test_resolve(unsigned flags)
 	REQUIRE_INT_EQ(mt_host_open(root, flags, &h), MT_OK);
 
 	TEST_START("read: plain file under several spellings");
-	static const char *const spell[] = {"file.txt", "/file.txt", "//file.txt",
-	                                    "./file.txt", "d1/../file.txt", "/d1/d2/../../file.txt",
+	static const char *const spell[] = {"file.txt",
+	                                    "/file.txt",
+	                                    "//file.txt",
+	                                    "./file.txt",
+	                                    "d1/../file.txt",
+	                                    "/d1/d2/../../file.txt",
 	                                    "d1//d2/./../..//file.txt"};
 	for (size_t i = 0; i < MT_ARRAY_LEN(spell); i++) {
 		ASSERT_INT_EQ(rd(h, spell[i], 1024), MT_OK);
@@ -295,10 +299,14 @@ static void test_resolve(unsigned flags)
 		ASSERT_INT_EQ(rd(h, host_name[i], 4096), MT_OK);
 		ASSERT_STR_EQ(rdata, inside_hostname);
 	}
-	static const char *const passwd[] = {"../../../../etc/passwd", "/../etc/passwd",
-	                                     "d1/../../etc/passwd", "d1/up/etc/passwd",
-	                                     "d1/up/d1/up/etc/passwd", "to_top/etc/passwd",
-	                                     "..", "../..//etc/../etc/passwd"};
+	static const char *const passwd[] = {"../../../../etc/passwd",
+	                                     "/../etc/passwd",
+	                                     "d1/../../etc/passwd",
+	                                     "d1/up/etc/passwd",
+	                                     "d1/up/d1/up/etc/passwd",
+	                                     "to_top/etc/passwd",
+	                                     "..",
+	                                     "../..//etc/../etc/passwd"};
 	for (size_t i = 0; i < MT_ARRAY_LEN(passwd); i++) {
 		mt_err e = rd(h, passwd[i], 4096);
 		if (strcmp(passwd[i], "..") == 0) {
@@ -598,12 +606,87 @@ static void test_read_fd(void)
 	TEST_DONE();
 }
 
+/* A Windows tree: found by its SYSTEM hive in any case, then case-insensitive lookups
+ * with the same guarantees (no escape, no FIFO opened). */
+static void test_nocase(unsigned flags)
+{
+	char p[600], win[512];
+	snprintf(win, sizeof(win), "%s/win", base);
+	mkdir(win, 0755);
+	static const char *const dirs[] = {"win/WINDOWS", "win/WINDOWS/system32",
+	                                   "win/WINDOWS/system32/Config", "win/WINDOWS/Fonts"};
+	for (size_t i = 0; i < MT_ARRAY_LEN(dirs); i++) {
+		snprintf(p, sizeof(p), "%s/%s", base, dirs[i]);
+		mkdir(p, 0755);
+	}
+	snprintf(p, sizeof(p), "%s/win/WINDOWS/system32/Config/SYSTEM", base);
+	FILE *f = fopen(p, "w");
+	REQUIRE_NOT_NULL(f);
+	fputs("regf", f);
+	fclose(f);
+	snprintf(p, sizeof(p), "%s/win/WINDOWS/Fonts/Arial.TTF", base);
+	f = fopen(p, "w");
+	REQUIRE_NOT_NULL(f);
+	fputs("font", f);
+	fclose(f);
+	snprintf(p, sizeof(p), "%s/win/WINDOWS/Fonts/arial.ttf", base);
+	f = fopen(p, "w"); /* two names that differ in case: the exact one wins */
+	REQUIRE_NOT_NULL(f);
+	fputs("lower", f);
+	fclose(f);
+	snprintf(p, sizeof(p), "%s/win/WINDOWS/Esc", base);
+	unlink(p);
+	REQUIRE_INT_EQ(symlink("../../secret", p), 0);
+	snprintf(p, sizeof(p), "%s/win/WINDOWS/Pipe", base);
+	unlink(p);
+	REQUIRE_INT_EQ(mkfifo(p, 0600), 0);
+
+	TEST_START("nocase: a Windows tree is found in any case");
+	mt_host *h;
+	REQUIRE_INT_EQ(mt_host_open(win, flags, &h), MT_OK);
+	ASSERT_INT_EQ(mt_host_os(h), MT_OS_WINDOWS);
+	ASSERT_INT_EQ(mt_host_nocase(h), 1);
+	ASSERT_INT_EQ(rd(h, "/Windows/System32/config/SYSTEM", 100), MT_OK);
+	ASSERT_STR_EQ(rdata, "regf");
+	ASSERT_INT_EQ(rd(h, "windows/fonts/ARIAL.ttf", 100), MT_OK);
+	ASSERT_STR_EQ(rdata, "font");
+	ASSERT_INT_EQ(rd(h, "Windows/Fonts/arial.ttf", 100), MT_OK);
+	ASSERT_STR_EQ(rdata, "lower");
+	ASSERT_INT_EQ(rd(h, "Windows/Fonts/nothere.ttf", 100), MT_ERR_NOENT);
+	TEST_DONE();
+
+	TEST_START("nocase: the guarantees hold");
+	ASSERT_INT_EQ(rd(h, "windows/ESC", 100), MT_ERR_NOENT); /* the link climbs out */
+	int fd = -1;
+	ASSERT_INT_EQ(mt_host_open_file(h, "windows/PIPE", &fd, NULL), MT_ERR_NOTREG);
+	ASSERT_INT_EQ(fd, -1);
+	mt_dirent *a;
+	size_t na;
+	ASSERT_INT_EQ(mt_host_list(h, "WINDOWS/FONTS", MT_LIST_GETDENTS, &a, &na), MT_OK);
+	ASSERT_SIZE_EQ(na, 2);
+	mt_dirents_free(a, na);
+	mt_host_close(h);
+	TEST_DONE();
+
+	TEST_START("nocase: a Linux tree keeps exact names");
+	REQUIRE_INT_EQ(mt_host_open(root, flags, &h), MT_OK);
+	ASSERT_INT_EQ(mt_host_os(h), MT_OS_LINUX);
+	ASSERT_INT_EQ(mt_host_nocase(h), 0);
+	ASSERT_INT_EQ(rd(h, "ETC/passwd", 100), MT_ERR_NOENT);
+	mt_host_close(h);
+	REQUIRE_INT_EQ(mt_host_open(root, flags | MT_HOST_NOCASE, &h), MT_OK);
+	ASSERT_INT_EQ(rd(h, "ETC/PASSWD", 1000), MT_OK);
+	mt_host_close(h);
+	TEST_DONE();
+}
+
 int main(void)
 {
 	build_tree();
 	have_openat2 = kernel_has_openat2();
 	if (!have_openat2)
-		fprintf(stderr, "note: this kernel has no openat2: both runs use the portable walk\n");
+		fprintf(stderr,
+		        "note: this kernel has no openat2: both runs use the portable walk\n");
 	static const unsigned modes[] = {0, MT_HOST_NO_OPENAT2};
 	for (size_t m = 0; m < MT_ARRAY_LEN(modes); m++) {
 		int before = t_nfails;
@@ -611,9 +694,11 @@ int main(void)
 		test_resolve(modes[m]);
 		test_stat_open(modes[m]);
 		test_list(modes[m]);
+		test_nocase(modes[m]);
 		if (t_nfails != before)
 			fprintf(stderr, "^^^ failures above are in mode %s\n",
-			        modes[m] ? "MT_HOST_NO_OPENAT2 (portable walk)" : "default (openat2)");
+			        modes[m] ? "MT_HOST_NO_OPENAT2 (portable walk)"
+			                 : "default (openat2)");
 	}
 	test_read_fd();
 	rm_cb(base);

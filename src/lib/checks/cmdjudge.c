@@ -161,8 +161,8 @@ static void split(const char *cmd, size_t n, words *ws, int depth)
 	}
 }
 
-static void add_reason(mt_cmd_verdict *v, const char *code, mt_severity sev, const mt_rule *rule,
-                       const char *detail, size_t dn)
+void mt__verdict_add(mt_cmd_verdict *v, const char *code, mt_severity sev, const mt_rule *rule,
+                     const char *detail, size_t dn)
 {
 	for (unsigned i = 0; i < v->nreasons; i++)
 		if (strcmp(v->reasons[i].code, code) == 0 && v->reasons[i].rule == rule)
@@ -206,7 +206,7 @@ static int has_hidden_component(const char *p)
 	return 0;
 }
 
-static int domain_like(const char *s, size_t n)
+int mt__domain_like(const char *s, size_t n)
 {
 	size_t dots = 0, last = 0;
 	if (n < 4 || n > 253)
@@ -230,7 +230,7 @@ static int domain_like(const char *s, size_t n)
 }
 
 /* Looks up the host (and port) of a URL-ish word against the indicator rules. */
-static void judge_host(const mt_rules *r, const char *w, mt_cmd_verdict *v)
+void mt__judge_host(const mt_rules *r, const char *w, mt_cmd_verdict *v)
 {
 	const char *h = strstr(w, "://");
 	h = h ? h + 3 : w;
@@ -264,20 +264,20 @@ static void judge_host(const mt_rules *r, const char *w, mt_cmd_verdict *v)
 	if (mt_ip_canon(host, hl, canon, sizeof(canon)) == 0) {
 		if (port && ((x = mt_rules_find_ipport(r, MT_RK_C2_IPPORT, host, hl, port)) ||
 		             (x = mt_rules_find_ipport(r, MT_RK_POOL_IPPORT, host, hl, port))))
-			add_reason(v, "ioc_ip", MT_SEV_CRITICAL, x, h, n);
+			mt__verdict_add(v, "ioc_ip", MT_SEV_CRITICAL, x, h, n);
 		else if ((x = mt_rules_find_ip(r, MT_RK_C2_IP, host, hl)) ||
 		         (x = mt_rules_find_ip(r, MT_RK_POOL_IP, host, hl)))
-			add_reason(v, "ioc_ip", MT_SEV_CRITICAL, x, h, n);
+			mt__verdict_add(v, "ioc_ip", MT_SEV_CRITICAL, x, h, n);
 		return;
 	}
-	if (!domain_like(host, hl))
+	if (!mt__domain_like(host, hl))
 		return;
 	if ((x = mt_rules_find_domain(r, MT_RK_POOL_DOMAIN, host, hl)) ||
 	    (x = mt_rules_find_domain(r, MT_RK_C2_DOMAIN, host, hl)) ||
 	    (x = mt_rules_find_domain(r, MT_RK_BROWSER_DOMAIN, host, hl)))
-		add_reason(v, "ioc_host", MT_SEV_CRITICAL, x, host, hl);
+		mt__verdict_add(v, "ioc_host", MT_SEV_CRITICAL, x, host, hl);
 	else if ((x = mt_rules_find_domain(r, MT_RK_PASTE_DOMAIN, host, hl)))
-		add_reason(v, "paste_host", MT_SEV_HIGH, x, host, hl);
+		mt__verdict_add(v, "paste_host", MT_SEV_HIGH, x, host, hl);
 }
 
 typedef struct match_ctx {
@@ -288,7 +288,7 @@ typedef struct match_ctx {
 static int on_match(void *p, const mt_rule *rule)
 {
 	match_ctx *m = p;
-	add_reason(m->v, m->code, MT_SEV_CRITICAL, rule, rule->value, strlen(rule->value));
+	mt__verdict_add(m->v, m->code, MT_SEV_CRITICAL, rule, rule->value, strlen(rule->value));
 	return 0;
 }
 
@@ -336,39 +336,40 @@ void mt_judge_command(const mt_rules *r, const char *cmd, size_t n, mt_cmd_verdi
 				run_local = 1;
 			const mt_rule *x = mt_rules_find(r, MT_RK_MINER_NAME, low);
 			if (x)
-				add_reason(v, "miner_name", MT_SEV_CRITICAL, x, w->s, strlen(w->s));
+				mt__verdict_add(v, "miner_name", MT_SEV_CRITICAL, x, w->s,
+				                strlen(w->s));
 			if (w->s[0] == '/' || strncmp(w->s, "./", 2) == 0 || w->s[0] == '~') {
 				if (is_temp_path(w->s)) {
-					add_reason(v, "tmp_exec", MT_SEV_HIGH, NULL, w->s,
-					           strlen(w->s));
+					mt__verdict_add(v, "tmp_exec", MT_SEV_HIGH, NULL, w->s,
+					                strlen(w->s));
 					run_local = 1;
 				}
 				if (has_hidden_component(w->s))
-					add_reason(v, "hidden_exec", MT_SEV_HIGH, NULL, w->s,
-					           strlen(w->s));
+					mt__verdict_add(v, "hidden_exec", MT_SEV_HIGH, NULL, w->s,
+					                strlen(w->s));
 			}
 		}
 		if (strstr(w->s, "/dev/tcp/") || strstr(w->s, "/dev/udp/"))
-			add_reason(v, "dev_tcp", MT_SEV_HIGH, NULL, w->s, strlen(w->s));
-		if (strstr(w->s, "://") || domain_like(w->s, strcspn(w->s, "/:")) ||
+			mt__verdict_add(v, "dev_tcp", MT_SEV_HIGH, NULL, w->s, strlen(w->s));
+		if (strstr(w->s, "://") || mt__domain_like(w->s, strcspn(w->s, "/:")) ||
 		    mt_ip_canon(w->s, strcspn(w->s, "/:"), low, sizeof(low)) == 0)
-			judge_host(r, w->s, v);
+			mt__judge_host(r, w->s, v);
 		/* a path written to or run from a temporary directory by a downloader */
 		if (!w->cmdpos && dl && (is_temp_path(w->s) || has_hidden_component(w->s)) &&
 		    w->s[0] == '/')
 			run_local = run_local || chmod_x;
 	}
 	if (dl && (pipe_shell || (dl_subst && (shell_cmd || eval))))
-		add_reason(v, "download_exec", MT_SEV_CRITICAL, NULL, cmd, n);
+		mt__verdict_add(v, "download_exec", MT_SEV_CRITICAL, NULL, cmd, n);
 	else if (dl && (chmod_x || run_local))
-		add_reason(v, "download_exec", MT_SEV_CRITICAL, NULL, cmd, n);
+		mt__verdict_add(v, "download_exec", MT_SEV_CRITICAL, NULL, cmd, n);
 	else if (dl)
-		add_reason(v, "download", MT_SEV_MEDIUM, NULL, cmd, n);
+		mt__verdict_add(v, "download", MT_SEV_MEDIUM, NULL, cmd, n);
 	/* cmd is not NUL-terminated (a slice of a cron file): search within n only;
 	 * "--decode" contains "-d" */
 	if (b64 && (pipe_shell || eval || shell_cmd) &&
 	    (memmem(cmd, n, "-d", 2) || memmem(cmd, n, "-D", 2)))
-		add_reason(v, "base64_exec", MT_SEV_CRITICAL, NULL, cmd, n);
+		mt__verdict_add(v, "base64_exec", MT_SEV_CRITICAL, NULL, cmd, n);
 
 	match_ctx m = {v, "miner_cmdline"};
 	mt_rules_each_match(r, MT_RK_CMDLINE, cmd, n, on_match, &m);
@@ -395,6 +396,18 @@ static const struct {
 	{"ioc_ip",
          {"contacts a known mining-pool or campaign address", "连接已知矿池或挖矿团伙的IP"}},
 	{"ioc_url", {"contains a known malware URL", "包含已知的恶意URL"}},
+	{"encoded_ps", {"runs an encoded PowerShell command", "执行经过编码的PowerShell命令"}},
+	{"ps_stealth",
+         {"starts PowerShell hidden or with the execution policy bypassed",
+          "以隐藏窗口或绕过执行策略的方式启动PowerShell"}},
+	{"lolbin_exec",
+         {"runs remote script code through a Windows program (mshta, regsvr32, rundll32)",
+          "借助系统程序(mshta/regsvr32/rundll32)执行远程脚本"}},
+	{"drop_exec",
+         {"runs a program from a place miners drop their files",
+          "执行挖矿木马常用落地目录中的程序"}},
+	{"miner_args", {"has a miner's options (pool, wallet)", "包含挖矿程序参数(矿池、钱包)"}},
+	{"wmi_exec", {"starts programs through WMI", "通过WMI启动程序"}},
 };
 
 static const char *reason_label(const char *code, mt_lang l)
@@ -481,7 +494,7 @@ void mt_verdict_remedies(mt_finding *f, const mt_cmd_verdict *v, const char *sel
 		const char *code = v->reasons[i].code;
 		const char *d = v->reasons[i].detail;
 		if ((strcmp(code, "tmp_exec") == 0 || strcmp(code, "hidden_exec") == 0 ||
-		     strcmp(code, "miner_name") == 0) &&
+		     strcmp(code, "miner_name") == 0 || strcmp(code, "drop_exec") == 0) &&
 		    d[0] == '/') {
 			if (!self_path || strcmp(d, self_path) != 0)
 				mt_finding_quarantine(f, d);

@@ -6,7 +6,13 @@
 
 static const mt_check_info checks[] = {
 #define MT_CHECK(sym, id, attack, sev, flags, en, zh) \
-	{id, attack, sev, {en, zh}, ((flags)&MT_CF_LIVE) != 0, ((flags)&MT_CF_WINDOW) != 0},
+	{id,                                          \
+	 attack,                                      \
+	 sev,                                         \
+	 {en, zh},                                    \
+	 ((flags)&MT_CF_LIVE) != 0,                   \
+	 ((flags)&MT_CF_WINDOW) != 0,                 \
+	 ((flags)&MT_CF_WIN) ? 1u << MT_OS_WINDOWS : 1u << MT_OS_LINUX},
 #include "checks.def"
 #undef MT_CHECK
 };
