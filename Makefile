@@ -185,3 +185,12 @@ format-check:
 
 clean:
 	rm -rf build build-asan build-fuzz
+
+# regf oracle (win-regf): our hive reader against hivexml on the hives of
+# ../shared/data/windows/hives (tests/windows/regf_oracle.sh)
+$(B)/tests/regfdump: tests/windows/regfdump.c $(B)/libminetrace.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $< $(B)/libminetrace.a $(LIBS) -o $@
+.PHONY: regf-oracle
+regf-oracle: $(B)/tests/regfdump
+	@REGFDUMP=$(B)/tests/regfdump sh tests/windows/regf_oracle.sh

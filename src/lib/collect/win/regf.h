@@ -69,6 +69,21 @@ int64_t mt_filetime_unix(uint64_t ft);
 typedef int (*mt_regf_key_fn)(void *ctx, mt_regf_key sub);
 mt_err mt_regf_each_subkey(const mt_regf *h, mt_regf_key k, mt_regf_key_fn fn, void *ctx);
 
+/* Calls fn for from and every key below it, depth first in hive order, with its path
+ * below from (names joined by '\\', "" for from itself; valid during the call) and its
+ * depth (0 for from). Each key is visited once: a subkey met again (a loop, or a key
+ * listed under two parents) is skipped and counted in bad_cells, so a hostile hive
+ * cannot make the walk endless. Non-zero from fn stops the walk. MT_ERR_LIMIT when
+ * keys were left out for depth (MT_MAX_REG_DEPTH), count (MT_MAX_WALK_ENTRIES) or path
+ * length (1 MiB); the keys before were given. (Added with regf.c: every user walks the
+ * whole tree, and the visited set belongs in the reader.) */
+typedef int (*mt_regf_walk_fn)(void *ctx, mt_regf_key k, const char *path, unsigned depth);
+mt_err mt_regf_walk(const mt_regf *h, mt_regf_key from, mt_regf_walk_fn fn, void *ctx);
+
+/* Cells skipped so far (the info's bad_cells at open plus what the readers met since:
+ * subkeys, value lists and values that could not be read). (Added with regf.c.) */
+unsigned mt_regf_bad_cells(const mt_regf *h);
+
 /* Looks up a path below k, components separated by '\\' (or '/'), compared
  * case-insensitively (ASCII and Latin-1 folding, as Windows does for these names).
  * MT_ERR_NOENT when a component is missing. */
