@@ -19,6 +19,17 @@ static const struct {
 	{"disable_unit", {"disable the service", "禁用该服务"}},
 	{"remove_key", {"remove the SSH key", "删除该SSH公钥"}},
 	{"change_password", {"change the password", "修改密码"}},
+	{"delete_reg_value", {"export, then delete the registry value", "导出后删除该注册表值"}},
+	{"delete_reg_key", {"export, then delete the registry key", "导出后删除该注册表项"}},
+	{"disable_service", {"stop and disable the service", "停止并禁用该服务"}},
+	{"delete_task", {"export, then delete the scheduled task", "导出后删除该计划任务"}},
+	{"delete_wmi",
+         {"remove the WMI subscription (filter, consumer, binding)",
+          "删除该WMI订阅(过滤器、消费者、绑定)"}},
+	{"remove_portproxy", {"remove the port proxy", "删除该端口转发"}},
+	{"remove_fw_rule", {"remove the firewall rule", "删除该防火墙规则"}},
+	{"disable_account", {"disable the account", "禁用该账户"}},
+	{"harden", {"apply the hardening", "执行该加固措施"}},
 	{"reinstall_package",
          {"reinstall the package (verify with rpm -V or dpkg --verify)",
           "重装该软件包(可先用 rpm -V 或 dpkg --verify 校验)"}},
@@ -74,7 +85,9 @@ int mt__is_time_key(const char *k)
 {
 	return strcmp(k, "mtime") == 0 || strcmp(k, "ctime") == 0 || strcmp(k, "start_time") == 0 ||
 	       strcmp(k, "atime") == 0 || strcmp(k, "time") == 0 || strcmp(k, "first") == 0 ||
-	       strcmp(k, "last") == 0 || strcmp(k, "success") == 0;
+	       strcmp(k, "last") == 0 || strcmp(k, "success") == 0 ||
+	       strcmp(k, "key_written") == 0 || strcmp(k, "created") == 0 ||
+	       strcmp(k, "last_logon") == 0;
 }
 
 static uint64_t fnv(uint64_t h, const char *s)

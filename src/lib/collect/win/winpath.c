@@ -262,6 +262,19 @@ const char *mt_win_drop_dir(const char *p)
 		}
 		return places[i].name;
 	}
+	/* a script at the top of the Windows directory, where Windows keeps none
+	 * (C:\Windows\servicecrsssr.vbs) */
+	const char *top = under(p, "/Windows");
+	if (top && !strchr(top, '/')) {
+		static const char *const scripts[] = {".vbs", ".vbe", ".js",  ".jse", ".wsf",
+		                                      ".hta", ".ps1", ".bat", ".cmd"};
+		size_t tl = strlen(top);
+		for (size_t i = 0; i < MT_ARRAY_LEN(scripts); i++) {
+			size_t l = strlen(scripts[i]);
+			if (tl > l && strcasecmp(top + tl - l, scripts[i]) == 0)
+				return "Windows";
+		}
+	}
 	/* a user's temporary directory */
 	const char *rest = under(p, "/Users");
 	if (rest) {

@@ -1,0 +1,164 @@
+/* win_common.c - targets of Windows start-up entries, inspected by content */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "win_common.h"
+
+/* a program is read whole for identification up to this size; larger ones by their start */
+#define WIN_ID_READ (64u * 1024 * 1024)
+
+static int in_system_dir(const char *tree)
+{
+	return strncasecmp(tree, "/Windows/System32/", 18) == 0 ||
+	       strncasecmp(tree, "/Windows/SysWOW64/", 18) == 0 ||
+	       (strncasecmp(tree, "/Windows/", 9) == 0 && !strchr(tree + 9, '/'));
+}
+
+static void inspect(mt_ctx *ctx, win_target *t)
+{
+	const char *base = mt_basename(t->tree);
+	int exact = mt_win_system_name(base, &t->imitates);
+	t->system_dir = in_system_dir(t->tree);
+	t->fake_system = exact && !t->system_dir && strcasecmp(base, "cmd.exe") != 0;
+	t->drop = mt_win_drop_dir(t->tree);
+	if (mt_host_stat(ctx->host, t->tree, 1, &t->st) != MT_OK || !S_ISREG(t->st.st_mode))
+		return;
+	t->exists = 1;
+	char *data;
+	size_t len;
+	int trunc;
+	if (mt_host_read_file(ctx->host, t->tree, WIN_ID_READ, &data, &len, &trunc) != MT_OK)
+		return;
+	mt_miner_identify(data, len, &t->id);
+	mt_pe pe;
+	if (mt_pe_parse(data, len, &pe) == MT_OK) {
+		t->is_pe = 1;
+		t->is_driver = pe.is_driver;
+		t->is_signed = pe.signed_;
+		if (mt_pe_version_string(&pe, "CompanyName", t->company, sizeof(t->company)) != 0)
+			t->company[0] = '\0';
+	}
+	free(data);
+}
+
+void win_target_of_path(mt_ctx *ctx, const char *path, const mt_winenv *env, win_target *t)
+{
+	memset(t, 0, sizeof(*t));
+	snprintf(t->win, sizeof(t->win), "%s", path);
+	size_t l = strlen(path);
+	if (mt_win_path_to_root(path, l, env, t->tree, sizeof(t->tree)) != 0) {
+		/* a bare name: Windows finds it on the search path, System32 first */
+		if (l == 0 || strchr(path, '\\') || strchr(path, '/') || strchr(path, ':') ||
+		    (size_t)snprintf(t->tree, sizeof(t->tree), "/Windows/System32/%s", path) >=
+		            sizeof(t->tree)) {
+			t->tree[0] = '\0';
+			return;
+		}
+		struct stat st;
+		if (mt_host_stat(ctx->host, t->tree, 1, &st) != MT_OK) {
+			char alt[MT_MAX_PATH + 8];
+			snprintf(alt, sizeof(alt), "%s.exe", t->tree);
+			if (strlen(alt) < sizeof(t->tree) &&
+			    mt_host_stat(ctx->host, alt, 1, &st) == MT_OK)
+				snprintf(t->tree, sizeof(t->tree), "%s", alt);
+		}
+	}
+	inspect(ctx, t);
+}
+
+void win_target_of_cmd(mt_ctx *ctx, const char *cmd, const mt_winenv *env, win_target *t)
+{
+	char prog[MT_MAX_PATH];
+	mt_win_cmd_program(cmd, strlen(cmd), prog, sizeof(prog), NULL);
+	win_target_of_path(ctx, prog, env, t);
+}
+
+void win_target_reasons(const win_target *t, mt_cmd_verdict *v)
+{
+	if (!t->tree[0])
+		return;
+	if (t->id.what == MT_ID_XMRIG || t->id.what == MT_ID_MINER)
+		mt__verdict_add(v, "miner_file", MT_SEV_CRITICAL, NULL, t->tree, strlen(t->tree));
+	else if (t->id.what == MT_ID_WINRING0)
+		/* hardware monitors install it under Program Files too */
+		mt__verdict_add(v, "msr_driver",
+		                strncasecmp(t->tree, "/Program Files", 14) == 0 && !t->drop
+		                        ? MT_SEV_MEDIUM
+		                        : MT_SEV_HIGH,
+		                NULL, t->tree, strlen(t->tree));
+	if (t->fake_system)
+		mt__verdict_add(v, "fake_system", MT_SEV_HIGH, NULL, t->tree, strlen(t->tree));
+	else if (t->imitates && !t->system_dir)
+		mt__verdict_add(v, "lookalike", MT_SEV_HIGH, NULL, t->imitates,
+		                strlen(t->imitates));
+	if (t->drop && (t->exists || t->is_pe))
+		mt__verdict_add(v, "drop_exec", MT_SEV_HIGH, NULL, t->tree, strlen(t->tree));
+}
+
+void win_target_evidence(mt_finding *f, const win_target *t)
+{
+	if (!t->tree[0])
+		return;
+	mt_finding_str(f, "program", t->tree, 0);
+	mt_finding_int(f, "program_exists", t->exists, 0);
+	if (!t->exists)
+		return;
+	mt_finding_int(f, "size", (long long)t->st.st_size, 0);
+	mt_finding_int(f, "mtime", (long long)t->st.st_mtime, 0);
+	if (t->company[0])
+		mt_finding_str(f, "company", t->company, 0);
+	if (t->is_pe)
+		mt_finding_int(f, "signed", t->is_signed, 0);
+	if (t->id.what != MT_ID_NONE) {
+		mt_finding_str(f, "identified_as", t->id.family, 0);
+		mt_finding_str(f, "id_features", t->id.reasons, 0);
+	}
+}
+
+void win_target_quarantine(mt_finding *f, const win_target *t)
+{
+	if (!t->tree[0] || !t->exists)
+		return;
+	/* a Windows file in System32 that the entry merely names (svchost.exe, rundll32.exe)
+	 * stays; a miner placed there by content does not */
+	if (t->system_dir && t->id.what == MT_ID_NONE)
+		return;
+	mt_finding_quarantine(f, t->tree);
+}
+
+void win_remedy_reg_value(mt_finding *f, const char *hive, const char *key, const char *value)
+{
+	mt_action *a = mt_finding_action(f, "delete_reg_value");
+	mt_action_str(f, a, "hive", hive);
+	mt_action_str(f, a, "key", key);
+	mt_action_str(f, a, "value", value);
+}
+
+void win_remedy_reg_key(mt_finding *f, const char *hive, const char *key)
+{
+	mt_action *a = mt_finding_action(f, "delete_reg_key");
+	mt_action_str(f, a, "hive", hive);
+	mt_action_str(f, a, "key", key);
+}
+
+unsigned win_confidence(mt_severity s)
+{
+	return s >= MT_SEV_CRITICAL ? 95 : s >= MT_SEV_HIGH ? 80 : s >= MT_SEV_MEDIUM ? 60 : 40;
+}
+
+void win_key_time(mt_finding *f, const mt_regf *h, mt_regf_key k)
+{
+	int64_t t = mt_filetime_unix(mt_regf_key_mtime(h, k));
+	if (t != INT64_MIN && t > 0)
+		mt_finding_int(f, "key_written", (long long)t, 0);
+}
+
+int win_has_reason(const mt_cmd_verdict *v, const char *code)
+{
+	for (unsigned i = 0; i < v->nreasons; i++)
+		if (strcmp(v->reasons[i].code, code) == 0)
+			return 1;
+	return 0;
+}

@@ -1,0 +1,56 @@
+/* win_common.h - what the Windows checks share: the file a command or value points at,
+ * inspected by content; findings for registry values with their remedies. */
+#ifndef MT_WIN_COMMON_H
+#define MT_WIN_COMMON_H
+
+#include "../collect/win/pe.h"
+#include "../collect/win/winhost.h"
+#include "../collect/win/winpath.h"
+#include "checks.h"
+
+/* The file a command line runs, looked at in the tree. */
+typedef struct win_target {
+	char win[MT_MAX_PATH];  /* as the command names it */
+	char tree[MT_MAX_PATH]; /* tree path, "" when it cannot be placed */
+	int exists;
+	struct stat st;
+	int is_pe, is_driver, is_signed;
+	mt_miner_id id;       /* by content */
+	char company[128];    /* the version resource's CompanyName, "" when none */
+	int system_dir;       /* under Windows\System32 or SysWOW64 (or drivers) */
+	const char *drop;     /* the drop place it lies in, NULL */
+	const char *imitates; /* a Windows program it is named after, NULL */
+	int fake_system;      /* a Windows program's exact name outside System32 */
+} win_target;
+
+/* Finds and inspects the program of command line cmd (env for %APPDATA%... may be
+ * NULL). A bare name ("svchost.exe") is looked for in System32. */
+void win_target_of_cmd(mt_ctx *ctx, const char *cmd, const mt_winenv *env, win_target *t);
+/* The same for a path ("C:\...\x.dll", "system32\drivers\x.sys"). */
+void win_target_of_path(mt_ctx *ctx, const char *path, const mt_winenv *env, win_target *t);
+
+/* The reasons a target adds to a verdict: a miner or MSR driver by content, a Windows
+ * program's name outside System32, a look-alike name, a drop place. */
+void win_target_reasons(const win_target *t, mt_cmd_verdict *v);
+
+/* Evidence of a target: program, exists, size, mtime, company, identified_as, id_reasons. */
+void win_target_evidence(mt_finding *f, const win_target *t);
+/* Quarantines the target unless it is a Windows file in System32 (then only the entry
+ * that points at it is removed). */
+void win_target_quarantine(mt_finding *f, const win_target *t);
+
+/* Remedy: remove one registry value (hive as "HKLM\SOFTWARE" or "HKU\<user>", key
+ * relative to it), exporting it first so restore can put it back. */
+void win_remedy_reg_value(mt_finding *f, const char *hive, const char *key, const char *value);
+void win_remedy_reg_key(mt_finding *f, const char *hive, const char *key);
+
+/* Confidence from a verdict's severity, as the Linux checks give it. */
+unsigned win_confidence(mt_severity s);
+
+/* The key's last write time as Unix seconds into evidence "key_written" (when known). */
+void win_key_time(mt_finding *f, const mt_regf *h, mt_regf_key k);
+
+/* Whether a verdict has a reason with this code. */
+int win_has_reason(const mt_cmd_verdict *v, const char *code);
+
+#endif
