@@ -214,7 +214,7 @@ const char *const mt_miner_strings[MT_MINER_STRINGS] = {
 
 /* minetrace's own binaries hold all the strings above in the rules compiled into them
  * (rules/miners.rules); the @source line of that file tells them apart. */
-static const char self_marker[] = "@source minetrace maintainers";
+const char mt_strscan_self_marker[] = "@source minetrace maintainers";
 
 void mt_strscan_init(mt_strscan *s)
 {
@@ -227,7 +227,7 @@ static void search(mt_strscan *s, const unsigned char *p, size_t n)
 		if (!(s->found & (1u << i)) &&
 		    memmem(p, n, mt_miner_strings[i], strlen(mt_miner_strings[i])))
 			s->found |= 1u << i;
-	if (!s->self && memmem(p, n, self_marker, sizeof(self_marker) - 1))
+	if (!s->self && memmem(p, n, mt_strscan_self_marker, sizeof(mt_strscan_self_marker) - 1))
 		s->self = 1;
 }
 

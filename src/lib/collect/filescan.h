@@ -49,6 +49,10 @@ int mt_minercfg_verdict(const mt_minercfg *c, char *codes, size_t codeslen);
 #define MT_MINER_STRINGS 7
 extern const char *const mt_miner_strings[MT_MINER_STRINGS];
 
+/* The line of rules/miners.rules that marks minetrace's own bytes (its binaries embed the
+ * rules, so they hold every miner string); win/pe.c looks for it in its own pass. */
+extern const char mt_strscan_self_marker[];
+
 typedef struct mt_strscan {
 	unsigned found;         /* bit i: mt_miner_strings[i] seen */
 	int self;               /* minetrace's own marker seen (this scanner's binary) */
