@@ -9,6 +9,8 @@
 
 #define MT_TASK_MAX_ACTIONS  16
 #define MT_TASK_MAX_TRIGGERS 16
+#define MT_TASK_MAX_DEPTH    64  /* element nesting; deeper gives MT_ERR_LIMIT */
+#define MT_TASK_MAX_ATTRS    256 /* attributes of one element; more gives MT_ERR_LIMIT */
 
 typedef struct mt_task_action {
 	int kind;        /* MT_TASK_EXEC, MT_TASK_COM, MT_TASK_EMAIL, MT_TASK_MSG */
@@ -47,6 +49,7 @@ typedef struct mt_task {
 	char *description; /* RegistrationInfo/Description */
 	char *user_id;     /* Principals/Principal/UserId (SID or name) */
 	char *run_level;   /* Principal/RunLevel (HighestAvailable, LeastPrivilege) */
+	char *logon_type;  /* Principal/LogonType (InteractiveToken, S4U, Password...) */
 	int hidden;        /* Settings/Hidden true */
 	int enabled;       /* Settings/Enabled: 1 unless false */
 	mt_task_action actions[MT_TASK_MAX_ACTIONS];
@@ -57,13 +60,20 @@ typedef struct mt_task {
 } mt_task;
 
 /* Parses a task file's bytes (BOM: UTF-16LE, UTF-16BE or UTF-8; without one, UTF-16LE
- * when the second byte is 0, else UTF-8). MT_ERR_PARSE when it is not a <Task>
- * document; a document cut short gives what was read before the cut and MT_OK with
- * *truncated = 1 (may be NULL). Frees with mt_task_free (also after an error). */
+ * when the second byte is 0, UTF-16BE when the first is 0 and the second not, else
+ * UTF-8). MT_ERR_PARSE when it is not a <Task> document or is malformed (mismatched
+ * tags, text outside the root); a document cut short gives what was read before the
+ * cut and MT_OK with *truncated = 1 (may be NULL). MT_ERR_LIMIT past MT_TASK_MAX_DEPTH
+ * or MT_TASK_MAX_ATTRS, MT_ERR_TOOBIG over MT_MAX_TASK_FILE bytes. Element names match
+ * by local name (namespace prefixes ignored), case-sensitive; values are trimmed of
+ * XML white space; a DOCTYPE is skipped and its entities are never expanded; decoded
+ * text ends at a NUL character. out holds what was read also after an error: free it
+ * with mt_task_free in every case. */
 mt_err mt_task_parse(const uint8_t *data, size_t len, mt_task *out, int *truncated);
 void mt_task_free(mt_task *t);
 
-/* One line for evidence: "command arguments" of the first Exec action, "" when none. */
+/* One line for evidence, appended to out: "command arguments" of an Exec action (the
+ * command alone when it has no arguments); nothing for other kinds. */
 void mt_task_action_line(const mt_task_action *a, mt_buf *out);
 
 #endif
