@@ -185,3 +185,13 @@ format-check:
 
 clean:
 	rm -rf build build-asan build-fuzz
+
+# evtx oracle (win-evtx)
+# the test hook of the EVTX reader (tests/windows/evtxdump.c) and the comparison of every
+# file of the shared evtx corpus with evtxexport
+$(B)/tests/evtxdump: tests/windows/evtxdump.c $(B)/libminetrace.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $< $(B)/libminetrace.a $(LIBS) -o $@
+.PHONY: evtx-oracle
+evtx-oracle: $(B)/tests/evtxdump
+	@EVTXDUMP=$(B)/tests/evtxdump sh tests/windows/evtx_oracle.sh
