@@ -194,3 +194,13 @@ $(B)/tests/regfdump: tests/windows/regfdump.c $(B)/libminetrace.a
 .PHONY: regf-oracle
 regf-oracle: $(B)/tests/regfdump
 	@REGFDUMP=$(B)/tests/regfdump sh tests/windows/regf_oracle.sh
+
+# evtx oracle (win-evtx)
+# the test hook of the EVTX reader (tests/windows/evtxdump.c) and the comparison of every
+# file of the shared evtx corpus with evtxexport
+$(B)/tests/evtxdump: tests/windows/evtxdump.c $(B)/libminetrace.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $< $(B)/libminetrace.a $(LIBS) -o $@
+.PHONY: evtx-oracle
+evtx-oracle: $(B)/tests/evtxdump
+	@EVTXDUMP=$(B)/tests/evtxdump sh tests/windows/evtx_oracle.sh

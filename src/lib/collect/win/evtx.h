@@ -18,11 +18,14 @@ typedef struct mt_evtx_field {
 } mt_evtx_field;
 
 typedef struct mt_evtx_record {
-	uint64_t record_id;          /* EventRecordID */
+	uint64_t record_id;          /* System/EventRecordID (the header's number when absent) */
+	uint64_t header_id;          /* the record header's number: the same but in damaged or
+	                                recovered logs (volume shadow copies) */
 	uint64_t filetime;           /* the record header's written time (FILETIME) */
 	int64_t time;                /* the same as Unix seconds */
 	uint32_t time_ns;            /* and its fraction in nanoseconds */
 	unsigned event_id;           /* System/EventID (without the qualifiers) */
+	unsigned qualifiers;         /* its Qualifiers attribute, 0 when absent */
 	unsigned level;              /* System/Level */
 	const char *provider;        /* System/Provider Name, "" when absent */
 	const char *channel;         /* System/Channel */
@@ -34,8 +37,12 @@ typedef struct mt_evtx_record {
 } mt_evtx_record;
 
 typedef struct mt_evtx_stats {
-	uint64_t chunks, bad_chunks;   /* chunks read; skipped (signature, CRC, bounds) */
-	uint64_t records, bad_records; /* records given to fn; skipped */
+	uint64_t chunks, bad_chunks;   /* chunks read; skipped (signature, bounds) */
+	uint64_t bad_crc;              /* chunks read whose header CRC32 is wrong (evtxexport
+	                                  reads them too; each record is still checked) */
+	uint64_t records, bad_records; /* records given to fn; skipped (signature, size or its
+	                                  trailing copy, binary XML) */
+	uint64_t filtered;             /* records left out by only_ids */
 	int header_bad;                /* the file header was unusable (chunks found anyway) */
 	int dirty;                     /* the header says the file was not closed cleanly */
 } mt_evtx_stats;
