@@ -191,6 +191,9 @@ static int on_ifeo(void *p, mt_regf_key k)
 	char image[256];
 	if (mt_regf_key_name(c->h, k, image, sizeof(image)) <= 0)
 		return 0;
+	/* the sample entry Windows itself ships */
+	if (strcasecmp(image, "Your Image File Name Here without a path") == 0)
+		return 0;
 	char key[600];
 	snprintf(key, sizeof(key), "%s\\%s", c->base, image);
 	char *dbg = NULL;

@@ -287,15 +287,12 @@ const char *mt_win_drop_dir(const char *p)
 
 /* Programs of Windows that miners name themselves after. */
 static const char *const sysnames[] = {
-	"svchost",  "lsass",       "csrss",    "smss",        "wininit",       "winlogon",
-	"services", "explorer",    "spoolsv",  "taskhost",    "taskhostw",     "taskmgr",
-	"conhost",  "dllhost",     "rundll32", "regsvr32",    "wuauclt",       "ctfmon",
-	"sihost",   "wmiprvse",    "logonui",  "userinit",    "searchindexer", "msdtc",
-	"audiodg",  "fontdrvhost", "dwm",      "lsm",         "mshta",         "powershell",
-	"cmd",      "notepad",     "system",   "smartscreen", "runtimebroker", "wudfhost",
-	"dashost",  "unsecapp",    "msmpeng",  "nissrv",      "sppsvc",        "wmiapsrv",
-	"vmtoolsd", "igfxtray",    "wlanext",  "mscorsvw",    "ngen",          "tasklist",
-	"schtasks",
+	"svchost",  "lsass",    "csrss",    "smss",          "wininit",  "winlogon",    "services",
+	"explorer", "spoolsv",  "taskhost", "taskhostw",     "taskmgr",  "conhost",     "dllhost",
+	"rundll32", "regsvr32", "wuauclt",  "ctfmon",        "sihost",   "wmiprvse",    "logonui",
+	"userinit", "msdtc",    "audiodg",  "searchindexer", "dwm",      "lsm",         "mshta",
+	"powershell", "cmd",    "notepad",  "smartscreen",   "runtimebroker", "wudfhost", "dashost",
+	"unsecapp", "sppsvc",   "wmiapsrv", "tasklist",      "schtasks", "fontdrvhost", "lsaiso",
 };
 
 static char fold(char c)

@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""mkwin.py - builds Windows system trees for the scenario tests, with real regf hives
+written by hivex (hivexregedit --merge into an empty hive from ../shared/tools/mkhive.py).
+
+usage:
+  mkwin.py base ROOT [--case upper]     a clean Windows Server 2016 tree (tests/windows/base/)
+  mkwin.py reg ROOT HIVE FILE.reg       merges FILE.reg into HIVE of ROOT: SYSTEM, SOFTWARE,
+                                        SAM, or NTUSER:<profile> (Users/<profile>/NTUSER.DAT)
+  mkwin.py task ROOT NAME FILE.xml      writes FILE.xml as Windows does (UTF-16LE, BOM) to
+                                        Windows/System32/Tasks/NAME
+  mkwin.py file ROOT PATH [SRC]         a file at PATH (Windows path or tree path) copied
+                                        from SRC, or a small benign PE stub
+
+The .reg files are regedit's format with two additions, so the scenario files stay
+readable: "Name"=expand:"text" (REG_EXPAND_SZ) and "Name"=multi:"a","b" (REG_MULTI_SZ);
+they are turned into hex(2)/hex(7) for hivexregedit. Parent keys are added as needed.
+Nothing here runs anything but hivexregedit, with an argument list (no shell)."""
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOOLS = None
+for cand in (os.path.join(HERE, "..", "..", "..", "shared", "tools"), "/work/shared/tools"):
+    if os.path.exists(os.path.join(cand, "mkhive.py")):
+        TOOLS = cand
+        break
+
+PREFIX = {"SYSTEM": "HKEY_LOCAL_MACHINE\\SYSTEM", "SOFTWARE": "HKEY_LOCAL_MACHINE\\SOFTWARE",
+          "SAM": "HKEY_LOCAL_MACHINE\\SAM", "SECURITY": "HKEY_LOCAL_MACHINE\\SECURITY"}
+
+# directory names as a real copy may spell them; --case upper uses the other spelling
+NAMES = {"Windows": "WINDOWS", "System32": "system32", "config": "CONFIG", "Users": "USERS"}
+CASE = {"upper": False}
+
+
+def tree(root, winpath):
+    """Tree path of a Windows path (C:\\... or /...), in the case this tree uses."""
+    p = winpath.replace("\\", "/")
+    if re.match(r"^[A-Za-z]:", p):
+        p = p[2:]
+    parts = [x for x in p.split("/") if x]
+    if CASE["upper"]:
+        parts = [NAMES.get(x, x) for x in parts]
+    return os.path.join(root, *parts)
+
+
+def existing(root, winpath):
+    """The tree path of winpath, matching directories that exist in any case."""
+    p = winpath.replace("\\", "/")
+    if re.match(r"^[A-Za-z]:", p):
+        p = p[2:]
+    cur = root
+    for part in [x for x in p.split("/") if x]:
+        found = None
+        if os.path.isdir(cur):
+            for n in os.listdir(cur):
+                if n.lower() == part.lower():
+                    found = n
+                    break
+        cur = os.path.join(cur, found or (NAMES.get(part, part) if CASE["upper"] else part))
+    return cur
+
+
+def hive_path(root, hive):
+    if hive.startswith("NTUSER:"):
+        return existing(root, "Users/%s/NTUSER.DAT" % hive.split(":", 1)[1])
+    return existing(root, "Windows/System32/config/" + hive)
+
+
+def utf16z(s):
+    return (s + "\0").encode("utf-16-le")
+
+
+def hexbytes(b):
+    return ",".join("%02x" % c for c in b)
+
+
+def convert(text, prefix):
+    """Our .reg additions to plain regedit syntax, with parents and the hive prefix."""
+    out, seen = [], set()
+    for line in text.splitlines():
+        m = re.match(r'^\[(-?)(.*)\]\s*$', line)
+        if m:
+            key = m.group(2)
+            full = prefix + ("\\" + key if key else "")
+            rel = key.split("\\") if key else []
+            for i in range(1, len(rel)):
+                p = prefix + "\\" + "\\".join(rel[:i])
+                if p.lower() not in seen:
+                    seen.add(p.lower())
+                    out.append("[%s]" % p)
+                    out.append("")
+            seen.add(full.lower())
+            out.append("[%s%s]" % (m.group(1), full))
+            continue
+        m = re.match(r'^("(?:[^"\\]|\\.)*"|@)=(expand:)?"(.*)"\s*$', line)
+        if m:
+            # plain strings too: single backslashes stay literal in our files
+            val = m.group(3).replace('\\"', '"').replace("\\\\", "\\")
+            out.append("%s=hex(%d):%s" % (m.group(1), 2 if m.group(2) else 1,
+                                           hexbytes(utf16z(val))))
+            continue
+        m = re.match(r'^("(?:[^"\\]|\\.)*"|@)=multi:(.*)$', line)
+        if m:
+            items = re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2))
+            data = b"".join(utf16z(i.replace('\\"', '"').replace("\\\\", "\\")) for i in items)
+            data += b"\0\0"
+            out.append("%s=hex(7):%s" % (m.group(1), hexbytes(data)))
+            continue
+        out.append(line)
+    return "Windows Registry Editor Version 5.00\n\n" + "\n".join(
+        l for l in out if not l.startswith("Windows Registry Editor")) + "\n"
+
+
+def merge(root, hive, regfile):
+    path = hive_path(root, hive)
+    if not os.path.exists(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        subprocess.run([sys.executable, os.path.join(TOOLS, "mkhive.py"), path], check=True)
+    prefix = "HKEY_CURRENT_USER" if hive.startswith("NTUSER:") else PREFIX[hive]
+    with open(regfile, encoding="utf-8") as f:
+        text = convert(f.read(), prefix)
+    with tempfile.NamedTemporaryFile("w", suffix=".reg", delete=False, encoding="utf-8") as t:
+        t.write(text)
+        tmp = t.name
+    try:
+        subprocess.run(["hivexregedit", "--merge", "--prefix", prefix, path, tmp], check=True)
+    finally:
+        os.unlink(tmp)
+
+
+def pe_stub(company="Microsoft Corporation"):
+    """A small PE32+ file that is no miner: headers, one section, no code of interest."""
+    dos = b"MZ" + b"\0" * 58 + struct.pack("<I", 0x40)
+    coff = struct.pack("<4sHHIIIHH", b"PE\0\0", 0x8664, 1, 0, 0, 0, 0xF0, 0x22)
+    opt = struct.pack("<HBBIIIIIQIIHHHHHHIIIIHHQQQQII", 0x20B, 14, 0, 0x200, 0, 0, 0x1000,
+                      0x1000, 0x140000000, 0x1000, 0x200, 6, 0, 0, 0, 6, 0, 0, 0x2000, 0x200,
+                      0, 3, 0x8160, 0x100000, 0x1000, 0x100000, 0x1000, 0, 16)
+    opt += b"\0" * (16 * 8)
+    sec = struct.pack("<8sIIIIIIHHI", b".text", 0x100, 0x1000, 0x200, 0x200, 0, 0, 0, 0,
+                      0x60000020)
+    hdr = dos + coff + opt + sec
+    hdr += b"\0" * (0x200 - len(hdr))
+    body = ("This program is part of Windows. " + company).encode() + b"\0"
+    return hdr + body + b"\0" * (0x200 - len(body))
+
+
+def put_file(root, path, src=None):
+    dst = existing(root, path)
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    if src:
+        shutil.copyfile(src, dst)
+    else:
+        with open(dst, "wb") as f:
+            f.write(pe_stub())
+
+
+def put_task(root, name, xmlfile):
+    dst = existing(root, "Windows/System32/Tasks/" + name)
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    with open(xmlfile, encoding="utf-8") as f:
+        text = f.read()
+    with open(dst, "wb") as f:
+        f.write(b"\xff\xfe" + text.replace("\n", "\r\n").encode("utf-16-le"))
+
+
+def base(root):
+    bdir = os.path.join(HERE, "base")
+    for d in ("Windows/System32/config", "Windows/System32/drivers", "Windows/SysWOW64",
+              "Windows/Fonts", "Windows/Temp", "Windows/System32/Tasks/Microsoft/Windows",
+              "Windows/System32/wbem/Repository", "ProgramData/Microsoft/Windows/Start Menu/Programs/StartUp",
+              "Program Files", "Program Files (x86)", "Users/Public",
+              "Users/Administrator/AppData/Local/Temp",
+              "Users/Administrator/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/Startup"):
+        os.makedirs(tree(root, d), exist_ok=True)
+    for hive in ("SYSTEM", "SOFTWARE", "SAM"):
+        merge(root, hive, os.path.join(bdir, hive.lower() + ".reg"))
+    merge(root, "NTUSER:Administrator", os.path.join(bdir, "ntuser.reg"))
+    with open(os.path.join(bdir, "files.txt"), encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                put_file(root, line)
+    for font in ("arial.ttf", "simsun.ttc", "times.ttf"):
+        with open(existing(root, "Windows/Fonts/" + font), "wb") as f:
+            f.write(b"\0\1\0\0" + b"\0" * 252)
+    os.makedirs(existing(root, "Windows/System32/drivers/etc"), exist_ok=True)
+    with open(existing(root, "Windows/System32/drivers/etc/hosts"), "w") as f:
+        f.write("# Copyright (c) 1993-2009 Microsoft Corp.\r\n#\r\n# localhost name resolution "
+                "is handled within DNS itself.\r\n#\t127.0.0.1       localhost\r\n")
+    for t in sorted(os.listdir(os.path.join(bdir, "tasks"))):
+        put_task(root, "Microsoft/Windows/" + t.replace("__", "/").rsplit(".", 1)[0],
+                 os.path.join(bdir, "tasks", t))
+
+
+def main(argv):
+    if len(argv) < 3:
+        sys.exit(__doc__)
+    if "--case" in argv:
+        i = argv.index("--case")
+        CASE["upper"] = argv[i + 1] == "upper"
+        del argv[i:i + 2]
+    cmd, root = argv[1], argv[2]
+    if cmd == "base":
+        base(root)
+    elif cmd == "reg":
+        merge(root, argv[3], argv[4])
+    elif cmd == "task":
+        put_task(root, argv[3], argv[4])
+    elif cmd == "file":
+        put_file(root, argv[3], argv[4] if len(argv) > 4 else None)
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
