@@ -8,6 +8,7 @@ usage:
                                         SAM, or NTUSER:<profile> (Users/<profile>/NTUSER.DAT)
   mkwin.py task ROOT NAME FILE.xml      writes FILE.xml as Windows does (UTF-16LE, BOM) to
                                         Windows/System32/Tasks/NAME
+  mkwin.py lnk ROOT PATH TARGET [ARGS]  a shortcut (.lnk) at PATH to TARGET with ARGS
   mkwin.py file ROOT PATH [SRC]         a file at PATH (Windows path or tree path) copied
                                         from SRC, or a small benign PE stub
 
@@ -160,6 +161,30 @@ def put_file(root, path, src=None):
             f.write(pe_stub())
 
 
+def put_lnk(root, path, target, args=""):
+    """A shell link (MS-SHLLINK) to target with args, as Explorer writes one: header,
+    LinkInfo with the local base path, and the arguments as a Unicode string."""
+    flags = 0x2 | 0x80 | (0x20 if args else 0)  # HasLinkInfo, IsUnicode, HasArguments
+    hdr = struct.pack("<I16sIIQQQIIIH", 0x4C, bytes.fromhex("0114020000000000c000000000000046"),
+                      flags, 0x20, 0, 0, 0, 0, 0, 1, 0) + b"\0" * 10
+    base = target.encode("latin-1") + b"\0"
+    vol = struct.pack("<IIII", 16, 3, 0, 16) + b"\0" * 0  # VolumeID: size, fixed drive, serial, label offset
+    vol += b"\0"
+    li_hdr = 28
+    vol_off = li_hdr
+    lbp_off = vol_off + len(vol)
+    suf_off = lbp_off + len(base)
+    body = vol + base + b"\0"
+    li = struct.pack("<IIIIIII", li_hdr + len(body), li_hdr, 1, vol_off, lbp_off, 0, suf_off) + body
+    data = hdr + li
+    if args:
+        data += struct.pack("<H", len(args)) + args.encode("utf-16-le")
+    dst = existing(root, path)
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    with open(dst, "wb") as f:
+        f.write(data)
+
+
 def put_task(root, name, xmlfile):
     dst = existing(root, "Windows/System32/Tasks/" + name)
     os.makedirs(os.path.dirname(dst), exist_ok=True)
@@ -212,6 +237,8 @@ def main(argv):
         merge(root, argv[3], argv[4])
     elif cmd == "task":
         put_task(root, argv[3], argv[4])
+    elif cmd == "lnk":
+        put_lnk(root, argv[3], argv[4], argv[5] if len(argv) > 5 else "")
     elif cmd == "file":
         put_file(root, argv[3], argv[4] if len(argv) > 4 else None)
     else:

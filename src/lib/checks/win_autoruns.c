@@ -28,10 +28,8 @@ static void judge_entry(ar_state *s, const char *cmd, const char *value_name, co
                         unsigned lineno)
 {
 	mt_cmd_verdict v;
-	mt_judge_wincmd(s->ctx->rules, cmd, strlen(cmd), &v);
 	win_target t;
-	win_target_of_cmd(s->ctx, cmd, &s->env, &t);
-	win_target_reasons(&t, &v);
+	win_judge(s->ctx, cmd, &s->env, &v, &t);
 	if (v.nreasons == 0)
 		return;
 	mt_finding *f = mt_finding_new(s->self, v.severity, win_confidence(v.severity));
@@ -69,8 +67,10 @@ static void judge_entry(ar_state *s, const char *cmd, const char *value_name, co
 	} else {
 		win_remedy_reg_value(f, s->hive, s->keypath, value_name);
 	}
-	if (v.severity >= MT_SEV_HIGH)
+	if (v.severity >= MT_SEV_HIGH) {
 		win_target_quarantine(f, &t);
+		mt_verdict_remedies(f, &v, t.system_dir ? t.tree : NULL);
+	}
 	if (mt_report_add(s->ctx->report, f) == MT_ERR_NOMEM)
 		s->err = MT_ERR_NOMEM;
 }

@@ -97,6 +97,64 @@ void win_target_reasons(const win_target *t, mt_cmd_verdict *v)
 		mt__verdict_add(v, "drop_exec", MT_SEV_HIGH, NULL, t->tree, strlen(t->tree));
 }
 
+#define SCRIPT_READ (1u << 20)
+
+static int script_ext(const char *s, size_t n)
+{
+	static const char *const ext[] = {".vbs", ".vbe", ".js",  ".jse", ".wsf",
+	                                  ".hta", ".ps1", ".bat", ".cmd", ".psm1"};
+	for (size_t i = 0; i < MT_ARRAY_LEN(ext); i++) {
+		size_t l = strlen(ext[i]);
+		if (n > l && strncasecmp(s + n - l, ext[i], l) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+void win_judge(mt_ctx *ctx, const char *cmd, const mt_winenv *env, mt_cmd_verdict *v, win_target *t)
+{
+	size_t n = strlen(cmd);
+	mt_judge_wincmd(ctx->rules, cmd, n, v);
+	win_target_of_cmd(ctx, cmd, env, t);
+	win_target_reasons(t, v);
+	/* script files among the arguments (and the program itself when it is one) */
+	size_t i = 0;
+	unsigned scripts = 0;
+	while (i < n && scripts < 4) {
+		while (i < n && (cmd[i] == ' ' || cmd[i] == '\t'))
+			i++;
+		size_t st = i;
+		int q = i < n && cmd[i] == '"';
+		if (q)
+			st = ++i;
+		while (i < n && (q ? cmd[i] != '"' : cmd[i] != ' ' && cmd[i] != '\t'))
+			i++;
+		size_t wl = i - st;
+		if (i < n)
+			i++;
+		if (wl < 5 || !script_ext(cmd + st, wl))
+			continue;
+		char tree[MT_MAX_PATH];
+		if (mt_win_path_to_root(cmd + st, wl, env, tree, sizeof(tree)) != 0)
+			continue;
+		char *data;
+		size_t len;
+		int trunc;
+		if (mt_host_read_file(ctx->host, tree, SCRIPT_READ, &data, &len, &trunc) != MT_OK)
+			continue;
+		scripts++;
+		mt_cmd_verdict sv;
+		mt_judge_wincmd(ctx->rules, data, len, &sv);
+		free(data);
+		for (unsigned k = 0; k < sv.nreasons; k++)
+			mt__verdict_add(v, sv.reasons[k].code, sv.reasons[k].severity,
+			                sv.reasons[k].rule, sv.reasons[k].detail,
+			                strlen(sv.reasons[k].detail));
+		if (sv.nreasons && sv.severity >= MT_SEV_HIGH)
+			mt__verdict_add(v, "drop_exec", MT_SEV_HIGH, NULL, tree, strlen(tree));
+	}
+}
+
 void win_target_evidence(mt_finding *f, const win_target *t)
 {
 	if (!t->tree[0])

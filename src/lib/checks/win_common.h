@@ -33,6 +33,13 @@ void win_target_of_path(mt_ctx *ctx, const char *path, const mt_winenv *env, win
  * program's name outside System32, a look-alike name, a drop place. */
 void win_target_reasons(const win_target *t, mt_cmd_verdict *v);
 
+/* The whole judgement of a start-up command: the command line (mt_judge_wincmd), the
+ * program it runs (by content and place), and the scripts it hands to a script host
+ * (wscript, cscript, powershell -File, cmd /c x.bat, mshta x.hta) read from the tree and
+ * judged too. t receives the program. */
+void win_judge(mt_ctx *ctx, const char *cmd, const mt_winenv *env, mt_cmd_verdict *v,
+               win_target *t);
+
 /* Evidence of a target: program, exists, size, mtime, company, identified_as, id_reasons. */
 void win_target_evidence(mt_finding *f, const win_target *t);
 /* Quarantines the target unless it is a Windows file in System32 (then only the entry

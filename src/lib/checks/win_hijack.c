@@ -86,11 +86,8 @@ static void report(hj_state *s, const entry *e)
 	memset(&v, 0, sizeof(v));
 	win_target t;
 	memset(&t, 0, sizeof(t));
-	if (e->cmd && *e->cmd) {
-		mt_judge_wincmd(s->ctx->rules, e->cmd, strlen(e->cmd), &v);
-		win_target_of_cmd(s->ctx, e->cmd, NULL, &t);
-		win_target_reasons(&t, &v);
-	}
+	if (e->cmd && *e->cmd)
+		win_judge(s->ctx, e->cmd, NULL, &v, &t);
 	if (e->base_code)
 		mt__verdict_add(&v, e->base_code, e->base, NULL, e->data, strlen(e->data));
 	if (v.nreasons == 0)
@@ -110,8 +107,10 @@ static void report(hj_state *s, const entry *e)
 	win_target_evidence(f, &t);
 	mt_verdict_explain(f, &v);
 	win_remedy_reg_value(f, e->hive, e->key, e->value);
-	if (v.severity >= MT_SEV_HIGH)
+	if (v.severity >= MT_SEV_HIGH) {
 		win_target_quarantine(f, &t);
+		mt_verdict_remedies(f, &v, t.system_dir ? t.tree : NULL);
+	}
 	if (mt_report_add(s->ctx->report, f) == MT_ERR_NOMEM)
 		s->err = MT_ERR_NOMEM;
 }

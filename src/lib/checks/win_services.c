@@ -278,6 +278,7 @@ static int on_service(void *p, mt_regf_key k)
 		win_remedy_reg_key(f, "HKLM\\SYSTEM", keypath);
 		win_target_quarantine(f, &t);
 		win_target_quarantine(f, &dt);
+		mt_verdict_remedies(f, &v, t.system_dir ? t.tree : NULL);
 	}
 	if (mt_report_add(s->ctx->report, f) == MT_ERR_NOMEM)
 		s->err = MT_ERR_NOMEM;

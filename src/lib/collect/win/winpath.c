@@ -91,7 +91,8 @@ int mt_win_path_to_root(const char *p, size_t len, const mt_winenv *env, char *o
 			size_t vl = strlen(val);
 			if (el + vl >= sizeof(exp))
 				return -1;
-			memcpy(exp + el, val, vl);
+			for (size_t k = 0; k < vl; k++)
+				exp[el + k] = val[k] == '/' ? '\\' : val[k];
 			el += vl;
 			i = (size_t)(end - p) + 1;
 			continue;
@@ -102,7 +103,6 @@ int mt_win_path_to_root(const char *p, size_t len, const mt_winenv *env, char *o
 		i++;
 	}
 	exp[el] = '\0';
-	/* a variable expanded to a tree path already starts with '/'; mark it */
 	const char *s = exp;
 	size_t sl = el;
 	char base[32] = "";
@@ -287,12 +287,13 @@ const char *mt_win_drop_dir(const char *p)
 
 /* Programs of Windows that miners name themselves after. */
 static const char *const sysnames[] = {
-	"svchost",  "lsass",    "csrss",    "smss",          "wininit",  "winlogon",    "services",
-	"explorer", "spoolsv",  "taskhost", "taskhostw",     "taskmgr",  "conhost",     "dllhost",
-	"rundll32", "regsvr32", "wuauclt",  "ctfmon",        "sihost",   "wmiprvse",    "logonui",
-	"userinit", "msdtc",    "audiodg",  "searchindexer", "dwm",      "lsm",         "mshta",
-	"powershell", "cmd",    "notepad",  "smartscreen",   "runtimebroker", "wudfhost", "dashost",
-	"unsecapp", "sppsvc",   "wmiapsrv", "tasklist",      "schtasks", "fontdrvhost", "lsaiso",
+	"svchost",       "lsass",       "csrss",         "smss",     "wininit",     "winlogon",
+	"services",      "explorer",    "spoolsv",       "taskhost", "taskhostw",   "taskmgr",
+	"conhost",       "dllhost",     "rundll32",      "regsvr32", "wuauclt",     "ctfmon",
+	"sihost",        "wmiprvse",    "logonui",       "userinit", "msdtc",       "audiodg",
+	"searchindexer", "dwm",         "lsm",           "mshta",    "powershell",  "cmd",
+	"notepad",       "smartscreen", "runtimebroker", "wudfhost", "dashost",     "unsecapp",
+	"sppsvc",        "wmiapsrv",    "tasklist",      "schtasks", "fontdrvhost", "lsaiso",
 };
 
 static char fold(char c)
