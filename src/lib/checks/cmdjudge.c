@@ -424,6 +424,9 @@ static const struct {
 	{"accessibility_backdoor",
          {"replaces an accessibility program of the logon screen (backdoor)",
           "替换登录界面的辅助功能程序(后门)"}},
+	{"hidden_task",
+         {"is hidden from the Task Scheduler (no security descriptor, no task file, or Hidden)",
+          "在任务计划程序中被隐藏(安全描述符被删、无任务文件或设为隐藏)"}},
 	{"unexpected_entry",
          {"an entry Windows does not have by default", "Windows默认不存在的条目"}},
 };
