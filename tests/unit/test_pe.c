@@ -1112,6 +1112,24 @@ static void test_speed(void)
 	TEST_DONE();
 }
 
+/* PE_DUMP=DIR writes the hand-made files there (how tests/fuzz/corpus/fuzz_pe/handmade-*
+ * were made). */
+static void dump_handmade(const char *dir)
+{
+	for (int is64 = 0; is64 < 2; is64++) {
+		size_t len;
+		unsigned char *d = handmade(is64, &len);
+		char p[1200];
+		snprintf(p, sizeof(p), "%s/handmade-pe%s.exe", dir, is64 ? "32plus" : "32");
+		FILE *f = d ? fopen(p, "wb") : NULL;
+		if (f) {
+			fwrite(d, 1, len, f);
+			fclose(f);
+		}
+		free(d);
+	}
+}
+
 int main(void)
 {
 	const char *s = getenv("MINETRACE_SAMPLES");
@@ -1123,6 +1141,8 @@ int main(void)
 	else
 		snprintf(samples, sizeof(samples), "/work/shared/data/samples");
 
+	if (getenv("PE_DUMP"))
+		dump_handmade(getenv("PE_DUMP"));
 	test_xmrig_exe();
 	test_winring0();
 	check_renamed("xmrig.exe", 1);
