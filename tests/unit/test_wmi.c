@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "collect/win/wmi.h"
@@ -370,6 +371,25 @@ static void test_buffers(void)
 	ASSERT_SIZE_EQ(mt_wmi_carve(NULL, 10, on_obj, &v), 0);
 	ASSERT_SIZE_EQ(mt_wmi_carve(buf, 0, on_obj, &v), 0);
 	objs_free(&v);
+	TEST_DONE();
+
+	TEST_START("floods of fake heaps take linear time");
+	size_t fl = 4u << 20;
+	uint8_t *flood = malloc(fl);
+	REQUIRE_NOT_NULL(flood);
+	static const char mark[] = "\x00\x10\x00\x80\x00CommandLineEventConsumer";
+	for (size_t i = 0; i + 256 <= fl; i += 256) { /* headerless heaps of 1 MiB each */
+		memset(flood + i, 1, 256);
+		memcpy(flood + i, mark, sizeof(mark)); /* with its NUL: the marker's end */
+	}
+	clock_t t0 = clock();
+	ASSERT_SIZE_EQ(mt_wmi_carve(flood, fl, on_obj, &v), 0);
+	memset(flood, 1, fl); /* one heap of UTF-16 flag bytes */
+	memcpy(flood, mark, sizeof(mark));
+	flood[1] = flood[2] = 0xff;
+	ASSERT_SIZE_EQ(mt_wmi_carve(flood, fl, on_obj, &v), 0);
+	ASSERT_TRUE((double)(clock() - t0) / CLOCKS_PER_SEC < 60);
+	free(flood);
 	TEST_DONE();
 
 	TEST_START("random bytes give nothing");

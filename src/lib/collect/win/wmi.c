@@ -22,7 +22,12 @@
  *      Name, Query). Which string is which is decided by that order and by content: a
  *      WQL query starts with SELECT, a scripting engine is a ...Script word, paths look
  *      like paths, and names that bindings reference are names.
- * Nothing else of the page layout (descriptors, CRCs, the mapping files) is needed. */
+ * Nothing else of the page layout (descriptors, CRCs, the mapping files) is needed.
+ * Work stays linear in the input: records read with a header do not overlap (the next
+ * candidate of a pass starts after the last one's end), a heap walk reads no byte twice
+ * for the same kind of string and ends after GAP_CAP bytes without one, and candidates
+ * without a header share a budget of 16 bytes walked per input byte (past it they are
+ * skipped: only a flood of fake heaps gets there). */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +37,7 @@
 
 #define MAX_STRS   64                               /* property strings of one record */
 #define HEAP_CAP   (16 * (size_t)MT_MAX_WMI_STRING) /* bytes of one heap walked */
+#define GAP_CAP    4096                             /* bytes without a string that end a walk */
 #define HDR_WINDOW 4096                             /* header searched before a heap */
 #define TOC_CAP    4096                             /* bytes of values table read */
 #define MAX_REFS   256                              /* names bindings reference */
@@ -95,6 +101,8 @@ typedef struct carver {
 	uint32_t toc[TOC_CAP];
 	size_t ntoc;
 	int have_toc;
+	size_t floor;    /* the end of the last record read with a header in this pass */
+	uint64_t budget; /* bytes headerless candidates may still walk */
 } carver;
 
 static uint32_t le32(const uint8_t *p)
@@ -131,21 +139,24 @@ static void put_utf8(mt_buf *b, uint32_t c)
 
 /* Reads a CIM string at p (flag byte, text, terminator) of at most avail bytes into out
  * (UTF-8, cut at MT_MAX_WMI_STRING). Returns the bytes it spans, or 0 when it is not a
- * string that looks like text; *cut when it runs into the end. */
-static size_t cim_string(const uint8_t *p, size_t avail, mt_buf *out, int *cut)
+ * string that looks like text, with *stop at the byte or unit that failed; *cut when it
+ * runs into the end. */
+static size_t cim_string(const uint8_t *p, size_t avail, mt_buf *out, int *cut, size_t *stop)
 {
 	size_t i;
 	*cut = 0;
+	*stop = 1;
 	mt_buf_reset(out);
 	if (avail < 2)
 		return 0;
 	if (p[0] == 0) {
 		for (i = 1; i < avail && p[i]; i++) {
 			uint8_t c = p[i];
-			if (c < 0x20 && c != '\t' && c != '\r' && c != '\n')
+			if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f ||
+			    (c >= 0x80 && c < 0xa0)) {
+				*stop = i;
 				return 0;
-			if (c == 0x7f || (c >= 0x80 && c < 0xa0))
-				return 0;
+			}
 			put_utf8(out, c); /* 8-bit text as Latin-1 */
 		}
 		if (i >= avail)
@@ -158,6 +169,7 @@ static size_t cim_string(const uint8_t *p, size_t avail, mt_buf *out, int *cut)
 		uint32_t u = (uint32_t)p[i] | (uint32_t)p[i + 1] << 8;
 		if (u == 0)
 			return i + 2;
+		*stop = i;
 		if ((u < 0x20 && u != '\t' && u != '\r' && u != '\n') || u == 0xfffe ||
 		    u == 0xffff || (u >= 0xdc00 && u <= 0xdfff))
 			return 0;
@@ -202,6 +214,8 @@ static void clear_strs(carver *c)
 static int find_header(carver *c, size_t hdr, size_t *rec, size_t *end)
 {
 	size_t from = hdr > HDR_WINDOW ? hdr - HDR_WINDOW : 0, best = SIZE_MAX, bl = 0;
+	if (from < c->floor)
+		from = c->floor; /* records read with a header do not overlap */
 	for (int v = 0; v < 4; v++) {
 		size_t hl = c->hashlen[v], at = from;
 		while (at < hdr) {
@@ -236,20 +250,34 @@ static int find_header(carver *c, size_t hdr, size_t *rec, size_t *end)
 	return 1;
 }
 
-/* Collects the property strings of the heap [h, hend) after the class name (nl bytes). */
-static int read_strings(carver *c, size_t h, size_t nl, size_t hend, int have_toc)
+/* Collects the property strings of the heap [h, hend) after the class name (nl bytes);
+ * *walked is where the walk ended. Linear in the heap: a UTF-16 string that failed is
+ * not read again from a later start of the same alignment (it would fail the same
+ * way), an 8-bit one ends at its first NUL or control byte, and GAP_CAP bytes without
+ * a string end the walk. */
+static int read_strings(carver *c, size_t h, size_t nl, size_t hend, int have_toc, size_t *walked)
 {
 	mt_buf b;
 	int err = 0;
+	size_t bad16[2] = {0, 0}, last = h + nl;
 	mt_buf_init(&b, MT_MAX_WMI_STRING);
 	size_t q = h + nl;
-	while (q < hend && c->ns < MAX_STRS) {
+	while (q < hend && c->ns < MAX_STRS && q - last <= GAP_CAP) {
 		int cut;
-		size_t span = cim_string(c->d + q, hend - q, &b, &cut);
-		if (!span || (have_toc && !in_toc(c, q - h))) {
+		uint8_t f = c->d[q];
+		if ((f != 0 && f != 1) || (have_toc && !in_toc(c, q - h)) ||
+		    (f == 1 && q < bad16[q & 1])) {
 			q++;
 			continue;
 		}
+		size_t stop, span = cim_string(c->d + q, hend - q, &b, &cut, &stop);
+		if (!span) {
+			if (f == 1) /* starts of this alignment before there fail the same way */
+				bad16[q & 1] = q + stop;
+			q++;
+			continue;
+		}
+		last = q + span;
 		if (b.len && (have_toc || !cut)) { /* without a header a cut string may be
 		                                       part of a class definition: dropped */
 			char *s = mt_strndup(b.data, b.len);
@@ -264,6 +292,7 @@ static int read_strings(carver *c, size_t h, size_t nl, size_t hend, int have_to
 		}
 		q += span;
 	}
+	*walked = q;
 	mt_buf_free(&b);
 	return err ? -1 : 0;
 }
@@ -508,13 +537,22 @@ static void carve_at(carver *c, const wclass *k, size_t h, size_t ml)
 	size_t hs = sz & 0x7fffffffu, hend = h + (hs < c->n - h ? hs : c->n - h), rec, rend;
 	if (hend - h > HEAP_CAP)
 		hend = h + HEAP_CAP;
+	if (h < c->floor)
+		return; /* inside the record read before */
 	int hdr = find_header(c, h - 4, &rec, &rend);
 	if (hdr && rend < hend)
 		hend = rend;
-	if (read_strings(c, h, ml, hend, hdr) < 0) {
+	if (!hdr && c->budget == 0)
+		return; /* headerless candidates have walked enough: a flood of them */
+	size_t walked;
+	if (read_strings(c, h, ml, hend, hdr, &walked) < 0) {
 		c->stop = 1;
 		goto out;
 	}
+	if (hdr)
+		c->floor = hend;
+	else
+		c->budget -= walked - h < c->budget ? walked - h + 1 : c->budget;
 	if (!hdr)
 		for (size_t i = 0; i < c->ns; i++) {
 			for (int p = 0; p < 4 && k->props[p]; p++)
@@ -600,6 +638,7 @@ static void carve_class(carver *c, const wclass *k)
 		if (wide)
 			m[ml++] = 0;
 		size_t at = 0;
+		c->floor = 0;
 		while (at < c->n && !c->stop) {
 			const uint8_t *p = memmem(c->d + at, c->n - at, m, ml);
 			if (!p)
@@ -622,6 +661,7 @@ size_t mt_wmi_carve(const uint8_t *data, size_t len, mt_wmi_fn fn, void *ctx)
 	c->n = len > MT_MAX_WMI_REPO ? MT_MAX_WMI_REPO : len;
 	c->fn = fn;
 	c->ctx = ctx;
+	c->budget = 16 * (uint64_t)c->n + (16u << 20);
 	for (size_t i = 0; i < MT_ARRAY_LEN(classes) && !c->stop; i++)
 		carve_class(c, &classes[i]);
 	size_t given = c->given;
