@@ -468,6 +468,10 @@ static void test_features(void)
 	/* names are found in any case; UTF-16 where the table says so */
 	ident("xMrIg", &id);
 	ASSERT_STR_EQ(id.reasons, "name_xmrig");
+	ident("XMRIG", &id);
+	ASSERT_STR_EQ(id.reasons, "name_xmrig");
+	ident("XmRiG", &id);
+	ASSERT_STR_EQ(id.reasons, "name_xmrig");
 	mt_miner_identify("W\0i\0n\0R\0i\0n\0g\0000\0", 16, &id);
 	ASSERT_STR_EQ(id.reasons, "device_name");
 	/* found at the very end of the bytes, and not one byte beyond */
@@ -828,6 +832,23 @@ static void test_hostile(void)
 	ASSERT_TRUE(pe.nsec <= MT_PE_MAX_SECTIONS);
 	exercise(c, HM_LEN);
 
+	/* 200 sections that all fit: the first MT_PE_MAX_SECTIONS are kept */
+	{
+		size_t bl = 0x188 + 200 * 40;
+		unsigned char *b = calloc(1, bl);
+		REQUIRE_NOT_NULL(b);
+		memcpy(b, d, 0x188);
+		w16(b + 0x86, 200);
+		for (int i = 0; i < 200; i++)
+			snprintf((char *)b + 0x188 + 40 * i, 9, "s%d", i);
+		ASSERT_INT_EQ(mt_pe_parse(b, bl, &pe), MT_OK);
+		ASSERT_SIZE_EQ(pe.nsec, MT_PE_MAX_SECTIONS);
+		ASSERT_TRUE(pe.sections_cut);
+		ASSERT_STR_EQ(pe.sec[MT_PE_MAX_SECTIONS - 1].name, "s95");
+		exercise(b, bl);
+		free(b);
+	}
+
 	/* a section claiming more raw data than the file has */
 	memcpy(c, d, HM_LEN);
 	w32(c + 0x80 + 24 + 240 + 40 + 16, 0x7fffffff);
@@ -835,6 +856,19 @@ static void test_hostile(void)
 	size_t off;
 	ASSERT_INT_EQ(mt_pe_rva_to_off(&pe, 0x2000 + HM_RSRCLEN, 1, &off), -1);
 	exercise(c, HM_LEN);
+
+	/* a PointerToRawData off the file alignment is rounded down, as the loader does */
+	memcpy(c, d, HM_LEN);
+	w32(c + 0x80 + 24 + 240 + 20, HM_IDATA + 0x1ff);
+	ASSERT_INT_EQ(mt_pe_parse(c, HM_LEN, &pe), MT_OK);
+	ASSERT_INT_EQ(mt_pe_rva_to_off(&pe, 0x1100, 4, &off), 0);
+	ASSERT_SIZE_EQ(off, HM_IDATA + 0x100);
+	{
+		implist il;
+		ASSERT_INT_EQ(imports(&pe, &il), MT_OK);
+		ASSERT_INT_EQ(il.n, 3);
+		free(il.s);
+	}
 
 	/* resource loops: the name level pointing back at the root, the language level at
 	 * itself, the root's only entry at itself */
@@ -1112,6 +1146,24 @@ static void test_speed(void)
 	TEST_DONE();
 }
 
+/* PE_DUMP=DIR writes the hand-made files there (how tests/fuzz/corpus/fuzz_pe/handmade-*
+ * were made). */
+static void dump_handmade(const char *dir)
+{
+	for (int is64 = 0; is64 < 2; is64++) {
+		size_t len;
+		unsigned char *d = handmade(is64, &len);
+		char p[1200];
+		snprintf(p, sizeof(p), "%s/handmade-pe%s.exe", dir, is64 ? "32plus" : "32");
+		FILE *f = d ? fopen(p, "wb") : NULL;
+		if (f) {
+			fwrite(d, 1, len, f);
+			fclose(f);
+		}
+		free(d);
+	}
+}
+
 int main(void)
 {
 	const char *s = getenv("MINETRACE_SAMPLES");
@@ -1123,6 +1175,8 @@ int main(void)
 	else
 		snprintf(samples, sizeof(samples), "/work/shared/data/samples");
 
+	if (getenv("PE_DUMP"))
+		dump_handmade(getenv("PE_DUMP"));
 	test_xmrig_exe();
 	test_winring0();
 	check_renamed("xmrig.exe", 1);

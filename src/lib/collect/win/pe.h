@@ -59,7 +59,9 @@ int mt_pe_rva_to_off(const mt_pe *pe, uint32_t rva, uint32_t size, size_t *off);
 
 /* A string of the version resource's StringFileInfo ("CompanyName", "ProductName",
  * "OriginalFilename", "FileDescription", "FileVersion", "InternalName", "LegalCopyright")
- * as UTF-8 into out[n]; 0 when found. The first language block is used. */
+ * as UTF-8 into out[n]; 0 when found, else -1 and out "". The first language block is
+ * used; the value is cut at a whole character to fit, unpaired surrogates become U+FFFD
+ * (the caller escapes it before printing: it is the attacker's text). */
 int mt_pe_version_string(const mt_pe *pe, const char *key, char *out, size_t n);
 
 /* Calls fn for each import (DLL name, function name or "#ordinal"); non-zero stops.
@@ -91,7 +93,9 @@ typedef struct mt_miner_id {
  * than one feature, so that a copy whose "xmrig" strings were all replaced is still
  * found. Reads at most len bytes; never fails (what NONE when nothing is seen; reasons
  * may still name the features that were seen, too few to decide). The bytes of
- * minetrace itself (its rules' @source marker, see filescan.h) are NONE. */
+ * minetrace itself (its rules' @source marker, see filescan.h) are NONE. One pass over
+ * the bytes (about 1-2 ms per MiB) and about 30 KiB of stack; no state shared between
+ * calls or threads. */
 void mt_miner_identify(const void *data, size_t len, mt_miner_id *out);
 
 #endif

@@ -23,19 +23,33 @@ typedef struct mt_wmi_obj {
 	/* filter: Query, QueryLanguage, EventNamespace in a, b, c; command line consumer:
 	   CommandLineTemplate, ExecutablePath, WorkingDirectory; script consumer:
 	   ScriptText, ScriptingEngine, ScriptFileName; binding: Filter reference,
-	   Consumer reference (as "__EventFilter.Name=\"x\"", "CommandLineEventConsumer.Name=\"y\"") */
+	   Consumer reference (as "__EventFilter.Name=\"x\"", "CommandLineEventConsumer.Name=\"y\"");
+	   other consumers: their first three strings other than Name in property order
+	   (NTEventLog: SourceName...; LogFile: Filename, Text; SMTP: Message, SMTPServer...).
+	   Never NULL, "" when not found; a record cut by the end of the data gives what is
+	   left (name "" when the cut took it). Strings are UTF-8, each cut at
+	   MT_MAX_WMI_STRING bytes. A binding's name is "". */
 	const char *a, *b, *c;
 	uint64_t offset; /* where in the file the record was found */
 } mt_wmi_obj;
 
-/* Calls fn for every object carved from data[0..len); the pointers are valid during
- * the call only. The same object seen twice (live page and an old copy) is given once.
- * Non-zero from fn stops. Returns the number of objects given. */
+/* Calls fn for every object carved from data[0..len) (at most MT_MAX_WMI_REPO bytes
+ * read, MT_MAX_WMI_OBJECTS objects given): bindings first, then filters, then
+ * consumers; the pointers are valid during the call only. The same object seen twice
+ * (live page and an old copy) is given once; an older version with other values is
+ * another object. Non-zero from fn stops. Returns the number of objects given (0 also
+ * when memory ran out). What the carver relies on in the format is written at the top
+ * of wmi.c. */
 typedef int (*mt_wmi_fn)(void *ctx, const mt_wmi_obj *o);
 size_t mt_wmi_carve(const uint8_t *data, size_t len, mt_wmi_fn fn, void *ctx);
 
-/* Whether a consumer name is one Windows or common software installs (BVTConsumer, SCM
- * Event Log Consumer, ...), with the command it must have to count as that one. */
+/* Whether o is one of the subscriptions Windows installs, by name and content: the
+ * "SCM Event Log Filter" with its MSFT_SCMEventLogEvent query, the NTEventLog "SCM Event
+ * Log Consumer" (that class runs nothing), "BVTFilter" with its Win32_Processor load
+ * query, the CommandLine "BVTConsumer" running "cscript KernCap.vbs" in
+ * C:\tools\kernrate. A look-alike with the name but another class, command or query is
+ * not benign. For a binding it says only that both references name a default pair: the
+ * check must still judge the consumer it points at (a BVTConsumer running PowerShell). */
 int mt_wmi_known_benign(const mt_wmi_obj *o);
 
 #endif
