@@ -8,6 +8,8 @@ usage:
                                         SAM, or NTUSER:<profile> (Users/<profile>/NTUSER.DAT)
   mkwin.py task ROOT NAME FILE.xml      writes FILE.xml as Windows does (UTF-16LE, BOM) to
                                         Windows/System32/Tasks/NAME
+  mkwin.py taskcache ROOT NAME {GUID} CMD ARGS [--no-sd]
+                                        a task in SOFTWARE's TaskCache (Tree, Tasks)
   mkwin.py lnk ROOT PATH TARGET [ARGS]  a shortcut (.lnk) at PATH to TARGET with ARGS
   mkwin.py file ROOT PATH [SRC]         a file at PATH (Windows path or tree path) copied
                                         from SRC, or a small benign PE stub
@@ -185,6 +187,36 @@ def put_lnk(root, path, target, args=""):
         f.write(data)
 
 
+def actions_blob(cmd, args):
+    """The Actions value of a TaskCache\\Tasks\\{GUID} key (version 3): a context
+    string, then an Exec action (0x6666) with id, command, arguments, working directory
+    as length-prefixed UTF-16 strings and a flags word."""
+    def s(x):
+        b = x.encode("utf-16-le")
+        return struct.pack("<I", len(b)) + b
+    return struct.pack("<H", 3) + s("Author") + struct.pack("<H", 0x6666) + s("") + s(cmd) + \
+        s(args) + s("") + struct.pack("<H", 0)
+
+
+def put_taskcache(root, name, guid, cmd, args, sd=True):
+    """A task registered in the TaskCache of SOFTWARE (Tree\\NAME with Id and SD,
+    Tasks\\{GUID} with Path and Actions); without sd, the Tree key has no SD value."""
+    reg = "[Microsoft\\Windows NT\\CurrentVersion\\Schedule\\TaskCache\\Tree\\%s]\n" % name.strip("\\")
+    reg += '"Id"="%s"\n"Index"=dword:00000003\n' % guid
+    if sd:
+        reg += '"SD"=hex:01,00,04,80,78,00,00,00,88,00,00,00,00,00,00,00,14,00,00,00\n'
+    reg += "\n[Microsoft\\Windows NT\\CurrentVersion\\Schedule\\TaskCache\\Tasks\\%s]\n" % guid
+    reg += '"Path"="\\%s"\n' % name.strip("\\")
+    reg += '"Actions"=hex:%s\n' % hexbytes(actions_blob(cmd, args))
+    with tempfile.NamedTemporaryFile("w", suffix=".reg", delete=False, encoding="utf-8") as t:
+        t.write(reg)
+        tmp = t.name
+    try:
+        merge(root, "SOFTWARE", tmp)
+    finally:
+        os.unlink(tmp)
+
+
 def put_task(root, name, xmlfile):
     dst = existing(root, "Windows/System32/Tasks/" + name)
     os.makedirs(os.path.dirname(dst), exist_ok=True)
@@ -218,9 +250,10 @@ def base(root):
     with open(existing(root, "Windows/System32/drivers/etc/hosts"), "w") as f:
         f.write("# Copyright (c) 1993-2009 Microsoft Corp.\r\n#\r\n# localhost name resolution "
                 "is handled within DNS itself.\r\n#\t127.0.0.1       localhost\r\n")
+    put_taskcache(root, "GoogleUpdateTaskMachineCore", "{5B7D4C8E-2C3A-4F1B-9E0D-7A6B5C4D3E2F}",
+                  "C:\\Program Files (x86)\\Google\\Update\\GoogleUpdate.exe", "/c")
     for t in sorted(os.listdir(os.path.join(bdir, "tasks"))):
-        put_task(root, "Microsoft/Windows/" + t.replace("__", "/").rsplit(".", 1)[0],
-                 os.path.join(bdir, "tasks", t))
+        put_task(root, t.replace("__", "/").rsplit(".", 1)[0], os.path.join(bdir, "tasks", t))
 
 
 def main(argv):
@@ -237,6 +270,10 @@ def main(argv):
         merge(root, argv[3], argv[4])
     elif cmd == "task":
         put_task(root, argv[3], argv[4])
+    elif cmd == "taskcache":
+        sd = "--no-sd" not in argv
+        a = [x for x in argv[3:] if x != "--no-sd"]
+        put_taskcache(root, a[0], a[1], a[2], a[3] if len(a) > 3 else "", sd)
     elif cmd == "lnk":
         put_lnk(root, argv[3], argv[4], argv[5] if len(argv) > 5 else "")
     elif cmd == "file":

@@ -181,7 +181,7 @@ static void judge_task(tk_state *s, const char *name, const char *file, const mt
 	memset(&v, 0, sizeof(v));
 	win_target first;
 	memset(&first, 0, sizeof(first));
-	char line0[2048] = "";
+	char line0[4200] = "";
 	mt_buf lines;
 	mt_buf_init(&lines, 64 * 1024);
 	int n = 0;

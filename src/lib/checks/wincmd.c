@@ -284,7 +284,7 @@ static void judge(const mt_rules *r, const char *cmd, size_t n, mt_cmd_verdict *
 	if (contains_ci(cmd, n, "wmic") && contains_ci(cmd, n, "process call create"))
 		mt__verdict_add(v, "wmi_exec", MT_SEV_MEDIUM, NULL, "wmic process call create", 24);
 	if (ps && stealth)
-		mt__verdict_add(v, "ps_stealth", MT_SEV_MEDIUM, NULL, "-w hidden / -ep bypass", 22);
+		mt__verdict_add(v, "ps_stealth", MT_SEV_LOW, NULL, "-w hidden / -ep bypass", 22);
 
 	/* miner options: a pool URL, a wallet, the options only miners take */
 	static const char *const minerop[] = {"stratum+tcp://",
