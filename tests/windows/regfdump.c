@@ -100,13 +100,25 @@ static void data_hivex(mt_buf *b, const mt_regf_value *v)
 		esc(b, t.data, t.len, 0);
 		break;
 	case MT_REG_MULTI_SZ: {
+		/* hivex gives every NUL-terminated piece up to the end of the data, the
+		   empty ones too (mt_regf_value_text stops at the first empty one) */
 		mt_buf_adds(b, "l:");
-		mt_regf_value_text(v, &t);
-		for (size_t i = 0; i < t.len; i++) {
-			if (t.data[i] == '\n')
+		size_t i = 0;
+		while (i + 1 < v->len) {
+			size_t j = i;
+			while (j + 1 < v->len && (v->data[j] || v->data[j + 1]))
+				j += 2;
+			mt_regf_value one = *v;
+			one.type = MT_REG_SZ;
+			one.data = v->data + i;
+			one.len = j - i;
+			mt_buf_reset(&t);
+			mt_buf_add(&t, "", 0);
+			mt_regf_value_text(&one, &t);
+			if (i)
 				mt_buf_addc(b, ',');
-			else
-				esc(b, t.data + i, 1, 1);
+			esc(b, t.data, t.len, 1);
+			i = j + 2;
 		}
 		break;
 	}
