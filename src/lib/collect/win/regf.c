@@ -188,6 +188,10 @@ static int check_entry(const uint8_t *log, size_t len, size_t off, log_entry *e)
 /* Writes the dirty pages of a checked entry into the hive. */
 static int apply_entry(uint8_t **data, size_t *len, const log_entry *e)
 {
+	/* a hive grows by bins the entry carries: a bigger claim is refused, so that a
+	   small log cannot make us allocate a gigabyte */
+	if ((uint64_t)BASE_LEN + e->hbins > (uint64_t)*len + e->size + HBIN_ALIGN)
+		return -1;
 	if (hive_reserve(data, len, (uint64_t)BASE_LEN + e->hbins))
 		return -1;
 	const uint8_t *src = e->p + 40 + (size_t)e->npages * 8;
@@ -274,7 +278,9 @@ static long replay_old(uint8_t **data, size_t *len, const uint8_t *log, size_t l
 		return -1;
 	size_t pages = LOG_BASE_LEN + 4 + vec;
 	pages = (pages + 511) / 512 * 512;
-	if (hive_reserve(data, len, (uint64_t)BASE_LEN + hbins))
+	/* growth beyond the pages the log holds is refused, as for the new format */
+	if ((uint64_t)BASE_LEN + hbins > (uint64_t)*len + llen + HBIN_ALIGN ||
+	    hive_reserve(data, len, (uint64_t)BASE_LEN + hbins))
 		return -1;
 	const uint8_t *bits = log + LOG_BASE_LEN + 4;
 	long n = 0;
