@@ -60,8 +60,27 @@ lines.sort(key=lambda s: s.encode('utf-8', 'surrogateescape'))
 sys.stdout.buffer.write(''.join(l + '\n' for l in lines).encode('utf-8', 'surrogateescape'))
 EOF
 
+# and a hive of every value type written by hivex itself (mkhive.py + hivexregedit),
+# when the tools are there
+MKHIVE=${MKHIVE:-$DIR/../../../tools/mkhive.py}
+[ -f "$MKHIVE" ] || MKHIVE=/work/shared/tools/mkhive.py
+made=
+if [ -f "$MKHIVE" ] && command -v hivexregedit >/dev/null 2>&1; then
+	if python3 "$(dirname "$0")/typed_reg.py" "$T/typed.reg" &&
+	    python3 "$MKHIVE" "$T/typed.hive" >/dev/null 2>&1 &&
+	    hivexregedit --merge --prefix 'HKEY_LOCAL_MACHINE\SOFTWARE' "$T/typed.hive" \
+	        "$T/typed.reg" >/dev/null 2>&1; then
+		made="$T/typed.hive"
+	else
+		echo "FAIL: could not build the typed hive with mkhive.py and hivexregedit"
+		exit 1
+	fi
+else
+	echo "regf_oracle: no mkhive.py or hivexregedit: the typed hive is left out"
+fi
+
 pass=0 fail=0 refused=0
-for f in $(find "$DIR" -type f | LC_ALL=C sort); do
+for f in $(find "$DIR" -type f | LC_ALL=C sort) $made; do
 	name=${f#"$DIR"/}
 	if hivexml "$f" >"$T/x.xml" 2>/dev/null; then
 		if ! python3 "$T/canon.py" "$T/x.xml" >"$T/want"; then

@@ -67,7 +67,7 @@ static const char *hivex_type(uint32_t t)
 	                                    "expand",
 	                                    "binary",
 	                                    "int32",
-	                                    "int32-be",
+	                                    "int32",
 	                                    "link",
 	                                    "string-list",
 	                                    "resource-list",
@@ -123,18 +123,18 @@ static void data_hivex(mt_buf *b, const mt_regf_value *v)
 		break;
 	}
 	case MT_REG_DWORD:
+	case MT_REG_DWORD_BE:
 	case MT_REG_QWORD: {
+		/* hivexml prints -1 for a number of the wrong size (hivex's error value) */
 		uint64_t u;
-		if ((v->type == MT_REG_DWORD ? v->len == 4 : v->len == 8) &&
-		    mt_regf_value_u64(v, &u) == 0) {
-			if (v->type == MT_REG_DWORD)
-				mt_buf_printf(b, "i:%d", (int32_t)(uint32_t)u);
-			else
-				mt_buf_printf(b, "i:%lld", (long long)u);
-			break;
-		}
-		mt_buf_adds(b, "x:");
-		hex(b, v->data, v->len);
+		int ok = (v->type == MT_REG_QWORD ? v->len == 8 : v->len == 4) &&
+		         mt_regf_value_u64(v, &u) == 0;
+		if (!ok)
+			mt_buf_adds(b, "i:-1");
+		else if (v->type == MT_REG_QWORD)
+			mt_buf_printf(b, "i:%lld", (long long)u);
+		else
+			mt_buf_printf(b, "i:%d", (int32_t)(uint32_t)u);
 		break;
 	}
 	default:
