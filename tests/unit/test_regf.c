@@ -736,6 +736,101 @@ static void test_hostile(void)
 	TEST_DONE();
 }
 
+static void put32le(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+static int count_sub(void *ctx, mt_regf_key sub)
+{
+	(void)sub;
+	(*(size_t *)ctx)++;
+	return 0;
+}
+
+/* A hand-made hive whose root lists itself: an ri holding itself and an lf that names
+ * the root twice. The walk must end, visit the root once and count the bad cells. */
+static void test_loops(void)
+{
+	TEST_START("hand-made hive: an index root holding itself, a key its own subkey");
+	size_t len = 4096 + 4096;
+	uint8_t *h = calloc(1, len);
+	REQUIRE_NOT_NULL(h);
+	memcpy(h, "regf", 4);
+	put32le(h + 4, 1);
+	put32le(h + 8, 1);
+	put32le(h + 20, 1);
+	put32le(h + 24, 5);
+	put32le(h + 32, 1);
+	put32le(h + 36, 0x20);
+	put32le(h + 40, 4096);
+	put32le(h + 44, 1);
+	uint32_t c = 0;
+	for (int i = 0; i < 508; i += 4)
+		c ^= (uint32_t)h[i] | (uint32_t)h[i + 1] << 8 | (uint32_t)h[i + 2] << 16 |
+		     (uint32_t)h[i + 3] << 24;
+	put32le(h + 508, c);
+	uint8_t *b = h + 4096;
+	memcpy(b, "hbin", 4);
+	put32le(b + 8, 4096);
+	/* root nk at 0x20 */
+	put32le(b + 0x20, (uint32_t)-0x60);
+	uint8_t *nk = b + 0x24;
+	memcpy(nk, "nk", 2);
+	nk[2] = 0x2c;
+	put32le(nk + 16, 0xffffffff);
+	put32le(nk + 20, 3);
+	put32le(nk + 28, 0x80);
+	put32le(nk + 32, 0xffffffff);
+	put32le(nk + 40, 0xffffffff);
+	put32le(nk + 44, 0xffffffff);
+	put32le(nk + 48, 0xffffffff);
+	nk[72] = 1;
+	nk[76] = 'R';
+	/* ri at 0x80: itself and the lf */
+	put32le(b + 0x80, (uint32_t)-0x10);
+	memcpy(b + 0x84, "ri", 2);
+	b[0x86] = 2;
+	put32le(b + 0x88, 0x80);
+	put32le(b + 0x8c, 0x90);
+	/* lf at 0x90: the root twice */
+	put32le(b + 0x90, (uint32_t)-0x18);
+	memcpy(b + 0x94, "lf", 2);
+	b[0x96] = 2;
+	put32le(b + 0x98, 0x20);
+	memcpy(b + 0x9c, "R\0\0\0", 4);
+	put32le(b + 0xa0, 0x20);
+	memcpy(b + 0xa4, "R\0\0\0", 4);
+	put32le(b + 0xa8, 0x1000 - 0xa8);
+
+	mt_regf *r;
+	mt_regf_info info;
+	REQUIRE_INT_EQ(mt_regf_open(h, len, NULL, NULL, 0, &r, &info), MT_OK);
+	ASSERT_INT_EQ(info.bad_checksum, 0);
+	size_t n = 0;
+	ASSERT_INT_EQ(mt_regf_each_subkey(r, mt_regf_root(r), count_sub, &n), MT_OK);
+	ASSERT_SIZE_EQ(n, 2); /* the lf's two entries; the ri inside the ri refused */
+	unsigned bad = mt_regf_bad_cells(r);
+	ASSERT_INT_GE(bad, 1);
+	n = 0;
+	ASSERT_INT_EQ(mt_regf_walk(r, mt_regf_root(r), count_keys, &n), MT_OK);
+	ASSERT_SIZE_EQ(n, 1);
+	ASSERT_INT_GE(mt_regf_bad_cells(r), bad + 2); /* the root met again twice */
+	mt_regf_key k;
+	ASSERT_INT_EQ(mt_regf_find(r, mt_regf_root(r), "r\\R\\r\\R", &k), MT_OK);
+	ASSERT_INT_EQ(k, mt_regf_root(r));
+	char name[8];
+	ASSERT_INT_EQ(mt_regf_key_name(r, mt_regf_root(r), name, sizeof(name)), 1);
+	ASSERT_STR_EQ(name, "R");
+	ASSERT_INT_EQ(mt_regf_key_name(r, 0x90, name, sizeof(name)), -1); /* an lf, not a key */
+	ASSERT_INT_EQ(mt_regf_key_name(r, 0x24, name, sizeof(name)), -1); /* inside a cell */
+	mt_regf_free(r);
+	TEST_DONE();
+}
+
 int main(void)
 {
 	struct stat st;
@@ -747,6 +842,7 @@ int main(void)
 	else if (stat("/work/shared/data/windows/hives", &st) == 0)
 		snprintf(hives, sizeof(hives), "/work/shared/data/windows/hives");
 	test_values();
+	test_loops();
 	if (!hives[0]) {
 		fprintf(stderr, "test_regf: SKIP the hive tests: ../shared/data/windows/hives is "
 		                "absent (the yarp test hives)\n");

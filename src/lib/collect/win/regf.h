@@ -65,7 +65,9 @@ int64_t mt_filetime_unix(uint64_t ft);
 
 /* Calls fn for each subkey of k in hive order (li/lf/lh/ri lists; subkeys that cannot
  * be read are skipped and counted in the info's bad_cells); stops when fn returns
- * non-zero. At most MT_MAX_REG_SUBKEYS. */
+ * non-zero. At most MT_MAX_REG_SUBKEYS. An ri inside an ri is refused (counted), and
+ * at most 4 * MT_MAX_REG_SUBKEYS list entries are looked at; MT_ERR_LIMIT when a cap
+ * stopped the listing, MT_ERR_INVAL when k is not a key. */
 typedef int (*mt_regf_key_fn)(void *ctx, mt_regf_key sub);
 mt_err mt_regf_each_subkey(const mt_regf *h, mt_regf_key k, mt_regf_key_fn fn, void *ctx);
 
@@ -74,8 +76,9 @@ mt_err mt_regf_each_subkey(const mt_regf *h, mt_regf_key k, mt_regf_key_fn fn, v
  * depth (0 for from). Each key is visited once: a subkey met again (a loop, or a key
  * listed under two parents) is skipped and counted in bad_cells, so a hostile hive
  * cannot make the walk endless. Non-zero from fn stops the walk. MT_ERR_LIMIT when
- * keys were left out for depth (MT_MAX_REG_DEPTH), count (MT_MAX_WALK_ENTRIES) or path
- * length (1 MiB); the keys before were given. (Added with regf.c: every user walks the
+ * keys were left out for depth (MT_MAX_REG_DEPTH), count (MT_MAX_WALK_ENTRIES), path
+ * length (1 MiB) or list entries looked at (16 * MT_MAX_WALK_ENTRIES in all); the keys
+ * before were given. (Added with regf.c: every user walks the
  * whole tree, and the visited set belongs in the reader.) */
 typedef int (*mt_regf_walk_fn)(void *ctx, mt_regf_key k, const char *path, unsigned depth);
 mt_err mt_regf_walk(const mt_regf *h, mt_regf_key from, mt_regf_walk_fn fn, void *ctx);
