@@ -168,6 +168,14 @@ static char *dump_file(const char *name, const char *log1, const char *log2, mt_
 
 /* ---- tests ---- */
 
+static void put32le(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
 static int count_keys(void *ctx, mt_regf_key k, const char *path, unsigned depth)
 {
 	(void)k;
@@ -633,6 +641,32 @@ static void test_old_log(void)
 	ASSERT_STR_NE(got, want);
 	free(got);
 
+	/* a log older than the hive's last write, or itself unfinished (sequence numbers
+	   differ), is not applied */
+	for (int how = 0; how < 2; how++) {
+		size_t len, llen;
+		uint8_t *data = hive("OldDirtyHive/OldDirtyHive", &len);
+		uint8_t *log = hive("OldDirtyHive/OldDirtyHive.LOG1", &llen);
+		REQUIRE_TRUE(data && log && llen > 512);
+		if (how == 0)
+			memset(log + 12, 0, 8); /* the timestamp: 1601 */
+		else
+			log[8] ^= 1; /* secondary sequence number */
+		uint32_t c = 0;
+		for (int i = 0; i < 508; i += 4)
+			c ^= (uint32_t)log[i] | (uint32_t)log[i + 1] << 8 |
+			     (uint32_t)log[i + 2] << 16 | (uint32_t)log[i + 3] << 24;
+		put32le(log + 508, c);
+		const uint8_t *logs[1] = {log};
+		mt_regf *h;
+		REQUIRE_INT_EQ(mt_regf_open(data, len, logs, &llen, 1, &h, &info), MT_OK);
+		ASSERT_INT_EQ(info.logs_used, 0);
+		ASSERT_INT_EQ(info.log_entries, 0);
+		ASSERT_INT_EQ(info.log_bad, how == 1);
+		mt_regf_free(h);
+		free(log);
+	}
+
 	/* the bad base block is taken from the log, and the log replayed */
 	got = dump_file("BadBaseBlockHive/BadBaseBlockHive",
 	                "BadBaseBlockHive/BadBaseBlockHive.LOG1", NULL, &info);
@@ -734,14 +768,6 @@ static void test_hostile(void)
 	free(log1);
 	free(log2);
 	TEST_DONE();
-}
-
-static void put32le(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
 }
 
 static int count_sub(void *ctx, mt_regf_key sub)
