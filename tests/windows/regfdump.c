@@ -67,7 +67,7 @@ static const char *hivex_type(uint32_t t)
 	                                    "expand",
 	                                    "binary",
 	                                    "int32",
-	                                    "int32-be",
+	                                    "int32",
 	                                    "link",
 	                                    "string-list",
 	                                    "resource-list",
@@ -100,29 +100,41 @@ static void data_hivex(mt_buf *b, const mt_regf_value *v)
 		esc(b, t.data, t.len, 0);
 		break;
 	case MT_REG_MULTI_SZ: {
+		/* hivex gives every NUL-terminated piece up to the end of the data, the
+		   empty ones too (mt_regf_value_text stops at the first empty one) */
 		mt_buf_adds(b, "l:");
-		mt_regf_value_text(v, &t);
-		for (size_t i = 0; i < t.len; i++) {
-			if (t.data[i] == '\n')
+		size_t i = 0;
+		while (i + 1 < v->len) {
+			size_t j = i;
+			while (j + 1 < v->len && (v->data[j] || v->data[j + 1]))
+				j += 2;
+			mt_regf_value one = *v;
+			one.type = MT_REG_SZ;
+			one.data = v->data + i;
+			one.len = j - i;
+			mt_buf_reset(&t);
+			mt_buf_add(&t, "", 0);
+			mt_regf_value_text(&one, &t);
+			if (i)
 				mt_buf_addc(b, ',');
-			else
-				esc(b, t.data + i, 1, 1);
+			esc(b, t.data, t.len, 1);
+			i = j + 2;
 		}
 		break;
 	}
 	case MT_REG_DWORD:
+	case MT_REG_DWORD_BE:
 	case MT_REG_QWORD: {
+		/* hivexml prints -1 for a number of the wrong size (hivex's error value) */
 		uint64_t u;
-		if ((v->type == MT_REG_DWORD ? v->len == 4 : v->len == 8) &&
-		    mt_regf_value_u64(v, &u) == 0) {
-			if (v->type == MT_REG_DWORD)
-				mt_buf_printf(b, "i:%d", (int32_t)(uint32_t)u);
-			else
-				mt_buf_printf(b, "i:%lld", (long long)u);
-			break;
-		}
-		mt_buf_adds(b, "x:");
-		hex(b, v->data, v->len);
+		int ok = (v->type == MT_REG_QWORD ? v->len == 8 : v->len == 4) &&
+		         mt_regf_value_u64(v, &u) == 0;
+		if (!ok)
+			mt_buf_adds(b, "i:-1");
+		else if (v->type == MT_REG_QWORD)
+			mt_buf_printf(b, "i:%lld", (long long)u);
+		else
+			mt_buf_printf(b, "i:%d", (int32_t)(uint32_t)u);
 		break;
 	}
 	default:

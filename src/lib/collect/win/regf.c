@@ -188,6 +188,10 @@ static int check_entry(const uint8_t *log, size_t len, size_t off, log_entry *e)
 /* Writes the dirty pages of a checked entry into the hive. */
 static int apply_entry(uint8_t **data, size_t *len, const log_entry *e)
 {
+	/* a hive grows by bins the entry carries: a bigger claim is refused, so that a
+	   small log cannot make us allocate a gigabyte */
+	if ((uint64_t)BASE_LEN + e->hbins > (uint64_t)*len + e->size + HBIN_ALIGN)
+		return -1;
 	if (hive_reserve(data, len, (uint64_t)BASE_LEN + e->hbins))
 		return -1;
 	const uint8_t *src = e->p + 40 + (size_t)e->npages * 8;
@@ -274,7 +278,9 @@ static long replay_old(uint8_t **data, size_t *len, const uint8_t *log, size_t l
 		return -1;
 	size_t pages = LOG_BASE_LEN + 4 + vec;
 	pages = (pages + 511) / 512 * 512;
-	if (hive_reserve(data, len, (uint64_t)BASE_LEN + hbins))
+	/* growth beyond the pages the log holds is refused, as for the new format */
+	if ((uint64_t)BASE_LEN + hbins > (uint64_t)*len + llen + HBIN_ALIGN ||
+	    hive_reserve(data, len, (uint64_t)BASE_LEN + hbins))
 		return -1;
 	const uint8_t *bits = log + LOG_BASE_LEN + 4;
 	long n = 0;
@@ -721,23 +727,29 @@ typedef struct sub_walk {
 	const mt_regf *h;
 	mt_regf_key_fn fn;
 	void *ctx;
-	size_t seen; /* subkeys given */
-	int stop;
+	size_t seen;  /* subkeys given */
+	size_t steps; /* list entries looked at, good or bad */
+	size_t max;   /* the most steps allowed */
+	int stop, limit;
 } sub_walk;
 
-/* Walks one subkey list (li, lf, lh, or ri of them) at off. */
+/* Walks one subkey list (li, lf, lh, or at the top an ri of them) at off. An ri inside an
+ * ri is refused (Windows never writes one), and the entries looked at are capped, so
+ * that lists listing themselves or one big list many times cannot make the walk
+ * exponential or endless. */
 static void walk_list(sub_walk *w, uint32_t off, unsigned depth)
 {
 	size_t n;
 	const uint8_t *p = cell(w->h, off, &n);
-	if (!p || n < 4 || depth > MT_MAX_REG_DEPTH) {
+	if (!p || n < 4) {
 		(*w->h->bad)++;
 		return;
 	}
 	unsigned cnt = le16(p + 2);
 	int ri = memcmp(p, "ri", 2) == 0, li = memcmp(p, "li", 2) == 0;
 	size_t step = ri || li ? 4 : 8;
-	if (!ri && !li && memcmp(p, "lf", 2) != 0 && memcmp(p, "lh", 2) != 0) {
+	if ((ri && depth > 0) ||
+	    (!ri && !li && memcmp(p, "lf", 2) != 0 && memcmp(p, "lh", 2) != 0)) {
 		(*w->h->bad)++;
 		return;
 	}
@@ -747,6 +759,10 @@ static void walk_list(sub_walk *w, uint32_t off, unsigned depth)
 	}
 	for (unsigned i = 0; i < cnt && !w->stop; i++) {
 		uint32_t o = le32(p + 4 + step * i);
+		if (++w->steps > w->max) {
+			w->stop = w->limit = 1;
+			break;
+		}
 		if (ri) {
 			walk_list(w, o, depth + 1);
 			continue;
@@ -757,7 +773,7 @@ static void walk_list(sub_walk *w, uint32_t off, unsigned depth)
 			continue;
 		}
 		if (w->seen >= MT_MAX_REG_SUBKEYS) {
-			w->stop = 1;
+			w->stop = w->limit = 1;
 			break;
 		}
 		w->seen++;
@@ -766,7 +782,10 @@ static void walk_list(sub_walk *w, uint32_t off, unsigned depth)
 	}
 }
 
-mt_err mt_regf_each_subkey(const mt_regf *h, mt_regf_key k, mt_regf_key_fn fn, void *ctx)
+/* mt_regf_each_subkey with a budget of list entries shared by several calls (the walk
+ * of a whole tree); *budget is lowered by the entries looked at. */
+static mt_err each_subkey(const mt_regf *h, mt_regf_key k, mt_regf_key_fn fn, void *ctx,
+                          size_t *budget)
 {
 	size_t n;
 	const uint8_t *p = h && fn ? nk_cell(h, k, &n) : NULL;
@@ -774,9 +793,16 @@ mt_err mt_regf_each_subkey(const mt_regf *h, mt_regf_key k, mt_regf_key_fn fn, v
 		return MT_ERR_INVAL;
 	if (le32(p + 20) == 0 || le32(p + 28) == NIL)
 		return MT_OK;
-	sub_walk w = {h, fn, ctx, 0, 0};
+	sub_walk w = {h, fn, ctx, 0, 0, *budget, 0, 0};
 	walk_list(&w, le32(p + 28), 0);
-	return w.seen >= MT_MAX_REG_SUBKEYS && w.stop ? MT_ERR_LIMIT : MT_OK;
+	*budget -= w.steps < *budget ? w.steps : *budget;
+	return w.limit ? MT_ERR_LIMIT : MT_OK;
+}
+
+mt_err mt_regf_each_subkey(const mt_regf *h, mt_regf_key k, mt_regf_key_fn fn, void *ctx)
+{
+	size_t budget = 4 * (size_t)MT_MAX_REG_SUBKEYS;
+	return each_subkey(h, k, fn, ctx, &budget);
 }
 
 typedef struct find_ctx {
@@ -849,6 +875,7 @@ typedef struct walk {
 	mt_buf path;
 	mt_buf name;
 	size_t nkeys;
+	size_t budget; /* list entries the whole walk may look at */
 	unsigned depth;
 	int stop;
 	mt_err err;
@@ -905,7 +932,7 @@ static int visit(walk *w, mt_regf_key k)
 		return 0;
 	}
 	w->depth++;
-	mt_err r = mt_regf_each_subkey(w->h, k, walk_sub, w);
+	mt_err r = each_subkey(w->h, k, walk_sub, w, &w->budget);
 	if (r != MT_OK && w->err == MT_OK)
 		w->err = r;
 	w->depth--;
@@ -922,6 +949,7 @@ mt_err mt_regf_walk(const mt_regf *h, mt_regf_key from, mt_regf_walk_fn fn, void
 	w.h = h;
 	w.fn = fn;
 	w.ctx = ctx;
+	w.budget = 16 * (size_t)MT_MAX_WALK_ENTRIES;
 	w.visited = calloc((h->bins_end - BASE_LEN) / 32 + 1, 1);
 	if (!w.visited)
 		return MT_ERR_NOMEM;

@@ -43,7 +43,11 @@ typedef struct mt_regf_info {
  * order; NULL entries are skipped. Log entries are replayed in sequence order, stopping
  * at the first one that does not continue the sequence or fails its hash, as Windows
  * does. MT_ERR_PARSE when no usable base block or root key exists (neither in the hive
- * nor in a log). info may be NULL. */
+ * nor in a log); MT_ERR_TOOBIG over MT_MAX_HIVE_FILE, MT_ERR_INVAL for NULL data or out.
+ * Logs over MT_MAX_HIVE_LOG, and more than 64, are not read. info may be NULL.
+ * After a replay the base block is rewritten (both sequence numbers set to the one after
+ * the last entry, as Windows does, or to the old-format log's; file type primary; the
+ * checksum), so mt_regf_bytes is a clean hive. A log may grow the hive only by the bins it carries. */
 mt_err mt_regf_open(uint8_t *data, size_t len, const uint8_t *const *logs, const size_t *lens,
                     size_t nlogs, mt_regf **out, mt_regf_info *info);
 void mt_regf_free(mt_regf *h);
@@ -65,7 +69,9 @@ int64_t mt_filetime_unix(uint64_t ft);
 
 /* Calls fn for each subkey of k in hive order (li/lf/lh/ri lists; subkeys that cannot
  * be read are skipped and counted in the info's bad_cells); stops when fn returns
- * non-zero. At most MT_MAX_REG_SUBKEYS. */
+ * non-zero. At most MT_MAX_REG_SUBKEYS. An ri inside an ri is refused (counted), and
+ * at most 4 * MT_MAX_REG_SUBKEYS list entries are looked at; MT_ERR_LIMIT when a cap
+ * stopped the listing, MT_ERR_INVAL when k is not a key. */
 typedef int (*mt_regf_key_fn)(void *ctx, mt_regf_key sub);
 mt_err mt_regf_each_subkey(const mt_regf *h, mt_regf_key k, mt_regf_key_fn fn, void *ctx);
 
@@ -74,9 +80,11 @@ mt_err mt_regf_each_subkey(const mt_regf *h, mt_regf_key k, mt_regf_key_fn fn, v
  * depth (0 for from). Each key is visited once: a subkey met again (a loop, or a key
  * listed under two parents) is skipped and counted in bad_cells, so a hostile hive
  * cannot make the walk endless. Non-zero from fn stops the walk. MT_ERR_LIMIT when
- * keys were left out for depth (MT_MAX_REG_DEPTH), count (MT_MAX_WALK_ENTRIES) or path
- * length (1 MiB); the keys before were given. (Added with regf.c: every user walks the
- * whole tree, and the visited set belongs in the reader.) */
+ * keys were left out for depth (MT_MAX_REG_DEPTH), count (MT_MAX_WALK_ENTRIES), path
+ * length (1 MiB) or list entries looked at (16 * MT_MAX_WALK_ENTRIES in all); the keys
+ * before were given. A name holding '\\' makes its path ambiguous (use the key, not the
+ * path, to go on). (Added with regf.c: every user walks the whole tree, and the visited
+ * set belongs in the reader.) */
 typedef int (*mt_regf_walk_fn)(void *ctx, mt_regf_key k, const char *path, unsigned depth);
 mt_err mt_regf_walk(const mt_regf *h, mt_regf_key from, mt_regf_walk_fn fn, void *ctx);
 
@@ -85,8 +93,9 @@ mt_err mt_regf_walk(const mt_regf *h, mt_regf_key from, mt_regf_walk_fn fn, void
 unsigned mt_regf_bad_cells(const mt_regf *h);
 
 /* Looks up a path below k, components separated by '\\' (or '/'), compared
- * case-insensitively (ASCII and Latin-1 folding, as Windows does for these names).
- * MT_ERR_NOENT when a component is missing. */
+ * case-insensitively (ASCII and Latin-1 folding, as Windows does for these names; basic
+ * Greek and Cyrillic letters are folded too). MT_ERR_NOENT when a component is missing.
+ * "" or NULL is k itself. */
 mt_err mt_regf_find(const mt_regf *h, mt_regf_key k, const char *path, mt_regf_key *out);
 
 typedef struct mt_regf_value {
