@@ -172,9 +172,11 @@ build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(DYN_SRC)
 fuzz-build: $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build-fuzz/corpus/$$n; \
+	  seeds=; if [ -f tests/fuzz/seed_$$n.sh ]; then seeds=build-fuzz/seed/$$n; \
+	    sh tests/fuzz/seed_$$n.sh $$seeds || exit 1; fi; \
 	  echo "== $$n for $(FUZZ_SECONDS)s"; \
 	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build-fuzz/corpus/$$n \
-	    tests/fuzz/corpus/$$n || exit 1; done
+	    tests/fuzz/corpus/$$n $$seeds || exit 1; done
 
 FORMAT_SRC = $(LIB_SRC) $(DYN_SRC) $(STUB_SRC) $(CLI_SRC) \
   $(wildcard src/lib/*.h src/lib/*/*.h src/lib/*/*/*.h src/cli/*.h include/minetrace/*.h)

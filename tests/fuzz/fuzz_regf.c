@@ -1,7 +1,7 @@
 /* fuzz_regf.c - libFuzzer target: registry hives (and transaction logs) through
  * mt_regf_open, the whole tree walked, every value read and turned into text, every key
  * looked up again by its path. The input is a hive, optionally followed by logs, each
- * after the separator "MTLOG>>>" (the seeds in tests/fuzz/corpus/fuzz_regf/ show it). */
+ * after the separator "MTLOG>>>" (tests/fuzz/seed_fuzz_regf.sh writes such seeds from the shared hives at run time). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
