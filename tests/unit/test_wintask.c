@@ -537,6 +537,12 @@ static void test_hostile(void)
 	ASSERT_INT_EQ(parse_str(b.data, &t, NULL), MT_ERR_LIMIT);
 	mt_task_free(&t);
 	mt_buf_reset(&b);
+	mt_buf_adds(&b, "<Task>");
+	for (int i = 0; i < MT_TASK_MAX_DEPTH; i++) /* one past the cap */
+		mt_buf_adds(&b, "<a>");
+	ASSERT_INT_EQ(parse_str(b.data, &t, NULL), MT_ERR_LIMIT);
+	mt_task_free(&t);
+	mt_buf_reset(&b);
 	mt_buf_adds(&b, "<Task><Actions><Exec><Command>deep.exe</Command></Exec></Actions>");
 	for (int i = 1; i < MT_TASK_MAX_DEPTH; i++) /* exactly at the cap: fine */
 		mt_buf_adds(&b, "<a>");

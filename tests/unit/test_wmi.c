@@ -352,6 +352,20 @@ static void test_buffers(void)
 		objs_free(&v);
 		free(part);
 	}
+	/* another consumer: the name is the string that is no path and no template */
+	static const char *const s5[] = {"Mined on %TargetInstance.Name%", "Mailer",
+	                                 "smtp.example.net", "report", "ops@example.net"};
+	n = mk_heap(buf, "SMTPEventConsumer", s5, 5);
+	ASSERT_SIZE_EQ(mt_wmi_carve(buf, n, on_obj, &v), 1);
+	REQUIRE_INT_EQ(v.n, 1);
+	ASSERT_INT_EQ(v.o[0].kind, MT_WMI_OTHER);
+	ASSERT_STR_EQ(v.o[0].cls, "SMTPEventConsumer");
+	ASSERT_STR_EQ(v.o[0].name, "Mailer");
+	ASSERT_STR_EQ(v.o[0].a, "Mined on %TargetInstance.Name%");
+	ASSERT_STR_EQ(v.o[0].b, "smtp.example.net");
+	ASSERT_STR_EQ(v.o[0].c, "report");
+	ASSERT_INT_EQ(v.o[0].benign, 0);
+	objs_free(&v);
 	/* the heap of a class definition: property names */
 	static const char *const s2[] = {"CommandLineTemplate", "string", "Name", "string"};
 	n = mk_heap(buf, "CommandLineEventConsumer", s2, 4);

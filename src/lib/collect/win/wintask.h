@@ -47,7 +47,7 @@ typedef struct mt_task {
 	char *author;      /* RegistrationInfo/Author */
 	char *date;        /* RegistrationInfo/Date as written */
 	char *description; /* RegistrationInfo/Description */
-	char *user_id;     /* Principals/Principal/UserId (SID or name) */
+	char *user_id;     /* Principals/Principal/UserId (SID or name), first Principal */
 	char *run_level;   /* Principal/RunLevel (HighestAvailable, LeastPrivilege) */
 	char *logon_type;  /* Principal/LogonType (InteractiveToken, S4U, Password...) */
 	int hidden;        /* Settings/Hidden true */
