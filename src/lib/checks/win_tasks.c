@@ -91,8 +91,9 @@ static char *cache_actions(const uint8_t *d, size_t n)
 		mt_buf_init(&cmd, 32 * 1024);
 		mt_buf_init(&args, 32 * 1024);
 		mt_buf_init(&wd, 4096);
-		int ok = (ver < 3 || blob_str(d, n, &off, &id) == 0) && blob_str(d, n, &off, &cmd) == 0 &&
-		         blob_str(d, n, &off, &args) == 0 && blob_str(d, n, &off, &wd) == 0;
+		int ok = (ver < 3 || blob_str(d, n, &off, &id) == 0) &&
+		         blob_str(d, n, &off, &cmd) == 0 && blob_str(d, n, &off, &args) == 0 &&
+		         blob_str(d, n, &off, &wd) == 0;
 		if (ver >= 3 && off + 2 <= n)
 			off += 2; /* flags */
 		if (ok && cmd.data && cmd.len)
@@ -214,8 +215,9 @@ static void judge_task(tk_state *s, const char *name, const char *file, const mt
 		win_target t;
 		win_judge(s->ctx, cmd, NULL, &av, &t);
 		for (unsigned k = 0; k < av.nreasons; k++)
-			mt__verdict_add(&v, av.reasons[k].code, av.reasons[k].severity, av.reasons[k].rule,
-			                av.reasons[k].detail, strlen(av.reasons[k].detail));
+			mt__verdict_add(&v, av.reasons[k].code, av.reasons[k].severity,
+			                av.reasons[k].rule, av.reasons[k].detail,
+			                strlen(av.reasons[k].detail));
 		if (n++ == 0) {
 			first = t;
 			snprintf(line0, sizeof(line0), "%s", cmd);
@@ -262,7 +264,8 @@ static void judge_task(tk_state *s, const char *name, const char *file, const mt
 		mt_finding_int(f, "enabled", task->enabled, 0);
 		unsigned every = 0;
 		for (size_t i = 0; i < task->ntriggers; i++)
-			if (task->triggers[i].interval && (!every || task->triggers[i].interval < every))
+			if (task->triggers[i].interval &&
+			    (!every || task->triggers[i].interval < every))
 				every = task->triggers[i].interval;
 		if (every)
 			mt_finding_int(f, "repeat_seconds", every, 0);
@@ -301,7 +304,8 @@ static int on_file(void *p, const mt_walk_entry *e)
 	char *data;
 	size_t len;
 	int trunc;
-	if (mt_host_read_file(s->ctx->host, e->path, MT_MAX_TASK_FILE, &data, &len, &trunc) != MT_OK)
+	if (mt_host_read_file(s->ctx->host, e->path, MT_MAX_TASK_FILE, &data, &len, &trunc) !=
+	    MT_OK)
 		return MT_WALK_CONTINUE;
 	mt_task task;
 	int cut = 0;
@@ -315,8 +319,8 @@ static int on_file(void *p, const mt_walk_entry *e)
 			*c = '\\';
 	if (pe != MT_OK) {
 		s->bad++;
-		mt_report_diag(s->ctx->report, "%s: not a task definition that can be read: %s", e->path,
-		               mt_strerror(pe));
+		mt_report_diag(s->ctx->report, "%s: not a task definition that can be read: %s",
+		               e->path, mt_strerror(pe));
 		mt_task_free(&task);
 		return MT_WALK_CONTINUE;
 	}

@@ -4,7 +4,8 @@
 # Policies\Explorer\Run under a browser's name, Task Manager kept from starting by an IFEO
 # debugger, the sticky-keys backdoor, and a second program added to Winlogon's Userinit.
 # Benign look-alikes beside them: Teams' updater at logon, an inventory script run by
-# PowerShell from Program Files, a logon batch file that maps a share.
+# PowerShell from Program Files, a logon batch file that maps a share; WMI subscriptions
+# in the repository (see below).
 set -e
 root=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,3 +43,6 @@ cat > "$root/sw.reg" <<'REG'
 REG
 $mk reg "$root" SOFTWARE "$root/sw.reg"
 rm "$root/user.reg" "$root/sw.reg"
+# WMI: WannaMine's DSM Event Log subscription (encoded PowerShell), a VBScript consumer
+# on logon, Windows' own SCM Event Log and BVT subscriptions, freed and damaged pages
+python3 "$here/../../windows/mkwmirepo.py" "$root/Windows/System32/wbem/Repository/OBJECTS.DATA"
