@@ -345,6 +345,72 @@ typedef struct val {
 	uint8_t type;
 } val;
 
+/* A per-chunk map from chunk offsets to two numbers (open addressing; it grows to hold
+ * every offset of a chunk at most, and is cleared for the next chunk). */
+typedef struct slot {
+	uint32_t key; /* offset + 1; 0 empty */
+	uint32_t a, b;
+} slot;
+
+typedef struct cache {
+	slot *s;
+	uint32_t size, n; /* size: a power of two */
+} cache;
+
+static inline uint32_t slot_of(const cache *c, uint32_t key)
+{
+	return (key * 2654435761u) & (c->size - 1);
+}
+
+static slot *cache_find(const cache *c, uint32_t off)
+{
+	if (!c->n)
+		return NULL;
+	uint32_t key = off + 1;
+	for (uint32_t i = slot_of(c, key);; i = (i + 1) & (c->size - 1)) {
+		if (c->s[i].key == key)
+			return &c->s[i];
+		if (!c->s[i].key)
+			return NULL;
+	}
+}
+
+/* A new entry for off (not present); NULL when out of memory. */
+static slot *cache_add(cache *c, uint32_t off)
+{
+	if (2 * (c->n + 1) > c->size) {
+		uint32_t nsize = c->size ? c->size * 2 : 256;
+		slot *ns = calloc(nsize, sizeof(*ns));
+		if (!ns)
+			return NULL;
+		cache old = *c;
+		c->s = ns;
+		c->size = nsize;
+		for (uint32_t i = 0; i < old.size; i++) {
+			if (!old.s[i].key)
+				continue;
+			uint32_t j = slot_of(c, old.s[i].key);
+			while (c->s[j].key)
+				j = (j + 1) & (c->size - 1);
+			c->s[j] = old.s[i];
+		}
+		free(old.s);
+	}
+	uint32_t key = off + 1, i = slot_of(c, key);
+	while (c->s[i].key)
+		i = (i + 1) & (c->size - 1);
+	c->s[i].key = key;
+	c->n++;
+	return &c->s[i];
+}
+
+static void cache_clear(cache *c)
+{
+	if (c->n)
+		memset(c->s, 0, (size_t)c->size * sizeof(*c->s));
+	c->n = 0;
+}
+
 /* what an element or attribute is to the record */
 enum {
 	K_NONE = 0,
@@ -380,9 +446,8 @@ typedef struct ex {
 	mt_evtx_stats *st;
 	const uint8_t *c; /* the chunk: CHUNK bytes */
 	uint64_t chunk_off;
-	uint32_t gen;
-	uint32_t *name_gen, *name_at;
-	uint32_t *tpl_gen, *tpl_start, *tpl_n;
+	cache ncache; /* names: chunk offset -> offset in names */
+	cache tcache; /* template definitions: chunk offset -> compiled operations */
 	sb names;
 	opvec tops, dops;
 	val *vals;
@@ -450,8 +515,9 @@ static int64_t name_at(ex *x, uint32_t off)
 {
 	if (off >= CHUNK)
 		return -1;
-	if (x->name_gen[off] == x->gen)
-		return x->name_at[off];
+	const slot *hit = cache_find(&x->ncache, off);
+	if (hit)
+		return hit->a;
 	if (off > CHUNK - 8)
 		return -1;
 	uint32_t n = le16(x->c + off + 6);
@@ -462,8 +528,12 @@ static int64_t name_at(ex *x, uint32_t off)
 	sb_c(&x->names, '\0');
 	if (x->names.err)
 		return -1;
-	x->name_gen[off] = x->gen;
-	x->name_at[off] = start;
+	slot *e = cache_add(&x->ncache, off);
+	if (!e) {
+		x->names.err = EV_NOMEM;
+		return -1;
+	}
+	e->a = start;
 	return start;
 }
 
@@ -692,27 +762,28 @@ static int tpl_get(ex *x, uint32_t def, uint32_t *start, uint32_t *n)
 {
 	if (def >= CHUNK - 24)
 		return EV_BAD;
-	if (x->tpl_gen[def] != x->gen) {
+	slot *e = cache_find(&x->tcache, def);
+	if (!e) {
 		uint32_t size = le32(x->c + def + 20), data = def + 24;
-		uint32_t s0 = x->tops.n;
-		x->tpl_gen[def] = x->gen;
-		x->tpl_n[def] = TPL_BAD;
+		uint32_t s0 = x->tops.n, got = TPL_BAD;
 		if (size <= CHUNK - data) {
 			int r = compile(x, data, data + size, 1, &x->tops);
 			if (r == EV_NOMEM)
 				return r;
-			if (r == EV_OK) {
-				x->tpl_start[def] = s0;
-				x->tpl_n[def] = x->tops.n - s0;
-			} else {
+			if (r == EV_OK)
+				got = x->tops.n - s0;
+			else
 				x->tops.n = s0;
-			}
 		}
+		if (!(e = cache_add(&x->tcache, def)))
+			return EV_NOMEM;
+		e->a = s0;
+		e->b = got;
 	}
-	if (x->tpl_n[def] == TPL_BAD)
+	if (e->b == TPL_BAD)
 		return EV_BAD;
-	*start = x->tpl_start[def];
-	*n = x->tpl_n[def];
+	*start = e->a;
+	*n = e->b;
 	return EV_OK;
 }
 
@@ -1394,11 +1465,8 @@ static int all_zero(const uint8_t *p, size_t n)
 /* A new generation of the per-chunk caches. */
 static void chunk_reset(ex *x)
 {
-	if (++x->gen == 0) {
-		memset(x->name_gen, 0, CHUNK * sizeof(uint32_t));
-		memset(x->tpl_gen, 0, CHUNK * sizeof(uint32_t));
-		x->gen = 1;
-	}
+	cache_clear(&x->ncache);
+	cache_clear(&x->tcache);
 	x->names.len = 0;
 	x->names.err = 0;
 	x->tops.n = 0;
@@ -1478,24 +1546,10 @@ static ex *ex_new(const mt_evtx_opts *o, mt_evtx_stats *st)
 		return NULL;
 	x->o = o;
 	x->st = st;
-	x->name_gen = calloc(CHUNK, sizeof(uint32_t));
-	x->name_at = malloc(CHUNK * sizeof(uint32_t));
-	x->tpl_gen = calloc(CHUNK, sizeof(uint32_t));
-	x->tpl_start = malloc(CHUNK * sizeof(uint32_t));
-	x->tpl_n = malloc(CHUNK * sizeof(uint32_t));
 	x->names.cap = MAX_NAMES;
 	x->s.cap = MAX_REC_TEXT;
 	x->tops.cap = MAX_TOPS;
 	x->dops.cap = MAX_DOPS;
-	if (!x->name_gen || !x->name_at || !x->tpl_gen || !x->tpl_start || !x->tpl_n) {
-		free(x->name_gen);
-		free(x->name_at);
-		free(x->tpl_gen);
-		free(x->tpl_start);
-		free(x->tpl_n);
-		free(x);
-		return NULL;
-	}
 	return x;
 }
 
@@ -1503,11 +1557,8 @@ static void ex_free(ex *x)
 {
 	if (!x)
 		return;
-	free(x->name_gen);
-	free(x->name_at);
-	free(x->tpl_gen);
-	free(x->tpl_start);
-	free(x->tpl_n);
+	free(x->ncache.s);
+	free(x->tcache.s);
 	free(x->names.p);
 	free(x->s.p);
 	free(x->tops.v);
