@@ -1081,7 +1081,7 @@ static void put_systemtime(sb *b, const uint8_t *p)
 	sb_datetime(b, le16(p), le16(p + 2), le16(p + 6), le16(p + 8), le16(p + 10), le16(p + 12));
 	sb_c(b, '.');
 	sb_pad(b, le16(p + 14), 3);
-	sb_add(b, "000000Z", 7);
+	sb_c(b, 'Z');
 }
 
 static void put_hexbytes(sb *b, const uint8_t *p, uint32_t n)
@@ -1095,12 +1095,22 @@ static void put_hexbytes(sb *b, const uint8_t *p, uint32_t n)
 	}
 }
 
+/* A real as evtxexport prints it: "%.6e" with an exponent of at least three digits
+ * ("1.500000e+000"). */
 static void put_double(sb *b, double d)
 {
-	char t[40];
-	int n = snprintf(t, sizeof(t), "%.15g", d);
-	if (n > 0)
-		sb_add(b, t, (size_t)n < sizeof(t) ? (size_t)n : sizeof(t) - 1);
+	char t[48];
+	int n = snprintf(t, sizeof(t), "%.6e", d);
+	if (n <= 0 || (size_t)n >= sizeof(t))
+		return;
+	char *e = strchr(t, 'e');
+	if (e && (e[1] == '+' || e[1] == '-') && strlen(e + 2) < 3) {
+		size_t nd = strlen(e + 2);
+		memmove(e + 2 + (3 - nd), e + 2, nd + 1);
+		memset(e + 2, '0', 3 - nd);
+		n = (int)strlen(t);
+	}
+	sb_add(b, t, (size_t)n);
 }
 
 /* The size of one item of a fixed-size type, 0 for variable ones. */
@@ -1195,8 +1205,8 @@ static void put_scalar(sb *b, uint32_t t, const uint8_t *p, uint32_t size)
 	case 0x0f:
 		put_guid(b, p);
 		break;
-	case 0x10: /* size_t */
-		sb_hex(b, is == 4 ? le32(p) : le64(p), is == 4 ? 8 : 16);
+	case 0x10: /* size_t: evtxexport prints it in decimal */
+		sb_u64(b, is == 4 ? le32(p) : le64(p));
 		break;
 	case 0x11:
 		sb_filetime(b, le64(p));
