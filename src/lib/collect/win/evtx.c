@@ -22,6 +22,9 @@
 #define MAX_TOPS     (1u << 18) /* compiled template operations of one chunk */
 #define MAX_DOPS     (1u << 17) /* compiled operations of a record's own BinXML */
 #define MAX_VALS     (1u << 16) /* substitution values in use at once */
+#define MAX_STEPS \
+	(1u << 22) /* operations run for one record (a real one runs hundreds;
+                                   bounds records that expand one template many times) */
 
 /* results of the decoding steps */
 #define EV_OK    0
@@ -465,6 +468,7 @@ typedef struct ex {
 	int in_attr, want;
 	uint8_t attr_kind;
 	uint32_t attr_start;
+	uint32_t steps; /* operations left for this record */
 	mt_evtx_field fields[MT_MAX_EVTX_FIELDS];
 } ex;
 
@@ -1304,8 +1308,9 @@ static int run(ex *x, opvec *v, uint32_t a, uint32_t b, uint32_t vbase, uint32_t
 /* The BinXML of chunk bytes [pos, end) that is not a template definition. */
 static int do_direct(ex *x, uint32_t pos, uint32_t end, int depth)
 {
-	if (depth > MT_MAX_EVTX_DEPTH)
+	if (depth > MT_MAX_EVTX_DEPTH || end - pos > x->steps)
 		return EV_BAD;
+	x->steps -= end - pos; /* compiling costs too */
 	uint32_t mark = x->dops.n;
 	int r = compile(x, pos, end, 0, &x->dops);
 	if (r == EV_OK)
@@ -1353,6 +1358,9 @@ static int do_tinst(ex *x, uint32_t at, uint32_t end, int depth)
 static int run(ex *x, opvec *v, uint32_t a, uint32_t b, uint32_t vbase, uint32_t nv, int depth)
 {
 	int r = EV_OK;
+	if (b - a > x->steps)
+		return EV_BAD;
+	x->steps -= b - a;
 	for (uint32_t i = a; i < b && r == EV_OK; i++) {
 		op o = v->v[i]; /* a copy: v may move while a nested fragment is compiled */
 		switch (o.kind) {
@@ -1420,6 +1428,7 @@ static int do_record(ex *x, uint32_t pos, uint32_t size)
 	x->in_attr = x->want = 0;
 	x->nvals = 0;
 	x->dops.n = 0;
+	x->steps = MAX_STEPS;
 	uint64_t rid = le64(x->c + pos + 8), ft = le64(x->c + pos + 16);
 	int r = do_direct(x, pos + REC_HDR, pos + size - 4, 0);
 	if (r == EV_SKIP) {
