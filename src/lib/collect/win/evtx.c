@@ -434,6 +434,46 @@ enum {
 };
 enum { A_NONE = 0, A_PROVNAME, A_QUAL, A_USERID, A_PID, A_TID, A_DATANAME };
 
+/* The names the record looks for, known when a name is first read: its class is kept in
+ * the byte before the name in x->names, so elements are told apart without strcmp. */
+enum {
+	N_OTHER = 0,
+	N_SYSTEM,
+	N_EVENTDATA,
+	N_USERDATA,
+	N_EVENTID,
+	N_LEVEL,
+	N_CHANNEL,
+	N_COMPUTER,
+	N_PROVIDER,
+	N_SECURITY,
+	N_EXECUTION,
+	N_RECID,
+	N_DATA,
+	N_NAME,
+	N_QUALIFIERS,
+	N_USERID,
+	N_PROCESSID,
+	N_THREADID
+};
+
+static const char *const name_class[] = {
+	[N_SYSTEM] = "System",       [N_EVENTDATA] = "EventData",   [N_USERDATA] = "UserData",
+	[N_EVENTID] = "EventID",     [N_LEVEL] = "Level",           [N_CHANNEL] = "Channel",
+	[N_COMPUTER] = "Computer",   [N_PROVIDER] = "Provider",     [N_SECURITY] = "Security",
+	[N_EXECUTION] = "Execution", [N_RECID] = "EventRecordID",   [N_DATA] = "Data",
+	[N_NAME] = "Name",           [N_QUALIFIERS] = "Qualifiers", [N_USERID] = "UserID",
+	[N_PROCESSID] = "ProcessID", [N_THREADID] = "ThreadID",
+};
+
+static uint8_t classify(const char *nm)
+{
+	for (uint8_t i = 1; i < MT_ARRAY_LEN(name_class); i++)
+		if (!strcmp(nm, name_class[i]))
+			return i;
+	return N_OTHER;
+}
+
 #define NAMEREF 0x80000000u /* a field name offset that is in names, not in the text */
 
 typedef struct elem {
@@ -527,11 +567,13 @@ static int64_t name_at(ex *x, uint32_t off)
 	uint32_t n = le16(x->c + off + 6);
 	if (2 * n + 2 > CHUNK - 8 - off)
 		return -1;
+	sb_c(&x->names, N_OTHER);
 	uint32_t start = x->names.len;
 	sb_utf16(&x->names, x->c + off + 8, n, 1);
 	sb_c(&x->names, '\0');
 	if (x->names.err)
 		return -1;
+	x->names.p[start - 1] = (char)classify(x->names.p + start);
 	slot *e = cache_add(&x->ncache, off);
 	if (!e) {
 		x->names.err = EV_NOMEM;
@@ -874,8 +916,7 @@ static int sink_open(ex *x, uint32_t name)
 	attr_done(x);
 	if (x->depth >= MT_MAX_EVTX_DEPTH)
 		return EV_BAD;
-	const char *nm = x->names.p + name;
-	uint8_t k = K_NONE;
+	uint8_t cls = (uint8_t)x->names.p[name - 1], k = K_NONE;
 	if (x->depth == 0) {
 		k = K_EVENT;
 	} else {
@@ -883,24 +924,41 @@ static int sink_open(ex *x, uint32_t name)
 		p->has_child = 1;
 		switch (p->kind) {
 		case K_EVENT:
-			k = !strcmp(nm, "System")      ? K_SYSTEM
-			    : !strcmp(nm, "EventData") ? K_EVDATA
-			    : !strcmp(nm, "UserData")  ? K_USERDATA
-			                               : K_NONE;
+			k = cls == N_SYSTEM      ? K_SYSTEM
+			    : cls == N_EVENTDATA ? K_EVDATA
+			    : cls == N_USERDATA  ? K_USERDATA
+			                         : K_NONE;
 			break;
 		case K_SYSTEM:
-			k = !strcmp(nm, "EventID")         ? K_EVENTID
-			    : !strcmp(nm, "Level")         ? K_LEVEL
-			    : !strcmp(nm, "Channel")       ? K_CHANNEL
-			    : !strcmp(nm, "Computer")      ? K_COMPUTER
-			    : !strcmp(nm, "Provider")      ? K_PROVIDER
-			    : !strcmp(nm, "Security")      ? K_SECURITY
-			    : !strcmp(nm, "Execution")     ? K_EXECUTION
-			    : !strcmp(nm, "EventRecordID") ? K_RECID
-			                                   : K_NONE;
+			switch (cls) {
+			case N_EVENTID:
+				k = K_EVENTID;
+				break;
+			case N_LEVEL:
+				k = K_LEVEL;
+				break;
+			case N_CHANNEL:
+				k = K_CHANNEL;
+				break;
+			case N_COMPUTER:
+				k = K_COMPUTER;
+				break;
+			case N_PROVIDER:
+				k = K_PROVIDER;
+				break;
+			case N_SECURITY:
+				k = K_SECURITY;
+				break;
+			case N_EXECUTION:
+				k = K_EXECUTION;
+				break;
+			case N_RECID:
+				k = K_RECID;
+				break;
+			}
 			break;
 		case K_EVDATA:
-			k = !strcmp(nm, "Data") ? K_DATA : K_ELEM;
+			k = cls == N_DATA ? K_DATA : K_ELEM;
 			break;
 		case K_USERDATA:
 		case K_DATA:
@@ -925,23 +983,22 @@ static void sink_attr(ex *x, uint32_t name)
 	attr_done(x);
 	if (x->depth == 0)
 		return;
-	const char *nm = x->names.p + name;
-	uint8_t a = A_NONE;
+	uint8_t cls = (uint8_t)x->names.p[name - 1], a = A_NONE;
 	switch (x->st_[x->depth - 1].kind) {
 	case K_PROVIDER:
-		a = !strcmp(nm, "Name") ? A_PROVNAME : A_NONE;
+		a = cls == N_NAME ? A_PROVNAME : A_NONE;
 		break;
 	case K_EVENTID:
-		a = !strcmp(nm, "Qualifiers") ? A_QUAL : A_NONE;
+		a = cls == N_QUALIFIERS ? A_QUAL : A_NONE;
 		break;
 	case K_SECURITY:
-		a = !strcmp(nm, "UserID") ? A_USERID : A_NONE;
+		a = cls == N_USERID ? A_USERID : A_NONE;
 		break;
 	case K_EXECUTION:
-		a = !strcmp(nm, "ProcessID") ? A_PID : !strcmp(nm, "ThreadID") ? A_TID : A_NONE;
+		a = cls == N_PROCESSID ? A_PID : cls == N_THREADID ? A_TID : A_NONE;
 		break;
 	case K_DATA:
-		a = !strcmp(nm, "Name") ? A_DATANAME : A_NONE;
+		a = cls == N_NAME ? A_DATANAME : A_NONE;
 		break;
 	}
 	x->in_attr = 1;
