@@ -981,8 +981,10 @@ static int sink_open(ex *x, uint32_t name)
 static void sink_attr(ex *x, uint32_t name)
 {
 	attr_done(x);
-	if (x->depth == 0)
+	if (x->depth == 0) {
+		x->want = 0;
 		return;
+	}
 	uint8_t cls = (uint8_t)x->names.p[name - 1], a = A_NONE;
 	switch (x->st_[x->depth - 1].kind) {
 	case K_PROVIDER:
@@ -1757,6 +1759,8 @@ mt_err mt_evtx_read_fd(int fd, const mt_evtx_opts *o, mt_evtx_stats *stats)
 			break;
 		off += CHUNK;
 	}
+	if (!r && off >= MT_MAX_EVTX_FILE)
+		diag(x, "evtx: stopped at %llu bytes (MT_MAX_EVTX_FILE)", (unsigned long long)off);
 	if (r == EV_NOMEM)
 		err = MT_ERR_NOMEM;
 	else if (stats->header_bad && stats->chunks == 0)
