@@ -596,6 +596,95 @@ static void test_synthetic(void)
 	TEST_DONE();
 }
 
+/* A chunk whose first record expands one template exponentially ("billion laughs"): the
+ * template writes value 0, nested BinXML, fifty times, and that BinXML is an instance of
+ * the same template one level down, levels deep (50^levels elements); its second record is
+ * a plain one. */
+static void build_laughs(uint8_t *chunk, int levels)
+{
+	memset(chunk, 0, 65536);
+	synth s;
+	memset(&s, 0, sizeof(s));
+	s.c = chunk;
+	memcpy(chunk, "ElfChnk", 8);
+	chunk[40] = 128;
+	chunk[120] = 4; /* no checksums */
+	s.n = 512;
+	uint32_t start = s.n;
+	s32(&s, 0x2a2a);
+	s32(&s, 0);
+	s64(&s, 1);
+	s64(&s, 130270189799891250ull);
+	s8(&s, 0x0f), s8(&s, 1), s8(&s, 1), s8(&s, 0);
+	s8(&s, 0x0c), s8(&s, 1), s32(&s, 7);
+	uint32_t def = s.n + 4;
+	s32(&s, def);
+	s32(&s, 0);
+	for (int i = 0; i < 16; i++)
+		s8(&s, 0);
+	uint32_t szat = s.n;
+	s32(&s, 0);
+	s.dep_ids = 1;
+	s8(&s, 0x0f), s8(&s, 1), s8(&s, 1), s8(&s, 0);
+	s_open(&s, "E", 0);
+	s_close_start(&s);
+	for (int i = 0; i < 50; i++)
+		s_sub(&s, 0, 0x21, 0);
+	s_end(&s);
+	s8(&s, 0x00);
+	put32_at(&s, szat, s.n - szat - 4);
+	/* one value: level levels-1 of "fragment, instance of def with one 0x21 value, EOF",
+	   each holding the next; the innermost value is empty */
+	uint32_t desc[64];
+	s32(&s, 1);
+	for (int l = levels - 1; l >= 0; l--) {
+		desc[l] = s.n;
+		s16(&s, 0); /* size, below */
+		s8(&s, 0x21);
+		s8(&s, 0);
+		if (l == 0)
+			break;
+		s8(&s, 0x0f), s8(&s, 1), s8(&s, 1), s8(&s, 0);
+		s8(&s, 0x0c), s8(&s, 1), s32(&s, 7), s32(&s, def);
+		s32(&s, 1);
+	}
+	for (int l = 1; l < levels; l++) {
+		s8(&s, 0x00); /* the EOF of level l */
+		uint32_t from = desc[l] + 4;
+		uint32_t sz = s.n - from;
+		chunk[desc[l]] = (uint8_t)sz;
+		chunk[desc[l] + 1] = (uint8_t)(sz >> 8);
+	}
+	s8(&s, 0x00);
+	uint32_t size = s.n - start + 4;
+	s32(&s, size);
+	put32_at(&s, start + 4, size);
+	uint32_t tdef = 0;
+	synth_record(&s, 2, 130270189799891250ull, &tdef, 1, 4243);
+	put32_at(&s, 48, s.n);
+}
+
+static void test_expansion(void)
+{
+	TEST_START("exponential template expansion is bounded");
+	static uint8_t chunk[65536];
+	for (int levels = 1; levels <= 8; levels++) {
+		build_laughs(chunk, levels);
+		seen *z = seen_new(2);
+		mt_evtx_opts o = {on_rec, on_diag, z, NULL, 0};
+		mt_evtx_stats st;
+		ASSERT_INT_EQ(mt_evtx_read_mem(chunk, sizeof(chunk), &o, &st), MT_OK);
+		ASSERT_U64_EQ(st.chunks, 1);
+		/* up to 50^3 elements are decoded; from 50^4 the budget cuts the record off */
+		ASSERT_U64_EQ(st.bad_records, levels <= 3 ? 0 : 1);
+		ASSERT_U64_EQ(st.records, levels <= 3 ? 2 : 1);
+		ASSERT_TRUE(z->found);
+		ASSERT_STR_EQ(fld(z, "Leaf"), "leafval");
+		free(z);
+	}
+	TEST_DONE();
+}
+
 int main(void)
 {
 	dir = "../shared/data/windows/evtx";
@@ -611,5 +700,6 @@ int main(void)
 	test_filter();
 	test_mem_and_hostile();
 	test_synthetic();
+	test_expansion();
 	return T_DONE();
 }
