@@ -489,8 +489,10 @@ typedef struct ex {
 	mt_evtx_stats *st;
 	const uint8_t *c; /* the chunk: CHUNK bytes */
 	uint64_t chunk_off;
-	cache ncache; /* names: chunk offset -> offset in names */
-	cache tcache; /* template definitions: chunk offset -> compiled operations */
+	uint64_t base;       /* file offset of the first chunk */
+	uint32_t hdr_chunks; /* the chunk count of a sound file header, 0 when unknown */
+	cache ncache;        /* names: chunk offset -> offset in names */
+	cache tcache;        /* template definitions: chunk offset -> compiled operations */
 	sb names;
 	opvec tops, dops;
 	val *vals;
@@ -1557,6 +1559,9 @@ static int do_chunk(ex *x, const uint8_t *c, uint64_t off)
 	if (memcmp(c, "ElfChnk", 8) != 0) {
 		if (all_zero(c, CHUNK))
 			return 0; /* never used */
+		if (x->hdr_chunks && (off - x->base) / CHUNK >= x->hdr_chunks)
+			return 0; /* slack after the chunks the header counts (evtxexport reads
+			             the valid chunks there too, and so do we) */
 		x->st->bad_chunks++;
 		diag(x, "evtx: chunk at offset %llu: bad signature, skipped",
 		     (unsigned long long)off);
@@ -1655,14 +1660,16 @@ static uint64_t file_header(ex *x, const uint8_t *h, size_t n)
 		if (!(flags & 4) && crc32_upd(0, h, 120) != le32(h + 124)) {
 			x->st->header_bad = 1;
 			diag(x, "evtx: file header checksum mismatch");
+		} else {
+			x->hdr_chunks = le16(h + 42);
 		}
+		x->base = FILE_HDR;
 		return FILE_HDR;
 	}
 	x->st->header_bad = 1;
 	diag(x, "evtx: no file header signature");
-	if (n >= 8 && memcmp(h, "ElfChnk", 8) == 0)
-		return 0;
-	return FILE_HDR;
+	x->base = n >= 8 && memcmp(h, "ElfChnk", 8) == 0 ? 0 : FILE_HDR;
+	return x->base;
 }
 
 mt_err mt_evtx_read_mem(const uint8_t *data, size_t len, const mt_evtx_opts *o,

@@ -41,7 +41,8 @@ typedef struct mt_evtx_record {
 
 typedef struct mt_evtx_stats {
 	uint64_t chunks, bad_chunks;   /* chunks read; skipped (no "ElfChnk" signature; an
-	                                  all-zero chunk is unused space, not counted) */
+	                                  all-zero chunk, or one past the chunk count of
+	                                  the file header, is unused space, not counted) */
 	uint64_t bad_crc;              /* chunks read whose header CRC32 is wrong (evtxexport
 	                                  reads them too; each record is still checked) */
 	uint64_t records, bad_records; /* records given to fn; skipped (signature, size or its
