@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "collect/win/evtx.h"
+#include "evtx_synth.h"
 #include "t.h"
 
 static const char *dir;
@@ -277,7 +278,8 @@ static void test_sysmon(void)
 	ASSERT_INT_EQ(read_file("sysmon.evtx", s, &st), MT_OK);
 	ASSERT_U64_EQ(st.records, 358);
 	ASSERT_INT_EQ(s->counts[1], 227);
-	ASSERT_U64_EQ(st.bad_chunks, 8); /* slack after the last chunk: not chunks */
+	ASSERT_U64_EQ(st.chunks, 9);     /* the header counts 1; 8 valid ones follow */
+	ASSERT_U64_EQ(st.bad_chunks, 0); /* 8 of slack after them: not chunks */
 	REQUIRE_TRUE(s->found);
 	ASSERT_INT_EQ(s->rec.event_id, 1);
 	ASSERT_STR_EQ(s->provider, "Microsoft-Windows-Sysmon");
@@ -491,6 +493,199 @@ static void test_mem_and_hostile(void)
 	TEST_DONE();
 }
 
+/* The hand-made file of evtx_synth.h: every value type in the form evtxexport prints it
+ * (checked with evtxexport 20181227 except where it is wrong: it prints negative signed
+ * integers as sign and magnitude with the top bit set, -5 as -123, and it drops an element
+ * with an entity reference and refuses character references), a template used by offset,
+ * nested BinXML with and without dependency identifiers. */
+static void test_synthetic(void)
+{
+	TEST_START("hand-made chunk: all value types, templates, nested BinXML");
+	static uint8_t buf[4096 + 65536];
+	for (int variant = 0; variant < 2; variant++) {
+		synth_build(buf, variant, 1);
+		for (uint64_t want = 1; want <= 2; want++) {
+			seen *s = seen_new(want);
+			mt_evtx_opts o = {on_rec, on_diag, s, NULL, 0};
+			mt_evtx_stats st;
+			ASSERT_INT_EQ(mt_evtx_read_mem(buf, sizeof(buf), &o, &st), MT_OK);
+			ASSERT_U64_EQ(st.records, 2);
+			ASSERT_U64_EQ(st.bad_records, 0);
+			ASSERT_U64_EQ(st.bad_crc, 0);
+			ASSERT_INT_EQ(st.header_bad, 0);
+			REQUIRE_TRUE(s->found);
+			ASSERT_INT_EQ(s->rec.event_id, 4241 + want);
+			ASSERT_INT_EQ(s->rec.qualifiers, 16384);
+			ASSERT_INT_EQ(s->rec.level, 3);
+			ASSERT_INT_EQ(s->rec.pid, 1234);
+			ASSERT_INT_EQ(s->rec.tid, 5678);
+			ASSERT_U64_EQ(s->rec.time, 1382545379 + want - 1);
+			ASSERT_INT_EQ(s->rec.time_ns, 989125000);
+			ASSERT_STR_EQ(s->provider, "Synth-Provider");
+			ASSERT_STR_EQ(s->channel, "Synth/Operational");
+			ASSERT_STR_EQ(s->computer, "HOST-1");
+			ASSERT_STR_EQ(s->sid, "S-1-5-21-1-2-3-500");
+			ASSERT_STR_EQ(fld(s, "I8"), "-5");
+			ASSERT_STR_EQ(fld(s, "U8"), "200");
+			ASSERT_STR_EQ(fld(s, "I16"), "-300");
+			ASSERT_STR_EQ(fld(s, "U16"), "65000");
+			ASSERT_STR_EQ(fld(s, "I32"), "-70000");
+			ASSERT_STR_EQ(fld(s, "U32"), "4000000000");
+			ASSERT_STR_EQ(fld(s, "I64"), "-5000000000");
+			ASSERT_STR_EQ(fld(s, "U64"), "18000000000000000000");
+			ASSERT_STR_EQ(fld(s, "F32"), "1.500000e+000");
+			ASSERT_STR_EQ(fld(s, "F64"), "-2.250000e+000");
+			ASSERT_STR_EQ(fld(s, "Bool"), "true");
+			ASSERT_STR_EQ(fld(s, "Bin"), "0102AB");
+			ASSERT_STR_EQ(fld(s, "Guid"), "{54849625-5478-4994-A5BA-3E3B0328C30D}");
+			ASSERT_STR_EQ(fld(s, "SizeT"), "4660");
+			ASSERT_STR_EQ(fld(s, "FileTime"), "2013-10-23T16:22:59.989125000Z");
+			ASSERT_STR_EQ(fld(s, "SysTime"), "2020-02-29T13:14:15.678Z");
+			ASSERT_STR_EQ(fld(s, "Sid"), "S-1-5-18");
+			ASSERT_STR_EQ(fld(s, "Hex32"), "0x0000001f");
+			ASSERT_STR_EQ(fld(s, "Hex64"), "0x00000000000003e7");
+			ASSERT_STR_EQ(fld(s, "Ansi"), "ansi\xc3\xa9");
+			ASSERT_STR_EQ(fld(s, "T"), "a&bAc");
+			ASSERT_STR_EQ(fld(s, ""), "plain");
+			ASSERT_STR_EQ(fld(s, "Leaf"), "leafval");
+			ASSERT_STR_EQ(fld(s, "Other"), "");
+			ASSERT_NULL(fld(s, "Empty"));  /* optional substitution, no value */
+			ASSERT_NULL(fld(s, "Binary")); /* the same */
+			ASSERT_NULL(fld(s, "Wrap"));   /* not a leaf */
+			/* arrays: one field per item, in order */
+			int k = -1;
+			for (size_t i = 0; i < s->nf; i++)
+				if (!strcmp(s->f[i].name, "StrArr") && k < 0)
+					k = (int)i;
+			REQUIRE_TRUE(k >= 0 && (size_t)k + 3 < s->nf);
+			ASSERT_STR_EQ(s->f[k].value, "one");
+			ASSERT_STR_EQ(s->f[k + 1].name, "StrArr");
+			ASSERT_STR_EQ(s->f[k + 1].value, "two");
+			ASSERT_STR_EQ(s->f[k + 2].name, "U16Arr");
+			ASSERT_STR_EQ(s->f[k + 2].value, "7");
+			ASSERT_STR_EQ(s->f[k + 3].value, "8");
+			ASSERT_SIZE_EQ(s->nf, 28);
+			free(s);
+		}
+	}
+	/* the filter decides on the EventID of each record */
+	static const unsigned id[] = {4243};
+	seen *s = seen_new(2);
+	s->only = id;
+	s->nonly = 1;
+	mt_evtx_opts o = {on_rec, NULL, s, id, 1};
+	mt_evtx_stats st;
+	ASSERT_INT_EQ(mt_evtx_read_mem(buf, sizeof(buf), &o, &st), MT_OK);
+	ASSERT_U64_EQ(st.records, 1);
+	ASSERT_U64_EQ(st.filtered, 1);
+	ASSERT_TRUE(s->found);
+	ASSERT_FALSE(s->off_filter);
+	free(s);
+	/* the template definition broken: both records are bad (the second uses it) */
+	synth_build(buf, 0, 1);
+	uint8_t *tok = memmem(buf + 4096 + 512, 600, "\x0f\x01\x01\x00\x01\xff\xff", 7);
+	REQUIRE_NOT_NULL(tok);
+	tok[4] = 0x7f; /* not a token */
+	s = seen_new(0);
+	o.ctx = s;
+	o.only_ids = NULL;
+	o.nonly_ids = 0;
+	ASSERT_INT_EQ(mt_evtx_read_mem(buf, sizeof(buf), &o, &st), MT_OK);
+	ASSERT_U64_EQ(st.records, 0);
+	ASSERT_U64_EQ(st.bad_records, 2);
+	free(s);
+	TEST_DONE();
+}
+
+/* A chunk whose first record expands one template exponentially ("billion laughs"): the
+ * template writes value 0, nested BinXML, fifty times, and that BinXML is an instance of
+ * the same template one level down, levels deep (50^levels elements); its second record is
+ * a plain one. */
+static void build_laughs(uint8_t *chunk, int levels)
+{
+	memset(chunk, 0, 65536);
+	synth s;
+	memset(&s, 0, sizeof(s));
+	s.c = chunk;
+	memcpy(chunk, "ElfChnk", 8);
+	chunk[40] = 128;
+	chunk[120] = 4; /* no checksums */
+	s.n = 512;
+	uint32_t start = s.n;
+	s32(&s, 0x2a2a);
+	s32(&s, 0);
+	s64(&s, 1);
+	s64(&s, 130270189799891250ull);
+	s8(&s, 0x0f), s8(&s, 1), s8(&s, 1), s8(&s, 0);
+	s8(&s, 0x0c), s8(&s, 1), s32(&s, 7);
+	uint32_t def = s.n + 4;
+	s32(&s, def);
+	s32(&s, 0);
+	for (int i = 0; i < 16; i++)
+		s8(&s, 0);
+	uint32_t szat = s.n;
+	s32(&s, 0);
+	s.dep_ids = 1;
+	s8(&s, 0x0f), s8(&s, 1), s8(&s, 1), s8(&s, 0);
+	s_open(&s, "E", 0);
+	s_close_start(&s);
+	for (int i = 0; i < 50; i++)
+		s_sub(&s, 0, 0x21, 0);
+	s_end(&s);
+	s8(&s, 0x00);
+	put32_at(&s, szat, s.n - szat - 4);
+	/* one value: level levels-1 of "fragment, instance of def with one 0x21 value, EOF",
+	   each holding the next; the innermost value is empty */
+	uint32_t desc[64];
+	s32(&s, 1);
+	for (int l = levels - 1; l >= 0; l--) {
+		desc[l] = s.n;
+		s16(&s, 0); /* size, below */
+		s8(&s, 0x21);
+		s8(&s, 0);
+		if (l == 0)
+			break;
+		s8(&s, 0x0f), s8(&s, 1), s8(&s, 1), s8(&s, 0);
+		s8(&s, 0x0c), s8(&s, 1), s32(&s, 7), s32(&s, def);
+		s32(&s, 1);
+	}
+	for (int l = 1; l < levels; l++) {
+		s8(&s, 0x00); /* the EOF of level l */
+		uint32_t from = desc[l] + 4;
+		uint32_t sz = s.n - from;
+		chunk[desc[l]] = (uint8_t)sz;
+		chunk[desc[l] + 1] = (uint8_t)(sz >> 8);
+	}
+	s8(&s, 0x00);
+	uint32_t size = s.n - start + 4;
+	s32(&s, size);
+	put32_at(&s, start + 4, size);
+	uint32_t tdef = 0;
+	synth_record(&s, 2, 130270189799891250ull, &tdef, 1, 4243);
+	put32_at(&s, 48, s.n);
+}
+
+static void test_expansion(void)
+{
+	TEST_START("exponential template expansion is bounded");
+	static uint8_t chunk[65536];
+	for (int levels = 1; levels <= 8; levels++) {
+		build_laughs(chunk, levels);
+		seen *z = seen_new(2);
+		mt_evtx_opts o = {on_rec, on_diag, z, NULL, 0};
+		mt_evtx_stats st;
+		ASSERT_INT_EQ(mt_evtx_read_mem(chunk, sizeof(chunk), &o, &st), MT_OK);
+		ASSERT_U64_EQ(st.chunks, 1);
+		/* up to 50^3 elements are decoded; from 50^4 the budget cuts the record off */
+		ASSERT_U64_EQ(st.bad_records, levels <= 3 ? 0 : 1);
+		ASSERT_U64_EQ(st.records, levels <= 3 ? 2 : 1);
+		ASSERT_TRUE(z->found);
+		ASSERT_STR_EQ(fld(z, "Leaf"), "leafval");
+		free(z);
+	}
+	TEST_DONE();
+}
+
 int main(void)
 {
 	dir = "../shared/data/windows/evtx";
@@ -505,5 +700,7 @@ int main(void)
 	test_damaged();
 	test_filter();
 	test_mem_and_hostile();
+	test_synthetic();
+	test_expansion();
 	return T_DONE();
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # evtx_oracle.sh - our EVTX reader (tests/windows/evtxdump) against libevtx's evtxexport on
 # every file of the shared corpus: the number of records per event id, the set of record
-# ids, and per record the provider, channel, computer and the EventData/UserData fields.
+# ids, and per record the provider, channel, computer, user SID, qualifiers, level,
+# process and thread ids and the EventData/UserData fields.
 # Field differences are allowed only where they are listed in KNOWN below (evtxexport
 # fails there). Needs EVTXDUMP (make evtx-oracle sets it), evtxexport and python3.
 set -eu
@@ -44,7 +45,10 @@ def ours(path):
             cur = {'id': int(f[1]), 'eid': int(f[3]),
                    'provider': '' if f[8] == '-' else unesc(f[8]),
                    'channel': '' if f[9] == '-' else unesc(f[9]),
-                   'computer': '' if f[10] == '-' else unesc(f[10]), 'fields': []}
+                   'computer': '' if f[10] == '-' else unesc(f[10]),
+                   'sid': '' if f[11] == '-' else unesc(f[11]),
+                   'qual': int(f[4]), 'level': int(f[5]), 'pid': int(f[6]), 'tid': int(f[7]),
+                   'fields': []}
             recs.append(cur)
         elif line.startswith('F ') and cur is not None:
             n, _, v = line[2:].partition('=')
@@ -76,13 +80,21 @@ def theirs(path):
             if m and e:
                 recs.append({'id': int(m.group(1)), 'eid': int(e.group(1)), 'fields': None})
             continue
-        r = {'fields': [], 'provider': '', 'channel': '', 'computer': '', 'id': None, 'eid': None}
+        r = {'fields': [], 'provider': '', 'channel': '', 'computer': '', 'id': None, 'eid': None,
+             'sid': '', 'qual': 0, 'level': 0, 'pid': 0, 'tid': 0}
         for part in ev:
             if local(part.tag) == 'System':
                 for s in part:
                     t = local(s.tag)
                     if t == 'EventRecordID': r['id'] = int(s.text)
-                    elif t == 'EventID': r['eid'] = int(s.text)
+                    elif t == 'EventID':
+                        r['eid'] = int(s.text)
+                        r['qual'] = int(s.get('Qualifiers', '0'))
+                    elif t == 'Level': r['level'] = int(s.text or '0')
+                    elif t == 'Execution':
+                        r['pid'] = int(s.get('ProcessID', '0'))
+                        r['tid'] = int(s.get('ThreadID', '0'))
+                    elif t == 'Security': r['sid'] = s.get('UserID', '')
                     elif t == 'Provider': r['provider'] = s.get('Name', '')
                     elif t == 'Channel': r['channel'] = s.text or ''
                     elif t == 'Computer': r['computer'] = s.text or ''
@@ -131,7 +143,7 @@ for name in sorted(os.listdir(d)):
             print('     known: record %d: %s' % (r['id'], known[r['id']]))
             continue
         nrec += 1
-        for k in ('provider', 'channel', 'computer'):
+        for k in ('provider', 'channel', 'computer', 'sid', 'qual', 'level', 'pid', 'tid'):
             if r[k] != t[k]:
                 nf += 1
                 if nf <= 5:

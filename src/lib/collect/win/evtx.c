@@ -22,6 +22,9 @@
 #define MAX_TOPS     (1u << 18) /* compiled template operations of one chunk */
 #define MAX_DOPS     (1u << 17) /* compiled operations of a record's own BinXML */
 #define MAX_VALS     (1u << 16) /* substitution values in use at once */
+#define MAX_STEPS \
+	(1u << 22) /* operations run for one record (a real one runs hundreds;
+                                   bounds records that expand one template many times) */
 
 /* results of the decoding steps */
 #define EV_OK    0
@@ -345,6 +348,72 @@ typedef struct val {
 	uint8_t type;
 } val;
 
+/* A per-chunk map from chunk offsets to two numbers (open addressing; it grows to hold
+ * every offset of a chunk at most, and is cleared for the next chunk). */
+typedef struct slot {
+	uint32_t key; /* offset + 1; 0 empty */
+	uint32_t a, b;
+} slot;
+
+typedef struct cache {
+	slot *s;
+	uint32_t size, n; /* size: a power of two */
+} cache;
+
+static inline uint32_t slot_of(const cache *c, uint32_t key)
+{
+	return (key * 2654435761u) & (c->size - 1);
+}
+
+static slot *cache_find(const cache *c, uint32_t off)
+{
+	if (!c->n)
+		return NULL;
+	uint32_t key = off + 1;
+	for (uint32_t i = slot_of(c, key);; i = (i + 1) & (c->size - 1)) {
+		if (c->s[i].key == key)
+			return &c->s[i];
+		if (!c->s[i].key)
+			return NULL;
+	}
+}
+
+/* A new entry for off (not present); NULL when out of memory. */
+static slot *cache_add(cache *c, uint32_t off)
+{
+	if (2 * (c->n + 1) > c->size) {
+		uint32_t nsize = c->size ? c->size * 2 : 256;
+		slot *ns = calloc(nsize, sizeof(*ns));
+		if (!ns)
+			return NULL;
+		cache old = *c;
+		c->s = ns;
+		c->size = nsize;
+		for (uint32_t i = 0; i < old.size; i++) {
+			if (!old.s[i].key)
+				continue;
+			uint32_t j = slot_of(c, old.s[i].key);
+			while (c->s[j].key)
+				j = (j + 1) & (c->size - 1);
+			c->s[j] = old.s[i];
+		}
+		free(old.s);
+	}
+	uint32_t key = off + 1, i = slot_of(c, key);
+	while (c->s[i].key)
+		i = (i + 1) & (c->size - 1);
+	c->s[i].key = key;
+	c->n++;
+	return &c->s[i];
+}
+
+static void cache_clear(cache *c)
+{
+	if (c->n)
+		memset(c->s, 0, (size_t)c->size * sizeof(*c->s));
+	c->n = 0;
+}
+
 /* what an element or attribute is to the record */
 enum {
 	K_NONE = 0,
@@ -365,6 +434,46 @@ enum {
 };
 enum { A_NONE = 0, A_PROVNAME, A_QUAL, A_USERID, A_PID, A_TID, A_DATANAME };
 
+/* The names the record looks for, known when a name is first read: its class is kept in
+ * the byte before the name in x->names, so elements are told apart without strcmp. */
+enum {
+	N_OTHER = 0,
+	N_SYSTEM,
+	N_EVENTDATA,
+	N_USERDATA,
+	N_EVENTID,
+	N_LEVEL,
+	N_CHANNEL,
+	N_COMPUTER,
+	N_PROVIDER,
+	N_SECURITY,
+	N_EXECUTION,
+	N_RECID,
+	N_DATA,
+	N_NAME,
+	N_QUALIFIERS,
+	N_USERID,
+	N_PROCESSID,
+	N_THREADID
+};
+
+static const char *const name_class[] = {
+	[N_SYSTEM] = "System",       [N_EVENTDATA] = "EventData",   [N_USERDATA] = "UserData",
+	[N_EVENTID] = "EventID",     [N_LEVEL] = "Level",           [N_CHANNEL] = "Channel",
+	[N_COMPUTER] = "Computer",   [N_PROVIDER] = "Provider",     [N_SECURITY] = "Security",
+	[N_EXECUTION] = "Execution", [N_RECID] = "EventRecordID",   [N_DATA] = "Data",
+	[N_NAME] = "Name",           [N_QUALIFIERS] = "Qualifiers", [N_USERID] = "UserID",
+	[N_PROCESSID] = "ProcessID", [N_THREADID] = "ThreadID",
+};
+
+static uint8_t classify(const char *nm)
+{
+	for (uint8_t i = 1; i < MT_ARRAY_LEN(name_class); i++)
+		if (!strcmp(nm, name_class[i]))
+			return i;
+	return N_OTHER;
+}
+
 #define NAMEREF 0x80000000u /* a field name offset that is in names, not in the text */
 
 typedef struct elem {
@@ -380,9 +489,10 @@ typedef struct ex {
 	mt_evtx_stats *st;
 	const uint8_t *c; /* the chunk: CHUNK bytes */
 	uint64_t chunk_off;
-	uint32_t gen;
-	uint32_t *name_gen, *name_at;
-	uint32_t *tpl_gen, *tpl_start, *tpl_n;
+	uint64_t base;       /* file offset of the first chunk */
+	uint32_t hdr_chunks; /* the chunk count of a sound file header, 0 when unknown */
+	cache ncache;        /* names: chunk offset -> offset in names */
+	cache tcache;        /* template definitions: chunk offset -> compiled operations */
 	sb names;
 	opvec tops, dops;
 	val *vals;
@@ -400,6 +510,7 @@ typedef struct ex {
 	int in_attr, want;
 	uint8_t attr_kind;
 	uint32_t attr_start;
+	uint32_t steps; /* operations left for this record */
 	mt_evtx_field fields[MT_MAX_EVTX_FIELDS];
 } ex;
 
@@ -450,20 +561,27 @@ static int64_t name_at(ex *x, uint32_t off)
 {
 	if (off >= CHUNK)
 		return -1;
-	if (x->name_gen[off] == x->gen)
-		return x->name_at[off];
+	const slot *hit = cache_find(&x->ncache, off);
+	if (hit)
+		return hit->a;
 	if (off > CHUNK - 8)
 		return -1;
 	uint32_t n = le16(x->c + off + 6);
 	if (2 * n + 2 > CHUNK - 8 - off)
 		return -1;
+	sb_c(&x->names, N_OTHER);
 	uint32_t start = x->names.len;
 	sb_utf16(&x->names, x->c + off + 8, n, 1);
 	sb_c(&x->names, '\0');
 	if (x->names.err)
 		return -1;
-	x->name_gen[off] = x->gen;
-	x->name_at[off] = start;
+	x->names.p[start - 1] = (char)classify(x->names.p + start);
+	slot *e = cache_add(&x->ncache, off);
+	if (!e) {
+		x->names.err = EV_NOMEM;
+		return -1;
+	}
+	e->a = start;
 	return start;
 }
 
@@ -692,27 +810,28 @@ static int tpl_get(ex *x, uint32_t def, uint32_t *start, uint32_t *n)
 {
 	if (def >= CHUNK - 24)
 		return EV_BAD;
-	if (x->tpl_gen[def] != x->gen) {
+	slot *e = cache_find(&x->tcache, def);
+	if (!e) {
 		uint32_t size = le32(x->c + def + 20), data = def + 24;
-		uint32_t s0 = x->tops.n;
-		x->tpl_gen[def] = x->gen;
-		x->tpl_n[def] = TPL_BAD;
+		uint32_t s0 = x->tops.n, got = TPL_BAD;
 		if (size <= CHUNK - data) {
 			int r = compile(x, data, data + size, 1, &x->tops);
 			if (r == EV_NOMEM)
 				return r;
-			if (r == EV_OK) {
-				x->tpl_start[def] = s0;
-				x->tpl_n[def] = x->tops.n - s0;
-			} else {
+			if (r == EV_OK)
+				got = x->tops.n - s0;
+			else
 				x->tops.n = s0;
-			}
 		}
+		if (!(e = cache_add(&x->tcache, def)))
+			return EV_NOMEM;
+		e->a = s0;
+		e->b = got;
 	}
-	if (x->tpl_n[def] == TPL_BAD)
+	if (e->b == TPL_BAD)
 		return EV_BAD;
-	*start = x->tpl_start[def];
-	*n = x->tpl_n[def];
+	*start = e->a;
+	*n = e->b;
 	return EV_OK;
 }
 
@@ -799,8 +918,7 @@ static int sink_open(ex *x, uint32_t name)
 	attr_done(x);
 	if (x->depth >= MT_MAX_EVTX_DEPTH)
 		return EV_BAD;
-	const char *nm = x->names.p + name;
-	uint8_t k = K_NONE;
+	uint8_t cls = (uint8_t)x->names.p[name - 1], k = K_NONE;
 	if (x->depth == 0) {
 		k = K_EVENT;
 	} else {
@@ -808,24 +926,41 @@ static int sink_open(ex *x, uint32_t name)
 		p->has_child = 1;
 		switch (p->kind) {
 		case K_EVENT:
-			k = !strcmp(nm, "System")      ? K_SYSTEM
-			    : !strcmp(nm, "EventData") ? K_EVDATA
-			    : !strcmp(nm, "UserData")  ? K_USERDATA
-			                               : K_NONE;
+			k = cls == N_SYSTEM      ? K_SYSTEM
+			    : cls == N_EVENTDATA ? K_EVDATA
+			    : cls == N_USERDATA  ? K_USERDATA
+			                         : K_NONE;
 			break;
 		case K_SYSTEM:
-			k = !strcmp(nm, "EventID")         ? K_EVENTID
-			    : !strcmp(nm, "Level")         ? K_LEVEL
-			    : !strcmp(nm, "Channel")       ? K_CHANNEL
-			    : !strcmp(nm, "Computer")      ? K_COMPUTER
-			    : !strcmp(nm, "Provider")      ? K_PROVIDER
-			    : !strcmp(nm, "Security")      ? K_SECURITY
-			    : !strcmp(nm, "Execution")     ? K_EXECUTION
-			    : !strcmp(nm, "EventRecordID") ? K_RECID
-			                                   : K_NONE;
+			switch (cls) {
+			case N_EVENTID:
+				k = K_EVENTID;
+				break;
+			case N_LEVEL:
+				k = K_LEVEL;
+				break;
+			case N_CHANNEL:
+				k = K_CHANNEL;
+				break;
+			case N_COMPUTER:
+				k = K_COMPUTER;
+				break;
+			case N_PROVIDER:
+				k = K_PROVIDER;
+				break;
+			case N_SECURITY:
+				k = K_SECURITY;
+				break;
+			case N_EXECUTION:
+				k = K_EXECUTION;
+				break;
+			case N_RECID:
+				k = K_RECID;
+				break;
+			}
 			break;
 		case K_EVDATA:
-			k = !strcmp(nm, "Data") ? K_DATA : K_ELEM;
+			k = cls == N_DATA ? K_DATA : K_ELEM;
 			break;
 		case K_USERDATA:
 		case K_DATA:
@@ -848,25 +983,26 @@ static int sink_open(ex *x, uint32_t name)
 static void sink_attr(ex *x, uint32_t name)
 {
 	attr_done(x);
-	if (x->depth == 0)
+	if (x->depth == 0) {
+		x->want = 0;
 		return;
-	const char *nm = x->names.p + name;
-	uint8_t a = A_NONE;
+	}
+	uint8_t cls = (uint8_t)x->names.p[name - 1], a = A_NONE;
 	switch (x->st_[x->depth - 1].kind) {
 	case K_PROVIDER:
-		a = !strcmp(nm, "Name") ? A_PROVNAME : A_NONE;
+		a = cls == N_NAME ? A_PROVNAME : A_NONE;
 		break;
 	case K_EVENTID:
-		a = !strcmp(nm, "Qualifiers") ? A_QUAL : A_NONE;
+		a = cls == N_QUALIFIERS ? A_QUAL : A_NONE;
 		break;
 	case K_SECURITY:
-		a = !strcmp(nm, "UserID") ? A_USERID : A_NONE;
+		a = cls == N_USERID ? A_USERID : A_NONE;
 		break;
 	case K_EXECUTION:
-		a = !strcmp(nm, "ProcessID") ? A_PID : !strcmp(nm, "ThreadID") ? A_TID : A_NONE;
+		a = cls == N_PROCESSID ? A_PID : cls == N_THREADID ? A_TID : A_NONE;
 		break;
 	case K_DATA:
-		a = !strcmp(nm, "Name") ? A_DATANAME : A_NONE;
+		a = cls == N_NAME ? A_DATANAME : A_NONE;
 		break;
 	}
 	x->in_attr = 1;
@@ -1010,7 +1146,7 @@ static void put_systemtime(sb *b, const uint8_t *p)
 	sb_datetime(b, le16(p), le16(p + 2), le16(p + 6), le16(p + 8), le16(p + 10), le16(p + 12));
 	sb_c(b, '.');
 	sb_pad(b, le16(p + 14), 3);
-	sb_add(b, "000000Z", 7);
+	sb_c(b, 'Z');
 }
 
 static void put_hexbytes(sb *b, const uint8_t *p, uint32_t n)
@@ -1024,12 +1160,22 @@ static void put_hexbytes(sb *b, const uint8_t *p, uint32_t n)
 	}
 }
 
+/* A real as evtxexport prints it: "%.6e" with an exponent of at least three digits
+ * ("1.500000e+000"). */
 static void put_double(sb *b, double d)
 {
-	char t[40];
-	int n = snprintf(t, sizeof(t), "%.15g", d);
-	if (n > 0)
-		sb_add(b, t, (size_t)n < sizeof(t) ? (size_t)n : sizeof(t) - 1);
+	char t[48];
+	int n = snprintf(t, sizeof(t), "%.6e", d);
+	if (n <= 0 || (size_t)n >= sizeof(t))
+		return;
+	char *e = strchr(t, 'e');
+	if (e && (e[1] == '+' || e[1] == '-') && strlen(e + 2) < 3) {
+		size_t nd = strlen(e + 2);
+		memmove(e + 2 + (3 - nd), e + 2, nd + 1);
+		memset(e + 2, '0', 3 - nd);
+		n = (int)strlen(t);
+	}
+	sb_add(b, t, (size_t)n);
 }
 
 /* The size of one item of a fixed-size type, 0 for variable ones. */
@@ -1124,8 +1270,8 @@ static void put_scalar(sb *b, uint32_t t, const uint8_t *p, uint32_t size)
 	case 0x0f:
 		put_guid(b, p);
 		break;
-	case 0x10: /* size_t */
-		sb_hex(b, is == 4 ? le32(p) : le64(p), is == 4 ? 8 : 16);
+	case 0x10: /* size_t: evtxexport prints it in decimal */
+		sb_u64(b, is == 4 ? le32(p) : le64(p));
 		break;
 	case 0x11:
 		sb_filetime(b, le64(p));
@@ -1223,8 +1369,9 @@ static int run(ex *x, opvec *v, uint32_t a, uint32_t b, uint32_t vbase, uint32_t
 /* The BinXML of chunk bytes [pos, end) that is not a template definition. */
 static int do_direct(ex *x, uint32_t pos, uint32_t end, int depth)
 {
-	if (depth > MT_MAX_EVTX_DEPTH)
+	if (depth > MT_MAX_EVTX_DEPTH || end - pos > x->steps)
 		return EV_BAD;
+	x->steps -= end - pos; /* compiling costs too */
 	uint32_t mark = x->dops.n;
 	int r = compile(x, pos, end, 0, &x->dops);
 	if (r == EV_OK)
@@ -1272,6 +1419,9 @@ static int do_tinst(ex *x, uint32_t at, uint32_t end, int depth)
 static int run(ex *x, opvec *v, uint32_t a, uint32_t b, uint32_t vbase, uint32_t nv, int depth)
 {
 	int r = EV_OK;
+	if (b - a > x->steps)
+		return EV_BAD;
+	x->steps -= b - a;
 	for (uint32_t i = a; i < b && r == EV_OK; i++) {
 		op o = v->v[i]; /* a copy: v may move while a nested fragment is compiled */
 		switch (o.kind) {
@@ -1339,6 +1489,7 @@ static int do_record(ex *x, uint32_t pos, uint32_t size)
 	x->in_attr = x->want = 0;
 	x->nvals = 0;
 	x->dops.n = 0;
+	x->steps = MAX_STEPS;
 	uint64_t rid = le64(x->c + pos + 8), ft = le64(x->c + pos + 16);
 	int r = do_direct(x, pos + REC_HDR, pos + size - 4, 0);
 	if (r == EV_SKIP) {
@@ -1394,11 +1545,8 @@ static int all_zero(const uint8_t *p, size_t n)
 /* A new generation of the per-chunk caches. */
 static void chunk_reset(ex *x)
 {
-	if (++x->gen == 0) {
-		memset(x->name_gen, 0, CHUNK * sizeof(uint32_t));
-		memset(x->tpl_gen, 0, CHUNK * sizeof(uint32_t));
-		x->gen = 1;
-	}
+	cache_clear(&x->ncache);
+	cache_clear(&x->tcache);
 	x->names.len = 0;
 	x->names.err = 0;
 	x->tops.n = 0;
@@ -1411,6 +1559,9 @@ static int do_chunk(ex *x, const uint8_t *c, uint64_t off)
 	if (memcmp(c, "ElfChnk", 8) != 0) {
 		if (all_zero(c, CHUNK))
 			return 0; /* never used */
+		if (x->hdr_chunks && (off - x->base) / CHUNK >= x->hdr_chunks)
+			return 0; /* slack after the chunks the header counts (evtxexport reads
+			             the valid chunks there too, and so do we) */
 		x->st->bad_chunks++;
 		diag(x, "evtx: chunk at offset %llu: bad signature, skipped",
 		     (unsigned long long)off);
@@ -1478,24 +1629,10 @@ static ex *ex_new(const mt_evtx_opts *o, mt_evtx_stats *st)
 		return NULL;
 	x->o = o;
 	x->st = st;
-	x->name_gen = calloc(CHUNK, sizeof(uint32_t));
-	x->name_at = malloc(CHUNK * sizeof(uint32_t));
-	x->tpl_gen = calloc(CHUNK, sizeof(uint32_t));
-	x->tpl_start = malloc(CHUNK * sizeof(uint32_t));
-	x->tpl_n = malloc(CHUNK * sizeof(uint32_t));
 	x->names.cap = MAX_NAMES;
 	x->s.cap = MAX_REC_TEXT;
 	x->tops.cap = MAX_TOPS;
 	x->dops.cap = MAX_DOPS;
-	if (!x->name_gen || !x->name_at || !x->tpl_gen || !x->tpl_start || !x->tpl_n) {
-		free(x->name_gen);
-		free(x->name_at);
-		free(x->tpl_gen);
-		free(x->tpl_start);
-		free(x->tpl_n);
-		free(x);
-		return NULL;
-	}
 	return x;
 }
 
@@ -1503,11 +1640,8 @@ static void ex_free(ex *x)
 {
 	if (!x)
 		return;
-	free(x->name_gen);
-	free(x->name_at);
-	free(x->tpl_gen);
-	free(x->tpl_start);
-	free(x->tpl_n);
+	free(x->ncache.s);
+	free(x->tcache.s);
 	free(x->names.p);
 	free(x->s.p);
 	free(x->tops.v);
@@ -1526,14 +1660,16 @@ static uint64_t file_header(ex *x, const uint8_t *h, size_t n)
 		if (!(flags & 4) && crc32_upd(0, h, 120) != le32(h + 124)) {
 			x->st->header_bad = 1;
 			diag(x, "evtx: file header checksum mismatch");
+		} else {
+			x->hdr_chunks = le16(h + 42);
 		}
+		x->base = FILE_HDR;
 		return FILE_HDR;
 	}
 	x->st->header_bad = 1;
 	diag(x, "evtx: no file header signature");
-	if (n >= 8 && memcmp(h, "ElfChnk", 8) == 0)
-		return 0;
-	return FILE_HDR;
+	x->base = n >= 8 && memcmp(h, "ElfChnk", 8) == 0 ? 0 : FILE_HDR;
+	return x->base;
 }
 
 mt_err mt_evtx_read_mem(const uint8_t *data, size_t len, const mt_evtx_opts *o,
@@ -1630,6 +1766,8 @@ mt_err mt_evtx_read_fd(int fd, const mt_evtx_opts *o, mt_evtx_stats *stats)
 			break;
 		off += CHUNK;
 	}
+	if (!r && off >= MT_MAX_EVTX_FILE)
+		diag(x, "evtx: stopped at %llu bytes (MT_MAX_EVTX_FILE)", (unsigned long long)off);
 	if (r == EV_NOMEM)
 		err = MT_ERR_NOMEM;
 	else if (stats->header_bad && stats->chunks == 0)

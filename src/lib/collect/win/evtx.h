@@ -32,12 +32,17 @@ typedef struct mt_evtx_record {
 	const char *computer;        /* System/Computer */
 	const char *user_sid;        /* System/Security UserID, "" when absent */
 	unsigned pid, tid;           /* System/Execution */
-	const mt_evtx_field *fields; /* EventData/UserData values in document order */
+	const mt_evtx_field *fields; /* EventData/UserData values in document order, at most
+	                                MT_MAX_EVTX_FIELDS: an array value gives one field per
+	                                item, an element whose only content is an optional
+	                                substitution without a value none (as evtxexport) */
 	size_t nfields;
 } mt_evtx_record;
 
 typedef struct mt_evtx_stats {
-	uint64_t chunks, bad_chunks;   /* chunks read; skipped (signature, bounds) */
+	uint64_t chunks, bad_chunks;   /* chunks read; skipped (no "ElfChnk" signature; an
+	                                  all-zero chunk, or one past the chunk count of
+	                                  the file header, is unused space, not counted) */
 	uint64_t bad_crc;              /* chunks read whose header CRC32 is wrong (evtxexport
 	                                  reads them too; each record is still checked) */
 	uint64_t records, bad_records; /* records given to fn; skipped (signature, size or its
@@ -65,7 +70,9 @@ typedef struct mt_evtx_opts {
 
 /* Reads an EVTX file from fd (from offset 0, with pread), one chunk in memory at a
  * time, at most MT_MAX_EVTX_FILE bytes. MT_ERR_PARSE when neither a file header nor
- * any chunk is found; MT_ERR_IO on a read error. stats may be NULL. */
+ * any chunk is found; MT_ERR_IO on a read error. stats may be NULL. A file that starts
+ * with a chunk (carved, no file header) is read too (header_bad set); a last chunk cut
+ * short is read up to its end. */
 mt_err mt_evtx_read_fd(int fd, const mt_evtx_opts *o, mt_evtx_stats *stats);
 /* The same over bytes in memory (fuzzing, tests). */
 mt_err mt_evtx_read_mem(const uint8_t *data, size_t len, const mt_evtx_opts *o,
