@@ -10,6 +10,8 @@ usage:
                                         Windows/System32/Tasks/NAME
   mkwin.py taskcache ROOT NAME {GUID} CMD ARGS [--no-sd]
                                         a task in SOFTWARE's TaskCache (Tree, Tasks)
+  mkwin.py account ROOT NAME RID [ACB [RECORD_RID]]
+                                        a local account in SAM with its F record
   mkwin.py lnk ROOT PATH TARGET [ARGS]  a shortcut (.lnk) at PATH to TARGET with ARGS
   mkwin.py file ROOT PATH [SRC]         a file at PATH (Windows path or tree path) copied
                                         from SRC, or a small benign PE stub
@@ -137,26 +139,81 @@ def merge(root, hive, regfile):
         os.unlink(tmp)
 
 
-def pe_stub(company="Microsoft Corporation"):
-    """A small PE32+ file that is no miner: headers, one section, no code of interest."""
+def version_resource(version, company):
+    """A .rsrc section body (at RVA rva) holding RT_VERSION: VS_VERSIONINFO with
+    VS_FIXEDFILEINFO and a StringFileInfo block with CompanyName and FileVersion."""
+    def u16z(x):
+        return (x + "\0").encode("utf-16-le")
+
+    def pad4(b):
+        return b + b"\0" * (-len(b) % 4)
+
+    def block(key, value=b"", children=b"", vtype=0, vlen=None):
+        head = struct.pack("<HHH", 0, len(value) if vlen is None else vlen, vtype) + u16z(key)
+        body = pad4(head) + pad4(value) + children
+        return struct.pack("<H", len(body)) + body[2:]
+
+    a, b, c, d = version
+    fixed = struct.pack("<13I", 0xFEEF04BD, 0x00010000, a << 16 | b, c << 16 | d,
+                        a << 16 | b, c << 16 | d, 0x3F, 0, 0x40004, 3, 7, 0, 0)
+    vs = "%d.%d.%d.%d" % version
+    strs = b"".join(pad4(block(k, u16z(v), vtype=1, vlen=len(v) + 1))
+                    for k, v in (("CompanyName", company), ("FileVersion", vs)))
+    table = block("040904B0", children=strs, vtype=1)
+    sfi = block("StringFileInfo", children=pad4(table), vtype=1)
+    return block("VS_VERSION_INFO", fixed, pad4(sfi))
+
+
+def pe_stub(company="Microsoft Corporation", version=None):
+    """A small PE32+ file that is no miner: headers, a section, and with version a
+    resource section holding the version resource."""
+    nsec = 2 if version else 1
     dos = b"MZ" + b"\0" * 58 + struct.pack("<I", 0x40)
-    coff = struct.pack("<4sHHIIIHH", b"PE\0\0", 0x8664, 1, 0, 0, 0, 0xF0, 0x22)
-    opt = struct.pack("<HBBIIIIIQIIHHHHHHIIIIHHQQQQII", 0x20B, 14, 0, 0x200, 0, 0, 0x1000,
-                      0x1000, 0x140000000, 0x1000, 0x200, 6, 0, 0, 0, 6, 0, 0, 0x2000, 0x200,
-                      0, 3, 0x8160, 0x100000, 0x1000, 0x100000, 0x1000, 0, 16)
-    opt += b"\0" * (16 * 8)
+    coff = struct.pack("<4sHHIIIHH", b"PE\0\0", 0x8664, nsec, 0, 0, 0, 0xF0, 0x22)
+    rsrc = b""
+    if version:
+        ver = version_resource(version, company)
+        # root -> type 16 -> name 1 -> language 0x409 -> data entry -> data
+        d_off = 16 + 8
+        n_off = d_off + 16 + 8
+        l_off = n_off + 16 + 8
+        e_off = l_off + 16 + 8
+        data_off = e_off + 16
+        rsrc = struct.pack("<IIHHHH", 0, 0, 0, 0, 0, 1) + struct.pack("<II", 16, 0x80000000 | n_off - 24 + 24 - 24 + d_off)
+        rsrc = struct.pack("<IIHHHH", 0, 0, 0, 0, 0, 1) + struct.pack("<II", 16, 0x80000000 | d_off)
+        rsrc += struct.pack("<IIHHHH", 0, 0, 0, 0, 0, 1) + struct.pack("<II", 1, 0x80000000 | n_off)
+        rsrc += struct.pack("<IIHHHH", 0, 0, 0, 0, 0, 1) + struct.pack("<II", 0x409, l_off)
+        rsrc += struct.pack("<IIII", 0x2000 + data_off, len(ver), 0, 0)
+        rsrc += b"\0" * (data_off - len(rsrc)) + ver
+    rsize = (len(rsrc) + 0x1FF) & ~0x1FF
+    opt = struct.pack("<HBBIIIIIQIIHHHHHHIIIIHHQQQQII", 0x20B, 14, 0, 0x200, rsize, 0, 0x1000,
+                      0x1000, 0x140000000, 0x1000, 0x200, 6, 0, 0, 0, 6, 0, 0,
+                      0x3000 if version else 0x2000, 0x200, 0, 3, 0x8160, 0x100000, 0x1000,
+                      0x100000, 0x1000, 0, 16)
+    dirs = [(0, 0)] * 16
+    if version:
+        dirs[2] = (0x2000, len(rsrc))
+    opt += b"".join(struct.pack("<II", r, n) for r, n in dirs)
     sec = struct.pack("<8sIIIIIIHHI", b".text", 0x100, 0x1000, 0x200, 0x200, 0, 0, 0, 0,
                       0x60000020)
+    if version:
+        sec += struct.pack("<8sIIIIIIHHI", b".rsrc", len(rsrc), 0x2000, rsize, 0x400, 0, 0, 0,
+                           0, 0x40000040)
     hdr = dos + coff + opt + sec
     hdr += b"\0" * (0x200 - len(hdr))
     body = ("This program is part of Windows. " + company).encode() + b"\0"
-    return hdr + body + b"\0" * (0x200 - len(body))
+    text = body + b"\0" * (0x200 - len(body))
+    return hdr + text + rsrc + b"\0" * (rsize - len(rsrc))
 
 
 def put_file(root, path, src=None):
+    """src: a file to copy, "version=a.b.c.d" for a stub with that version, or None."""
     dst = existing(root, path)
     os.makedirs(os.path.dirname(dst), exist_ok=True)
-    if src:
+    if src and src.startswith("version="):
+        with open(dst, "wb") as f:
+            f.write(pe_stub(version=tuple(int(x) for x in src[8:].split("."))))
+    elif src:
         shutil.copyfile(src, dst)
     else:
         with open(dst, "wb") as f:
@@ -217,6 +274,26 @@ def put_taskcache(root, name, guid, cmd, args, sd=True):
         os.unlink(tmp)
 
 
+def put_account(root, name, rid, acb=0x0210, record_rid=None):
+    """A local account in SAM: Names\\NAME (default value of type RID) and
+    Users\\%08X with an F value (RID at 0x30, account control bits at 0x38; record_rid
+    puts another RID there, as RID hijacking does)."""
+    f = bytearray(80)
+    struct.pack_into("<H", f, 0, 2)
+    struct.pack_into("<Q", f, 0x18, 132020000000000000)
+    struct.pack_into("<I", f, 0x30, record_rid if record_rid is not None else rid)
+    struct.pack_into("<H", f, 0x38, acb)
+    reg = "[SAM\\Domains\\Account\\Users\\Names\\%s]\n@=hex(%x):\n\n" % (name, rid)
+    reg += "[SAM\\Domains\\Account\\Users\\%08X]\n\"F\"=hex:%s\n" % (rid, hexbytes(bytes(f)))
+    with tempfile.NamedTemporaryFile("w", suffix=".reg", delete=False, encoding="utf-8") as t:
+        t.write(reg)
+        tmp = t.name
+    try:
+        merge(root, "SAM", tmp)
+    finally:
+        os.unlink(tmp)
+
+
 def put_task(root, name, xmlfile):
     dst = existing(root, "Windows/System32/Tasks/" + name)
     os.makedirs(os.path.dirname(dst), exist_ok=True)
@@ -238,11 +315,15 @@ def base(root):
     for hive in ("SYSTEM", "SOFTWARE", "SAM"):
         merge(root, hive, os.path.join(bdir, hive.lower() + ".reg"))
     merge(root, "NTUSER:Administrator", os.path.join(bdir, "ntuser.reg"))
+    put_account(root, "Administrator", 500, 0x0210)
+    put_account(root, "Guest", 501, 0x0215)  # disabled, no password required: as shipped
+    put_account(root, "DefaultAccount", 503, 0x0215)
     with open(os.path.join(bdir, "files.txt"), encoding="utf-8") as f:
         for line in f:
             line = line.strip()
             if line and not line.startswith("#"):
-                put_file(root, line)
+                path, _, ver = line.partition(" | ")
+                put_file(root, path, ("version=" + ver) if ver else None)
     for font in ("arial.ttf", "simsun.ttc", "times.ttf"):
         with open(existing(root, "Windows/Fonts/" + font), "wb") as f:
             f.write(b"\0\1\0\0" + b"\0" * 252)
@@ -274,6 +355,9 @@ def main(argv):
         sd = "--no-sd" not in argv
         a = [x for x in argv[3:] if x != "--no-sd"]
         put_taskcache(root, a[0], a[1], a[2], a[3] if len(a) > 3 else "", sd)
+    elif cmd == "account":
+        put_account(root, argv[3], int(argv[4], 0), int(argv[5], 0) if len(argv) > 5 else 0x0210,
+                    int(argv[6], 0) if len(argv) > 6 else None)
     elif cmd == "lnk":
         put_lnk(root, argv[3], argv[4], argv[5] if len(argv) > 5 else "")
     elif cmd == "file":

@@ -5,7 +5,9 @@
 # target list svchost.xml) and the miner beside it under a service-like name; a port proxy
 # to the pool, a firewall rule that closes 445 behind the worm, hosts entries that cut
 # off Windows Update and antivirus. Benign beside them: a vendor's allow rule, an intranet
-# name in hosts, a pool blocked by the admin with 0.0.0.0.
+# name in hosts, a pool blocked by the admin with 0.0.0.0. The host was never patched
+# (srv.sys before MS17-010's fix), SMBv1 on, the firewall off; the intruder added a hidden
+# account support$ and enabled the Guest with the Administrator's RID in its record.
 set -e
 root=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,6 +21,10 @@ printf '<?xml version="1.0"?><config><target>192.168.1.0/24</target></config>\n'
 	>"$root/Windows/SpeechsTracing/Microsoft/svchost.xml"
 $mk file "$root" "$kit\\TrustedHostServices.exe" "$samples/xmrig.exe"
 $mk file "$root" 'C:\Windows\System32\wmassrv.dll'
+# never patched: srv.sys of Server 2016 before KB4013429, SMBv1 on, the firewall off
+$mk file "$root" 'C:\Windows\System32\drivers\srv.sys' version=10.0.14393.447
+$mk account "$root" 'support$' 1008 0x0210
+$mk account "$root" Guest 501 0x0214 500
 $mk file "$root" 'C:\Windows\System32\snmpstorsrv.dll'
 cat > "$root/svc.reg" <<'REG'
 [ControlSet001\Services\wmassrv]
@@ -39,6 +45,12 @@ cat > "$root/svc.reg" <<'REG'
 
 [ControlSet001\Services\snmpstorsrv\Parameters]
 "ServiceDll"=expand:"%SystemRoot%\System32\snmpstorsrv.dll"
+
+[ControlSet001\Services\LanmanServer\Parameters]
+"SMB1"=dword:00000001
+
+[ControlSet001\Services\SharedAccess\Parameters\FirewallPolicy\StandardProfile]
+"EnableFirewall"=dword:00000000
 
 [ControlSet001\Services\PortProxy\v4tov4\tcp]
 "0.0.0.0/65531"="xmr.pool.minergate.com/45700"
