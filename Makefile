@@ -30,7 +30,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all deps deps-test scan test check unit scenario cli respond timeline journal pcap static static-test live asan fuzz fuzz-build \
-        format format-check clean
+        format format-check clean windows regf-oracle evtx-oracle
 
 all: $(B)/minetrace
 
@@ -49,7 +49,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory check
 
 # the whole suite, without the set-up step
-check: all unit scenario cli respond timeline journal pcap static-test live
+check: all unit scenario cli respond timeline journal pcap windows static-test live
 
 cli: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/cli/cli.sh
@@ -145,8 +145,11 @@ $(B)/tests/jdump: tests/journal/jdump.c $(B)/libminetrace.a
 journal: $(B)/minetrace $(B)/tests/jdump
 	@JDUMP=$(B)/tests/jdump MINETRACE=$(B)/minetrace sh tests/journal/run.sh
 
-unit: $(UNIT_BIN)
-	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
+# benign PE files built with mingw-w64 for test_pe (tests/windows/mkpe.sh)
+$(B)/pe-fixtures/hello.exe: tests/windows/mkpe.sh
+	@sh tests/windows/mkpe.sh $(B)/pe-fixtures
+unit: $(UNIT_BIN) $(B)/pe-fixtures/hello.exe
+	@for t in $(UNIT_BIN); do echo "== $$t"; PE_FIXTURES=$(B)/pe-fixtures $$t || exit 1; done
 
 scenario: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/scenario/run.sh
@@ -158,7 +161,7 @@ static-test: $(B)/minetrace-static
 asan:
 	@$(MAKE) --no-print-directory B=build-asan CC=clang \
 	  CFLAGS="-O1 -g $(SANFLAGS)" LDFLAGS="$(SANFLAGS)" PCAP_STATIC= TIMELINE_STATIC= \
-	  all unit scenario cli respond timeline journal pcap live
+	  all unit scenario cli respond timeline journal pcap windows live
 
 # ---- fuzzing (libFuzzer) ----
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
@@ -188,21 +191,15 @@ format-check:
 clean:
 	rm -rf build build-asan build-fuzz
 
-# regf oracle (win-regf): our hive reader against hivexml on the hives of
-# ../shared/data/windows/hives (tests/windows/regf_oracle.sh)
-$(B)/tests/regfdump: tests/windows/regfdump.c $(B)/libminetrace.a
+# ---- Windows readers against their Debian oracles (tests/windows/) ----
+# regfdump and evtxdump are the test hooks of our hive and event log readers; the scripts
+# compare them with hivexml on every hive and with evtxexport on every event log of the
+# shared test data.
+$(B)/tests/%dump: tests/windows/%dump.c $(B)/libminetrace.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $< $(B)/libminetrace.a $(LIBS) -o $@
-.PHONY: regf-oracle
 regf-oracle: $(B)/tests/regfdump
 	@REGFDUMP=$(B)/tests/regfdump sh tests/windows/regf_oracle.sh
-
-# evtx oracle (win-evtx)
-# the test hook of the EVTX reader (tests/windows/evtxdump.c) and the comparison of every
-# file of the shared evtx corpus with evtxexport
-$(B)/tests/evtxdump: tests/windows/evtxdump.c $(B)/libminetrace.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $< $(B)/libminetrace.a $(LIBS) -o $@
-.PHONY: evtx-oracle
 evtx-oracle: $(B)/tests/evtxdump
 	@EVTXDUMP=$(B)/tests/evtxdump sh tests/windows/evtx_oracle.sh
+windows: regf-oracle evtx-oracle
