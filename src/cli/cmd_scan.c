@@ -18,7 +18,10 @@ static void list_checks(mt_lang lang)
 		       c->needs_live      ? "live"
 		       : c->weighs_window ? "live,root,window"
 		                          : "live,root",
-		       c->os_mask == (1u << MT_OS_WINDOWS) ? "windows" : "linux", c->title[lang]);
+		       c->os_mask == 3u                      ? "linux,windows"
+		       : c->os_mask == (1u << MT_OS_WINDOWS) ? "windows"
+		                                             : "linux",
+		       c->title[lang]);
 	}
 }
 

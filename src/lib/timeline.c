@@ -359,14 +359,17 @@ static const char *file_name(const mt_logs *l, uint32_t i)
 static int render_log(evb *bp, const mt_logs *l, const mt_logev *e)
 {
 #define b (*bp)
+	int win = l->files[e->file].kind == 6;
 	switch ((mt_logev_kind)e->kind) {
 	case MT_LE_ACCEPTED:
-		lit(&b, 0, "SSH login accepted: ");
-		lit(&b, 1, "SSH登录成功：");
+		lit(&b, 0, win ? "Windows logon: " : "SSH login accepted: ");
+		lit(&b, 1, win ? "Windows登录成功：" : "SSH登录成功：");
 		host(&b, e->user);
-		lit(&b, 0, " from ");
-		lit(&b, 1, " 来自 ");
-		host(&b, e->ip);
+		if (e->ip[0] || !win) {
+			lit(&b, 0, " from ");
+			lit(&b, 1, " 来自 ");
+			host(&b, e->ip);
+		}
 		lit(&b, -1, " (");
 		host(&b, e->method);
 		if (e->detail[0]) {
@@ -441,6 +444,31 @@ static int render_log(evb *bp, const mt_logs *l, const mt_logev *e)
 		host(&b, e->method);
 		lit(&b, -1, ")");
 		break;
+	case MT_LE_SERVICE:
+		lit(&b, 0, "service installed: ");
+		lit(&b, 1, "安装服务：");
+		host(&b, e->detail);
+		break;
+	case MT_LE_TASK:
+		lit(&b, 0, "scheduled task registered: ");
+		lit(&b, 1, "注册计划任务：");
+		host(&b, e->detail);
+		if (e->user[0]) {
+			lit(&b, 0, " by ");
+			lit(&b, 1, " 用户 ");
+			host(&b, e->user);
+		}
+		break;
+	case MT_LE_LOG_CLEARED:
+		lit(&b, 0, "event log cleared: ");
+		lit(&b, 1, "事件日志被清除：");
+		host(&b, e->detail);
+		if (e->user[0]) {
+			lit(&b, 0, " by ");
+			lit(&b, 1, " 操作者 ");
+			host(&b, e->user);
+		}
+		break;
 	case MT_LE_DISCONNECT:
 		lit(&b, 0, "SSH session closed: ");
 		lit(&b, 1, "SSH会话断开：");
@@ -457,6 +485,8 @@ static int render_log(evb *bp, const mt_logs *l, const mt_logev *e)
 	jstr(&b, "path", src);
 	if (e->lineno && l->files[e->file].kind == 0)
 		jint(&b, "lineno", e->lineno);
+	if (e->lineno && win)
+		jint(&b, "record", e->lineno);
 	jstr(&b, "user", e->user);
 	jstr(&b, "source_ip", e->ip);
 	if (e->port)
@@ -495,6 +525,9 @@ static int shown_kind(const mt_logev *e)
 	case MT_LE_LASTLOG:
 	case MT_LE_AUTHFAIL:
 	case MT_LE_DISCONNECT:
+	case MT_LE_SERVICE:
+	case MT_LE_TASK:
+	case MT_LE_LOG_CLEARED:
 		return 1;
 	default:
 		return 0;
@@ -893,6 +926,19 @@ static void add_ip(mt_timeline *tl, const char *ip)
 		mt_copy(tl->ips[tl->nips++], MT_LOG_IP, ip);
 }
 
+/* A login that proves the password: sshd's password methods, a Windows logon with
+ * credentials (network, RDP, interactive...) */
+static int pw_method(const char *m)
+{
+	static const char *const pw[] = {
+		"password",    "keyboard-interactive/pam", "network", "rdp",
+		"interactive", "network-cleartext",        "cached",  "unlock"};
+	for (size_t i = 0; i < MT_ARRAY_LEN(pw); i++)
+		if (strcmp(m, pw[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static void add_pw_user(mt_timeline *tl, const char *u)
 {
 	for (size_t i = 0; i < tl->npw; i++)
@@ -1261,9 +1307,7 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 				    l->fail[i].first <= acc->time)
 					tl->access_failures += l->fail[i].count;
 			tl->access_failures_unknown = mt_logs_fail_unknown(l, acc->ip, acc->user);
-			if (strcmp(acc->method, "password") == 0 ||
-			    strcmp(acc->method, "keyboard-interactive/pam") == 0 ||
-			    acc->kind == MT_LE_LOGIN)
+			if (pw_method(acc->method) || acc->kind == MT_LE_LOGIN)
 				add_pw_user(tl, acc->user);
 			else if (acc->detail[0] && tl->nkeys < MT_ARRAY_LEN(tl->keys))
 				mt_copy(tl->keys[tl->nkeys++], MT_LOG_DETAIL, acc->detail);
@@ -1273,7 +1317,7 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 			const mt_logev *ev = &l->ev[i];
 			if (ev->kind == MT_LE_ACCEPTED && ev->time >= start && ev->time <= last) {
 				add_ip(tl, ev->ip);
-				if (strcmp(ev->method, "password") == 0)
+				if (pw_method(ev->method))
 					add_pw_user(tl, ev->user);
 			}
 		}
@@ -1282,7 +1326,7 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 		goto out;
 	for (size_t k = 0; k < tl->nbrute; k++)
 		if (tl->brute[k].success != MT_TIME_NONE && tl->brute[k].failures >= TL_BRUTE_MIN &&
-		    strcmp(tl->brute[k].method, "password") == 0)
+		    pw_method(tl->brute[k].method))
 			add_pw_user(tl, tl->brute[k].success_user);
 
 	/* the events */
@@ -1320,6 +1364,11 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 		qsort(tl->art, tl->nart, sizeof(tl->art[0]), art_cmp);
 	keep_diag(tl, r0);
 	keep_diag(tl, r1);
+	/* a Windows event log's logons are not SSH ones */
+	for (size_t i = 0; i < tl->n; i++)
+		if (tl->ev[i].le && tl->ev[i].le->kind == MT_LE_ACCEPTED &&
+		    tl->ev[i].le->file < l->nfiles && l->files[tl->ev[i].le->file].kind == 6)
+			tl->ev[i].what = "windows_logon";
 	tl->logs = l;
 	l = NULL;
 	*out = tl;

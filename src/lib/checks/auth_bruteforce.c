@@ -132,7 +132,7 @@ mt_err mt_check_auth_bruteforce(mt_ctx *ctx, const mt_check_info *self)
 				"%llu failed logins from %s (%s) between %s and %s, no success "
 				"in the logs",
 				(unsigned long long)c->failures, c->ip, c->users, first, last);
-			mt_finding_text(f, MT_LANG_ZH, "SSH暴力破解",
+			mt_finding_text(f, MT_LANG_ZH, "暴力破解",
 			                "%s在%s至%s之间登录失败%llu次(用户%s)，日志中没有成功记录",
 			                c->ip, first, last, (unsigned long long)c->failures,
 			                c->users);
@@ -151,7 +151,14 @@ mt_err mt_check_auth_bruteforce(mt_ctx *ctx, const mt_check_info *self)
 		}
 		mt_action *a = mt_finding_action(f, "block_ip");
 		mt_action_str(f, a, "ip", c->ip);
-		if (ok && strcmp(c->ok->method, "password") == 0) {
+		/* a password login: sshd's "password", or a Windows logon (network, RDP...) */
+		static const char *const pwm[] = {"password",    "network",           "rdp",
+		                                  "interactive", "network-cleartext", "cached",
+		                                  "unlock"};
+		int pw = 0;
+		for (size_t m = 0; ok && m < MT_ARRAY_LEN(pwm); m++)
+			pw |= strcmp(c->ok->method, pwm[m]) == 0;
+		if (pw) {
 			a = mt_finding_action(f, "change_password");
 			mt_action_str(f, a, "user", c->ok->user);
 		}

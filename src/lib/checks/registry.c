@@ -12,7 +12,9 @@ static const mt_check_info checks[] = {
 	 {en, zh},                                    \
 	 ((flags)&MT_CF_LIVE) != 0,                   \
 	 ((flags)&MT_CF_WINDOW) != 0,                 \
-	 ((flags)&MT_CF_WIN) ? 1u << MT_OS_WINDOWS : 1u << MT_OS_LINUX},
+	 ((flags)&MT_CF_ANYOS) ? 3u                   \
+	 : ((flags)&MT_CF_WIN) ? 1u << MT_OS_WINDOWS  \
+	                       : 1u << MT_OS_LINUX},
 #include "checks.def"
 #undef MT_CHECK
 };

@@ -131,7 +131,10 @@ const char *mt_logev_kind_name(mt_logev_kind k)
 	                                               "boot",
 	                                               "login_failed",
 	                                               "last_login",
-	                                               "ssh_session"};
+	                                               "ssh_session",
+	                                               "service_installed",
+	                                               "task_registered",
+	                                               "log_cleared"};
 	return (unsigned)k < MT_LE_COUNT ? names[k] : "unknown";
 }
 
@@ -922,6 +925,9 @@ static unsigned ev_prio(const mt_logev *ev)
 	case MT_LE_USERADD:
 	case MT_LE_USERMOD:
 	case MT_LE_PASSWD:
+	case MT_LE_SERVICE:
+	case MT_LE_TASK:
+	case MT_LE_LOG_CLEARED:
 		return 3;
 	case MT_LE_DISCONNECT:
 		return 0;

@@ -66,6 +66,8 @@ static mt_err load_pass(mt_host *host, mt_report *rep, const mt_yearfix *fix, si
 	}
 	if (e == MT_OK)
 		e = mt_logs_read_histories(l, host, rep);
+	if (e == MT_OK)
+		e = mt_logs_read_evtx(l, host, rep);
 	if (e != MT_OK) {
 		mt_logs_free(l);
 		return e;

@@ -24,6 +24,9 @@ typedef enum mt_logev_kind {
 	MT_LE_LASTLOG,       /* lastlog: the last login of a user */
 	MT_LE_SESSION,       /* sshd: pam_unix(sshd:session): session opened (marks the
 	                       * Accepted line of the same pid as backed; not stored) */
+	MT_LE_SERVICE,       /* Windows: a service installed (7045, 4697); detail name: path */
+	MT_LE_TASK,          /* Windows: a scheduled task registered (4698, 106) */
+	MT_LE_LOG_CLEARED,   /* Windows: an event log cleared (1102, 104) */
 	MT_LE_COUNT
 } mt_logev_kind;
 
@@ -95,7 +98,8 @@ typedef struct mt_logfile {
 	int64_t max_back;     /* the largest step back in time between lines (seconds) */
 	int64_t max_gap;      /* the largest gap between consecutive lines */
 	int64_t gap_from;     /* where that gap started */
-	unsigned kind;        /* 0 auth text log, 1 wtmp, 2 btmp, 3 utmp, 4 lastlog, 5 journal */
+	unsigned kind;        /* 0 auth text log, 1 wtmp, 2 btmp, 3 utmp, 4 lastlog, 5 journal,
+	                         6 Windows event log (lineno is the record id) */
 	int truncated;        /* stopped at a cap */
 	int gz;
 	/* year inference of classic syslog lines (logs review 7) */
@@ -192,6 +196,9 @@ mt_err mt_logs_read_utmp(mt_logs *l, mt_host *host, mt_report *rep, const char *
                          unsigned kind);
 mt_err mt_logs_read_lastlog(mt_logs *l, mt_host *host, mt_report *rep);
 mt_err mt_logs_read_histories(mt_logs *l, mt_host *host, mt_report *rep);
+/* The event logs of a Windows root (collect/win/winlogs.c): logons, failed logons,
+ * account changes, services and tasks installed, logs cleared. MT_OK on other roots. */
+mt_err mt_logs_read_evtx(mt_logs *l, mt_host *host, mt_report *rep);
 /* The journal of the root (logs/journal.c, our own reader of journal files, the same in
  * both binaries): MT_ERR_NOENT without var/log/journal, MT_ERR_NOMEM; problems of single
  * files go to rep. */
