@@ -181,8 +181,16 @@ size_t mt_win_cmd_program(const char *cmd, size_t len, char *out, size_t n, size
 	} else {
 		start = i;
 		end = 0;
-		/* the shortest prefix that ends in an executable's extension at a word end */
-		for (size_t k = i; k < len; k++) {
+		size_t w1 = i;
+		while (w1 < len && cmd[w1] != ' ' && cmd[w1] != '\t')
+			w1++;
+		/* a path with blanks ("C:\Program Files\x.exe -a"): the shortest prefix that
+		 * ends in an executable's extension at a word end; a first word without a
+		 * directory or with an extension is the program itself */
+		int path = memchr(cmd + i, '\\', w1 - i) || memchr(cmd + i, '/', w1 - i);
+		if (!path || exec_ext(cmd + i, w1 - i))
+			end = w1;
+		for (size_t k = i; k < len && !end; k++) {
 			if (k + 1 == len || cmd[k + 1] == ' ' || cmd[k + 1] == '\t') {
 				if (exec_ext(cmd + start, k + 1 - start)) {
 					end = k + 1;

@@ -23,7 +23,7 @@ int mt_win_path_to_root(const char *winpath, size_t len, const mt_winenv *env, c
 /* The program of a command line as Windows' CreateProcess finds it: the quoted first
  * word, or for an unquoted one the shortest prefix ending in an executable's
  * extension (.exe .com .bat .cmd .ps1 .vbs .js .dll .sys .scr .cpl .hta), else the first
- * word. Copied into out[n] (not converted); returns its length in cmd, 0 when none.
+ * word (a first word without a directory, "rundll32", is the program). Copied into out[n] (not converted); returns its length in cmd, 0 when none.
  * *args_off is where the arguments start. */
 size_t mt_win_cmd_program(const char *cmd, size_t len, char *out, size_t n, size_t *args_off);
 
