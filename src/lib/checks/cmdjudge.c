@@ -442,6 +442,8 @@ static const struct {
          {"its user record carries another account's RID (RID hijacking)",
           "其用户记录携带其他账户的RID(RID劫持)"}},
 	{"new_account", {"created in the time window", "在时间窗口内创建"}},
+	{"ioc_path", {"a file a campaign is known to use", "已知挖矿团伙使用的文件路径"}},
+	{"ioc_hash", {"a file of a known campaign (SHA-256)", "已知挖矿团伙的文件(SHA-256)"}},
 	{"hidden_task",
          {"is hidden from the Task Scheduler (no security descriptor, no task file, or Hidden)",
           "在任务计划程序中被隐藏(安全描述符被删、无任务文件或设为隐藏)"}},

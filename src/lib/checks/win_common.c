@@ -16,6 +16,25 @@ static int in_system_dir(const char *tree)
 	       (strncasecmp(tree, "/Windows/", 9) == 0 && !strchr(tree + 9, '/'));
 }
 
+static int on_path_rule(void *p, const mt_rule *r)
+{
+	win_target *t = p;
+	if (!t->ioc)
+		t->ioc = r;
+	return 1;
+}
+
+/* A path rule of the rules written the Windows way (C:\Windows\...) against the tree path. */
+static void match_path(mt_ctx *ctx, win_target *t)
+{
+	char w[MT_MAX_PATH + 4];
+	snprintf(w, sizeof(w), "C:%s", t->tree);
+	for (char *c = w; *c; c++)
+		if (*c == '/')
+			*c = '\\';
+	mt_rules_each_match(ctx->rules, MT_RK_PATH, w, strlen(w), on_path_rule, t);
+}
+
 static void inspect(mt_ctx *ctx, win_target *t)
 {
 	const char *base = mt_basename(t->tree);
@@ -23,6 +42,7 @@ static void inspect(mt_ctx *ctx, win_target *t)
 	t->system_dir = in_system_dir(t->tree);
 	t->fake_system = exact && !t->system_dir && strcasecmp(base, "cmd.exe") != 0;
 	t->drop = mt_win_drop_dir(t->tree);
+	match_path(ctx, t);
 	if (mt_host_stat(ctx->host, t->tree, 1, &t->st) != MT_OK || !S_ISREG(t->st.st_mode))
 		return;
 	t->exists = 1;
@@ -32,6 +52,12 @@ static void inspect(mt_ctx *ctx, win_target *t)
 	if (mt_host_read_file(ctx->host, t->tree, WIN_ID_READ, &data, &len, &trunc) != MT_OK)
 		return;
 	mt_miner_identify(data, len, &t->id);
+	if (!trunc) {
+		mt_sha256_hex(data, len, t->sha256);
+		const mt_rule *h = mt_rules_find(ctx->rules, MT_RK_SHA256, t->sha256);
+		if (h)
+			t->ioc = h;
+	}
 	mt_pe pe;
 	if (mt_pe_parse(data, len, &pe) == MT_OK) {
 		t->is_pe = 1;
@@ -88,6 +114,9 @@ void win_target_reasons(const win_target *t, mt_cmd_verdict *v)
 		                        ? MT_SEV_MEDIUM
 		                        : MT_SEV_HIGH,
 		                NULL, t->tree, strlen(t->tree));
+	if (t->ioc)
+		mt__verdict_add(v, t->ioc->kind == MT_RK_SHA256 ? "ioc_hash" : "ioc_path",
+		                MT_SEV_CRITICAL, t->ioc, t->tree, strlen(t->tree));
 	if (t->fake_system)
 		mt__verdict_add(v, "fake_system", MT_SEV_HIGH, NULL, t->tree, strlen(t->tree));
 	else if (t->imitates && !t->system_dir)
@@ -173,6 +202,8 @@ void win_target_evidence(mt_finding *f, const win_target *t)
 		mt_finding_str(f, "identified_as", t->id.family, 0);
 		mt_finding_str(f, "id_features", t->id.reasons, 0);
 	}
+	if (t->sha256[0])
+		mt_finding_str(f, "sha256", t->sha256, 0);
 }
 
 void win_target_quarantine(mt_finding *f, const win_target *t)

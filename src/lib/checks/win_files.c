@@ -131,6 +131,8 @@ static void report_file(wf_state *s, const char *path, const struct stat *st, co
 	}
 	if (t->company[0])
 		mt_finding_str(f, "company", t->company, 0);
+	if (t->sha256[0])
+		mt_finding_str(f, "sha256", t->sha256, 0);
 	mt_verdict_explain(f, v);
 	mt_finding_quarantine(f, path);
 	if (mt_report_add(s->ctx->report, f) == MT_ERR_NOMEM)
@@ -202,6 +204,10 @@ static int on_entry(void *p, const mt_walk_entry *e)
 	if (mt_host_read_file(s->ctx->host, e->path, ID_READ, &data, &len, &trunc) != MT_OK)
 		return MT_WALK_CONTINUE;
 	mt_miner_identify(data, len, &t.id);
+	if (!trunc) {
+		mt_sha256_hex(data, len, t.sha256);
+		t.ioc = mt_rules_find(s->ctx->rules, MT_RK_SHA256, t.sha256);
+	}
 	mt_pe pe;
 	if (!elf && mt_pe_parse(data, len, &pe) == MT_OK &&
 	    mt_pe_version_string(&pe, "CompanyName", t.company, sizeof(t.company)) != 0)
@@ -215,6 +221,8 @@ static int on_entry(void *p, const mt_walk_entry *e)
 		mt__verdict_add(&v, "miner_file", MT_SEV_CRITICAL, NULL, e->path, strlen(e->path));
 	else if (t.id.what == MT_ID_WINRING0)
 		mt__verdict_add(&v, "msr_driver", MT_SEV_HIGH, NULL, e->path, strlen(e->path));
+	if (t.ioc)
+		mt__verdict_add(&v, "ioc_hash", MT_SEV_CRITICAL, t.ioc, e->path, strlen(e->path));
 	if (t.fake_system)
 		mt__verdict_add(&v, "fake_system", MT_SEV_HIGH, NULL, e->name, strlen(e->name));
 	else if (t.imitates)
