@@ -352,6 +352,10 @@ void mt_judge_command(const mt_rules *rules, const char *cmd, size_t n, mt_cmd_v
  * script tricks, programs in drop places, miner options, indicators. tree paths of
  * programs in reasons' details start with '/'. */
 void mt_judge_wincmd(const mt_rules *rules, const char *cmd, size_t n, mt_cmd_verdict *v);
+/* The same for a command run in a user's logon: profile (the tree path of the profile,
+ * "/Users/bob") gives %APPDATA%, %TEMP% and the like; NULL for the machine. */
+void mt_judge_wincmd_as(const mt_rules *rules, const char *cmd, size_t n, const char *profile,
+                        mt_cmd_verdict *v);
 /* Pieces of the judges shared by cmdjudge.c and wincmd.c. */
 void mt__verdict_add(mt_cmd_verdict *v, const char *code, mt_severity sev, const mt_rule *rule,
                      const char *detail, size_t dn);

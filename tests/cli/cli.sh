@@ -7,6 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 scen="$here/../scenario"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
 failed=0 passed=0
 ok() { passed=$((passed + 1)); }
 bad() { echo "FAIL cli: $*"; failed=$((failed + 1)); }

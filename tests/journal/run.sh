@@ -13,6 +13,7 @@ JD=${JDUMP:-build/tests/jdump}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
 pass=0 failed=0
 jr=""
 for p in /usr/lib/systemd/systemd-journal-remote /lib/systemd/systemd-journal-remote; do

@@ -9,6 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd -P)
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
+trap 'exit 130' INT TERM HUP
 rc=0
 "$MT" scan --format json --fail-on high >"$out" || rc=$?
 [ $rc -le 1 ] || { echo "FAIL clean: exit $rc"; exit 1; }

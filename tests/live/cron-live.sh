@@ -7,6 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 fail() { echo "FAIL cron-live: $*"; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
 
 rc=0
 unshare -m sh -eu -c '

@@ -60,6 +60,7 @@ fi
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
+trap 'exit 130' INT TERM HUP
 t0=$(now)
 rc=0
 "$MT" scan --root "$DEBROOT" --format json --fail-on high >"$out" || rc=$?

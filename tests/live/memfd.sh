@@ -9,6 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 fail() { echo "FAIL memfd: $*"; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
 MT=$(cd "$(dirname "$MT")" && pwd)/$(basename "$MT")
 cc -O2 -o "$work/memfd_exec" "$here/../fixtures/memfd_exec.c"
 sleep_bin=$(command -v sleep)

@@ -17,6 +17,7 @@ command -v tcpdump >/dev/null || { echo "SKIP pcap-xmrig: no tcpdump"; exit 0; }
 work=$(mktemp -d)
 chmod 755 "$work"
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
 MT=$(cd "$(dirname "$MT")" && pwd)/$(basename "$MT")
 TCPDUMP=$(command -v tcpdump)
 

@@ -8,6 +8,7 @@ MT=${MINETRACE:-build/minetrace}
 MT=$(cd "$(dirname "$MT")" && pwd)/$(basename "$MT")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
 fail() { echo "FAIL respond-firewall: $*"; exit 1; }
 command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || { echo "SKIP respond-firewall: no nft (apt-get install nftables)"; exit 0; }
 

@@ -10,6 +10,7 @@ MT=${MINETRACE:-build/minetrace}
 MT=$(cd "$(dirname "$MT")" && pwd)/$(basename "$MT")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
 fail() { echo "FAIL respond-identity: $*"; exit 1; }
 [ -e /usr/lib/systemd/systemd ] || { echo "SKIP respond-identity: no /usr/lib/systemd/systemd to stand in for"; exit 0; }
 

@@ -10,6 +10,7 @@ MT=${MINETRACE:-build/minetrace}
 MT=$(cd "$(dirname "$MT")" && pwd)/$(basename "$MT")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
 fail() { echo "FAIL respond-iptables: $*"; exit 1; }
 [ -x /usr/sbin/iptables-restore ] && [ -x /usr/sbin/ip6tables-restore ] ||
 	{ echo "SKIP respond-iptables: no iptables-restore (apt-get install iptables)"; exit 0; }

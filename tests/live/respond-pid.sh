@@ -9,6 +9,7 @@ MT=${MINETRACE:-build/minetrace}
 MT=$(cd "$(dirname "$MT")" && pwd)/$(basename "$MT")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
 fail() { echo "FAIL respond-pid: $*"; exit 1; }
 
 cat >"$work/ns.sh" <<'NS'

@@ -12,6 +12,7 @@ fail() { echo "FAIL respond-xmrig: $*"; exit 1; }
 [ -f "$SAMPLE" ] || { echo "SKIP respond-xmrig: no sample at $SAMPLE"; exit 0; }
 work=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
 MT=$(cd "$(dirname "$MT")" && pwd)/$(basename "$MT")
 
 rc=0

@@ -11,6 +11,7 @@ fail() { echo "FAIL static: $*"; exit 1; }
 file -L "$BIN" | grep -q "statically linked" || fail "$(file -L "$BIN")"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
 cc -shared -fPIC -o "$work/libmark.so" "$here/../fixtures/preload_marker.c"
 
 unshare -m sh -eu -c '

@@ -15,6 +15,7 @@ MT=$(cd "$(dirname "$MT")" && pwd)/$(basename "$MT")
 # binary, goes to /run
 work=$(mktemp -d /run/mt-timeline-live.XXXXXX)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
 cp /bin/sleep "$work/xmrig"
 cp "$MT" "$work/minetrace"
 MT=$work/minetrace

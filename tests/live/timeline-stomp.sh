@@ -11,6 +11,7 @@ fail() { echo "FAIL timeline-stomp: $*"; exit 1; }
 MT=$(cd "$(dirname "$MT")" && pwd)/$(basename "$MT")
 work=$(mktemp -d /run/mt-timeline-stomp.XXXXXX)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
 cp "$MT" "$work/minetrace"
 MT=$work/minetrace
 

@@ -17,6 +17,7 @@ fail() { echo "FAIL triage: $*"; exit 1; }
 [ -f "$SAMPLE" ] || { echo "SKIP triage: no sample at $SAMPLE"; exit 0; }
 work=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
 MT=$(cd "$(dirname "$MT")" && pwd)/$(basename "$MT")
 cc -shared -fPIC -O2 -o "$work/hide.so" "$here/../fixtures/proc_hider.c" -ldl
 

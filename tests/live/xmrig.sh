@@ -14,6 +14,7 @@ fail() { echo "FAIL xmrig: $*"; exit 1; }
 [ -f "$SAMPLE" ] || { echo "SKIP xmrig: no sample at $SAMPLE"; exit 0; }
 work=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
 MT=$(cd "$(dirname "$MT")" && pwd)/$(basename "$MT")
 
 run() { # $1: how the miner is started (plain | hidden)

@@ -8,4 +8,5 @@ PCAPS=${MINETRACE_PCAPS:-${MINETRACE_SAMPLES:-$here/../../../shared/data/samples
 [ -d "$PCAPS" ] || PCAPS=/work/shared/data/pcaps
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
 python3 "$here/hostile.py" "$MT" "$work" "$PCAPS"

@@ -14,6 +14,7 @@ PCAPS=${MINETRACE_PCAPS:-${MINETRACE_SAMPLES:-$here/../../../shared/data/samples
 STATIC=${MINETRACE_STATIC:-$(dirname "$MT")/minetrace-static}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
 export TZ=UTC
 pass=0 failed=0
 bins="$MT"

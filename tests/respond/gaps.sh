@@ -8,6 +8,7 @@ set -eu
 MT=${MINETRACE:-build/minetrace}
 W=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
+trap 'exit 130' INT TERM HUP
 fail() { echo "FAIL respond-gaps: $*"; exit 1; }
 sha() { sha256sum <"$1" | cut -c1-64; }
 here=$(cd "$(dirname "$0")" && pwd)

@@ -6,6 +6,7 @@ set -eu
 MT=${MINETRACE:-build/minetrace}
 W=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
+trap 'exit 130' INT TERM HUP
 fail() { echo "FAIL respond-hostile: $*"; exit 1; }
 sha() { sha256sum <"$1" | cut -c1-64; }
 base() { # $1 root: the least a tree needs

@@ -9,6 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 sc=$here/../scenario
 work=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
 fail() { echo "FAIL respond-scenarios: $*"; exit 1; }
 
 mkroot() { # $1 scenario, $2 directory

@@ -17,6 +17,7 @@ seed=$here/../scenario/seed-centos7
 work=$(mktemp -d)
 [ -z "${MT_SEED_NS:-}" ] || mount -t tmpfs -o mode=0700 tmpfs "$work"
 trap '[ -n "${KEEP:-}" ] || { umount "$work" 2>/dev/null; rm -rf "$work"; }' EXIT
+trap 'exit 130' INT TERM HUP
 fail() { echo "FAIL respond-seed: $*"; exit 1; }
 
 mkroot() { # $1: directory

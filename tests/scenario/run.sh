@@ -9,6 +9,7 @@ MT=${MINETRACE:-build/minetrace}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
 pass=0 failed=0
 for dir in "$here"/*/; do
 	name=$(basename "$dir")

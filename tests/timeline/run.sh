@@ -12,6 +12,7 @@ MTS=${MINETRACE_STATIC:-$(dirname "$MT")/minetrace-static}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
 pass=0 failed=0
 only=${1:-}
 if [ "${TIMELINE_STATIC:-0}" = 1 ] && [ ! -x "$MTS" ]; then

@@ -164,11 +164,17 @@ static void split(const char *cmd, size_t n, words *ws, int depth)
 void mt__verdict_add(mt_cmd_verdict *v, const char *code, mt_severity sev, const mt_rule *rule,
                      const char *detail, size_t dn)
 {
-	for (unsigned i = 0; i < v->nreasons; i++)
-		if (strcmp(v->reasons[i].code, code) == 0 && v->reasons[i].rule == rule)
-			return;
 	if (rule && rule->has_sev)
 		sev = rule->sev;
+	/* the same reason again: it keeps the higher severity */
+	for (unsigned i = 0; i < v->nreasons; i++)
+		if (strcmp(v->reasons[i].code, code) == 0 && v->reasons[i].rule == rule) {
+			if (sev > v->reasons[i].severity)
+				v->reasons[i].severity = sev;
+			if (sev > v->severity)
+				v->severity = sev;
+			return;
+		}
 	if (sev > v->severity)
 		v->severity = sev;
 	if (v->nreasons >= MT_ARRAY_LEN(v->reasons))
@@ -442,6 +448,7 @@ static const struct {
          {"its user record carries another account's RID (RID hijacking)",
           "其用户记录携带其他账户的RID(RID劫持)"}},
 	{"new_account", {"created in the time window", "在时间窗口内创建"}},
+	{"script_exec", {"runs a script judged malicious", "执行被判定为恶意的脚本"}},
 	{"ioc_path", {"a file a campaign is known to use", "已知挖矿团伙使用的文件路径"}},
 	{"ioc_hash", {"a file of a known campaign (SHA-256)", "已知挖矿团伙的文件(SHA-256)"}},
 	{"hidden_task",

@@ -108,13 +108,16 @@ void win_target_reasons(const win_target *t, mt_cmd_verdict *v)
 	if (t->id.what == MT_ID_XMRIG || t->id.what == MT_ID_MINER)
 		mt__verdict_add(v, "miner_file", MT_SEV_CRITICAL, NULL, t->tree, strlen(t->tree));
 	else if (t->id.what == MT_ID_WINRING0)
-		/* hardware monitors install it under Program Files too */
+		/* hardware monitors bring it too (Program Files, Downloads): high where miners
+		 * drop it, or renamed among Windows' own drivers */
 		mt__verdict_add(v, "msr_driver",
-		                strncasecmp(t->tree, "/Program Files", 14) == 0 && !t->drop
-		                        ? MT_SEV_MEDIUM
-		                        : MT_SEV_HIGH,
+		                t->drop || (t->system_dir && !strcasestr(t->tree, "winring0"))
+		                        ? MT_SEV_HIGH
+		                        : MT_SEV_MEDIUM,
 		                NULL, t->tree, strlen(t->tree));
-	if (t->ioc)
+	/* the WinRing0 driver is the same file in miners and hardware monitors: its hash in
+	 * a miner's release says nothing more than its content does */
+	if (t->ioc && !(t->id.what == MT_ID_WINRING0 && t->ioc->kind == MT_RK_SHA256))
 		mt__verdict_add(v, t->ioc->kind == MT_RK_SHA256 ? "ioc_hash" : "ioc_path",
 		                MT_SEV_CRITICAL, t->ioc, t->tree, strlen(t->tree));
 	if (t->fake_system)
@@ -122,8 +125,14 @@ void win_target_reasons(const win_target *t, mt_cmd_verdict *v)
 	else if (t->imitates && !t->system_dir)
 		mt__verdict_add(v, "lookalike", MT_SEV_HIGH, NULL, t->imitates,
 		                strlen(t->imitates));
-	if (t->drop && (t->exists || t->is_pe))
-		mt__verdict_add(v, "drop_exec", MT_SEV_HIGH, NULL, t->tree, strlen(t->tree));
+	/* an installer resuming from Temp carries its vendor's name or signature */
+	if (t->drop && (t->exists || t->is_pe)) {
+		int vendor = strcmp(t->drop, "Temp") == 0 && t->is_pe &&
+		             (t->is_signed || t->company[0]) && t->id.what == MT_ID_NONE &&
+		             !t->imitates && !t->fake_system && !t->ioc;
+		mt__verdict_add(v, "drop_exec", vendor ? MT_SEV_MEDIUM : MT_SEV_HIGH, NULL, t->tree,
+		                strlen(t->tree));
+	}
 }
 
 #define SCRIPT_READ (1u << 20)
@@ -143,9 +152,49 @@ static int script_ext(const char *s, size_t n)
 void win_judge(mt_ctx *ctx, const char *cmd, const mt_winenv *env, mt_cmd_verdict *v, win_target *t)
 {
 	size_t n = strlen(cmd);
-	mt_judge_wincmd(ctx->rules, cmd, n, v);
+	mt_judge_wincmd_as(ctx->rules, cmd, n, env ? env->profile : NULL, v);
 	win_target_of_cmd(ctx, cmd, env, t);
 	win_target_reasons(t, v);
+	/* the DLL or file a loader of Windows runs: rundll32 x.dll,Entry; regsvr32 x.dll */
+	const char *b = mt_basename(t->tree);
+	if (t->tree[0] &&
+	    (strcasecmp(b, "rundll32.exe") == 0 || strcasecmp(b, "regsvr32.exe") == 0 ||
+	     strcasecmp(b, "regasm.exe") == 0 || strcasecmp(b, "installutil.exe") == 0)) {
+		char prog[MT_MAX_PATH];
+		size_t args = 0;
+		mt_win_cmd_program(cmd, n, prog, sizeof(prog), &args);
+		const char *a = cmd + args;
+		while (*a == '/' || *a == '-') { /* flags: /s /n /u /i:... */
+			while (*a && *a != ' ')
+				a++;
+			while (*a == ' ')
+				a++;
+		}
+		char dll[MT_MAX_PATH];
+		size_t dl = 0;
+		int q = *a == '"';
+		if (q)
+			a++;
+		while (a[dl] && dl + 1 < sizeof(dll) &&
+		       (q ? a[dl] != '"' : a[dl] != ' ' && a[dl] != ','))
+			dl++;
+		memcpy(dll, a, dl);
+		dll[dl] = '\0';
+		char *comma = q ? NULL : strchr(dll, ',');
+		if (comma)
+			*comma = '\0';
+		if (dll[0] && (strchr(dll, '\\') || strchr(dll, '/'))) {
+			win_target d;
+			win_target_of_path(ctx, dll, env, &d);
+			win_target_reasons(&d, v);
+			if (d.tree[0] && !d.system_dir &&
+			    strncasecmp(d.tree, "/Program Files", 14) != 0)
+				mt__verdict_add(v, "dll_outside_system32", MT_SEV_HIGH, NULL,
+				                d.tree, strlen(d.tree));
+			if (d.id.what != MT_ID_NONE || d.ioc)
+				*t = d; /* the file that matters */
+		}
+	}
 	/* script files among the arguments (and the program itself when it is one) */
 	size_t i = 0;
 	unsigned scripts = 0;
@@ -173,14 +222,14 @@ void win_judge(mt_ctx *ctx, const char *cmd, const mt_winenv *env, mt_cmd_verdic
 			continue;
 		scripts++;
 		mt_cmd_verdict sv;
-		mt_judge_wincmd(ctx->rules, data, len, &sv);
+		mt_judge_wincmd_as(ctx->rules, data, len, env ? env->profile : NULL, &sv);
 		free(data);
 		for (unsigned k = 0; k < sv.nreasons; k++)
 			mt__verdict_add(v, sv.reasons[k].code, sv.reasons[k].severity,
 			                sv.reasons[k].rule, sv.reasons[k].detail,
 			                strlen(sv.reasons[k].detail));
 		if (sv.nreasons && sv.severity >= MT_SEV_HIGH)
-			mt__verdict_add(v, "drop_exec", MT_SEV_HIGH, NULL, tree, strlen(tree));
+			mt__verdict_add(v, "script_exec", sv.severity, NULL, tree, strlen(tree));
 	}
 }
 

@@ -21,8 +21,8 @@ typedef struct win_target {
 	const char *drop;     /* the drop place it lies in, NULL */
 	const char *imitates; /* a Windows program it is named after, NULL */
 	int fake_system;      /* a Windows program's exact name outside System32 */
-	char sha256[65];     /* of the file, \"\" when not read */
-	const mt_rule *ioc;  /* a path or sha256 rule it matches, NULL */
+	char sha256[65];      /* of the file, \"\" when not read */
+	const mt_rule *ioc;   /* a path or sha256 rule it matches, NULL */
 } win_target;
 
 /* Finds and inspects the program of command line cmd (env for %APPDATA%... may be

@@ -37,7 +37,14 @@ static const place places[] = {
 	{"/Windows/Help", 4, MT_SEV_MEDIUM, "Windows keeps only help files there",
          "该目录只应存放帮助文件"},
 	{"/Windows/Temp", 4, MT_SEV_INFO, NULL, NULL},
-	{"/ProgramData", 2, MT_SEV_INFO, NULL, NULL},
+	/* places with Windows' or vendors' own programs: by content only */
+	{"/Windows/IME", 6, MT_SEV_INFO, NULL, NULL},
+	{"/Windows/Logs", 5, MT_SEV_INFO, NULL, NULL},
+	{"/Windows/addins", 3, MT_SEV_INFO, NULL, NULL},
+	{"/Windows/INF", 2, MT_SEV_INFO, NULL, NULL},
+	{"/Windows/Tasks", 2, MT_SEV_INFO, NULL, NULL},
+	{"/Windows/System32/Tasks", 8, MT_SEV_INFO, NULL, NULL},
+	{"/ProgramData", 7, MT_SEV_INFO, NULL, NULL},
 	{"/Users/Public", 4, MT_SEV_MEDIUM, "a directory every user can write",
          "所有用户都可写的目录"},
 	{"/PerfLogs", 3, MT_SEV_MEDIUM, "Windows keeps only performance logs there",
@@ -221,7 +228,7 @@ static int on_entry(void *p, const mt_walk_entry *e)
 		mt__verdict_add(&v, "miner_file", MT_SEV_CRITICAL, NULL, e->path, strlen(e->path));
 	else if (t.id.what == MT_ID_WINRING0)
 		mt__verdict_add(&v, "msr_driver", MT_SEV_HIGH, NULL, e->path, strlen(e->path));
-	if (t.ioc)
+	if (t.ioc && t.id.what != MT_ID_WINRING0)
 		mt__verdict_add(&v, "ioc_hash", MT_SEV_CRITICAL, t.ioc, e->path, strlen(e->path));
 	if (t.fake_system)
 		mt__verdict_add(&v, "fake_system", MT_SEV_HIGH, NULL, e->name, strlen(e->name));
@@ -288,7 +295,7 @@ mt_err mt_check_win_files(mt_ctx *ctx, const mt_check_info *self)
 	for (size_t i = 0; i < MT_ARRAY_LEN(places) && s.err == MT_OK; i++)
 		walk_place(&s, &places[i], places[i].dir);
 	static const place temp = {"", 4, MT_SEV_INFO, NULL, NULL};
-	static const place roaming = {"", 2, MT_SEV_INFO, NULL, NULL};
+	static const place roaming = {"", 7, MT_SEV_INFO, NULL, NULL};
 	for (size_t i = 0; w && i < w->nusers && s.err == MT_OK; i++) {
 		char dir[MT_MAX_PATH + 32];
 		snprintf(dir, sizeof(dir), "%s/AppData/Local/Temp", w->users[i].profile);

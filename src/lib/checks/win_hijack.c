@@ -53,6 +53,18 @@ static const char *const monitors[] = {
 	"sysmon.exe",
 	"sysmon64.exe",
 	"antimalware_service.exe",
+	"systeminformer.exe",
+	"hrsword.exe",
+	"hipsmain.exe",
+	"hipsdaemon.exe",
+	"usysdiag.exe",
+	"qqpcrtp.exe",
+	"kxescore.exe",
+	"360rp.exe",
+	"procexp64a.exe",
+	"taskmgr64.exe",
+	"processexplorer.exe",
+	"powershell.exe",
 };
 /* Programs of the logon screen: a debugger on them opens a shell before logon. */
 static const char *const accessibility[] = {
@@ -199,6 +211,18 @@ static int on_ifeo(void *p, mt_regf_key k)
 	if (mt_regf_get_text(c->h, k, "", "Debugger", &dbg) == MT_OK && dbg && *dbg) {
 		int acc = in(image, accessibility, MT_ARRAY_LEN(accessibility));
 		int mon = in(image, monitors, MT_ARRAY_LEN(monitors));
+		/* a "debugger" that only makes the program not start: ntsd -d, cmd /c exit,
+		 * svchost.exe, rundll32.exe */
+		char dprog[MT_MAX_PATH];
+		mt_win_cmd_program(dbg, strlen(dbg), dprog, sizeof(dprog), NULL);
+		const char *db = dprog;
+		for (const char *q = dprog; *q; q++)
+			if (*q == '\\' || *q == '/')
+				db = q + 1;
+		if (!acc &&
+		    (strcasestr(dbg, "ntsd -d") || strcasestr(dbg, "/c exit") ||
+		     strcasecmp(db, "svchost.exe") == 0 || strcasecmp(db, "rundll32.exe") == 0))
+			mon = 1;
 		entry e = {"ifeo",
 		           acc ? "T1546.008" : "T1546.012",
 		           c->hive,

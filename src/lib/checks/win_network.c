@@ -140,15 +140,15 @@ static int on_rule(void *p, const mt_regf_value *val)
 	int builtin = name[0] == '@'; /* Windows' own rules name a resource string */
 	if (strcasecmp(action, "Block") == 0 && strcasecmp(dir, "In") == 0 && !builtin &&
 	    (port_in(lport, 445) || port_in(lport, 139) || port_in(lport, 135)))
-		mt__verdict_add(&v, "blocks_smb", MT_SEV_MEDIUM, NULL, lport, strlen(lport));
+		/* admins close 445 too (MS17-010 hardening): a hint, not a verdict */
+		mt__verdict_add(&v, "blocks_smb", MT_SEV_LOW, NULL, lport, strlen(lport));
 	if (strcasecmp(action, "Allow") == 0 && strcasecmp(dir, "In") == 0) {
 		if (app[0]) {
 			win_target_of_path(s->ctx, app, NULL, &t);
 			win_target_reasons(&t, &v);
 		}
-		unsigned lp = (unsigned)strtoul(lport, NULL, 10);
-		if (lp && mt_rules_is_pool_port(s->ctx->rules, lp) && !builtin)
-			mt__verdict_add(&v, "pool_port", MT_SEV_MEDIUM, NULL, lport, strlen(lport));
+		/* an open port alone says nothing (ADB on 5555 is a pool port too): only the
+		 * program it opens for is judged */
 	}
 	if (v.nreasons == 0) {
 		mt_buf_free(&b);
@@ -176,33 +176,36 @@ static int on_rule(void *p, const mt_regf_value *val)
 	return s->err != MT_OK;
 }
 
-/* Hosts a miner points elsewhere to keep security software from updating. */
+/* Update hosts a miner points elsewhere to keep Windows and security software from
+ * updating; ad and telemetry hosts of the same vendors that block lists sinkhole are
+ * not among them. */
 static const char *const security_hosts[] = {
 	"update.microsoft.com",
 	"windowsupdate.com",
 	"windowsupdate.microsoft.com",
 	"download.windowsupdate.com",
-	"wdcp.microsoft.com",
+	"wustat.windows.com",
 	"definitionupdates.microsoft.com",
-	"kaspersky.com",
-	"kaspersky-labs.com",
-	"avast.com",
-	"avg.com",
-	"eset.com",
-	"mcafee.com",
-	"symantec.com",
-	"norton.com",
-	"sophos.com",
-	"trendmicro.com",
-	"bitdefender.com",
-	"malwarebytes.com",
-	"360.cn",
-	"360safe.com",
-	"qhcdn.com",
-	"qq.com",
-	"kingsoft.com",
-	"duba.net",
-	"huorong.cn",
+	"go.microsoft.com",
+	"wdcp.microsoft.com",
+	"wdcpalt.microsoft.com",
+	"update.kaspersky.com",
+	"dnl-01.geo.kaspersky.com",
+	"updates.kaspersky-labs.com",
+	"update.eset.com",
+	"update.symantec.com",
+	"liveupdate.symantecliveupdate.com",
+	"update.nai.com",
+	"update.avast.com",
+	"update.avg.com",
+	"update.sophos.com",
+	"update.trendmicro.com",
+	"upgrade.bitdefender.com",
+	"update.360safe.com",
+	"sdup.360.cn",
+	"update.huorong.cn",
+	"update.duba.net",
+	"dl.softmgr.qq.com",
 	"virustotal.com",
 };
 
@@ -218,6 +221,7 @@ static int is_security_host(const char *h)
 	return 0;
 }
 
+/* One finding for the hosts file: every line that redirects a pool or cuts off updates. */
 static void hosts_file(nw_state *s)
 {
 	const char *path = "/Windows/System32/drivers/etc/hosts";
@@ -226,18 +230,25 @@ static void hosts_file(nw_state *s)
 	int trunc;
 	if (mt_host_read_file(s->ctx->host, path, MT_MAX_FILE_READ, &data, &len, &trunc) != MT_OK)
 		return;
-	unsigned ln = 0;
+	mt_cmd_verdict all;
+	memset(&all, 0, sizeof(all));
+	mt_buf names, lines;
+	mt_buf_init(&names, 4096);
+	mt_buf_init(&lines, 1024);
+	mt_finding *f = NULL;
+	unsigned ln = 0, hits = 0;
 	for (char *line = data; line && *line && s->err == MT_OK;) {
 		char *e = strchr(line, '\n');
 		if (e)
 			*e = '\0';
 		ln++;
+		char raw[512];
+		snprintf(raw, sizeof(raw), "%s", line);
 		char *hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
 		char ip[64], name[256];
-		int got = sscanf(line, "%63s %255s", ip, name);
-		if (got == 2) {
+		if (sscanf(line, "%63s %255s", ip, name) == 2) {
 			mt_cmd_verdict v;
 			memset(&v, 0, sizeof(v));
 			char url[400];
@@ -253,27 +264,49 @@ static void hosts_file(nw_state *s)
 			if (loop && !win_has_reason(&v, "blocks_security"))
 				memset(&v, 0, sizeof(v));
 			if (v.nreasons) {
-				mt_finding *f = mt_finding_new(s->self, v.severity,
-				                               win_confidence(v.severity));
-				mt_finding_text(f, MT_LANG_EN, "hosts file redirects a name",
-				                "Line %u of %s: %s -> %s", ln, path, name, ip);
-				mt_finding_text(f, MT_LANG_ZH, "hosts文件重定向域名",
-				                "%s第%u行：%s -> %s", path, ln, name, ip);
-				mt_finding_str(f, "area", "hosts", 0);
-				mt_finding_str(f, "path", path, 1);
-				mt_finding_int(f, "lineno", ln, 1);
-				mt_finding_str(f, "name", name, 0);
-				mt_finding_str(f, "address", ip, 0);
-				mt_verdict_explain(f, &v);
+				if (!f)
+					f = mt_finding_new(s->self, MT_SEV_LOW, 60);
+				for (unsigned k = 0; k < v.nreasons; k++)
+					mt__verdict_add(&all, v.reasons[k].code,
+					                v.reasons[k].severity, v.reasons[k].rule,
+					                v.reasons[k].detail,
+					                strlen(v.reasons[k].detail));
+				if (hits++ < 16) {
+					mt_buf_printf(&names, "%s%s -> %s", names.len ? ", " : "",
+					              name, ip);
+					mt_buf_printf(&lines, "%s%u", lines.len ? "," : "", ln);
+				}
+				size_t rl = strlen(raw);
+				if (rl && raw[rl - 1] == '\r')
+					raw[--rl] = '\0';
+				char lh[65];
+				mt_sha256_hex(raw, rl, lh);
 				mt_action *a = mt_finding_action(f, "remove_line");
 				mt_action_str(f, a, "path", path);
 				mt_action_int(f, a, "lineno", ln);
-				add(s, f);
+				mt_action_str(f, a, "line_sha256", lh);
 			}
 		}
 		line = e ? e + 1 : NULL;
 	}
 	free(data);
+	if (f) {
+		mt_finding_raise(f, all.severity);
+		f->confidence = win_confidence(all.severity);
+		mt_finding_text(f, MT_LANG_EN, "hosts file redirects names", "%u line(s) of %s: %s",
+		                hits, path, names.data ? names.data : "");
+		mt_finding_text(f, MT_LANG_ZH, "hosts文件重定向域名", "%s中%u行：%s", path, hits,
+		                names.data ? names.data : "");
+		mt_finding_str(f, "area", "hosts", 0);
+		mt_finding_str(f, "path", path, 1);
+		mt_finding_int(f, "entries", hits, 0);
+		mt_finding_str(f, "lines", lines.data ? lines.data : "", 0);
+		mt_finding_str(f, "names", names.data ? names.data : "", 0);
+		mt_verdict_explain(f, &all);
+		add(s, f);
+	}
+	mt_buf_free(&names);
+	mt_buf_free(&lines);
 }
 
 mt_err mt_check_win_network(mt_ctx *ctx, const mt_check_info *self)

@@ -115,7 +115,22 @@ static int is_encoded_flag(const char *t)
 	       tolower((unsigned char)f[0]) == 'e';
 }
 
-static void judge(const mt_rules *r, const char *cmd, size_t n, mt_cmd_verdict *v, int depth);
+static void judge(const mt_rules *r, const char *cmd, size_t n, mt_cmd_verdict *v, int depth,
+                  const char *profile);
+
+/* A file name a program or script has (not a log file a command writes). */
+static int is_exec_name(const char *t)
+{
+	static const char *const ext[] = {".exe", ".dll", ".ps1", ".vbs", ".js",  ".bat", ".cmd",
+	                                  ".hta", ".scr", ".com", ".jse", ".vbe", ".wsf", ".sys"};
+	size_t tl = strlen(t);
+	for (size_t i = 0; i < MT_ARRAY_LEN(ext); i++) {
+		size_t l = strlen(ext[i]);
+		if (tl > l && strcasecmp(t + tl - l, ext[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
 
 /* Decodes the base64 UTF-16LE of an encoded command and judges the script. */
 static void judge_encoded(const mt_rules *r, const char *b64, mt_cmd_verdict *v, int depth)
@@ -136,7 +151,7 @@ static void judge_encoded(const mt_rules *r, const char *b64, mt_cmd_verdict *v,
 	if (text.data && text.len) {
 		mt__verdict_add(v, "encoded_ps", MT_SEV_HIGH, NULL, text.data, text.len);
 		if (depth < MAX_WIN_DEPTH)
-			judge(r, text.data, text.len, v, depth + 1);
+			judge(r, text.data, text.len, v, depth + 1, NULL);
 	}
 	mt_buf_free(&text);
 }
@@ -157,34 +172,183 @@ static int on_url(void *p, const mt_rule *rule)
 }
 
 /* A word that is a Windows path of a file in a drop place: reason with its tree path. */
-static void judge_path_word(const char *t, mt_cmd_verdict *v, int is_program)
+static void judge_path_word(const char *t, const char *profile, mt_cmd_verdict *v, int is_program)
 {
 	size_t tl = strlen(t);
 	if (tl < 3 || !(strchr(t, '\\') || strchr(t, '/')))
 		return;
 	char tree[MT_MAX_PATH];
-	if (mt_win_path_to_root(t, tl, NULL, tree, sizeof(tree)) != 0)
+	mt_winenv env = {profile};
+	if (mt_win_path_to_root(t, tl, &env, tree, sizeof(tree)) != 0)
 		return;
 	const char *place = mt_win_drop_dir(tree);
 	if (!place)
 		return;
-	/* a word that is a program or script, not a log file the command writes */
-	static const char *const ext[] = {".exe", ".dll", ".ps1", ".vbs", ".js",  ".bat", ".cmd",
-	                                  ".hta", ".scr", ".com", ".jse", ".vbe", ".wsf", ".sys"};
-	int exec = is_program;
-	for (size_t i = 0; i < MT_ARRAY_LEN(ext) && !exec; i++) {
-		size_t l = strlen(ext[i]);
-		exec = tl > l && strcasecmp(t + tl - l, ext[i]) == 0;
-	}
-	if (exec)
-		mt__verdict_add(v, "drop_exec", MT_SEV_HIGH, NULL, tree, strlen(tree));
+	/* installers run from Temp too: what the file is decides there (win_common.c) */
+	if (is_program || is_exec_name(t))
+		mt__verdict_add(v, "drop_exec",
+		                strcmp(place, "Temp") == 0 ? MT_SEV_MEDIUM : MT_SEV_HIGH, NULL,
+		                tree, strlen(tree));
 }
 
-static void judge(const mt_rules *r, const char *cmd, size_t n, mt_cmd_verdict *v, int depth)
+/* The command without cmd.exe's carets, PowerShell's backtick escapes before letters and
+ * string concatenations ('Down'+'loadString'), into a malloc'd copy. */
+static char *deobfuscate(const char *cmd, size_t n, size_t *outlen)
 {
+	char *o = malloc(n + 1);
+	if (!o)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = cmd[i];
+		if (c == '^')
+			continue;
+		if (c == '`' && i + 1 < n && isalpha((unsigned char)cmd[i + 1]))
+			continue;
+		/* 'a'+'b', "a"+"b", 'a' + 'b' */
+		if ((c == '\'' || c == '"') && i + 1 < n) {
+			size_t j = i + 1;
+			while (j < n && cmd[j] == ' ')
+				j++;
+			if (j < n && cmd[j] == '+') {
+				j++;
+				while (j < n && cmd[j] == ' ')
+					j++;
+				if (j < n && (cmd[j] == '\'' || cmd[j] == '"')) {
+					i = j;
+					continue;
+				}
+			}
+		}
+		o[k++] = c;
+	}
+	o[k] = '\0';
+	*outlen = k;
+	return o;
+}
+
+static int b64_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '+' || c == '/' || c == '=';
+}
+
+/* A Monero address: 4 or 8, then 94 (or 105, integrated) base58 characters. */
+static int monero_address(const char *t)
+{
+	size_t l = strlen(t);
+	if ((l != 95 && l != 106) || (t[0] != '4' && t[0] != '8'))
+		return 0;
+	for (size_t i = 0; i < l; i++)
+		if (!isalnum((unsigned char)t[i]) || t[i] == '0' || t[i] == 'O' || t[i] == 'I' ||
+		    t[i] == 'l')
+			return 0;
+	return 1;
+}
+
+/* Hosts whose downloads are installers of well-known software, not payloads. */
+static int vendor_host(const char *h, size_t n)
+{
+	static const char *const hosts[] = {
+		"microsoft.com",  "aka.ms",           "windowsupdate.com",
+		"chocolatey.org", "visualstudio.com", "nodejs.org",
+		"python.org",     "office.com",       "live.com"};
+	for (size_t i = 0; i < MT_ARRAY_LEN(hosts); i++) {
+		size_t l = strlen(hosts[i]);
+		if (n >= l && strncasecmp(h + n - l, hosts[i], l) == 0 &&
+		    (n == l || h[n - l - 1] == '.'))
+			return 1;
+	}
+	return 0;
+}
+
+/* A host of the organisation itself: no dot, an internal suffix, a private address. */
+static int internal_host(const char *h, size_t n)
+{
+	static const char *const sfx[] = {".local",    ".lan",         ".corp",     ".internal",
+	                                  ".intranet", ".localdomain", ".home.arpa"};
+	if (n == 0)
+		return 0;
+	if (!memchr(h, '.', n))
+		return 1;
+	for (size_t i = 0; i < MT_ARRAY_LEN(sfx); i++) {
+		size_t l = strlen(sfx[i]);
+		if (n > l && strncasecmp(h + n - l, sfx[i], l) == 0)
+			return 1;
+	}
+	unsigned a, b;
+	if (sscanf(h, "%u.%u.", &a, &b) == 2)
+		return a == 10 || (a == 192 && b == 168) || (a == 172 && b >= 16 && b <= 31);
+	return 0;
+}
+
+/* 1 when every URL of the text names a vendor host, 2 when every one is internal (or a
+ * vendor's), 0 otherwise or without any. */
+static int only_vendor_urls(const char *s)
+{
+	int seen = 0, internal = 0;
+	for (const char *p = s; (p = strstr(p, "://")) != NULL; p += 3) {
+		const char *h = p + 3;
+		size_t hl = strcspn(h, "/:'\" )");
+		if (internal_host(h, hl))
+			internal = 1;
+		else if (!vendor_host(h, hl))
+			return 0;
+		seen = 1;
+	}
+	return seen ? (internal ? 2 : 1) : 0;
+}
+
+/* Decodes the base64 literals handed to FromBase64String('...') and judges them. */
+static void judge_b64_literals(const mt_rules *r, const char *s, mt_cmd_verdict *v, int depth)
+{
+	for (const char *p = s; (p = strcasestr(p, "frombase64string")) != NULL; p += 16) {
+		const char *q = p + 16;
+		while (*q == '(' || *q == ' ')
+			q++;
+		if (*q != '\'' && *q != '"')
+			continue;
+		char quote = *q++;
+		const char *e = strchr(q, quote);
+		if (!e || e - q < 16)
+			continue;
+		size_t bl = (size_t)(e - q);
+		uint8_t *raw = malloc(bl);
+		if (!raw)
+			return;
+		long got = mt_base64_decode(q, bl, raw, bl);
+		if (got > 0) {
+			mt_buf t;
+			mt_buf_init(&t, MAX_DECODED);
+			/* UTF-16LE when every other byte is zero, else UTF-8 text */
+			size_t zeros = 0;
+			for (long i = 1; i < got; i += 2)
+				zeros += raw[i] == 0;
+			if (zeros * 2 >= (size_t)got / 2)
+				mt_utf16le_to_utf8(raw, (size_t)got, 1, &t);
+			else
+				mt_buf_add(&t, raw, (size_t)got);
+			if (t.data && t.len) {
+				mt__verdict_add(v, "encoded_ps", MT_SEV_HIGH, NULL, t.data, t.len);
+				if (depth < MAX_WIN_DEPTH)
+					judge(r, t.data, t.len, v, depth + 1, NULL);
+			}
+			mt_buf_free(&t);
+		}
+		free(raw);
+	}
+}
+
+static void judge(const mt_rules *r, const char *raw, size_t rawn, mt_cmd_verdict *v, int depth,
+                  const char *profile)
+{
+	size_t n;
+	char *cmd = deobfuscate(raw, rawn, &n);
 	wtoks *w = malloc(sizeof(*w));
-	if (!w)
+	if (!w || !cmd) {
+		free(w);
+		free(cmd);
 		return;
+	}
 	tokenize(cmd, n, w);
 
 	char prog[MT_MAX_PATH];
@@ -201,12 +365,13 @@ static void judge(const mt_rules *r, const char *cmd, size_t n, mt_cmd_verdict *
 	}
 	if (x) {
 		char tree[MT_MAX_PATH];
-		if (mt_win_path_to_root(prog, strlen(prog), NULL, tree, sizeof(tree)) == 0)
+		mt_winenv env = {profile};
+		if (mt_win_path_to_root(prog, strlen(prog), &env, tree, sizeof(tree)) == 0)
 			mt__verdict_add(v, "miner_name", MT_SEV_CRITICAL, x, tree, strlen(tree));
 		else
 			mt__verdict_add(v, "miner_name", MT_SEV_CRITICAL, x, prog, strlen(prog));
 	}
-	judge_path_word(prog, v, 1);
+	judge_path_word(prog, profile, v, 1);
 
 	for (size_t i = 0; i < w->n; i++) {
 		const char *t = w->t[i];
@@ -215,13 +380,29 @@ static void judge(const mt_rules *r, const char *cmd, size_t n, mt_cmd_verdict *
 		if (strcmp(tn, "powershell") == 0 || strcmp(tn, "pwsh") == 0)
 			ps = 1;
 		if (i > 0)
-			judge_path_word(t, v, 0);
-		if (is_encoded_flag(t) && i + 1 < w->n && (ps || depth > 0 || i > 0))
-			judge_encoded(r, w->t[i + 1], v, depth);
+			judge_path_word(t, profile, v, 0);
+		if (is_encoded_flag(t) && i + 1 < w->n && (ps || depth > 0 || i > 0)) {
+			/* base64 wrapped over several lines or words: joined again */
+			mt_buf b;
+			mt_buf_init(&b, 1u << 20);
+			for (size_t k = i + 1; k < w->n; k++) {
+				const char *c = w->t[k];
+				int all = *c != '\0';
+				for (const char *q = c; *q && all; q++)
+					all = b64_char(*q);
+				if (!all)
+					break;
+				mt_buf_adds(&b, c);
+			}
+			if (b.data)
+				judge_encoded(r, b.data, v, depth);
+			mt_buf_free(&b);
+		}
 		if ((t[0] == '-' || t[0] == '/') &&
 		    (strcasecmp(t + 1, "w") == 0 || strcasecmp(t + 1, "windowstyle") == 0 ||
 		     strcasecmp(t + 1, "win") == 0) &&
-		    i + 1 < w->n && strncasecmp(w->t[i + 1], "hid", 3) == 0)
+		    i + 1 < w->n &&
+		    (strncasecmp(w->t[i + 1], "hid", 3) == 0 || strcmp(w->t[i + 1], "1") == 0))
 			stealth = 1;
 		if ((t[0] == '-' || t[0] == '/') &&
 		    (strcasecmp(t + 1, "ep") == 0 || strcasecmp(t + 1, "exec") == 0 ||
@@ -230,8 +411,56 @@ static void judge(const mt_rules *r, const char *cmd, size_t n, mt_cmd_verdict *
 			stealth = 1;
 		if (strcasecmp(t, "iex") == 0 || strcasecmp(t, "invoke-expression") == 0)
 			exec_expr = 1;
+		if (monero_address(t))
+			mt__verdict_add(v, "miner_args", MT_SEV_CRITICAL, NULL, t, strlen(t));
 		if (strstr(t, "://") || mt__domain_like(t, strcspn(t, "/:")))
 			mt__judge_host(r, t, v);
+	}
+	/* the words of the whole text, quotes and brackets as separators too (the script of
+	 * powershell -c "..." is one argument): Start-Process of a program file, or a
+	 * program file named twice (fetched to a place, then run from it) */
+	{
+		wtoks *ww = malloc(sizeof(*ww));
+		if (ww) {
+			size_t o = 0;
+			ww->n = 0;
+			for (size_t i = 0; i < n && ww->n < MAX_TOKENS;) {
+				while (i < n && strchr(" \t\r\n;,'\"()|&", cmd[i]))
+					i++;
+				size_t st = o;
+				while (i < n && !strchr(" \t\r\n;,'\"()|&", cmd[i]) &&
+				       o + 1 < sizeof(ww->buf))
+					ww->buf[o++] = cmd[i++];
+				if (o == st || o + 1 >= sizeof(ww->buf))
+					break;
+				ww->buf[o++] = '\0';
+				ww->t[ww->n++] = ww->buf + st;
+			}
+			for (size_t i = 0; i < ww->n && !exec_expr; i++) {
+				const char *t = ww->t[i];
+				if ((strcasecmp(t, "start-process") == 0 ||
+				     strcasecmp(t, "saps") == 0 || strcasecmp(t, "start") == 0 ||
+				     strcasecmp(t, "invoke-item") == 0) &&
+				    i + 1 < ww->n) {
+					size_t k = i + 1;
+					while (k < ww->n &&
+					       (ww->t[k][0] == '-' || ww->t[k][0] == '/'))
+						k++; /* -FilePath, /b, /min */
+					if (k < ww->n &&
+					    (strchr(ww->t[k], '\\') ||
+					     strncasecmp(ww->t[k], "$env:", 5) == 0 ||
+					     ww->t[k][0] == '%') &&
+					    is_exec_name(ww->t[k]))
+						exec_expr = 1;
+				}
+				if (is_exec_name(t) &&
+				    (strchr(t, '\\') || strchr(t, '%') || strchr(t, '$')))
+					for (size_t k = i + 1; k < ww->n; k++)
+						if (strcasecmp(t, ww->t[k]) == 0)
+							exec_expr = 1;
+			}
+			free(ww);
+		}
 	}
 
 	/* download cradles and Windows programs that fetch */
@@ -250,23 +479,36 @@ static void judge(const mt_rules *r, const char *cmd, size_t n, mt_cmd_verdict *
 	                                    "/transfer",
 	                                    "wget ",
 	                                    "curl ",
-	                                    "iwr "};
+	                                    "iwr ",
+	                                    "curl.exe",
+	                                    "wget.exe",
+	                                    "ftp -s:",
+	                                    "ftp.exe -s:",
+	                                    "-outfile"};
 	for (size_t i = 0; i < MT_ARRAY_LEN(fetch); i++)
 		if (contains_ci(cmd, n, fetch[i]))
 			dl = 1;
+	int in_memory = 0; /* the fetched text itself run: never an installer */
 	if (contains_ci(cmd, n, "iex(") || contains_ci(cmd, n, "iex (") ||
 	    contains_ci(cmd, n, "|iex") || contains_ci(cmd, n, "| iex") ||
-	    contains_ci(cmd, n, "invoke-expression") || contains_ci(cmd, n, "start-process") ||
-	    contains_ci(cmd, n, "invoke-item"))
+	    contains_ci(cmd, n, "invoke-expression"))
+		exec_expr = in_memory = 1;
+	if (contains_ci(cmd, n, "ftp -s:") || contains_ci(cmd, n, "ftp.exe -s:"))
 		exec_expr = 1;
 	/* fetched, then a program of a drop place run (certutil ... & %TEMP%\a.exe) */
 	for (unsigned i = 0; i < v->nreasons && dl; i++)
 		if (strcmp(v->reasons[i].code, "drop_exec") == 0)
 			exec_expr = 1;
-	if (dl && exec_expr)
+	/* Installers fetched from vendors are downloads, not payloads; from the organisation's
+	 * own hosts too, unless the fetched text is run in memory: worms such as WannaMine
+	 * serve their scripts from hosts they already hold. */
+	int vendor = only_vendor_urls(cmd);
+	if (dl && exec_expr && (!vendor || (vendor == 2 && in_memory)))
 		mt__verdict_add(v, "download_exec", MT_SEV_CRITICAL, NULL, cmd, n);
 	else if (dl)
-		mt__verdict_add(v, "download", MT_SEV_MEDIUM, NULL, cmd, n);
+		mt__verdict_add(v, "download", vendor == 1 ? MT_SEV_LOW : MT_SEV_MEDIUM, NULL, cmd,
+		                n);
+	judge_b64_literals(r, cmd, v, depth);
 
 	/* Windows' own programs running remote script code */
 	int remote = contains_ci(cmd, n, "http:") || contains_ci(cmd, n, "https:") ||
@@ -306,10 +548,17 @@ static void judge(const mt_rules *r, const char *cmd, size_t n, mt_cmd_verdict *
 	mt_rules_each_match(r, MT_RK_CMDLINE, cmd, n, on_rule, v);
 	mt_rules_each_match(r, MT_RK_URL, cmd, n, on_url, v);
 	free(w);
+	free(cmd);
 }
 
 void mt_judge_wincmd(const mt_rules *r, const char *cmd, size_t n, mt_cmd_verdict *v)
 {
+	mt_judge_wincmd_as(r, cmd, n, NULL, v);
+}
+
+void mt_judge_wincmd_as(const mt_rules *r, const char *cmd, size_t n, const char *profile,
+                        mt_cmd_verdict *v)
+{
 	memset(v, 0, sizeof(*v));
-	judge(r, cmd, n, v, 0);
+	judge(r, cmd, n, v, 0, profile);
 }
