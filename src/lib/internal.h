@@ -171,6 +171,10 @@ typedef enum mt_rule_kind {
 	MT_RK_PATH,
 	MT_RK_SSH_KEY,
 	MT_RK_PASTE_DOMAIN,
+	MT_RK_SERVICE,     /* a Windows service name (glob) */
+	MT_RK_TASK,        /* a scheduled task: its name or its path under \ (glob) */
+	MT_RK_WMI,         /* a WMI filter, consumer or class name (glob) */
+	MT_RK_LISTEN_PORT, /* a port campaigns listen on or forward (portproxy, firewall) */
 	MT_RK_COUNT
 } mt_rule_kind;
 

@@ -21,9 +21,10 @@ extern const struct mt_builtin_rule_file mt_builtin_rule_files[];
 extern const size_t mt_builtin_rule_files_count;
 
 static const char *const kind_names[MT_RK_COUNT] = {
-	"pool-domain", "pool-ip",   "pool-ipport", "pool-port",   "browser-domain", "c2-domain",
-	"c2-ip",       "c2-ipport", "url",         "miner-name",  "cmdline",        "sha256",
-	"md5",         "path",      "ssh-key",     "paste-domain"};
+	"pool-domain",  "pool-ip", "pool-ipport", "pool-port", "browser-domain",
+	"c2-domain",    "c2-ip",   "c2-ipport",   "url",       "miner-name",
+	"cmdline",      "sha256",  "md5",         "path",      "ssh-key",
+	"paste-domain", "service", "task",        "wmi",       "listen-port"};
 
 struct mt_rules {
 	mt_rule *v;
@@ -433,10 +434,12 @@ static int normalise(mt_rule_kind k, char *v, size_t vcap, parse_state *ps)
 		return -1;
 	}
 	case MT_RK_POOL_PORT:
+	case MT_RK_LISTEN_PORT:
 		if (mt_parse_u64(v, strlen(v), 65535, &port) != 0 || port == 0) {
 			snprintf(ps->msg, sizeof(ps->msg), "not a port (1-65535): \"%.100s\"", v);
 			return -1;
 		}
+		snprintf(v, vcap, "%u", (unsigned)port); /* "0443" is 443 */
 		return 0;
 	case MT_RK_SHA256:
 	case MT_RK_MD5:
@@ -463,7 +466,10 @@ static int normalise(mt_rule_kind k, char *v, size_t vcap, parse_state *ps)
 		}
 		return 0;
 	case MT_RK_CMDLINE:
-	case MT_RK_PATH: {
+	case MT_RK_PATH:
+	case MT_RK_SERVICE:
+	case MT_RK_TASK:
+	case MT_RK_WMI: {
 		size_t lit = 0;
 		for (const char *c = v; *c; c++)
 			if (*c != '*' && *c != '?')
@@ -741,7 +747,8 @@ mt_err mt_rules_load_buffer(mt_rules *r, const char *name, const char *data, siz
 			unsigned port = (unsigned)strtoul(x->value, NULL, 10);
 			r->ports[port / 8] |= (uint8_t)(1u << (port % 8));
 		}
-		if (x->kind == MT_RK_CMDLINE || x->kind == MT_RK_PATH || x->kind == MT_RK_URL)
+		if (x->kind == MT_RK_CMDLINE || x->kind == MT_RK_PATH || x->kind == MT_RK_URL ||
+		    x->kind == MT_RK_SERVICE || x->kind == MT_RK_TASK || x->kind == MT_RK_WMI)
 			r->bykind[x->kind][r->nbykind[x->kind]++] = idx;
 		index_insert(r->index, r->index_size, r->v, idx);
 	}

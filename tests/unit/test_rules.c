@@ -42,28 +42,28 @@ static const char good_text[] =
 	"\n"
 	"@source test list one (https://example.org/list, CC0)\n"
 	"pool-domain Pool.Example.COM. family=xmrfam sev=high "
-	"note=\"a \\\"quoted\\\" note with \\\\ and blanks\"\n"                 /* 5 */
-	"pool-ip 2001:DB8:0:0:0:0:0:1\n"                                        /* 6 */
-	"pool-ip ::ffff:1.2.3.4\n"                                              /* 7 */
-	"pool-ipport 5.6.7.8:3333\n"                                            /* 8 */
-	"pool-ipport [2001:db8::2]:443\n"                                       /* 9 */
-	"pool-port 14444\n"                                                     /* 10 */
-	"browser-domain coinhive.example\n"                                     /* 11 */
-	"c2-domain evil.example.net sev=critical\n"                             /* 12 */
-	"c2-ip 10.9.8.7\n"                                                      /* 13 */
-	"c2-ipport [::ffff:10.9.8.6]:8080\n"                                    /* 14 */
-	"url Evil.Example/x.SH\n"                                               /* 15 */
-	"miner-name XMRig-Test\n"                                               /* 16 */
-	"cmdline \"*--donate-level *\"\n"                                       /* 17 */
+	"note=\"a \\\"quoted\\\" note with \\\\ and blanks\"\n"                     /* 5 */
+	"pool-ip 2001:DB8:0:0:0:0:0:1\n"                                            /* 6 */
+	"pool-ip ::ffff:1.2.3.4\n"                                                  /* 7 */
+	"pool-ipport 5.6.7.8:3333\n"                                                /* 8 */
+	"pool-ipport [2001:db8::2]:443\n"                                           /* 9 */
+	"pool-port 14444\n"                                                         /* 10 */
+	"browser-domain coinhive.example\n"                                         /* 11 */
+	"c2-domain evil.example.net sev=critical\n"                                 /* 12 */
+	"c2-ip 10.9.8.7\n"                                                          /* 13 */
+	"c2-ipport [::ffff:10.9.8.6]:8080\n"                                        /* 14 */
+	"url Evil.Example/x.SH\n"                                                   /* 15 */
+	"miner-name XMRig-Test\n"                                                   /* 16 */
+	"cmdline \"*--donate-level *\"\n"                                           /* 17 */
 	"sha256 ABCDEF0123456789abcdef0123456789ABCDEF0123456789abcdef0123456789\n" /* 18 */
-	"md5 0123456789ABCDEF0123456789abcdef\n"                                /* 19 */
-	"path /tmp/.x/*\n"                                                      /* 20 */
-	"ssh-key AAAAB3NzaC1yc2EAAAADAQABAAABAQC1234567890abcdef+/==\n"         /* 21 */
-	"paste-domain paste.example.org\n"                                      /* 22 */
-	"\t@source   second source\r\n"                                         /* 23 */
-	"cmdline \"*-o stratum*\" sev=critical family=\"two words\" note=\r\n"  /* 24 */
-	"miner-name \"my miner\"\n"                                             /* 25 */
-	"miner-name Last-No-Newline";                                           /* 26 */
+	"md5 0123456789ABCDEF0123456789abcdef\n"                                    /* 19 */
+	"path /tmp/.x/*\n"                                                          /* 20 */
+	"ssh-key AAAAB3NzaC1yc2EAAAADAQABAAABAQC1234567890abcdef+/==\n"             /* 21 */
+	"paste-domain paste.example.org\n"                                          /* 22 */
+	"\t@source   second source\r\n"                                             /* 23 */
+	"cmdline \"*-o stratum*\" sev=critical family=\"two words\" note=\r\n"      /* 24 */
+	"miner-name \"my miner\"\n"                                                 /* 25 */
+	"miner-name Last-No-Newline";                                               /* 26 */
 
 static void test_parse_valid(void)
 {
@@ -146,8 +146,9 @@ static void test_parse_valid(void)
 	ASSERT_NOT_NULL(mt_rules_find(r, MT_RK_MINER_NAME, "my miner"));
 	ASSERT_NULL(mt_rules_find(r, MT_RK_MINER_NAME, "XMRig-Test")); /* callers lower-case */
 	ASSERT_NULL(mt_rules_find(r, MT_RK_PATH, "xmrig-test"));       /* kinds are apart */
-	ASSERT_NOT_NULL(mt_rules_find(r, MT_RK_SHA256,
-	        "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789"));
+	ASSERT_NOT_NULL(
+		mt_rules_find(r, MT_RK_SHA256,
+	                      "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789"));
 	ASSERT_NOT_NULL(mt_rules_find(r, MT_RK_MD5, "0123456789abcdef0123456789abcdef"));
 	ASSERT_NULL(mt_rules_find(r, MT_RK_MD5, "0123456789abcdef0123456789abcde0"));
 	ASSERT_NOT_NULL(mt_rules_find(r, MT_RK_SSH_KEY,
@@ -177,8 +178,7 @@ static void test_parse_valid(void)
 	TEST_DONE();
 
 	TEST_START("rules: duplicate values, the first answers");
-	ASSERT_INT_EQ(load(r, "dup.rules", "@source dup\nminer-name xmrig-test note=second\n",
-	                   &d),
+	ASSERT_INT_EQ(load(r, "dup.rules", "@source dup\nminer-name xmrig-test note=second\n", &d),
 	              MT_OK);
 	x = mt_rules_find(r, MT_RK_MINER_NAME, "xmrig-test");
 	REQUIRE_NOT_NULL(x);
@@ -206,7 +206,7 @@ static const struct {
 	{"pool-domain a..example", "empty label"},
 	{"pool-domain .example.com", "leading dot"},
 	{"c2-domain 1234567890123456789012345678901234567890123456789012345678901234.com",
-	 "a 64-byte label"},
+         "a 64-byte label"},
 	{"pool-ip 1.2.3.256", "bad IPv4"},
 	{"pool-ip 1.2.3", "short IPv4"},
 	{"c2-ip pool.example.com", "a name as an IP"},
@@ -224,10 +224,9 @@ static const struct {
 	{"pool-port -1", "negative port"},
 	{"pool-port 3333x", "port with junk"},
 	{"sha256 xyz", "not hex"},
-	{"sha256 abcdef0123456789abcdef0123456789abcdef0123456789abcdef012345678",
-	 "63 hex digits"},
+	{"sha256 abcdef0123456789abcdef0123456789abcdef0123456789abcdef012345678", "63 hex digits"},
 	{"sha256 abcdef0123456789abcdef0123456789abcdef0123456789abcdef01234567890",
-	 "65 hex digits"},
+         "65 hex digits"},
 	{"md5 0123456789abcdef0123456789abcdefa", "33 hex digits"},
 	{"md5 0123456789abcdef0123456789abcdeg", "non-hex digit"},
 	{"miner-name a/b", "a name with a slash"},
@@ -257,8 +256,8 @@ static void check_bad(mt_rules *r, size_t before, const char *text, const char *
 	char name[64];
 	snprintf(name, sizeof(name), "bad-%u.rules", want_line);
 	mt_err e = load(r, name, text, &d);
-	if (e != MT_ERR_PARSE || d.calls != 1 || d.line != want_line ||
-	    strcmp(d.file, name) != 0 || mt_rules_count(r) != before)
+	if (e != MT_ERR_PARSE || d.calls != 1 || d.line != want_line || strcmp(d.file, name) != 0 ||
+	    mt_rules_count(r) != before)
 		fprintf(stderr, "  case: %s\n", why);
 	ASSERT_INT_EQ(e, MT_ERR_PARSE);
 	ASSERT_INT_EQ(d.calls, 1);
@@ -283,8 +282,7 @@ static void test_parse_errors(void)
 	char text[2048];
 
 	REQUIRE_INT_EQ(mt_rules_new(&r), MT_OK);
-	REQUIRE_INT_EQ(load(r, "base.rules", "@source base\nminer-name base-miner\n", &d),
-	               MT_OK);
+	REQUIRE_INT_EQ(load(r, "base.rules", "@source base\nminer-name base-miner\n", &d), MT_OK);
 	size_t before = mt_rules_count(r);
 	REQUIRE_INT_EQ(before, 1);
 
@@ -319,7 +317,7 @@ static void test_parse_errors(void)
 	TEST_START("rules: NUL byte in a line");
 	{
 		static const char nul[] = "@source s\npool-domain before-error.example\n"
-		                          "pool-domain a\0b.example\n";
+					  "pool-domain a\0b.example\n";
 		mt_err e = mt_rules_load_buffer(r, "nul.rules", nul, sizeof(nul) - 1, on_diag,
 		                                memset(&d, 0, sizeof(d)));
 		ASSERT_INT_EQ(e, MT_ERR_PARSE);
@@ -468,7 +466,7 @@ static void test_lookups(void)
 	ASSERT_NULL(D(MT_RK_C2_DOMAIN, "xc2.example.net"));
 	ASSERT_NULL(D(MT_RK_POOL_DOMAIN, "."));
 	ASSERT_NULL(D(MT_RK_POOL_DOMAIN, ""));
-	ASSERT_NULL(D(MT_RK_C2_DOMAIN, "xmr.pool.com"));  /* kinds are apart */
+	ASSERT_NULL(D(MT_RK_C2_DOMAIN, "xmr.pool.com")); /* kinds are apart */
 	ASSERT_NULL(D(MT_RK_POOL_DOMAIN, "pastebin.com"));
 	char longname[400];
 	memset(longname, 'a', sizeof(longname));
@@ -737,6 +735,78 @@ static void test_load_dir(void)
 	rmdir(dir);
 }
 
+/* The name kinds of Windows campaigns: globs without regard to case, ports canonical. */
+static void test_windows_names(void)
+{
+	mt_rules *r = NULL;
+	diag_log d;
+	hits h;
+	const mt_rule *x;
+
+	TEST_START("rules: service, task, wmi and listen-port kinds");
+	REQUIRE_INT_EQ(mt_rules_new(&r), MT_OK);
+	ASSERT_INT_EQ(load(r, "win.rules",
+	                   "@source test\n"
+	                   "service snmpstorsrv sev=critical\n"
+	                   "task \\Microsoft\\windows\\Bluetooths\n"
+	                   "task Rtsa?\n"
+	                   "wmi \"SCM Event Filter\"\n"
+	                   "wmi *root\\default:systemcore_Updater*\n"
+	                   "listen-port 065531\n",
+	                   &d),
+	              MT_OK);
+	ASSERT_INT_EQ(d.calls, 0);
+	each(r, MT_RK_SERVICE, "SnmpStorSrv", &h, 0);
+	ASSERT_SIZE_EQ(h.n, 1);
+	ASSERT_TRUE(h.v[0]->has_sev && h.v[0]->sev == MT_SEV_CRITICAL);
+	each(r, MT_RK_SERVICE, "snmpstorsrv2", &h, 0);
+	ASSERT_SIZE_EQ(h.n, 0); /* a glob matches the whole name */
+	each(r, MT_RK_TASK, "\\Microsoft\\Windows\\Bluetooths", &h, 0);
+	ASSERT_SIZE_EQ(h.n, 1);
+	each(r, MT_RK_TASK, "\\Microsoft\\Windows\\Bluetooth", &h, 0);
+	ASSERT_SIZE_EQ(h.n, 0);
+	each(r, MT_RK_TASK, "RTSA1", &h, 0);
+	ASSERT_SIZE_EQ(h.n, 1);
+	each(r, MT_RK_TASK, "Rtsa", &h, 0);
+	ASSERT_SIZE_EQ(h.n, 0);
+	each(r, MT_RK_WMI, "SCM Event Filter", &h, 0);
+	ASSERT_SIZE_EQ(h.n, 1);
+	each(r, MT_RK_WMI, "SCM Event Log Filter", &h, 0); /* Windows' own */
+	ASSERT_SIZE_EQ(h.n, 0);
+	each(r, MT_RK_WMI, "$m=([WmiClass]'root\\default:systemcore_updater').Properties", &h, 0);
+	ASSERT_SIZE_EQ(h.n, 1);
+	each(r, MT_RK_SERVICE, "SCM Event Filter", &h, 0); /* kinds stay apart */
+	ASSERT_SIZE_EQ(h.n, 0);
+	x = mt_rules_find(r, MT_RK_LISTEN_PORT, "65531");
+	REQUIRE_NOT_NULL(x);
+	ASSERT_STR_EQ(x->value, "65531");
+	ASSERT_NULL(mt_rules_find(r, MT_RK_POOL_PORT, "65531"));
+	ASSERT_INT_EQ(mt_rules_is_pool_port(r, 65531), 0);
+
+	ASSERT_INT_NE(load(r, "bad.rules", "@source t\nlisten-port 70000\n", &d), MT_OK);
+	ASSERT_STR_CONTAINS(d.msg, "not a port");
+	ASSERT_INT_NE(load(r, "bad.rules", "@source t\nservice a*\n", &d), MT_OK);
+	ASSERT_STR_CONTAINS(d.msg, "3 literal");
+	mt_rules_free(r);
+
+	/* the pack's own Windows campaign rules */
+	REQUIRE_INT_EQ(mt_rules_new(&r), MT_OK);
+	ASSERT_INT_EQ(mt_rules_load_builtin(r, on_diag, &d), MT_OK);
+	each(r, MT_RK_SERVICE, "WMASSRV", &h, 0);
+	REQUIRE_TRUE(h.n > 0);
+	ASSERT_STR_EQ(h.v[0]->family, "wannamine");
+	ASSERT_STR_CONTAINS(h.v[0]->source, "004_a7bafd0a27962d70");
+	each(r, MT_RK_WMI, "fuckyoumm2_consumer", &h, 0);
+	ASSERT_SIZE_GT(h.n, 0);
+	each(r, MT_RK_WMI, "BVTConsumer", &h, 0);
+	ASSERT_SIZE_EQ(h.n, 0);
+	each(r, MT_RK_TASK, "GoogleUpdateTaskMachineUA", &h, 0);
+	ASSERT_SIZE_EQ(h.n, 0);
+	ASSERT_NOT_NULL(mt_rules_find(r, MT_RK_LISTEN_PORT, "65529"));
+	mt_rules_free(r);
+	TEST_DONE();
+}
+
 int main(void)
 {
 	test_parse_valid();
@@ -744,5 +814,6 @@ int main(void)
 	test_lookups();
 	test_builtin();
 	test_load_dir();
+	test_windows_names();
 	return T_DONE();
 }

@@ -34,7 +34,7 @@ when it is there (the hash bounds the record); page descriptors, CRCs, FILETIMEs
 the values table are written for realism (and the values table to tell property
 strings from binary noise) but the carver never needs the page map.
 
-Usage: mkwmirepo.py OUT [--scenario main|evilbvt] [--xp]
+Usage: mkwmirepo.py OUT [--scenario main|evilbvt|mykings] [--xp]
 """
 import argparse
 import base64
@@ -327,13 +327,42 @@ def scenario_evilbvt(xp):
     return page([f, c, s, s2, b], 1)
 
 
+def scenario_mykings(xp):
+    """MyKings' timer subscription, whose command alone says little: its names give it
+    away; beside it an admin's own consumer named like no campaign."""
+    f = instance("__EventFilter", {
+        "CreatorSID": ADMIN_SID, "EventNamespace": "root\\cimv2",
+        "Name": "fuckyoumm2_filter",
+        "Query": "select * from __timerevent where timerid=\"fuckyoumm2_itimer\"",
+        "QueryLanguage": "WQL"}, xp)
+    c = instance("CommandLineEventConsumer", {
+        "CommandLineTemplate": "cmd.exe /c start /b wmic process call create "
+                               "\"C:\\Windows\\debug\\item.dat\"",
+        "CreatorSID": ADMIN_SID, "Name": "fuckyoumm2_consumer"}, xp)
+    b = instance("__FilterToConsumerBinding", {
+        "Consumer": "CommandLineEventConsumer.Name=\"fuckyoumm2_consumer\"",
+        "CreatorSID": ADMIN_SID, "Filter": "__EventFilter.Name=\"fuckyoumm2_filter\""}, xp)
+    scm_filter = instance("__EventFilter", {
+        "EventNamespace": "root\\cimv2", "Name": "SCM Event Log Filter",
+        "Query": "select * from MSFT_SCMEventLogEvent", "QueryLanguage": "WQL"}, xp)
+    scm_consumer = instance("NTEventLogEventConsumer", {
+        "Name": "SCM Event Log Consumer", "SourceName": "Service Control Manager"}, xp)
+    scm_binding = instance("__FilterToConsumerBinding", {
+        "Consumer": "NTEventLogEventConsumer.Name=\"SCM Event Log Consumer\"",
+        "Filter": "__EventFilter.Name=\"SCM Event Log Filter\""}, xp)
+    return page([f, c, b], 1) + page([scm_filter, scm_consumer, scm_binding], 100)
+
+
+SCENARIOS = {"main": scenario_main, "evilbvt": scenario_evilbvt, "mykings": scenario_mykings}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out")
-    ap.add_argument("--scenario", choices=["main", "evilbvt"], default="main")
+    ap.add_argument("--scenario", choices=sorted(SCENARIOS), default="main")
     ap.add_argument("--xp", action="store_true", help="format 2.0: MD5 name hashes")
     a = ap.parse_args()
-    data = (scenario_main if a.scenario == "main" else scenario_evilbvt)(a.xp)
+    data = SCENARIOS[a.scenario](a.xp)
     with open(a.out, "wb") as f:
         f.write(data)
 

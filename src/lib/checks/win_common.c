@@ -35,6 +35,15 @@ static void match_path(mt_ctx *ctx, win_target *t)
 	mt_rules_each_match(ctx->rules, MT_RK_PATH, w, strlen(w), on_path_rule, t);
 }
 
+const mt_rule *win_path_rule(mt_ctx *ctx, const char *tree)
+{
+	win_target t;
+	t.ioc = NULL;
+	snprintf(t.tree, sizeof(t.tree), "%s", tree);
+	match_path(ctx, &t);
+	return t.ioc;
+}
+
 static void inspect(mt_ctx *ctx, win_target *t)
 {
 	const char *base = mt_basename(t->tree);
@@ -299,4 +308,22 @@ int win_has_reason(const mt_cmd_verdict *v, const char *code)
 		if (strcmp(v->reasons[i].code, code) == 0)
 			return 1;
 	return 0;
+}
+
+static int first_rule(void *p, const mt_rule *r)
+{
+	*(const mt_rule **)p = r;
+	return 1;
+}
+
+const mt_rule *win_name_rule(mt_ctx *ctx, mt_rule_kind k, const char *name, const char *code,
+                             mt_cmd_verdict *v)
+{
+	const mt_rule *r = NULL;
+	if (!name || !name[0])
+		return NULL;
+	mt_rules_each_match(ctx->rules, k, name, strlen(name), first_rule, &r);
+	if (r)
+		mt__verdict_add(v, code, r->has_sev ? r->sev : MT_SEV_HIGH, r, name, strlen(name));
+	return r;
 }

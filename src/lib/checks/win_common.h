@@ -59,6 +59,14 @@ unsigned win_confidence(mt_severity s);
 /* The key's last write time as Unix seconds into evidence "key_written" (when known). */
 void win_key_time(mt_finding *f, const mt_regf *h, mt_regf_key k);
 
+/* Adds code to v when a rule of kind k (service, task, wmi: globs) matches name; the
+ * severity is the rule's, high when it gives none. Returns the rule or NULL. */
+const mt_rule *win_name_rule(mt_ctx *ctx, mt_rule_kind k, const char *name, const char *code,
+                             mt_cmd_verdict *v);
+
+/* The first path rule (written C:\...) matching the tree path, or NULL. */
+const mt_rule *win_path_rule(mt_ctx *ctx, const char *tree);
+
 /* Whether a verdict has a reason with this code. */
 int win_has_reason(const mt_cmd_verdict *v, const char *code);
 

@@ -123,7 +123,10 @@ static void report_file(wf_state *s, const char *path, const struct stat *st, co
 		mt_finding_text(f, MT_LANG_EN, "Malicious or suspicious file in a drop place",
 		                "%s %s", kind, path);
 		mt_finding_text(f, MT_LANG_ZH, "落地目录中的恶意或可疑文件", "%s %s",
-		                strcmp(kind, "Script") == 0 ? "脚本" : "程序", path);
+		                strcmp(kind, "Script") == 0    ? "脚本"
+		                : strcmp(kind, "Program") == 0 ? "程序"
+		                                               : "文件",
+		                path);
 	}
 	mt_finding_str(f, "path", path, 1);
 	mt_finding_int(f, "size", (long long)st->st_size, 0);
@@ -159,7 +162,14 @@ static int is_script(const char *name)
 	return 0;
 }
 
-static void judge_script(wf_state *s, const char *path, const struct stat *st)
+static void add_path_rule(mt_cmd_verdict *v, const mt_rule *pr, const char *path)
+{
+	if (pr)
+		mt__verdict_add(v, "ioc_path", pr->has_sev ? pr->sev : MT_SEV_HIGH, pr, path,
+		                strlen(path));
+}
+
+static void judge_script(wf_state *s, const char *path, const struct stat *st, const mt_rule *pr)
 {
 	char *data;
 	size_t len;
@@ -170,6 +180,7 @@ static void judge_script(wf_state *s, const char *path, const struct stat *st)
 	mt_cmd_verdict v;
 	mt_judge_wincmd(s->ctx->rules, data, len, &v);
 	free(data);
+	add_path_rule(&v, pr, path);
 	if (v.severity < MT_SEV_MEDIUM)
 		return;
 	win_target t;
@@ -183,13 +194,17 @@ static int on_entry(void *p, const mt_walk_entry *e)
 	wf_state *s = p;
 	if (s->err != MT_OK)
 		return MT_WALK_STOP;
-	if (!S_ISREG(e->st->st_mode) || e->st->st_size < 64)
+	if (!S_ISREG(e->st->st_mode))
+		return MT_WALK_CONTINUE;
+	/* a file a campaign is known to leave (marker files too), whatever it holds */
+	const mt_rule *pr = win_path_rule(s->ctx, e->path);
+	if (!pr && e->st->st_size < 64)
 		return MT_WALK_CONTINUE;
 	/* the top of Windows: only scripts, which Windows keeps none of there */
-	if (s->pl->depth == 1 && !is_script(e->name))
+	if (!pr && s->pl->depth == 1 && !is_script(e->name))
 		return MT_WALK_CONTINUE;
 	if (is_script(e->name)) {
-		judge_script(s, e->path, e->st);
+		judge_script(s, e->path, e->st, pr);
 		return MT_WALK_CONTINUE;
 	}
 	int fd;
@@ -200,8 +215,18 @@ static int on_entry(void *p, const mt_walk_entry *e)
 	close(fd);
 	int elf = 0;
 	if (r != 2 ||
-	    !((head[0] == 'M' && head[1] == 'Z') || (elf = head[0] == 0x7f && head[1] == 'E')))
+	    !((head[0] == 'M' && head[1] == 'Z') || (elf = head[0] == 0x7f && head[1] == 'E'))) {
+		if (pr) {
+			win_target t;
+			memset(&t, 0, sizeof(t));
+			t.drop = mt_win_drop_dir(e->path);
+			mt_cmd_verdict v;
+			memset(&v, 0, sizeof(v));
+			add_path_rule(&v, pr, e->path);
+			report_file(s, e->path, e->st, &t, &v, "File");
+		}
 		return MT_WALK_CONTINUE;
+	}
 	win_target t;
 	memset(&t, 0, sizeof(t));
 	snprintf(t.tree, sizeof(t.tree), "%s", e->path);
@@ -230,6 +255,7 @@ static int on_entry(void *p, const mt_walk_entry *e)
 		mt__verdict_add(&v, "msr_driver", MT_SEV_HIGH, NULL, e->path, strlen(e->path));
 	if (t.ioc && t.id.what != MT_ID_WINRING0)
 		mt__verdict_add(&v, "ioc_hash", MT_SEV_CRITICAL, t.ioc, e->path, strlen(e->path));
+	add_path_rule(&v, pr, e->path);
 	if (t.fake_system)
 		mt__verdict_add(&v, "fake_system", MT_SEV_HIGH, NULL, e->name, strlen(e->name));
 	else if (t.imitates)

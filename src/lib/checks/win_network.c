@@ -43,6 +43,31 @@ static void judge_dest(nw_state *s, const char *dst, mt_cmd_verdict *v)
 		mt__verdict_add(v, "pool_port", MT_SEV_HIGH, NULL, dst, strlen(dst));
 }
 
+/* A port of a listen-port rule in a list "65531", "135,65532" (ranges are not looked up). */
+static void listen_rule(nw_state *s, const char *list, mt_cmd_verdict *v)
+{
+	for (const char *p = list; *p;) {
+		size_t l = strspn(p, "0123456789");
+		if (l && l < 6 && p[l] != '-') {
+			char port[8];
+			snprintf(port, sizeof(port), "%.*s", (int)l, p);
+			snprintf(port, sizeof(port), "%lu", strtoul(port, NULL, 10));
+			const mt_rule *r = mt_rules_find(s->ctx->rules, MT_RK_LISTEN_PORT, port);
+			if (r) {
+				mt__verdict_add(v, "ioc_port", r->has_sev ? r->sev : MT_SEV_HIGH, r,
+				                port, strlen(port));
+				return;
+			}
+		}
+		p += l;
+		p += strcspn(p, ",");
+		if (*p == ',')
+			p++;
+		else
+			break;
+	}
+}
+
 static int on_proxy(void *p, const mt_regf_value *val)
 {
 	nw_state *s = p;
@@ -55,6 +80,8 @@ static int on_proxy(void *p, const mt_regf_value *val)
 	mt_cmd_verdict v;
 	memset(&v, 0, sizeof(v));
 	judge_dest(s, b.data, &v);
+	const char *lp = strrchr(val->name, '/');
+	listen_rule(s, lp ? lp + 1 : val->name, &v);
 	mt__verdict_add(&v, "port_proxy", MT_SEV_MEDIUM, NULL, b.data, b.len);
 	mt_finding *f = mt_finding_new(s->self, v.severity, win_confidence(v.severity));
 	mt_finding_text(f, MT_LANG_EN, "Port proxy relays connections elsewhere",
@@ -148,7 +175,8 @@ static int on_rule(void *p, const mt_regf_value *val)
 			win_target_reasons(&t, &v);
 		}
 		/* an open port alone says nothing (ADB on 5555 is a pool port too): only the
-		 * program it opens for is judged */
+		 * program it opens for is judged, and the ports campaigns are known to open */
+		listen_rule(s, lport, &v);
 	}
 	if (v.nreasons == 0) {
 		mt_buf_free(&b);

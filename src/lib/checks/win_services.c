@@ -266,6 +266,7 @@ static int on_service(void *p, mt_regf_key k)
 			                                                : MT_SEV_HIGH,
 			                NULL, name, strlen(name));
 	}
+	win_name_rule(s->ctx, MT_RK_SERVICE, name, "ioc_service", &v);
 	if (v.nreasons == 0)
 		goto done;
 	/* a disabled service is a leftover, not a running miner */

@@ -225,6 +225,10 @@ static void judge_task(tk_state *s, const char *name, const char *file, const mt
 		mt_buf_printf(&lines, "%s%s", lines.len ? "\n" : "", cmd);
 		p = e ? e + 1 : NULL;
 	}
+	/* a campaign's task name, as a path (\Microsoft\Windows\Bluetooths) or a leaf */
+	const char *leaf = strrchr(name, '\\');
+	if (!win_name_rule(s->ctx, MT_RK_TASK, name, "ioc_task", &v) && leaf)
+		win_name_rule(s->ctx, MT_RK_TASK, leaf + 1, "ioc_task", &v);
 	/* hiding is a reason only for a task that also runs something judged */
 	int sd_removed = c && !c->has_sd;
 	int no_file = c && !file;

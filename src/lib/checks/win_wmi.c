@@ -94,6 +94,13 @@ static void report(mt_ctx *ctx, const mt_check_info *self, wm_state *s, const wo
 		win_judge(ctx, what, NULL, &v, &t);
 	else
 		mt_judge_wincmd(ctx->rules, what, strlen(what), &v);
+	/* names of campaigns: the consumer's, its filter's; class names in the text run */
+	win_name_rule(ctx, MT_RK_WMI, c->name, "ioc_wmi", &v);
+	if (filter) {
+		win_name_rule(ctx, MT_RK_WMI, filter->name, "ioc_wmi", &v);
+		win_name_rule(ctx, MT_RK_WMI, filter->a, "ioc_wmi", &v);
+	}
+	win_name_rule(ctx, MT_RK_WMI, what, "ioc_wmi", &v);
 	/* a permanent consumer that runs code is itself the sign: Windows ships none */
 	mt__verdict_add(&v, "wmi_consumer", bound ? MT_SEV_HIGH : MT_SEV_MEDIUM, NULL, c->name,
 	                strlen(c->name));
