@@ -60,6 +60,7 @@ respond: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/respond/scenarios.sh
 	@MINETRACE=$(B)/minetrace sh tests/respond/hostile.sh
 	@MINETRACE=$(B)/minetrace sh tests/respond/gaps.sh
+	@MINETRACE=$(B)/minetrace sh tests/respond/windows.sh
 	@python3 tests/respond/notes.py
 
 # logs, the timeline and its conclusion on planted roots (tests/timeline/*/), with the

@@ -51,6 +51,14 @@ const mt_step *mt_plan_get(const mt_plan *plan, size_t i); /* NULL when out of r
 /* Number of findings read from the report. */
 size_t mt_plan_findings(const mt_plan *plan);
 
+/* The plan of a Windows host's report as a PowerShell script for that host (a Windows
+ * image itself is never changed): each step backs up what it removes, then removes it;
+ * steps it cannot write safely become manual lines. report names the report in the
+ * header. *out (NUL-terminated, *len bytes) is the caller's (free). docs/respond.md. */
+mt_err mt_plan_script_ps1(const mt_plan *plan, const char *report, char **out, size_t *len);
+/* Whether the plan holds actions only a Windows host has (registry, services, tasks). */
+int mt_plan_is_windows(const mt_plan *plan);
+
 typedef struct mt_respond_opts {
 	const char *root;       /* "/" or a tree (as scan --root) */
 	const char *quarantine; /* NULL: the default, see mt_quarantine_default */

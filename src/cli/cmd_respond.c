@@ -117,6 +117,16 @@ static const struct {
 	{"change_password", {"change the password", "修改密码"}},
 	{"lock_account", {"lock the account", "锁定账户"}},
 	{"reinstall_package", {"reinstall the package", "重装软件包"}},
+	/* Windows hosts: carried out by the --script ps1 script on the host */
+	{"delete_reg_value", {"delete the registry value", "删除该注册表值"}},
+	{"delete_reg_key", {"delete the registry key", "删除该注册表项"}},
+	{"disable_service", {"stop and disable the service", "停止并禁用该服务"}},
+	{"delete_task", {"delete the scheduled task", "删除该计划任务"}},
+	{"delete_wmi", {"remove the WMI subscription", "删除该WMI订阅"}},
+	{"remove_portproxy", {"remove the port proxy", "删除该端口转发"}},
+	{"remove_fw_rule", {"remove the firewall rule", "删除该防火墙规则"}},
+	{"disable_account", {"disable the account", "禁用该账户"}},
+	{"harden", {"harden the host", "加固主机"}},
 };
 
 static const char *label(const char *action, mt_lang lang)
@@ -309,10 +319,64 @@ static const char *rq_show(const rq_opts *o)
 	return o->qdir ? o->qdir : o->qbuf;
 }
 
+/* --script ps1: the plan as a PowerShell script, to stdout or a new file (never over an
+ * existing one, never through a symlink). */
+static int write_script(mt_plan *plan, const char *report, const char *output)
+{
+	char *text;
+	size_t len;
+	mt_err e = mt_plan_script_ps1(plan, report, &text, &len);
+	size_t n = mt_plan_count(plan);
+	int windows = mt_plan_is_windows(plan);
+	mt_plan_free(plan);
+	if (e != MT_OK) {
+		cli_err("cannot write the script: %s", mt_strerror(e));
+		return EXIT_ERROR;
+	}
+	if (!windows && n)
+		cli_err("warning: %s holds no Windows finding: every step is a manual one", report);
+	int rc = EXIT_CLEAN;
+	if (!output || strcmp(output, "-") == 0) {
+		if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
+			cli_err("cannot write the script: %s", strerror(errno));
+			rc = EXIT_ERROR;
+		}
+	} else {
+		int fd = open(output, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			cli_err("%s: %s%s", output, strerror(errno),
+			        errno == EEXIST ? " (not overwritten)" : "");
+			free(text);
+			return EXIT_ERROR;
+		}
+		size_t off = 0;
+		while (off < len) {
+			ssize_t w = write(fd, text + off, len - off);
+			if (w < 0) {
+				cli_err("%s: %s", output, strerror(errno));
+				rc = EXIT_ERROR;
+				break;
+			}
+			off += (size_t)w;
+		}
+		if (close(fd) != 0 && rc == EXIT_CLEAN) {
+			cli_err("%s: %s", output, strerror(errno));
+			rc = EXIT_ERROR;
+		}
+		if (rc == EXIT_CLEAN)
+			fprintf(stderr,
+			        "minetrace: wrote %s (%zu steps): review it, then run it on the "
+			        "Windows host\n",
+			        output, n);
+	}
+	free(text);
+	return rc;
+}
+
 int cmd_respond(int argc, char **argv)
 {
 	const char *report = NULL, *only = NULL, *format = "text";
-	const char *lang_s = NULL;
+	const char *lang_s = NULL, *script = NULL, *output = NULL;
 	rq_opts rq = {"/", NULL, ""};
 	int apply = 0, firewall = 0, verify = 1;
 	cli_args a = {argc, argv, 1};
@@ -334,6 +398,8 @@ int cmd_respond(int argc, char **argv)
 		OPT("--only", only)
 		OPT("--format", format)
 		OPT("--lang", lang_s)
+		OPT("--script", script)
+		OPT("--output", output)
 #undef OPT
 		if (cli_flag(&a, "--apply")) {
 			apply = 1;
@@ -351,7 +417,11 @@ int cmd_respond(int argc, char **argv)
 			printf("usage: minetrace respond REPORT.json [--apply [--firewall] [--no-verify]]\n"
 			       "                         [--only ID,...] [--root DIR] [--quarantine DIR]\n"
 			       "                         [--format text|json] [--lang en|zh]\n"
-			       "Without --apply it prints the plan and changes nothing. See docs/respond.md.\n");
+			       "       minetrace respond REPORT.json --script ps1 [--only ID,...] "
+			       "[--output FILE]\n"
+			       "Without --apply it prints the plan and changes nothing. --script ps1 writes "
+			       "the plan\nof a Windows host as a PowerShell script to review and run there. "
+			       "See docs/respond.md.\n");
 			return EXIT_CLEAN;
 		}
 		if (argv[a.i][0] == '-' && strcmp(argv[a.i], "-") != 0) {
@@ -367,6 +437,19 @@ int cmd_respond(int argc, char **argv)
 	}
 	if (!report) {
 		cli_err("respond needs the scan report (minetrace scan --format json --output FILE)");
+		return EXIT_ERROR;
+	}
+	if (script && strcmp(script, "ps1") != 0) {
+		cli_err("--script takes ps1 (a PowerShell script for a Windows host), not '%s'",
+		        script);
+		return EXIT_ERROR;
+	}
+	if (script && apply) {
+		cli_err("--script writes the plan as a script and changes nothing: not with --apply");
+		return EXIT_ERROR;
+	}
+	if (output && !script) {
+		cli_err("--output goes with --script");
 		return EXIT_ERROR;
 	}
 	if (firewall && !apply) {
@@ -397,6 +480,18 @@ int cmd_respond(int argc, char **argv)
 		cli_err("the report %s is refused: %s", report, mt_strerror(e));
 		return EXIT_ERROR;
 	}
+	if (script)
+		return write_script(plan, report, output);
+	if (apply && mt_plan_is_windows(plan)) {
+		cli_err(c.lang == MT_LANG_ZH
+		                ? "这是Windows主机的报告: respond --apply 从不修改Windows镜像; 用 --script ps1 "
+		                  "生成脚本, 审阅后在该主机上运行"
+		                : "this is the report of a Windows host: respond --apply never changes a "
+		                  "Windows image; write the plan with --script ps1, review it and run it on "
+		                  "that host");
+		mt_plan_free(plan);
+		return EXIT_ERROR;
+	}
 	size_t n = mt_plan_count(plan);
 	if (!c.json) {
 		if (c.lang == MT_LANG_ZH)
@@ -413,7 +508,12 @@ int cmd_respond(int argc, char **argv)
 	if (!apply) {
 		for (size_t i = 0; i < n; i++)
 			print_step(&c, mt_plan_get(plan, i));
-		if (!c.json)
+		if (!c.json && mt_plan_is_windows(plan))
+			printf(c.lang == MT_LANG_ZH
+			               ? "未做任何修改: Windows主机的计划用 --script ps1 生成脚本, 审阅后在该主机上运行。\n"
+			               : "Nothing was changed: for this Windows host, write the plan with "
+			                 "--script ps1 and run it there after review.\n");
+		else if (!c.json)
 			printf(c.lang == MT_LANG_ZH
 			               ? "未做任何修改: 加 --apply 执行该计划。\n"
 			               : "Nothing was changed: run again with --apply to carry out the plan.\n");

@@ -65,7 +65,9 @@ static void judge_entry(ar_state *s, const char *cmd, const char *value_name, co
 		if (!lineno)
 			mt_finding_quarantine(f, file);
 	} else {
-		win_remedy_reg_value(f, s->hive, s->keypath, value_name);
+		mt_action *a = win_remedy_reg_value(f, s->hive, s->keypath, value_name);
+		if (s->env.profile) /* the script loads NTUSER.DAT when the user is not logged on */
+			mt_action_str(f, a, "profile", s->env.profile);
 	}
 	if (v.severity >= MT_SEV_HIGH) {
 		win_target_quarantine(f, &t);

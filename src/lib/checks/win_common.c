@@ -275,12 +275,13 @@ void win_target_quarantine(mt_finding *f, const win_target *t)
 	mt_finding_quarantine(f, t->tree);
 }
 
-void win_remedy_reg_value(mt_finding *f, const char *hive, const char *key, const char *value)
+mt_action *win_remedy_reg_value(mt_finding *f, const char *hive, const char *key, const char *value)
 {
 	mt_action *a = mt_finding_action(f, "delete_reg_value");
 	mt_action_str(f, a, "hive", hive);
 	mt_action_str(f, a, "key", key);
 	mt_action_str(f, a, "value", value);
+	return a;
 }
 
 void win_remedy_reg_key(mt_finding *f, const char *hive, const char *key)

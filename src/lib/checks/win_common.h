@@ -50,7 +50,8 @@ void win_target_quarantine(mt_finding *f, const win_target *t);
 
 /* Remedy: remove one registry value (hive as "HKLM\SOFTWARE" or "HKU\<user>", key
  * relative to it), exporting it first so restore can put it back. */
-void win_remedy_reg_value(mt_finding *f, const char *hive, const char *key, const char *value);
+mt_action *win_remedy_reg_value(mt_finding *f, const char *hive, const char *key,
+                                const char *value);
 void win_remedy_reg_key(mt_finding *f, const char *hive, const char *key);
 
 /* Confidence from a verdict's severity, as the Linux checks give it. */

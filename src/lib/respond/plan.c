@@ -18,14 +18,29 @@ static const struct {
 	{"reinstall_package", MT_PH_MANUAL, 1},
 };
 
+static const char *const windows_actions[] = {
+	"delete_reg_value", "delete_reg_key", "disable_service", "delete_task", "delete_wmi",
+	"remove_portproxy", "remove_fw_rule", "disable_account", "harden"};
+
+int mt_rs_windows_action(const char *action)
+{
+	for (size_t i = 0; i < MT_ARRAY_LEN(windows_actions); i++)
+		if (strcmp(windows_actions[i], action) == 0)
+			return 1;
+	return 0;
+}
+
 static void step_free(mt_pstep *s)
 {
 	if (!s)
 		return;
-	char **strs[] = {&s->action,   &s->finding, &s->check,    &s->sev,     &s->title_en,
-	                 &s->title_zh, &s->target,  &s->evidence, &s->path,    &s->line_sha,
-	                 &s->sha256,   &s->exe,     &s->ip,       &s->unit,    &s->flags,
-	                 &s->user,     &s->package, &s->scope,    &s->path_lit};
+	char **strs[] = {&s->action,   &s->finding, &s->check,    &s->sev,      &s->title_en,
+	                 &s->title_zh, &s->target,  &s->evidence, &s->path,     &s->line_sha,
+	                 &s->sha256,   &s->exe,     &s->ip,       &s->unit,     &s->flags,
+	                 &s->user,     &s->package, &s->scope,    &s->path_lit, &s->hive,
+	                 &s->regkey,   &s->value,   &s->name,     &s->consumer, &s->consumer_class,
+	                 &s->filter,   &s->listen,  &s->rule_id,  &s->what,     &s->how,
+	                 &s->profile};
 	for (size_t i = 0; i < MT_ARRAY_LEN(strs); i++)
 		free(*strs[i]);
 	mt_buf_free(&s->also);
@@ -136,6 +151,29 @@ static char *target_text(mt_pstep *s)
 			mt_buf_printf(&b, " (%s)", s->path);
 	} else if (strcmp(a, "clear_flags") == 0) {
 		mt_buf_printf(&b, "%s (%s)", s->path ? s->path : "?", s->flags ? s->flags : "");
+	} else if (strcmp(a, "delete_reg_value") == 0) {
+		mt_buf_printf(&b, "%s\\%s value \"%s\"", s->hive ? s->hive : "?",
+		              s->regkey ? s->regkey : "?", s->value ? s->value : "");
+	} else if (strcmp(a, "delete_reg_key") == 0) {
+		mt_buf_printf(&b, "%s\\%s", s->hive ? s->hive : "?", s->regkey ? s->regkey : "?");
+	} else if (strcmp(a, "disable_service") == 0) {
+		mt_buf_printf(&b, "service %s", s->name ? s->name : "?");
+	} else if (strcmp(a, "delete_task") == 0) {
+		mt_buf_printf(&b, "task %s", s->name ? s->name : "?");
+	} else if (strcmp(a, "delete_wmi") == 0) {
+		mt_buf_printf(&b, "WMI %s \"%s\"",
+		              s->consumer_class ? s->consumer_class : "consumer",
+		              s->consumer ? s->consumer : "?");
+		if (s->filter)
+			mt_buf_printf(&b, ", filter \"%s\"", s->filter);
+	} else if (strcmp(a, "remove_portproxy") == 0) {
+		mt_buf_printf(&b, "portproxy %s", s->listen ? s->listen : "?");
+	} else if (strcmp(a, "remove_fw_rule") == 0) {
+		mt_buf_printf(&b, "firewall rule %s", s->rule_id ? s->rule_id : "?");
+	} else if (strcmp(a, "harden") == 0) {
+		mt_buf_printf(&b, "%s", s->what ? s->what : "?");
+		if (s->how)
+			mt_buf_printf(&b, " (%s)", s->how);
 	} else if (s->ip) {
 		mt_buf_adds(&b, s->ip);
 	} else if (s->path) {
@@ -159,6 +197,11 @@ static void make_key(mt_pstep *s, mt_buf *id)
 	              s->exe ? s->exe : "", (long long)s->pid, (long long)s->start,
 	              s->ip ? s->ip : "", s->unit ? s->unit : "", s->flags ? s->flags : "",
 	              s->user ? s->user : "", s->package ? s->package : "");
+	const char *const w[] = {s->hive,     s->regkey,         s->value,  s->name,
+	                         s->consumer, s->consumer_class, s->filter, s->listen,
+	                         s->rule_id,  s->what,           s->how};
+	for (size_t i = 0; i < MT_ARRAY_LEN(w); i++)
+		mt_buf_printf(id, "|%s", w[i] ? w[i] : "");
 	char h[65];
 	mt_sha256_hex(id->data ? id->data : "", id->len, h);
 	memcpy(s->key, h, 16);
@@ -221,6 +264,18 @@ static mt_err add_finding(mt_plan *p, const mt_json *f, const char *only)
 		s->user = dupstr(a, "user");
 		s->package = dupstr(a, "package");
 		s->scope = dupstr(a, "scope");
+		s->hive = dupstr(a, "hive");
+		s->regkey = dupstr(a, "key");
+		s->value = dupstr(a, "value");
+		s->name = dupstr(a, "name");
+		s->consumer = dupstr(a, "consumer");
+		s->consumer_class = dupstr(a, "consumer_class");
+		s->filter = dupstr(a, "filter");
+		s->listen = dupstr(a, "listen");
+		s->rule_id = dupstr(a, "rule_id");
+		s->what = dupstr(a, "what");
+		s->how = dupstr(a, "how");
+		s->profile = dupstr(a, "profile");
 		mt_json_int(a, "lineno", &s->lineno);
 		mt_json_int(a, "pid", &s->pid);
 		int64_t v = 0;
@@ -372,4 +427,13 @@ mt_err mt_plan_parse(const char *data, size_t len, const char *only, mt_plan **o
 	}
 	*out = p;
 	return MT_OK;
+}
+
+int mt_plan_is_windows(const mt_plan *p)
+{
+	for (size_t i = 0; p && i < p->n; i++)
+		if (mt_rs_windows_action(p->steps[i]->action) ||
+		    (p->steps[i]->check && strncmp(p->steps[i]->check, "win.", 4) == 0))
+			return 1;
+	return 0;
 }

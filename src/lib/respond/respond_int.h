@@ -206,6 +206,9 @@ typedef struct mt_pstep {
 	mt_buf also, detail, detail_zh, entries;
 	char *path, *line_sha, *sha256, *exe, *ip, *unit, *flags, *user, *package, *scope;
 	char *path_lit; /* the report's path as written when it held \xNN escapes, else NULL */
+	/* Windows actions (docs/output.md): registry, service, task, WMI, network, hardening */
+	char *hive, *regkey, *value, *name, *consumer, *consumer_class, *filter, *listen, *rule_id,
+		*what, *how, *profile;
 	int64_t lineno, pid, start, ppid, pstart;
 	char key[17]; /* the journal's name for this action */
 } mt_pstep;
@@ -223,6 +226,9 @@ int mt_rs_unescape_bytes(char *s);
 /* Hex of the bytes of s ("" for ""), and back (0 ok, -1 not hex or too long). */
 void mt_rs_hex(const char *s, char *out, size_t n);
 int mt_rs_unhex(const char *hex, char *out, size_t n);
+
+/* Whether an action is one of a Windows host's (delete_reg_value, disable_service, ...). */
+int mt_rs_windows_action(const char *action);
 
 /* ---- notes.c --------------------------------------------------------------- */
 
