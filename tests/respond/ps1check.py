@@ -103,6 +103,8 @@ BACKUP = {
     "remove_fw_rule": [("Export-Clixml", "Remove-NetFirewallRule")],
     "remove_line": [("Copy-Item", "WriteAllLines")],
     "disable_account": [("net.exe user $u |", "/active:no")],
+    "harden": [("Export-Clixml", "Set-SmbServerConfiguration"),
+               ("advfirewall show", "New-NetFirewallRule"), ("reg.exe export", "Set-ItemProperty")],
 }
 
 
@@ -173,7 +175,7 @@ def main():
         for first, then in BACKUP.get(act, []):
             if then in body and (first not in body or body.index(first) > body.index(then)):
                 fail("step %s (%s): %r does not come before %r" % (num, act, first, then))
-            if then not in body and act not in ("delete_task",):
+            if then not in body and act not in ("delete_task", "harden"):
                 fail("step %s (%s): no %r" % (num, act, then))
 
 

@@ -52,9 +52,11 @@ static void add(hw_state *s, mt_finding *f)
 		s->err = MT_ERR_NOMEM;
 }
 
-static void remedy(mt_finding *f, const char *what, const char *how)
+/* item names the setting for respond --script ps1, which knows a fixed command for some */
+static void remedy(mt_finding *f, const char *item, const char *what, const char *how)
 {
 	mt_action *a = mt_finding_action(f, "harden");
+	mt_action_str(f, a, "item", item);
 	mt_action_str(f, a, "what", what);
 	mt_action_str(f, a, "how", how);
 }
@@ -185,7 +187,7 @@ static void ms17_010(hw_state *s, int smb1)
 		mt_finding_str(f, "os", s->product, 0);
 	mt_finding_int(f, "smb1", smb1, 0);
 	mt_finding_str(f, "update_needed", kb, 0);
-	remedy(f, "install the MS17-010 update", kb);
+	remedy(f, "ms17_010", "install the MS17-010 update", kb);
 	add(s, f);
 }
 
@@ -221,7 +223,7 @@ static void smb_and_rdp(hw_state *s, int smb1)
 		                fw_off ? "；至少一个网络配置文件的防火墙已关闭" : "");
 		mt_finding_str(f, "item", "smb1", 1);
 		mt_finding_int(f, "firewall_off", fw_off, 0);
-		remedy(f, "turn SMBv1 off",
+		remedy(f, "smb1", "turn SMBv1 off",
 		       "Set-SmbServerConfiguration -EnableSMB1Protocol $false (or LanmanServer\\"
 		       "Parameters SMB1=0)");
 		add(s, f);
@@ -236,7 +238,7 @@ static void smb_and_rdp(hw_state *s, int smb1)
 			f, MT_LANG_ZH, "SMB 445端口对网络开放",
 			"文件服务运行时至少一个配置文件的Windows防火墙已关闭：445端口可被同网段感染主机访问");
 		mt_finding_str(f, "item", "smb_exposed", 1);
-		remedy(f, "close 445 to the network",
+		remedy(f, "smb_exposed", "close 445 to the network",
 		       "netsh advfirewall set allprofiles state on; block inbound TCP 445 from "
 		       "workstations");
 		add(s, f);
@@ -254,7 +256,7 @@ static void smb_and_rdp(hw_state *s, int smb1)
 		mt_finding_text(f, MT_LANG_ZH, "RDP开放且未启用网络级身份验证",
 		                "远程桌面允许连接且会话前不验证凭据(易被暴力破解、BlueKeep)");
 		mt_finding_str(f, "item", "rdp_nla", 1);
-		remedy(f, "require NLA for RDP",
+		remedy(f, "rdp_nla", "require NLA for RDP",
 		       "WinStations\\RDP-Tcp UserAuthentication=1; allow 3389 only from admin hosts");
 		add(s, f);
 	}

@@ -40,7 +40,7 @@ static void step_free(mt_pstep *s)
 	                 &s->user,     &s->package, &s->scope,    &s->path_lit, &s->hive,
 	                 &s->regkey,   &s->value,   &s->name,     &s->consumer, &s->consumer_class,
 	                 &s->filter,   &s->listen,  &s->rule_id,  &s->what,     &s->how,
-	                 &s->profile};
+	                 &s->profile,  &s->item};
 	for (size_t i = 0; i < MT_ARRAY_LEN(strs); i++)
 		free(*strs[i]);
 	mt_buf_free(&s->also);
@@ -276,6 +276,7 @@ static mt_err add_finding(mt_plan *p, const mt_json *f, const char *only)
 		s->what = dupstr(a, "what");
 		s->how = dupstr(a, "how");
 		s->profile = dupstr(a, "profile");
+		s->item = dupstr(a, "item");
 		mt_json_int(a, "lineno", &s->lineno);
 		mt_json_int(a, "pid", &s->pid);
 		int64_t v = 0;

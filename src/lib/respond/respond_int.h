@@ -208,7 +208,7 @@ typedef struct mt_pstep {
 	char *path_lit; /* the report's path as written when it held \xNN escapes, else NULL */
 	/* Windows actions (docs/output.md): registry, service, task, WMI, network, hardening */
 	char *hive, *regkey, *value, *name, *consumer, *consumer_class, *filter, *listen, *rule_id,
-		*what, *how, *profile;
+		*what, *how, *profile, *item;
 	int64_t lineno, pid, start, ppid, pstart;
 	char key[17]; /* the journal's name for this action */
 } mt_pstep;

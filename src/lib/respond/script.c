@@ -385,6 +385,38 @@ static void step_ps1(ps_state *st, const mt_pstep *s)
 		              "-Direction Outbound -Action Block -RemoteAddress $a | Out-Null\n"
 		              "    Note %u 'block' $a ''\n",
 		              n);
+	} else if (strcmp(a, "harden") == 0 && s->item && strcmp(s->item, "smb1") == 0) {
+		begin(st, s, s->target);
+		mt_buf_printf(b,
+		              "    Get-SmbServerConfiguration | Export-Clixml -LiteralPath (Bk %u "
+		              "'smb.xml')\n"
+		              "    Set-SmbServerConfiguration -EnableSMB1Protocol $false -Force\n"
+		              "    Note %u 'harden' 'SMBv1 off' (Bk %u 'smb.xml')\n",
+		              n, n, n);
+	} else if (strcmp(a, "harden") == 0 && s->item && strcmp(s->item, "smb_exposed") == 0) {
+		/* the containment of a worm outbreak (seed 004): file sharing stops with it */
+		begin(st, s, s->target);
+		mt_buf_printf(
+			b,
+			"    & netsh.exe advfirewall show allprofiles | Out-File -LiteralPath (Bk "
+			"%u 'firewall.txt')\n"
+			"    & netsh.exe advfirewall set allprofiles state on | Out-Null\n"
+			"    New-NetFirewallRule -DisplayName 'minetrace: block SMB 445 inbound' "
+			"-Direction Inbound -Protocol TCP -LocalPort 445 -Action Block | Out-Null\n"
+			"    Note %u 'harden' 'firewall on, 445 blocked inbound' (Bk %u "
+			"'firewall.txt')\n",
+			n, n, n);
+	} else if (strcmp(a, "harden") == 0 && s->item && strcmp(s->item, "rdp_nla") == 0) {
+		begin(st, s, s->target);
+		mt_buf_printf(
+			b,
+			"    $k = 'HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Terminal "
+			"Server\\WinStations\\RDP-Tcp'\n"
+			"    & reg.exe export $k (Bk %u 'key.reg') /y | Out-Null\n"
+			"    Set-ItemProperty -LiteralPath ('Registry::' + $k) -Name "
+			"UserAuthentication -Value 1 -Type DWord\n"
+			"    Note %u 'harden' 'RDP NLA required' (Bk %u 'key.reg')\n",
+			n, n, n);
 	} else if (strcmp(a, "harden") == 0) {
 		manual(st, s, "hardening: done by the administrator (patch, policy)");
 	} else if (rank_of(a) == 100) {
