@@ -31,16 +31,29 @@ typedef struct tk_state {
 	mt_win *w;
 	cached *c;
 	size_t nc;
+	cached **byname; /* c sorted by name, for the task files' lookups */
 	unsigned files, bad;
 	mt_err err;
 } tk_state;
 
+static int cmp_name(const void *a, const void *b)
+{
+	return strcasecmp((*(cached *const *)a)->name, (*(cached *const *)b)->name);
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	return strcasecmp((*(cached *const *)a)->id, (*(cached *const *)b)->id);
+}
+
 static cached *find_cached(tk_state *s, const char *name)
 {
-	for (size_t i = 0; i < s->nc; i++)
-		if (strcasecmp(s->c[i].name, name) == 0)
-			return &s->c[i];
-	return NULL;
+	if (!s->byname)
+		return NULL;
+	cached key, *kp = &key;
+	snprintf(key.name, sizeof(key.name), "%s", name);
+	cached **hit = bsearch(&kp, s->byname, s->nc, sizeof(*s->byname), cmp_name);
+	return hit ? *hit : NULL;
 }
 
 static uint32_t le32(const uint8_t *p)
@@ -138,10 +151,6 @@ static int on_tree(void *p, mt_regf_key k)
 		c->has_sd = mt_regf_value_get(t->h, k, "SD", &v) == MT_OK && v.len > 0;
 		int64_t w = mt_filetime_unix(mt_regf_key_mtime(t->h, k));
 		c->written = w == INT64_MIN ? 0 : w;
-		mt_regf_key tk;
-		if (t->tasks && mt_regf_find(t->h, t->tasks, id, &tk) == MT_OK &&
-		    mt_regf_value_get(t->h, tk, "Actions", &v) == MT_OK)
-			c->actions = cache_actions(v.data, v.len);
 	}
 	free(id);
 	if (t->depth < 32) {
@@ -150,6 +159,32 @@ static int on_tree(void *p, mt_regf_key k)
 		t->depth--;
 	}
 	t->path[pl] = '\0';
+	return 0;
+}
+
+typedef struct ids_ctx {
+	mt_regf *h;
+	cached **byid;
+	size_t n;
+} ids_ctx;
+
+/* One key of TaskCache\Tasks: its Actions to the Tree entry with that {GUID}. One pass
+ * over the keys with a sorted index, not one search per task (5,000 tasks stay fast). */
+static int on_task_key(void *p, mt_regf_key k)
+{
+	ids_ctx *x = p;
+	cached key, *kp = &key;
+	if (mt_regf_key_name(x->h, k, key.id, sizeof(key.id)) <= 0)
+		return 0;
+	cached **hit = bsearch(&kp, x->byid, x->n, sizeof(*x->byid), cmp_id);
+	mt_regf_value v;
+	if (!hit || mt_regf_value_get(x->h, k, "Actions", &v) != MT_OK)
+		return 0;
+	while (hit > x->byid && cmp_id(hit - 1, &kp) == 0)
+		hit--; /* two Tree entries may name one {GUID}: each gets the actions */
+	for (; hit < x->byid + x->n && cmp_id(hit, &kp) == 0; hit++)
+		if (!(*hit)->actions)
+			(*hit)->actions = cache_actions(v.data, v.len);
 	return 0;
 }
 
@@ -172,6 +207,26 @@ static void load_cache(tk_state *s)
 	if (mt_regf_find(h, mt_regf_root(h), p, &t.tasks) != MT_OK)
 		t.tasks = 0;
 	mt_regf_each_subkey(h, tree, on_tree, &t);
+	if (s->nc == 0)
+		return;
+	s->byname = malloc(s->nc * sizeof(*s->byname));
+	cached **byid = malloc(s->nc * sizeof(*byid));
+	if (!s->byname || !byid) {
+		free(s->byname);
+		free(byid);
+		s->byname = NULL;
+		s->err = MT_ERR_NOMEM;
+		return;
+	}
+	for (size_t i = 0; i < s->nc; i++)
+		s->byname[i] = byid[i] = &s->c[i];
+	qsort(s->byname, s->nc, sizeof(*s->byname), cmp_name);
+	qsort(byid, s->nc, sizeof(*byid), cmp_id);
+	if (t.tasks) {
+		ids_ctx x = {h, byid, s->nc};
+		mt_regf_each_subkey(h, t.tasks, on_task_key, &x);
+	}
+	free(byid);
 }
 
 /* Judges the actions of one task (from its file, or from the cache when it has none). */
@@ -361,5 +416,6 @@ mt_err mt_check_win_tasks(mt_ctx *ctx, const mt_check_info *self)
 	for (size_t i = 0; i < s.nc; i++)
 		free(s.c[i].actions);
 	free(s.c);
+	free(s.byname);
 	return s.err;
 }
