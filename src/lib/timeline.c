@@ -450,11 +450,12 @@ static int render_winfields(evb *bp, const mt_logev *e)
 		host(&b, f[1]);
 		lit(&b, 0, "): ");
 		lit(&b, 1, ")：");
-		host(&b, f[3]);
+		host(&b, f[4]);
 		jstr(&b, "severity", f[0]);
 		jstr(&b, "reasons", f[1]);
 		jstr(&b, "script_path", f[2]);
-		jstr(&b, "script", f[3]);
+		jstr(&b, "user_sid", f[3]);
+		jstr(&b, "script", f[4]);
 		break;
 	case MT_LE_PROCESS:
 		lit(&b, 0, "process created (");

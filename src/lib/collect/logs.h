@@ -34,7 +34,8 @@ typedef enum mt_logev_kind {
 	MT_LE_EXPLICIT_LOGON, /* 4648: user the target account, ip the network address;
 	                        * fields subject, target server, process */
 	MT_LE_SCRIPT,         /* PowerShell 4104 judged medium or worse: fields severity,
-	                        * reasons, script path, the first MT_LOG_SCRIPT bytes */
+	                        * reasons, script path, user SID, the first MT_LOG_SCRIPT
+	                        * bytes of the block */
 	MT_LE_PROCESS,        /* Sysmon 1 judged or run from a drop place: fields image,
 	                        * parent image, why, command line; pid the new process */
 	MT_LE_NETCONN,        /* Sysmon 3 to a pool (rules): fields image, destination
@@ -74,8 +75,9 @@ typedef struct mt_logev {
 	char ip[MT_LOG_IP]; /* canonical source address, "" when none */
 	char method[24];    /* password, publickey, keyboard-interactive, ... */
 	/* key fingerprint, sudo command, su target, new user: at most MT_LOG_DETAIL - 1
-	 * bytes (MT_LOG_DETAIL_LONG - 1 for the kinds that say so), "" when none. In the store a string of the store (the same text kept
-	 * once); from a parser valid until the next parse on the same thread. */
+	 * bytes (MT_LOG_DETAIL_LONG - 1 for the Windows kinds that say so), "" when none.
+	 * In the store a string of the store (the same text kept once); from a parser
+	 * valid until the next parse on the same thread. */
 	const char *detail;
 } mt_logev;
 

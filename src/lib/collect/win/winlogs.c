@@ -467,11 +467,11 @@ static int on_record(void *p, const mt_evtx_record *r)
 		char codes[128];
 		reason_codes(&v, codes, sizeof(codes));
 		ev.kind = MT_LE_SCRIPT;
-		copy(ev.user, sizeof(ev.user), r->user_sid);
 		snprintf(ev.method, sizeof(ev.method), "event 4104");
 		fadd(&f, mt_severity_name(v.severity), 16);
 		fadd(&f, codes, sizeof(codes));
 		fadd(&f, fv(r, "Path"), 200);
+		fadd(&f, r->user_sid, 72); /* a SID does not fit the user field */
 		fadd(&f, text, MT_LOG_SCRIPT);
 		break;
 	}
