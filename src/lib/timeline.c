@@ -355,12 +355,194 @@ static const char *file_name(const mt_logs *l, uint32_t i)
 	return i < l->nfiles ? l->files[i].path : "?";
 }
 
+/* The MT_LOG_SEP-separated fields of a Windows event's detail: copied into buf, f[i]
+ * the i-th ("" when there are fewer than n). */
+static void split_fields(const char *d, char *buf, size_t size, const char **f, size_t n)
+{
+	mt_copy(buf, size, d);
+	char *p = buf;
+	for (size_t i = 0; i < n; i++) {
+		f[i] = p ? p : "";
+		char *sep = p ? strchr(p, MT_LOG_SEP) : NULL;
+		if (sep)
+			*sep = '\0';
+		p = sep ? sep + 1 : NULL;
+	}
+}
+
+/* The "what" of a log event in the output: its kind's name, but a Windows service's
+ * start type change and a task's action started are not installs. */
+static const char *log_what(const mt_logev *e)
+{
+	if (e->kind == MT_LE_SERVICE && strcmp(e->method, "event 7040") == 0)
+		return "service_changed";
+	if (e->kind == MT_LE_TASK && strcmp(e->method, "event 200") == 0)
+		return "task_run";
+	return mt_logev_kind_name((mt_logev_kind)e->kind);
+}
+
+/* Renders one of the Windows events whose detail is fields (logs.h); 0 when e is none. */
+static int render_winfields(evb *bp, const mt_logev *e)
+{
+#define b (*bp)
+	char buf[MT_LOG_DETAIL_LONG];
+	const char *f[5];
+	split_fields(e->detail, buf, sizeof(buf), f, MT_ARRAY_LEN(f));
+	switch ((mt_logev_kind)e->kind) {
+	case MT_LE_SERVICE:
+		if (strcmp(e->method, "event 7040") != 0)
+			return 0;
+		lit(&b, 0, "service start type changed: ");
+		lit(&b, 1, "服务启动类型变更：");
+		host(&b, f[0]);
+		if (f[1][0] && strcmp(f[0], f[1]) != 0) {
+			lit(&b, -1, " (");
+			host(&b, f[1]);
+			lit(&b, -1, ")");
+		}
+		lit(&b, -1, ": ");
+		host(&b, f[2]);
+		lit(&b, -1, " -> ");
+		host(&b, f[3]);
+		jstr(&b, "service", f[0]);
+		jstr(&b, "display_name", f[1]);
+		jstr(&b, "old_start", f[2]);
+		jstr(&b, "new_start", f[3]);
+		break;
+	case MT_LE_TASK:
+		if (strcmp(e->method, "event 200") != 0)
+			return 0;
+		lit(&b, 0, "scheduled task action started: ");
+		lit(&b, 1, "计划任务动作启动：");
+		host(&b, f[0]);
+		lit(&b, -1, ": ");
+		host(&b, f[1]);
+		jstr(&b, "task", f[0]);
+		jstr(&b, "action", f[1]);
+		break;
+	case MT_LE_EXPLICIT_LOGON:
+		lit(&b, 0, "logon with explicit credentials: ");
+		lit(&b, 1, "使用显式凭据登录：");
+		host(&b, f[0]);
+		lit(&b, 0, " as ");
+		lit(&b, 1, " 以账户 ");
+		host(&b, e->user);
+		lit(&b, 0, " on ");
+		lit(&b, 1, " 登录 ");
+		host(&b, f[1]);
+		if (e->ip[0]) {
+			lit(&b, -1, " (");
+			host(&b, e->ip);
+			lit(&b, -1, ")");
+		}
+		lit(&b, 0, " by ");
+		lit(&b, 1, "，进程 ");
+		host(&b, f[2]);
+		jstr(&b, "subject_user", f[0]);
+		jstr(&b, "target_server", f[1]);
+		jstr(&b, "process", f[2]);
+		break;
+	case MT_LE_SCRIPT:
+		lit(&b, 0, "PowerShell script block (");
+		lit(&b, 1, "PowerShell脚本块(");
+		host(&b, f[0]);
+		lit(&b, -1, ": ");
+		host(&b, f[1]);
+		lit(&b, 0, "): ");
+		lit(&b, 1, ")：");
+		host(&b, f[4]);
+		jstr(&b, "severity", f[0]);
+		jstr(&b, "reasons", f[1]);
+		jstr(&b, "script_path", f[2]);
+		jstr(&b, "user_sid", f[3]);
+		jstr(&b, "script", f[4]);
+		break;
+	case MT_LE_PROCESS:
+		lit(&b, 0, "process created (");
+		lit(&b, 1, "进程创建(");
+		host(&b, f[2]);
+		lit(&b, 0, "): ");
+		lit(&b, 1, ")：");
+		host(&b, f[3]);
+		if (f[1][0]) {
+			lit(&b, 0, ", parent ");
+			lit(&b, 1, "，父进程 ");
+			host(&b, f[1]);
+		}
+		jstr(&b, "image", f[0]);
+		jstr(&b, "parent_image", f[1]);
+		jstr(&b, "why", f[2]);
+		jstr(&b, "command_line", f[3]);
+		if (e->pid)
+			jint(&b, "pid", e->pid);
+		break;
+	case MT_LE_NETCONN:
+		lit(&b, 0, "network connection to a pool (");
+		lit(&b, 1, "连接矿池(");
+		host(&b, f[4]);
+		lit(&b, 0, "): ");
+		lit(&b, 1, ")：");
+		host(&b, f[0]);
+		lit(&b, -1, " -> ");
+		host(&b, f[1]);
+		lit(&b, -1, ":");
+		host(&b, f[2]);
+		if (f[3][0]) {
+			lit(&b, -1, " (");
+			host(&b, f[3]);
+			lit(&b, -1, ")");
+		}
+		jstr(&b, "image", f[0]);
+		jstr(&b, "dest_ip", f[1]);
+		jint(&b, "dest_port", strtol(f[2], NULL, 10));
+		jstr(&b, "dest_host", f[3]);
+		jstr(&b, "why", f[4]);
+		if (e->pid)
+			jint(&b, "pid", e->pid);
+		break;
+	case MT_LE_FILE_CREATE:
+		lit(&b, 0, "file created in a drop place (");
+		lit(&b, 1, "可疑目录中创建文件(");
+		host(&b, f[2]);
+		lit(&b, 0, "): ");
+		lit(&b, 1, ")：");
+		host(&b, f[1]);
+		lit(&b, 0, " by ");
+		lit(&b, 1, "，进程 ");
+		host(&b, f[0]);
+		jstr(&b, "image", f[0]);
+		jstr(&b, "file", f[1]);
+		jstr(&b, "place", f[2]);
+		break;
+	case MT_LE_REG_SET:
+		lit(&b, 0, "autostart registry value set: ");
+		lit(&b, 1, "自启动注册表值被设置：");
+		host(&b, f[1]);
+		lit(&b, -1, " = ");
+		host(&b, f[2]);
+		lit(&b, 0, " by ");
+		lit(&b, 1, "，进程 ");
+		host(&b, f[0]);
+		jstr(&b, "image", f[0]);
+		jstr(&b, "key", f[1]);
+		jstr(&b, "value", f[2]);
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+#undef b
+}
+
 /* Renders log event e into b (what b->want asks for); 0 when it is not shown. */
 static int render_log(evb *bp, const mt_logs *l, const mt_logev *e)
 {
 #define b (*bp)
 	int win = l->files[e->file].kind == 6;
-	switch ((mt_logev_kind)e->kind) {
+	int fielded = win && render_winfields(bp, e);
+	switch (fielded ? MT_LE_COUNT : (mt_logev_kind)e->kind) {
+	case MT_LE_COUNT:
+		break;
 	case MT_LE_ACCEPTED:
 		lit(&b, 0, win ? "Windows logon: " : "SSH login accepted: ");
 		lit(&b, 1, win ? "Windows登录成功：" : "SSH登录成功：");
@@ -497,7 +679,9 @@ static int render_log(evb *bp, const mt_logs *l, const mt_logev *e)
 		jstr(&b, "tty", e->method);
 	else if (e->kind == MT_LE_SUDO)
 		jstr(&b, "run_as", e->method);
-	if (e->kind == MT_LE_ACCEPTED)
+	if (fielded)
+		jstr(&b, "event", e->method);
+	else if (e->kind == MT_LE_ACCEPTED)
 		jstr(&b, "key", e->detail);
 	else if (e->kind == MT_LE_SUDO)
 		jstr(&b, "command", e->detail);
@@ -528,6 +712,12 @@ static int shown_kind(const mt_logev *e)
 	case MT_LE_SERVICE:
 	case MT_LE_TASK:
 	case MT_LE_LOG_CLEARED:
+	case MT_LE_EXPLICIT_LOGON:
+	case MT_LE_SCRIPT:
+	case MT_LE_PROCESS:
+	case MT_LE_NETCONN:
+	case MT_LE_FILE_CREATE:
+	case MT_LE_REG_SET:
 		return 1;
 	default:
 		return 0;
@@ -583,7 +773,7 @@ static mt_err lazy_add(mt_timeline *tl, int64_t t, const mt_logev *le, const tl_
 	ev->seq = tl->n++;
 	ev->le = le;
 	ev->fa = fa;
-	ev->what = le ? mt_logev_kind_name((mt_logev_kind)le->kind) : "ssh_failed";
+	ev->what = le ? log_what(le) : "ssh_failed";
 	return MT_OK;
 }
 
@@ -1227,7 +1417,7 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 	tl->wstart = tl->wend = MT_TIME_NONE;
 	if ((e = mt_report_new(&r0)) != MT_OK)
 		goto out;
-	if ((e = mt_logs_load(host, r0, &l)) != MT_OK)
+	if ((e = mt_logs_load(host, rules, r0, &l)) != MT_OK)
 		goto out;
 	for (size_t i = 0; i < l->nfiles; i++) {
 		tl->lines += l->files[i].lines;

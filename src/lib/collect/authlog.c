@@ -63,9 +63,15 @@ static void put(char *dst, size_t cap, const char *s, size_t n)
 }
 
 /* The detail of the event being parsed lives here until mt_logs_add keeps a copy. */
-static _Thread_local char detail_buf[MT_LOG_DETAIL];
+static _Thread_local char detail_buf[MT_LOG_DETAIL_LONG];
 
 void mt_logev_set_detail(mt_logev *ev, const char *s, size_t n)
+{
+	put(detail_buf, MT_LOG_DETAIL, s, n);
+	ev->detail = detail_buf;
+}
+
+void mt_logev_set_detail_long(mt_logev *ev, const char *s, size_t n)
 {
 	put(detail_buf, sizeof(detail_buf), s, n);
 	ev->detail = detail_buf;
@@ -134,7 +140,13 @@ const char *mt_logev_kind_name(mt_logev_kind k)
 	                                               "ssh_session",
 	                                               "service_installed",
 	                                               "task_registered",
-	                                               "log_cleared"};
+	                                               "log_cleared",
+	                                               "explicit_logon",
+	                                               "powershell_script",
+	                                               "process_created",
+	                                               "network_connection",
+	                                               "file_created",
+	                                               "registry_set"};
 	return (unsigned)k < MT_LE_COUNT ? names[k] : "unknown";
 }
 
@@ -959,10 +971,10 @@ static const char *text_keep(mt_logs *l, const char *s)
 {
 	if (!s || !*s)
 		return "";
-	char cut[MT_LOG_DETAIL];
-	size_t n = strnlen(s, MT_LOG_DETAIL);
-	if (n == MT_LOG_DETAIL) { /* not from a parser: cut like one */
-		n = MT_LOG_DETAIL - 1;
+	char cut[MT_LOG_DETAIL_LONG];
+	size_t n = strnlen(s, MT_LOG_DETAIL_LONG);
+	if (n == MT_LOG_DETAIL_LONG) { /* not from a parser: cut like one */
+		n = MT_LOG_DETAIL_LONG - 1;
 		memcpy(cut, s, n);
 		cut[n] = '\0';
 		s = cut;

@@ -30,13 +30,14 @@ static int is_auth_log(const char *name)
 	return 0;
 }
 
-static mt_err load_pass(mt_host *host, mt_report *rep, const mt_yearfix *fix, size_t nfix,
-                        mt_logs **out)
+static mt_err load_pass(mt_host *host, const mt_rules *rules, mt_report *rep, const mt_yearfix *fix,
+                        size_t nfix, mt_logs **out)
 {
 	*out = NULL;
 	mt_logs *l = calloc(1, sizeof(*l));
 	if (!l)
 		return MT_ERR_NOMEM;
+	l->rules = rules;
 	l->yearfix = fix;
 	l->nyearfix = nfix;
 	mt_err e = MT_OK;
@@ -102,9 +103,9 @@ static mt_err load_pass(mt_host *host, mt_report *rep, const mt_yearfix *fix, si
 	return MT_OK;
 }
 
-mt_err mt_logs_load(mt_host *host, mt_report *rep, mt_logs **out)
+mt_err mt_logs_load(mt_host *host, const mt_rules *rules, mt_report *rep, mt_logs **out)
 {
-	mt_err e = load_pass(host, rep, NULL, 0, out);
+	mt_err e = load_pass(host, rules, rep, NULL, 0, out);
 	mt_yearfix fix[MT_MAX_YEARFIX];
 	size_t nfix;
 	if (e != MT_OK || (nfix = mt_logs_check_years(*out, rep, fix, MT_MAX_YEARFIX)) == 0)
@@ -115,7 +116,7 @@ mt_err mt_logs_load(mt_host *host, mt_report *rep, mt_logs **out)
 	if ((e = mt_report_new(&again)) != MT_OK)
 		return MT_OK; /* keep the first reading */
 	mt_logs_free(*out);
-	e = load_pass(host, again, fix, nfix, out);
+	e = load_pass(host, rules, again, fix, nfix, out);
 	mt_report_free(again);
 	return e;
 }
@@ -254,7 +255,7 @@ int mt_logs_text_covers(const mt_logs *l, int64_t t)
 const mt_logs *mt_ctx_logs(mt_ctx *ctx)
 {
 	static const mt_logs empty;
-	if (!ctx->logs && mt_logs_load(ctx->host, ctx->report, &ctx->logs) != MT_OK) {
+	if (!ctx->logs && mt_logs_load(ctx->host, ctx->rules, ctx->report, &ctx->logs) != MT_OK) {
 		ctx->logs = calloc(1, sizeof(*ctx->logs));
 		mt_report_diag(ctx->report, "logs: out of memory");
 	}

@@ -24,18 +24,41 @@ typedef enum mt_logev_kind {
 	MT_LE_LASTLOG,       /* lastlog: the last login of a user */
 	MT_LE_SESSION,       /* sshd: pam_unix(sshd:session): session opened (marks the
 	                       * Accepted line of the same pid as backed; not stored) */
-	MT_LE_SERVICE,       /* Windows: a service installed (7045, 4697); detail name: path */
-	MT_LE_TASK,          /* Windows: a scheduled task registered (4698, 106) */
+	MT_LE_SERVICE,       /* Windows: a service installed (7045, 4697); detail name: path;
+	                       * or its start type changed (method "event 7040", detail
+	                       * MT_LOG_SEP fields: service, display name, old, new) */
+	MT_LE_TASK,          /* Windows: a scheduled task registered (4698, 106); or an action
+	                       * of one started (method "event 200", fields: task, action) */
 	MT_LE_LOG_CLEARED,   /* Windows: an event log cleared (1102, 104) */
+	/* Windows events whose detail is MT_LOG_SEP-separated fields, in this order: */
+	MT_LE_EXPLICIT_LOGON, /* 4648: user the target account, ip the network address;
+	                        * fields subject, target server, process */
+	MT_LE_SCRIPT,         /* PowerShell 4104 judged medium or worse: fields severity,
+	                        * reasons, script path, user SID, the first MT_LOG_SCRIPT
+	                        * bytes of the block */
+	MT_LE_PROCESS,        /* Sysmon 1 judged or run from a drop place: fields image,
+	                        * parent image, why, command line; pid the new process */
+	MT_LE_NETCONN,        /* Sysmon 3 to a pool (rules): fields image, destination
+	                        * address, port, host name, why */
+	MT_LE_FILE_CREATE,    /* Sysmon 11, a program or script in a drop place: fields image,
+	                        * file, place */
+	MT_LE_REG_SET,        /* Sysmon 13 in an autostart key: fields image, key, value */
 	MT_LE_COUNT
 } mt_logev_kind;
 
 /* "ssh_accepted", "ssh_failed", ...: static names used in output. */
 const char *mt_logev_kind_name(mt_logev_kind k);
 
-#define MT_LOG_USER   33
-#define MT_LOG_IP     48
-#define MT_LOG_DETAIL 160
+#define MT_LOG_USER        33
+#define MT_LOG_IP          48
+#define MT_LOG_DETAIL      160
+/* The detail of the Windows events that carry a command line or a script (MT_LE_SCRIPT,
+ * MT_LE_PROCESS, ...); of it at most MT_LOG_SCRIPT bytes of a script block. */
+#define MT_LOG_DETAIL_LONG 640
+#define MT_LOG_SCRIPT      300
+/* Separates the fields of the detail of the Windows kinds that have several (a field
+ * never holds it: the reader replaces it by a blank). */
+#define MT_LOG_SEP         '\x1f'
 
 /* One event. Small on purpose: a log holds a million of them. */
 typedef struct mt_logev {
@@ -52,13 +75,16 @@ typedef struct mt_logev {
 	char ip[MT_LOG_IP]; /* canonical source address, "" when none */
 	char method[24];    /* password, publickey, keyboard-interactive, ... */
 	/* key fingerprint, sudo command, su target, new user: at most MT_LOG_DETAIL - 1
-	 * bytes, "" when none. In the store a string of the store (the same text kept
-	 * once); from a parser valid until the next parse on the same thread. */
+	 * bytes (MT_LOG_DETAIL_LONG - 1 for the Windows kinds that say so), "" when none.
+	 * In the store a string of the store (the same text kept once); from a parser
+	 * valid until the next parse on the same thread. */
 	const char *detail;
 } mt_logev;
 
 /* Sets ev->detail to [s, s+n) (cut to MT_LOG_DETAIL - 1) in the parser's buffer. */
 void mt_logev_set_detail(mt_logev *ev, const char *s, size_t n);
+/* The same cut to MT_LOG_DETAIL_LONG - 1 (the Windows kinds with a command line). */
+void mt_logev_set_detail_long(mt_logev *ev, const char *s, size_t n);
 
 /* One parsed line: parse_line fills ev and returns MT_AL_EVENT, MT_AL_OTHER for a valid
  * line that carries nothing of interest, MT_AL_BAD for a line that is not a log line. */
@@ -178,10 +204,15 @@ typedef struct mt_logs {
 	uint32_t ntstr, atstr;
 	mt_itab tidx;
 	uint64_t detail_dropped; /* details not kept: over MT_MAX_LOG_TEXT */
+	/* the rules the Windows event log reader judges command lines, scripts and
+	 * destinations with (not owned); NULL: those events are not kept */
+	const mt_rules *rules;
 } mt_logs;
 
-/* Reads every log of the root (missing ones are fine). Per-file problems go to rep. */
-mt_err mt_logs_load(mt_host *host, mt_report *rep, mt_logs **out);
+/* Reads every log of the root (missing ones are fine). Per-file problems go to rep.
+ * rules (may be NULL; must outlive *out) judge the Windows events that are kept only
+ * when they look like an intrusion (scripts, Sysmon). */
+mt_err mt_logs_load(mt_host *host, const mt_rules *rules, mt_report *rep, mt_logs **out);
 void mt_logs_free(mt_logs *l);
 
 /* Adds an event (the parsers call it; counts drops over the cap). */
@@ -197,7 +228,9 @@ mt_err mt_logs_read_utmp(mt_logs *l, mt_host *host, mt_report *rep, const char *
 mt_err mt_logs_read_lastlog(mt_logs *l, mt_host *host, mt_report *rep);
 mt_err mt_logs_read_histories(mt_logs *l, mt_host *host, mt_report *rep);
 /* The event logs of a Windows root (collect/win/winlogs.c): logons, failed logons,
- * account changes, services and tasks installed, logs cleared. MT_OK on other roots. */
+ * explicit credentials, account changes, services and tasks installed or changed, logs
+ * cleared, suspicious PowerShell script blocks and Sysmon events (with l->rules). MT_OK
+ * on other roots. */
 mt_err mt_logs_read_evtx(mt_logs *l, mt_host *host, mt_report *rep);
 /* The journal of the root (logs/journal.c, our own reader of journal files, the same in
  * both binaries): MT_ERR_NOENT without var/log/journal, MT_ERR_NOMEM; problems of single
