@@ -8,12 +8,16 @@
 #include <string.h>
 
 #include "collect/win/evtx.h"
+#include "collect/win/winlogs.h"
 
 typedef struct fz {
 	uint64_t n;
 	const unsigned *only;
 	size_t nonly;
+	mt_logs *logs; /* every record also through the timeline's reader (winlogs.c) */
 } fz;
+
+static mt_rules *rules; /* the built-in pack, loaded once */
 
 static void check(int ok, const char *what)
 {
@@ -38,6 +42,10 @@ static int on_rec(void *p, const mt_evtx_record *r)
 		check(r->fields[i].name && r->fields[i].value, "field strings set");
 		sink += strlen(r->fields[i].name) + strlen(r->fields[i].value);
 		check(mt_evtx_field_get(r, r->fields[i].name) != NULL, "field lookup");
+	}
+	if (z->logs) {
+		mt_err e = mt_winlogs_record(z->logs, 0, r);
+		check(e == MT_OK || e == MT_ERR_NOMEM, "winlogs: a record adds an event or none");
 	}
 	if (z->nonly) {
 		int ok = 0;
@@ -67,7 +75,16 @@ static uint32_t crc32(const uint8_t *p, size_t n, uint32_t crc)
 
 static void run(const uint8_t *buf, size_t size, const unsigned *only, size_t nonly)
 {
-	fz z = {0, only, nonly};
+	fz z = {0, only, nonly, NULL};
+	if (!rules && mt_rules_new(&rules) == MT_OK)
+		mt_rules_load_builtin(rules, NULL, NULL);
+	if (!only && (z.logs = calloc(1, sizeof(*z.logs))) != NULL) {
+		z.logs->rules = rules;
+		if (mt_logs_file(z.logs, "/Windows/System32/winevt/Logs/x.evtx", 6) != 0) {
+			mt_logs_free(z.logs);
+			z.logs = NULL;
+		}
+	}
 	mt_evtx_opts o = {on_rec, on_diag, &z, only, nonly};
 	mt_evtx_stats st;
 	mt_err e = mt_evtx_read_mem(buf, size, &o, &st);
@@ -75,6 +92,7 @@ static void run(const uint8_t *buf, size_t size, const unsigned *only, size_t no
 	check(z.n == st.records, "records counted");
 	check(e != MT_ERR_PARSE || st.chunks == 0, "parse error only without chunks");
 	check(st.chunks + st.bad_chunks <= size / 512 + 1, "chunk count bound");
+	mt_logs_free(z.logs);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
