@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "collect/filescan.h"
 #include "collect/win/pe.h"
 #include "t.h"
 
@@ -1164,6 +1165,41 @@ static void dump_handmade(const char *dir)
 	}
 }
 
+/* minetrace's marker does not hide a miner: the real XMRig with the marker appended is
+ * still a miner (RandomX's constants, which minetrace's binary does not hold); the rules
+ * pack text alone, marker included, is not one. */
+static void test_forged_marker(void)
+{
+	TEST_START("self marker: a miner carrying minetrace's marker is still a miner");
+	size_t len;
+	unsigned char *d = sample("xmrig.exe", &len);
+	if (!d) {
+		fprintf(stderr, "test_pe: xmrig.exe missing, skipped\n");
+		TEST_DONE();
+		return;
+	}
+	size_t ml = strlen(mt_strscan_self_marker);
+	unsigned char *f = malloc(len + ml);
+	REQUIRE_NOT_NULL(f);
+	memcpy(f, d, len);
+	memcpy(f + len, mt_strscan_self_marker, ml);
+	mt_miner_id id;
+	mt_miner_identify(f, len + ml, &id);
+	ASSERT_INT_EQ(id.what, MT_ID_MINER);
+	ASSERT_TRUE(has_reason(&id, "forged_minetrace_marker"));
+	ASSERT_TRUE(has_reason(&id, "randomx_consts"));
+	free(f);
+	free(d);
+	/* what minetrace's binary holds: the marker and every miner string, no constant */
+	static const char text[] = "@source minetrace maintainers; miner names\n"
+				   "miner-name xmrig\ncmdline *--donate-level*\nstratum+tcp:// "
+				   "cryptonight randomx rx/0 cn/r mining.subscribe donate-level "
+				   "huge-pages-jit rig-id RandomX /dev/cpu/%u/msr WinRing0";
+	mt_miner_identify(text, sizeof(text) - 1, &id);
+	ASSERT_INT_EQ(id.what, MT_ID_NONE);
+	TEST_DONE();
+}
+
 int main(void)
 {
 	const char *s = getenv("MINETRACE_SAMPLES");
@@ -1178,6 +1214,7 @@ int main(void)
 	if (getenv("PE_DUMP"))
 		dump_handmade(getenv("PE_DUMP"));
 	test_xmrig_exe();
+	test_forged_marker();
 	test_winring0();
 	check_renamed("xmrig.exe", 1);
 	check_renamed("xmrig", 0);

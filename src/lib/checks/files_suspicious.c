@@ -12,6 +12,7 @@
 #include "../collect/facts.h"
 #include "../collect/filescan.h"
 #include "../collect/walk.h"
+#include "../collect/win/pe.h"
 #include "checks.h"
 
 /* Where a walk starts, and so how its files are judged. */
@@ -670,6 +671,24 @@ static int shallow_only(const fs_state *s, const mt_walk_entry *e)
 	                         (n == 6 && memcmp(rel, ".cache", 6) == 0));
 }
 
+/* A file with minetrace's marker that is no minetrace: a known hash, or RandomX's
+ * constants (which minetrace's binary does not hold: pe.c keeps them inverted). */
+static int forged_self(fs_state *s, const char *path, const fileinfo *fi)
+{
+	if (fi->hashed && (mt_rules_find(s->ctx->rules, MT_RK_SHA256, fi->sha256) ||
+	                   mt_rules_find(s->ctx->rules, MT_RK_MD5, fi->md5)))
+		return 1;
+	char *data;
+	size_t len;
+	int trunc;
+	if (mt_host_read_file(s->ctx->host, path, 64u * 1024 * 1024, &data, &len, &trunc) != MT_OK)
+		return 0;
+	mt_miner_id id;
+	mt_miner_identify(data, len, &id);
+	free(data);
+	return id.what != MT_ID_NONE;
+}
+
 static int on_file(void *p, const mt_walk_entry *e)
 {
 	fs_state *s = p;
@@ -732,7 +751,7 @@ static int on_file(void *p, const mt_walk_entry *e)
 
 	/* minetrace itself (a responder copies it to /tmp): its rules hold every miner
 	 * string; it is named in a diagnostic, not reported */
-	if (fi.kind == KIND_ELF && fi.strings && fi.ss.self) {
+	if (fi.kind == KIND_ELF && fi.strings && fi.ss.self && !forged_self(s, e->path, &fi)) {
 		mt_report_diag(s->ctx->report, "%s: %s is a minetrace binary, not reported",
 		               s->self->id, e->path);
 		goto out;

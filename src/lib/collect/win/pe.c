@@ -545,6 +545,10 @@ static const struct {
 
 #define N_CI       1 /* ASCII case ignored */
 #define N_UTF16    2 /* looked for as UTF-16LE too (not instead) */
+/* the bytes are written inverted (each ~b) and turned back when the matcher is built:
+ * minetrace's own binary then holds no RandomX constant, and a file with them and with
+ * minetrace's marker is a miner hiding behind the marker, not minetrace */
+#define N_INV      4
 #define N_BYTES(s) s, sizeof(s) - 1
 
 typedef struct needle {
@@ -557,14 +561,14 @@ typedef struct needle {
 static const needle needles[] = {
 	/* RandomX SuperscalarHash constants superscalarAdd1..7 (not superscalarMul0: that one
 	 * is Knuth's MMIX multiplier, common in random number generators) */
-	{N_BYTES("\xfc\xa1\xf5\x59\x8a\x97\x0a\x81"), F_RANDOMX, 0, NULL},
-	{N_BYTES("\x46\x07\x6b\x6f\x5f\x3e\x71\xa7"), F_RANDOMX, 0, NULL},
-	{N_BYTES("\x5c\x5a\x5c\xbe\x8d\xc5\x26\x81"), F_RANDOMX, 0, NULL},
-	{N_BYTES("\x62\x0a\x1e\x69\xb0\x64\x4d\x49"), F_RANDOMX, 0, NULL},
-	{N_BYTES("\x0c\x6c\x54\x50\x05\xc9\x37\x92"), F_RANDOMX, 0, NULL},
-	{N_BYTES("\x78\x6b\x71\x32\x6a\x5d\x2a\x2f"), F_RANDOMX, 0, NULL},
-	{N_BYTES("\x4e\x22\x93\x4a\x2c\xa3\x85\x84"), F_RANDOMX, 0, NULL},
-	{N_BYTES("RandomX\x03"), F_RXSALT, 0, NULL},
+	{N_BYTES("\x03\x5e\x0a\xa6\x75\x68\xf5\x7e"), F_RANDOMX, N_INV, NULL},
+	{N_BYTES("\xb9\xf8\x94\x90\xa0\xc1\x8e\x58"), F_RANDOMX, N_INV, NULL},
+	{N_BYTES("\xa3\xa5\xa3\x41\x72\x3a\xd9\x7e"), F_RANDOMX, N_INV, NULL},
+	{N_BYTES("\x9d\xf5\xe1\x96\x4f\x9b\xb2\xb6"), F_RANDOMX, N_INV, NULL},
+	{N_BYTES("\xf3\x93\xab\xaf\xfa\x36\xc8\x6d"), F_RANDOMX, N_INV, NULL},
+	{N_BYTES("\x87\x94\x8e\xcd\x95\xa2\xd5\xd0"), F_RANDOMX, N_INV, NULL},
+	{N_BYTES("\xb1\xdd\x6c\xb5\xd3\x5c\x7a\x7b"), F_RANDOMX, N_INV, NULL},
+	{N_BYTES("\xad\x9e\x91\x9b\x90\x92\xa7\xfc"), F_RXSALT, N_INV, NULL}, /* "RandomX\x03" */
 	/* XMRig's algorithm names */
 	{N_BYTES("rx/0"), F_ALGO, 0, NULL},
 	{N_BYTES("rx/wow"), F_ALGO, 0, NULL},
@@ -743,6 +747,13 @@ static void matcher_init(matcher *m)
 		m->head[i] = -1;
 	for (unsigned i = 0; i < N_NEEDLES; i++) {
 		const needle *n = &needles[i];
+		if (n->flags & N_INV) {
+			unsigned char b[MAX_PATTERN];
+			for (size_t k = 0; k < n->len && k < sizeof(b); k++)
+				b[k] = (unsigned char)~(unsigned char)n->s[k];
+			add_pattern(m, i, b, n->len, 0);
+			continue;
+		}
 		add_pattern(m, i, (const unsigned char *)n->s, n->len, (n->flags & N_CI) != 0);
 		if (n->flags & N_UTF16) {
 			unsigned char w[MAX_PATTERN];
@@ -848,11 +859,25 @@ void mt_miner_identify(const void *data, size_t len, mt_miner_id *out)
 	matcher_init(m);
 	matcher_run(m, data, len);
 
-	if (m->seen[N_NEEDLES + MT_MINER_STRINGS])
-		return; /* minetrace's own binary: its rules hold every miner string */
-
 	idstate st;
 	memset(&st, 0, sizeof(st));
+	if (m->seen[N_NEEDLES + MT_MINER_STRINGS]) {
+		/* minetrace's own binary: its rules hold every miner string, so only what it
+		 * cannot hold counts: RandomX's constants (stored inverted here) */
+		unsigned rc = 0, salt = 0;
+		for (unsigned i = 0; i < N_NEEDLES; i++)
+			if (m->seen[i])
+				rc += needles[i].feat == F_RANDOMX,
+					salt += needles[i].feat == F_RXSALT;
+		if (rc < features[F_RANDOMX].need && salt < features[F_RXSALT].need)
+			return;
+		out->what = MT_ID_MINER;
+		mt_copy(out->family, sizeof(out->family), "miner");
+		out->confidence = 90;
+		mt_copy(out->reasons, sizeof(out->reasons),
+		        "randomx_consts,forged_minetrace_marker");
+		return;
+	}
 	for (unsigned i = 0; i < N_NEEDLES; i++)
 		if (m->seen[i]) {
 			st.count[needles[i].feat]++;
