@@ -332,6 +332,26 @@ void mt__report_add_dropped(mt_report *r, size_t n)
 	r->dropped += n;
 }
 
+/* Below medium a finding is a hint: it proposes no change to the host (no lock, no
+ * deletion, no kill), only advice (harden, change a password, reinstall a package). */
+static void advisory_only(mt_finding *f)
+{
+	static const char *const advice[] = {"harden", "change_password", "reinstall_package"};
+	if (f->severity >= MT_SEV_MEDIUM)
+		return;
+	size_t k = 0;
+	for (size_t i = 0; i < f->nact; i++) {
+		int keep = 0;
+		for (size_t j = 0; j < MT_ARRAY_LEN(advice) && !keep; j++)
+			keep = strcmp(f->act[i].type, advice[j]) == 0;
+		if (keep)
+			f->act[k++] = f->act[i];
+		else
+			kv_free(f->act[i].params, f->act[i].nparams);
+	}
+	f->nact = k;
+}
+
 mt_err mt_report_add(mt_report *r, mt_finding *f)
 {
 	mt_err e;
@@ -351,6 +371,7 @@ mt_err mt_report_add(mt_report *r, mt_finding *f)
 				return MT_ERR_NOMEM;
 			}
 		}
+	advisory_only(f);
 	compute_id(f);
 	if ((r->n + 1) * 2 > r->index_size && (e = index_grow(r)) != MT_OK) {
 		mt_finding_free(f);

@@ -111,8 +111,10 @@ cp "$r/etc/sudoers.d/ops" "$work/ops.orig"
 grep -q '^\[done\].*lock the account: user sysadm' "$work/a.txt" || { cat "$work/a.txt"; fail "acct: sysadm not locked"; }
 grep '^sysadm:' "$r/etc/shadow" | grep -q '^sysadm:!\$6\$[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:1:$' || fail "acct: shadow line not locked+expired"
 [ "$(grep -v '^sysadm:' "$r/etc/shadow" | sha256sum)" = "$(grep -v '^sysadm:' "$work/shadow.orig" | sha256sum)" ] || fail "acct: other shadow lines changed"
-[ "$(wc -l <"$r/etc/sudoers.d/ops")" -eq $(($(wc -l <"$work/ops.orig") - 2)) ] || fail "acct: sudoers.d/ops lines 4 and 5"
-sed '4,5d' "$work/ops.orig" | cmp -s - "$r/etc/sudoers.d/ops" || fail "acct: sudoers.d/ops edit"
+# line 4 (medium: NOPASSWD shells) goes; line 5 (low: NOPASSWD restart of nginx) is a hint
+# only, and a low finding proposes no change
+[ "$(wc -l <"$r/etc/sudoers.d/ops")" -eq $(($(wc -l <"$work/ops.orig") - 1)) ] || fail "acct: sudoers.d/ops line 4"
+sed '4d' "$work/ops.orig" | cmp -s - "$r/etc/sudoers.d/ops" || fail "acct: sudoers.d/ops edit"
 grep -q "verify: clean" "$work/a.txt" || { cat "$work/a.txt"; fail "acct: verify"; }
 for id in $("$MT" restore --list --root "$r" | cut -d' ' -f1 | sort -r); do
 	"$MT" restore --root "$r" "$id" >/dev/null || fail "acct: restore $id"
