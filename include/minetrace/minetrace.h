@@ -171,6 +171,7 @@ typedef int (*mt_write_fn)(void *ctx, const char *data, size_t len);
 typedef struct mt_output_opts {
 	mt_lang lang;
 	int color; /* ANSI colour (the caller decides: only on a terminal) */
+	int all;   /* text: every low and info finding on its own, not collapsed by kind */
 } mt_output_opts;
 
 mt_err mt_report_write_text(const mt_report *report, const mt_output_opts *opts, mt_write_fn write,

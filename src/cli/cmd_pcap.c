@@ -199,7 +199,8 @@ int cmd_pcap(int argc, char **argv)
 		fprintf(stderr, "minetrace: %llu packets, %llu flows, %llu malformed\n",
 		        (unsigned long long)st.packets, (unsigned long long)st.flows,
 		        (unsigned long long)st.malformed);
-	mt_output_opts oo = {lang, !json && !output && isatty(fileno(out)) && !getenv("NO_COLOR")};
+	mt_output_opts oo = {lang, !json && !output && isatty(fileno(out)) && !getenv("NO_COLOR"),
+	                     0};
 	e = json ? mt_report_write_json(report, &oo, cli_write_file, out)
 	         : mt_report_write_text(report, &oo, cli_write_file, out);
 	if (e == MT_OK && fflush(out) != 0)

@@ -47,7 +47,7 @@ int cmd_scan(int argc, char **argv)
 	const char *output = NULL, *lang_s = NULL, *fail_on = "medium", *sample = NULL;
 	const char *rules_dirs[16];
 	size_t nrules_dirs = 0;
-	int root_given = 0;
+	int root_given = 0, all = 0;
 	cli_args a = {argc, argv, 1};
 
 	for (; a.i < argc; a.i++) {
@@ -86,13 +86,19 @@ int cmd_scan(int argc, char **argv)
 			rules_dirs[nrules_dirs++] = v;
 			continue;
 		}
+		if (cli_flag(&a, "--all")) {
+			all = 1;
+			continue;
+		}
 		if (cli_flag(&a, "-h") || cli_flag(&a, "--help")) {
 			printf("usage: minetrace scan [--root DIR] [--since T] [--until T] "
 			       "[--checks LIST|list]\n"
 			       "                      [--rules DIR] [--format text|json|html] "
 			       "[--output FILE] [--lang en|zh]\n"
 			       "                      [--fail-on info|low|medium|high|critical] "
-			       "[--sample SECONDS]\n");
+			       "[--sample SECONDS] [--all]\n"
+			       "--all: in the text report, every low and info finding on its own "
+			       "(they are collapsed by kind otherwise)\n");
 			return EXIT_CLEAN;
 		}
 		cli_err("unknown option '%s' for scan (see minetrace scan --help)", argv[a.i]);
@@ -167,8 +173,8 @@ int cmd_scan(int argc, char **argv)
 		cli_err("scan failed: %s", mt_strerror(e));
 		goto done;
 	}
-	mt_output_opts oo = {lang, !json && !html && !output && isatty(fileno(out)) &&
-	                                   !getenv("NO_COLOR")};
+	mt_output_opts oo = {
+		lang, !json && !html && !output && isatty(fileno(out)) && !getenv("NO_COLOR"), all};
 	e = json   ? mt_report_write_json(report, &oo, cli_write_file, out)
 	    : html ? mt_report_write_html(report, &oo, cli_write_file, out)
 	           : mt_report_write_text(report, &oo, cli_write_file, out);

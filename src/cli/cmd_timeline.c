@@ -106,7 +106,8 @@ int cmd_timeline(int argc, char **argv)
 		cli_err("timeline failed: %s", mt_strerror(e));
 		goto done;
 	}
-	mt_output_opts oo = {lang, !json && !output && isatty(fileno(out)) && !getenv("NO_COLOR")};
+	mt_output_opts oo = {lang, !json && !output && isatty(fileno(out)) && !getenv("NO_COLOR"),
+	                     0};
 	e = json ? mt_timeline_write_json(tl, &oo, cli_write_file, out)
 	         : mt_timeline_write_text(tl, &oo, cli_write_file, out);
 	if (e == MT_OK && fflush(out) != 0)

@@ -181,6 +181,36 @@ static void term_kv(mt_buf *b, const mt_kv *kv)
 	}
 }
 
+/* Lows and infos of one kind (check and title) beyond this many are one line. */
+#define COLLAPSE_MIN 4
+#define MAX_GROUPS   256
+
+typedef struct lgroup {
+	const char *check, *title;
+	size_t n, shown;
+} lgroup;
+
+static lgroup *group_of(lgroup *g, size_t *ng, const mt_finding *f, mt_lang lang)
+{
+	for (size_t i = 0; i < *ng; i++)
+		if (g[i].check == f->check->id && strcmp(g[i].title, f->title[lang]) == 0)
+			return &g[i];
+	if (*ng >= MAX_GROUPS)
+		return NULL;
+	g[*ng] = (lgroup){f->check->id, f->title[lang], 0, 0};
+	return &g[(*ng)++];
+}
+
+/* The evidence value that tells one finding of a group from the others: its path, else
+ * its first value. */
+static const mt_kv *tell_apart(const mt_finding *f)
+{
+	for (size_t k = 0; k < f->nev; k++)
+		if (strcmp(f->ev[k].key, "path") == 0)
+			return &f->ev[k];
+	return f->nev ? &f->ev[0] : NULL;
+}
+
 mt_err mt_report_write_text(const mt_report *r, const mt_output_opts *o, mt_write_fn write,
                             void *ctx)
 {
@@ -211,9 +241,57 @@ mt_err mt_report_write_text(const mt_report *r, const mt_output_opts *o, mt_writ
 	if (n == 0)
 		mt_buf_adds(&b, lang == MT_LANG_ZH ? "未发现问题。\n" : "Nothing found.\n");
 
+	/* lows and infos of a kind seen often are one line each kind, unless --all */
+	lgroup *groups = NULL;
+	size_t ngroups = 0;
+	if (!(o && o->all) && (groups = calloc(MAX_GROUPS, sizeof(*groups))) != NULL)
+		for (size_t i = 0; i < n; i++) {
+			const mt_finding *f = mt_report_get(r, i);
+			lgroup *g = f->severity <= MT_SEV_LOW ? group_of(groups, &ngroups, f, lang)
+			                                      : NULL;
+			if (g)
+				g->n++;
+		}
 	int cur = -1;
 	for (size_t i = 0; i < n && e == MT_OK; i++) {
 		const mt_finding *f = mt_report_get(r, i);
+		lgroup *g = groups && f->severity <= MT_SEV_LOW
+		                    ? group_of(groups, &ngroups, f, lang)
+		                    : NULL;
+		if (g && g->n >= COLLAPSE_MIN && g->shown++) {
+			/* a later member: named in the group line already, or counted there */
+			continue;
+		}
+		if (g && g->n >= COLLAPSE_MIN) {
+			if ((int)f->severity != cur) {
+				cur = (int)f->severity;
+				mt_buf_printf(&b, "\n%s== %s ==%s\n", color ? sev_color[cur] : "",
+				              sev_label[lang][cur], color ? "\033[0m" : "");
+			}
+			mt_buf_printf(&b,
+			              lang == MT_LANG_ZH ? "[%zu] %s  (%s) ×%zu: "
+			                                 : "[%zu] %s  (%s) x%zu: ",
+			              i + 1, f->title[lang], f->check->id, g->n);
+			size_t shown = 0;
+			for (size_t j = i; j < n && shown < 3; j++) {
+				const mt_finding *x = mt_report_get(r, j);
+				if (x->check->id != g->check ||
+				    strcmp(x->title[lang], g->title) != 0)
+					continue;
+				const mt_kv *kv = tell_apart(x);
+				if (!kv)
+					break;
+				mt_buf_adds(&b, shown ? ", " : "");
+				term_kv(&b, kv);
+				shown++;
+			}
+			mt_buf_adds(&b, g->n > shown
+			                        ? (lang == MT_LANG_ZH ? " 等 (--all 逐条列出)\n"
+			                                              : " ... (--all lists each)\n")
+			                        : "\n");
+			e = flush(&b, write, ctx);
+			continue;
+		}
 		if ((int)f->severity != cur) {
 			cur = (int)f->severity;
 			mt_buf_printf(&b, "\n%s== %s ==%s\n", color ? sev_color[cur] : "",
@@ -294,6 +372,7 @@ mt_err mt_report_write_text(const mt_report *r, const mt_output_opts *o, mt_writ
 		if (ndtotal > nd)
 			mt_buf_printf(&b, "  ... (%zu more)\n", ndtotal - nd);
 	}
+	free(groups);
 	if (e == MT_OK)
 		e = flush(&b, write, ctx);
 	mt_buf_free(&b);

@@ -91,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	if (mt_pcap_finish(p, r, "fuzz") == MT_OK) {
-		mt_output_opts o = {MT_LANG_EN, 0};
+		mt_output_opts o = {MT_LANG_EN, 0, 0};
 		mt_report_write_json(r, &o, sink, NULL);
 		mt_report_write_text(r, &o, sink, NULL);
 	}

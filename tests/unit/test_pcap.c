@@ -121,11 +121,13 @@ static int collect(void *ctx, const char *d, size_t n)
 	return mt_buf_add(ctx, d, n) == MT_OK ? 0 : -1;
 }
 
-static const char LOGIN[] = "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"login\",\"params\":{\"login\":"
-                            "\"4wallet\",\"pass\":\"x\",\"agent\":\"XMRig/6.16.0\"}}\n";
-static const char ANSWER[] = "{\"id\":1,\"jsonrpc\":\"2.0\",\"error\":null,\"result\":{\"id\":\"1\","
-                             "\"job\":{\"blob\":\"07\",\"job_id\":\"1\",\"target\":\"ff\","
-                             "\"algo\":\"rx/0\"},\"status\":\"OK\"}}\n";
+static const char LOGIN[] =
+	"{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"login\",\"params\":{\"login\":"
+	"\"4wallet\",\"pass\":\"x\",\"agent\":\"XMRig/6.16.0\"}}\n";
+static const char ANSWER[] =
+	"{\"id\":1,\"jsonrpc\":\"2.0\",\"error\":null,\"result\":{\"id\":\"1\","
+	"\"job\":{\"blob\":\"07\",\"job_id\":\"1\",\"target\":\"ff\","
+	"\"algo\":\"rx/0\"},\"status\":\"OK\"}}\n";
 
 /* A login split in three segments, the middle one retransmitted overlapping, on one link. */
 static void login_session(mt_pcap *p, int link, unsigned port, int answer, int gap)
@@ -226,9 +228,9 @@ static void test_pairing(void)
 	TEST_START("getwork over HTTP, paired with its answer");
 	REQUIRE_INT_EQ(mt_pcap_new(rules, &p), MT_OK);
 	const char *post = "POST / HTTP/1.1\r\nHost: 203.0.113.9:8332\r\nContent-Length: 39\r\n\r\n"
-	                   "{\"id\":1,\"method\":\"getwork\",\"params\":[]}";
+			   "{\"id\":1,\"method\":\"getwork\",\"params\":[]}";
 	const char *resp = "HTTP/1.1 200 OK\r\nContent-Length: 44\r\n\r\n"
-	                   "{\"id\":1,\"result\":{\"data\":\"00\"},\"error\":null}";
+			   "{\"id\":1,\"result\":{\"data\":\"00\"},\"error\":null}";
 	ip4(&k, CLI, SRV, 40002, 8332, 1, 0x18, post, strlen(post));
 	feed(p, MT_LINK_RAW, &k);
 	ip4(&k, SRV, CLI, 8332, 40002, 1, 0x18, resp, strlen(resp));
@@ -371,11 +373,13 @@ static void test_smb(void)
 	ASSERT_STR_EQ(ev(get(r, "net.infection_chain"), "patient_zero"), "192.168.1.4");
 	mt_buf b;
 	mt_buf_init(&b, 1 << 20);
-	mt_output_opts o = {MT_LANG_EN, 0};
+	mt_output_opts o = {MT_LANG_EN, 0, 0};
 	ASSERT_INT_EQ(mt_report_write_json(r, &o, collect, &b), MT_OK);
 	mt_buf_addc(&b, 0);
-	ASSERT_STR_CONTAINS(b.data, "\"ip\":\"192.168.1.3\",\"internal\":true,\"verdicts\":[\"exploited\"");
-	ASSERT_STR_CONTAINS(b.data, "\"ip\":\"192.168.1.4\",\"internal\":true,\"verdicts\":[\"worm-attacker\"");
+	ASSERT_STR_CONTAINS(b.data,
+	                    "\"ip\":\"192.168.1.3\",\"internal\":true,\"verdicts\":[\"exploited\"");
+	ASSERT_STR_CONTAINS(
+		b.data, "\"ip\":\"192.168.1.4\",\"internal\":true,\"verdicts\":[\"worm-attacker\"");
 	mt_buf_free(&b);
 	mt_report_free(r);
 	mt_pcap_free(p);
@@ -393,7 +397,8 @@ static void test_beacon(void)
 			now += regular ? 10000000 : (int64_t)(1 + i * i * 3) * 1000000;
 			ip4(&k, CLI, SRV, 41000 + i, 8080, 1, 0x02, "", 0);
 			ASSERT_INT_EQ(mt_pcap_packet(p, MT_LINK_RAW, now, k.b, k.n), MT_OK);
-			ip4(&k, CLI, SRV, 41000 + i, 8080, 2, 0x18, "GET /task HTTP/1.1\r\n\r\n", 22);
+			ip4(&k, CLI, SRV, 41000 + i, 8080, 2, 0x18, "GET /task HTTP/1.1\r\n\r\n",
+			    22);
 			ASSERT_INT_EQ(mt_pcap_packet(p, MT_LINK_RAW, now + 1000, k.b, k.n), MT_OK);
 		}
 		mt_report *r = finish(p);
@@ -424,7 +429,8 @@ static void test_flow_hash(void)
 	a.b[10] = a.b[11] = b.b[10] = b.b[11] = 0xff;
 	a.b[12] = 10;
 	b.b[12] = 93;
-	ASSERT_INT_EQ(mt__flow_hash(p, &a, 40000, &b, 443, 6), mt__flow_hash(p, &b, 443, &a, 40000, 6));
+	ASSERT_INT_EQ(mt__flow_hash(p, &a, 40000, &b, 443, 6),
+	              mt__flow_hash(p, &b, 443, &a, 40000, 6));
 	static uint8_t used[1024];
 	unsigned buckets = 0, same_key = 0;
 	for (unsigned i = 0; i < 4096; i++) {

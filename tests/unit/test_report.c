@@ -41,7 +41,8 @@ static int jstring(jp *j)
 				return 0;
 			if (*j->p == 'u') {
 				for (int i = 1; i <= 4; i++)
-					if (j->p + i >= j->end || !strchr("0123456789abcdefABCDEF", j->p[i]))
+					if (j->p + i >= j->end ||
+					    !strchr("0123456789abcdefABCDEF", j->p[i]))
 						return 0;
 				j->p += 5;
 				continue;
@@ -145,7 +146,11 @@ static int utf8_valid(const char *s, size_t n)
 	const unsigned char *u = (const unsigned char *)s;
 	for (size_t i = 0; i < n;) {
 		unsigned c = u[i];
-		size_t l = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+		size_t l = c < 0x80         ? 1
+		           : (c >> 5) == 6  ? 2
+		           : (c >> 4) == 14 ? 3
+		           : (c >> 3) == 30 ? 4
+		                            : 0;
 		if (!l || i + l > n || (l == 2 && c < 0xc2))
 			return 0;
 		for (size_t k = 1; k < l; k++)
@@ -174,10 +179,10 @@ static int to_sink(void *ctx, const char *data, size_t len)
 }
 
 static const char hostile[] = "/tmp/.x/k \x1b[31mRED\x1b[0m \"quoted\" back\\slash \xff\xfe"
-                              " \xc2\x9b" "2J tab\there 挖矿";
+			      " \xc2\x9b"
+			      "2J tab\there 挖矿";
 
-static mt_finding *cron_finding(mt_severity sev, const char *path, long long line,
-                                const char *cmd)
+static mt_finding *cron_finding(mt_severity sev, const char *path, long long line, const char *cmd)
 {
 	mt_finding *f = mt_finding_new(cron_check, sev, 80);
 	REQUIRE_NOT_NULL(f);
@@ -371,7 +376,7 @@ static mt_report *hostile_report(void)
 static void test_json(void)
 {
 	sink s;
-	mt_output_opts o = {MT_LANG_EN, 1};
+	mt_output_opts o = {MT_LANG_EN, 1, 0};
 	mt_report *r = hostile_report();
 
 	TEST_START("json: one valid object a line, findings then the summary");
@@ -484,7 +489,7 @@ static void test_text(void)
 	mt_report *r = hostile_report();
 
 	TEST_START("text, color=0: no ESC byte even from hostile evidence");
-	mt_output_opts o = {MT_LANG_EN, 0};
+	mt_output_opts o = {MT_LANG_EN, 0, 0};
 	mt_buf_init(&s.b, 1 << 20);
 	s.fail_after = s.writes = 0;
 	ASSERT_INT_EQ(mt_report_write_text(r, &o, to_sink, &s), MT_OK);
@@ -521,7 +526,7 @@ static void test_text(void)
 	TEST_DONE();
 
 	TEST_START("text in Chinese");
-	mt_output_opts zh = {MT_LANG_ZH, 0};
+	mt_output_opts zh = {MT_LANG_ZH, 0, 0};
 	mt_buf_init(&s.b, 1 << 20);
 	ASSERT_INT_EQ(mt_report_write_text(r, &zh, to_sink, &s), MT_OK);
 	REQUIRE_NOT_NULL(s.b.data);
@@ -553,7 +558,7 @@ static void test_text(void)
 static void test_html(void)
 {
 	sink s;
-	mt_output_opts o = {MT_LANG_ZH, 1};
+	mt_output_opts o = {MT_LANG_ZH, 1, 0};
 	mt_report *r = hostile_report();
 	mt_finding *f = mt_finding_new(miner_check, MT_SEV_MEDIUM, 60);
 	mt_finding_str(f, "exe", "/tmp/<script>alert(1)</script>\" onmouseover='x'&amp;", 1);
@@ -581,12 +586,12 @@ static void test_html(void)
 	ASSERT_TRUE(memchr(out, 0x1b, s.b.len) == NULL);
 	ASSERT_TRUE(memchr(out, 0x07, s.b.len) == NULL);
 	ASSERT_STR_CONTAINS(out, "\\x1b[31mRED");
-	ASSERT_STR_CONTAINS(out, "恶意计划任务");       /* --lang zh */
-	ASSERT_STR_CONTAINS(out, "严重 1");             /* counts by severity */
-	ASSERT_STR_CONTAINS(out, "建议处置");           /* the to-do table */
+	ASSERT_STR_CONTAINS(out, "恶意计划任务"); /* --lang zh */
+	ASSERT_STR_CONTAINS(out, "严重 1");       /* counts by severity */
+	ASSERT_STR_CONTAINS(out, "建议处置");     /* the to-do table */
 	ASSERT_STR_CONTAINS(out, "隔离该文件");
 	ASSERT_STR_CONTAINS(out, "未能检查的项目: 1"); /* diagnostics */
-	ASSERT_STR_CONTAINS(out, "2024-01-24T"); /* mtime as ISO 8601 */
+	ASSERT_STR_CONTAINS(out, "2024-01-24T");       /* mtime as ISO 8601 */
 	for (size_t i = 0; i < mt_report_count(r); i++)
 		ASSERT_STR_CONTAINS(out, mt_finding_id(mt_report_get(r, i)));
 	mt_buf_free(&s.b);
@@ -605,7 +610,7 @@ static void test_html(void)
 static void test_todo_once(void)
 {
 	sink s;
-	mt_output_opts o = {MT_LANG_EN, 0};
+	mt_output_opts o = {MT_LANG_EN, 0, 0};
 	mt_report *r = NULL;
 	REQUIRE_INT_EQ(mt_report_new(&r), MT_OK);
 	for (int i = 0; i < 3; i++) { /* three flows to one pool, one also to another */
@@ -657,7 +662,8 @@ static void test_cap(void)
 	ASSERT_INT_EQ(mt_report_add(r, cron_finding(MT_SEV_LOW, "x", -1, "a")), MT_ERR_LIMIT);
 	/* critical ones: each replaces a low one, never a medium one */
 	for (int i = 0; i < 3; i++)
-		ASSERT_INT_EQ(mt_report_add(r, cron_finding(MT_SEV_CRITICAL, "crit", i, "a")), MT_OK);
+		ASSERT_INT_EQ(mt_report_add(r, cron_finding(MT_SEV_CRITICAL, "crit", i, "a")),
+		              MT_OK);
 	ASSERT_SIZE_EQ(mt_report_count(r), MT_MAX_FINDINGS);
 	size_t crit = 0, med = 0;
 	for (size_t i = 0; i < mt_report_count(r); i++) {
@@ -682,6 +688,58 @@ static void test_cap(void)
 	TEST_DONE();
 }
 
+/* Lows of one kind are one line in the text (with a count and three paths), each one
+ * with all; a low finding proposes no change; a medium of the same check stays whole. */
+static void test_collapse(void)
+{
+	sink s;
+	mt_report *r = NULL;
+	REQUIRE_INT_EQ(mt_report_new(&r), MT_OK);
+	for (int i = 0; i < 6; i++) {
+		mt_finding *f = mt_finding_new(cron_check, MT_SEV_LOW, 40);
+		mt_finding_text(f, MT_LANG_EN, "Script in a checkout", "why");
+		char p[64];
+		snprintf(p, sizeof(p), "/tmp/src/t%d.sh", i);
+		mt_finding_str(f, "path", p, 1);
+		mt_action *a = mt_finding_action(f, "quarantine_file");
+		mt_action_str(f, a, "path", p);
+		REQUIRE_INT_EQ(mt_report_add(r, f), MT_OK);
+	}
+	mt_finding *f = mt_finding_new(cron_check, MT_SEV_MEDIUM, 60);
+	mt_finding_text(f, MT_LANG_EN, "Odd cron line", "why");
+	mt_finding_str(f, "path", "/etc/cron.d/x", 1);
+	REQUIRE_INT_EQ(mt_report_add(r, f), MT_OK);
+	mt_report_sort(r);
+
+	TEST_START("text: lows of one kind collapse, --all lists each");
+	ASSERT_SIZE_EQ(mt_report_get(r, 1)->nact, 0); /* lows propose no quarantine */
+	for (int all = 0; all < 2; all++) {
+		mt_output_opts o = {MT_LANG_EN, 0, all};
+		mt_buf_init(&s.b, 1 << 20);
+		s.fail_after = s.writes = 0;
+		ASSERT_INT_EQ(mt_report_write_text(r, &o, to_sink, &s), MT_OK);
+		REQUIRE_NOT_NULL(s.b.data);
+		const char *out = s.b.data;
+		ASSERT_STR_CONTAINS(out, "Odd cron line");
+		ASSERT_STR_CONTAINS(out, "/etc/cron.d/x");
+		unsigned n = 0;
+		for (const char *p = out; (p = strstr(p, "/tmp/src/t")) != NULL; p++)
+			n++;
+		if (all) {
+			ASSERT_INT_EQ(n, 6);
+			ASSERT_STR_LACKS(out, "x6");
+		} else {
+			ASSERT_INT_EQ(n, 3);
+			ASSERT_STR_CONTAINS(out, "Script in a checkout  (persist.cron) x6:");
+			ASSERT_STR_CONTAINS(out, "--all lists each");
+		}
+		ASSERT_STR_LACKS(out, "Recommended actions");
+		mt_buf_free(&s.b);
+	}
+	TEST_DONE();
+	mt_report_free(r);
+}
+
 int main(void)
 {
 	cron_check = mt_check_by_id("persist.cron");
@@ -693,6 +751,7 @@ int main(void)
 	test_text();
 	test_html();
 	test_todo_once();
+	test_collapse();
 	test_cap();
 	return T_DONE();
 }

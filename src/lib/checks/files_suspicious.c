@@ -13,6 +13,7 @@
 #include "../collect/filescan.h"
 #include "../collect/walk.h"
 #include "../collect/win/pe.h"
+#include "acct_common.h"
 #include "checks.h"
 
 /* Where a walk starts, and so how its files are judged. */
@@ -34,6 +35,7 @@ enum {
 	R_CONFIG,
 	R_WEB,
 	R_UNOWNED,
+	R_WORKTREE,
 	R_COUNT
 };
 
@@ -62,6 +64,12 @@ static const struct {
 	{"not_packaged",
          {"lies in a system program directory but no package installed it",
           "位于系统程序目录，但不属于任何软件包"}},
+	{"in_worktree",
+         {"lies in a source, build or environment tree of a login user (a .git, virtualenv, "
+          "node_modules or build directory above it): at most low unless its content is a "
+          "miner's",
+          "位于登录用户的源码、构建或环境目录树中(上层有.git、virtualenv、node_modules或构建目录)："
+          "除非内容即挖矿程序，最多为低危"}},
 };
 
 /* Directory names of mining campaigns (Outlaw's /tmp/.X25-unix/.rsync, ~/.configrc). */
@@ -89,7 +97,14 @@ typedef struct fs_state {
 	const char *start;
 	size_t start_len;
 	mt_pkgdb *db; /* LOC_SYSBIN: packaged files are left alone */
+	struct wt_memo {
+		char dir[MT_MAX_PATH];
+		char top[MT_MAX_PATH]; /* the tree's top, "" when dir is in none */
+	} * wt;                        /* work-tree answers of recent directories (WT_MEMO) */
+	unsigned wt_next;
 } fs_state;
+
+#define WT_MEMO 16
 
 typedef struct fileinfo {
 	file_kind kind;
@@ -671,6 +686,98 @@ static int shallow_only(const fs_state *s, const mt_walk_entry *e)
 	                         (n == 6 && memcmp(rel, ".cache", 6) == 0));
 }
 
+/* Entries that make a directory the top of a tree of sources, builds or environments. */
+static const char *const worktree_marks[] = {
+	".git", ".hg", ".svn", "pyvenv.cfg", "CMakeCache.txt", "config.status", ".tox"};
+/* Directory names that are such trees themselves. */
+static const char *const worktree_dirs[] = {"node_modules", "site-packages", "__pycache__",
+                                            "vendor",       ".venv",         "venv"};
+
+/* The top of the work tree dir lies in, below the walk's start, into top ("" for none):
+ * the nearest directory holding a version-control directory, a virtualenv, a build
+ * configuration, or named like a package tree. Answers are cached per directory. */
+static void worktree_of(fs_state *s, const char *dir, char *top, size_t n)
+{
+	for (unsigned i = 0; s->wt && i < WT_MEMO; i++)
+		if (strcmp(s->wt[i].dir, dir) == 0) {
+			snprintf(top, n, "%s", s->wt[i].top);
+			return;
+		}
+	char d[MT_MAX_PATH];
+	snprintf(d, sizeof(d), "%s", dir);
+	top[0] = '\0';
+	while (strlen(d) > s->start_len && !top[0]) {
+		const char *base = mt_basename(d);
+		for (size_t i = 0; i < MT_ARRAY_LEN(worktree_dirs) && !top[0]; i++)
+			if (strcmp(base, worktree_dirs[i]) == 0)
+				snprintf(top, n, "%s", d);
+		for (size_t i = 0; i < MT_ARRAY_LEN(worktree_marks) && !top[0]; i++) {
+			char p[MT_MAX_PATH + 32];
+			struct stat st;
+			snprintf(p, sizeof(p), "%s/%s", d, worktree_marks[i]);
+			if (mt_host_stat(s->ctx->host, p, 0, &st) != MT_OK)
+				continue;
+			/* a .git is a repository (HEAD in it) or a worktree's "gitdir:" file, not
+			 * an empty directory made to look like one */
+			if (i == 0 && S_ISDIR(st.st_mode)) {
+				snprintf(p, sizeof(p), "%s/.git/HEAD", d);
+				if (mt_host_stat(s->ctx->host, p, 0, &st) != MT_OK ||
+				    !S_ISREG(st.st_mode))
+					continue;
+			}
+			snprintf(top, n, "%s", d);
+		}
+		char *slash = strrchr(d, '/');
+		if (!slash || slash == d)
+			break;
+		*slash = '\0';
+	}
+	if (!s->wt && !(s->wt = calloc(WT_MEMO, sizeof(*s->wt))))
+		return; /* no memo: asked again next time */
+	unsigned k = s->wt_next++ % WT_MEMO;
+	snprintf(s->wt[k].dir, sizeof(s->wt[k].dir), "%s", dir);
+	snprintf(s->wt[k].top, sizeof(s->wt[k].top), "%s", top);
+}
+
+/* A file of a login user's work tree (a checkout with its test scripts and fixtures, a
+ * virtualenv, node_modules, a build directory) is at most low: where it lies says
+ * nothing there. What its content is (a known hash, a miner's code) still counts. */
+static void worktree_cap(fs_state *s, const mt_walk_entry *e, verdict *v)
+{
+	if (v->sev <= MT_SEV_LOW || (v->reasons & ((1u << R_HASH) | (1u << R_STRINGS))))
+		return;
+	char dir[MT_MAX_PATH], top[MT_MAX_PATH];
+	snprintf(dir, sizeof(dir), "%s", e->path);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = '\0';
+	worktree_of(s, dir, top, sizeof(top));
+	if (!top[0])
+		return;
+	/* a tree put in a hidden or deceptive place is no excuse (/tmp/.x/repo/.git) */
+	for (const char *c = top + s->start_len; *c; c++)
+		if (*c == '/' && (c[1] == '.' || c[1] == ' '))
+			return;
+	/* nor for a file changed inside the window the responder gave */
+	const mt_scan_opts *o = s->ctx->opts;
+	if (o && (o->since != MT_TIME_NONE || o->until != MT_TIME_NONE)) {
+		int64_t t = (int64_t)e->st->st_ctime > (int64_t)e->st->st_mtime
+		                    ? (int64_t)e->st->st_ctime
+		                    : (int64_t)e->st->st_mtime;
+		if ((o->since == MT_TIME_NONE || t >= o->since) &&
+		    (o->until == MT_TIME_NONE || t <= o->until))
+			return;
+	}
+	const mt_user *u = mt_users_by_uid(mt_ctx_users(s->ctx), (unsigned)e->st->st_uid);
+	if (e->st->st_uid != 0 && !(u && acct_login_shell(u->shell)))
+		return; /* a tree of a service account or of nobody known: no excuse */
+	v->reasons |= 1u << R_WORKTREE;
+	v->sev = MT_SEV_LOW;
+	if (v->conf > 40)
+		v->conf = 40;
+}
+
 /* A file with minetrace's marker that is no minetrace: a known hash, or RandomX's
  * constants (which minetrace's binary does not hold: pe.c keeps them inverted). */
 static int forged_self(fs_state *s, const char *path, const fileinfo *fi)
@@ -839,6 +946,8 @@ static int on_file(void *p, const mt_walk_entry *e)
 	    ((1u << R_HASH) | (1u << R_STRINGS) | (1u << R_MINER_NAME) | (1u << R_IOC_PATH) |
 	     (1u << R_CONFIG) | (1u << R_WEB) | (1u << R_TMP) | (1u << R_HIDDEN) |
 	     (1u << R_DECEPTIVE) | (1u << R_CAMPAIGN_DIR) | (1u << R_SOCKET_DIR))) {
+		if (s->loc == LOC_TEMP || s->loc == LOC_HOME)
+			worktree_cap(s, e, v);
 		if (!fi.hashed)
 			hash_again(s, e->path, hash_cap, &fi);
 		report(s, e, &fi, v);
@@ -887,7 +996,7 @@ static int home_walkable(const char *h)
 
 mt_err mt_check_files_suspicious(mt_ctx *ctx, const mt_check_info *self)
 {
-	fs_state s = {ctx, self, MT_OK, LOC_TEMP, NULL, 0, mt_ctx_pkgdb(ctx)};
+	fs_state s = {ctx, self, MT_OK, LOC_TEMP, NULL, 0, mt_ctx_pkgdb(ctx), NULL, 0};
 	static const char *const temps[] = {"/tmp", "/var/tmp", "/dev/shm", "/run/shm"};
 	static const char *const webs[] = {"/var/www", "/usr/share/nginx/html", "/srv/www",
 	                                   "/srv/http"};
@@ -928,5 +1037,6 @@ mt_err mt_check_files_suspicious(mt_ctx *ctx, const mt_check_info *self)
 		}
 		mt_dirents_free(ents, n);
 	}
+	free(s.wt);
 	return e;
 }
