@@ -1138,6 +1138,55 @@ static void add_pw_user(mt_timeline *tl, const char *u)
 		mt_copy(tl->pw_users[tl->npw++], MT_LOG_USER, u);
 }
 
+/* No artifact placed the attack (nothing found on disk yet, or nothing left): a password
+ * login right after a brute force from the same address is the way in all the same. Of
+ * several, the source with the most failures; the window runs from that login to the
+ * last login from that address. */
+static void access_from_brute(mt_timeline *tl, const mt_logs *l)
+{
+	const tl_brute *best = NULL;
+	for (size_t k = 0; k < tl->nbrute; k++) {
+		const tl_brute *b = &tl->brute[k];
+		if (b->success == MT_TIME_NONE || b->failures < TL_BRUTE_MIN ||
+		    !pw_method(b->method))
+			continue;
+		if (!best || b->failures > best->failures)
+			best = b;
+	}
+	if (!best)
+		return;
+	const mt_logev *acc = NULL;
+	int64_t last = best->success;
+	for (size_t i = 0; i < l->nev; i++) {
+		const mt_logev *ev = &l->ev[i];
+		if (ev->kind != MT_LE_ACCEPTED || strcmp(ev->ip, best->ip) != 0)
+			continue;
+		if (!acc && ev->time == best->success && strcmp(ev->user, best->success_user) == 0)
+			acc = ev;
+		if (acc && ev->time > last)
+			last = ev->time;
+	}
+	if (!acc)
+		return;
+	tl->has_access = 1;
+	tl->access = *acc;
+	tl->access_candidates = 1;
+	tl->access_why = "brute_force_success";
+	mt_copy(tl->access_source, sizeof(tl->access_source), file_name(l, acc->file));
+	add_ip(tl, acc->ip);
+	add_pw_user(tl, acc->user);
+	for (size_t i = 0; i < l->nfail; i++)
+		if (strcmp(l->fail[i].ip, acc->ip) == 0 &&
+		    strcmp(l->fail[i].user, acc->user) == 0 && l->fail[i].first <= acc->time)
+			tl->access_failures += l->fail[i].count;
+	tl->access_failures_unknown = mt_logs_fail_unknown(l, acc->ip, acc->user);
+	if (tl->wstart == MT_TIME_NONE) {
+		tl->wstart = acc->time;
+		tl->wend = last;
+		tl->anchor = "brute_force";
+	}
+}
+
 static int agg_by_ip(const void *a, const void *b)
 {
 	return strcmp(((const mt_failagg *)a)->ip, ((const mt_failagg *)b)->ip);
@@ -1514,6 +1563,8 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 	}
 	if ((e = find_brute(tl, l)) != MT_OK)
 		goto out;
+	if (!tl->has_access && tl->nart == 0)
+		access_from_brute(tl, l); /* artifacts that date nothing (stomped) are no gap */
 	for (size_t k = 0; k < tl->nbrute; k++)
 		if (tl->brute[k].success != MT_TIME_NONE && tl->brute[k].failures >= TL_BRUTE_MIN &&
 		    pw_method(tl->brute[k].method))
