@@ -310,6 +310,23 @@ typedef struct mt__act_seen {
 } mt__act_seen;
 int mt__act_new(mt__act_seen *seen, const mt_action *a);
 void mt__act_seen_free(mt__act_seen *seen);
+/* Incidents (incident.c): findings at medium or above joined by what they share (a file,
+ * a hash, a pid, an address). of[i] is finding i's incident (1-based, 0 for lows), v[k]
+ * incident k+1: its worst severity, its lead finding (the worst, first in report order)
+ * and how many findings it holds. Numbered in report order. */
+typedef struct mt__incident {
+	mt_severity severity;
+	size_t lead, count;
+} mt__incident;
+typedef struct mt__incidents {
+	size_t n;
+	size_t *of;
+	mt__incident *v;
+} mt__incidents;
+mt_err mt__incidents_build(const mt_report *r, mt__incidents *out);
+void mt__incidents_free(mt__incidents *in);
+/* What a finding is about, for a one-line summary: its path, program, service... or "". */
+const char *mt__incident_subject(const mt_finding *f);
 /* What made a report, for the reporters' headings: NULL (a scan) or "pcap"; kind must be
  * a static string. */
 void mt__report_set_kind(mt_report *r, const char *kind);

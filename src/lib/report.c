@@ -181,6 +181,72 @@ static void term_kv(mt_buf *b, const mt_kv *kv)
 	}
 }
 
+/* The verdict of a report: "compromised" with an incident at high or above, "suspicious"
+ * with one at medium, "clean" otherwise. */
+static const char *verdict_code(const mt__incidents *inc)
+{
+	mt_severity worst = MT_SEV_INFO;
+	for (size_t k = 0; k < inc->n; k++)
+		if (inc->v[k].severity > worst)
+			worst = inc->v[k].severity;
+	return worst >= MT_SEV_HIGH     ? "compromised"
+	       : worst >= MT_SEV_MEDIUM ? "suspicious"
+	                                : "clean";
+}
+
+/* The first screen of the text report: the verdict, then one line per incident. */
+static void text_verdict(mt_buf *b, const mt_report *r, const mt__incidents *inc, mt_lang lang,
+                         int color)
+{
+	const char *v = verdict_code(inc);
+	size_t high = 0;
+	for (size_t k = 0; k < inc->n; k++)
+		high += inc->v[k].severity >= MT_SEV_HIGH;
+	if (strcmp(v, "compromised") == 0)
+		mt_buf_printf(b,
+		              lang == MT_LANG_ZH
+		                      ? "%s结论: 已失陷%s — %zu 个高危及以上事件\n"
+		                      : "%sVerdict: compromised%s — %zu incident%s at high or "
+		                        "above\n",
+		              color ? "\033[1;31m" : "", color ? "\033[0m" : "", high,
+		              lang == MT_LANG_ZH || high == 1 ? "" : "s");
+	else if (strcmp(v, "suspicious") == 0)
+		mt_buf_adds(b, lang == MT_LANG_ZH
+		                       ? "结论: 可疑 — 无高危事件，请复核以下中危事件\n"
+		                       : "Verdict: suspicious — nothing at high or above; "
+		                         "review the incidents below\n");
+	else
+		mt_buf_adds(b, lang == MT_LANG_ZH ? "结论: 未发现挖矿或入侵迹象(无中危及以上发现)\n"
+		                                  : "Verdict: clean — no sign of a miner or an "
+		                                    "intrusion (nothing at medium or above)\n");
+	size_t shown = 0;
+	for (size_t k = 0; k < inc->n && shown < 12; k++, shown++) {
+		const mt_finding *lead = mt_report_get(r, inc->v[k].lead);
+		mt_buf_printf(b, "  #%zu %-8s ", k + 1, mt_severity_name(inc->v[k].severity));
+		mt_escape_term(b, lead->title[lang], strlen(lead->title[lang]), 200);
+		const char *subj = mt__incident_subject(lead);
+		if (subj[0]) {
+			mt_buf_adds(b, ": ");
+			mt_escape_term(b, subj, strlen(subj), 200);
+		}
+		mt_buf_printf(b, lang == MT_LANG_ZH ? "  (%zu 个发现:" : "  (%zu finding%s:",
+		              inc->v[k].count,
+		              lang == MT_LANG_ZH || inc->v[k].count == 1 ? "" : "s");
+		size_t listed = 0;
+		for (size_t i = 0; i < mt_report_count(r) && listed < 8; i++)
+			if (inc->of[i] == k + 1) {
+				mt_buf_printf(b, " [%zu]", i + 1);
+				listed++;
+			}
+		mt_buf_adds(b, inc->v[k].count > listed ? " ...)\n" : ")\n");
+	}
+	if (inc->n > shown)
+		mt_buf_printf(b,
+		              lang == MT_LANG_ZH ? "  另有 %zu 个事件\n"
+		                                 : "  ... %zu more incidents\n",
+		              inc->n - shown);
+}
+
 /* Lows and infos of one kind (check and title) beyond this many are one line. */
 #define COLLAPSE_MIN 4
 #define MAX_GROUPS   256
@@ -240,6 +306,13 @@ mt_err mt_report_write_text(const mt_report *r, const mt_output_opts *o, mt_writ
 		              counts[4], counts[3], counts[2], counts[1], counts[0]);
 	if (n == 0)
 		mt_buf_adds(&b, lang == MT_LANG_ZH ? "未发现问题。\n" : "Nothing found.\n");
+	mt__incidents inc;
+	if ((e = mt__incidents_build(r, &inc)) != MT_OK) {
+		mt_buf_free(&b);
+		return e;
+	}
+	if (n && !pcap)
+		text_verdict(&b, r, &inc, lang, color);
 
 	/* lows and infos of a kind seen often are one line each kind, unless --all */
 	lgroup *groups = NULL;
@@ -300,9 +373,12 @@ mt_err mt_report_write_text(const mt_report *r, const mt_output_opts *o, mt_writ
 		mt_buf_printf(&b, "[%zu] %s%s%s  (%s, ATT&CK %s, ", i + 1, color ? "\033[1m" : "",
 		              f->title[lang], color ? "\033[0m" : "", f->check->id,
 		              f->check->attack);
-		mt_buf_printf(&b,
-		              lang == MT_LANG_ZH ? "置信度 %u%%)  %s\n" : "confidence %u%%)  %s\n",
+		mt_buf_printf(&b, lang == MT_LANG_ZH ? "置信度 %u%%)  %s" : "confidence %u%%)  %s",
 		              f->confidence, f->id);
+		if (inc.of && inc.of[i] && inc.v[inc.of[i] - 1].count > 1)
+			mt_buf_printf(&b, lang == MT_LANG_ZH ? "  事件#%zu" : "  incident #%zu",
+			              inc.of[i]);
+		mt_buf_addc(&b, '\n');
 		if (f->explain[lang] && f->explain[lang][0]) {
 			mt_buf_adds(&b, "    ");
 			mt_escape_term(&b, f->explain[lang], strlen(f->explain[lang]), 2048);
@@ -373,6 +449,7 @@ mt_err mt_report_write_text(const mt_report *r, const mt_output_opts *o, mt_writ
 			mt_buf_printf(&b, "  ... (%zu more)\n", ndtotal - nd);
 	}
 	free(groups);
+	mt__incidents_free(&inc);
 	if (e == MT_OK)
 		e = flush(&b, write, ctx);
 	mt_buf_free(&b);
@@ -415,6 +492,11 @@ mt_err mt_report_write_json(const mt_report *r, const mt_output_opts *o, mt_writ
 	size_t n = mt_report_count(r);
 
 	mt_buf_init(&b, 8u << 20);
+	mt__incidents inc;
+	if ((e = mt__incidents_build(r, &inc)) != MT_OK) {
+		mt_buf_free(&b);
+		return e;
+	}
 	for (size_t i = 0; i < n && e == MT_OK; i++) {
 		const mt_finding *f = mt_report_get(r, i);
 		counts[f->severity]++;
@@ -438,6 +520,8 @@ mt_err mt_report_write_json(const mt_report *r, const mt_output_opts *o, mt_writ
 		json_str(&b, f->explain[MT_LANG_ZH]);
 		mt_buf_adds(&b, ",\"attack\":");
 		json_str(&b, f->check->attack);
+		if (inc.of && inc.of[i])
+			mt_buf_printf(&b, ",\"incident\":%zu", inc.of[i]);
 		mt_buf_adds(&b, ",\"evidence\":{");
 		json_kv_obj(&b, f->ev, f->nev, 1);
 		mt_buf_adds(&b, "},\"remedy\":[");
@@ -453,6 +537,7 @@ mt_err mt_report_write_json(const mt_report *r, const mt_output_opts *o, mt_writ
 			e = flush(&b, write, ctx);
 	}
 	if (e != MT_OK) {
+		mt__incidents_free(&inc);
 		mt_buf_free(&b);
 		return e;
 	}
@@ -500,7 +585,31 @@ mt_err mt_report_write_json(const mt_report *r, const mt_output_opts *o, mt_writ
 			mt_buf_addc(&b, ',');
 		json_str(&b, diag[i]);
 	}
+	mt_buf_adds(&b, "],\"verdict\":");
+	json_str(&b, verdict_code(&inc));
+	mt_buf_adds(&b, ",\"incidents\":[");
+	for (size_t k = 0; k < inc.n; k++) {
+		const mt_finding *lead = mt_report_get(r, inc.v[k].lead);
+		mt_buf_printf(&b, "%s{\"id\":%zu,\"severity\":", k ? "," : "", k + 1);
+		json_str(&b, mt_severity_name(inc.v[k].severity));
+		mt_buf_adds(&b, ",\"title\":");
+		json_str(&b, lead->title[lang]);
+		mt_buf_adds(&b, ",\"subject\":");
+		json_str(&b, mt__incident_subject(lead));
+		mt_buf_adds(&b, ",\"lead\":");
+		json_str(&b, lead->id);
+		mt_buf_adds(&b, ",\"findings\":[");
+		int firstf = 1;
+		for (size_t i = 0; i < n; i++)
+			if (inc.of[i] == k + 1) {
+				mt_buf_adds(&b, firstf ? "" : ",");
+				json_str(&b, mt_report_get(r, i)->id);
+				firstf = 0;
+			}
+		mt_buf_adds(&b, "]}");
+	}
 	mt_buf_adds(&b, "]}\n");
+	mt__incidents_free(&inc);
 	e = b.err;
 	if (e == MT_OK)
 		e = flush(&b, write, ctx);

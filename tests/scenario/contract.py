@@ -64,6 +64,35 @@ def check_contract(lines):
         fail("summary counts %r but findings give %r" % (s.get("counts"), counts))
     if s.get("total") != len(objs) - 1:
         fail("summary total %r, findings %d" % (s.get("total"), len(objs) - 1))
+    # incidents: every finding at medium or above in exactly one, lows in none; the
+    # summary lists each with its findings, worst first, and the verdict follows them
+    incs = s.get("incidents")
+    if not isinstance(incs, list):
+        fail("summary without incidents")
+    members = {}
+    for o in objs[:-1]:
+        inc = o.get("incident")
+        if SEVS.index(o["severity"]) >= SEVS.index("medium"):
+            if not isinstance(inc, int) or not 1 <= inc <= len(incs):
+                fail("finding %s (%s) in no incident" % (o["id"], o["severity"]))
+            members.setdefault(inc, []).append(o)
+        elif inc is not None:
+            fail("low finding %s in incident %r" % (o["id"], inc))
+    last = None
+    for k, i in enumerate(incs, 1):
+        got = [o["id"] for o in members.get(k, [])]
+        if i.get("id") != k or sorted(i.get("findings", [])) != sorted(got):
+            fail("incident %d lists %r, findings say %r" % (k, i.get("findings"), got))
+        worst = max(SEVS.index(o["severity"]) for o in members[k])
+        if i.get("severity") != SEVS[worst] or i.get("lead") not in got:
+            fail("incident %d: severity %r lead %r" % (k, i.get("severity"), i.get("lead")))
+        if last is not None and worst > last:
+            fail("incident %d is worse than the one before it" % k)
+        last = worst
+    top = SEVS.index(incs[0]["severity"]) if incs else 0
+    want = "compromised" if top >= 3 else "suspicious" if top == 2 else "clean"
+    if s.get("verdict") != want:
+        fail("verdict %r, incidents say %r" % (s.get("verdict"), want))
     return objs[:-1], s
 
 
