@@ -740,6 +740,60 @@ static void test_collapse(void)
 	mt_report_free(r);
 }
 
+/* Incidents: a miner file, the cron line that runs it, the process and its pool flow are
+ * one incident; a second finding that only shares /bin/sh and a low stay apart. */
+static void test_incidents(void)
+{
+	mt_report *r = NULL;
+	REQUIRE_INT_EQ(mt_report_new(&r), MT_OK);
+	mt_finding *f = mt_finding_new(cron_check, MT_SEV_CRITICAL, 95);
+	mt_finding_str(f, "path", "/var/spool/cron/root", 1);
+	mt_finding_str(f, "line", "* * * * * /bin/sh -c '/tmp/.x/kswapd0 -o p:3333'", 0);
+	REQUIRE_INT_EQ(mt_report_add(r, f), MT_OK);
+	f = mt_finding_new(miner_check, MT_SEV_CRITICAL, 95);
+	mt_finding_int(f, "pid", 4242, 1);
+	mt_finding_str(f, "exe", "/tmp/.X/KSWAPD0", 0); /* case does not matter */
+	REQUIRE_INT_EQ(mt_report_add(r, f), MT_OK);
+	f = mt_finding_new(miner_check, MT_SEV_HIGH, 80);
+	mt_finding_int(f, "pid", 4242, 1);
+	mt_finding_str(f, "remote", "198.51.100.7:3333", 1);
+	REQUIRE_INT_EQ(mt_report_add(r, f), MT_OK);
+	f = mt_finding_new(cron_check, MT_SEV_MEDIUM, 60);
+	mt_finding_str(f, "path", "/etc/cron.d/backup", 1);
+	mt_finding_str(f, "line", "0 3 * * * /bin/sh /opt/backup.sh", 0);
+	REQUIRE_INT_EQ(mt_report_add(r, f), MT_OK);
+	f = mt_finding_new(cron_check, MT_SEV_LOW, 40);
+	mt_finding_str(f, "path", "/tmp/.x/kswapd0", 1);
+	REQUIRE_INT_EQ(mt_report_add(r, f), MT_OK);
+	mt_report_sort(r);
+
+	TEST_START("incidents: joined by file, pid and address, not by /bin/sh");
+	mt__incidents in;
+	REQUIRE_INT_EQ(mt__incidents_build(r, &in), MT_OK);
+	ASSERT_SIZE_EQ(in.n, 2);
+	size_t first = 0, other = 0, low = 0;
+	for (size_t i = 0; i < mt_report_count(r); i++) {
+		const mt_finding *x = mt_report_get(r, i);
+		if (x->severity == MT_SEV_LOW)
+			low = in.of[i];
+		else if (x->severity == MT_SEV_MEDIUM)
+			other = in.of[i];
+		else {
+			ASSERT_SIZE_EQ(in.of[i], 1);
+			first++;
+		}
+	}
+	ASSERT_SIZE_EQ(first, 3);
+	ASSERT_SIZE_EQ(other, 2);
+	ASSERT_SIZE_EQ(low, 0);
+	ASSERT_SIZE_EQ(in.v[0].count, 3);
+	ASSERT_INT_EQ(in.v[0].severity, MT_SEV_CRITICAL);
+	ASSERT_INT_EQ(in.v[1].severity, MT_SEV_MEDIUM);
+	mt__incidents_free(&in);
+	TEST_DONE();
+	mt_report_free(r);
+}
+
 int main(void)
 {
 	cron_check = mt_check_by_id("persist.cron");
@@ -752,6 +806,7 @@ int main(void)
 	test_html();
 	test_todo_once();
 	test_collapse();
+	test_incidents();
 	test_cap();
 	return T_DONE();
 }
