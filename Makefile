@@ -29,7 +29,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps deps-test scan test check unit scenario cli respond timeline journal pcap static static-test live asan fuzz fuzz-build \
+.PHONY: all deps deps-test scan test check unit scenario cli respond timeline journal pcap html static static-test live asan fuzz fuzz-build \
         format format-check clean windows regf-oracle evtx-oracle
 
 all: $(B)/minetrace
@@ -49,10 +49,14 @@ test: deps-test
 	@$(MAKE) --no-print-directory check
 
 # the whole suite, without the set-up step
-check: all unit scenario cli respond timeline journal pcap windows static-test live
+check: all unit scenario cli respond timeline journal pcap windows html static-test live
 
 cli: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/cli/cli.sh
+
+# the HTML report in a real browser (headless chromium): verdict, incidents, time axis
+html: $(B)/minetrace
+	@MINETRACE=$(B)/minetrace sh tests/html/browser.sh
 
 # respond and restore on scratch trees (edits, quarantine, restore, crash, hostile reports)
 respond: $(B)/minetrace
@@ -162,7 +166,7 @@ static-test: $(B)/minetrace-static
 asan:
 	@$(MAKE) --no-print-directory B=build-asan CC=clang \
 	  CFLAGS="-O1 -g $(SANFLAGS)" LDFLAGS="$(SANFLAGS)" PCAP_STATIC= TIMELINE_STATIC= \
-	  all unit scenario cli respond timeline journal pcap windows live
+	  all unit scenario cli respond timeline journal pcap windows html live
 
 # ---- fuzzing (libFuzzer) ----
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)

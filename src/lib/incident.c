@@ -277,3 +277,14 @@ const char *mt__incident_subject(const mt_finding *f)
 				return f->ev[i].sval;
 	return "";
 }
+
+const char *mt__verdict(const mt__incidents *inc)
+{
+	mt_severity worst = MT_SEV_INFO;
+	for (size_t k = 0; k < inc->n; k++)
+		if (inc->v[k].severity > worst)
+			worst = inc->v[k].severity;
+	return worst >= MT_SEV_HIGH     ? "compromised"
+	       : worst >= MT_SEV_MEDIUM ? "suspicious"
+	                                : "clean";
+}

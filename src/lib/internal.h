@@ -325,6 +325,8 @@ typedef struct mt__incidents {
 } mt__incidents;
 mt_err mt__incidents_build(const mt_report *r, mt__incidents *out);
 void mt__incidents_free(mt__incidents *in);
+/* "compromised" with an incident at high or above, "suspicious" at medium, else "clean". */
+const char *mt__verdict(const mt__incidents *inc);
 /* What a finding is about, for a one-line summary: its path, program, service... or "". */
 const char *mt__incident_subject(const mt_finding *f);
 /* What made a report, for the reporters' headings: NULL (a scan) or "pcap"; kind must be

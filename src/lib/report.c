@@ -181,24 +181,11 @@ static void term_kv(mt_buf *b, const mt_kv *kv)
 	}
 }
 
-/* The verdict of a report: "compromised" with an incident at high or above, "suspicious"
- * with one at medium, "clean" otherwise. */
-static const char *verdict_code(const mt__incidents *inc)
-{
-	mt_severity worst = MT_SEV_INFO;
-	for (size_t k = 0; k < inc->n; k++)
-		if (inc->v[k].severity > worst)
-			worst = inc->v[k].severity;
-	return worst >= MT_SEV_HIGH     ? "compromised"
-	       : worst >= MT_SEV_MEDIUM ? "suspicious"
-	                                : "clean";
-}
-
 /* The first screen of the text report: the verdict, then one line per incident. */
 static void text_verdict(mt_buf *b, const mt_report *r, const mt__incidents *inc, mt_lang lang,
                          int color)
 {
-	const char *v = verdict_code(inc);
+	const char *v = mt__verdict(inc);
 	size_t high = 0;
 	for (size_t k = 0; k < inc->n; k++)
 		high += inc->v[k].severity >= MT_SEV_HIGH;
@@ -586,7 +573,7 @@ mt_err mt_report_write_json(const mt_report *r, const mt_output_opts *o, mt_writ
 		json_str(&b, diag[i]);
 	}
 	mt_buf_adds(&b, "],\"verdict\":");
-	json_str(&b, verdict_code(&inc));
+	json_str(&b, mt__verdict(&inc));
 	mt_buf_adds(&b, ",\"incidents\":[");
 	for (size_t k = 0; k < inc.n; k++) {
 		const mt_finding *lead = mt_report_get(r, inc.v[k].lead);

@@ -1,5 +1,6 @@
 /* report_html.c - the HTML reporter: one self-contained page a responder can mail or
  * attach to a ticket (no script, no external resource, every host string escaped) */
+#include <stdint.h>
 #include <string.h>
 
 #include "internal.h"
@@ -84,6 +85,105 @@ static const char style[] =
 	"details{border:1px solid #ddd;border-radius:4px;margin:.6em 0;padding:.4em .8em}"
 	"summary{cursor:pointer}.id{color:#666;font-size:.9em}";
 
+/* The first time value (mtime, ctime, time...) of a finding's evidence, or INT64_MIN. */
+static int64_t finding_time(const mt_finding *f)
+{
+	static const char *const pref[] = {"mtime", "time", "start_time", "ctime", "first_seen"};
+	for (size_t p = 0; p < sizeof(pref) / sizeof(pref[0]); p++)
+		for (size_t k = 0; k < f->nev; k++)
+			if (!f->ev[k].sval && strcmp(f->ev[k].key, pref[p]) == 0 &&
+			    f->ev[k].ival > 0)
+				return f->ev[k].ival;
+	return INT64_MIN;
+}
+
+/* The attack on a time axis, as inline SVG (no script): one mark per finding at medium
+ * or above that has a time, coloured by severity, with the first and last times. */
+static void html_timeline(mt_buf *b, const mt_report *r, const mt__incidents *inc, int zh)
+{
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	size_t n = mt_report_count(r), marks = 0;
+	for (size_t i = 0; i < n; i++) {
+		const mt_finding *f = mt_report_get(r, i);
+		int64_t t = finding_time(f);
+		if (f->severity < MT_SEV_MEDIUM || t == INT64_MIN)
+			continue;
+		lo = t < lo ? t : lo;
+		hi = t > hi ? t : hi;
+		marks++;
+	}
+	if (!marks)
+		return;
+	static const char *const fill[MT_SEV_COUNT] = {"#888", "#2a7ab0", "#e69500", "#d33",
+	                                               "#8b0000"};
+	const double w = 900, x0 = 20, x1 = 880;
+	double span = hi > lo ? (double)(hi - lo) : 1;
+	mt_buf_printf(b,
+	              "<h2>%s</h2>\n<svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" "
+	              "width=\"%.0f\" height=\"90\" viewBox=\"0 0 %.0f 90\" role=\"img\">"
+	              "<line x1=\"%.0f\" y1=\"50\" x2=\"%.0f\" y2=\"50\" stroke=\"#444\"/>\n",
+	              zh ? "时间轴" : "On a time axis", w, w, x0, x1);
+	for (size_t i = 0; i < n; i++) {
+		const mt_finding *f = mt_report_get(r, i);
+		int64_t t = finding_time(f);
+		if (f->severity < MT_SEV_MEDIUM || t == INT64_MIN)
+			continue;
+		double x = x0 + (x1 - x0) * (double)(t - lo) / span;
+		size_t k = inc->of ? inc->of[i] : 0;
+		mt_buf_printf(
+			b,
+			"<a href=\"#%s\"><circle class=\"mark\" cx=\"%.1f\" cy=\"%d\" r=\"6\" "
+			"fill=\"%s\"><title>[%zu] ",
+			f->id, x, 50 - (int)(k % 4) * 9, fill[f->severity], i + 1);
+		html_s(b, f->title[zh ? MT_LANG_ZH : MT_LANG_EN]);
+		char when[40];
+		mt_time_iso(t, when, sizeof(when));
+		mt_buf_printf(b, " %s</title></circle></a>\n", when);
+	}
+	char a[40], z[40];
+	mt_time_iso(lo, a, sizeof(a));
+	mt_time_iso(hi, z, sizeof(z));
+	mt_buf_printf(b,
+	              "<text x=\"%.0f\" y=\"78\" font-size=\"11\">%s</text>"
+	              "<text x=\"%.0f\" y=\"78\" font-size=\"11\" text-anchor=\"end\">%s</text>"
+	              "</svg>\n",
+	              x0, a, x1, z);
+}
+
+static void html_verdict(mt_buf *b, const mt_report *r, const mt__incidents *inc, mt_lang lang)
+{
+	int zh = lang == MT_LANG_ZH;
+	const char *v = mt__verdict(inc);
+	const char *cls = strcmp(v, "compromised") == 0  ? "critical"
+	                  : strcmp(v, "suspicious") == 0 ? "medium"
+	                                                 : "info";
+	const char *text = strcmp(v, "compromised") == 0 ? (zh ? "已失陷" : "compromised")
+	                   : strcmp(v, "suspicious") == 0
+	                           ? (zh ? "可疑：请复核" : "suspicious: review")
+	                           : (zh ? "未发现挖矿或入侵迹象"
+	                                 : "clean: no sign of a miner or an intrusion");
+	mt_buf_printf(b, "<p id=\"verdict\" data-verdict=\"%s\"><span class=\"sev %s\">%s</span> ",
+	              v, cls, zh ? "结论" : "verdict");
+	mt_buf_printf(b, "<b>%s</b></p>\n", text);
+	if (!inc->n)
+		return;
+	mt_buf_printf(b, "<h2>%s</h2>\n<ol id=\"incidents\">\n", zh ? "事件" : "Incidents");
+	for (size_t k = 0; k < inc->n; k++) {
+		const mt_finding *lead = mt_report_get(r, inc->v[k].lead);
+		mt_buf_printf(b, "<li><span class=\"sev %s\">%s</span> <a href=\"#%s\">",
+		              sev_class[inc->v[k].severity],
+		              mt__sev_label(lang, inc->v[k].severity), lead->id);
+		html_s(b, lead->title[lang]);
+		mt_buf_adds(b, "</a> <code>");
+		html_s(b, mt__incident_subject(lead));
+		mt_buf_printf(b, "</code> (%zu %s)</li>\n", inc->v[k].count,
+		              zh                     ? "个发现"
+		              : inc->v[k].count == 1 ? "finding"
+		                                     : "findings");
+	}
+	mt_buf_adds(b, "</ol>\n");
+}
+
 mt_err mt_report_write_html(const mt_report *r, const mt_output_opts *o, mt_write_fn write,
                             void *ctx)
 {
@@ -118,6 +218,16 @@ mt_err mt_report_write_html(const mt_report *r, const mt_output_opts *o, mt_writ
 	mt_buf_adds(&b, "</p>\n");
 	if (n == 0)
 		mt_buf_adds(&b, zh ? "<p>未发现问题。</p>\n" : "<p>Nothing found.</p>\n");
+	mt__incidents inc;
+	if ((e = mt__incidents_build(r, &inc)) != MT_OK) {
+		mt_buf_free(&b);
+		return e;
+	}
+	if (!pcap) {
+		html_verdict(&b, r, &inc, lang);
+		html_timeline(&b, r, &inc, zh);
+	}
+	mt__incidents_free(&inc);
 	e = flush(&b, write, ctx);
 
 	int cur = -1;
