@@ -269,6 +269,25 @@ static int on_account(void *p, const mt_sam_user *u)
 		return 0;
 	int guest = u->rid == 501;
 	int nopw = (u->acb & MT_ACB_PWNOTREQ) != 0;
+	if (!guest && !nopw && (u->admin == 1 || u->rid == 500) && (u->acb & MT_ACB_PWNOEXP)) {
+		/* Windows sets it on the built-in Administrator: a hint, not a sign */
+		mt_finding *f = mt_finding_new(s->self, MT_SEV_LOW, 50);
+		mt_finding_text(f, MT_LANG_EN, "Administrator password that never expires",
+		                "The password of the administrator %s (RID %u) never expires: a "
+		                "guessed or stolen one stays good",
+		                u->name, u->rid);
+		mt_finding_text(f, MT_LANG_ZH, "管理员口令永不过期",
+		                "管理员%s(RID %u)的口令永不过期：被猜中或窃取的口令一直有效",
+		                u->name, u->rid);
+		mt_finding_str(f, "item", "password_never_expires", 1);
+		mt_finding_str(f, "account", u->name, 1);
+		mt_finding_int(f, "rid", u->rid, 0);
+		remedy(f, "password_never_expires", "let the administrator password expire",
+		       "Set-LocalUser -Name <account> -PasswordNeverExpires $false; a long unique "
+		       "password (LAPS)");
+		add(s, f);
+		return s->err != MT_OK;
+	}
 	if (!guest && !nopw)
 		return 0;
 	mt_finding *f = mt_finding_new(s->self, MT_SEV_MEDIUM, 70);
