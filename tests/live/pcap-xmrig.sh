@@ -4,7 +4,8 @@
 # its own (loopback only), recorded with tcpdump -i lo inside that namespace, once on a
 # pool-like port (3333) and once on 443. Both captures must show the stratum session
 # (login answered with a job, XMRig's agent, the login), and the host verdict "mining";
-# so must minetrace pcap --live lo --seconds 12 run beside it in the same namespace.
+# so must minetrace pcap --live lo --seconds 12 run beside it in the same namespace, with
+# libpcap, and the static binary's own AF_PACKET capture when it is built (no filter).
 # XMRig runs as DESIGN.md says: one thread, cn/0, --asm=none, for seconds, killed at the end.
 set -eu
 MT=${MINETRACE:-build/minetrace}
@@ -19,15 +20,22 @@ chmod 755 "$work"
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP
 MT=$(cd "$(dirname "$MT")" && pwd)/$(basename "$MT")
+MTS=${MINETRACE_STATIC:-$(dirname "$MT")/minetrace-static}
+[ -x "$MTS" ] || MTS=
 TCPDUMP=$(command -v tcpdump)
 
 record() { # $1: pool port
 	unshare -n -p -f --mount-proc sh -eu -c '
-		work=$1 sample=$2 port=$3 pool=$4 tcpdump=$5 mt=$6
+		work=$1 sample=$2 port=$3 pool=$4 tcpdump=$5 mt=$6 mts=$7
 		ip link set lo up
 		# minetrace itself on the interface as well (libpcap live capture)
 		"$mt" pcap --live lo --seconds 12 --filter "tcp port $port" --format json \
 			>"$work/live-$port.jsonl" 2>"$work/live-$port.err" & livepid=$!
+		spid=
+		if [ -n "$mts" ]; then
+			"$mts" pcap --live lo --seconds 12 --format json \
+				>"$work/static-$port.jsonl" 2>"$work/static-$port.err" & spid=$!
+		fi
 		"$tcpdump" -i lo -U -s 0 -w "$work/xmrig-$port.pcap" -Z root "tcp port $port" \
 			2>"$work/tcpdump-$port.log" & dumppid=$!
 		python3 "$pool" "$port" "$work/pool-$port.log" & poolpid=$!
@@ -49,7 +57,8 @@ record() { # $1: pool port
 		kill -INT $dumppid 2>/dev/null || true
 		wait $dumppid 2>/dev/null || true
 		wait $livepid 2>/dev/null || true
-	' sh "$work" "$SAMPLE" "$1" "$here/pool.py" "$TCPDUMP" "$MT"
+		[ -z "$spid" ] || wait $spid 2>/dev/null || true
+	' sh "$work" "$SAMPLE" "$1" "$here/pool.py" "$TCPDUMP" "$MT" "$MTS"
 }
 
 # a quiet interface: --seconds still ends the capture (no blocking read), nothing found
@@ -67,8 +76,10 @@ for port in 3333 443; do
 	rc=0
 	"$MT" pcap "$work/xmrig-$port.pcap" --format json >"$work/out-$port.jsonl" || rc=$?
 	[ $rc -eq 1 ] || fail "port $port: exit $rc, expected 1"
-	for out in out live; do
-	python3 - "$work/$out-$port.jsonl" "$port" "$out" <<'EOT' || { cat "$work/live-$port.err"; fail "port $port: findings ($out)"; }
+	outs="out live"
+	[ -z "$MTS" ] || outs="$outs static"
+	for out in $outs; do
+	python3 - "$work/$out-$port.jsonl" "$port" "$out" <<'EOT' || { cat "$work/live-$port.err" "$work/static-$port.err" 2>/dev/null; fail "port $port: findings ($out)"; }
 import json, sys
 out, port, how = sys.argv[1], sys.argv[2], sys.argv[3]
 objs = [json.loads(l) for l in open(out)]
@@ -86,7 +97,7 @@ assert ev["confirmed"] == "yes" and ev["algo"] == "cn/0", ev
 assert {"action": "block_ip", "ip": "127.0.0.1"} in o["remedy"], o["remedy"]
 hosts = [h for h in objs if h["type"] == "host" and h["ip"] == "127.0.0.1"]
 assert hosts and hosts[0]["verdict"] == "mining", hosts
-print("pcap-xmrig %s (%s): %s, %s shares, agent %s" % (port, "tcpdump file" if how == "out" else "minetrace --live", o["severity"], ev["shares"], ev["agent"]))
+print("pcap-xmrig %s (%s): %s, %s shares, agent %s" % (port, {"out": "tcpdump file", "live": "minetrace --live", "static": "static minetrace --live, AF_PACKET"}[how], o["severity"], ev["shares"], ev["agent"]))
 EOT
 	done
 done
