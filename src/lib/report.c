@@ -575,7 +575,28 @@ mt_err mt_report_write_json(const mt_report *r, const mt_output_opts *o, mt_writ
 	mt_buf_adds(&b, "],\"verdict\":");
 	json_str(&b, mt__verdict(&inc));
 	mt_buf_adds(&b, ",\"incidents\":[");
-	for (size_t k = 0; k < inc.n; k++) {
+	/* the findings of each incident in one pass (a counting sort by incident) */
+	size_t *start = inc.n ? calloc(inc.n + 1, sizeof(*start)) : NULL;
+	size_t *member = inc.n ? malloc(n * sizeof(*member)) : NULL;
+	if (inc.n && (!start || !member))
+		e = MT_ERR_NOMEM;
+	if (e == MT_OK && inc.n) {
+		for (size_t i = 0; i < n; i++)
+			if (inc.of[i])
+				start[inc.of[i]]++;
+		for (size_t k = 1; k <= inc.n; k++)
+			start[k] += start[k - 1];
+		size_t *fill = calloc(inc.n, sizeof(*fill));
+		if (!fill)
+			e = MT_ERR_NOMEM;
+		for (size_t i = 0; fill && i < n; i++)
+			if (inc.of[i]) {
+				size_t k = inc.of[i] - 1;
+				member[start[k] + fill[k]++] = i;
+			}
+		free(fill);
+	}
+	for (size_t k = 0; k < inc.n && e == MT_OK; k++) {
 		const mt_finding *lead = mt_report_get(r, inc.v[k].lead);
 		mt_buf_printf(&b, "%s{\"id\":%zu,\"severity\":", k ? "," : "", k + 1);
 		json_str(&b, mt_severity_name(inc.v[k].severity));
@@ -586,18 +607,20 @@ mt_err mt_report_write_json(const mt_report *r, const mt_output_opts *o, mt_writ
 		mt_buf_adds(&b, ",\"lead\":");
 		json_str(&b, lead->id);
 		mt_buf_adds(&b, ",\"findings\":[");
-		int firstf = 1;
-		for (size_t i = 0; i < n; i++)
-			if (inc.of[i] == k + 1) {
-				mt_buf_adds(&b, firstf ? "" : ",");
-				json_str(&b, mt_report_get(r, i)->id);
-				firstf = 0;
-			}
+		for (size_t j = start[k]; j < start[k + 1]; j++) {
+			mt_buf_adds(&b, j > start[k] ? "," : "");
+			json_str(&b, mt_report_get(r, member[j])->id);
+		}
 		mt_buf_adds(&b, "]}");
+		if (b.len > (4u << 20)) /* a summary of many incidents goes out in pieces */
+			e = flush(&b, write, ctx);
 	}
+	free(start);
+	free(member);
 	mt_buf_adds(&b, "]}\n");
 	mt__incidents_free(&inc);
-	e = b.err;
+	if (e == MT_OK)
+		e = b.err;
 	if (e == MT_OK)
 		e = flush(&b, write, ctx);
 	mt_buf_free(&b);

@@ -117,6 +117,7 @@ static void html_timeline(mt_buf *b, const mt_report *r, const mt__incidents *in
 	static const char *const fill[MT_SEV_COUNT] = {"#888", "#2a7ab0", "#e69500", "#d33",
 	                                               "#8b0000"};
 	const double w = 900, x0 = 20, x1 = 880;
+	size_t drawn = 0;
 	double span = hi > lo ? (double)(hi - lo) : 1;
 	mt_buf_printf(b,
 	              "<h2>%s</h2>\n<svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" "
@@ -128,6 +129,8 @@ static void html_timeline(mt_buf *b, const mt_report *r, const mt__incidents *in
 		int64_t t = finding_time(f);
 		if (f->severity < MT_SEV_MEDIUM || t == INT64_MIN)
 			continue;
+		if (drawn++ >= 500)
+			break; /* the worst 500 (the report is sorted): a page stays a page */
 		double x = x0 + (x1 - x0) * (double)(t - lo) / span;
 		size_t k = inc->of ? inc->of[i] : 0;
 		mt_buf_printf(
@@ -168,7 +171,7 @@ static void html_verdict(mt_buf *b, const mt_report *r, const mt__incidents *inc
 	if (!inc->n)
 		return;
 	mt_buf_printf(b, "<h2>%s</h2>\n<ol id=\"incidents\">\n", zh ? "事件" : "Incidents");
-	for (size_t k = 0; k < inc->n; k++) {
+	for (size_t k = 0; k < inc->n && k < 50; k++) {
 		const mt_finding *lead = mt_report_get(r, inc->v[k].lead);
 		mt_buf_printf(b, "<li><span class=\"sev %s\">%s</span> <a href=\"#%s\">",
 		              sev_class[inc->v[k].severity],
@@ -182,6 +185,9 @@ static void html_verdict(mt_buf *b, const mt_report *r, const mt__incidents *inc
 		                                     : "findings");
 	}
 	mt_buf_adds(b, "</ol>\n");
+	if (inc->n > 50)
+		mt_buf_printf(b, "<p>%s %zu</p>\n",
+		              zh ? "另有事件:" : "More incidents:", inc->n - 50);
 }
 
 mt_err mt_report_write_html(const mt_report *r, const mt_output_opts *o, mt_write_fn write,
