@@ -125,9 +125,14 @@ for id in net.stratum net.pool_dns net.pool_addr net.browser_miner net.smb_scan 
 	grep -q "^$id	T" "$work/det" || { echo "FAIL --list-detectors lacks $id"; usage_ok=0; }
 done
 if [ -x "$STATIC" ]; then
-	"$STATIC" pcap --live lo --seconds 1 >/dev/null 2>"$work/err"
+	# the static binary captures live on its own (tests/live/pcap-xmrig.sh), filters only
+	# with libpcap, and names an interface that does not exist
+	"$STATIC" pcap --live lo --seconds 1 --filter "tcp port 3333" >/dev/null 2>"$work/err"
 	rc=$?
-	{ [ $rc -eq 2 ] && grep -q "libpcap" "$work/err"; } || { echo "FAIL static --live: exit $rc"; usage_ok=0; }
+	{ [ $rc -eq 2 ] && grep -q "libpcap" "$work/err"; } || { echo "FAIL static --live --filter: exit $rc"; usage_ok=0; }
+	"$STATIC" pcap --live mt-no-such0 --seconds 1 >/dev/null 2>"$work/err"
+	rc=$?
+	{ [ $rc -eq 2 ] && grep -q "no such interface" "$work/err"; } || { echo "FAIL static --live on no interface: exit $rc"; usage_ok=0; }
 fi
 if [ $usage_ok -eq 1 ]; then pass=$((pass + 1)); else failed=$((failed + 1)); fi
 
