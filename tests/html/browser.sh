@@ -22,7 +22,8 @@ for case in "win-fonts compromised 3" "noise-infected compromised 1" "win-clean 
 	[ -f "$sc/$name/setup.sh" ] && sh "$sc/$name/setup.sh" "$root" >/dev/null 2>&1
 	# shellcheck disable=SC2046
 	"$MT" scan --root "$root" --format html --output "$work/$name.html" $(cat "$sc/$name/args" 2>/dev/null) 2>/dev/null
-	timeout 120 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$work/profile" \
+	HOME=$work XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache \
+		timeout 120 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$work/profile" \
 		--dump-dom "file://$work/$name.html" >"$work/$name.dom" 2>"$work/$name.err"
 	if ! python3 - "$work/$name.dom" "$want" "$nmin" <<'PY'
 import re, sys
