@@ -366,8 +366,8 @@ static void test_sysmon(void)
 		"HKU\\S-1-5-21-1\\Software\\Microsoft\\Windows\\CurrentVersion\\RunOnce\\x",
 		"HKLM\\System\\CurrentControlSet\\Services\\xmr\\ImagePath",
 		"\\REGISTRY\\MACHINE\\SYSTEM\\ControlSet001\\Services\\xmr\\Parameters\\ServiceDll",
-		"HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Image File Execution "
-		"Options\\sethc.exe\\Debugger",
+		("HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Image File Execution "
+	         "Options\\sethc.exe\\Debugger"),
 		"HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\Shell",
 	};
 	for (size_t i = 0; i < MT_ARRAY_LEN(keep); i++) {
