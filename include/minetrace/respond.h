@@ -107,6 +107,11 @@ mt_err mt_quarantine_list(const char *root, const char *qdir, mt_qentry_fn fn, v
  * on the way that is gone is made again (the recorded owner and mode of the one holding
  * the file, 0755 root for others; never through a link or over a file): on success why
  * then says which ("" otherwise). */
+/* Takes the block respond --apply --firewall loaded off the live system: the quarantine's
+ * firewall-undo.nft with nft, else firewall-undo.iptables with iptables-restore and
+ * ip6tables-restore (--noflush). The file must be root's and written by no one else.
+ * root must be "/". why gets what was done or why not. */
+mt_err mt_restore_firewall(const char *root, const char *qdir, char *why, size_t whylen);
 mt_err mt_restore(const char *root, const char *qdir, const char *id, int force, char *why,
                   size_t whylen);
 

@@ -620,7 +620,7 @@ int cmd_restore(int argc, char **argv)
 	rq_opts rq = {"/", NULL, ""};
 	const char *ids[256];
 	size_t nids = 0;
-	int list = 0, force = 0;
+	int list = 0, force = 0, firewall = 0;
 	cli_args a = {argc, argv, 1};
 	for (; a.i < argc; a.i++) {
 		int m;
@@ -637,8 +637,15 @@ int cmd_restore(int argc, char **argv)
 			force = 1;
 			continue;
 		}
+		if (cli_flag(&a, "--firewall")) {
+			firewall = 1;
+			continue;
+		}
 		if (cli_flag(&a, "-h") || cli_flag(&a, "--help")) {
-			printf("usage: minetrace restore ENTRY... [--force] | --list   [--root DIR] [--quarantine DIR]\n");
+			printf("usage: minetrace restore ENTRY... [--force] | --list | --firewall   [--root DIR] "
+			       "[--quarantine DIR]\n"
+			       "--firewall takes off the block respond --apply --firewall loaded (live "
+			       "system only)\n");
 			return EXIT_CLEAN;
 		}
 		if (argv[a.i][0] == '-') {
@@ -653,6 +660,23 @@ int cmd_restore(int argc, char **argv)
 	}
 	if (rq_finish(&rq) != 0)
 		return EXIT_ERROR;
+	if (firewall) {
+		if (list || nids) {
+			cli_err("--firewall goes alone: not with --list or entries");
+			return EXIT_ERROR;
+		}
+		char why[1024];
+		mt_err e = mt_restore_firewall(rq.root, rq.qdir, why, sizeof(why));
+		if (e != MT_OK) {
+			fputs("minetrace: restore --firewall: ", stderr);
+			cli_err_escaped(why[0] ? why : mt_strerror(e));
+			fputc('\n', stderr);
+			return EXIT_ERROR;
+		}
+		put_esc(stdout, why);
+		putchar('\n');
+		return EXIT_CLEAN;
+	}
 	if (list) {
 		/* the default is opened below the root's fd, component by component */
 		mt_err e = mt_quarantine_list(rq.root, rq.qdir, on_entry, NULL);

@@ -27,6 +27,11 @@ unshare -n sh -eu -c '
 	# a second run replaces the table instead of failing or doubling it
 	"$mt" respond "$work/report.jsonl" --apply --firewall --no-verify --quarantine "$work/q2" >"$work/out2.txt" 2>&1 || true
 	nft list tables >"$work/tables.txt" 2>&1 || true
+	# restore --firewall takes the block off again
+	rc=0
+	"$mt" restore --firewall --quarantine "$work/q2" >"$work/undo.txt" 2>&1 || rc=$?
+	echo $rc >"$work/undo.rc"
+	nft list tables >"$work/tables-after.txt" 2>&1 || true
 ' sh "$work" "$MT"
 [ "$(cat "$work/rc")" = 1 ] || { cat "$work/out.txt"; fail "exit $(cat "$work/rc"), expected 1 (two refusals)"; }
 grep -q "loaded with nft" "$work/out.txt" || { cat "$work/out.txt"; fail "not loaded"; }
@@ -38,4 +43,10 @@ grep -q "flush" "$work/q/firewall.nft" && fail "attacker text reached the rules 
 grep -q -- "-A MINETRACE-BLOCK -d 198.51.100.7 -j DROP" "$work/q/firewall.iptables" || fail "iptables file"
 grep -q "loaded with nft" "$work/out2.txt" || { cat "$work/out2.txt"; fail "second load"; }
 [ "$(grep -c minetrace_block "$work/tables.txt")" = 1 ] || fail "table doubled"
-echo "ok respond-firewall: rules file written and loaded in a private network namespace"
+[ "$(cat "$work/undo.rc")" = 0 ] && grep -q "taken off with nft" "$work/undo.txt" ||
+	{ cat "$work/undo.txt"; fail "restore --firewall"; }
+grep -q minetrace_block "$work/tables-after.txt" && fail "the block is still loaded after restore --firewall"
+rc=0
+"$MT" restore --firewall --root "$work" --quarantine "$work/q2" >/dev/null 2>&1 || rc=$?
+[ $rc = 2 ] || fail "restore --firewall with --root: exit $rc (it is the live system's)"
+echo "ok respond-firewall: rules file written and loaded in a private network namespace, and taken off by restore --firewall"

@@ -1673,3 +1673,61 @@ mt_err mt_respond_verify(const mt_plan *plan, const char *root, const mt_rules *
 	mt_host_close(h);
 	return e;
 }
+
+/* An undo file of the quarantine fit to hand to a firewall tool as root: a regular file
+ * of root's that nobody else may write. */
+static int undo_file_ok(int qfd, const char *name)
+{
+	struct stat st;
+	return fstatat(qfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+	       st.st_uid == 0 && !(st.st_mode & 022);
+}
+
+mt_err mt_restore_firewall(const char *root, const char *qdir, char *why, size_t whylen)
+{
+	why[0] = '\0';
+	if (!root || strcmp(root, "/") != 0) {
+		snprintf(why, whylen, "the firewall is the live system's: only without --root");
+		return MT_ERR_INVAL;
+	}
+	mt_quar q;
+	mt_err e = mt_quar_open(root, qdir, 0, &q);
+	if (e != MT_OK) {
+		snprintf(why, whylen, "no quarantine directory to take the undo files from: %s",
+		         mt_strerror(e));
+		return e;
+	}
+	char p[MT_MAX_PATH + 32];
+	int rc = -1;
+	const char *nftbin = access("/usr/sbin/nft", X_OK) == 0 ? "/usr/sbin/nft"
+	                     : access("/sbin/nft", X_OK) == 0   ? "/sbin/nft"
+	                                                        : NULL;
+	if (nftbin && undo_file_ok(q.fd, "firewall-undo.nft")) {
+		snprintf(p, sizeof(p), "%s/firewall-undo.nft", q.path);
+		const char *argv[] = {nftbin, "-f", p, NULL};
+		rc = run_tool(argv, NULL, 0);
+		snprintf(why, whylen,
+		         rc == 0 ? "the block was taken off with nft (%s)" : "nft -f %s failed", p);
+	}
+	if (rc != 0 && undo_file_ok(q.fd, "firewall-undo.iptables") &&
+	    access("/usr/sbin/iptables-restore", X_OK) == 0) {
+		snprintf(p, sizeof(p), "%s/firewall-undo.iptables", q.path);
+		const char *argv[] = {"/usr/sbin/iptables-restore", "--noflush", NULL};
+		rc = run_tool(argv, p, 0);
+		if (rc == 0 && access("/usr/sbin/ip6tables-restore", X_OK) == 0) {
+			const char *argv6[] = {"/usr/sbin/ip6tables-restore", "--noflush", NULL};
+			rc = run_tool(argv6, p, 0);
+		}
+		snprintf(why, whylen,
+		         rc == 0 ? "the block was taken off with iptables-restore (%s)"
+		                 : "iptables-restore < %s failed",
+		         p);
+	}
+	if (rc != 0 && !why[0])
+		snprintf(why, whylen,
+		         "no undo file in %s (respond --apply wrote none) or no nft "
+		         "or iptables-restore",
+		         q.path);
+	mt_quar_close(&q);
+	return rc == 0 ? MT_OK : MT_ERR_IO;
+}
