@@ -7,6 +7,7 @@
  * a remote address. Paths every system has (shells, interpreters, the hosts file) join
  * nothing. The incident's severity is its worst finding's; its lead is that finding. */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +150,79 @@ static int is_key(const char *k, const char *const *names, size_t n)
 	return 0;
 }
 
+/* The earliest file time (mtime, ctime) a finding's evidence gives, INT64_MAX for none. */
+static int64_t earliest(const mt_finding *f)
+{
+	int64_t t = INT64_MAX;
+	for (size_t k = 0; k < f->nev; k++)
+		if (!f->ev[k].sval && f->ev[k].ival > 0 &&
+		    (strcmp(f->ev[k].key, "mtime") == 0 || strcmp(f->ev[k].key, "ctime") == 0) &&
+		    f->ev[k].ival < t)
+			t = f->ev[k].ival;
+	return t;
+}
+
+/* The way in: a login the auth checks judged (after a brute force, from a new source)
+ * belongs to the worst incident whose files appeared within a day after it, as the
+ * timeline places the initial access before the attacker's burst. */
+static void join_way_in(const mt_report *r, size_t *parent, size_t n)
+{
+	int64_t *first = malloc(n * sizeof(*first));
+	mt_severity *worst = malloc(n * sizeof(*worst));
+	if (!first || !worst) {
+		free(first);
+		free(worst);
+		return; /* no join: the logins stay incidents of their own */
+	}
+	for (size_t i = 0; i < n; i++) {
+		first[i] = INT64_MAX;
+		worst[i] = MT_SEV_INFO;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const mt_finding *f = mt_report_get(r, i);
+		if (f->severity < MT_SEV_MEDIUM || strncmp(f->check->id, "auth.", 5) == 0)
+			continue;
+		size_t root = uf_find(parent, i);
+		int64_t t = earliest(f);
+		if (t < first[root])
+			first[root] = t;
+		if (f->severity > worst[root])
+			worst[root] = f->severity;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const mt_finding *f = mt_report_get(r, i);
+		if (f->severity < MT_SEV_MEDIUM || strcmp(f->check->id, "auth.compromise") != 0)
+			continue;
+		int64_t t = INT64_MIN;
+		for (size_t k = 0; k < f->nev; k++)
+			if (!f->ev[k].sval && strcmp(f->ev[k].key, "time") == 0)
+				t = f->ev[k].ival;
+		if (t == INT64_MIN)
+			continue;
+		size_t best = SIZE_MAX;
+		for (size_t j = 0; j < n; j++) {
+			if (parent[j] != j || first[j] == INT64_MAX || first[j] < t ||
+			    first[j] - t > 86400)
+				continue;
+			if (best == SIZE_MAX || worst[j] > worst[best] ||
+			    (worst[j] == worst[best] && first[j] < first[best]))
+				best = j;
+		}
+		if (best != SIZE_MAX) {
+			size_t a = uf_find(parent, i), b = uf_find(parent, best);
+			if (a != b) { /* the files' incident stays the root: later logins find it */
+				parent[a] = b;
+				if (first[a] < first[b])
+					first[b] = first[a];
+				if (worst[a] > worst[b])
+					worst[b] = worst[a];
+			}
+		}
+	}
+	free(first);
+	free(worst);
+}
+
 mt_err mt__incidents_build(const mt_report *r, mt__incidents *out)
 {
 	static const char *const path_keys[] = {"path",      "program", "exe",
@@ -227,6 +301,7 @@ mt_err mt__incidents_build(const mt_report *r, mt__incidents *out)
 	for (size_t i = 0; i < s.n; i++)
 		free(s.v[i].k);
 	free(s.v);
+	join_way_in(r, parent, n);
 
 	/* numbered in report order (worst first): the incident of the first finding is 1 */
 	size_t *num = calloc(n, sizeof(*num));

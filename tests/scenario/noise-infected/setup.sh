@@ -1,7 +1,8 @@
 #!/bin/sh
 # noise-worktree's developer host (its loud parts removed) with a real miner: XMRig as
 # /tmp/.X25-unix/.rsync/kswapd0 restarted every minute from alice's crontab. The miner and
-# its cron line are one incident, the first one, at critical; the work trees stay low.
+# its cron line are one incident, the first one, at critical, with the way in: the password
+# login after a brute force an hour before; the work trees stay low.
 set -eu
 r=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,3 +15,17 @@ cp "$samples/xmrig" "$r/tmp/.X25-unix/.rsync/kswapd0"
 chmod 0755 "$r/tmp/.X25-unix/.rsync/kswapd0"
 printf '* * * * * /tmp/.X25-unix/.rsync/kswapd0 -B -o pool.supportxmr.com:443 >/dev/null 2>&1\n' \
 	>"$r/var/spool/cron/crontabs/alice"
+# the way in: a password guessed for alice an hour before the miner appeared
+mkdir -p "$r/var/log"
+t0=$(date -u -d '-2 hours' +%Y-%m-%dT%H:%M)
+t1=$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M)
+i=10
+while [ $i -lt 40 ]; do
+	printf '%s:%02d.000000+00:00 dev1 sshd[%d]: Failed password for alice from 203.0.113.50 port %d ssh2\n' \
+		"$t0" $i $((5000 + i)) $((42000 + i))
+	i=$((i + 1))
+done >"$r/var/log/auth.log"
+printf '%s:05.000000+00:00 dev1 sshd[5100]: Accepted password for alice from 203.0.113.50 port 42100 ssh2\n' \
+	"$t1" >>"$r/var/log/auth.log"
+printf '%s:05.000000+00:00 dev1 sshd[5100]: pam_unix(sshd:session): session opened for user alice(uid=1000) by (uid=0)\n' \
+	"$t1" >>"$r/var/log/auth.log"
