@@ -48,7 +48,7 @@ typedef struct mt_pcap_stats {
 	uint64_t malformed;            /* skipped: a header cut short or inconsistent */
 	uint64_t truncated;            /* of those: cut by the snap length or the file */
 	uint64_t non_ip;               /* not IPv4/IPv6 (ARP, LLDP...) or unknown link type */
-	uint64_t fragments;            /* IPv4/IPv6 fragments (payload not reassembled) */
+	uint64_t fragments;            /* IPv4/IPv6 fragments (IPv4 ones reassembled) */
 	uint64_t flows, flows_evicted; /* TCP/UDP flows created, and evicted when full */
 	uint64_t dropped;              /* items dropped at a limit (sessions, hosts...) */
 	uint64_t capture_errors;       /* records of the file that could not be read */

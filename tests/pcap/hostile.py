@@ -474,6 +474,90 @@ if os.path.exists(eb):
            'r8 one source with 5000 EternalBlue events: 64 kept, the real attack in the chain (%s)' %
            (ch[0]['evidence'].get('events') if ch else None))
 
+# --- IPv4 fragments: a stratum session whose login, job and submit are each split over
+# 16-byte IP fragments (delivered out of order) is found like the whole one; a session
+# whose login fragments overlap (the two copies differ) is given up and counted, not
+# guessed; 20000 datagrams that never complete do not hide a fragmented miner after them
+def frag_ip(src, dst, proto, payload, ident, size, order):
+    """the IP fragments of one datagram, size bytes of payload each (a multiple of 8),
+    in the given order of their indexes ('rev', 'fwd' or a list)"""
+    parts = [payload[i:i + size] for i in range(0, len(payload), size)]
+    idx = list(range(len(parts)))
+    if order == 'rev':
+        idx.reverse()
+    elif isinstance(order, list):
+        idx = order
+    out = []
+    for i in idx:
+        off = i * size // 8
+        mf = 0x2000 if i < len(parts) - 1 else 0
+        h = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(parts[i]), ident, mf | off, 64,
+                        proto, 0, bytes(map(int, src.split('.'))), bytes(map(int, dst.split('.'))))
+        h = h[:10] + struct.pack('!H', csum(h)) + h[12:]
+        out.append(eth(h + parts[i]))
+    return out
+
+def tcp_seg(sp, dp, seq, ack, flags, data=b''):
+    return struct.pack('!HHIIBBHHH', sp, dp, seq, ack, 5 << 4, flags, 65535, 0, 0) + data
+
+def frag_conv(P, ts, c, cp, v, vp, msgs, ident, order='rev'):
+    cs, ss = 1000, 5000
+    P.tcp(ts, c, cp, v, vp, cs, 0, SYN)
+    P.tcp(ts + .001, v, vp, c, cp, ss, cs + 1, SYN | ACK)
+    cs += 1; ss += 1
+    for i, (d, b) in enumerate(msgs):
+        t = ts + .01 * (i + 1)
+        if d == 0:
+            seg, src, dst = tcp_seg(cp, vp, cs, ss, PSH | ACK, b), c, v
+            cs += len(b)
+        else:
+            seg, src, dst = tcp_seg(vp, cp, ss, cs, PSH | ACK, b), v, c
+            ss += len(b)
+        for k, fr in enumerate(frag_ip(src, dst, 6, seg, ident + i, 16, order)):
+            P.add(t + k * 1e-4, fr)
+
+P, n = new('frag-miner.pcap')
+frag_conv(P, 100, '10.0.0.5', 40000, '45.1.2.3', 3333, [(0, LOGIN), (1, JOB), (0, SUBMIT), (1, OK)], 7000)
+P.close()
+out = run(n)
+st = findings(out, 'net.stratum')
+expect(st and st[0]['severity'] == 'critical' and st[0]['evidence'].get('login') == '44wallet',
+       'fragments: a stratum session split over IP fragments, out of order, is found')
+expect(any('datagrams reassembled' in d for d in summary(out)['diagnostics']),
+       'fragments: the reassembly is counted')
+
+P, n = new('frag-overlap.pcap')
+cs, ss = 1001, 5001
+P.tcp(100, '10.0.0.9', 40001, '45.1.2.3', 3333, 1000, 0, SYN)
+P.tcp(100.001, '45.1.2.3', 3333, '10.0.0.9', 40001, 5000, 1001, SYN | ACK)
+seg = tcp_seg(40001, 3333, cs, ss, PSH | ACK, LOGIN)
+frs = frag_ip('10.0.0.9', '45.1.2.3', 6, seg, 9000, 16, 'fwd')
+# a second copy of the fragment at offset 16 with other bytes: the two copies overlap
+bad = bytearray(frs[1])
+bad[14 + 20:14 + 36] = b'XXXXXXXXXXXXXXXX'
+bad[14 + 10:14 + 12] = b'\0\0'
+frs.insert(2, bytes(bad))
+for k, fr in enumerate(frs):
+    P.add(100.01 + k * 1e-4, fr)
+P.close()
+out = run(n)
+expect(not [f for f in findings(out, 'net.stratum') if f['evidence'].get('src_ip') == '10.0.0.9'],
+       'fragments: overlapping copies are not guessed (no session from them)')
+import re
+gave = [int(m.group(1)) for d in summary(out)['diagnostics'] for m in [re.search(r'(\d+) given up', d)] if m]
+expect(gave and gave[0] >= 1, 'fragments: the overlap is counted (%r)' % gave)
+
+P, n = new('frag-flood.pcap')
+for i in range(20000):
+    h = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 36, i & 0xffff, 0x2000, 64, 6, 0,
+                    bytes([10, 50, (i >> 8) & 255, i & 255]), bytes([45, 1, 2, 3]))
+    P.add(50 + i * 1e-4, eth(h + b'\0' * 16))
+frag_conv(P, 100, '10.0.0.5', 40000, '45.1.2.3', 3333, [(0, LOGIN), (1, JOB), (0, SUBMIT), (1, OK)], 7000)
+P.close()
+out = run(n, keep=['net.stratum'])
+expect([f for f in findings(out, 'net.stratum') if f['severity'] == 'critical'],
+       'fragments: 20000 incomplete datagrams first, the fragmented miner is still found')
+
 #@@MORE@@
 
 sys.exit(1 if fails else 0)

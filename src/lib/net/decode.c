@@ -1,6 +1,6 @@
 /* decode.c - link, IP and transport headers of one captured packet through a bounded
  * reader: Ethernet with 802.1Q/QinQ, Linux cooked v1/v2, BSD loopback, raw IP, IPv4
- * (fragments counted, not reassembled), IPv6 with extension headers, TCP and UDP */
+ * (fragments handed to frag.c), IPv6 with extension headers, TCP and UDP */
 #include <stdio.h>
 #include <string.h>
 
@@ -159,6 +159,13 @@ static int ipv4(mt_rd *r, mt_pkt *k, mt_pcap_stats *st)
 	v4(&k->dst, d);
 	if (frag & 0x3fff) {
 		st->fragments++;
+		k->frag = 1;
+		k->frag_more = (frag & 0x2000) != 0;
+		k->frag_off = (uint32_t)(frag & 0x1fff) * 8;
+		k->ip_id = id;
+		k->proto = proto;
+		k->payload = r->p + r->off;
+		k->plen = rd_left(r);
 		return 1;
 	}
 	return transport(r, proto, k, st);
@@ -269,6 +276,7 @@ int mt__decode(int linktype, const uint8_t *data, size_t caplen, mt_pkt *k, mt_p
 	rd_init(&r, data, caplen);
 	uint16_t et;
 	uint32_t fam;
+	k->frag = 0;
 	switch (linktype) {
 	case MT_LINK_ETHERNET:
 		if (rd_skip(&r, 12) || rd_u16be(&r, &et))

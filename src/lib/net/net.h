@@ -110,7 +110,20 @@ typedef struct mt_pkt {
 	uint32_t seq;
 	const uint8_t *payload;
 	size_t plen;
+	/* an IPv4 fragment (mt__decode returned 1): its id, offset in bytes, more to come;
+	 * payload/plen are the fragment's data, proto the datagram's protocol */
+	uint8_t frag, frag_more;
+	uint16_t ip_id;
+	uint32_t frag_off;
 } mt_pkt;
+
+/* IPv4 reassembly (frag.c): at most MT_FRAG_MAX datagrams in flight, each at most 65515
+ * bytes, forgotten after 30 s of capture time; overlapping fragments (evasion, teardrop)
+ * drop the datagram. A complete datagram is decoded as one packet. */
+#define MT_FRAG_MAX 64
+struct mt_frag;
+void mt__frag_packet(mt_pcap *p, const mt_pkt *k);
+void mt__frag_free(mt_pcap *p);
 
 /* 0 decoded (TCP or UDP), 1 not for us (counted in st), -1 malformed (counted). */
 int mt__decode(int linktype, const uint8_t *data, size_t caplen, mt_pkt *out, mt_pcap_stats *st);
@@ -260,6 +273,8 @@ typedef struct mt_chainev {
 struct mt_pcap {
 	const mt_rules *rules;
 	mt_pcap_stats st;
+	struct mt_frag *frags; /* MT_FRAG_MAX datagrams being reassembled, allocated lazily */
+	uint64_t frag_done, frag_dropped;
 	mt_err err; /* first MT_ERR_NOMEM */
 	/* flows */
 	mt_flow **ftab; /* chained, grows with the number of flows */

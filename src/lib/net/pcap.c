@@ -60,6 +60,7 @@ void mt_pcap_free(mt_pcap *p)
 {
 	if (!p)
 		return;
+	mt__frag_free(p);
 	for (mt_flow *f = p->lru_head, *n; f; f = n) {
 		n = f->lnext;
 		for (int d = 0; d < 2; d++) {
@@ -119,8 +120,13 @@ mt_err mt_pcap_packet(mt_pcap *p, int linktype, int64_t ts_us, const uint8_t *da
 	if (ts_us > p->last_us)
 		p->last_us = ts_us;
 	mt_pkt k;
-	if (mt__decode(linktype, data, caplen, &k, &p->st) != 0)
+	if (mt__decode(linktype, data, caplen, &k, &p->st) != 0) {
+		if (k.frag) {
+			k.ts_us = ts_us;
+			mt__frag_packet(p, &k);
+		}
 		return p->err;
+	}
 	k.ts_us = ts_us;
 	if (k.proto == 17 &&
 	    (k.sport == 53 || k.dport == 53 || k.sport == 5353 || k.dport == 5353) && k.plen)
@@ -534,8 +540,13 @@ mt_err mt_pcap_finish(mt_pcap *p, mt_report *r, const char *label)
 		mt_report_diag(r, "pcap: %llu capture records could not be read",
 		               (unsigned long long)p->st.capture_errors);
 	if (p->st.fragments)
-		mt_report_diag(r, "pcap: %llu IP fragments not reassembled",
-		               (unsigned long long)p->st.fragments);
+		mt_report_diag(
+			r,
+			"pcap: %llu IP fragments: %llu IPv4 datagrams reassembled, %llu given "
+			"up (overlapping, incomplete or over the limits; IPv6 fragments are "
+			"not reassembled)",
+			(unsigned long long)p->st.fragments, (unsigned long long)p->frag_done,
+			(unsigned long long)p->frag_dropped);
 	if (p->st.flows_evicted)
 		mt_report_diag(r, "pcap: %llu flows evicted at the flow-table limit or idle",
 		               (unsigned long long)p->st.flows_evicted);
