@@ -558,6 +558,33 @@ out = run(n, keep=['net.stratum'])
 expect([f for f in findings(out, 'net.stratum') if f['severity'] == 'critical'],
        'fragments: 20000 incomplete datagrams first, the fragmented miner is still found')
 
+# --- DNS over TCP: a pool name asked and answered over TCP/53 (two queries in one segment,
+# the answer split over two) is the same pool DNS finding, and the connection to the
+# answered address is pool-contact; an answer over TCP without its query is ignored
+def tcp_dns(msg):
+    return struct.pack('!H', len(msg)) + msg
+
+P, n = new('dns-tcp.pcap')
+q = tcp_dns(dns_query(0x4321, 'de01.supportxmr.com')) + tcp_dns(dns_query(0x4322, 'example.org'))
+a = tcp_dns(dns_answer(0x4321, 'de01.supportxmr.com', '52.1.1.7'))
+conv(P, 99.5, '10.0.0.12', 41500, '10.0.0.1', 53, [(0, q), (1, a[:9]), (1, a[9:])])
+P.tcp(101, '10.0.0.13', 41000, '52.1.1.7', 443, 1, 0, SYN)
+P.tcp(101.01, '52.1.1.7', 443, '10.0.0.13', 41000, 1, 2, SYN | ACK)
+P.close()
+out = run(n)
+pd = [f for f in findings(out, 'net.pool_dns') if 'supportxmr' in json.dumps(f['evidence'])]
+expect(pd, 'dns over tcp: the pool name asked over TCP is a pool DNS finding')
+h = host(out, '10.0.0.13')
+expect(h and 'pool-contact' in h.get('verdicts', []), 'dns over tcp: the answered address is pool-contact')
+P, n = new('dns-tcp-spoof.pcap')
+conv(P, 99.5, '6.6.6.6', 53, '10.0.0.14', 41600, [(0, tcp_dns(dns_answer(0x1, 'de01.supportxmr.com', '52.1.1.8')))])
+P.tcp(101, '10.0.0.14', 41000, '52.1.1.8', 443, 1, 0, SYN)
+P.tcp(101.01, '52.1.1.8', 443, '10.0.0.14', 41000, 1, 2, SYN | ACK)
+P.close()
+out = run(n)
+h = host(out, '10.0.0.14')
+expect(not h or 'pool-contact' not in h.get('verdicts', []), 'dns over tcp: an answer without its query is ignored')
+
 #@@MORE@@
 
 sys.exit(1 if fails else 0)

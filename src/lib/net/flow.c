@@ -398,6 +398,9 @@ static void classify(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_t n
 	if (is_smb_port(f->ap, f->bp) &&
 	    (d[0] == 0x00 || d[0] == 0x81 || d[0] == 0x82 || d[0] == 0x83 || d[0] == 0x85)) {
 		s->mode = MT_DIR_MODE_SMB;
+	} else if ((f->ap == 53 || f->bp == 53) && f->proto == 6) {
+		s->mode = MT_DIR_MODE_DNS; /* zone transfers and large answers, or a miner
+		                            * asking its pool's name over TCP on purpose */
 	} else if (i == n) {
 		return; /* only blank space so far: the next payload decides */
 	} else if (d[i] == '{') {
@@ -416,6 +419,36 @@ static void classify(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_t n
 		stream_done(p, f, dir);
 	else
 		blru_touch(p, f);
+}
+
+/* DNS over TCP (RFC 7766): each whole message of the buffer to the DNS reader, as a
+ * datagram of this direction would go. */
+static void dns_stream(mt_pcap *p, mt_flow *f, int dir, int64_t ts)
+{
+	mt_stream *s = &f->s[dir];
+	while (s->blen >= 2) {
+		size_t ml = (size_t)(s->buf[0] << 8 | s->buf[1]);
+		if (ml + 2 > MT_PCAP_STREAM_BUF) {
+			stream_done(p, f, dir); /* larger than the buffer: not read */
+			return;
+		}
+		if (s->blen < ml + 2)
+			return;
+		mt_pkt k;
+		memset(&k, 0, sizeof(k));
+		k.ts_us = ts;
+		k.proto = 6;
+		k.src = dir ? f->b : f->a;
+		k.dst = dir ? f->a : f->b;
+		k.sport = dir ? f->bp : f->ap;
+		k.dport = dir ? f->ap : f->bp;
+		k.payload = s->buf + 2;
+		k.plen = ml;
+		if (ml)
+			mt__dns_packet(p, &k);
+		memmove(s->buf, s->buf + ml + 2, s->blen - ml - 2);
+		s->blen -= (uint32_t)(ml + 2);
+	}
 }
 
 /* New in-order bytes of one direction. */
@@ -473,6 +506,8 @@ static void stream_data(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_
 		n -= c;
 		if (s->mode == MT_DIR_MODE_JSON)
 			mt__json_stream(p, f, dir);
+		else if (s->mode == MT_DIR_MODE_DNS)
+			dns_stream(p, f, dir, ts);
 		else if (s->mode == MT_DIR_MODE_HTTP)
 			mt__http_stream(p, f, dir);
 		else if (s->mode == MT_DIR_MODE_TLS) {

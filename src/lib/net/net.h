@@ -138,6 +138,7 @@ enum {
 	MT_DIR_MODE_HTTP,
 	MT_DIR_MODE_TLS,
 	MT_DIR_MODE_SMB,
+	MT_DIR_MODE_DNS, /* DNS over TCP: messages behind a 2-byte length */
 	MT_DIR_MODE_DONE
 };
 
