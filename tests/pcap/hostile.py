@@ -585,6 +585,70 @@ out = run(n)
 h = host(out, '10.0.0.14')
 expect(not h or 'pool-contact' not in h.get('verdicts', []), 'dns over tcp: an answer without its query is ignored')
 
+# --- getwork / getblocktemplate over HTTP as real miners speak it (cpuminer, bfgminer):
+# keep-alive with several calls, chunked answers, JSON-RPC batches, HTTP/1.0 answers
+# without a length, a template and a submitted block far larger than the stream buffer;
+# the worker comes from Basic authorization, the program from User-Agent. A wallet's
+# RPC to its own node (getblockchaininfo) is no mining.
+import base64 as _b64
+def gw_req(body, ver='1.1'):
+    b = body.encode()
+    return ('POST / HTTP/%s\r\nAuthorization: Basic %s\r\nHost: 198.51.100.7:8332\r\n'
+            'User-Agent: bfgminer/5.5.0\r\nContent-Type: application/json\r\n'
+            'Content-Length: %d\r\nX-Mining-Extensions: longpoll midstate rollntime\r\n\r\n'
+            % (ver, _b64.b64encode(b'1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2.rig7:x').decode(), len(b))).encode() + b
+def gw_resp(body, how='len'):
+    b = body.encode()
+    if how == 'chunked':
+        cut = len(b) // 3
+        return (b'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n'
+                + b'%x;ext=1\r\n' % cut + b[:cut] + b'\r\n' + b'%X\r\n' % (len(b) - cut) + b[cut:] + b'\r\n0\r\n\r\n')
+    if how == 'close':
+        return b'HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n' + b
+    return b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n' % len(b) + b
+GW_Q = '{"method":"getwork","params":[],"id":%d}'
+GW_A = '{"result":{"midstate":"aa","data":"0000000109a78d37","hash1":"00","target":"ffffffff"},"error":null,"id":%d}'
+GBT_Q = '{"id":%d,"method":"getblocktemplate","params":[{"capabilities":["coinbasetxn","workid","coinbase/append"],"rules":["segwit"]}]}'
+def gbt_a(i, ntx):
+    txs = ','.join('{"data":"%s","txid":"%064x","fee":1000}' % ('ab' * 250, k) for k in range(ntx))
+    return ('{"result":{"capabilities":["proposal"],"version":536870912,"rules":["csv","segwit"],'
+            '"vbavailable":{},"vbrequired":0,"previousblockhash":"00000000000000000002a7c4",'
+            '"transactions":[%s],"coinbaseaux":{},"coinbasevalue":631250000,"longpollid":"x",'
+            '"target":"00000000000000000004","mintime":1,"mutable":["time"],"noncerange":"00000000ffffffff",'
+            '"curtime":2,"bits":"17034219","height":820001},"error":null,"id":%d}' % (txs, i))
+def in_segs(d, b, size=1400):
+    return [(d, b[k:k + size]) for k in range(0, len(b), size)]
+gw_cases = {
+    'gw-keepalive.pcap': [(0, gw_req(GW_Q % 1)), (1, gw_resp(GW_A % 1)), (0, gw_req(GW_Q % 2)), (1, gw_resp(GW_A % 2))],
+    'gw-chunked.pcap': [(0, gw_req(GBT_Q % 3))] + in_segs(1, gw_resp(gbt_a(3, 4), 'chunked'), 300),
+    'gw-batch.pcap': [(0, gw_req('[' + GW_Q % 4 + ',' + GW_Q % 5 + ']')), (1, gw_resp('[' + GW_A % 4 + ',' + GW_A % 5 + ']'))],
+    'gw-http10.pcap': [(0, gw_req(GW_Q % 6, '1.0')), (1, gw_resp(GW_A % 6, 'close'))],
+    'gw-big.pcap': [(0, gw_req(GBT_Q % 7))] + in_segs(1, gw_resp(gbt_a(7, 300))) +
+                   in_segs(0, gw_req('{"id":8,"method":"submitblock","params":["%s"]}' % ('00' * 150000))) +
+                   [(1, gw_resp('{"result":null,"error":null,"id":8}')), (0, gw_req(GW_Q % 9)), (1, gw_resp(GW_A % 9))],
+    'gw-big-chunked.pcap': [(0, gw_req(GBT_Q % 10))] + in_segs(1, gw_resp(gbt_a(10, 300), 'chunked')),
+}
+for name, msgs in gw_cases.items():
+    P, n = new(name)
+    conv(P, 200, '10.0.0.40', 42000, '198.51.100.7', 8332, msgs)
+    P.close()
+    st = findings(run(n), 'net.stratum')
+    ev = st[0]['evidence'] if st else {}
+    expect(st and st[0]['severity'] == 'critical' and ev.get('protocol') == 'getwork-http',
+           '%s: a confirmed getwork/getblocktemplate session (%s)' % (name, st and st[0]['severity']))
+    expect(ev.get('login') == '1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2.rig7' and ev.get('agent') == 'bfgminer/5.5.0',
+           '%s: worker from Basic authorization, program from User-Agent (%s, %s)' % (name, ev.get('login'), ev.get('agent')))
+    if name in ('gw-keepalive.pcap', 'gw-batch.pcap', 'gw-big.pcap'):
+        expect(ev.get('jobs', 0) >= 2, '%s: every answer on the connection is read (%s jobs)' % (name, ev.get('jobs')))
+P, n = new('rpc-wallet.pcap')
+conv(P, 200, '10.0.0.41', 42001, '10.0.0.20', 8332,
+     [(0, gw_req('{"method":"getblockchaininfo","params":[],"id":1}')),
+      (1, gw_resp('{"result":{"chain":"main","blocks":820000,"bestblockhash":"00","difficulty":1},"error":null,"id":1}')),
+      (0, gw_req('{"method":"getblock","params":["00"],"id":2}')),
+      (1, gw_resp('{"result":{"hash":"00","version":1,"previousblockhash":"00","bits":"17","tx":[]},"error":null,"id":2}'))])
+P.close()
+expect(not findings(run(n), 'net.stratum'), 'rpc-wallet: a node RPC client that does not ask for work is no miner')
+
 #@@MORE@@
 
 sys.exit(1 if fails else 0)

@@ -356,6 +356,10 @@ void mt__json_stream(mt_pcap *p, mt_flow *f, int dir);
 /* One JSON-RPC message of direction dir (http: it came in an HTTP body). */
 void mt__jsonrpc_msg(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n, int http);
 void mt__http_stream(mt_pcap *p, mt_flow *f, int dir);
+void mt__jsonrpc_body(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n);
+void mt__jsonrpc_prefix(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n);
+void mt__session_http_hints(mt_pcap *p, mt_flow *f, const char *agent, size_t an, const char *user,
+                            size_t un);
 void mt__tls_client_hello(mt_pcap *p, mt_flow *f, const uint8_t *d, size_t n);
 void mt__smb_stream(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_t n, int64_t ts);
 void mt__scan_syn(mt_pcap *p, const mt_pkt *k);

@@ -640,6 +640,134 @@ void mt__jsonrpc_msg(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n, i
 	}
 }
 
+/* An HTTP JSON-RPC body: one call, or a batch (an array of calls, JSON-RPC 2.0), each
+ * read as a message of its own; at most 32 of a batch. */
+void mt__jsonrpc_body(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n)
+{
+	const char *e = m + n, *q = ws(m, e);
+	if (q >= e || *q != '[') {
+		mt__jsonrpc_msg(p, f, dir, m, n, 1);
+		return;
+	}
+	q++;
+	for (int k = 0; k < 32; k++) {
+		jv x;
+		const char *a = ws(q, e), *z = value(a, e, &x, 1);
+		if (!z)
+			return;
+		if (x.t == 'o')
+			mt__jsonrpc_msg(p, f, dir, a, (size_t)(z - a), 1);
+		q = ws(z, e);
+		if (q >= e || *q != ',')
+			return;
+		q++;
+	}
+}
+
+/* What the HTTP headers of a request add to its session: the client program
+ * (User-Agent) and the worker (the user of Basic authorization), when the body did not
+ * name them. */
+void mt__session_http_hints(mt_pcap *p, mt_flow *f, const char *agent, size_t an, const char *user,
+                            size_t un)
+{
+	if (f->session < 0 || (uint32_t)f->session >= p->nsess)
+		return;
+	mt_session *s = &p->sess[f->session];
+	if (an && !s->agent[0]) {
+		size_t c = an < sizeof(s->agent) - 1 ? an : sizeof(s->agent) - 1;
+		memcpy(s->agent, agent, c);
+		s->agent[c] = '\0';
+	}
+	if (un && !s->login[0]) {
+		size_t c = un < sizeof(s->login) - 1 ? un : sizeof(s->login) - 1;
+		memcpy(s->login, user, c);
+		s->login[c] = '\0';
+	}
+}
+
+static const char *span_find(const char *s, size_t n, const char *pat)
+{
+	size_t pl = strlen(pat);
+	for (size_t i = 0; pl <= n && i <= n - pl; i++)
+		if (s[i] == pat[0] && !memcmp(s + i, pat, pl))
+			return s + i;
+	return NULL;
+}
+
+/* The start of a body larger than the stream buffer (a getblocktemplate answer carries
+ * the whole mempool, a submitblock request the whole block): a request counts by its
+ * method; an answer confirms a pending getwork when its result object holds at least
+ * a field only work templates have and two more of their shape. Nothing is guessed from the id. */
+void mt__jsonrpc_prefix(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n)
+{
+	/* only work templates have these; bitcoind sends previousblockhash before the
+	 * transactions, the rest after them */
+	static const char *const work_keys[] = {
+		"\"previousblockhash\"", "\"coinbasevalue\"", "\"coinbaseaux\"",
+		"\"noncerange\"",        "\"longpollid\"",    "\"default_witness_commitment\"",
+		"\"midstate\"",          "\"hash1\"",         "\"vbavailable\"",
+	};
+	/* common to templates and other answers */
+	static const char *const shape_keys[] = {
+		"\"transactions\"", "\"version\"", "\"rules\"",  "\"capabilities\"",
+		"\"curtime\"",      "\"bits\"",    "\"target\"", "\"data\"",
+	};
+	const char *q = ws(m, m + n);
+	if (q >= m + n || *q != '{')
+		return;
+	const char *meth = span_find(m, n, "\"method\"");
+	if (meth) {
+		const char *v = ws(meth + 8, m + n);
+		if (v >= m + n || *v != ':')
+			return;
+		v = ws(v + 1, m + n);
+		jv name;
+		if (!value(v, m + n, &name, 1) || name.t != 's' || name.n > 24)
+			return;
+		if (!jeq(&name, "submitblock") && !jeq(&name, "getblocktemplate") &&
+		    !jeq(&name, "getwork"))
+			return;
+		/* the id, when the start holds it, pairs the answer */
+		char idtxt[32] = "null";
+		const char *idk = span_find(m, n, "\"id\"");
+		jv id;
+		if (idk && (v = ws(idk + 4, m + n)) < m + n && *v == ':' &&
+		    value(v + 1, m + n, &id, 1) && (id.t == 'n' || id.t == 's') && id.n < 24)
+			snprintf(idtxt, sizeof(idtxt), id.t == 's' ? "\"%.*s\"" : "%.*s", (int)id.n,
+			         id.p);
+		char small[96];
+		int k = snprintf(small, sizeof(small), "{\"method\":\"%.*s\",\"id\":%s}",
+		                 (int)name.n, name.p, idtxt);
+		if (k > 0 && (size_t)k < sizeof(small))
+			mt__jsonrpc_msg(p, f, dir, small, (size_t)k, 1);
+		return;
+	}
+	const char *res = span_find(m, n, "\"result\"");
+	if (!res)
+		return;
+	const char *v = ws(res + 8, m + n);
+	if (v >= m + n || *v != ':' || (v = ws(v + 1, m + n)) >= m + n || *v != '{')
+		return;
+	int hits = 0, shape = 0;
+	for (size_t i = 0; i < MT_ARRAY_LEN(work_keys); i++)
+		hits += span_find(v, (size_t)(m + n - v), work_keys[i]) != NULL;
+	for (size_t i = 0; i < MT_ARRAY_LEN(shape_keys); i++)
+		shape += span_find(v, (size_t)(m + n - v), shape_keys[i]) != NULL;
+	mt_session *s = session_of(p, f, dir, 0);
+	if (hits < 1 || hits + shape < 3 || !s || !from_server(s, f, dir))
+		return;
+	for (unsigned i = 0; i < s->npend; i++) {
+		if (s->pend[i].what != W_GETWORK)
+			continue;
+		s->answers++;
+		s->confirmed = 1;
+		s->jobs++;
+		s->pend[i].what = W_OTHER; /* answered */
+		sess_touch(p, s);
+		return;
+	}
+}
+
 void mt__json_stream(mt_pcap *p, mt_flow *f, int dir)
 {
 	mt_stream *st = &f->s[dir];
