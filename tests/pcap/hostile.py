@@ -649,6 +649,75 @@ conv(P, 200, '10.0.0.41', 42001, '10.0.0.20', 8332,
 P.close()
 expect(not findings(run(n), 'net.stratum'), 'rpc-wallet: a node RPC client that does not ask for work is no miner')
 
+# --- MS17-010 beyond EternalBlue, by the SMB1 transaction invariants each exploit breaks
+# (smb.c): EternalRomance/Synergy writes into an open transaction with WriteAndX of its
+# identity; EternalChampion races a secondary against a primary that already carried
+# everything, NT_TRANSACT_RENAME first; an oversized Trans secondary. Their benign
+# neighbours (a multi-part transaction done by the book, a WriteAndX reusing the MID after
+# the final answer, a WriteAndX of another MID) stay quiet.
+def smbx(cmd, mid, words=b'', reply=False, status=0, tid=0x0801, pid=0x1234, uid=0x0800):
+    h = b'\xffSMB' + bytes([cmd]) + struct.pack('<I', status) + bytes([0x98 if reply else 0x18])
+    h += struct.pack('<H', 0xc807) + b'\0' * 12 + struct.pack('<HHHH', tid, pid, uid, mid)
+    m = h + bytes([len(words) // 2]) + words + b'\0\0'
+    return struct.pack('>I', len(m)) + m
+def trans(mid, tp, td, pc, dc, cmd=0x25, setup=(0x0023,)):
+    w = struct.pack('<HHHHBBHIHHHHHBB', tp, td, 1024, 4096, 0, 0, 0, 0, 0, pc, 84, dc, 84 + pc, len(setup), 0)
+    return smbx(cmd, mid, w + b''.join(struct.pack('<H', x) for x in setup))
+def trans_sec(mid, tp, td, pc, pd, dc, dd, cmd=0x26):
+    w = struct.pack('<HHHHHHHH', tp, td, pc, 70, pd, dc, 70 + pc, dd)
+    return smbx(cmd, mid, w + (struct.pack('<H', 0x4000) if cmd == 0x33 else b''))
+def nt_trans(mid, fn, tp, td, pc, dc):
+    return smbx(0xa0, mid, struct.pack('<BHIIIIIIIIBH', 0, 0, tp, td, 1024, 4096, pc, 84, dc, 84 + pc, 0, fn))
+def nt_sec(mid, tp, td, pc, pd, dc, dd):
+    return smbx(0xa1, mid, struct.pack('<3sIIIIIIIIB', b'\0' * 3, tp, td, pc, 80, pd, dc, 80 + pc, dd, 0))
+def interim(cmd, mid): return smbx(cmd, mid, reply=True)
+def final(cmd, mid): return smbx(cmd, mid, b'\0' * 20, reply=True)
+def write_andx(mid, tid=0x0801): return smbx(0x2f, mid, struct.pack('<BBHHIIHHHHH', 0xff, 0, 0, 0x4000, 0, 0, 0, 0, 0, 64, 64), tid=tid)
+neg = smbx(0x72, 1, b'', reply=False)
+ms17 = {
+    'romance.pcap': ([(0, neg), (0, trans(0x40, 16, 4096, 16, 1024)), (1, interim(0x25, 0x40)), (0, write_andx(0x40))],
+                     'net.eternalromance', 'critical'),
+    'champion.pcap': ([(0, neg), (0, nt_trans(0x41, 5, 4, 64, 4, 64) + nt_sec(0x41, 4, 64, 0, 0, 32, 32))],
+                      'net.eternalchampion', 'critical'),
+    'champion-trans.pcap': ([(0, neg), (0, trans(0x42, 2, 8, 2, 8)), (0, trans_sec(0x42, 2, 8, 0, 0, 8, 0))],
+                            'net.eternalchampion', 'critical'),
+    'rename-only.pcap': ([(0, neg), (0, nt_trans(0x43, 5, 4, 64, 4, 64)), (1, final(0xa0, 0x43))],
+                         'net.eternalchampion', 'high'),
+    'trans-overflow.pcap': ([(0, neg), (0, trans(0x44, 0, 100, 0, 50)), (1, interim(0x25, 0x44)),
+                             (0, trans_sec(0x44, 0, 100, 0, 0, 60, 50))], 'net.eternalblue', 'critical'),
+    'trans-mixed.pcap': ([(0, neg), (0, trans(0x45, 0, 100, 0, 50, cmd=0x32, setup=(0x0001,))), (1, interim(0x32, 0x45)),
+                          (0, trans_sec(0x45, 0, 100, 0, 0, 50, 50, cmd=0x26))], 'net.eternalblue', 'critical'),
+}
+benign = {
+    'trans-by-the-book.pcap': [(0, neg), (0, trans(0x50, 16, 200, 16, 100)), (1, interim(0x25, 0x50)),
+                               (0, trans_sec(0x50, 16, 200, 0, 16, 100, 100)), (1, final(0x25, 0x50)),
+                               (0, write_andx(0x50)), (0, trans(0x51, 4, 8, 4, 8, cmd=0x32, setup=(0x0001,))),
+                               (0, write_andx(0x52)), (1, final(0x32, 0x51)),
+                               (0, nt_trans(0x53, 1, 4, 200, 4, 100)), (1, interim(0xa0, 0x53)),
+                               (0, nt_sec(0x53, 4, 200, 0, 4, 100, 100))],
+}
+for name, (msgs, check, sev) in ms17.items():
+    P, n = new(name)
+    conv(P, 300, '10.0.0.60', 49200, '10.0.0.61', 445, msgs)
+    P.close()
+    out = run(n)
+    got = findings(out, check)
+    expect(got and got[0]['severity'] == sev and got[0]['evidence'].get('attacker') == '10.0.0.60',
+           '%s: %s %s (%s)' % (name, check, sev, got and (got[0]['severity'], got[0]['evidence'].get('indicator'))))
+    others = [f['check'] for f in findings(out) if f['check'] in
+              ('net.eternalblue', 'net.eternalromance', 'net.eternalchampion') and f['check'] != check]
+    expect(not others,
+           '%s: no other MS17-010 exploit named (%s)' % (name, others))
+    if sev == 'critical':
+        h = host(out, '10.0.0.61')
+        expect(h and 'attacked' in json.dumps(h), '%s: the victim is marked attacked (%s)' % (name, h))
+for name, msgs in benign.items():
+    P, n = new(name)
+    conv(P, 300, '10.0.0.62', 49300, '10.0.0.63', 445, msgs)
+    P.close()
+    bad = [(f['check'], f['evidence'].get('indicator')) for f in findings(run(n)) if f['check'].startswith('net.eternal')]
+    expect(not bad, '%s: SMB1 transactions by the book are no exploit (%s)' % (name, bad))
+
 #@@MORE@@
 
 sys.exit(1 if fails else 0)

@@ -154,6 +154,19 @@ typedef struct mt_stream {
 	uint8_t overflow; /* a line longer than the buffer is being dropped */
 } mt_stream;
 
+/* An SMB1 transaction a client opened (Trans, Trans2, NT Trans), by the identity all its
+ * messages share (MS-CIFS 3.2.4.1.5: PID, MID, TID, UID) */
+#define MT_SMB_TX 6
+typedef struct mt_smbtx {
+	uint16_t mid, pid, tid, uid;
+	uint16_t fn;   /* NT Trans function, Trans2 subcommand */
+	uint8_t cmd;   /* 0x25, 0x32 or 0xa0 */
+	uint8_t state; /* MT_SMBTX_* bits */
+} mt_smbtx;
+#define MT_SMBTX_COMPLETE 1 /* the primary carried all its parameters and data */
+#define MT_SMBTX_INTERIM  2 /* the server asked for the rest (interim response) */
+#define MT_SMBTX_DONE     4 /* the server gave its final response */
+
 typedef struct mt_flow {
 	mt_addr a, b; /* a: the side that opened it (SYN sender, else first sender) */
 	uint16_t ap, bp;
@@ -167,9 +180,9 @@ typedef struct mt_flow {
 	struct mt_flow *hnext, *lprev, *lnext;
 	struct mt_flow *bprev, *bnext; /* list of flows holding a stream buffer */
 	uint8_t inb;
-	mt_stream s[2];         /* [0] a->b, [1] b->a */
-	uint16_t smb_nt_mid[4]; /* MIDs of open SMB1 NT Trans requests */
-	uint8_t smb_nnt;
+	mt_stream s[2];             /* [0] a->b, [1] b->a */
+	mt_smbtx smb_tx[MT_SMB_TX]; /* SMB1 transactions the client opened (smb.c) */
+	uint8_t smb_ntx;
 	uint32_t smb_t2_mid[4]; /* Trans2 SESSION_SETUP requests: MID | (direction + 1) << 16 */
 	uint8_t smb_nt2;
 	uint8_t smb_seen; /* 1 EternalBlue reported, 2 DoublePulsar reported */

@@ -61,18 +61,32 @@ void mt__chain_add(mt_pcap *p, int64_t ts, const mt_addr *from, const mt_addr *t
 	c->what = (uint8_t)what;
 }
 
-static void exploit_found(mt_pcap *p, mt_flow *f, int det, const mt_addr *att, unsigned ap,
-                          const mt_addr *vic, unsigned vp, const char *how, int64_t ts)
+static const char *det_short(int det)
 {
-	mt_finding *g = mt_finding_new(mt__det(det), MT_SEV_CRITICAL, 95);
+	return mt__det(det)->id + 4; /* "net.eternalblue" -> "eternalblue" */
+}
+
+static void exploit_found(mt_pcap *p, mt_flow *f, int det, mt_severity sev, const mt_addr *att,
+                          unsigned ap, const mt_addr *vic, unsigned vp, const char *how, int64_t ts)
+{
+	mt_finding *g = mt_finding_new(mt__det(det), sev, sev == MT_SEV_CRITICAL ? 95 : 75);
 	char a[64], v[64];
 	mt__addr_text(att, a, sizeof(a));
 	mt__addr_text(vic, v, sizeof(v));
-	if (det == MT_DET_eternalblue) {
+	static const char *const name_zh[] = {"永恒之蓝", "永恒浪漫/永恒协同", "永恒冠军"};
+	int k = det == MT_DET_eternalblue ? 0 : det == MT_DET_eternalromance ? 1 : 2;
+	if (det != MT_DET_doublepulsar) {
+		const char *name = k == 0   ? "EternalBlue"
+		                   : k == 1 ? "EternalRomance/EternalSynergy"
+		                            : "EternalChampion";
 		mt_finding_text(g, MT_LANG_EN, mt__det(det)->title[0],
-		                "%s attacks %s over SMB1 with EternalBlue: %s", a, v, how);
+		                sev == MT_SEV_CRITICAL ? "%s attacks %s over SMB1 with %s: %s"
+		                                       : "%s sends %s what %s begins with: %s",
+		                a, v, name, how);
 		mt_finding_text(g, MT_LANG_ZH, mt__det(det)->title[1],
-		                "%s 通过SMB1对 %s 发起永恒之蓝攻击: %s", a, v, how);
+		                sev == MT_SEV_CRITICAL ? "%s 通过SMB1对 %s 发起%s攻击: %s"
+		                                       : "%s 向 %s 发送%s攻击的前置请求: %s",
+		                a, v, name_zh[k], how);
 	} else {
 		mt_finding_text(g, MT_LANG_EN, mt__det(det)->title[0],
 		                "%s answers the DoublePulsar backdoor of %s: %s - the implant is "
@@ -94,71 +108,179 @@ static void exploit_found(mt_pcap *p, mt_flow *f, int det, const mt_addr *att, u
 		mt_action_str(g, act, "ip", a);
 	}
 	mt__add(p, g);
+	if (sev != MT_SEV_CRITICAL)
+		return; /* an attempt's first step: the hosts keep their verdicts */
 	char why[200], whyzh[200];
-	snprintf(why, sizeof(why),
-	         det == MT_DET_eternalblue ? "EternalBlue against %s"
-	                                   : "DoublePulsar reply from %s",
-	         v);
-	snprintf(whyzh, sizeof(whyzh),
-	         det == MT_DET_eternalblue ? "对 %s 发起永恒之蓝攻击"
-	                                   : "%s 的DoublePulsar后门已响应",
-	         v);
+	if (det == MT_DET_doublepulsar) {
+		snprintf(why, sizeof(why), "DoublePulsar reply from %s", v);
+		snprintf(whyzh, sizeof(whyzh), "%s 的DoublePulsar后门已响应", v);
+	} else {
+		snprintf(why, sizeof(why), "%s against %s", det_short(det), v);
+		snprintf(whyzh, sizeof(whyzh), "对 %s 发起%s攻击", v, name_zh[k]);
+	}
 	mt__host_flag(p, att, MT_HF_ATTACKER, why, whyzh);
-	snprintf(why, sizeof(why),
-	         det == MT_DET_eternalblue ? "EternalBlue from %s"
-	                                   : "DoublePulsar implant answers %s",
-	         a);
-	snprintf(whyzh, sizeof(whyzh),
-	         det == MT_DET_eternalblue ? "遭受来自 %s 的永恒之蓝攻击"
-	                                   : "DoublePulsar后门响应 %s",
-	         a);
-	mt__host_flag(p, vic, det == MT_DET_eternalblue ? MT_HF_ATTACKED : MT_HF_EXPLOITED, why,
+	if (det == MT_DET_doublepulsar) {
+		snprintf(why, sizeof(why), "DoublePulsar implant answers %s", a);
+		snprintf(whyzh, sizeof(whyzh), "DoublePulsar后门响应 %s", a);
+	} else {
+		snprintf(why, sizeof(why), "%s from %s", det_short(det), a);
+		snprintf(whyzh, sizeof(whyzh), "遭受来自 %s 的%s攻击", a, name_zh[k]);
+	}
+	mt__host_flag(p, vic, det == MT_DET_doublepulsar ? MT_HF_EXPLOITED : MT_HF_ATTACKED, why,
 	              whyzh);
 	mt__chain_add(p, ts, att, vic, det);
 	(void)f;
 }
 
-/* One SMB message header: h[0..n) with the 4-byte session header. */
+/* the open transaction of the client with this identity, or NULL */
+static mt_smbtx *tx_find(mt_flow *f, uint16_t mid, uint16_t pid, uint16_t tid, uint16_t uid)
+{
+	for (unsigned i = 0; i < f->smb_ntx && i < MT_SMB_TX; i++) {
+		mt_smbtx *t = &f->smb_tx[i];
+		if (t->mid == mid && t->pid == pid && t->tid == tid && t->uid == uid)
+			return t;
+	}
+	return NULL;
+}
+
+static const char *tx_name(uint8_t cmd)
+{
+	return cmd == 0x25 ? "Trans" : cmd == 0x32 ? "Trans2" : "NT Trans";
+}
+
+/* Reported once per flow and kind (f->smb_seen bits) */
+#define SEEN_EB     1
+#define SEEN_DP     2
+#define SEEN_ROM    4
+#define SEEN_CHAMP  8
+#define SEEN_RENAME 16
+
+/* One SMB message header: h[0..n) with the 4-byte session header. MS17-010 is judged by
+ * the invariants of SMB1 transactions (MS-CIFS 2.2.4.33-34, 2.2.4.46-47, 2.2.4.62-63,
+ * 3.2.4.1.5) that each exploit breaks, not by its bytes:
+ *   EternalBlue: a secondary of one transaction type continuing another (Trans2 secondary
+ *     for an NT Trans), or secondary data beyond the total the primary declared;
+ *   EternalRomance/Synergy: a WriteAndX with the identity (PID, MID, TID, UID) of a
+ *     transaction still open (the type confusion of srv.sys, MSRC 2017-07-13);
+ *   EternalChampion: NT_TRANSACT_RENAME (unimplemented, MS-CIFS 2.2.7.5: clients do not
+ *     send it) and a secondary for a transaction whose primary already carried
+ *     everything (the race: nothing is left to continue). */
 static void smb_message(mt_pcap *p, mt_flow *f, int dir, const uint8_t *h, size_t n, int64_t ts)
 {
 	if (n < 4 + 33 || h[0] != 0 || memcmp(h + 4, "\xffSMB", 4) != 0)
 		return; /* SMB2/3 and session-service control messages: nothing to judge */
 	uint8_t cmd = h[8], flags = h[13], wc = h[36];
 	uint32_t status = le32(h + 9);
-	uint16_t mid = le16(h + 34);
+	uint16_t tid = le16(h + 28), pid = le16(h + 30), uid = le16(h + 32), mid = le16(h + 34);
 	const uint8_t *w = h + 37;
 	size_t wl = n - 37 < (size_t)wc * 2 ? n - 37 : (size_t)wc * 2;
 	int reply = (flags & 0x80) != 0;
 	/* the sender of this message */
 	const mt_addr *snd = dir == 0 ? &f->a : &f->b, *rcv = dir == 0 ? &f->b : &f->a;
 	unsigned sp = dir == 0 ? f->ap : f->bp, rp = dir == 0 ? f->bp : f->ap;
-	char how[160];
-	if (!reply && cmd == 0xa0) { /* NT Trans request */
-		f->smb_nt_mid[f->smb_nnt++ % 4] = mid;
+	char how[200];
+	int is_tx = cmd == 0x25 || cmd == 0x32 || cmd == 0xa0;
+	if (reply && (is_tx || cmd == 0x26 || cmd == 0x33 || cmd == 0xa1)) {
+		/* the server's answer: an interim one (no words, success) asks for the rest */
+		mt_smbtx *t = tx_find(f, mid, pid, tid, uid);
+		if (t)
+			t->state |= wc == 0 && status == 0 ? MT_SMBTX_INTERIM : MT_SMBTX_DONE;
+	}
+	if (!reply && is_tx) {
+		/* counts unknown (too few words): open, not complete */
+		uint32_t tp = 1, td = 1, pc = 0, dc = 0;
+		uint16_t fn = 0;
+		if (cmd == 0xa0 && wl >= 38) {
+			tp = le32(w + 3), td = le32(w + 7), pc = le32(w + 19), dc = le32(w + 27);
+			fn = le16(w + 36);
+		} else if (cmd != 0xa0 && wl >= 26) {
+			tp = le16(w), td = le16(w + 2), pc = le16(w + 18), dc = le16(w + 22);
+			if (wl >= 30)
+				fn = le16(w + 28);
+		}
+		mt_smbtx *t = tx_find(f, mid, pid, tid, uid);
+		if (!t)
+			t = &f->smb_tx[f->smb_ntx++ % MT_SMB_TX];
+		if (f->smb_ntx > 2 * MT_SMB_TX)
+			f->smb_ntx = MT_SMB_TX + f->smb_ntx % MT_SMB_TX; /* stays a ring */
+		t->mid = mid, t->pid = pid, t->tid = tid, t->uid = uid, t->fn = fn;
+		t->cmd = cmd;
+		t->state = pc >= tp && dc >= td ? MT_SMBTX_COMPLETE : 0;
+		if (cmd == 0x32 && fn == 0x000e) {
+			/* Trans2 SESSION_SETUP request (the DoublePulsar ping/exec): remember
+			 * its MID and direction; only a reply to it from the other side counts
+			 * (review 6a) */
+			f->smb_t2_mid[f->smb_nt2++ % 4] = (uint32_t)mid | (uint32_t)(dir + 1) << 16;
+		}
+		if (cmd == 0xa0 && fn == 0x0005 && !(f->smb_seen & (SEEN_RENAME | SEEN_CHAMP))) {
+			f->smb_seen |= SEEN_RENAME;
+			snprintf(
+				how, sizeof(how),
+				"NT_TRANSACT_RENAME request (MID %u), a subcommand Windows does not "
+				"implement and no client sends",
+				mid);
+			exploit_found(p, f, MT_DET_eternalchampion, MT_SEV_HIGH, snd, sp, rcv, rp,
+			              how, ts);
+		}
 		return;
 	}
-	if (!reply && cmd == 0x33 && wc >= 9 && wl >= 18 && !(f->smb_seen & 1)) {
-		uint16_t tdata = le16(w + 2), dcount = le16(w + 10), ddisp = le16(w + 14);
-		int cont = 0;
-		for (unsigned i = 0; i < f->smb_nnt && i < 4; i++)
-			cont |= f->smb_nt_mid[i] == mid;
-		if (cont)
-			snprintf(how, sizeof(how), "Trans2 secondary continues NT Trans (MID %u)",
-			         mid);
-		else if ((uint32_t)ddisp + dcount > tdata)
-			snprintf(how, sizeof(how),
-			         "Trans2 secondary data beyond the declared total (%u+%u > %u)",
-			         ddisp, dcount, tdata);
+	if (!reply && (cmd == 0x26 || cmd == 0x33 || cmd == 0xa1)) {
+		uint32_t tdata, dcount, ddisp;
+		if (cmd == 0xa1 && wl >= 35)
+			tdata = le32(w + 7), dcount = le32(w + 23), ddisp = le32(w + 31);
+		else if (cmd != 0xa1 && wl >= 16)
+			tdata = le16(w + 2), dcount = le16(w + 10), ddisp = le16(w + 14);
 		else
 			return;
-		f->smb_seen |= 1;
-		exploit_found(p, f, MT_DET_eternalblue, snd, sp, rcv, rp, how, ts);
+		uint8_t want = cmd == 0x26 ? 0x25 : cmd == 0x33 ? 0x32 : 0xa0;
+		const char *sec = cmd == 0x26 ? "Trans" : cmd == 0x33 ? "Trans2" : "NT Trans";
+		mt_smbtx *t = tx_find(f, mid, pid, tid, uid);
+		if (!t) /* EternalBlue varies the PID and TID, never the MID */
+			for (unsigned i = 0; i < f->smb_ntx && i < MT_SMB_TX && !t; i++)
+				if (f->smb_tx[i].mid == mid && f->smb_tx[i].cmd != want)
+					t = &f->smb_tx[i];
+		if (!(f->smb_seen & SEEN_EB)) {
+			int eb = 1;
+			if (t && t->cmd != want)
+				snprintf(how, sizeof(how), "%s secondary continues %s (MID %u)",
+				         sec, tx_name(t->cmd), mid);
+			else if ((uint64_t)ddisp + dcount > tdata)
+				snprintf(how, sizeof(how),
+				         "%s secondary data beyond the declared total (%u+%u > %u)",
+				         sec, ddisp, dcount, tdata);
+			else
+				eb = 0;
+			if (eb) {
+				f->smb_seen |= SEEN_EB;
+				exploit_found(p, f, MT_DET_eternalblue, MT_SEV_CRITICAL, snd, sp,
+				              rcv, rp, how, ts);
+				return;
+			}
+		}
+		if (t && t->cmd == want && (t->state & MT_SMBTX_COMPLETE) &&
+		    !(f->smb_seen & SEEN_CHAMP)) {
+			f->smb_seen |= SEEN_CHAMP;
+			snprintf(how, sizeof(how),
+			         "%s secondary for a transaction its primary already completed "
+			         "(MID %u%s): a race on a finished transaction",
+			         sec, mid,
+			         t->cmd == 0xa0 && t->fn == 5 ? ", NT_TRANSACT_RENAME" : "");
+			exploit_found(p, f, MT_DET_eternalchampion, MT_SEV_CRITICAL, snd, sp, rcv,
+			              rp, how, ts);
+		}
 		return;
 	}
-	if (!reply && cmd == 0x32 && wc >= 15 && wl >= 30 && le16(w + 28) == 0x000e) {
-		/* Trans2 SESSION_SETUP request (the DoublePulsar ping/exec): remember its MID
-		 * and direction; only a reply to it from the other side counts (review 6a) */
-		f->smb_t2_mid[f->smb_nt2++ % 4] = (uint32_t)mid | (uint32_t)(dir + 1) << 16;
+	if (!reply && cmd == 0x2f && !(f->smb_seen & SEEN_ROM)) { /* WriteAndX */
+		mt_smbtx *t = tx_find(f, mid, pid, tid, uid);
+		if (t && !(t->state & MT_SMBTX_DONE)) {
+			f->smb_seen |= SEEN_ROM;
+			snprintf(how, sizeof(how),
+			         "WriteAndX with the identity of the open %s transaction (MID %u, "
+			         "TID %u)",
+			         tx_name(t->cmd), mid, tid);
+			exploit_found(p, f, MT_DET_eternalromance, MT_SEV_CRITICAL, snd, sp, rcv,
+			              rp, how, ts);
+		}
 		return;
 	}
 	int asked = 0;
@@ -167,11 +289,12 @@ static void smb_message(mt_pcap *p, mt_flow *f, int dir, const uint8_t *h, size_
 			asked |= f->smb_t2_mid[i] ==
 			         ((uint32_t)(mid - 0x10) | (uint32_t)(!dir + 1) << 16);
 	if (reply && cmd == 0x32 && asked && status == 0xc0000002u && mid >= 0x51 && mid <= 0x53 &&
-	    !(f->smb_seen & 2)) {
-		f->smb_seen |= 2;
+	    !(f->smb_seen & SEEN_DP)) {
+		f->smb_seen |= SEEN_DP;
 		snprintf(how, sizeof(how),
 		         "Trans2 response STATUS_NOT_IMPLEMENTED with multiplex id 0x%x", mid);
-		exploit_found(p, f, MT_DET_doublepulsar, rcv, rp, snd, sp, how, ts);
+		exploit_found(p, f, MT_DET_doublepulsar, MT_SEV_CRITICAL, rcv, rp, snd, sp, how,
+		              ts);
 	}
 }
 
@@ -395,7 +518,7 @@ mt_err mt__smb_report(mt_pcap *p, mt_report *r)
 		mt__addr_text(&c->to, v, sizeof(v));
 		mt_time_iso(c->ts_us / 1000000, t, sizeof(t));
 		mt_buf_printf(&chain, "%s%s %s -> %s (%s)", chain.len ? "; " : "", t, a, v,
-		              c->what == MT_DET_eternalblue ? "eternalblue" : "doublepulsar");
+		              det_short(c->what));
 	}
 	char pz[64] = "";
 	if (zero)
