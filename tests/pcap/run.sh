@@ -120,7 +120,7 @@ for args in "" "--live" "--seconds 5 $PCAPS/smbv1.pcap" "--format xml $PCAPS/smb
 	if [ $rc -ne 2 ] || [ ! -s "$work/err" ]; then echo "FAIL usage '$args': exit $rc"; usage_ok=0; fi
 done
 "$MT" pcap --list-detectors >"$work/det"
-for id in net.stratum net.pool_dns net.pool_addr net.browser_miner net.smb_scan net.eternalblue \
+for id in net.stratum net.pool_dns net.pool_addr net.browser_miner net.smb_scan net.eternalblue net.eternalromance net.eternalchampion \
 	net.doublepulsar net.infection_chain net.beacon net.c2; do
 	grep -q "^$id	T" "$work/det" || { echo "FAIL --list-detectors lacks $id"; usage_ok=0; }
 done
