@@ -175,6 +175,8 @@ typedef enum mt_rule_kind {
 	MT_RK_TASK,        /* a scheduled task: its name or its path under \ (glob) */
 	MT_RK_WMI,         /* a WMI filter, consumer or class name (glob) */
 	MT_RK_LISTEN_PORT, /* a port campaigns listen on or forward (portproxy, firewall) */
+	MT_RK_TLS_JA3,     /* the JA3 digest of a TLS client (32 hex) */
+	MT_RK_TLS_JA4,     /* the JA4 fingerprint of a TLS client (t13d1516h2_x_y) */
 	MT_RK_COUNT
 } mt_rule_kind;
 

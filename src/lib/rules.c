@@ -21,10 +21,10 @@ extern const struct mt_builtin_rule_file mt_builtin_rule_files[];
 extern const size_t mt_builtin_rule_files_count;
 
 static const char *const kind_names[MT_RK_COUNT] = {
-	"pool-domain",  "pool-ip", "pool-ipport", "pool-port", "browser-domain",
-	"c2-domain",    "c2-ip",   "c2-ipport",   "url",       "miner-name",
-	"cmdline",      "sha256",  "md5",         "path",      "ssh-key",
-	"paste-domain", "service", "task",        "wmi",       "listen-port"};
+	"pool-domain", "pool-ip",     "pool-ipport", "pool-port",    "browser-domain", "c2-domain",
+	"c2-ip",       "c2-ipport",   "url",         "miner-name",   "cmdline",        "sha256",
+	"md5",         "path",        "ssh-key",     "paste-domain", "service",        "task",
+	"wmi",         "listen-port", "tls-ja3",     "tls-ja4"};
 
 struct mt_rules {
 	mt_rule *v;
@@ -441,6 +441,23 @@ static int normalise(mt_rule_kind k, char *v, size_t vcap, parse_state *ps)
 		}
 		snprintf(v, vcap, "%u", (unsigned)port); /* "0443" is 443 */
 		return 0;
+	case MT_RK_TLS_JA4: {
+		/* JA4: [tqd] version(2) [di] ciphers(2) extensions(2) alpn(2) _ 12 hex _ 12 hex */
+		lower(v);
+		int ok = strlen(v) == 36 && strchr("tqd", v[0]) && v[3] && strchr("di", v[3]) &&
+		         v[10] == '_' && v[23] == '_';
+		for (int i = 4; ok && i < 8; i++)
+			ok = v[i] >= '0' && v[i] <= '9';
+		for (int i = 11; ok && i < 36; i++)
+			ok = i == 23 || (v[i] >= '0' && v[i] <= '9') ||
+			     (v[i] >= 'a' && v[i] <= 'f');
+		if (!ok) {
+			snprintf(ps->msg, sizeof(ps->msg), "not a JA4 fingerprint: \"%.100s\"", v);
+			return -1;
+		}
+		return 0;
+	}
+	case MT_RK_TLS_JA3:
 	case MT_RK_SHA256:
 	case MT_RK_MD5:
 		if (!all_hex(v, k == MT_RK_SHA256 ? 64 : 32)) {

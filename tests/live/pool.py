@@ -3,8 +3,12 @@
 cn/0 job of an easy target (difficulty 257), acknowledges submits and keepalives. Listens on 127.0.0.1
 only; tests run it inside their own network namespace.
 
-usage: pool.py PORT [LOGFILE [ADDRESS]]   (ADDRESS defaults to 127.0.0.1)"""
+usage: pool.py PORT [LOGFILE [ADDRESS]]   (ADDRESS defaults to 127.0.0.1)
+With POOL_TLS=CERT:KEY in the environment it speaks stratum inside TLS, as pools do on
+their TLS ports (XMRig --tls)."""
 import json
+import os
+import ssl
 import socket
 import sys
 import threading
@@ -50,8 +54,19 @@ def main():
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((sys.argv[3] if len(sys.argv) > 3 else "127.0.0.1", port))
     s.listen(8)
+    ctx = None
+    if os.environ.get("POOL_TLS"):
+        cert, key = os.environ["POOL_TLS"].split(":", 1)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cert, key)
     while True:
         c, _ = s.accept()
+        if ctx:
+            try:
+                c = ctx.wrap_socket(c, server_side=True)
+            except (ssl.SSLError, OSError):
+                c.close()
+                continue
         threading.Thread(target=serve, args=(c, log), daemon=True).start()
 
 

@@ -718,6 +718,92 @@ for name, msgs in benign.items():
     bad = [(f['check'], f['evidence'].get('indicator')) for f in findings(run(n)) if f['check'].startswith('net.eternal')]
     expect(not bad, '%s: SMB1 transactions by the book are no exploit (%s)' % (name, bad))
 
+# --- TLS: the names in a TLS 1.2 server certificate (the client named no server), and a
+# client with a miner's fingerprint (XMRig 6.x's ClientHello, rebuilt from its measured
+# lists) judged by the flow's shape: a dialogue of small records off the web port is high,
+# the same hello with one short exchange or large uploads stays low
+import subprocess as _sp, tempfile as _tf
+def tls_rec(t, body): return struct.pack('!BHH', t, 0x0303, len(body)) + body
+def hs(t, body): return struct.pack('!B', t) + len(body).to_bytes(3, 'big') + body
+def ext(t, body): return struct.pack('!HH', t, len(body)) + body
+def u16s(v): return b''.join(struct.pack('!H', x) for x in v)
+XM_CIPHERS = [0x1302, 0x1303, 0x1301, 0xc02c, 0xc030, 0x009f, 0xcca9, 0xcca8, 0xccaa, 0xc02b, 0xc02f,
+              0x009e, 0xc024, 0xc028, 0x006b, 0xc023, 0xc027, 0x0067, 0xc00a, 0xc014, 0x0039, 0xc009,
+              0xc013, 0x0033, 0x009d, 0x009c, 0x003d, 0x003c, 0x0035, 0x002f, 0x00ff]
+XM_SIGALGS = [0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0809, 0x080a, 0x080b, 0x0804, 0x0805, 0x0806,
+              0x0401, 0x0501, 0x0601, 0x0303, 0x0203, 0x0301, 0x0201, 0x0302, 0x0202, 0x0402, 0x0502, 0x0602]
+def client_hello(ciphers, exts):
+    body = struct.pack('!H', 0x0303) + b'\x11' * 32 + b'\x20' + b'\x22' * 32
+    body += struct.pack('!H', 2 * len(ciphers)) + u16s(ciphers) + b'\x01\x00'
+    e = b''.join(exts)
+    return tls_rec(22, hs(1, body + struct.pack('!H', len(e)) + e))
+def xmrig_hello():
+    return client_hello(XM_CIPHERS, [
+        ext(11, b'\x03\x00\x01\x02'), ext(10, struct.pack('!H', 10) + u16s([29, 23, 30, 25, 24])),
+        ext(35, b''), ext(22, b''), ext(23, b''),
+        ext(13, struct.pack('!H', 2 * len(XM_SIGALGS)) + u16s(XM_SIGALGS)),
+        ext(43, b'\x08' + u16s([0x0304, 0x0303, 0x0302, 0x0301])), ext(45, b'\x01\x01'),
+        ext(51, struct.pack('!H', 38) + struct.pack('!HH', 29, 32) + b'\x33' * 32)])
+def plain_hello():  # a TLS 1.2 client by address: no extensions but one
+    return client_hello([0xc02f, 0xc030, 0x009e], [ext(13, struct.pack('!H', 4) + u16s([0x0401, 0x0501]))])
+def der_cert(cn, sans):
+    d = _tf.mkdtemp()
+    try:
+        args = ['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+                '-keyout', d + '/k', '-out', d + '/c', '-outform', 'DER', '-days', '1', '-subj', '/O=x/CN=' + cn]
+        if sans:
+            args += ['-addext', 'subjectAltName=' + ','.join('DNS:' + x for x in sans)]
+        _sp.run(args, check=True, capture_output=True)
+        return open(d + '/c', 'rb').read()
+    finally:
+        _sp.run(['rm', '-rf', d])
+def server_flight(cert):
+    sh = hs(2, struct.pack('!H', 0x0303) + b'\x44' * 32 + b'\x00' + struct.pack('!H', 0xc02f) + b'\x00')
+    ct = hs(11, len(cert + b'...').to_bytes(3, 'big') if False else (len(cert) + 3).to_bytes(3, 'big') + len(cert).to_bytes(3, 'big') + cert)
+    return tls_rec(22, sh + ct + hs(14, b''))
+def app(n): return tls_rec(23, b'\x55' * n)
+have_openssl = _sp.run(['sh', '-c', 'command -v openssl'], capture_output=True).returncode == 0
+if have_openssl:
+    P, n = new('tls-cert-pool.pcap')
+    conv(P, 400, '10.0.0.70', 43000, '45.9.9.9', 8443,
+         [(0, plain_hello()), (1, server_flight(der_cert('Pool Server', ['gulf.moneroocean.stream', '*.supportxmr.com']))),
+          (0, tls_rec(20, b'\x01')), (0, app(40))])
+    P.close()
+    out = run(n)
+    pa = [f for f in findings(out, 'net.pool_addr') if 'moneroocean' in json.dumps(f['evidence'])]
+    pb = [f for f in findings(out, 'net.pool_addr') if 'supportxmr' in json.dumps(f['evidence'])]
+    expect(pa and pb, 'tls-cert: the pool names of a TLS 1.2 certificate (SAN, wildcard) are pool contact (%s)'
+           % [f['evidence'] for f in findings(out)])
+    P, n = new('tls-cert-web.pcap')
+    conv(P, 400, '10.0.0.71', 43001, '93.184.216.34', 443,
+         [(0, plain_hello()), (1, server_flight(der_cert('www.example.org', ['www.example.org', 'example.org'])))])
+    P.close()
+    expect(not findings(run(n)), 'tls-cert: a web server certificate by address is nothing')
+P, n = new('tls-xmrig-shape.pcap')
+conv(P, 400, '10.0.0.72', 43002, '45.9.9.10', 8843,
+     [(0, xmrig_hello()), (1, tls_rec(22, b'\x02\x00\x00\x00')), (1, tls_rec(20, b'\x01')), (1, app(900)), (1, app(200)),
+      (0, tls_rec(20, b'\x01')), (0, app(53)), (0, app(410)), (1, app(380)), (0, app(230)), (1, app(90)), (0, app(70))])
+P.close()
+st = findings(run(n), 'net.stratum')
+ev = st[0]['evidence'] if st else {}
+expect(st and st[0]['severity'] == 'high' and ev.get('protocol') == 'stratum-tls' and ev.get('family') == 'xmrig' and
+       ev.get('ja4') == 't13i310900_e8f1e7e78f70_5ac7197df9d2' and ev.get('ja3') == 'c34a54599a1fbaf1786aa6d633545a60',
+       'tls-xmrig-shape: a miner fingerprint in a dialogue of small records is high stratum-tls (%s)' % st)
+P, n = new('tls-xmrig-upload.pcap')
+conv(P, 400, '10.0.0.73', 43003, '45.9.9.11', 8843,
+     [(0, xmrig_hello()), (1, tls_rec(22, b'\x02\x00\x00\x00')), (1, app(900)), (0, app(53)), (0, app(9000)),
+      (0, app(9000)), (0, app(9000)), (1, app(60))])
+P.close()
+st = findings(run(n), 'net.stratum')
+expect(st and st[0]['severity'] == 'low', 'tls-xmrig-upload: the fingerprint with large uploads stays low (%s)'
+       % [(f['severity'], f['evidence'].get('records_sent')) for f in st])
+P, n = new('tls-xmrig-443.pcap')
+conv(P, 400, '10.0.0.74', 43004, '45.9.9.12', 443, [(0, xmrig_hello()), (1, tls_rec(22, b'\x02\x00\x00\x00')), (1, app(3000))])
+P.close()
+st = findings(run(n), 'net.stratum')
+expect(st and st[0]['severity'] == 'low' and not [h for h in run(n) if h.get('type') == 'host' and h.get('verdict')],
+       'tls-xmrig-443: the fingerprint alone, one exchange on 443, is low and gives no host verdict (%s)' % st)
+
 #@@MORE@@
 
 sys.exit(1 if fails else 0)

@@ -411,6 +411,9 @@ static void classify(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_t n
 		s->mode = MT_DIR_MODE_HTTP; /* only the answers of a getwork session matter */
 	} else if (dir == 0 && n >= 6 && d[0] == 0x16 && d[1] == 3 && d[5] == 1) {
 		s->mode = MT_DIR_MODE_TLS;
+	} else if (dir == 1 && (f->tls & MT_FLOW_TLS_FOLLOW) && n >= 6 && d[0] == 0x16 &&
+	           d[1] == 3) {
+		s->mode = MT_DIR_MODE_TLSREC; /* the server's side of a followed TLS flow */
 	} else {
 		stream_done(p, f, dir);
 		return;
@@ -510,12 +513,23 @@ static void stream_data(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_
 			dns_stream(p, f, dir, ts);
 		else if (s->mode == MT_DIR_MODE_HTTP)
 			mt__http_stream(p, f, dir);
+		else if (s->mode == MT_DIR_MODE_TLSREC)
+			mt__tls_records(p, f, dir);
 		else if (s->mode == MT_DIR_MODE_TLS) {
 			if (s->blen >= 5) {
 				size_t rec = (size_t)(s->buf[3] << 8 | s->buf[4]) + 5;
 				if (s->blen >= rec || s->blen == MT_PCAP_STREAM_BUF) {
 					mt__tls_client_hello(p, f, s->buf, s->blen);
-					stream_done(p, f, dir);
+					if (!(f->tls & MT_FLOW_TLS_FOLLOW)) {
+						stream_done(p, f, dir);
+					} else { /* the hello is read: its records from here */
+						size_t t = rec < s->blen ? rec : s->blen;
+						s->skip = (uint32_t)(rec - t);
+						memmove(s->buf, s->buf + t, s->blen - t);
+						s->blen -= (uint32_t)t;
+						s->mode = MT_DIR_MODE_TLSREC;
+						mt__tls_records(p, f, dir);
+					}
 				}
 			}
 		}
@@ -672,7 +686,7 @@ static void seg_in(mt_pcap *p, mt_flow *f, int dir, uint32_t seq, const uint8_t 
 			s->overflow = s->mode == MT_DIR_MODE_JSON;
 			s->skip = 0;
 			if (s->mode == MT_DIR_MODE_SMB || s->mode == MT_DIR_MODE_TLS ||
-			    s->mode == MT_DIR_MODE_HTTP) {
+			    s->mode == MT_DIR_MODE_TLSREC || s->mode == MT_DIR_MODE_HTTP) {
 				s->next_seq = seq + (uint32_t)plen;
 				if (s->mode != MT_DIR_MODE_HTTP)
 					stream_done(p, f, dir);

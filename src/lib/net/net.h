@@ -138,7 +138,8 @@ enum {
 	MT_DIR_MODE_HTTP,
 	MT_DIR_MODE_TLS,
 	MT_DIR_MODE_SMB,
-	MT_DIR_MODE_DNS, /* DNS over TCP: messages behind a 2-byte length */
+	MT_DIR_MODE_DNS,    /* DNS over TCP: messages behind a 2-byte length */
+	MT_DIR_MODE_TLSREC, /* TLS records followed (tls.c) */
 	MT_DIR_MODE_DONE
 };
 
@@ -185,11 +186,15 @@ typedef struct mt_flow {
 	uint8_t smb_ntx;
 	uint32_t smb_t2_mid[4]; /* Trans2 SESSION_SETUP requests: MID | (direction + 1) << 16 */
 	uint8_t smb_nt2;
-	uint8_t smb_seen; /* 1 EternalBlue reported, 2 DoublePulsar reported */
+	uint8_t smb_seen; /* exploits reported on this flow (smb.c SEEN_*) */
+	uint8_t tls;      /* MT_FLOW_TLS_* */
 } mt_flow;
 
+#define MT_FLOW_TLS_FOLLOW 1 /* TLS records are followed (tls.c) */
+#define MT_FLOW_TLS_CERT   2 /* the server's certificate was read, or cannot be any more */
+
 /* ---- mining sessions ---- */
-enum { MT_MP_STRATUM = 1, MT_MP_XMR, MT_MP_ETH, MT_MP_GETWORK };
+enum { MT_MP_STRATUM = 1, MT_MP_XMR, MT_MP_ETH, MT_MP_GETWORK, MT_MP_TLS };
 typedef struct mt_session {
 	mt_addr cli, srv;
 	uint16_t cport, sport;
@@ -207,6 +212,12 @@ typedef struct mt_session {
 	uint32_t requests, answers, jobs, submits, accepted;
 	char method[32]; /* first login-like method */
 	char agent[128], login[192], algo[48], pool[256];
+	/* MT_MP_TLS: the client's fingerprints and the rule they matched; records of
+	 * application data per direction and the client's larger than a miner sends */
+	char ja3[33], ja4[40];
+	const mt_rule *tls_rule;
+	uint32_t tls_big;
+	uint8_t tls_sni;
 } mt_session;
 
 /* ---- hosts ---- */
@@ -374,6 +385,12 @@ void mt__jsonrpc_prefix(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n
 void mt__session_http_hints(mt_pcap *p, mt_flow *f, const char *agent, size_t an, const char *user,
                             size_t un);
 void mt__tls_client_hello(mt_pcap *p, mt_flow *f, const uint8_t *d, size_t n);
+void mt__tls_records(mt_pcap *p, mt_flow *f, int dir);
+void mt__tls_fingerprints(const uint8_t *d, size_t n, char ja3_out[33], char ja4_out[40]);
+void mt__session_tls(mt_pcap *p, mt_flow *f, const char *ja3, const char *ja4, const mt_rule *x,
+                     int sni);
+void mt__session_tls_record(mt_pcap *p, mt_flow *f, int dir, uint8_t type, size_t len);
+void mt__session_tls_name(mt_pcap *p, mt_flow *f, const char *name, size_t n);
 void mt__smb_stream(mt_pcap *p, mt_flow *f, int dir, const uint8_t *d, size_t n, int64_t ts);
 void mt__scan_syn(mt_pcap *p, const mt_pkt *k);
 void mt__scan_answered(mt_pcap *p, const mt_addr *src);

@@ -768,6 +768,64 @@ void mt__jsonrpc_prefix(mt_pcap *p, mt_flow *f, int dir, const char *m, size_t n
 	}
 }
 
+/* A TLS client whose fingerprint is a miner's (tls.c): a session of its own kind, whose
+ * evidence is the fingerprint and the shape of the records, never their content. */
+void mt__session_tls(mt_pcap *p, mt_flow *f, const char *ja3, const char *ja4, const mt_rule *x,
+                     int sni)
+{
+	mt_session *s = session_of(p, f, 0, 1);
+	if (!s)
+		return;
+	if (!s->variant)
+		s->variant = MT_MP_TLS;
+	if (s->variant != MT_MP_TLS)
+		return;
+	mt_copy(s->ja3, sizeof(s->ja3), ja3);
+	mt_copy(s->ja4, sizeof(s->ja4), ja4);
+	s->tls_rule = x;
+	s->tls_sni = (uint8_t)sni;
+	if (!s->first_us)
+		s->first_us = f->last_us;
+	s->last_us = f->last_us;
+	sess_touch(p, s);
+}
+
+/* Application data records: the client's count as requests, the server's as answers; a
+ * miner's messages (login, submit, keepalive) are small. */
+#define TLS_SMALL (1024 + 64) /* a record of at most 1 KB of data and its overhead */
+void mt__session_tls_record(mt_pcap *p, mt_flow *f, int dir, uint8_t type, size_t len)
+{
+	if (type != 23 || f->session < 0 || (uint32_t)f->session >= p->nsess)
+		return;
+	mt_session *s = &p->sess[f->session];
+	if (s->variant != MT_MP_TLS)
+		return;
+	if (from_server(s, f, dir)) {
+		s->answers++;
+	} else {
+		s->requests++;
+		if (len > TLS_SMALL)
+			s->tls_big++;
+	}
+	s->last_us = f->last_us;
+	/* a dialogue of small messages: the client's handshake end, a login and at least
+	 * one more message, all small, and the server answering */
+	s->confirmed = s->requests >= 3 && s->answers >= 1 && !s->tls_big;
+	sess_touch(p, s);
+}
+
+void mt__session_tls_name(mt_pcap *p, mt_flow *f, const char *name, size_t n)
+{
+	if (f->session < 0 || (uint32_t)f->session >= p->nsess)
+		return;
+	mt_session *s = &p->sess[f->session];
+	if (s->variant == MT_MP_TLS && !s->pool[0]) {
+		size_t c = n < sizeof(s->pool) - 1 ? n : sizeof(s->pool) - 1;
+		memcpy(s->pool, name, c);
+		s->pool[c] = '\0';
+	}
+}
+
 void mt__json_stream(mt_pcap *p, mt_flow *f, int dir)
 {
 	mt_stream *st = &f->s[dir];
@@ -807,14 +865,85 @@ static const char *variant_name(int v)
 		return "stratum-ethereum";
 	case MT_MP_GETWORK:
 		return "getwork-http";
+	case MT_MP_TLS:
+		return "stratum-tls";
 	}
 	return "unknown";
+}
+
+/* A TLS flow of a client with a miner's fingerprint. The fingerprint alone is weak
+ * (other clients of the same TLS library share it): high only with the dialogue of small
+ * messages a miner keeps with its pool off the web port, medium on 443 or to a pool
+ * port without it, low otherwise. */
+static mt_err tls_session_report(mt_pcap *p, mt_report *r, const mt_session *s)
+{
+	int pool_port = mt_rules_is_pool_port(p->rules, s->sport);
+	mt_severity sev = s->confirmed && s->sport != 443 ? MT_SEV_HIGH
+	                  : s->confirmed || pool_port     ? MT_SEV_MEDIUM
+	                                                  : MT_SEV_LOW;
+	mt_finding *f = mt_finding_new(mt__det(MT_DET_stratum), sev, s->confirmed ? 70 : 40);
+	if (!f)
+		return MT_ERR_NOMEM;
+	char cli[80], srv[80], t[40];
+	mt__endpoint_text(&s->cli, s->cport, cli, sizeof(cli));
+	mt__endpoint_text(&s->srv, s->sport, srv, sizeof(srv));
+	const char *fam = s->tls_rule && s->tls_rule->family[0] ? s->tls_rule->family : "a miner";
+	const char *pool = s->pool[0] ? s->pool : "";
+	mt_finding_text(
+		f, MT_LANG_EN,
+		s->confirmed ? "Mining protocol inside TLS" : "TLS client of a miner",
+		"%s speaks TLS to %s%s%s%s with the client fingerprint of %s (JA3 %s, JA4 "
+		"%s)%s: %u messages sent (%u larger than a miner's), %u received%s",
+		cli, srv, pool[0] ? " (" : "", pool, pool[0] ? ")" : "", fam, s->ja3, s->ja4,
+		s->tls_sni ? "" : ", no server name", s->requests, s->tls_big, s->answers,
+		s->confirmed ? ": the dialogue of small messages miners keep with a pool" : "");
+	mt_finding_text(f, MT_LANG_ZH, s->confirmed ? "TLS加密的挖矿协议" : "矿工程序的TLS客户端",
+	                "%s 以 %s 的TLS客户端指纹 (JA3 %s, JA4 %s) 连接 %s%s%s%s%s: 发送 %u 条消息 "
+	                "(%u 条超出矿工消息大小), 接收 %u 条%s",
+	                cli, fam, s->ja3, s->ja4, srv, pool[0] ? " (" : "", pool,
+	                pool[0] ? ")" : "", s->tls_sni ? "" : ", 未带服务器名", s->requests,
+	                s->tls_big, s->answers, s->confirmed ? ": 与矿池之间的小消息往来特征" : "");
+	mt__ev_endpoints(f, &s->cli, s->cport, &s->srv, s->sport, 1);
+	mt_finding_int(f, "dst_port", s->sport, 1);
+	mt_finding_str(f, "protocol", "stratum-tls", 0);
+	mt_finding_str(f, "ja3", s->ja3, 0);
+	mt_finding_str(f, "ja4", s->ja4, 0);
+	mt_finding_str(f, "sni", s->tls_sni ? "yes" : "no", 0);
+	if (pool[0])
+		mt_finding_str(f, "pool", pool, 0);
+	mt_finding_str(f, "confirmed", s->confirmed ? "shape" : "no", 0);
+	mt_finding_int(f, "records_sent", s->requests, 0);
+	mt_finding_int(f, "records_received", s->answers, 0);
+	mt_time_iso(s->first_us / 1000000, t, sizeof(t));
+	mt_finding_str(f, "first_seen", t, 0);
+	if (pool_port)
+		mt_finding_str(f, "pool_port", "yes", 0);
+	if (s->tls_rule)
+		mt_finding_rule(f, s->tls_rule);
+	mt_err e = mt_report_add(r, f);
+	if (e == MT_ERR_NOMEM)
+		return e;
+	if (sev >= MT_SEV_MEDIUM) {
+		char why[300], whyzh[300];
+		snprintf(why, sizeof(why), "TLS to %s with the fingerprint of %s%s", srv, fam,
+		         s->confirmed ? " and a miner's message shape" : "");
+		snprintf(whyzh, sizeof(whyzh), "以 %s 的TLS指纹连接 %s%s", fam, srv,
+		         s->confirmed ? " 且消息特征与矿工一致" : "");
+		mt__host_flag(p, &s->cli, MT_HF_MINING_TRY, why, whyzh);
+	}
+	return MT_OK;
 }
 
 mt_err mt__sessions_report(mt_pcap *p, mt_report *r)
 {
 	for (uint32_t i = 0; i < p->nsess; i++) {
 		mt_session *s = &p->sess[i];
+		if (s->variant == MT_MP_TLS) {
+			mt_err e = tls_session_report(p, r, s);
+			if (e != MT_OK)
+				return e;
+			continue;
+		}
 		if (!s->requests && !s->confirmed)
 			continue;
 		mt_severity sev = s->confirmed ? MT_SEV_CRITICAL : MT_SEV_MEDIUM;
