@@ -83,14 +83,15 @@ cli_result cli_parse(const cli_command *c, int argc, char **argv)
 	return CLI_OK;
 }
 
-/* "  LEFT   HELP": the help in its column, or on the next line when LEFT is wider. */
+/* "  LEFT   HELP": the help in its column (two spaces at least after LEFT), or on the next
+ * line when LEFT is wider. */
 static void help_line(FILE *f, const char *left1, const char *left2, const char *help,
                       const char *extra)
 {
 	int w = fprintf(f, "  %s%s%s", left1, left2 ? " " : "", left2 ? left2 : "");
 	if (w < 0)
 		return;
-	if (w > HELP_COL + 1)
+	if (w > HELP_COL)
 		fprintf(f, "\n%*s", HELP_COL + 2, "");
 	else
 		fprintf(f, "%*s", HELP_COL + 2 - w, "");
