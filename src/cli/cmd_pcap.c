@@ -18,15 +18,6 @@ static void on_signal(int sig)
 	stop_flag = 1;
 }
 
-static void usage(void)
-{
-	printf("usage: minetrace pcap FILE... [--filter BPF]\n"
-	       "       minetrace pcap --live IFACE [--seconds N] [--filter BPF]\n"
-	       "                      [--format text|json] [--output FILE] [--lang en|zh]\n"
-	       "                      [--fail-on info|low|medium|high|critical] [--rules DIR]\n"
-	       "       minetrace pcap --list-detectors\n");
-}
-
 int cmd_pcap(int argc, char **argv)
 {
 	const char *live = NULL, *seconds_s = NULL, *filter = NULL, *format = "text";
@@ -34,57 +25,44 @@ int cmd_pcap(int argc, char **argv)
 	const char *rules_dirs[16], *files[256];
 	size_t nrules_dirs = 0, nfiles = 0;
 	int list = 0;
-	cli_args a = {argc, argv, 1};
-	for (; a.i < argc; a.i++) {
-		const char *v;
-		int m;
-#define OPT(name, var)                          \
-	if ((m = cli_opt(&a, name, &v)) != 0) { \
-		if (m < 0)                      \
-			return EXIT_ERROR;      \
-		var = v;                        \
-		continue;                       \
-	}
-		OPT("--live", live)
-		OPT("--seconds", seconds_s)
-		OPT("--filter", filter)
-		OPT("--format", format)
-		OPT("--output", output)
-		OPT("--lang", lang_s)
-		OPT("--fail-on", fail_on)
-#undef OPT
-		if ((m = cli_opt(&a, "--rules", &v)) != 0) {
-			if (m < 0)
-				return EXIT_ERROR;
-			if (nrules_dirs == sizeof(rules_dirs) / sizeof(rules_dirs[0])) {
-				cli_err("too many --rules options (at most 16)");
-				return EXIT_ERROR;
-			}
-			rules_dirs[nrules_dirs++] = v;
-			continue;
-		}
-		if (cli_flag(&a, "-h") || cli_flag(&a, "--help")) {
-			usage();
-			return EXIT_CLEAN;
-		}
-		if (cli_flag(&a, "--list-detectors")) {
-			list = 1;
-			continue;
-		}
-		if (argv[a.i][0] == '-' && argv[a.i][1] != '\0') {
-			cli_err("unknown option '%s' for pcap (see minetrace pcap --help)",
-			        argv[a.i]);
-			return EXIT_ERROR;
-		}
-		if (nfiles == sizeof(files) / sizeof(files[0])) {
-			cli_err("too many capture files (at most 256)");
-			return EXIT_ERROR;
-		}
-		files[nfiles++] = argv[a.i];
-	}
+	const cli_option table[] = {
+		CLI_VALUE("--live", live, "IFACE",
+	                  "capture on this interface instead of reading files"),
+		CLI_VALUE("--seconds", seconds_s, "N",
+	                  "with --live: stop after N seconds, 1 to 604800 (default: Ctrl-C)"),
+		CLI_VALUE("--filter", filter, "BPF", "only the packets this BPF filter takes"),
+		CLI_VALUE("--format", format, "text|json", "the report's format (default text)"),
+		CLI_VALUE("--output", output, "FILE",
+	                  "the report into FILE (a new 0600 file) instead of standard output"),
+		CLI_OPT_LANG(lang_s),
+		CLI_OPT_FAIL_ON(fail_on),
+		CLI_OPT_RULES(rules_dirs, nrules_dirs),
+		CLI_FLAG("--list-detectors", list, "list the detectors and exit"),
+	};
+	const cli_command cmd = {
+		.name = "pcap",
+		.usage = "FILE... [options]\n"
+			 "--live IFACE [--seconds N] [options]\n"
+			 "--list-detectors",
+		.opts = table,
+		.nopts = CLI_COUNT(table),
+		.args = files,
+		.nargs = &nfiles,
+		.max_args = CLI_COUNT(files),
+		.dash_is_arg = 1,
+		.args_name = "FILE...",
+		.args_help = "pcap or pcapng captures, read in order",
+		.args_too_many = "too many capture files (at most 256)",
+		.trailer =
+			"exit status: 0 nothing at or above --fail-on, 1 findings at or above it, "
+			"2 error",
+	};
+	cli_result pr = cli_parse(&cmd, argc, argv);
+	if (pr != CLI_OK)
+		return CLI_EXIT(pr);
 	mt_lang lang = cli_default_lang();
 	if (lang_s && cli_parse_lang(lang_s, &lang) != 0) {
-		cli_err("--lang must be en or zh, not '%s'", lang_s);
+		cli_err("--lang must be en or zh, not '%s'", CLI_ESC(lang_s));
 		return EXIT_ERROR;
 	}
 	if (list) {
@@ -100,12 +78,13 @@ int cmd_pcap(int argc, char **argv)
 	if (strcmp(format, "json") == 0)
 		json = 1;
 	else if (strcmp(format, "text") != 0) {
-		cli_err("--format must be text or json, not '%s'", format);
+		cli_err("--format must be text or json, not '%s'", CLI_ESC(format));
 		return EXIT_ERROR;
 	}
 	mt_severity fail_sev;
 	if (mt_severity_parse(fail_on, &fail_sev) != MT_OK) {
-		cli_err("--fail-on must be info, low, medium, high or critical, not '%s'", fail_on);
+		cli_err("--fail-on must be info, low, medium, high or critical, not '%s'",
+		        CLI_ESC(fail_on));
 		return EXIT_ERROR;
 	}
 	if (!live == !nfiles) {
@@ -120,7 +99,7 @@ int cmd_pcap(int argc, char **argv)
 		unsigned long s = strtoul(seconds_s, &end, 10);
 		if (!live || errno || end == seconds_s || *end || s == 0 || s > 86400 * 7) {
 			cli_err("--seconds goes with --live and is 1 to 604800, not '%s'",
-			        seconds_s);
+			        CLI_ESC(seconds_s));
 			return EXIT_ERROR;
 		}
 		seconds = (unsigned)s;
@@ -155,11 +134,12 @@ int cmd_pcap(int argc, char **argv)
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 		if (isatty(STDERR_FILENO))
-			fprintf(stderr, "minetrace: capturing on %s%s ...\n", live,
+			fprintf(stderr, "minetrace: capturing on %s%s ...\n", CLI_ESC(live),
 			        seconds ? "" : " until Ctrl-C");
 		e = mt_pcap_live(pc, live, seconds, filter, &stop_flag, err, sizeof(err));
 		if (e != MT_OK) {
-			cli_err("--live %s: %s", live, err[0] ? err : mt_strerror(e));
+			cli_err("--live %s: %s", CLI_ESC(live),
+			        CLI_ESC(err[0] ? err : mt_strerror(e)));
 			goto done;
 		}
 		snprintf(root, sizeof(root), "live:%s", live);
@@ -176,7 +156,8 @@ int cmd_pcap(int argc, char **argv)
 				goto done;
 			}
 			if (e != MT_OK && after.capture_errors == before.capture_errors) {
-				cli_err("%s: %s", files[i], err[0] ? err : mt_strerror(e));
+				cli_err("%s: %s", CLI_ESC(files[i]),
+				        CLI_ESC(err[0] ? err : mt_strerror(e)));
 				goto done;
 			}
 			if (e != MT_OK) {
@@ -212,7 +193,7 @@ int cmd_pcap(int argc, char **argv)
 	rc = mt_report_count_at_least(report, fail_sev) ? EXIT_FINDINGS : EXIT_CLEAN;
 done:
 	if (out != stdout && fclose(out) != 0 && rc != EXIT_ERROR) {
-		cli_err("--output %s: %s", output, strerror(errno));
+		cli_err("--output %s: %s", CLI_ESC(output), strerror(errno));
 		rc = EXIT_ERROR;
 	}
 	mt_pcap_free(pc);

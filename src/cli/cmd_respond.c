@@ -54,29 +54,13 @@ static const char *sev_name(const char *sev)
 	return "?";
 }
 
-/* The length of the valid UTF-8 sequence at p (1 for ASCII), 0 when it is not one. */
-static size_t utf8_seq(const unsigned char *p)
-{
-	if (*p < 0x80)
-		return 1;
-	if (*p >= 0xc2 && *p <= 0xdf && (p[1] & 0xc0) == 0x80)
-		return 2;
-	if (*p >= 0xe0 && *p <= 0xef && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80 &&
-	    !(*p == 0xe0 && p[1] < 0xa0) && !(*p == 0xed && p[1] >= 0xa0))
-		return 3;
-	if (*p >= 0xf0 && *p <= 0xf4 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80 &&
-	    (p[3] & 0xc0) == 0x80 && !(*p == 0xf0 && p[1] < 0x90) && !(*p == 0xf4 && p[1] >= 0x90))
-		return 4;
-	return 0;
-}
-
 /* JSON string body: quotes, backslashes and controls escaped; a byte that is not UTF-8
  * (a file name's, decoded from the report) written as \\xNN, as the scan writes it. */
 static void put_json(FILE *o, const char *s)
 {
 	fputc('"', o);
 	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
-		size_t k = utf8_seq(p);
+		size_t k = cli_utf8_len(p);
 		if (k == 0) {
 			fprintf(o, "\\\\x%02x", *p++);
 		} else if (k > 1) {
@@ -221,12 +205,12 @@ static int read_report(const char *path, char **data, size_t *len)
 	int fd = strcmp(path, "-") == 0 ? 0
 	                                : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		cli_err("cannot open the report %s: %s", path, strerror(errno));
+		cli_err("cannot open the report %s: %s", CLI_ESC(path), strerror(errno));
 		return -1;
 	}
 	struct stat st;
 	if (fd != 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
-		cli_err("the report %s is not a regular file", path);
+		cli_err("the report %s is not a regular file", CLI_ESC(path));
 		close(fd);
 		return -1;
 	}
@@ -239,7 +223,8 @@ static int read_report(const char *path, char **data, size_t *len)
 		}
 		if (n + 1 >= alloc) {
 			if (alloc >= cap) {
-				cli_err("the report %s is larger than %zu bytes", path, cap);
+				cli_err("the report %s is larger than %zu bytes", CLI_ESC(path),
+				        cap);
 				free(b);
 				b = NULL;
 				break;
@@ -257,7 +242,7 @@ static int read_report(const char *path, char **data, size_t *len)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			cli_err("cannot read the report %s: %s", path, strerror(errno));
+			cli_err("cannot read the report %s: %s", CLI_ESC(path), strerror(errno));
 			free(b);
 			b = NULL;
 			break;
@@ -284,30 +269,17 @@ typedef struct rq_opts {
 	char qbuf[4096];  /* the default's name, for messages */
 } rq_opts;
 
-/* 1 when a.i was --root or --quarantine (taken), -1 on a usage error, 0 otherwise. */
-static int rq_opt(cli_args *a, rq_opts *o)
-{
-	const char *v;
-	int m;
-	if ((m = cli_opt(a, "--root", &v)) != 0) {
-		if (m > 0)
-			o->root = v;
-		return m < 0 ? -1 : 1;
-	}
-	if ((m = cli_opt(a, "--quarantine", &v)) != 0) {
-		if (m > 0)
-			o->qdir = v;
-		return m < 0 ? -1 : 1;
-	}
-	return 0;
-}
+/* --quarantine, the same in respond and restore (with CLI_OPT_ROOT) */
+#define OPT_QUARANTINE(var)                   \
+	CLI_VALUE("--quarantine", var, "DIR", \
+	          "the quarantine (default in the root: var/lib/minetrace/quarantine)")
 
 /* After the options: the root must be a directory; the quarantine's name for messages. */
 static int rq_finish(rq_opts *o)
 {
 	struct stat st;
 	if (stat(o->root, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		cli_err("--root %s: not a directory", o->root);
+		cli_err("--root %s: not a directory", CLI_ESC(o->root));
 		return -1;
 	}
 	mt_quarantine_default(o->root, o->qbuf, sizeof(o->qbuf));
@@ -334,7 +306,8 @@ static int write_script(mt_plan *plan, const char *report, const char *output)
 		return EXIT_ERROR;
 	}
 	if (!windows && n)
-		cli_err("warning: %s holds no Windows finding: every step is a manual one", report);
+		cli_err("warning: %s holds no Windows finding: every step is a manual one",
+		        CLI_ESC(report));
 	int rc = EXIT_CLEAN;
 	if (!output || strcmp(output, "-") == 0) {
 		if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
@@ -344,7 +317,7 @@ static int write_script(mt_plan *plan, const char *report, const char *output)
 	} else {
 		int fd = open(output, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd < 0) {
-			cli_err("%s: %s%s", output, strerror(errno),
+			cli_err("%s: %s%s", CLI_ESC(output), strerror(errno),
 			        errno == EEXIST ? " (not overwritten)" : "");
 			free(text);
 			return EXIT_ERROR;
@@ -353,21 +326,21 @@ static int write_script(mt_plan *plan, const char *report, const char *output)
 		while (off < len) {
 			ssize_t w = write(fd, text + off, len - off);
 			if (w < 0) {
-				cli_err("%s: %s", output, strerror(errno));
+				cli_err("%s: %s", CLI_ESC(output), strerror(errno));
 				rc = EXIT_ERROR;
 				break;
 			}
 			off += (size_t)w;
 		}
 		if (close(fd) != 0 && rc == EXIT_CLEAN) {
-			cli_err("%s: %s", output, strerror(errno));
+			cli_err("%s: %s", CLI_ESC(output), strerror(errno));
 			rc = EXIT_ERROR;
 		}
 		if (rc == EXIT_CLEAN)
 			fprintf(stderr,
 			        "minetrace: wrote %s (%zu steps): review it, then run it on the "
 			        "Windows host\n",
-			        output, n);
+			        CLI_ESC(output), n);
 	}
 	free(text);
 	return rc;
@@ -378,70 +351,53 @@ int cmd_respond(int argc, char **argv)
 	const char *report = NULL, *only = NULL, *format = "text";
 	const char *lang_s = NULL, *script = NULL, *output = NULL;
 	rq_opts rq = {"/", NULL, ""};
-	int apply = 0, firewall = 0, verify = 1;
-	cli_args a = {argc, argv, 1};
-	for (; a.i < argc; a.i++) {
-		const char *v;
-		int m;
-#define OPT(name, var)                          \
-	if ((m = cli_opt(&a, name, &v)) != 0) { \
-		if (m < 0)                      \
-			return EXIT_ERROR;      \
-		var = v;                        \
-		continue;                       \
-	}
-		if ((m = rq_opt(&a, &rq)) != 0) {
-			if (m < 0)
-				return EXIT_ERROR;
-			continue;
-		}
-		OPT("--only", only)
-		OPT("--format", format)
-		OPT("--lang", lang_s)
-		OPT("--script", script)
-		OPT("--output", output)
-#undef OPT
-		if (cli_flag(&a, "--apply")) {
-			apply = 1;
-			continue;
-		}
-		if (cli_flag(&a, "--firewall")) {
-			firewall = 1;
-			continue;
-		}
-		if (cli_flag(&a, "--no-verify")) {
-			verify = 0;
-			continue;
-		}
-		if (cli_flag(&a, "-h") || cli_flag(&a, "--help")) {
-			printf("usage: minetrace respond REPORT.json [--apply [--firewall] [--no-verify]]\n"
-			       "                         [--only ID,...] [--root DIR] [--quarantine DIR]\n"
-			       "                         [--format text|json] [--lang en|zh]\n"
-			       "       minetrace respond REPORT.json --script ps1 [--only ID,...] "
-			       "[--output FILE]\n"
-			       "Without --apply it prints the plan and changes nothing. --script ps1 writes "
-			       "the plan\nof a Windows host as a PowerShell script to review and run there. "
-			       "See docs/respond.md.\n");
-			return EXIT_CLEAN;
-		}
-		if (argv[a.i][0] == '-' && strcmp(argv[a.i], "-") != 0) {
-			cli_err("unknown option '%s' for respond (see minetrace respond --help)",
-			        argv[a.i]);
-			return EXIT_ERROR;
-		}
-		if (report) {
-			cli_err("respond takes one report, not also '%s'", argv[a.i]);
-			return EXIT_ERROR;
-		}
-		report = argv[a.i];
-	}
+	int apply = 0, firewall = 0, verify_off = 0;
+	size_t nreports = 0;
+	const cli_option table[] = {
+		CLI_FLAG("--apply", apply, "carry the plan out (without it nothing changes)"),
+		CLI_FLAG("--firewall", firewall,
+	                 "with --apply: load the block of the attackers' addresses (live root)"),
+		CLI_FLAG("--no-verify", verify_off, "with --apply: no verify scan afterwards"),
+		CLI_VALUE("--only", only, "ID,...",
+	                  "only the steps of these findings (MT-... ids)"),
+		CLI_OPT_ROOT(rq.root),
+		OPT_QUARANTINE(rq.qdir),
+		CLI_VALUE("--format", format, "text|json", "the plan's format (default text)"),
+		CLI_OPT_LANG(lang_s),
+		CLI_VALUE("--script", script, "ps1",
+	                  "the plan of a Windows host as a PowerShell script, changing nothing"),
+		CLI_VALUE("--output", output, "FILE",
+	                  "with --script: a new file for the script (default standard output)"),
+	};
+	const cli_command cmd = {
+		.name = "respond",
+		.usage = "REPORT.json [--apply [--firewall] [--no-verify]] [options]\n"
+			 "REPORT.json --script ps1 [--only ID,...] [--output FILE]",
+		.opts = table,
+		.nopts = CLI_COUNT(table),
+		.args = &report,
+		.nargs = &nreports,
+		.max_args = 1,
+		.dash_is_arg = 1,
+		.args_name = "REPORT.json",
+		.args_help = "the report of minetrace scan --format json (- for standard input)",
+		.args_too_many = "respond takes one report, not also '%s'",
+		.trailer =
+			"Without --apply it prints the plan and changes nothing. --script ps1 "
+			"writes the plan\nof a Windows host as a PowerShell script to review and "
+			"run there. See docs/respond.md.",
+	};
+	cli_result pr = cli_parse(&cmd, argc, argv);
+	if (pr != CLI_OK)
+		return CLI_EXIT(pr);
+	int verify = !verify_off;
 	if (!report) {
 		cli_err("respond needs the scan report (minetrace scan --format json --output FILE)");
 		return EXIT_ERROR;
 	}
 	if (script && strcmp(script, "ps1") != 0) {
 		cli_err("--script takes ps1 (a PowerShell script for a Windows host), not '%s'",
-		        script);
+		        CLI_ESC(script));
 		return EXIT_ERROR;
 	}
 	if (script && apply) {
@@ -458,13 +414,13 @@ int cmd_respond(int argc, char **argv)
 	}
 	out_ctx c = {stdout, cli_default_lang(), 0, apply, 0};
 	if (lang_s && cli_parse_lang(lang_s, &c.lang) != 0) {
-		cli_err("--lang must be en or zh, not '%s'", lang_s);
+		cli_err("--lang must be en or zh, not '%s'", CLI_ESC(lang_s));
 		return EXIT_ERROR;
 	}
 	if (strcmp(format, "json") == 0)
 		c.json = 1;
 	else if (strcmp(format, "text") != 0) {
-		cli_err("--format must be text or json, not '%s'", format);
+		cli_err("--format must be text or json, not '%s'", CLI_ESC(format));
 		return EXIT_ERROR;
 	}
 	if (rq_finish(&rq) != 0)
@@ -477,7 +433,7 @@ int cmd_respond(int argc, char **argv)
 	mt_err e = mt_plan_parse(data, len, only, &plan, cli_diag, NULL);
 	free(data);
 	if (e != MT_OK) {
-		cli_err("the report %s is refused: %s", report, mt_strerror(e));
+		cli_err("the report %s is refused: %s", CLI_ESC(report), mt_strerror(e));
 		return EXIT_ERROR;
 	}
 	if (script)
@@ -621,43 +577,34 @@ int cmd_restore(int argc, char **argv)
 	const char *ids[256];
 	size_t nids = 0;
 	int list = 0, force = 0, firewall = 0;
-	cli_args a = {argc, argv, 1};
-	for (; a.i < argc; a.i++) {
-		int m;
-		if ((m = rq_opt(&a, &rq)) != 0) {
-			if (m < 0)
-				return EXIT_ERROR;
-			continue;
-		}
-		if (cli_flag(&a, "--list")) {
-			list = 1;
-			continue;
-		}
-		if (cli_flag(&a, "--force")) {
-			force = 1;
-			continue;
-		}
-		if (cli_flag(&a, "--firewall")) {
-			firewall = 1;
-			continue;
-		}
-		if (cli_flag(&a, "-h") || cli_flag(&a, "--help")) {
-			printf("usage: minetrace restore ENTRY... [--force] | --list | --firewall   [--root DIR] "
-			       "[--quarantine DIR]\n"
-			       "--firewall takes off the block respond --apply --firewall loaded (live "
-			       "system only)\n");
-			return EXIT_CLEAN;
-		}
-		if (argv[a.i][0] == '-') {
-			cli_err("unknown option '%s' for restore", argv[a.i]);
-			return EXIT_ERROR;
-		}
-		if (nids == sizeof(ids) / sizeof(ids[0])) {
-			cli_err("at most 256 entries at once");
-			return EXIT_ERROR;
-		}
-		ids[nids++] = argv[a.i];
-	}
+	const cli_option table[] = {
+		CLI_FLAG("--list", list, "list the entries of the quarantine, id first"),
+		CLI_FLAG("--force", force,
+	                 "restore an edit whose file changed since, or a critical path"),
+		CLI_FLAG("--firewall", firewall,
+	                 "take the firewall block of respond off (see below)"),
+		CLI_OPT_ROOT(rq.root),
+		OPT_QUARANTINE(rq.qdir),
+	};
+	const cli_command cmd = {
+		.name = "restore",
+		.usage = "ENTRY... [--force] [options]\n"
+			 "--list [options]\n"
+			 "--firewall [options]",
+		.opts = table,
+		.nopts = CLI_COUNT(table),
+		.args = ids,
+		.nargs = &nids,
+		.max_args = CLI_COUNT(ids),
+		.args_name = "ENTRY...",
+		.args_help = "entry ids of the quarantine (see --list)",
+		.args_too_many = "at most 256 entries at once",
+		.trailer = "--firewall takes off the block respond --apply --firewall loaded (live "
+			   "system only)",
+	};
+	cli_result pr = cli_parse(&cmd, argc, argv);
+	if (pr != CLI_OK)
+		return CLI_EXIT(pr);
 	if (rq_finish(&rq) != 0)
 		return EXIT_ERROR;
 	if (firewall) {
@@ -681,7 +628,8 @@ int cmd_restore(int argc, char **argv)
 		/* the default is opened below the root's fd, component by component */
 		mt_err e = mt_quarantine_list(rq.root, rq.qdir, on_entry, NULL);
 		if (e != MT_OK) {
-			cli_err("cannot list the quarantine %s: %s", rq_show(&rq), mt_strerror(e));
+			cli_err("cannot list the quarantine %s: %s", CLI_ESC(rq_show(&rq)),
+			        mt_strerror(e));
 			return EXIT_ERROR;
 		}
 		return EXIT_CLEAN;

@@ -24,10 +24,28 @@ static void count_diag(void *ctx, const char *file, unsigned line, const char *m
 	cli_diag(NULL, file, line, msg);
 }
 
-int cmd_rules(int argc, char **argv)
+/* "rules check DIR": every file of DIR, its errors as file:line; 1 when any has one. */
+static int rules_check(int argc, char **argv)
 {
-	if (argc < 2) {
-		cli_err("usage: minetrace rules list [--rules DIR] | check DIR");
+	const char *dir = NULL;
+	size_t ndirs = 0;
+	const cli_command cmd = {
+		.name = "rules check",
+		.usage = "DIR",
+		.args = &dir,
+		.nargs = &ndirs,
+		.max_args = 1,
+		.args_name = "DIR",
+		.args_help = "a directory of *.rules files to validate",
+		.args_too_many = "usage: minetrace rules check DIR",
+		.trailer = "exit status: 0 every entry valid, 1 files with errors (file:line on "
+			   "stderr), 2 DIR not read",
+	};
+	cli_result pr = cli_parse(&cmd, argc, argv);
+	if (pr != CLI_OK)
+		return CLI_EXIT(pr);
+	if (!dir) {
+		cli_err("usage: minetrace rules check DIR");
 		return EXIT_ERROR;
 	}
 	mt_rules *r;
@@ -36,52 +54,56 @@ int cmd_rules(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	int rc = EXIT_CLEAN;
-	if (strcmp(argv[1], "check") == 0) {
-		if (argc != 3) {
-			cli_err("usage: minetrace rules check DIR");
-			rc = EXIT_ERROR;
-			goto out;
-		}
-		check_ctx cc = {0};
-		mt_err e = mt_rules_load_dir(r, argv[2], count_diag, &cc);
-		if (e == MT_ERR_NOENT || e == MT_ERR_NOTDIR || e == MT_ERR_PERM) {
-			rc = EXIT_ERROR;
-		} else if (cc.errors || e != MT_OK) {
-			fprintf(stderr, "minetrace: %u file(s) with errors; %zu entries valid\n",
-			        cc.errors, mt_rules_count(r));
-			rc = EXIT_FINDINGS;
-		} else {
-			printf("%zu entries valid\n", mt_rules_count(r));
-		}
-		goto out;
-	}
-	if (strcmp(argv[1], "list") != 0) {
-		cli_err("unknown rules command '%s' (list or check)", argv[1]);
+	check_ctx cc = {0};
+	mt_err e = mt_rules_load_dir(r, dir, count_diag, &cc);
+	if (e == MT_ERR_NOENT || e == MT_ERR_NOTDIR || e == MT_ERR_PERM) {
 		rc = EXIT_ERROR;
-		goto out;
+	} else if (cc.errors || e != MT_OK) {
+		fprintf(stderr, "minetrace: %u file(s) with errors; %zu entries valid\n", cc.errors,
+		        mt_rules_count(r));
+		rc = EXIT_FINDINGS;
+	} else {
+		printf("%zu entries valid\n", mt_rules_count(r));
 	}
+	mt_rules_free(r);
+	if (fflush(stdout) != 0 && rc == EXIT_CLEAN)
+		rc = EXIT_ERROR;
+	return rc;
+}
+
+/* "rules list": the built-in rules and those of each --rules DIR, one line each. */
+static int rules_list(int argc, char **argv)
+{
+	const char *dirs[16];
+	size_t ndirs = 0;
+	const cli_option table[] = {
+		CLI_OPT_RULES(dirs, ndirs),
+	};
+	const cli_command cmd = {
+		.name = "rules list",
+		.usage = "[options]",
+		.opts = table,
+		.nopts = CLI_COUNT(table),
+		.trailer = "one line per entry: kind, value, family, severity, file:line, source",
+	};
+	cli_result pr = cli_parse(&cmd, argc, argv);
+	if (pr != CLI_OK)
+		return CLI_EXIT(pr);
+	mt_rules *r;
+	if (mt_rules_new(&r) != MT_OK) {
+		cli_err("out of memory");
+		return EXIT_ERROR;
+	}
+	int rc = EXIT_CLEAN;
 	if (mt_rules_load_builtin(r, cli_diag, NULL) != MT_OK) {
 		rc = EXIT_ERROR;
 		goto out;
 	}
-	cli_args a = {argc, argv, 2};
-	for (; a.i < argc; a.i++) {
-		const char *v;
-		int m = cli_opt(&a, "--rules", &v);
-		if (m < 0) {
+	for (size_t i = 0; i < ndirs; i++)
+		if (mt_rules_load_dir(r, dirs[i], cli_diag, NULL) != MT_OK) {
 			rc = EXIT_ERROR;
 			goto out;
 		}
-		if (m == 0) {
-			cli_err("unknown option '%s' for rules list", argv[a.i]);
-			rc = EXIT_ERROR;
-			goto out;
-		}
-		if (mt_rules_load_dir(r, v, cli_diag, NULL) != MT_OK) {
-			rc = EXIT_ERROR;
-			goto out;
-		}
-	}
 	printf("# kind\tvalue\tfamily\tseverity\tfile:line\tsource\n");
 	for (size_t i = 0; i < mt_rules_count(r); i++) {
 		mt_rule_info ri;
@@ -100,4 +122,28 @@ out:
 	if (fflush(stdout) != 0 && rc == EXIT_CLEAN)
 		rc = EXIT_ERROR;
 	return rc;
+}
+
+int cmd_rules(int argc, char **argv)
+{
+	const cli_command cmd = {
+		.name = "rules",
+		.usage = "list [--rules DIR]...\n"
+			 "check DIR",
+		.trailer = "minetrace rules list --help and minetrace rules check --help tell more",
+	};
+	if (argc < 2) {
+		cli_err("usage: minetrace rules list [--rules DIR] | check DIR");
+		return EXIT_ERROR;
+	}
+	if (strcmp(argv[1], "check") == 0)
+		return rules_check(argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return rules_list(argc - 1, argv + 1);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		cli_usage(&cmd, stdout);
+		return EXIT_CLEAN;
+	}
+	cli_err("unknown rules command '%s' (list or check)", CLI_ESC(argv[1]));
+	return EXIT_ERROR;
 }

@@ -47,67 +47,43 @@ int cmd_scan(int argc, char **argv)
 	const char *output = NULL, *lang_s = NULL, *fail_on = "medium", *sample = NULL;
 	const char *rules_dirs[16];
 	size_t nrules_dirs = 0;
-	int root_given = 0, all = 0;
-	cli_args a = {argc, argv, 1};
-
-	for (; a.i < argc; a.i++) {
-		const char *v;
-		int m;
-#define OPT(name, var)                          \
-	if ((m = cli_opt(&a, name, &v)) != 0) { \
-		if (m < 0)                      \
-			return EXIT_ERROR;      \
-		var = v;                        \
-		continue;                       \
-	}
-		if ((m = cli_opt(&a, "--root", &v)) != 0) {
-			if (m < 0)
-				return EXIT_ERROR;
-			root = v;
-			root_given = 1;
-			continue;
-		}
-		OPT("--since", since)
-		OPT("--until", until)
-		OPT("--checks", checks)
-		OPT("--format", format)
-		OPT("--output", output)
-		OPT("--lang", lang_s)
-		OPT("--fail-on", fail_on)
-		OPT("--sample", sample)
-#undef OPT
-		if ((m = cli_opt(&a, "--rules", &v)) != 0) {
-			if (m < 0)
-				return EXIT_ERROR;
-			if (nrules_dirs == sizeof(rules_dirs) / sizeof(rules_dirs[0])) {
-				cli_err("too many --rules options (at most 16)");
-				return EXIT_ERROR;
-			}
-			rules_dirs[nrules_dirs++] = v;
-			continue;
-		}
-		if (cli_flag(&a, "--all")) {
-			all = 1;
-			continue;
-		}
-		if (cli_flag(&a, "-h") || cli_flag(&a, "--help")) {
-			printf("usage: minetrace scan [--root DIR] [--since T] [--until T] "
-			       "[--checks LIST|list]\n"
-			       "                      [--rules DIR] [--format text|json|html] "
-			       "[--output FILE] [--lang en|zh]\n"
-			       "                      [--fail-on info|low|medium|high|critical] "
-			       "[--sample SECONDS] [--all]\n"
-			       "--all: in the text report, every low and info finding on its own "
-			       "(they are collapsed by kind otherwise)\n");
-			return EXIT_CLEAN;
-		}
-		cli_err("unknown option '%s' for scan (see minetrace scan --help)", argv[a.i]);
-		return EXIT_ERROR;
-	}
+	int all = 0;
+	const cli_option table[] = {
+		CLI_OPT_ROOT(root),
+		CLI_VALUE("--since", since, "T",
+	                  "evidence from T on: YYYY-MM-DD HH:MM[:SS] or ISO 8601 with an offset"),
+		CLI_VALUE("--until", until, "T", "evidence up to T (the same forms)"),
+		CLI_VALUE("--checks", checks, "LIST|list",
+	                  "ids or prefixes (persist.), comma-separated; list: print them"),
+		CLI_OPT_RULES(rules_dirs, nrules_dirs),
+		CLI_VALUE("--format", format, "text|json|html",
+	                  "the report's format (default text)"),
+		CLI_VALUE("--output", output, "FILE",
+	                  "the report into FILE (a new 0600 file) instead of standard output"),
+		CLI_OPT_LANG(lang_s),
+		CLI_OPT_FAIL_ON(fail_on),
+		CLI_VALUE("--sample", sample, "SECONDS",
+	                  "the CPU sample of the live checks, 0 to 60 (default 1, 0 skips it)"),
+		CLI_FLAG("--all", all, "every low and info finding on its own line (see below)"),
+	};
+	const cli_command cmd = {
+		.name = "scan",
+		.usage = "[options]",
+		.opts = table,
+		.nopts = CLI_COUNT(table),
+		.trailer =
+			"--all: in the text report, every low and info finding on its own\n"
+			"(they are collapsed by kind otherwise)\n"
+			"exit status: 0 nothing at or above --fail-on, 1 findings at or above it, "
+			"2 error",
+	};
+	cli_result pr = cli_parse(&cmd, argc, argv);
+	if (pr != CLI_OK)
+		return CLI_EXIT(pr);
 
 	mt_lang lang = cli_default_lang();
 	if (lang_s && cli_parse_lang(lang_s, &lang) != 0) {
-		cli_err("--lang must be en or zh, not '%s'", lang_s);
+		cli_err("--lang must be en or zh, not '%s'", CLI_ESC(lang_s));
 		return EXIT_ERROR;
 	}
 	if (checks && strcmp(checks, "list") == 0) {
@@ -120,19 +96,20 @@ int cmd_scan(int argc, char **argv)
 	} else if (strcmp(format, "html") == 0) {
 		html = 1;
 	} else if (strcmp(format, "text") != 0) {
-		cli_err("--format must be text, json or html, not '%s'", format);
+		cli_err("--format must be text, json or html, not '%s'", CLI_ESC(format));
 		return EXIT_ERROR;
 	}
 	mt_severity fail_sev;
 	if (mt_severity_parse(fail_on, &fail_sev) != MT_OK) {
-		cli_err("--fail-on must be info, low, medium, high or critical, not '%s'", fail_on);
+		cli_err("--fail-on must be info, low, medium, high or critical, not '%s'",
+		        CLI_ESC(fail_on));
 		return EXIT_ERROR;
 	}
 	mt_scan_opts opts;
 	mt_scan_opts_init(&opts);
 	char bad[256];
 	if (mt_checks_select(checks, &opts.checks, bad, sizeof(bad)) != MT_OK) {
-		cli_err("--checks: unknown check '%s' (see --checks list)", bad);
+		cli_err("--checks: unknown check '%s' (see --checks list)", CLI_ESC(bad));
 		return EXIT_ERROR;
 	}
 	if (sample) {
@@ -140,12 +117,12 @@ int cmd_scan(int argc, char **argv)
 		errno = 0;
 		double secs = strtod(sample, &end);
 		if (errno || end == sample || *end || secs < 0 || secs > 60) {
-			cli_err("--sample must be seconds between 0 and 60, not '%s'", sample);
+			cli_err("--sample must be seconds between 0 and 60, not '%s'",
+			        CLI_ESC(sample));
 			return EXIT_ERROR;
 		}
 		opts.sample_ms = (unsigned)(secs * 1000 + 0.5);
 	}
-	(void)root_given;
 
 	int rc = EXIT_ERROR;
 	mt_host *host = NULL;
@@ -167,7 +144,7 @@ int cmd_scan(int argc, char **argv)
 		goto done;
 	}
 	if (isatty(STDERR_FILENO))
-		fprintf(stderr, "minetrace: scanning %s ...\n", root);
+		fprintf(stderr, "minetrace: scanning %s ...\n", CLI_ESC(root));
 	e = mt_scan(host, rules, &opts, report);
 	if (e != MT_OK) {
 		cli_err("scan failed: %s", mt_strerror(e));
@@ -187,7 +164,7 @@ int cmd_scan(int argc, char **argv)
 	rc = mt_report_count_at_least(report, fail_sev) ? EXIT_FINDINGS : EXIT_CLEAN;
 done:
 	if (out != stdout && fclose(out) != 0 && rc != EXIT_ERROR) {
-		cli_err("--output %s: %s", output, strerror(errno));
+		cli_err("--output %s: %s", CLI_ESC(output), strerror(errno));
 		rc = EXIT_ERROR;
 	}
 	mt_report_free(report);

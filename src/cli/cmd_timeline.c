@@ -15,51 +15,33 @@ int cmd_timeline(int argc, char **argv)
 	const char *output = NULL, *lang_s = NULL, *sample = NULL;
 	const char *rules_dirs[16];
 	size_t nrules_dirs = 0;
-	cli_args a = {argc, argv, 1};
-
-	for (; a.i < argc; a.i++) {
-		const char *v;
-		int m;
-#define OPT(name, var)                          \
-	if ((m = cli_opt(&a, name, &v)) != 0) { \
-		if (m < 0)                      \
-			return EXIT_ERROR;      \
-		var = v;                        \
-		continue;                       \
-	}
-		OPT("--root", root)
-		OPT("--since", since)
-		OPT("--until", until)
-		OPT("--format", format)
-		OPT("--output", output)
-		OPT("--lang", lang_s)
-		OPT("--sample", sample)
-#undef OPT
-		if ((m = cli_opt(&a, "--rules", &v)) != 0) {
-			if (m < 0)
-				return EXIT_ERROR;
-			if (nrules_dirs == sizeof(rules_dirs) / sizeof(rules_dirs[0])) {
-				cli_err("too many --rules options (at most 16)");
-				return EXIT_ERROR;
-			}
-			rules_dirs[nrules_dirs++] = v;
-			continue;
-		}
-		if (cli_flag(&a, "-h") || cli_flag(&a, "--help")) {
-			printf("usage: minetrace timeline [--root DIR] [--since T] [--until T] "
-			       "[--format text|json]\n"
-			       "                          [--output FILE] [--lang en|zh] [--rules DIR] "
-			       "[--sample SECONDS]\n"
-			       "exit status: 0 no attack found, 1 the evidence names an attack, 2 error\n");
-			return EXIT_CLEAN;
-		}
-		cli_err("unknown option '%s' for timeline (see minetrace timeline --help)",
-		        argv[a.i]);
-		return EXIT_ERROR;
-	}
+	const cli_option table[] = {
+		CLI_OPT_ROOT(root),
+		CLI_VALUE("--since", since, "T",
+	                  "events from T on: YYYY-MM-DD HH:MM[:SS] or ISO 8601 with an offset"),
+		CLI_VALUE("--until", until, "T", "events up to T (the same forms)"),
+		CLI_VALUE("--format", format, "text|json", "the timeline's format (default text)"),
+		CLI_VALUE("--output", output, "FILE",
+	                  "the timeline into FILE (a new 0600 file) instead of standard output"),
+		CLI_OPT_LANG(lang_s),
+		CLI_OPT_RULES(rules_dirs, nrules_dirs),
+		CLI_VALUE("--sample", sample, "SECONDS",
+	                  "the CPU sample of the live processes, 0 to 60 (default 1, 0 skips it)"),
+	};
+	const cli_command cmd = {
+		.name = "timeline",
+		.usage = "[options]",
+		.opts = table,
+		.nopts = CLI_COUNT(table),
+		.trailer =
+			"exit status: 0 no attack found, 1 the evidence names an attack, 2 error",
+	};
+	cli_result pr = cli_parse(&cmd, argc, argv);
+	if (pr != CLI_OK)
+		return CLI_EXIT(pr);
 	mt_lang lang = cli_default_lang();
 	if (lang_s && cli_parse_lang(lang_s, &lang) != 0) {
-		cli_err("--lang must be en or zh, not '%s'", lang_s);
+		cli_err("--lang must be en or zh, not '%s'", CLI_ESC(lang_s));
 		return EXIT_ERROR;
 	}
 	int json = 0;
@@ -69,7 +51,7 @@ int cmd_timeline(int argc, char **argv)
 		cli_err("--format html is not in this version yet; use text or json");
 		return EXIT_ERROR;
 	} else if (strcmp(format, "text") != 0) {
-		cli_err("--format must be text or json, not '%s'", format);
+		cli_err("--format must be text or json, not '%s'", CLI_ESC(format));
 		return EXIT_ERROR;
 	}
 	mt_timeline_opts opts;
@@ -79,7 +61,8 @@ int cmd_timeline(int argc, char **argv)
 		errno = 0;
 		double secs = strtod(sample, &end);
 		if (errno || end == sample || *end || secs < 0 || secs > 60) {
-			cli_err("--sample must be seconds between 0 and 60, not '%s'", sample);
+			cli_err("--sample must be seconds between 0 and 60, not '%s'",
+			        CLI_ESC(sample));
 			return EXIT_ERROR;
 		}
 		opts.sample_ms = (unsigned)(secs * 1000 + 0.5);
@@ -100,7 +83,7 @@ int cmd_timeline(int argc, char **argv)
 		goto done;
 	}
 	if (isatty(STDERR_FILENO))
-		fprintf(stderr, "minetrace: reading the logs of %s ...\n", root);
+		fprintf(stderr, "minetrace: reading the logs of %s ...\n", CLI_ESC(root));
 	e = mt_timeline_build(host, rules, &opts, &tl);
 	if (e != MT_OK) {
 		cli_err("timeline failed: %s", mt_strerror(e));
@@ -119,7 +102,7 @@ int cmd_timeline(int argc, char **argv)
 	rc = mt_timeline_has_attack(tl) ? EXIT_FINDINGS : EXIT_CLEAN;
 done:
 	if (out != stdout && fclose(out) != 0 && rc != EXIT_ERROR) {
-		cli_err("--output %s: %s", output, strerror(errno));
+		cli_err("--output %s: %s", CLI_ESC(output), strerror(errno));
 		rc = EXIT_ERROR;
 	}
 	mt_timeline_free(tl);

@@ -153,5 +153,148 @@ printf '* * * * * root /usr/local/bin/helper --my-miner-flag\n' >"$extra/etc/cro
 expect 0 "" -- "$MT" scan --root "$extra"
 expect 1 "" -- "$MT" scan --root "$extra" --rules "$work/rules-good"
 
+# ---- option parsing: one table per subcommand (src/cli/opts.c) ----
+# opts CMD OPTION...: CMD --help (and -h) lists exactly these options; each option it lists
+# is in CMD's parse table (a value option needs its value and takes it as "--o v" and
+# "--o=v", a flag takes no "=v"); an unknown option is refused, pointing to --help.
+opts() {
+	cmd=$1
+	shift
+	# shellcheck disable=SC2086
+	expect 0 "" -- "$MT" $cmd --help
+	cp "$work/out" "$work/help"
+	grep -q "^usage: minetrace $cmd" "$work/help" && grep -q '^  -h, --help  ' "$work/help" &&
+		ok || bad "$cmd --help: no usage or -h line: $(head -c 300 "$work/help")"
+	grep -o '^  --[a-z-]*' "$work/help" | sed 's/^  //' | sort >"$work/listed"
+	: >"$work/want"
+	for o in "$@"; do echo "$o" >>"$work/want"; done
+	sort -o "$work/want" "$work/want"
+	cmp -s "$work/listed" "$work/want" && ok ||
+		bad "$cmd --help lists [$(tr '\n' ' ' <"$work/listed")], the table has [$*]"
+	awk 'length($0) > 100' "$work/help" | grep -q . && bad "$cmd --help: a line over 100 columns" || ok
+	for o in $(cat "$work/listed"); do
+		# shellcheck disable=SC2086
+		if grep -q "^  $o [^ ]" "$work/help"; then # a metavar: a value option
+			expect 2 "^minetrace: option $o needs a value$" -- "$MT" $cmd "$o"
+			expect 2 "unknown option '--after' for $cmd " -- "$MT" $cmd "$o" x --after
+			expect 2 "unknown option '--after' for $cmd " -- "$MT" $cmd "$o=x" --after
+		else
+			expect 2 "unknown option '--after' for $cmd " -- "$MT" $cmd "$o" --after
+			expect 2 "unknown option '$o=1' for $cmd " -- "$MT" $cmd "$o=1"
+		fi
+	done
+	# shellcheck disable=SC2086
+	expect 2 "^minetrace: unknown option '--bogus' for $cmd (see minetrace $cmd --help)$" -- \
+		"$MT" $cmd --bogus
+	# shellcheck disable=SC2086
+	expect 0 "" -- "$MT" $cmd -h
+	cmp -s "$work/out" "$work/help" && ok || bad "$cmd -h differs from --help"
+}
+opts scan --root --since --until --checks --rules --format --output --lang --fail-on --sample --all
+opts timeline --root --since --until --format --output --lang --rules --sample
+opts pcap --live --seconds --filter --format --output --lang --fail-on --rules --list-detectors
+opts respond --apply --firewall --no-verify --only --root --quarantine --format --lang --script --output
+opts restore --list --force --firewall --root --quarantine
+opts "rules list" --rules
+opts "rules check"
+opts version
+grep -q -- "--all: in the text report, every low and info finding on its own" "$work/out" &&
+	bad "version --help has scan's trailer" || ok
+"$MT" scan --help | grep -q -- "^--all: in the text report, every low and info finding on its own" &&
+	ok || bad "scan --help lacks the --all note"
+expect 0 "" -- "$MT" --help
+for c in scan timeline pcap respond restore rules version; do
+	grep -q "^  $c " "$work/out" && ok || bad "minetrace --help lacks $c"
+done
+expect 0 "" -- "$MT" rules --help
+grep -q "^usage: minetrace rules list" "$work/out" && grep -q "^       minetrace rules check DIR" "$work/out" &&
+	ok || bad "rules --help: $(cat "$work/out")"
+
+# "--opt value" and "--opt=value" alike, with an effect to see; the last of a repeated
+# option wins; the next argument is the value whatever it looks like
+for f in "--format json" "--format=json"; do
+	# shellcheck disable=SC2086
+	expect 0 "" -- "$MT" scan --root "$benign" $f
+	grep -q '^{"type":"summary"' "$work/out" && ok || bad "scan $f: no JSON report"
+	# shellcheck disable=SC2086
+	expect 0 "" -- "$MT" timeline --root "$benign" $f
+	grep -q '^{"type":"conclusion"' "$work/out" && ok || bad "timeline $f: no JSON"
+done
+expect 1 "" -- "$MT" scan --root="$camp" --format=json --output="$work/eq.json"
+grep -q "\"root\":\"$camp\"" "$work/eq.json" && ok || bad "scan --root= --output=: $(head -c 200 "$work/eq.json")"
+expect 0 "" -- "$MT" scan --root "$benign" --format text --format json
+grep -q '^{"type":"summary"' "$work/out" && ok || bad "scan: the last --format does not win"
+expect 0 "" -- "$MT" scan --root "$camp" --root "$benign"
+expect 1 "" -- "$MT" scan --root "$extra" --rules="$work/rules-good"
+expect 2 "^minetrace: --format must be text, json or html, not '--help'$" -- "$MT" scan --format --help
+set --
+for i in $(seq 17); do set -- "$@" --rules "$work/rules-good"; done
+expect 2 "^minetrace: too many --rules options (at most 16)$" -- "$MT" scan --root "$benign" "$@"
+expect 2 "^minetrace: too many --rules options (at most 16)$" -- "$MT" rules list "$@"
+shift 2
+expect 0 "" -- "$MT" rules list "$@"
+for f in "--rules $work/rules-good" "--rules=$work/rules-good"; do
+	# shellcheck disable=SC2086
+	expect 0 "" -- "$MT" rules list $f
+	grep -q "^pool-domain	pool.test-only.example	" "$work/out" && ok || bad "rules list $f"
+done
+expect 2 "^minetrace: usage: minetrace rules check DIR$" -- "$MT" rules check "$work/rules-good" x
+# pcap: capture files as positional arguments, beside options of either form
+printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\001\000\000\000' \
+	>"$work/empty.pcap"
+cp "$work/empty.pcap" "$work/empty2.pcap"
+for f in "--format json" "--format=json"; do
+	# shellcheck disable=SC2086
+	expect 0 "" -- "$MT" pcap "$work/empty.pcap" $f "$work/empty2.pcap"
+	grep -q "^{\"type\":\"summary\",.*\"root\":\"$work/empty.pcap $work/empty2.pcap\"" "$work/out" &&
+		ok || bad "pcap FILE $f FILE: $(head -c 300 "$work/out")"
+done
+"$MT" pcap --lang zh --list-detectors >"$work/zh1" 2>&1
+"$MT" pcap --lang=zh --list-detectors >"$work/zh2" 2>&1
+"$MT" pcap --lang=en --list-detectors >"$work/en1" 2>&1
+cmp -s "$work/zh1" "$work/zh2" && ! cmp -s "$work/zh1" "$work/en1" && ok || bad "pcap --lang=zh and --lang zh"
+set --
+for i in $(seq 257); do set -- "$@" "$work/empty.pcap"; done
+expect 2 "^minetrace: too many capture files (at most 256)$" -- "$MT" pcap "$@"
+# respond: the report as its one positional argument ("-": standard input)
+"$MT" scan --root "$camp" --format json --output "$work/resp.json" 2>/dev/null
+for f in "--format json" "--format=json"; do
+	# shellcheck disable=SC2086
+	expect 0 "" -- "$MT" respond "$work/resp.json" $f
+	grep -q '^{"type":"step","n":1,' "$work/out" && ok || bad "respond $f: no JSON steps"
+done
+"$MT" respond - --format json <"$work/resp.json" >"$work/stdin.out" 2>&1
+grep -q '^{"type":"step","n":1,' "$work/stdin.out" && ok || bad "respond - (standard input)"
+expect 2 "^minetrace: respond takes one report, not also 'b'$" -- "$MT" respond a b
+expect 2 "^minetrace: respond needs the scan report" -- "$MT" respond --format json
+# restore: --root and --quarantine of either form, entries as positional arguments
+rroot="$work/restore-root"
+cp -a "$camp" "$rroot"
+# exit 1: files named by the report but not in the tree are skipped
+expect 1 "" -- "$MT" respond "$work/resp.json" --root="$rroot" --quarantine="$work/q" --apply --no-verify
+grep -q '^\[done\]  7. remove the line: /etc/cron.d/apache' "$work/out" && ok || bad "respond --root= --apply: $(head -c 300 "$work/out")"
+expect 0 "" -- "$MT" restore --list --root "$rroot" --quarantine "$work/q"
+cp "$work/out" "$work/list1"
+expect 0 "" -- "$MT" restore --list --root="$rroot" --quarantine="$work/q"
+[ -s "$work/list1" ] && cmp -s "$work/out" "$work/list1" && ok || bad "restore --list: = and space forms"
+entry=$(head -n 1 "$work/list1" | cut -d' ' -f1)
+expect 0 "" -- "$MT" restore --root "$rroot" "$entry" --quarantine="$work/q"
+grep -q "^restored $entry" "$work/out" && ok || bad "restore ENTRY: $(cat "$work/out")"
+set --
+for i in $(seq 257); do set -- "$@" "$entry"; done
+expect 2 "^minetrace: at most 256 entries at once$" -- "$MT" restore --root "$rroot" --quarantine "$work/q" "$@"
+expect 2 "^minetrace: unknown option '-' for restore " -- "$MT" restore -
+# arguments echoed in errors are escaped, and a long one is cut
+expect 2 "" -- "$MT" scan "$(printf -- '--x\033[2J\377')"
+if grep -q "$(printf '\033')" "$work/err"; then bad "raw ESC in an unknown option"; else ok; fi
+grep -qF "unknown option '--x\x1b[2J\xff' for scan" "$work/err" && ok || bad "unknown option not escaped: $(cat -v "$work/err")"
+expect 2 "" -- "$MT" scan --root "$benign" --format "$(printf 'x\033]0;t\007\302\233')"
+grep -qF "not 'x\x1b]0;t\x07\xc2\x9b'" "$work/err" && ok || bad "--format value not escaped: $(cat -v "$work/err")"
+expect 2 "" -- "$MT" respond a "$(printf 'b\033c')"
+grep -qF "not also 'b\x1bc'" "$work/err" && ok || bad "respond argument not escaped: $(cat -v "$work/err")"
+long=$(head -c 3000 /dev/zero | tr '\0' a)
+expect 2 "" -- "$MT" scan "--$long"
+[ "$(wc -c <"$work/err")" -lt 700 ] && grep -q "\.\.\.' for scan" "$work/err" && ok || bad "a long argument is not cut"
+
 echo "cli: $passed passed, $failed failed"
 [ $failed -eq 0 ]
