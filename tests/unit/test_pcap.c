@@ -478,6 +478,50 @@ static void test_itab(void)
 	TEST_DONE();
 }
 
+/* JA3 and JA4 of a browser-like hello with GREASE everywhere, SNI and ALPN; the expected
+ * values come from tests/pcap/ja4.py and Python's md5 over the JA3 text
+ * "771,4865-4866-49195,0-16-43-13-10-11,29-23,0" (GREASE left out) */
+static void test_tls_fingerprints(void)
+{
+	TEST_START("JA3 and JA4 without GREASE, with SNI and ALPN");
+	static const uint8_t ext[] = {
+		0x1a, 0x1a, 0, 0,                                                    /* GREASE */
+		0, 0, 0, 17, 0, 15, 0, 0, 12, 'p', 'o', 'o', 'l', '.', 'e', 'x', 'a', 'm', 'p', 'l',
+		'e',                                                                  /* SNI */
+		0, 16, 0, 14, 0, 12, 2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1', /* ALPN */
+		0, 43, 0, 7, 6, 0x2a, 0x2a, 3, 4, 3, 3, /* supported_versions */
+		0, 13, 0, 6, 0, 4, 4, 3, 8, 4,          /* signature_algorithms */
+		0, 10, 0, 8, 0, 6, 0x3a, 0x3a, 0, 29, 0, 23, /* groups */
+		0, 11, 0, 2, 1, 0,                           /* point formats */
+	};
+	uint8_t b[512];
+	size_t o = 0, hs_at, rec_at;
+	b[o++] = 0x16, b[o++] = 3, b[o++] = 1;
+	rec_at = o, o += 2;
+	b[o++] = 1;
+	hs_at = o, o += 3;
+	b[o++] = 3, b[o++] = 3;
+	memset(b + o, 0x11, 32), o += 32;
+	b[o++] = 0;                       /* session id */
+	b[o++] = 0, b[o++] = 8;           /* ciphers */
+	b[o++] = 0x0a, b[o++] = 0x0a, b[o++] = 0x13, b[o++] = 0x01, b[o++] = 0x13, b[o++] = 0x02;
+	b[o++] = 0xc0, b[o++] = 0x2b;
+	b[o++] = 1, b[o++] = 0;           /* compression */
+	b[o++] = 0, b[o++] = (uint8_t)sizeof(ext);
+	memcpy(b + o, ext, sizeof(ext)), o += sizeof(ext);
+	put16(b + rec_at, (unsigned)(o - rec_at - 2));
+	size_t hl = o - hs_at - 3;
+	b[hs_at] = 0, b[hs_at + 1] = (uint8_t)(hl >> 8), b[hs_at + 2] = (uint8_t)hl;
+	char j3[33], j4[40];
+	mt__tls_fingerprints(b, o, j3, j4);
+	ASSERT_STR_EQ(j3, "b6054e0e02245fd7f644c40961be115e");
+	ASSERT_STR_EQ(j4, "t13d0306h2_5559582ccdc4_fb71836bce29");
+	mt__tls_fingerprints(b, o - 5, j3, j4); /* cut inside the extensions: still no crash */
+	mt__tls_fingerprints(b, 20, j3, j4);    /* cut in the hello: nothing */
+	ASSERT_STR_EQ(j3, "");
+	TEST_DONE();
+}
+
 int main(void)
 {
 	REQUIRE_INT_EQ(mt_rules_new(&rules), MT_OK);
@@ -489,6 +533,7 @@ int main(void)
 	test_beacon();
 	test_flow_hash();
 	test_itab();
+	test_tls_fingerprints();
 	mt_rules_free(rules);
 	return T_DONE();
 }
