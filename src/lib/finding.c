@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "collect/fileinfo.h"
+#include "collect/hostid.h"
 #include "internal.h"
 
 struct mt_report {
@@ -20,8 +21,22 @@ struct mt_report {
 	int64_t started, duration_ms;
 	uint64_t checks;
 	char *extra_json, *extra_text[MT_LANG_COUNT]; /* pcap host verdicts */
-	const char *kind; /* what made the report: NULL for a scan, "pcap" */
+	const char *kind;       /* what made the report: NULL for a scan, "pcap" */
+	struct mt_hostid *host; /* who was scanned (host_info), or NULL */
 };
+
+void mt__report_set_host(mt_report *r, const struct mt_hostid *h)
+{
+	if (!r->host)
+		r->host = malloc(sizeof(*r->host));
+	if (r->host)
+		*r->host = *h;
+}
+
+const struct mt_hostid *mt__report_host(const mt_report *r)
+{
+	return r->host;
+}
 
 void mt__report_set_kind(mt_report *r, const char *kind)
 {
@@ -51,6 +66,7 @@ void mt_report_free(mt_report *r)
 		free(r->diag[i]);
 	free(r->diag);
 	free(r->root);
+	free(r->host);
 	free(r->extra_json);
 	for (int l = 0; l < MT_LANG_COUNT; l++)
 		free(r->extra_text[l]);

@@ -334,6 +334,14 @@ const char *mt__incident_subject(const mt_finding *f);
 /* What made a report, for the reporters' headings: NULL (a scan) or "pcap"; kind must be
  * a static string. */
 void mt__report_set_kind(mt_report *r, const char *kind);
+/* who the report is about (collect/hostid.h): the host_info record of JSON reports */
+struct mt_hostid;
+void mt__report_set_host(mt_report *r, const struct mt_hostid *h);
+const struct mt_hostid *mt__report_host(const mt_report *r);
+/* The host_info line (with its newline) of h into b: the report's kind ("scan",
+ * "timeline", "pcap"), the root, the time of the scan (unix seconds). */
+void mt__hostinfo_json(mt_buf *b, const struct mt_hostid *h, const char *kind, const char *root,
+                       int64_t when);
 const char *mt__report_kind(const mt_report *r);
 /* ISO 8601 with the local offset, "2024-01-24T08:10:27+08:00". */
 void mt_time_iso(int64_t t, char *out, size_t outlen);

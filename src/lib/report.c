@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "collect/hostid.h"
 #include "internal.h"
 
 /* What each remedy action is called in the to-do table. */
@@ -450,6 +451,38 @@ static void json_str(mt_buf *b, const char *s)
 	mt_buf_addc(b, '"');
 }
 
+void mt__hostinfo_json(mt_buf *b, const struct mt_hostid *h, const char *kind, const char *root,
+                       int64_t when)
+{
+	char t[40];
+	mt_time_iso(when, t, sizeof(t));
+	mt_buf_adds(b, "{\"type\":\"host_info\",\"hostname\":");
+	json_str(b, h->hostname);
+	if (h->domain[0]) {
+		mt_buf_adds(b, ",\"domain\":");
+		json_str(b, h->domain);
+	}
+	mt_buf_adds(b, ",\"addresses\":[");
+	for (unsigned i = 0; i < h->naddr; i++) {
+		if (i)
+			mt_buf_addc(b, ',');
+		json_str(b, h->addr[i]);
+	}
+	mt_buf_adds(b, "],\"address_source\":");
+	json_str(b, h->addr_source);
+	mt_buf_adds(b, ",\"os\":");
+	json_str(b, h->os);
+	mt_buf_adds(b, ",\"root\":");
+	json_str(b, root ? root : "/");
+	mt_buf_adds(b, ",\"report\":");
+	json_str(b, kind);
+	mt_buf_adds(b, ",\"version\":");
+	json_str(b, MT_VERSION);
+	mt_buf_adds(b, ",\"scan_time\":");
+	json_str(b, t);
+	mt_buf_adds(b, "}\n");
+}
+
 static void json_kv_obj(mt_buf *b, const mt_kv *kv, size_t n, int first)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -483,6 +516,16 @@ mt_err mt_report_write_json(const mt_report *r, const mt_output_opts *o, mt_writ
 	if ((e = mt__incidents_build(r, &inc)) != MT_OK) {
 		mt_buf_free(&b);
 		return e;
+	}
+	const struct mt_hostid *hid = mt__report_host(r);
+	if (hid) {
+		const char *root;
+		int64_t started, dur;
+		uint64_t checks;
+		size_t dropped;
+		mt__report_meta(r, &root, &started, &dur, &checks, &dropped);
+		mt__hostinfo_json(&b, hid, mt__report_kind(r) ? mt__report_kind(r) : "scan", root,
+		                  started);
 	}
 	for (size_t i = 0; i < n && e == MT_OK; i++) {
 		const mt_finding *f = mt_report_get(r, i);

@@ -6,6 +6,7 @@
 
 #include "collect/collect.h"
 #include "collect/facts.h"
+#include "collect/hostid.h"
 #include "collect/logs.h"
 #include "collect/win/winhost.h"
 #include "internal.h"
@@ -100,6 +101,9 @@ mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts, m
 	mt_pkgdb_free(ctx.pkgdb);
 	mt_live_free(ctx.live);
 	mt_logs_free(ctx.logs);
+	mt_hostid hid;
+	mt_hostid_collect(host, os == MT_OS_WINDOWS ? mt_ctx_win(&ctx) : NULL, &hid);
+	mt__report_set_host(report, &hid);
 	mt_win_free(ctx.win);
 	mt_report_hash_quarantines(report, host);
 	mt_report_sort(report);

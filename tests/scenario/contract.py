@@ -20,6 +20,9 @@ def fail(msg):
     sys.exit(1)
 
 
+HOST_INFO = None
+
+
 def check_contract(lines):
     objs = []
     for n, line in enumerate(lines, 1):
@@ -32,6 +35,18 @@ def check_contract(lines):
         objs.append(o)
     if not objs or objs[-1]["type"] != "summary":
         fail("the last line is not the summary")
+    # the first line says who was scanned (a fleet joins reports by it)
+    hi = objs.pop(0) if objs[0]["type"] == "host_info" else None
+    if hi is None:
+        fail("the first line is not host_info")
+    for k, t in (("hostname", str), ("addresses", list), ("os", str), ("version", str),
+                 ("scan_time", str), ("report", str), ("root", str), ("address_source", str)):
+        if not isinstance(hi.get(k), t):
+            fail("host_info: %s missing or not %s" % (k, t.__name__))
+    if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)", hi["scan_time"]):
+        fail("host_info: scan_time %r is not RFC 3339" % hi["scan_time"])
+    global HOST_INFO
+    HOST_INFO = hi
     counts = dict((s, 0) for s in SEVS)
     ids = set()
     for o in objs[:-1]:
@@ -117,6 +132,10 @@ def main():
     with open(sys.argv[2], encoding="utf-8") as f:
         expect = [json.loads(l) for l in f if l.strip() and not l.startswith("#")]
     used = set()
+    for e in [e for e in expect if e.get("type") == "host_info"]:
+        if not matches(e, HOST_INFO):
+            fail("host_info %s, expected %s" % (json.dumps(HOST_INFO), json.dumps(e)))
+    expect = [e for e in expect if e.get("type") != "host_info"]
     for e in expect:
         hits = [i for i, r in enumerate(findings) if i not in used and matches(e, r)]
         if len(hits) != 1:
