@@ -6,9 +6,9 @@
 
 #include "collect/collect.h"
 #include "collect/facts.h"
-#include "collect/logs.h"
 #include "collect/win/winhost.h"
 #include "internal.h"
+#include "logs/logs.h"
 
 void mt_scan_opts_init(mt_scan_opts *o)
 {

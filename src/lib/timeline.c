@@ -5,8 +5,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "collect/logs.h"
 #include "internal.h"
+#include "logs/logs.h"
 #include "minetrace/timeline.h"
 
 /* Artifacts closer than this to the next one belong to the same burst of activity. */
