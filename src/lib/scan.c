@@ -9,6 +9,7 @@
 #include "collect/win/winhost.h"
 #include "internal.h"
 #include "logs/logs.h"
+#include "window.h"
 
 void mt_scan_opts_init(mt_scan_opts *o)
 {

@@ -258,12 +258,6 @@ int mt_logs_text_covers(const mt_logs *l, int64_t t);
 /* Adds a new logfile entry; returns its index or -1 (no memory). */
 int mt_logs_file(mt_logs *l, const char *path, unsigned kind);
 
-/* The attack window the findings of r give (timeline.c): from the login closest before
- * the first attacker artifact (or that artifact) to the last one. MT_ERR_NOENT when the
- * findings name no artifact. l may be NULL. */
-mt_err mt_attack_window(mt_host *host, const mt_report *r, const mt_logs *l, int64_t *since,
-                        int64_t *until);
-
 /* Through the scan context: loaded on first use, freed by mt_scan. Never NULL. */
 const mt_logs *mt_ctx_logs(mt_ctx *ctx);
 
