@@ -107,7 +107,7 @@
 #define MT_PCAP_MAX_NAME_CLIENTS (1u << 20) /* (name, client) pairs told apart */
 #define MT_PCAP_MAX_JSON_DEPTH   32         /* nesting of one JSON-RPC message */
 
-/* Windows system images (issue 15, src/lib/collect/win/) */
+/* Windows system images (issue 15, src/lib/collect/win/; event logs src/lib/logs/evtx.c) */
 #define MT_MAX_HIVE_FILE   (1u << 30)           /* one registry hive read (SOFTWARE: ~100 MB) */
 #define MT_MAX_HIVE_LOG    (256u * 1024 * 1024) /* one .LOG1/.LOG2 transaction log */
 #define MT_MAX_REG_SUBKEYS (1u << 20)           /* subkeys listed under one key */

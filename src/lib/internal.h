@@ -361,7 +361,7 @@ typedef struct mt_ctx {
 	struct mt_pkgdb *pkgdb;
 	struct mt_live *live; /* the live snapshot (collect.h), live roots only */
 	int live_failed;
-	struct mt_logs *logs; /* login logs and histories (collect/logs.h) */
+	struct mt_logs *logs; /* login logs and histories (logs/logs.h) */
 	struct mt_win *win;   /* hives and profiles of a Windows root (winhost.h) */
 	int win_failed;
 	int64_t auto_since, auto_until; /* attack window from the evidence, MT_TIME_NONE */
@@ -380,6 +380,10 @@ typedef struct mt_cmd_verdict {
 } mt_cmd_verdict;
 
 void mt_judge_command(const mt_rules *rules, const char *cmd, size_t n, mt_cmd_verdict *v);
+/* The same for one shell history command (checks/history_suspicious.c): the command judge
+ * plus what only matters in a history (history -c, HISTFILE unset, logs deleted, chattr,
+ * chmod +x, downloads). */
+void mt_hist_judge(const mt_rules *rules, const char *cmd, size_t n, mt_cmd_verdict *v);
 /* The same for a Windows command line (Run values, services, tasks, WMI consumers):
  * encoded PowerShell decoded and judged, download cradles, mshta/regsvr32/rundll32
  * script tricks, programs in drop places, miner options, indicators. tree paths of

@@ -7,9 +7,10 @@
 #include "collect/collect.h"
 #include "collect/facts.h"
 #include "collect/hostid.h"
-#include "collect/logs.h"
 #include "collect/win/winhost.h"
 #include "internal.h"
+#include "logs/logs.h"
+#include "window.h"
 
 void mt_scan_opts_init(mt_scan_opts *o)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collect/logs.h"
+#include "logs/logs.h"
 
 static void check(int ok, const char *what)
 {

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collect/win/evtx.h"
-#include "collect/win/winlogs.h"
+#include "logs/evtx.h"
+#include "logs/winlogs.h"
 
 typedef struct fz {
 	uint64_t n;

@@ -1,4 +1,4 @@
-/* test_evtx.c - unit tests of collect/win/evtx.c on the real event logs of the shared
+/* test_evtx.c - unit tests of logs/evtx.c on the real event logs of the shared
  * corpus (../shared/data/windows/evtx/, values checked with evtxexport): event counts,
  * System values and EventData/UserData fields of chosen records, damaged chunks and
  * records, the only_ids filter, and truncated, corrupted and garbage inputs that must
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "collect/win/evtx.h"
+#include "logs/evtx.h"
 #include "evtx_synth.h"
 #include "t.h"
 

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "collect/logs.h"
+#include "logs/logs.h"
 #include <zlib.h>
 
 #include "t.h"

@@ -1,10 +1,10 @@
-/* test_winlogs.c - unit tests of collect/win/winlogs.c through its record seam
+/* test_winlogs.c - unit tests of logs/winlogs.c through its record seam
  * (mt_winlogs_record): the Windows events the shared corpus does not hold (TaskScheduler
  * 200, LocalSessionManager 21/25, PowerShell 4104, Sysmon 3 to a pool) and the filters
  * and damaged fields of the others, on records built by hand */
 #include <string.h>
 
-#include "collect/win/winlogs.h"
+#include "logs/winlogs.h"
 #include "t.h"
 
 static mt_rules *rules;

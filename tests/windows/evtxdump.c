@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "collect/win/evtx.h"
+#include "logs/evtx.h"
 
 static int quiet;
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../collect/logs.h"
+#include "../logs/logs.h"
 #include "checks.h"
 
 /* Failures from one address that make a finding (the seed's brute-forcers needed 4). */

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../collect/logs.h"
+#include "../logs/logs.h"
 #include "checks.h"
 
 /* Earlier successes of a user (from other sources) that make a source "new". */

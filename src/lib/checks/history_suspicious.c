@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../collect/logs.h"
+#include "../logs/logs.h"
 #include "checks.h"
 
 #define HIST_MAX_PER_FILE 50

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../collect/logs.h"
+#include "../logs/logs.h"
 #include "checks.h"
 
 /* A step back in time between consecutive lines that no clock change explains. */

@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../collect/logs.h"
 #include "journal_file.h"
+#include "logs.h"
 
 /* Programs whose messages are auth events (the same set the text parser knows). */
 static const char *const idents[] = {"sshd",     "sshd-session", "sshd-auth", "su",

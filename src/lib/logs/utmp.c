@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "facts.h"
+#include "../collect/facts.h"
 #include "logs.h"
 
 /* struct utmp of glibc on Linux:

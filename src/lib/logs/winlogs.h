@@ -3,7 +3,7 @@
 #ifndef MT_WINLOGS_H
 #define MT_WINLOGS_H
 
-#include "../logs.h"
+#include "logs.h"
 #include "evtx.h"
 
 /* Adds to l the event record r gives, as the reader does for a record of the file

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "winlogs.h"
-#include "winpath.h"
+#include "../collect/win/winpath.h"
 
 #define LOGDIR "/Windows/System32/winevt/Logs"
 

@@ -8,7 +8,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "facts.h"
+#include "../collect/facts.h"
 #include "logs.h"
 
 static const char *const hist_names[] = {".bash_history", ".zsh_history", ".ash_history",

@@ -8,7 +8,7 @@
 #ifndef MT_EVTX_H
 #define MT_EVTX_H
 
-#include "../../internal.h"
+#include "../internal.h"
 
 typedef struct mt_evtx_field {
 	const char *name;  /* EventData <Data Name="..."> or the UserData element name; ""

@@ -1,6 +1,9 @@
-/* logs.h - login and account evidence of a root: auth logs (secure*, auth.log*, .gz),
- * the journal, wtmp/btmp/utmp/lastlog and shell histories, parsed into events (no
- * judgement). Loaded once per scan through the context (mt_ctx_logs). */
+/* logs.h - the log layer (src/lib/logs/): login and account evidence of a root, auth logs
+ * (secure*, auth.log*, .gz), the journal, wtmp/btmp/utmp/lastlog, Windows event logs and
+ * shell histories, parsed into events (no judgement). Loaded once per scan through the
+ * context (mt_ctx_logs). The one header of the layer the rest of the library includes;
+ * journal_file.h and evtx.h (the readers of the journal's and EVTX files) and winlogs.h
+ * (a record seam) are for the layer itself and its tests. */
 #ifndef MT_LOGS_H
 #define MT_LOGS_H
 
@@ -227,14 +230,14 @@ mt_err mt_logs_read_utmp(mt_logs *l, mt_host *host, mt_report *rep, const char *
                          unsigned kind);
 mt_err mt_logs_read_lastlog(mt_logs *l, mt_host *host, mt_report *rep);
 mt_err mt_logs_read_histories(mt_logs *l, mt_host *host, mt_report *rep);
-/* The event logs of a Windows root (collect/win/winlogs.c): logons, failed logons,
- * explicit credentials, account changes, services and tasks installed or changed, logs
- * cleared, suspicious PowerShell script blocks and Sysmon events (with l->rules). MT_OK
- * on other roots. */
+/* The event logs of a Windows root (winlogs.c, evtx.c): logons, failed logons, explicit
+ * credentials, account changes, services and tasks installed or changed, logs cleared,
+ * suspicious PowerShell script blocks and Sysmon events (with l->rules). MT_OK on other
+ * roots. */
 mt_err mt_logs_read_evtx(mt_logs *l, mt_host *host, mt_report *rep);
-/* The journal of the root (logs/journal.c, our own reader of journal files, the same in
- * both binaries): MT_ERR_NOENT without var/log/journal, MT_ERR_NOMEM; problems of single
- * files go to rep. */
+/* The journal of the root (journal.c, our own reader of journal files, the same in both
+ * binaries): MT_ERR_NOENT without var/log/journal, MT_ERR_NOMEM; problems of single files
+ * go to rep. */
 mt_err mt_logs_read_journal(mt_logs *l, mt_host *host, mt_report *rep);
 /* Cross-checks the year of classic (yearless) lines, inferred from each file's mtime,
  * against records that carry their year (wtmp, the journal, lastlog, RFC 3339 logs):
@@ -254,16 +257,6 @@ int mt_logs_fail_unknown(const mt_logs *l, const char *ip, const char *user);
 int mt_logs_text_covers(const mt_logs *l, int64_t t);
 /* Adds a new logfile entry; returns its index or -1 (no memory). */
 int mt_logs_file(mt_logs *l, const char *path, unsigned kind);
-
-/* Judges one shell history command: the command judge plus what only matters in a
- * history (history -c, HISTFILE unset, logs deleted, chattr, chmod +x, downloads). */
-void mt_hist_judge(const mt_rules *rules, const char *cmd, size_t n, mt_cmd_verdict *v);
-
-/* The attack window the findings of r give (timeline.c): from the login closest before
- * the first attacker artifact (or that artifact) to the last one. MT_ERR_NOENT when the
- * findings name no artifact. l may be NULL. */
-mt_err mt_attack_window(mt_host *host, const mt_report *r, const mt_logs *l, int64_t *since,
-                        int64_t *until);
 
 /* Through the scan context: loaded on first use, freed by mt_scan. Never NULL. */
 const mt_logs *mt_ctx_logs(mt_ctx *ctx);
