@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """check.py - checks `minetrace pcap --format json` output against the JSON Lines contract
-(findings, then one "host" line per host, then the summary) and compares it with an
+(host_info, findings, then one "host" line per host, then the summary) and compares it with an
 expect file field by field.
 
 usage: check.py [--merged] OUTPUT.jsonl EXPECT...
@@ -53,6 +53,13 @@ def main():
     if not objs or objs[-1].get("type") != "summary":
         fail("the last line is not the summary")
     summ = objs[-1]
+    # the first line names the machine that read the capture (host_info)
+    if objs[0].get("type") != "host_info" or objs[0].get("report") != "pcap":
+        fail("the first line is not the pcap report's host_info: %r" % objs[0])
+    for k in ("hostname", "addresses", "os", "version", "scan_time", "root"):
+        if k not in objs[0]:
+            fail("host_info without %s" % k)
+    objs = objs[1:]
     stage = 0  # 0 findings, 1 hosts
     finds, hosts = [], []
     for o in objs[:-1]:

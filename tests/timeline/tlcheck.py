@@ -1,5 +1,5 @@
 """tlcheck.py - shared assertions of the timeline tests: the JSON Lines contract of
-`timeline` (events then one conclusion) and helpers to read the outputs of run.sh."""
+`timeline` (host_info, events, then one conclusion) and helpers to read the outputs of run.sh."""
 import json
 import os
 import re
@@ -20,7 +20,14 @@ class Out:
         objs = [json.loads(l) for l in lines]
         if not objs or objs[-1].get("type") != "conclusion":
             fail("the last timeline line is not the conclusion")
-        self.events = objs[:-1]
+        # the first line says who the host is (host_info), as scan's does
+        if objs[0].get("type") != "host_info" or objs[0].get("report") != "timeline":
+            fail("the first timeline line is not its host_info: %r" % objs[0])
+        for k in ("hostname", "addresses", "os", "version", "scan_time"):
+            if k not in objs[0]:
+                fail("host_info without %s" % k)
+        self.host = objs[0]
+        self.events = objs[1:-1]
         self.c = objs[-1]
         last = None
         for e in self.events:

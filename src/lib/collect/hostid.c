@@ -9,6 +9,7 @@
  *     SOFTWARE\Microsoft\Windows NT\CurrentVersion.
  * Every file read is bounded and inside the root; a missing piece is an empty field. */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -358,6 +359,26 @@ static void live_host(mt_hostid *h)
 void mt_hostid_collect(mt_host *host, mt_win *w, mt_hostid *h)
 {
 	memset(h, 0, sizeof(*h));
+	if (!host) { /* the machine minetrace runs on, without a host layer (pcap) */
+		live_host(h);
+		int fd = open("/etc/os-release", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+		char *d = NULL;
+		size_t len = 0;
+		int trunc = 0;
+		if (fd >= 0 && mt_read_fd(fd, FILE_CAP, &d, &len, &trunc) == MT_OK)
+			for (size_t i = 0; i < len;) {
+				const char *e = memchr(d + i, '\n', len - i);
+				size_t n = e ? (size_t)(e - (d + i)) : len - i;
+				osrel_line(h, d + i, n);
+				i += n + 1;
+			}
+		free(d);
+		if (fd >= 0)
+			close(fd);
+		if (!h->os[0])
+			mt_copy(h->os, sizeof(h->os), "Linux");
+		return;
+	}
 	if (mt_host_is_live(host)) {
 		live_host(h);
 		each_line(host, "/etc/os-release", h, osrel_line);

@@ -16,7 +16,8 @@ typedef struct mt_hostid {
 } mt_hostid;
 
 struct mt_win;
-/* Fills h for host; w: the Windows root's hives when already loaded (else NULL). */
+/* Fills h for host (NULL: the machine minetrace runs on); w: the Windows root's hives
+ * when already loaded (else NULL). */
 void mt_hostid_collect(mt_host *host, struct mt_win *w, mt_hostid *h);
 
 #endif

@@ -7,6 +7,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "../collect/hostid.h"
 #include "net.h"
 
 static const mt_check_info detectors[MT_DET_COUNT] = {
@@ -564,5 +565,8 @@ mt_err mt_pcap_finish(mt_pcap *p, mt_report *r, const char *label)
 	int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	mt_report_set_meta(r, label ? label : "pcap", p->started_ms / 1000, now - p->started_ms, 0);
 	mt__report_set_kind(r, "pcap");
+	mt_hostid hid; /* the machine that read or captured the traffic */
+	mt_hostid_collect(NULL, NULL, &hid);
+	mt__report_set_host(r, &hid);
 	return host_lines(p, r);
 }

@@ -2,6 +2,7 @@
  * window), the stages called in order (window, initial access, brute force, events), the
  * events and artifacts sorted; and the timeline's life cycle */
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "timeline/timeline_int.h"
@@ -141,6 +142,12 @@ mt_err mt_timeline_build(mt_host *host, const mt_rules *rules, const mt_timeline
 	if ((e = run_scan(host, rules, o, MT_TIME_NONE, MT_TIME_NONE, &r1)) != MT_OK)
 		goto out;
 	mt__collect_artifacts(&tl->arts, host, r1);
+	if (mt__report_host(r1)) {
+		tl->host = *mt__report_host(r1);
+		tl->has_host = 1;
+	}
+	tl->built = (int64_t)time(NULL);
+	mt_copy(tl->root, sizeof(tl->root), mt_host_root(host) ? mt_host_root(host) : "/");
 	int live = mt_host_is_live(host);
 	mt__mark_stomped(&tl->arts, live);
 

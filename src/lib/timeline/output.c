@@ -73,6 +73,8 @@ mt_err mt_timeline_write_json(const mt_timeline *tl, const mt_output_opts *opts,
 	evb sc;
 	mt__tl_evb_init(&sc);
 	unsigned lang = opts && opts->lang == MT_LANG_ZH ? W_ZH : W_EN;
+	if (tl->has_host)
+		mt__hostinfo_json(&w.b, &tl->host, "timeline", tl->root, tl->built);
 	for (size_t i = 0; i < tl->n && w.err == MT_OK; i++) {
 		const tl_event *e = &tl->ev[i];
 		const char *text, *json, *src;

@@ -6,6 +6,7 @@
 #ifndef MT_TIMELINE_INT_H
 #define MT_TIMELINE_INT_H
 
+#include "collect/hostid.h"
 #include "internal.h"
 #include "logs/logs.h"
 #include "minetrace/timeline.h"
@@ -65,6 +66,11 @@ struct mt_timeline {
 	char **diag;
 	size_t ndiag, diag_total;
 	mt_logs *logs; /* the log events the lazy events point into */
+	/* who: the host_info record (from the scan the timeline runs) */
+	mt_hostid host;
+	int has_host;
+	int64_t built; /* when the timeline was made (unix seconds) */
+	char root[MT_MAX_PATH];
 };
 
 /* An event builder: text in both languages (host strings escaped) and JSON evidence. */
