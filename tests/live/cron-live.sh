@@ -28,7 +28,7 @@ import json, sys
 lines = [l for l in open(sys.argv[1]) if l.strip()]
 for l in lines:
     o = json.loads(l)
-    if o["type"] == "summary" or o["evidence"].get("path", "").startswith("/var/spool/cron"):
+    if o["type"] in ("host_info", "summary") or (o["type"] == "finding" and o["evidence"].get("path", "").startswith("/var/spool/cron")):
         print(l, end="")
 EOT
 python3 - "$work/ours.jsonl" <<'EOT'
@@ -42,7 +42,7 @@ for o in f:
     counts[o["severity"]] += 1
 s["counts"], s["total"] = counts, len(f)
 with open(sys.argv[1], "w") as out:
-    for o in f + [s]:
+    for o in [h for h in lines if h["type"] == "host_info"] + f + [s]:
         out.write(json.dumps(o, ensure_ascii=False) + "\n")
 EOT
 python3 "$here/../scenario/contract.py" "$work/ours.jsonl" "$work/expect.jsonl" || fail "findings"

@@ -53,7 +53,7 @@ assert c["type"] == "conclusion", "no conclusion"
 ia = c["initial_access"]
 assert ia and ia["source_ip"] == "198.51.100.77" and ia["user"] == "root", "access %r" % ia
 assert "/var/spool/cron/crontabs/root" in [a["path"] for a in c["artifacts"]], c["artifacts"]
-procs = [e for e in objs[:-1] if e["what"] == "process_start"]
+procs = [e for e in objs[:-1] if e["type"] == "event" and e["what"] == "process_start"]
 mine = [e for e in procs if e["evidence"]["pid"] == pid]
 assert mine, "no process_start event for pid %d: %r" % (pid, procs)
 assert mine[0]["evidence"]["exe"].endswith("/xmrig"), mine[0]

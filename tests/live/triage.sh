@@ -86,7 +86,7 @@ w = sys.argv[1]
 pid = lambda name: int(open(os.path.join(w, "pid-" + name)).read())
 miner, loop, client, scanner = pid("miner"), pid("loop"), pid("client"), pid("scanner")
 def load(name):
-    return [json.loads(l) for l in open(os.path.join(w, name + ".jsonl"))][:-1]
+    return [o for o in map(json.loads, open(os.path.join(w, name + ".jsonl"))) if o["type"] == "finding"]
 def one(fs, check, **ev):
     hits = [f for f in fs if f["check"] == check and
             all(f["evidence"].get(k) == v for k, v in ev.items())]

@@ -60,7 +60,7 @@ for how in plain hidden; do
 	python3 - "$work/out-$how.jsonl" "$(cat "$work/pid-$how")" "$how" <<'EOT' || fail "$how: finding"
 import json, sys
 out, pid, how = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-f = [json.loads(l) for l in open(out)][:-1]
+f = [o for o in map(json.loads, open(out)) if o["type"] == "finding"]
 mine = [o for o in f if o["evidence"].get("pid") == pid]
 assert len(mine) == 1, "no single finding for the miner pid %d: %r" % (pid, f)
 o = mine[0]
