@@ -407,4 +407,37 @@ void mt_verdict_remedies(mt_finding *f, const mt_cmd_verdict *v, const char *sel
 /* Adds a quarantine_file action for path unless f has one for it already. */
 void mt_finding_quarantine(mt_finding *f, const char *path);
 
+/* ---- json.c: bounded JSON parser (respond's reports, fleet ingest) ------------------------------------------ */
+
+typedef enum mt_json_type {
+	MT_JSON_NULL,
+	MT_JSON_BOOL,
+	MT_JSON_NUM,
+	MT_JSON_STR,
+	MT_JSON_ARR,
+	MT_JSON_OBJ,
+} mt_json_type;
+
+typedef struct mt_json mt_json;
+struct mt_json {
+	mt_json_type type;
+	char *key; /* member name inside an object, else NULL */
+	char *str; /* STR: decoded UTF-8 without NUL; NUM: the number's text */
+	size_t len;
+	int is_int;     /* NUM fits int64 */
+	int64_t num;    /* NUM (when is_int), BOOL */
+	size_t count;   /* members of ARR/OBJ */
+	mt_json *child; /* first member */
+	mt_json *next;  /* next sibling */
+};
+
+/* Parses exactly one JSON value filling s[0..n) (white space around allowed), with
+ * the MT_MAX_JSON_* caps; input must be valid UTF-8, \u0000 is refused. *out is the
+ * caller's (mt_json_free). On error *erroff is the byte offset where it stopped. */
+mt_err mt_json_parse(const char *s, size_t n, mt_json **out, size_t *erroff);
+void mt_json_free(mt_json *j);
+const mt_json *mt_json_get(const mt_json *obj, const char *key);
+const char *mt_json_str(const mt_json *obj, const char *key);       /* NULL unless a string */
+int mt_json_int(const mt_json *obj, const char *key, int64_t *out); /* 1 when found */
+
 #endif

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "respond/respond_int.h"
+#include "internal.h"
 
 typedef struct jp {
 	const char *s;
