@@ -49,10 +49,14 @@ test: deps-test
 	@$(MAKE) --no-print-directory check
 
 # the whole suite, without the set-up step
-check: all unit scenario cli respond timeline journal pcap windows html static-test live
+check: all unit scenario cli respond timeline journal pcap windows html fleet static-test live
 
 cli: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/cli/cli.sh
+
+# many hosts' reports in one database: the spread and patient zero
+fleet: $(B)/minetrace
+	@MINETRACE=$(B)/minetrace sh tests/fleet/run.sh
 
 # the HTML report in a real browser (headless chromium): verdict, incidents, time axis
 html: $(B)/minetrace
@@ -166,7 +170,7 @@ static-test: $(B)/minetrace-static
 asan:
 	@$(MAKE) --no-print-directory B=build-asan CC=clang \
 	  CFLAGS="-O1 -g $(SANFLAGS)" LDFLAGS="$(SANFLAGS)" PCAP_STATIC= TIMELINE_STATIC= \
-	  all unit scenario cli respond timeline journal pcap windows html live
+	  all unit scenario cli respond timeline journal pcap windows html fleet live
 
 # ---- fuzzing (libFuzzer) ----
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)

@@ -114,6 +114,9 @@ void cli_diag(void *ctx, const char *file, unsigned line, const char *msg);
 int cli_write_file(void *ctx, const char *data, size_t len);
 /* Opens --output: created 0600, never through a symlink. NULL and a message on error. */
 FILE *cli_open_output(const char *path);
+/* A report file (or "-": standard input), whole, at most MT_MAX_REPORT bytes, into a
+ * malloc'd NUL-terminated buffer; -1 with the message printed. */
+int cli_read_report(const char *path, char **data, size_t *len);
 mt_lang cli_default_lang(void);
 int cli_parse_lang(const char *s, mt_lang *out);
 
@@ -131,9 +134,10 @@ int cli_parse_window(const char *since, const char *until, int64_t *s, int64_t *
 
 int cmd_scan(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
-int cmd_timeline(int argc, char **argv); /* cmd_timeline.c */
-int cmd_pcap(int argc, char **argv);     /* cmd_pcap.c */
-int cmd_respond(int argc, char **argv);  /* cmd_respond.c */
-int cmd_restore(int argc, char **argv);  /* cmd_respond.c */
+int cmd_timeline(int argc, char **argv);
+int cmd_fleet(int argc, char **argv);   /* cmd_fleet.c */
+int cmd_pcap(int argc, char **argv);    /* cmd_pcap.c */
+int cmd_respond(int argc, char **argv); /* cmd_respond.c */
+int cmd_restore(int argc, char **argv); /* cmd_respond.c */
 
 #endif

@@ -198,7 +198,7 @@ static void on_step(void *ctx, const mt_step *s)
 	fflush(c->o);
 }
 
-static int read_report(const char *path, char **data, size_t *len)
+int cli_read_report(const char *path, char **data, size_t *len)
 {
 	*data = NULL;
 	*len = 0;
@@ -427,7 +427,7 @@ int cmd_respond(int argc, char **argv)
 		return EXIT_ERROR;
 	char *data;
 	size_t len;
-	if (read_report(report, &data, &len) != 0)
+	if (cli_read_report(report, &data, &len) != 0)
 		return EXIT_ERROR;
 	mt_plan *plan = NULL;
 	mt_err e = mt_plan_parse(data, len, only, &plan, cli_diag, NULL);

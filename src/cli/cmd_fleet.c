@@ -1,0 +1,165 @@
+/* cmd_fleet.c - "minetrace fleet": reports of many hosts into one database (ingest) and
+ * what they say together (report): infected hosts, the spread, patient zero */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "minetrace/fleet.h"
+
+static mt_fleet *open_db(const char *db)
+{
+	char msg[512] = "";
+	mt_fleet *f = NULL;
+	if (!db) {
+		cli_err("--db PATH is needed (an SQLite file; it is created when missing)");
+		return NULL;
+	}
+	if (!strncmp(db, "postgresql:", 11) || !strncmp(db, "postgres:", 9)) {
+		cli_err("--db %s: PostgreSQL is not in this version yet; give an SQLite file",
+		        CLI_ESC(db));
+		return NULL;
+	}
+	if (mt_fleet_open(db, &f, msg, sizeof(msg)) != MT_OK) {
+		cli_err("--db %s: %s", CLI_ESC(db), CLI_ESC(msg));
+		return NULL;
+	}
+	return f;
+}
+
+static int fleet_ingest(int argc, char **argv)
+{
+	const char *db = NULL;
+	const char *files[4096];
+	size_t nfiles = 0;
+	const cli_option table[] = {
+		CLI_VALUE("--db", db, "PATH",
+	                  "the fleet database (SQLite file, created when missing)"),
+	};
+	const cli_command cmd = {
+		.name = "fleet ingest",
+		.usage = "--db PATH REPORT...",
+		.opts = table,
+		.nopts = CLI_COUNT(table),
+		.args = files,
+		.nargs = &nfiles,
+		.max_args = sizeof(files) / sizeof(files[0]),
+		.dash_is_arg = 1,
+		.args_name = "REPORT...",
+		.args_help =
+			"JSON Lines of scan, timeline or pcap --format json; - is standard input",
+		.args_too_many = "too many reports (at most 4096 at once)",
+		.trailer = "a report already in the database (the same bytes) changes nothing\n"
+			   "exit status: 0 all stored, 2 a report was refused or an error",
+	};
+	cli_result pr = cli_parse(&cmd, argc, argv);
+	if (pr != CLI_OK)
+		return CLI_EXIT(pr);
+	if (!nfiles) {
+		cli_err("fleet ingest: no report given (see minetrace fleet ingest --help)");
+		return EXIT_ERROR;
+	}
+	mt_fleet *f = open_db(db);
+	if (!f)
+		return EXIT_ERROR;
+	int rc = EXIT_CLEAN;
+	unsigned added = 0, known = 0;
+	for (size_t i = 0; i < nfiles; i++) {
+		char *data;
+		size_t len;
+		if (cli_read_report(files[i], &data, &len) != 0) {
+			rc = EXIT_ERROR;
+			continue;
+		}
+		char msg[512] = "";
+		mt_ingest_result res;
+		mt_err e = mt_fleet_ingest(f, files[i], data, len, &res, msg, sizeof(msg));
+		free(data);
+		if (e != MT_OK) {
+			cli_err("%s: refused: %s", CLI_ESC(files[i]),
+			        msg[0] ? CLI_ESC(msg) : mt_strerror(e));
+			rc = EXIT_ERROR;
+			continue;
+		}
+		res == MT_INGEST_ADDED ? added++ : known++;
+	}
+	if (isatty(STDERR_FILENO) || rc != EXIT_CLEAN)
+		fprintf(stderr, "minetrace: %u report(s) stored, %u already there\n", added, known);
+	mt_fleet_close(f);
+	return rc;
+}
+
+static int fleet_report(int argc, char **argv)
+{
+	const char *db = NULL, *format = "text", *lang_s = NULL, *output = NULL;
+	const cli_option table[] = {
+		CLI_VALUE("--db", db, "PATH", "the fleet database"),
+		CLI_VALUE("--format", format, "text|json", "the report's format (default text)"),
+		CLI_VALUE("--output", output, "FILE",
+	                  "the report into FILE (a new 0600 file) instead of standard output"),
+		CLI_OPT_LANG(lang_s),
+	};
+	const cli_command cmd = {
+		.name = "fleet report",
+		.usage = "--db PATH [options]",
+		.opts = table,
+		.nopts = CLI_COUNT(table),
+		.trailer = "exit status: 0 no infected host, 1 infected hosts, 2 error",
+	};
+	cli_result pr = cli_parse(&cmd, argc, argv);
+	if (pr != CLI_OK)
+		return CLI_EXIT(pr);
+	mt_lang lang = cli_default_lang();
+	if (lang_s && cli_parse_lang(lang_s, &lang) != 0) {
+		cli_err("--lang must be en or zh, not '%s'", CLI_ESC(lang_s));
+		return EXIT_ERROR;
+	}
+	int json = !strcmp(format, "json");
+	if (!json && strcmp(format, "text")) {
+		cli_err("--format must be text or json, not '%s'", CLI_ESC(format));
+		return EXIT_ERROR;
+	}
+	mt_fleet *f = open_db(db);
+	if (!f)
+		return EXIT_ERROR;
+	FILE *out = stdout;
+	int rc = EXIT_ERROR;
+	if (output && !(out = cli_open_output(output))) {
+		mt_fleet_close(f);
+		return EXIT_ERROR;
+	}
+	unsigned infected = 0;
+	mt_err e = mt_fleet_report(f, json, lang, cli_write_file, out, &infected);
+	if (e == MT_OK && fflush(out) != 0)
+		e = MT_ERR_IO;
+	if (e != MT_OK)
+		cli_err("fleet report: %s", mt_strerror(e));
+	else
+		rc = infected ? EXIT_FINDINGS : EXIT_CLEAN;
+	if (out != stdout && fclose(out) != 0 && rc != EXIT_ERROR) {
+		cli_err("--output %s: %s", CLI_ESC(output), strerror(errno));
+		rc = EXIT_ERROR;
+	}
+	mt_fleet_close(f);
+	return rc;
+}
+
+int cmd_fleet(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "ingest"))
+		return fleet_ingest(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "report"))
+		return fleet_report(argc - 1, argv + 1);
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		printf("usage: minetrace fleet ingest --db PATH REPORT...\n"
+		       "       minetrace fleet report --db PATH [--format text|json] [--lang en|zh]\n"
+		       "ingest stores scan, timeline and pcap reports (--format json) of many hosts;\n"
+		       "report says which hosts are infected, how the attack spread and which host\n"
+		       "was first (patient zero). See minetrace fleet ingest --help.\n");
+		return EXIT_CLEAN;
+	}
+	cli_err("fleet: ingest or report (see minetrace fleet --help)%s%s",
+	        argc >= 2 ? ", not " : "", argc >= 2 ? CLI_ESC(argv[1]) : "");
+	return EXIT_ERROR;
+}
