@@ -62,7 +62,7 @@ typedef struct fhost {
 	int64_t first; /* first sign of compromise, T_NONE unknown */
 	char way_ip[64], way_user[96], way_method[64];
 	int64_t way_time;
-	strs miners, pools, lacks; /* lacks: ms17_010, smb1 */
+	strs miners, pools, lacks; /* exposures: ms17_010_missing, smb1_enabled */
 	int reached;               /* a propagation from another fleet host reached it first */
 	int pz;
 } fhost;
@@ -163,8 +163,10 @@ static mt_err on_finding(fleet_view *v, size_t hi, const mt_json *j)
 		strs_add(&h->pools, mt_json_str(ev, "pool"));
 	if (check && !strncmp(check, "hardening.", 10)) {
 		const char *item = mt_json_str(ev, "item");
-		if (item && (!strcmp(item, "ms17_010") || !strcmp(item, "smb1")))
-			strs_add(&h->lacks, item);
+		if (item && !strcmp(item, "ms17_010"))
+			strs_add(&h->lacks, "ms17_010_missing");
+		else if (item && !strcmp(item, "smb1"))
+			strs_add(&h->lacks, "smb1_enabled");
 	}
 	return MT_OK;
 }
@@ -511,6 +513,98 @@ static void jlist(mt_buf *b, const strs *s)
 	mt_buf_addc(b, ']');
 }
 
+/* ---- groups: hosts sharing a miner, a pool or a missing protection ---- */
+
+static const char *const gk[] = {"miner", "pool", "exposure"};
+
+static const strs *group_of(const fhost *h, int g)
+{
+	return g == 0 ? &h->miners : g == 1 ? &h->pools : &h->lacks;
+}
+
+/* fn(ctx, v, g, value, member flags, hosts in it, infected in it, all infected in it) */
+typedef void (*group_fn)(void *ctx, const fleet_view *v, int g, const char *value,
+                         const unsigned char *in, unsigned n, unsigned ninf, int all);
+
+static void each_group(const fleet_view *v, unsigned inf, group_fn fn, void *ctx)
+{
+	unsigned char *in = calloc(v->nh ? v->nh : 1, 1);
+	if (!in)
+		return;
+	for (int g = 0; g < 3; g++) {
+		strs seen = {{0}, 0};
+		for (size_t i = 0; i < v->nh; i++) {
+			const strs *s = group_of(&v->h[i], g);
+			for (unsigned x = 0; x < s->n; x++) {
+				int dup = 0;
+				for (unsigned y = 0; y < seen.n; y++)
+					dup |= !strcmp(seen.v[y], s->v[x]);
+				if (dup)
+					continue;
+				strs_add(&seen, s->v[x]);
+				unsigned n = 0, ninf = 0;
+				for (size_t j = 0; j < v->nh; j++) {
+					const strs *t = group_of(&v->h[j], g);
+					in[j] = 0;
+					for (unsigned z = 0; z < t->n; z++)
+						in[j] |= !strcmp(t->v[z], s->v[x]);
+					n += in[j];
+					ninf += in[j] && v->h[j].infected;
+				}
+				fn(ctx, v, g, s->v[x], in, n, ninf, inf && ninf == inf);
+			}
+		}
+		strs_free(&seen);
+	}
+	free(in);
+}
+
+static void json_group(void *ctx, const fleet_view *v, int g, const char *value,
+                       const unsigned char *in, unsigned n, unsigned ninf, int all)
+{
+	mt_buf *b = ctx;
+	(void)n;
+	mt_buf_printf(b, "{\"type\":\"group\",\"what\":\"%s\",\"value\":", gk[g]);
+	jstr(b, value);
+	mt_buf_adds(b, ",\"hosts\":[");
+	for (size_t j = 0, k = 0; j < v->nh; j++)
+		if (in[j]) {
+			if (k++)
+				mt_buf_addc(b, ',');
+			jstr(b, v->h[j].name);
+		}
+	mt_buf_printf(b, "],\"infected\":%u,\"all_infected\":%s}\n", ninf, all ? "true" : "false");
+}
+
+typedef struct text_ctx {
+	mt_buf *b;
+	int zh, any;
+} text_ctx;
+
+static void tesc(mt_buf *b, const char *s);
+
+static void text_group(void *ctx, const fleet_view *v, int g, const char *value,
+                       const unsigned char *in, unsigned n, unsigned ninf, int all)
+{
+	text_ctx *t = ctx;
+	(void)v;
+	(void)in;
+	if (n < 2 && !all)
+		return; /* one host is no group */
+	static const char *const what[][2] = {{"share the miner", "使用同一矿工程序"},
+	                                      {"share the pool", "连接同一矿池"},
+	                                      {"have", "存在"}};
+	if (!t->any++)
+		mt_buf_adds(t->b, t->zh ? "\n共同点:\n" : "\nShared:\n");
+	mt_buf_printf(t->b,
+	              t->zh ? "  %u 台主机 (其中 %u 台已失陷%s) %s "
+	                    : "  %u hosts (%u infected%s) %s ",
+	              n, ninf, all ? (t->zh ? ", 即全部失陷主机" : ": every infected host") : "",
+	              what[g][t->zh]);
+	tesc(t->b, value);
+	mt_buf_adds(t->b, "\n");
+}
+
 static const char *end_name(const fleet_view *v, int i, const char *addr)
 {
 	return i >= 0 ? v->h[i].name : addr;
@@ -566,7 +660,7 @@ static void write_json(const fleet_view *v, int pz, mt_buf *b)
 		jlist(b, &h->miners);
 		mt_buf_adds(b, ",\"pools\":");
 		jlist(b, &h->pools);
-		mt_buf_adds(b, ",\"lacks\":");
+		mt_buf_adds(b, ",\"exposures\":");
 		jlist(b, &h->lacks);
 		mt_buf_printf(b, ",\"patient_zero\":%s}\n", h->pz ? "true" : "false");
 	}
@@ -594,46 +688,7 @@ static void write_json(const fleet_view *v, int pz, mt_buf *b)
 		jstr(b, e->why);
 		mt_buf_adds(b, "}\n");
 	}
-	/* groups */
-	static const char *const gk[] = {"miner", "pool", "lacks"};
-	for (int g = 0; g < 3; g++) {
-		strs seen = {{0}, 0};
-		for (size_t i = 0; i < v->nh; i++) {
-			const strs *s = g == 0   ? &v->h[i].miners
-			                : g == 1 ? &v->h[i].pools
-			                         : &v->h[i].lacks;
-			for (unsigned x = 0; x < s->n; x++) {
-				int dup = 0;
-				for (unsigned y = 0; y < seen.n; y++)
-					dup |= !strcmp(seen.v[y], s->v[x]);
-				if (dup)
-					continue;
-				strs_add(&seen, s->v[x]);
-				unsigned nin = 0, ninf = 0;
-				mt_buf_printf(
-					b, "{\"type\":\"group\",\"what\":\"%s\",\"value\":", gk[g]);
-				jstr(b, s->v[x]);
-				mt_buf_adds(b, ",\"hosts\":[");
-				for (size_t j = 0; j < v->nh; j++) {
-					const strs *t = g == 0   ? &v->h[j].miners
-					                : g == 1 ? &v->h[j].pools
-					                         : &v->h[j].lacks;
-					int has = 0;
-					for (unsigned z = 0; z < t->n; z++)
-						has |= !strcmp(t->v[z], s->v[x]);
-					if (!has)
-						continue;
-					if (nin++)
-						mt_buf_addc(b, ',');
-					jstr(b, v->h[j].name);
-					ninf += (unsigned)v->h[j].infected;
-				}
-				mt_buf_printf(b, "],\"infected\":%u,\"all_infected\":%s}\n", ninf,
-				              inf && ninf == inf ? "true" : "false");
-			}
-		}
-		strs_free(&seen);
-	}
+	each_group(v, inf, json_group, b);
 	if (pz >= 0) {
 		const fhost *h = &v->h[pz];
 		mt_buf_adds(b, "{\"type\":\"patient_zero\",\"host\":");
@@ -760,7 +815,7 @@ static void write_text(const fleet_view *v, int pz, mt_lang lang, mt_buf *b)
 		              h->counts[MT_SEV_CRITICAL], h->counts[MT_SEV_HIGH],
 		              h->counts[MT_SEV_MEDIUM]);
 		if (h->lacks.n) {
-			mt_buf_adds(b, zh ? " 缺少: " : " lacks: ");
+			mt_buf_adds(b, zh ? " 暴露: " : " exposed: ");
 			for (unsigned k = 0; k < h->lacks.n; k++) {
 				mt_buf_adds(b, k ? ", " : "");
 				tesc(b, h->lacks.v[k]);
@@ -770,6 +825,8 @@ static void write_text(const fleet_view *v, int pz, mt_lang lang, mt_buf *b)
 	}
 	static const char *const head[][2] = {
 		{"Spread:", "传播:"}, {"Attempts:", "尝试:"}, {"Ruled out:", "排除:"}};
+	text_ctx tc = {b, zh, 0};
+	each_group(v, inf, text_group, &tc);
 	for (int kind = 0; kind < 3; kind++) {
 		int any = 0;
 		for (size_t k = 0; k < v->ne; k++) {
