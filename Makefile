@@ -90,6 +90,7 @@ pcap: $(B)/minetrace $(PCAP_STATIC)
 live: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/live/clean.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/cron-live.sh
+	@MINETRACE=$(B)/minetrace sh tests/live/noise-live.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/xmrig.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/pcap-xmrig.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/triage.sh

@@ -380,6 +380,9 @@ typedef struct mt_cmd_verdict {
 } mt_cmd_verdict;
 
 void mt_judge_command(const mt_rules *rules, const char *cmd, size_t n, mt_cmd_verdict *v);
+/* Adds to v what the files cmd names by absolute path are by content (a miner's hash or
+ * code: "miner_file", critical); the persistence checks call it after mt_judge_command. */
+void mt_judge_targets(mt_ctx *ctx, const char *cmd, size_t n, mt_cmd_verdict *v);
 /* The same for one shell history command (checks/history_suspicious.c): the command judge
  * plus what only matters in a history (history -c, HISTFILE unset, logs deleted, chattr,
  * chmod +x, downloads). */

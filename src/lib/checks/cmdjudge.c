@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
+#include "../collect/win/pe.h"
 #include "../internal.h"
 
 #define MAX_WORDS 256
@@ -396,6 +399,9 @@ static const struct {
 	{"dev_tcp",
          {"opens a raw /dev/tcp connection (reverse shell)", "使用/dev/tcp建立连接(反弹shell)"}},
 	{"miner_name", {"runs a known miner program", "执行已知的挖矿程序"}},
+	{"miner_file",
+         {"runs a file that is a miner by its content (hash or code)",
+          "执行的文件按内容(哈希或代码)判定为挖矿程序"}},
 	{"miner_cmdline", {"has a miner's command-line pattern", "包含挖矿程序的命令行特征"}},
 	{"ioc_host",
          {"contacts a known mining-pool or campaign host", "连接已知矿池或挖矿团伙的域名"}},
@@ -550,7 +556,8 @@ void mt_verdict_remedies(mt_finding *f, const mt_cmd_verdict *v, const char *sel
 		const char *code = v->reasons[i].code;
 		const char *d = v->reasons[i].detail;
 		if ((strcmp(code, "tmp_exec") == 0 || strcmp(code, "hidden_exec") == 0 ||
-		     strcmp(code, "miner_name") == 0 || strcmp(code, "drop_exec") == 0) &&
+		     strcmp(code, "miner_name") == 0 || strcmp(code, "drop_exec") == 0 ||
+		     strcmp(code, "miner_file") == 0) &&
 		    d[0] == '/') {
 			if (!self_path || strcmp(d, self_path) != 0)
 				mt_finding_quarantine(f, d);
@@ -560,5 +567,49 @@ void mt_verdict_remedies(mt_finding *f, const mt_cmd_verdict *v, const char *sel
 			mt_action *a = mt_finding_action(f, "block_ip");
 			mt_action_str(f, a, "ip", ip);
 		}
+	}
+}
+
+/* The files a command line names by absolute path, judged by content: a file whose
+ * SHA-256 is a rule's or whose code is a miner's (mt_miner_identify) makes the line
+ * critical, whatever it is called and wherever it lies. At most 8 paths, files up to
+ * 64 MiB, read inside the root. */
+void mt_judge_targets(mt_ctx *ctx, const char *cmd, size_t n, mt_cmd_verdict *v)
+{
+	unsigned seen = 0;
+	for (size_t i = 0; i < n && seen < 8;) {
+		while (i < n && (isspace((unsigned char)cmd[i]) || strchr(";|&()`'\"<>=", cmd[i])))
+			i++;
+		size_t j = i;
+		while (j < n && !isspace((unsigned char)cmd[j]) && !strchr(";|&()`'\"<>", cmd[j]))
+			j++;
+		if (j > i + 1 && cmd[i] == '/' && j - i < MT_MAX_PATH) {
+			char path[MT_MAX_PATH];
+			memcpy(path, cmd + i, j - i);
+			path[j - i] = '\0';
+			seen++;
+			struct stat st;
+			if (mt_host_stat(ctx->host, path, 1, &st) == MT_OK && S_ISREG(st.st_mode) &&
+			    st.st_size > 0 && st.st_size <= 64 * 1024 * 1024) {
+				char *data;
+				size_t len;
+				int trunc;
+				if (mt_host_read_file(ctx->host, path, 64u * 1024 * 1024, &data,
+				                      &len, &trunc) == MT_OK) {
+					char hex[65];
+					mt_sha256_hex(data, len, hex);
+					const mt_rule *x =
+						mt_rules_find(ctx->rules, MT_RK_SHA256, hex);
+					mt_miner_id id;
+					if (!x)
+						mt_miner_identify(data, len, &id);
+					if (x || id.what != MT_ID_NONE)
+						mt__verdict_add(v, "miner_file", MT_SEV_CRITICAL, x,
+						                path, strlen(path));
+					free(data);
+				}
+			}
+		}
+		i = j;
 	}
 }

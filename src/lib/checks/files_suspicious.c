@@ -688,7 +688,8 @@ static int shallow_only(const fs_state *s, const mt_walk_entry *e)
 
 /* Entries that make a directory the top of a tree of sources, builds or environments. */
 static const char *const worktree_marks[] = {
-	".git", ".hg", ".svn", "pyvenv.cfg", "CMakeCache.txt", "config.status", ".tox"};
+	".git",           ".hg",           ".svn", "pyvenv.cfg",
+	"CMakeCache.txt", "config.status", ".tox", "build.ninja"};
 /* Directory names that are such trees themselves. */
 static const char *const worktree_dirs[] = {"node_modules", "site-packages", "__pycache__",
                                             "vendor",       ".venv",         "venv"};

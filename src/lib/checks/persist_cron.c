@@ -55,6 +55,7 @@ static int on_entry(void *p, const mt_cron_entry *e)
 	cron_state *cs = p;
 	mt_cmd_verdict v;
 	mt_judge_command(cs->ctx->rules, e->command, e->command_len, &v);
+	mt_judge_targets(cs->ctx, e->command, e->command_len, &v);
 	if (v.nreasons == 0)
 		return 0;
 

@@ -20,6 +20,7 @@ static int on_line(void *p, const mt_cron_entry *e)
 	rc_state *rs = p;
 	mt_cmd_verdict v;
 	mt_judge_command(rs->ctx->rules, e->command, e->command_len, &v);
+	mt_judge_targets(rs->ctx, e->command, e->command_len, &v);
 	if (v.nreasons == 0)
 		return 0;
 	unsigned conf = v.severity >= MT_SEV_CRITICAL ? 95 : v.severity >= MT_SEV_HIGH ? 80 : 50;

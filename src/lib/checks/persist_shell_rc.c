@@ -72,6 +72,7 @@ static void judge(rc_state *s, line_eval *le, const char *cmd, size_t n)
 {
 	mt_cmd_verdict v;
 	mt_judge_command(s->ctx->rules, cmd, n, &v);
+	mt_judge_targets(s->ctx, cmd, n, &v);
 	for (unsigned i = 0; i < v.nreasons; i++) {
 		int dup = 0;
 		for (unsigned j = 0; j < le->v.nreasons && !dup; j++)

@@ -89,6 +89,7 @@ static mt_err report_exec(sd_state *st, const mt_unit *u, const mt_unit_exec *x)
 {
 	mt_cmd_verdict v;
 	mt_judge_command(st->ctx->rules, x->command, strlen(x->command), &v);
+	mt_judge_targets(st->ctx, x->command, strlen(x->command), &v);
 
 	const char *src = x->dropin ? x->path : (u->real_path ? u->real_path : x->path);
 	const char *owner = st->havedb ? mt_pkgdb_owner(st->db, src) : NULL;
