@@ -24,10 +24,16 @@ typedef enum mt_ingest_result {
 mt_err mt_fleet_ingest(mt_fleet *f, const char *name, const char *data, size_t len,
                        mt_ingest_result *res, char *msg, size_t msglen);
 
+typedef enum mt_fleet_format {
+	MT_FLEET_TEXT = 0,
+	MT_FLEET_JSON, /* JSON Lines */
+	MT_FLEET_HTML, /* one self-contained page: the propagation graph, per-host strips */
+} mt_fleet_format;
+
 /* The fleet report: per host, the propagation between hosts, the attempts, patient zero
- * and the groups of hosts sharing a miner, a pool or a missing patch. json: JSON Lines,
- * else text in lang. *infected: the number of infected hosts. */
-mt_err mt_fleet_report(mt_fleet *f, int json, mt_lang lang, mt_write_fn write, void *ctx,
-                       unsigned *infected);
+ * and the groups of hosts sharing a miner, a pool or a missing patch, in lang.
+ * *infected: the number of infected hosts. */
+mt_err mt_fleet_report(mt_fleet *f, mt_fleet_format format, mt_lang lang, mt_write_fn write,
+                       void *ctx, unsigned *infected);
 
 #endif

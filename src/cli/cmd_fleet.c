@@ -95,7 +95,8 @@ static int fleet_report(int argc, char **argv)
 	const char *db = NULL, *format = "text", *lang_s = NULL, *output = NULL;
 	const cli_option table[] = {
 		CLI_VALUE("--db", db, "PATH", "the fleet database"),
-		CLI_VALUE("--format", format, "text|json", "the report's format (default text)"),
+		CLI_VALUE("--format", format, "text|json|html",
+	                  "the report's format (default text)"),
 		CLI_VALUE("--output", output, "FILE",
 	                  "the report into FILE (a new 0600 file) instead of standard output"),
 		CLI_OPT_LANG(lang_s),
@@ -115,9 +116,11 @@ static int fleet_report(int argc, char **argv)
 		cli_err("--lang must be en or zh, not '%s'", CLI_ESC(lang_s));
 		return EXIT_ERROR;
 	}
-	int json = !strcmp(format, "json");
-	if (!json && strcmp(format, "text")) {
-		cli_err("--format must be text or json, not '%s'", CLI_ESC(format));
+	mt_fleet_format fmt = !strcmp(format, "json")   ? MT_FLEET_JSON
+	                      : !strcmp(format, "html") ? MT_FLEET_HTML
+	                                                : MT_FLEET_TEXT;
+	if (fmt == MT_FLEET_TEXT && strcmp(format, "text")) {
+		cli_err("--format must be text, json or html, not '%s'", CLI_ESC(format));
 		return EXIT_ERROR;
 	}
 	mt_fleet *f = open_db(db);
@@ -130,7 +133,7 @@ static int fleet_report(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	unsigned infected = 0;
-	mt_err e = mt_fleet_report(f, json, lang, cli_write_file, out, &infected);
+	mt_err e = mt_fleet_report(f, fmt, lang, cli_write_file, out, &infected);
 	if (e == MT_OK && fflush(out) != 0)
 		e = MT_ERR_IO;
 	if (e != MT_OK)
@@ -153,7 +156,7 @@ int cmd_fleet(int argc, char **argv)
 		return fleet_report(argc - 1, argv + 1);
 	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		printf("usage: minetrace fleet ingest --db PATH REPORT...\n"
-		       "       minetrace fleet report --db PATH [--format text|json] [--lang en|zh]\n"
+		       "       minetrace fleet report --db PATH [--format text|json|html] [--lang en|zh]\n"
 		       "ingest stores scan, timeline and pcap reports (--format json) of many hosts;\n"
 		       "report says which hosts are infected, how the attack spread and which host\n"
 		       "was first (patient zero). See minetrace fleet ingest --help.\n");

@@ -22,17 +22,7 @@
 
 #include "fleet_int.h"
 
-#define T_NONE  MT_TIME_NONE
-#define DAY     86400
-#define MAXADDR 16
-#define MAXVALS 16
-
-typedef struct strs {
-	char *v[MAXVALS];
-	unsigned n;
-} strs;
-
-static void strs_add(strs *s, const char *x)
+void mt__strs_add(strs *s, const char *x)
 {
 	if (!x || !x[0])
 		return;
@@ -43,46 +33,12 @@ static void strs_add(strs *s, const char *x)
 		s->n++;
 }
 
-static void strs_free(strs *s)
+void mt__strs_free(strs *s)
 {
 	for (unsigned i = 0; i < s->n; i++)
 		free(s->v[i]);
 	s->n = 0;
 }
-
-typedef struct fhost {
-	int64_t id;
-	char *name, *hostname, *os;
-	char *addr[MAXADDR];
-	unsigned naddr;
-	int64_t scan_report, tl_report;
-	char *scan_name, *tl_name;
-	int infected, have_scan;
-	size_t counts[MT_SEV_COUNT];
-	int64_t first; /* first sign of compromise, T_NONE unknown */
-	char way_ip[64], way_user[96], way_method[64];
-	int64_t way_time;
-	strs miners, pools, lacks; /* exposures: ms17_010_missing, smb1_enabled */
-	int reached;               /* a propagation from another fleet host reached it first */
-	int pz;
-} fhost;
-
-typedef struct edge {
-	int from, to; /* host indexes, -1 outside the fleet */
-	char from_addr[64], to_addr[64];
-	int64_t time, last;
-	char method[48], user[96];
-	unsigned count;
-	int kind; /* 0 propagation, 1 attempt, 2 ruled out */
-	char why[320];
-} edge;
-
-typedef struct fleet_view {
-	fhost *h;
-	size_t nh;
-	edge *e;
-	size_t ne, ae;
-} fleet_view;
 
 static char *col(sqlite3_stmt *st, int i)
 {
@@ -112,7 +68,7 @@ static edge *edge_add(fleet_view *v)
 	return e;
 }
 
-static int host_by_addr(const fleet_view *v, const char *a)
+int mt__fleet_host_by_addr(const fleet_view *v, const char *a)
 {
 	for (size_t i = 0; a && a[0] && i < v->nh; i++)
 		for (unsigned k = 0; k < v->h[i].naddr; k++)
@@ -156,17 +112,17 @@ static mt_err on_finding(fleet_view *v, size_t hi, const mt_json *j)
 	if (!ev || ev->type != MT_JSON_OBJ)
 		return MT_OK;
 	if (s >= MT_SEV_HIGH)
-		strs_add(&h->miners, mt_json_str(ev, "family") && mt_json_str(ev, "sha256")
-		                             ? mt_json_str(ev, "sha256")
-		                             : NULL);
+		mt__strs_add(&h->miners, mt_json_str(ev, "family") && mt_json_str(ev, "sha256")
+		                                 ? mt_json_str(ev, "sha256")
+		                                 : NULL);
 	if (s >= MT_SEV_MEDIUM)
-		strs_add(&h->pools, mt_json_str(ev, "pool"));
+		mt__strs_add(&h->pools, mt_json_str(ev, "pool"));
 	if (check && !strncmp(check, "hardening.", 10)) {
 		const char *item = mt_json_str(ev, "item");
 		if (item && !strcmp(item, "ms17_010"))
-			strs_add(&h->lacks, "ms17_010_missing");
+			mt__strs_add(&h->lacks, "ms17_010_missing");
 		else if (item && !strcmp(item, "smb1"))
-			strs_add(&h->lacks, "smb1_enabled");
+			mt__strs_add(&h->lacks, "smb1_enabled");
 	}
 	return MT_OK;
 }
@@ -213,7 +169,7 @@ static mt_err on_event(fleet_view *v, size_t hi, const mt_json *j)
 	if (!ok && !bad)
 		return MT_OK;
 	const char *ip = mt_json_str(ev, "source_ip");
-	int from = host_by_addr(v, ip);
+	int from = mt__fleet_host_by_addr(v, ip);
 	if (from < 0 || (size_t)from == hi)
 		return MT_OK;
 	int64_t t = t_of(mt_json_str(j, "time"));
@@ -320,7 +276,7 @@ static mt_err on_pcap_finding(fleet_view *v, size_t unused, const mt_json *j)
 	if (k < 0 || !ev || ev->type != MT_JSON_OBJ)
 		return MT_OK;
 	const char *att = mt_json_str(ev, "attacker"), *vic = mt_json_str(ev, "victim");
-	int a = host_by_addr(v, att), b = host_by_addr(v, vic);
+	int a = mt__fleet_host_by_addr(v, att), b = mt__fleet_host_by_addr(v, vic);
 	if (b < 0 && a < 0)
 		return MT_OK;
 	int64_t t = t_of(mt_json_str(ev, "first_seen"));
@@ -358,9 +314,9 @@ static void view_free(fleet_view *v)
 		free(h->tl_name);
 		for (unsigned k = 0; k < h->naddr; k++)
 			free(h->addr[k]);
-		strs_free(&h->miners);
-		strs_free(&h->pools);
-		strs_free(&h->lacks);
+		mt__strs_free(&h->miners);
+		mt__strs_free(&h->pools);
+		mt__strs_free(&h->lacks);
 	}
 	free(v->h);
 	free(v->e);
@@ -523,10 +479,8 @@ static const strs *group_of(const fhost *h, int g)
 }
 
 /* fn(ctx, v, g, value, member flags, hosts in it, infected in it, all infected in it) */
-typedef void (*group_fn)(void *ctx, const fleet_view *v, int g, const char *value,
-                         const unsigned char *in, unsigned n, unsigned ninf, int all);
 
-static void each_group(const fleet_view *v, unsigned inf, group_fn fn, void *ctx)
+void mt__fleet_groups(const fleet_view *v, unsigned inf, mt__group_fn fn, void *ctx)
 {
 	unsigned char *in = calloc(v->nh ? v->nh : 1, 1);
 	if (!in)
@@ -541,7 +495,7 @@ static void each_group(const fleet_view *v, unsigned inf, group_fn fn, void *ctx
 					dup |= !strcmp(seen.v[y], s->v[x]);
 				if (dup)
 					continue;
-				strs_add(&seen, s->v[x]);
+				mt__strs_add(&seen, s->v[x]);
 				unsigned n = 0, ninf = 0;
 				for (size_t j = 0; j < v->nh; j++) {
 					const strs *t = group_of(&v->h[j], g);
@@ -554,7 +508,7 @@ static void each_group(const fleet_view *v, unsigned inf, group_fn fn, void *ctx
 				fn(ctx, v, g, s->v[x], in, n, ninf, inf && ninf == inf);
 			}
 		}
-		strs_free(&seen);
+		mt__strs_free(&seen);
 	}
 	free(in);
 }
@@ -635,7 +589,7 @@ static void write_json(const fleet_view *v, int pz, mt_buf *b)
 		jtime(b, h->infected ? h->first : T_NONE);
 		mt_buf_adds(b, ",\"way_in\":");
 		if (h->infected && h->way_ip[0]) {
-			int from = host_by_addr(v, h->way_ip);
+			int from = mt__fleet_host_by_addr(v, h->way_ip);
 			mt_buf_adds(b, "{\"source\":");
 			jstr(b, h->way_ip);
 			if (from >= 0) {
@@ -688,7 +642,7 @@ static void write_json(const fleet_view *v, int pz, mt_buf *b)
 		jstr(b, e->why);
 		mt_buf_adds(b, "}\n");
 	}
-	each_group(v, inf, json_group, b);
+	mt__fleet_groups(v, inf, json_group, b);
 	if (pz >= 0) {
 		const fhost *h = &v->h[pz];
 		mt_buf_adds(b, "{\"type\":\"patient_zero\",\"host\":");
@@ -735,8 +689,8 @@ static void write_json(const fleet_view *v, int pz, mt_buf *b)
 		         "reached by no other fleet host before it; its way in: %s%s%s%s%s",
 		         inf, t, h->way_ip[0] ? "a login from " : "not in its logs", h->way_ip,
 		         h->way_user[0] ? " as " : "", h->way_user,
-		         host_by_addr(v, h->way_ip) >= 0 ? " (a fleet host)"
-		                                         : " (outside the fleet)");
+		         mt__fleet_host_by_addr(v, h->way_ip) >= 0 ? " (a fleet host)"
+		                                                   : " (outside the fleet)");
 		mt_buf_adds(b, "],\"why\":");
 		jstr(b, why);
 		mt_buf_adds(b, "}\n");
@@ -826,7 +780,7 @@ static void write_text(const fleet_view *v, int pz, mt_lang lang, mt_buf *b)
 	static const char *const head[][2] = {
 		{"Spread:", "传播:"}, {"Attempts:", "尝试:"}, {"Ruled out:", "排除:"}};
 	text_ctx tc = {b, zh, 0};
-	each_group(v, inf, text_group, &tc);
+	mt__fleet_groups(v, inf, text_group, &tc);
 	for (int kind = 0; kind < 3; kind++) {
 		int any = 0;
 		for (size_t k = 0; k < v->ne; k++) {
@@ -855,8 +809,8 @@ static void write_text(const fleet_view *v, int pz, mt_lang lang, mt_buf *b)
 	}
 }
 
-mt_err mt_fleet_report(mt_fleet *f, int json, mt_lang lang, mt_write_fn write, void *ctx,
-                       unsigned *infected)
+mt_err mt_fleet_report(mt_fleet *f, mt_fleet_format format, mt_lang lang, mt_write_fn write,
+                       void *ctx, unsigned *infected)
 {
 	fleet_view v;
 	mt_err e = load(f->db, &v);
@@ -871,8 +825,10 @@ mt_err mt_fleet_report(mt_fleet *f, int json, mt_lang lang, mt_write_fn write, v
 		*infected += (unsigned)v.h[i].infected;
 	mt_buf b;
 	mt_buf_init(&b, 256u << 20);
-	if (json)
+	if (format == MT_FLEET_JSON)
 		write_json(&v, pz, &b);
+	else if (format == MT_FLEET_HTML)
+		mt__fleet_html(&v, pz, lang, &b);
 	else
 		write_text(&v, pz, lang, &b);
 	e = b.err;

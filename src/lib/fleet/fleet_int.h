@@ -11,4 +11,63 @@ struct mt_fleet {
 	sqlite3 *db;
 };
 
+/* ---- the fleet as the report sees it (analyze.c) ---- */
+#define T_NONE  MT_TIME_NONE
+#define DAY     86400
+#define MAXADDR 16
+#define MAXVALS 16
+
+typedef struct strs {
+	char *v[MAXVALS];
+	unsigned n;
+} strs;
+
+/* a value once into s (at most MAXVALS) */
+void mt__strs_add(strs *s, const char *x);
+void mt__strs_free(strs *s);
+
+typedef struct fhost {
+	int64_t id;
+	char *name, *hostname, *os;
+	char *addr[MAXADDR];
+	unsigned naddr;
+	int64_t scan_report, tl_report;
+	char *scan_name, *tl_name;
+	int infected, have_scan;
+	size_t counts[MT_SEV_COUNT];
+	int64_t first; /* first sign of compromise, T_NONE unknown */
+	char way_ip[64], way_user[96], way_method[64];
+	int64_t way_time;
+	strs miners, pools, lacks; /* exposures: ms17_010_missing, smb1_enabled */
+	int reached;               /* a propagation from another fleet host reached it first */
+	int pz;
+} fhost;
+
+typedef struct edge {
+	int from, to; /* host indexes, -1 outside the fleet */
+	char from_addr[64], to_addr[64];
+	int64_t time, last;
+	char method[48], user[96];
+	unsigned count;
+	int kind; /* 0 propagation, 1 attempt, 2 ruled out */
+	char why[320];
+} edge;
+
+typedef struct fleet_view {
+	fhost *h;
+	size_t nh;
+	edge *e;
+	size_t ne, ae;
+} fleet_view;
+
+/* The groups of hosts sharing a miner (g 0), a pool (1) or an exposure (2): fn gets the
+ * value, which hosts are in it (in[i]), how many, how many infected, and whether every
+ * infected host is. */
+typedef void (*mt__group_fn)(void *ctx, const fleet_view *v, int g, const char *value,
+                             const unsigned char *in, unsigned n, unsigned ninf, int all);
+void mt__fleet_groups(const fleet_view *v, unsigned inf, mt__group_fn fn, void *ctx);
+int mt__fleet_host_by_addr(const fleet_view *v, const char *a);
+/* The HTML page of the fleet report (html.c): pz is patient zero's index or -1. */
+void mt__fleet_html(const fleet_view *v, int pz, mt_lang lang, mt_buf *b);
+
 #endif
