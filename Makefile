@@ -6,17 +6,17 @@ WERROR  ?= -Werror
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
            -Wformat=2 -Wno-format-nonliteral $(WERROR)
-CPPFLAGS += -std=c11 -D_GNU_SOURCE -Iinclude -Isrc/lib
+CPPFLAGS += -std=c11 -D_GNU_SOURCE -Iinclude -Isrc/lib -I/usr/include/postgresql
 B       ?= build
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-# Parts that need a shared library Debian ships no static build of (libpcap):
+# Parts that need a shared library Debian ships no static build of (libpcap, libpq):
 # NAME_dyn.c is the real one, linked into the normal binary with LIBS; NAME_stub.c answers
 # MT_ERR_UNSUPPORTED and goes into the static binary, which stays one self-contained file.
 DYN_SRC  := $(wildcard src/lib/*/*_dyn.c)
 STUB_SRC := $(wildcard src/lib/*/*_stub.c)
 LIB_SRC := $(filter-out $(DYN_SRC) $(STUB_SRC),$(wildcard src/lib/*.c src/lib/*/*.c src/lib/*/*/*.c))
-LIBS    ?= -lpcap -lsqlite3 -lz -llzma -llz4 -lzstd
+LIBS    ?= -lpcap -lpq -lsqlite3 -lz -llzma -llz4 -lzstd
 # libraries both binaries link: Debian ships libsqlite3.a, libz.a and the .a files of the
 # journal's compressors (liblzma, liblz4, libzstd), so the static one keeps them
 STATIC_LIBS ?= -lsqlite3 -lz -llzma -llz4 -lzstd -lm
@@ -57,6 +57,7 @@ cli: $(B)/minetrace
 # many hosts' reports in one database: the spread and patient zero
 fleet: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/fleet/run.sh
+	@MINETRACE=$(B)/minetrace sh tests/fleet/pg.sh
 
 # the HTML report in a real browser (headless chromium): verdict, incidents, time axis
 html: $(B)/minetrace

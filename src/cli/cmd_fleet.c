@@ -8,21 +8,36 @@
 #include "cli.h"
 #include "minetrace/fleet.h"
 
+/* the database named in messages without its password (user:secret@, password=) */
+static const char *shown_db(const char *db, char *out, size_t n)
+{
+	snprintf(out, n, "%s", db);
+	char *at = strstr(out, "://");
+	if (at) {
+		char *host = strchr(at + 3, '@'), *colon = strchr(at + 3, ':');
+		if (host && colon && colon < host)
+			memmove(colon + 1 + 3, host, strlen(host) + 1), memcpy(colon + 1, "***", 3);
+	}
+	for (char *p = strstr(out, "password="); p; p = strstr(p + 1, "password=")) {
+		char *v = p + 9;
+		size_t l = strcspn(v, "&; ");
+		memmove(v + 3, v + l, strlen(v + l) + 1);
+		memcpy(v, "***", 3);
+	}
+	return out;
+}
+
 static mt_fleet *open_db(const char *db)
 {
 	char msg[512] = "";
 	mt_fleet *f = NULL;
 	if (!db) {
-		cli_err("--db PATH is needed (an SQLite file; it is created when missing)");
-		return NULL;
-	}
-	if (!strncmp(db, "postgresql:", 11) || !strncmp(db, "postgres:", 9)) {
-		cli_err("--db %s: PostgreSQL is not in this version yet; give an SQLite file",
-		        CLI_ESC(db));
+		cli_err("--db is needed: an SQLite file (created when missing) or postgresql://...");
 		return NULL;
 	}
 	if (mt_fleet_open(db, &f, msg, sizeof(msg)) != MT_OK) {
-		cli_err("--db %s: %s", CLI_ESC(db), CLI_ESC(msg));
+		char shown[1024];
+		cli_err("--db %s: %s", CLI_ESC(shown_db(db, shown, sizeof(shown))), CLI_ESC(msg));
 		return NULL;
 	}
 	return f;
@@ -94,7 +109,8 @@ static int fleet_report(int argc, char **argv)
 {
 	const char *db = NULL, *format = "text", *lang_s = NULL, *output = NULL;
 	const cli_option table[] = {
-		CLI_VALUE("--db", db, "PATH", "the fleet database"),
+		CLI_VALUE("--db", db, "PATH|URI",
+	                  "the fleet database (SQLite file or postgresql://...)"),
 		CLI_VALUE("--format", format, "text|json|html",
 	                  "the report's format (default text)"),
 		CLI_VALUE("--output", output, "FILE",

@@ -19,10 +19,20 @@ for h in web1 app2 db3 bastion; do
 	"$MT" timeline --root "$work/$h" --format json >"$work/$h.tl.jsonl" 2>"$work/$h.err"
 	[ $? -le 1 ] || { cat "$work/$h.err"; fail "timeline $h"; }
 done
-db=$work/fleet.db
+# FLEET_DB / FLEET_DB_WIN: the databases to use (tests/fleet/pg.sh gives PostgreSQL ones);
+# an SQLite file in the scratch directory otherwise
+db=${FLEET_DB:-$work/fleet.db}
 "$MT" fleet ingest --db "$db" "$work"/*.scan.jsonl "$work"/*.tl.jsonl 2>"$work/ingest.err" ||
 	{ cat "$work/ingest.err"; fail "ingest"; }
-count() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(" ".join(str(c.execute("select count(*) from "+t).fetchone()[0]) for t in ("hosts","host_addresses","reports","findings","events","records")))' "$db"; }
+count() {
+	if [ -n "${FLEET_DB:-}" ]; then
+		for t in hosts host_addresses reports findings events records; do
+			"${PSQL:-psql}" -At "$db" -c "select count(*) from $t"
+		done | tr '\n' ' '
+	else
+		python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(" ".join(str(c.execute("select count(*) from "+t).fetchone()[0]) for t in ("hosts","host_addresses","reports","findings","events","records")))' "$db"
+	fi
+}
 before=$(count)
 "$MT" fleet ingest --db "$db" "$work/web1.scan.jsonl" - <"$work/app2.tl.jsonl" 2>"$work/ingest.err" ||
 	{ cat "$work/ingest.err"; fail "ingest again"; }
@@ -69,6 +79,13 @@ grep -q "Patient zero: web1.corp.example" "$work/fleet.en" && grep -q "Ruled out
 # usage
 rc=0; "$MT" fleet report >/dev/null 2>&1 || rc=$?; [ $rc -eq 2 ] || fail "report without --db: exit $rc"
 rc=0; "$MT" fleet bogus >/dev/null 2>&1 || rc=$?; [ $rc -eq 2 ] || fail "fleet bogus: exit $rc"
+rc=0; "$MT" fleet report --db "postgresql://u:topsecret@/x?host=$work/nosock&password=alsosecret" >/dev/null 2>"$work/err" || rc=$?
+[ $rc -eq 2 ] && ! grep -q "secret" "$work/err" || fail "a database URI's password shown in the error: $(cat "$work/err")"
+MTS=$(dirname "$MT")/minetrace-static
+if [ -x "$MTS" ]; then
+	rc=0; "$MTS" fleet report --db "postgresql:///x?host=$work/nosock" >/dev/null 2>"$work/err" || rc=$?
+	[ $rc -eq 2 ] && grep -q "no PostgreSQL client" "$work/err" || fail "static binary and PostgreSQL: exit $rc, $(cat "$work/err")"
+fi
 printf 'x' >"$work/notdb"; rc=0
 "$MT" fleet report --db "$work/notdb" >/dev/null 2>"$work/err" || rc=$?
 [ $rc -eq 2 ] || fail "a file that is no database: exit $rc"
@@ -86,8 +103,9 @@ if [ -f "$PCAPS/eternalblue-success-unpatched-win7.pcap" ] && command -v hivexre
 	done
 	"$MT" pcap "$PCAPS/eternalblue-success-unpatched-win7.pcap" --format json >"$w/eb.jsonl" 2>/dev/null
 	"$MT" pcap "$PCAPS/doublepulsar-backdoor-connect-win7.pcap" --format json >"$w/dp.jsonl" 2>/dev/null
-	"$MT" fleet ingest --db "$w/fleet.db" "$w"/*.jsonl 2>"$w/err" || { cat "$w/err"; fail "windows ingest"; }
-	"$MT" fleet report --db "$w/fleet.db" --format json >"$w/fleet.jsonl"
+	wdb=${FLEET_DB_WIN:-$w/fleet.db}
+	"$MT" fleet ingest --db "$wdb" "$w"/*.jsonl 2>"$w/err" || { cat "$w/err"; fail "windows ingest"; }
+	"$MT" fleet report --db "$wdb" --format json >"$w/fleet.jsonl"
 	python3 - "$w/fleet.jsonl" <<'EOT' || fail "the Windows fleet report"
 import json, sys
 objs = [json.loads(l) for l in open(sys.argv[1])]
@@ -107,4 +125,4 @@ EOT
 else
 	echo "skip fleet Windows part: no captures or no hivexregedit"
 fi
-echo "fleet: all passed"
+echo "fleet: all passed${FLEET_DB:+ (PostgreSQL)}"

@@ -40,10 +40,9 @@ void mt__strs_free(strs *s)
 	s->n = 0;
 }
 
-static char *col(sqlite3_stmt *st, int i)
+static char *col(mt_db *db, mt_dbcur *c, int i)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return strdup(t ? (const char *)t : "");
+	return strdup(mt_db_text(db, c, i));
 }
 
 static int64_t t_of(const char *s)
@@ -79,25 +78,25 @@ int mt__fleet_host_by_addr(const fleet_view *v, const char *a)
 
 typedef mt_err (*body_fn)(fleet_view *v, size_t hi, const mt_json *j);
 
-static mt_err each_body(sqlite3 *db, const char *sql, int64_t rep, fleet_view *v, size_t hi,
+static mt_err each_body(mt_db *db, const char *sql, int64_t rep, fleet_view *v, size_t hi,
                         body_fn fn)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	mt_dbarg a[] = {DB_I(rep)};
+	mt_dbcur *c = mt_db_query(db, sql, a, 1);
+	if (!c)
 		return MT_ERR_IO;
-	sqlite3_bind_int64(st, 1, rep);
 	mt_err e = MT_OK;
 	int rc;
-	while (e == MT_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *b = (const char *)sqlite3_column_text(st, 0);
+	while (e == MT_OK && (rc = mt_db_next(db, c)) == 1) {
+		const char *b = mt_db_text(db, c, 0);
 		mt_json *j = NULL;
 		size_t at;
-		if (b && mt_json_parse(b, strlen(b), &j, &at) == MT_OK) {
+		if (b[0] && mt_json_parse(b, strlen(b), &j, &at) == MT_OK) {
 			e = fn(v, hi, j);
 			mt_json_free(j);
 		}
 	}
-	sqlite3_finalize(st);
+	mt_db_done(db, c);
 	return e;
 }
 
@@ -322,16 +321,16 @@ static void view_free(fleet_view *v)
 	free(v->e);
 }
 
-static mt_err load(sqlite3 *db, fleet_view *v)
+static mt_err load(mt_db *db, fleet_view *v)
 {
-	sqlite3_stmt *st;
 	memset(v, 0, sizeof(*v));
-	if (sqlite3_prepare_v2(db, "SELECT id, name, hostname, os FROM hosts ORDER BY name", -1,
-	                       &st, NULL) != SQLITE_OK)
+	mt_dbcur *c =
+		mt_db_query(db, "SELECT id, name, hostname, os FROM hosts ORDER BY name", NULL, 0);
+	if (!c)
 		return MT_ERR_IO;
 	size_t cap = 0;
 	mt_err e = MT_OK;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (mt_db_next(db, c) == 1) {
 		if (v->nh == cap) {
 			cap = cap ? cap * 2 : 32;
 			fhost *nh = realloc(v->h, cap * sizeof(*nh));
@@ -343,54 +342,57 @@ static mt_err load(sqlite3 *db, fleet_view *v)
 		}
 		fhost *h = &v->h[v->nh++];
 		memset(h, 0, sizeof(*h));
-		h->id = sqlite3_column_int64(st, 0);
-		h->name = col(st, 1);
-		h->hostname = col(st, 2);
-		h->os = col(st, 3);
+		h->id = mt_db_int(db, c, 0);
+		h->name = col(db, c, 1);
+		h->hostname = col(db, c, 2);
+		h->os = col(db, c, 3);
 		h->first = h->way_time = T_NONE;
 	}
-	sqlite3_finalize(st);
+	mt_db_done(db, c);
 	for (size_t i = 0; i < v->nh && e == MT_OK; i++) {
 		fhost *h = &v->h[i];
-		if (sqlite3_prepare_v2(db,
-		                       "SELECT address FROM host_addresses WHERE host_id = ? "
-		                       "ORDER BY rowid",
-		                       -1, &st, NULL) != SQLITE_OK)
+		mt_dbarg a[] = {DB_I(h->id)};
+		if (!(c = mt_db_query(db,
+		                      "SELECT address FROM host_addresses WHERE host_id = ? "
+		                      "ORDER BY address",
+		                      a, 1)))
 			return MT_ERR_IO;
-		sqlite3_bind_int64(st, 1, h->id);
-		while (sqlite3_step(st) == SQLITE_ROW && h->naddr < MAXADDR)
-			h->addr[h->naddr++] = col(st, 0);
-		sqlite3_finalize(st);
+		while (mt_db_next(db, c) == 1 && h->naddr < MAXADDR)
+			h->addr[h->naddr++] = col(db, c, 0);
+		mt_db_done(db, c);
 		static const char *const kinds[] = {"scan", "timeline"};
 		for (int k = 0; k < 2; k++) {
-			if (sqlite3_prepare_v2(db,
-			                       "SELECT id, name FROM reports WHERE host_id = ? AND "
-			                       "kind = ? ORDER BY scan_time DESC, id DESC LIMIT 1",
-			                       -1, &st, NULL) != SQLITE_OK)
+			mt_dbarg ka[] = {DB_I(h->id), DB_S(kinds[k])};
+			if (!(c = mt_db_query(db,
+			                      "SELECT id, name FROM reports WHERE host_id = ? AND "
+			                      "kind = ? ORDER BY scan_time DESC, id DESC LIMIT 1",
+			                      ka, 2)))
 				return MT_ERR_IO;
-			sqlite3_bind_int64(st, 1, h->id);
-			sqlite3_bind_text(st, 2, kinds[k], -1, SQLITE_STATIC);
-			if (sqlite3_step(st) == SQLITE_ROW) {
+			if (mt_db_next(db, c) == 1) {
 				if (k == 0) {
-					h->scan_report = sqlite3_column_int64(st, 0);
-					h->scan_name = col(st, 1);
+					h->scan_report = mt_db_int(db, c, 0);
+					h->scan_name = col(db, c, 1);
 					h->have_scan = 1;
 				} else {
-					h->tl_report = sqlite3_column_int64(st, 0);
-					h->tl_name = col(st, 1);
+					h->tl_report = mt_db_int(db, c, 0);
+					h->tl_name = col(db, c, 1);
 				}
 			}
-			sqlite3_finalize(st);
+			mt_db_done(db, c);
 		}
 		if (h->scan_report) {
-			e = each_body(db, "SELECT body FROM records WHERE report_id = ?",
+			e = each_body(db,
+			              "SELECT body FROM records WHERE report_id = ? ORDER BY seq",
 			              h->scan_report, v, i, on_record);
 			if (e == MT_OK)
-				e = each_body(db, "SELECT body FROM findings WHERE report_id = ?",
-				              h->scan_report, v, i, on_finding);
+				e = each_body(
+					db,
+					"SELECT body FROM findings WHERE report_id = ? ORDER BY seq",
+					h->scan_report, v, i, on_finding);
 		}
 		if (e == MT_OK && h->tl_report)
-			e = each_body(db, "SELECT body FROM records WHERE report_id = ?",
+			e = each_body(db,
+			              "SELECT body FROM records WHERE report_id = ? ORDER BY seq",
 			              h->tl_report, v, i, on_record);
 	}
 	for (size_t i = 0; i < v->nh && e == MT_OK; i++)
@@ -399,13 +401,18 @@ static mt_err load(sqlite3 *db, fleet_view *v)
 			              "SELECT body FROM events WHERE report_id = ? ORDER BY seq",
 			              v->h[i].tl_report, v, i, on_event);
 	if (e == MT_OK) {
-		if (sqlite3_prepare_v2(db, "SELECT id FROM reports WHERE kind = 'pcap' ORDER BY id",
-		                       -1, &st, NULL) != SQLITE_OK)
+		if (!(c = mt_db_query(db, "SELECT id FROM reports WHERE kind = 'pcap' ORDER BY id",
+		                      NULL, 0)))
 			return MT_ERR_IO;
-		while (e == MT_OK && sqlite3_step(st) == SQLITE_ROW)
-			e = each_body(db, "SELECT body FROM findings WHERE report_id = ?",
-			              sqlite3_column_int64(st, 0), v, 0, on_pcap_finding);
-		sqlite3_finalize(st);
+		int64_t ids[256];
+		size_t nids = 0;
+		while (mt_db_next(db, c) == 1 && nids < 256)
+			ids[nids++] = mt_db_int(db, c, 0);
+		mt_db_done(db, c);
+		for (size_t k = 0; k < nids && e == MT_OK; k++)
+			e = each_body(db,
+			              "SELECT body FROM findings WHERE report_id = ? ORDER BY seq",
+			              ids[k], v, 0, on_pcap_finding);
 	}
 	return e;
 }
@@ -813,7 +820,7 @@ mt_err mt_fleet_report(mt_fleet *f, mt_fleet_format format, mt_lang lang, mt_wri
                        void *ctx, unsigned *infected)
 {
 	fleet_view v;
-	mt_err e = load(f->db, &v);
+	mt_err e = load(&f->db, &v);
 	*infected = 0;
 	if (e != MT_OK) {
 		view_free(&v);

@@ -2,13 +2,12 @@
 #ifndef MT_FLEET_INT_H
 #define MT_FLEET_INT_H
 
-#include <sqlite3.h>
-
+#include "db.h"
 #include "internal.h"
 #include "minetrace/fleet.h"
 
 struct mt_fleet {
-	sqlite3 *db;
+	mt_db db;
 };
 
 /* ---- the fleet as the report sees it (analyze.c) ---- */

@@ -3,14 +3,10 @@
  * queries on beside it, so nothing of a report is lost and a later minetrace can read
  * fields this one does not know. A report is known by the SHA-256 of its bytes:
  * ingesting it again changes nothing. docs/fleet.md describes the schema. */
-#include <fcntl.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "fleet_int.h"
 
@@ -18,7 +14,7 @@
 static const char *const migrations[] = {
 	/* 0 -> 1 */
 	"CREATE TABLE hosts ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id @ID@,"
 	"  name TEXT NOT NULL UNIQUE," /* the host name, lower case (else the first address) */
 	"  hostname TEXT NOT NULL,"
 	"  os TEXT NOT NULL DEFAULT '');"
@@ -28,7 +24,7 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (host_id, address));"
 	"CREATE INDEX host_addresses_address ON host_addresses(address);"
 	"CREATE TABLE reports ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id @ID@,"
 	"  sha256 TEXT NOT NULL UNIQUE,"
 	"  host_id INTEGER REFERENCES hosts(id)," /* NULL for pcap reports */
 	"  kind TEXT NOT NULL,"                   /* scan, timeline, pcap */
@@ -63,87 +59,86 @@ static const char *const migrations[] = {
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
-static void set_msg(char *msg, size_t n, const char *what, sqlite3 *db)
+static void set_msg(char *msg, size_t n, const char *what, mt_db *db)
 {
 	if (msg && n)
-		snprintf(msg, n, "%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory");
+		snprintf(msg, n, "%s: %s", what, mt_db_errmsg(db));
 }
 
-static int exec(sqlite3 *db, const char *sql)
+/* migration text with @ID@ as this database writes an id column */
+static char *dialect(const mt_db *db, const char *sql)
 {
-	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
-}
-
-static int user_version(sqlite3 *db)
-{
-	sqlite3_stmt *st;
-	int v = -1;
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	mt_buf b;
+	mt_buf_init(&b, 1u << 20);
+	for (const char *p = sql; *p;) {
+		const char *m = strstr(p, "@ID@");
+		if (!m) {
+			mt_buf_adds(&b, p);
+			break;
+		}
+		mt_buf_add(&b, p, (size_t)(m - p));
+		mt_buf_adds(&b, db->ops->id_col);
+		p = m + 4;
+	}
+	if (b.err != MT_OK || !b.data) {
+		mt_buf_free(&b);
+		return NULL;
+	}
+	return b.data; /* the caller's */
 }
 
 mt_err mt_fleet_open(const char *path, mt_fleet **out, char *msg, size_t msglen)
 {
 	*out = NULL;
-	/* an existing file that is not SQLite is never written over (SQLite would take a
-	 * short one for an empty database) */
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd >= 0) {
-		char head[16];
-		struct stat st;
-		ssize_t r = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, head, 16) : -2;
-		close(fd);
-		if (r == -2 || (r != 0 && (r != 16 || memcmp(head, "SQLite format 3", 16) != 0))) {
-			if (msg)
-				snprintf(msg, msglen, "%s",
-				         r == -2 ? "not a regular file"
-				                 : "the file is not an SQLite database");
-			return MT_ERR_UNSUPPORTED;
-		}
-	}
 	mt_fleet *f = calloc(1, sizeof(*f));
 	if (!f)
 		return MT_ERR_NOMEM;
-	if (sqlite3_open_v2(path, &f->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK) {
-		set_msg(msg, msglen, "cannot open the database", f->db);
+	mt_err e = mt_db_open(path, &f->db, msg, msglen);
+	if (e != MT_OK) {
+		free(f);
+		return e;
+	}
+	/* the version table first (outside the lock: CREATE IF NOT EXISTS is safe twice) */
+	if (mt_db_exec(&f->db, "CREATE TABLE IF NOT EXISTS mt_schema (version INTEGER NOT NULL)") !=
+	            0 ||
+	    mt_db_exec(&f->db, f->db.ops->begin) != 0) {
+		set_msg(msg, msglen, "cannot prepare the database", &f->db);
 		mt_fleet_close(f);
 		return MT_ERR_IO;
 	}
-	sqlite3_busy_timeout(f->db, 10000); /* several ingests at once wait for each other */
-	exec(f->db, "PRAGMA foreign_keys = ON");
-	if (exec(f->db, "BEGIN IMMEDIATE") != 0) {
-		set_msg(msg, msglen, "cannot lock the database", f->db);
-		mt_fleet_close(f);
-		return MT_ERR_IO;
-	}
-	int v = user_version(f->db);
+	if (!strcmp(f->db.ops->name, "postgresql"))
+		mt_db_exec(&f->db, "LOCK TABLE mt_schema IN ACCESS EXCLUSIVE MODE");
+	int64_t v = mt_db_one(&f->db, "SELECT COALESCE(MAX(version), 0) FROM mt_schema", NULL, 0);
 	if (v < 0 || v > SCHEMA_VERSION) {
-		if (msg)
+		if (v < 0)
+			set_msg(msg, msglen, "reading the schema version", &f->db);
+		else if (msg)
 			snprintf(msg, msglen,
-			         v < 0 ? "not a database (or not SQLite)"
-			               : "schema version %d is newer than this minetrace's (%d)",
-			         v, SCHEMA_VERSION);
-		exec(f->db, "ROLLBACK");
+			         "schema version %lld is newer than this minetrace's (%d)",
+			         (long long)v, SCHEMA_VERSION);
+		mt_db_exec(&f->db, "ROLLBACK");
 		mt_fleet_close(f);
-		return MT_ERR_UNSUPPORTED;
+		return v < 0 ? MT_ERR_IO : MT_ERR_UNSUPPORTED;
 	}
 	for (; v < SCHEMA_VERSION; v++) {
-		char pragma[48];
-		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
-		if (exec(f->db, migrations[v]) != 0 || exec(f->db, pragma) != 0) {
-			set_msg(msg, msglen, "migrating the schema", f->db);
-			exec(f->db, "ROLLBACK");
+		char *sql = dialect(&f->db, migrations[v]);
+		mt_dbarg a[] = {DB_I(v + 1)};
+		mt_dbcur *c = NULL;
+		int ok = sql && mt_db_exec(&f->db, sql) == 0 &&
+		         (c = mt_db_query(&f->db, "INSERT INTO mt_schema (version) VALUES (?)", a,
+		                          1)) &&
+		         mt_db_next(&f->db, c) == 0;
+		mt_db_done(&f->db, c);
+		free(sql);
+		if (!ok) {
+			set_msg(msg, msglen, "migrating the schema", &f->db);
+			mt_db_exec(&f->db, "ROLLBACK");
 			mt_fleet_close(f);
 			return MT_ERR_IO;
 		}
 	}
-	if (exec(f->db, "COMMIT") != 0) {
-		set_msg(msg, msglen, "migrating the schema", f->db);
+	if (mt_db_exec(&f->db, "COMMIT") != 0) {
+		set_msg(msg, msglen, "migrating the schema", &f->db);
 		mt_fleet_close(f);
 		return MT_ERR_IO;
 	}
@@ -155,7 +150,7 @@ void mt_fleet_close(mt_fleet *f)
 {
 	if (!f)
 		return;
-	sqlite3_close(f->db);
+	mt_db_close(&f->db);
 	free(f);
 }
 
@@ -168,41 +163,21 @@ typedef struct line {
 	const char *type;
 } line;
 
-static int64_t insert(sqlite3 *db, const char *sql, const char *const *text, size_t ntext,
-                      const int64_t *ints, size_t nints)
+/* an INSERT ... RETURNING id: the new id, 0 when nothing was inserted, -1 an error */
+static int64_t insert(mt_db *db, const char *sql, const mt_dbarg *a, size_t n)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	int k = 1;
-	for (size_t i = 0; i < nints; i++)
-		sqlite3_bind_int64(st, k++, ints[i]);
-	for (size_t i = 0; i < ntext; i++)
-		sqlite3_bind_text(st, k++, text[i] ? text[i] : "", -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? sqlite3_last_insert_rowid(db) : -1;
+	return mt_db_one(db, sql, a, n);
 }
 
-static int64_t lookup(sqlite3 *db, const char *sql, const char *key)
+static int64_t lookup(mt_db *db, const char *sql, const char *key)
 {
-	sqlite3_stmt *st;
-	int64_t id = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE)
-		id = -1;
-	sqlite3_finalize(st);
-	return id;
+	mt_dbarg a[] = {DB_S(key)};
+	return mt_db_one(db, sql, a, 1);
 }
 
 /* the host a scan or timeline report is about: by its name, else by an address it
  * shares with a known host, else new */
-static int64_t host_of(sqlite3 *db, const mt_json *hi, const char *report_name)
+static int64_t host_of(mt_db *db, const mt_json *hi, const char *report_name)
 {
 	const char *hn = hi ? mt_json_str(hi, "hostname") : NULL;
 	const mt_json *addrs = hi ? mt_json_get(hi, "addresses") : NULL;
@@ -229,8 +204,11 @@ static int64_t host_of(sqlite3 *db, const mt_json *hi, const char *report_name)
 	int64_t id = lookup(db, "SELECT id FROM hosts WHERE name = ?", name);
 	if (id)
 		return id;
-	const char *t[] = {name, hn && hn[0] ? hn : name, hi ? mt_json_str(hi, "os") : ""};
-	return insert(db, "INSERT INTO hosts (name, hostname, os) VALUES (?, ?, ?)", t, 3, NULL, 0);
+	const char *os = hi ? mt_json_str(hi, "os") : "";
+	const char *shown = hn && hn[0] ? hn : name;
+	mt_dbarg a[] = {DB_S(name), DB_S(shown), DB_S(os)};
+	return insert(db, "INSERT INTO hosts (name, hostname, os) VALUES (?, ?, ?) RETURNING id", a,
+	              3);
 }
 
 static void free_lines(line *v, size_t n)
@@ -246,9 +224,9 @@ mt_err mt_fleet_ingest(mt_fleet *f, const char *name, const char *data, size_t l
 	char sha[65];
 	mt_sha256_hex(data, len, sha);
 	*res = MT_INGEST_ADDED;
-	int64_t known = lookup(f->db, "SELECT id FROM reports WHERE sha256 = ?", sha);
+	int64_t known = lookup(&f->db, "SELECT id FROM reports WHERE sha256 = ?", sha);
 	if (known < 0) {
-		set_msg(msg, msglen, "reading the database", f->db);
+		set_msg(msg, msglen, "reading the database", &f->db);
 		return MT_ERR_IO;
 	}
 	if (known) {
@@ -316,24 +294,23 @@ mt_err mt_fleet_ingest(mt_fleet *f, const char *name, const char *data, size_t l
 		return MT_ERR_PARSE;
 	}
 	mt_err err = MT_OK;
-	if (exec(f->db, "BEGIN IMMEDIATE") != 0) {
-		set_msg(msg, msglen, "cannot lock the database", f->db);
+	if (mt_db_exec(&f->db, f->db.ops->begin) != 0) {
+		set_msg(msg, msglen, "cannot lock the database", &f->db);
 		free_lines(v, n);
 		return MT_ERR_IO;
 	}
 	int64_t host = 0;
 	if (strcmp(kind, "pcap") != 0) {
-		host = host_of(f->db, hi, name);
+		host = host_of(&f->db, hi, name);
 		const mt_json *addrs = hi ? mt_json_get(hi, "addresses") : NULL;
 		for (const mt_json *a = addrs && addrs->type == MT_JSON_ARR ? addrs->child : NULL;
 		     a && host > 0; a = a->next)
 			if (a->type == MT_JSON_STR) {
-				const char *t[] = {a->str};
-				int64_t hid[] = {host};
-				insert(f->db,
-				       "INSERT OR IGNORE INTO host_addresses (host_id, address) "
-				       "VALUES (?, ?)",
-				       t, 1, hid, 1);
+				mt_dbarg ha[] = {DB_I(host), DB_S(a->str)};
+				insert(&f->db,
+				       "INSERT INTO host_addresses (host_id, address) VALUES (?, ?) "
+				       "ON CONFLICT DO NOTHING",
+				       ha, 2);
 			}
 		if (host <= 0)
 			err = MT_ERR_IO;
@@ -351,27 +328,21 @@ mt_err mt_fleet_ingest(mt_fleet *f, const char *name, const char *data, size_t l
 	for (size_t i = 0; i < n; i++)
 		if (v[i].j == hi)
 			hitext = strndup(v[i].s, v[i].n);
-	const char *t[] = {sha,
-	                   kind,
-	                   name,
-	                   hi ? mt_json_str(hi, "root") : "",
-	                   hi ? mt_json_str(hi, "scan_time") : "",
-	                   hi ? mt_json_str(hi, "version") : "",
-	                   verdict ? verdict : "",
-	                   now,
-	                   hitext ? hitext : ""};
+	const char *root = hi ? mt_json_str(hi, "root") : "";
+	const char *stime = hi ? mt_json_str(hi, "scan_time") : "";
+	const char *ver = hi ? mt_json_str(hi, "version") : "";
 	int64_t rep = -1;
 	if (err == MT_OK) {
-		int64_t hid[] = {host};
-		rep = insert(
-			f->db,
-			host ? "INSERT INTO reports (host_id, sha256, kind, name, root, scan_time, "
-			       "version, verdict, ingested, host_info) VALUES "
-			       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-			     : "INSERT INTO reports (sha256, kind, name, root, scan_time, "
-			       "version, verdict, ingested, host_info) VALUES "
-			       "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			t, 9, hid, host ? 1 : 0);
+		mt_dbarg ra[] = {DB_S(sha), DB_S(kind),    DB_S(name), DB_S(root),   DB_S(stime),
+		                 DB_S(ver), DB_S(verdict), DB_S(now),  DB_S(hitext), DB_I(host)};
+		rep = insert(&f->db,
+		             host ? "INSERT INTO reports (sha256, kind, name, root, scan_time, "
+		                    "version, verdict, ingested, host_info, host_id) VALUES "
+		                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+		                  : "INSERT INTO reports (sha256, kind, name, root, scan_time, "
+		                    "version, verdict, ingested, host_info) VALUES "
+		                    "(?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		             ra, host ? 10 : 9);
 		if (rep <= 0)
 			err = MT_ERR_IO;
 	}
@@ -383,40 +354,44 @@ mt_err mt_fleet_ingest(mt_fleet *f, const char *name, const char *data, size_t l
 			err = MT_ERR_NOMEM;
 			break;
 		}
-		int64_t ids[] = {rep, (int64_t)i};
 		int64_t r;
 		if (!strcmp(L->type, "finding")) {
-			const char *ft[] = {mt_json_str(L->j, "id"), mt_json_str(L->j, "check"),
-			                    mt_json_str(L->j, "severity"), body};
-			r = insert(f->db,
+			mt_dbarg fa[] = {DB_I(rep),
+			                 DB_I((int64_t)i),
+			                 DB_S(mt_json_str(L->j, "id")),
+			                 DB_S(mt_json_str(L->j, "check")),
+			                 DB_S(mt_json_str(L->j, "severity")),
+			                 DB_S(body)};
+			r = insert(&f->db,
 			           "INSERT INTO findings (report_id, seq, finding_id, check_id, "
 			           "severity, body) VALUES (?, ?, ?, ?, ?, ?)",
-			           ft, 4, ids, 2);
+			           fa, 6);
 		} else if (!strcmp(L->type, "event")) {
-			const char *et[] = {mt_json_str(L->j, "time"), mt_json_str(L->j, "what"),
-			                    body};
-			r = insert(f->db,
+			mt_dbarg ea[] = {DB_I(rep), DB_I((int64_t)i),
+			                 DB_S(mt_json_str(L->j, "time")),
+			                 DB_S(mt_json_str(L->j, "what")), DB_S(body)};
+			r = insert(&f->db,
 			           "INSERT INTO events (report_id, seq, time, what, body) VALUES "
 			           "(?, ?, ?, ?, ?)",
-			           et, 3, ids, 2);
+			           ea, 5);
 		} else if (L->j == hi) {
 			r = 1;
 		} else {
-			const char *rt[] = {L->type, body};
+			mt_dbarg xa[] = {DB_I(rep), DB_I((int64_t)i), DB_S(L->type), DB_S(body)};
 			r = insert(
-				f->db,
+				&f->db,
 				"INSERT INTO records (report_id, seq, type, body) VALUES (?, ?, ?, ?)",
-				rt, 2, ids, 2);
+				xa, 4);
 		}
 		free(body);
 		if (r < 0)
 			err = MT_ERR_IO;
 	}
-	if (err == MT_OK && exec(f->db, "COMMIT") != 0)
+	if (err == MT_OK && mt_db_exec(&f->db, "COMMIT") != 0)
 		err = MT_ERR_IO;
 	if (err != MT_OK) {
-		set_msg(msg, msglen, "storing the report", f->db);
-		exec(f->db, "ROLLBACK");
+		set_msg(msg, msglen, "storing the report", &f->db);
+		mt_db_exec(&f->db, "ROLLBACK");
 	}
 	free_lines(v, n);
 	return err;
