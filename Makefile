@@ -58,6 +58,7 @@ cli: $(B)/minetrace
 fleet: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/fleet/run.sh
 	@MINETRACE=$(B)/minetrace sh tests/fleet/pg.sh
+	@MINETRACE=$(B)/minetrace sh tests/fleet/sshd.sh
 
 # the HTML report in a real browser (headless chromium): verdict, incidents, time axis
 html: $(B)/minetrace

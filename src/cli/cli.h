@@ -135,9 +135,10 @@ int cli_parse_window(const char *since, const char *until, int64_t *s, int64_t *
 int cmd_scan(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
-int cmd_fleet(int argc, char **argv);   /* cmd_fleet.c */
-int cmd_pcap(int argc, char **argv);    /* cmd_pcap.c */
-int cmd_respond(int argc, char **argv); /* cmd_respond.c */
-int cmd_restore(int argc, char **argv); /* cmd_respond.c */
+int cmd_fleet(int argc, char **argv);      /* cmd_fleet.c */
+int cmd_fleet_scan(int argc, char **argv); /* fleet_scan.c */
+int cmd_pcap(int argc, char **argv);       /* cmd_pcap.c */
+int cmd_respond(int argc, char **argv);    /* cmd_respond.c */
+int cmd_restore(int argc, char **argv);    /* cmd_respond.c */
 
 #endif

@@ -170,15 +170,18 @@ int cmd_fleet(int argc, char **argv)
 		return fleet_ingest(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "report"))
 		return fleet_report(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "scan"))
+		return cmd_fleet_scan(argc - 1, argv + 1);
 	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		printf("usage: minetrace fleet ingest --db PATH REPORT...\n"
+		printf("usage: minetrace fleet scan --inventory FILE --output-dir DIR [--db PATH|URI]\n"
+		       "       minetrace fleet ingest --db PATH REPORT...\n"
 		       "       minetrace fleet report --db PATH [--format text|json|html] [--lang en|zh]\n"
 		       "ingest stores scan, timeline and pcap reports (--format json) of many hosts;\n"
 		       "report says which hosts are infected, how the attack spread and which host\n"
 		       "was first (patient zero). See minetrace fleet ingest --help.\n");
 		return EXIT_CLEAN;
 	}
-	cli_err("fleet: ingest or report (see minetrace fleet --help)%s%s",
+	cli_err("fleet: scan, ingest or report (see minetrace fleet --help)%s%s",
 	        argc >= 2 ? ", not " : "", argc >= 2 ? CLI_ESC(argv[1]) : "");
 	return EXIT_ERROR;
 }
