@@ -29,7 +29,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps deps-test scan test check unit scenario cli respond timeline journal pcap html static static-test live asan fuzz fuzz-build \
+.PHONY: all deps deps-test scan test check unit scenario cli respond timeline journal pcap html fleet collect static static-test live asan fuzz fuzz-build \
         format format-check clean windows regf-oracle evtx-oracle
 
 all: $(B)/minetrace
@@ -49,10 +49,14 @@ test: deps-test
 	@$(MAKE) --no-print-directory check
 
 # the whole suite, without the set-up step
-check: all unit scenario cli respond timeline journal pcap windows html fleet static-test live
+check: all unit scenario cli respond timeline journal pcap windows html fleet collect static-test live
 
 cli: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/cli/cli.sh
+
+# the evidence bundle: GNU tar and bsdtar read it, --verify, access times kept
+collect: $(B)/minetrace
+	@MINETRACE=$(B)/minetrace sh tests/collect/run.sh
 
 # many hosts' reports in one database: the spread and patient zero
 fleet: $(B)/minetrace
@@ -173,7 +177,7 @@ static-test: $(B)/minetrace-static
 asan:
 	@$(MAKE) --no-print-directory B=build-asan CC=clang \
 	  CFLAGS="-O1 -g $(SANFLAGS)" LDFLAGS="$(SANFLAGS)" PCAP_STATIC= TIMELINE_STATIC= \
-	  all unit scenario cli respond timeline journal pcap windows html fleet live
+	  all unit scenario cli respond timeline journal pcap windows html fleet collect live
 
 # ---- fuzzing (libFuzzer) ----
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)

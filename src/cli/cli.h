@@ -137,6 +137,7 @@ int cmd_rules(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
 int cmd_fleet(int argc, char **argv);      /* cmd_fleet.c */
 int cmd_fleet_scan(int argc, char **argv); /* fleet_scan.c */
+int cmd_collect(int argc, char **argv);    /* cmd_collect.c */
 int cmd_pcap(int argc, char **argv);       /* cmd_pcap.c */
 int cmd_respond(int argc, char **argv);    /* cmd_respond.c */
 int cmd_restore(int argc, char **argv);    /* cmd_respond.c */

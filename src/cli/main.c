@@ -215,6 +215,7 @@ static const struct {
 	{"scan", cmd_scan, "checks this system, or the tree at --root DIR, for an intrusion"},
 	{"timeline", cmd_timeline, "logs, files and processes in one order, and the conclusion"},
 	{"pcap", cmd_pcap, "mining, scans and C2 in capture files or on a live interface"},
+	{"collect", cmd_collect, "the evidence bundle: files findings name, logs, hives, manifest"},
 	{"fleet", cmd_fleet, "many hosts' reports in one database: the spread and patient zero"},
 	{"respond", cmd_respond, "the response plan of a scan report; --apply carries it out"},
 	{"restore", cmd_restore, "puts back what respond took away (--list shows it)"},
