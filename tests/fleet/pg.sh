@@ -23,9 +23,10 @@ as_pg "$PGBIN/initdb" -D "$work/data" -A trust -U postgres >"$work/initdb.log" 2
 as_pg "$PGBIN/pg_ctl" -D "$work/data" -l "$work/log/pg.log" -w \
 	-o "-k $work/sock -c listen_addresses= -c fsync=off" start >/dev/null ||
 	{ cat "$work/log/pg.log"; echo "FAIL fleet-pg: the server did not start"; exit 1; }
-for d in fleet fleetwin; do
+for d in fleet fleetwin fleetpsexec; do
 	as_pg "$PGBIN/createdb" -h "$work/sock" "$d" || { echo "FAIL fleet-pg: createdb $d"; exit 1; }
 done
 FLEET_DB="postgresql:///fleet?host=$work/sock&user=postgres" \
 FLEET_DB_WIN="postgresql:///fleetwin?host=$work/sock&user=postgres" \
+FLEET_DB_PSEXEC="postgresql:///fleetpsexec?host=$work/sock&user=postgres" \
 PSQL="$PGBIN/psql" sh "$here/run.sh"

@@ -89,6 +89,27 @@ fi
 printf 'x' >"$work/notdb"; rc=0
 "$MT" fleet report --db "$work/notdb" >/dev/null 2>"$work/err" || rc=$?
 [ $rc -eq 2 ] || fail "a file that is no database: exit $rc"
+# Windows logons: a network logon then the PSEXESVC service (reports as minetrace writes
+# them, tests/fleet/psexec.py)
+p=$work/psexec
+mkdir -p "$p"
+python3 "$here/psexec.py" "$p" || fail "psexec.py"
+pdb=${FLEET_DB_PSEXEC:-$p/fleet.db}
+"$MT" fleet ingest --db "$pdb" "$p"/*.jsonl || fail "psexec ingest"
+"$MT" fleet report --db "$pdb" --format json >"$p/fleet.jsonl"
+python3 - "$p/fleet.jsonl" <<'EOT' || fail "the PsExec fleet"
+import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1])]
+prop = [o for o in objs if o["type"] == "propagation"]
+assert len(prop) == 1 and prop[0]["from"] == "ws-1" and prop[0]["to"] == "srv-2", prop
+assert prop[0]["method"] == "login network (3) + psexec service" and "PSEXESVC" in prop[0]["why"], prop
+att = [o for o in objs if o["type"] == "attempt"]
+assert len(att) == 1 and att[0]["to"] == "fs-3" and "psexec" not in att[0]["method"], att
+pz = [o for o in objs if o["type"] == "patient_zero"]
+assert pz and pz[0]["host"] == "ws-1" and pz[0]["source"] == "185.220.101.7", pz
+print("fleet: Windows logons: ws-1 -> srv-2 by a network logon and PSEXESVC; fs-3 an attempt; patient zero ws-1 from 185.220.101.7")
+EOT
+
 # Windows: two WannaMine hosts and the real EternalBlue and DoublePulsar captures between
 # their addresses; no logins join them, the captures do
 PCAPS=${MINETRACE_PCAPS:-${MINETRACE_SAMPLES:-$here/../../../shared/data/samples}/../pcaps}

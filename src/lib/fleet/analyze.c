@@ -157,6 +157,32 @@ static mt_err on_record(fleet_view *v, size_t hi, const mt_json *j)
 	return MT_OK;
 }
 
+/* A service installed on V within minutes after a logon from a fleet host is how PsExec
+ * and its kin move (a network logon, then a service that runs the payload): the login
+ * edge says so. Events come in time order, so the logon's edge is already there. */
+#define SERVICE_AFTER 600
+static mt_err service_after_logon(fleet_view *v, size_t hi, const mt_json *j, const mt_json *ev)
+{
+	int64_t t = t_of(mt_json_str(j, "time"));
+	const char *detail = mt_json_str(ev, "detail");
+	if (t == T_NONE)
+		return MT_OK;
+	for (size_t k = v->ne; k-- > 0;) {
+		edge *e = &v->e[k];
+		if (e->to != (int)hi || e->from < 0 || strncmp(e->method, "login", 5) ||
+		    e->time == T_NONE || t < e->time || t - e->time > SERVICE_AFTER)
+			continue;
+		int psexec = detail && (strstr(detail, "PSEXESVC") || strstr(detail, "psexesvc"));
+		size_t ml = strlen(e->method), wl = strlen(e->why);
+		snprintf(e->method + ml, sizeof(e->method) - ml, "%s",
+		         psexec ? " + psexec service" : " + service install");
+		snprintf(e->why + wl, sizeof(e->why) - wl,
+		         "; then a service was installed (%.120s)", detail ? detail : "");
+		return MT_OK;
+	}
+	return MT_OK;
+}
+
 /* logins of the timeline, judged once every host's first sign is known */
 static mt_err on_event(fleet_view *v, size_t hi, const mt_json *j)
 {
@@ -165,6 +191,8 @@ static mt_err on_event(fleet_view *v, size_t hi, const mt_json *j)
 	if (!what || !ev || ev->type != MT_JSON_OBJ)
 		return MT_OK;
 	int ok = !strcmp(what, "ssh_accepted"), bad = !strcmp(what, "ssh_failed");
+	if (!strcmp(what, "service_installed"))
+		return service_after_logon(v, hi, j, ev);
 	if (!ok && !bad)
 		return MT_OK;
 	const char *ip = mt_json_str(ev, "source_ip");
