@@ -6,5 +6,6 @@ set -e
 here=$(cd "$(dirname "$0")" && pwd)
 samples=${MINETRACE_SAMPLES:-$here/../../../../shared/data/samples}
 [ -f "$samples/xmrig" ] || samples=/work/shared/data/samples
+mkdir -p "$1/usr/local/bin"
 cp "$samples/xmrig" "$1/usr/local/bin/sysmond"
 chmod 755 "$1/usr/local/bin/sysmond"
