@@ -61,13 +61,14 @@ r=$work/seed
 mkroot "$r"
 # shellcheck disable=SC2046
 "$MT" scan --root "$r" --format json $(cat "$seed/args") >"$work/seed.jsonl" || true
-snap "$r" >"$work/before.txt"
+# (copies first: cp's reads move access times, and minetrace's reads must not)
 cp "$r/var/spool/cron/root" "$work/cron.orig"
 cp "$r/etc/rc.d/rc.local" "$work/rclocal.orig"
 cp "$r/root/.ssh/authorized_keys" "$work/keys.orig"
+snap "$r" >"$work/before.txt"
 "$MT" respond "$work/seed.jsonl" --root "$r" >"$work/plan.txt" || fail "plan exit $?"
 snap "$r" >"$work/after-plan.txt"
-cmp -s "$work/before.txt" "$work/after-plan.txt" || fail "the plan alone changed the tree"
+cmp -s "$work/before.txt" "$work/after-plan.txt" || { diff "$work/before.txt" "$work/after-plan.txt"; fail "the plan alone changed the tree"; }
 grep -q "Nothing was changed" "$work/plan.txt" || fail "plan text"
 rc=0
 "$MT" respond "$work/seed.jsonl" --root "$r" --apply >"$work/apply.txt" || rc=$?
