@@ -12,13 +12,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP
 fail() { echo "FAIL fleet: $*"; exit 1; }
-python3 "$here/mknet.py" "$work" || fail "mknet.py"
-for h in web1 app2 db3 bastion; do
-	"$MT" scan --root "$work/$h" --format json >"$work/$h.scan.jsonl" 2>"$work/$h.err"
-	[ $? -le 1 ] || { cat "$work/$h.err"; fail "scan $h"; }
-	"$MT" timeline --root "$work/$h" --format json >"$work/$h.tl.jsonl" 2>"$work/$h.err"
-	[ $? -le 1 ] || { cat "$work/$h.err"; fail "timeline $h"; }
-done
+sh "$here/mkfleet.sh" linux "$work" || exit 1
 db=$work/fleet.db
 "$MT" fleet ingest --db "$db" "$work"/*.scan.jsonl "$work"/*.tl.jsonl 2>"$work/ingest.err" ||
 	{ cat "$work/ingest.err"; fail "ingest"; }
@@ -74,18 +68,11 @@ printf 'x' >"$work/notdb"; rc=0
 [ $rc -eq 2 ] || fail "a file that is no database: exit $rc"
 # Windows: two WannaMine hosts and the real EternalBlue and DoublePulsar captures between
 # their addresses; no logins join them, the captures do
-PCAPS=${MINETRACE_PCAPS:-${MINETRACE_SAMPLES:-$here/../../../shared/data/samples}/../pcaps}
-[ -d "$PCAPS" ] || PCAPS=/work/shared/data/pcaps
-if [ -f "$PCAPS/eternalblue-success-unpatched-win7.pcap" ] && command -v hivexregedit >/dev/null; then
-	w=$work/win
-	mkdir -p "$w"
-	sh "$here/mkwinnet.sh" "$w" || fail "mkwinnet.sh"
-	for h in ws-a srv-b; do
-		"$MT" scan --root "$w/$h" --format json >"$w/$h.scan.jsonl" 2>/dev/null
-		"$MT" timeline --root "$w/$h" --format json >"$w/$h.tl.jsonl" 2>/dev/null
-	done
-	"$MT" pcap "$PCAPS/eternalblue-success-unpatched-win7.pcap" --format json >"$w/eb.jsonl" 2>/dev/null
-	"$MT" pcap "$PCAPS/doublepulsar-backdoor-connect-win7.pcap" --format json >"$w/dp.jsonl" 2>/dev/null
+w=$work/win
+sh "$here/mkfleet.sh" windows "$w"
+rc=$?
+[ $rc -eq 0 ] || [ $rc -eq 3 ] || exit 1
+if [ $rc -eq 0 ]; then
 	"$MT" fleet ingest --db "$w/fleet.db" "$w"/*.jsonl 2>"$w/err" || { cat "$w/err"; fail "windows ingest"; }
 	"$MT" fleet report --db "$w/fleet.db" --format json >"$w/fleet.jsonl"
 	python3 - "$w/fleet.jsonl" <<'EOT' || fail "the Windows fleet report"
