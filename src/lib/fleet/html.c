@@ -2,6 +2,7 @@
  * ticket (no script, no external resource, every string of the data escaped): the verdict,
  * the propagation graph and one time strip per host (inline SVG), then the tables of hosts,
  * spread, attempts, ruled-out logins, shared groups and patient zero's reasoning. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,7 +56,7 @@ typedef struct page {
 	mt_buf *b;
 	gnode *node; /* node i < nh is host i; outside addresses after */
 	size_t nn;
-	size_t *order; /* hosts as shown: infected by first sign, then the others by name */
+	size_t *order; /* hosts as shown (okey_cmp) */
 	size_t norder;
 	size_t nout_left; /* outside addresses not drawn */
 	double w, hgt;    /* of the graph */
@@ -183,10 +184,12 @@ typedef struct okey {
 	size_t i;
 	int infected;
 	int64_t first;
+	size_t edges; /* that touch it */
 } okey;
 
-/* infected before the others; among the infected by first sign (unknown last); then by
- * name (v->h is by name) */
+/* infected before the others; the infected by first sign (unknown last), the others by
+ * the edges that touch them (the most first, so they are drawn near the infected); then
+ * by name (v->h is by name) */
 static int okey_cmp(const void *a, const void *b)
 {
 	const okey *x = a, *y = b;
@@ -197,6 +200,8 @@ static int okey_cmp(const void *a, const void *b)
 			return x->first == T_NONE ? 1 : -1;
 		return x->first < y->first ? -1 : 1;
 	}
+	if (!x->infected && x->edges != y->edges)
+		return x->edges > y->edges ? -1 : 1;
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
@@ -359,43 +364,47 @@ static void way_in_title(const page *p, const fhost *x)
 	mt_buf_adds(b, tr(p, ", outside the fleet</title>", ", 网外</title>"));
 }
 
-/* whether the curve from a by control point (cx, cy) to b leaves the picture or (nodes
- * set) passes over another node */
-static int hits(const page *p, const gnode *a, const gnode *b, double cx, double cy, int nodes)
+/* How many other nodes the curve from a by control point (cx, cy) to b passes over (len:
+ * about its length), counting up to max; max as well when it leaves the picture. */
+static unsigned hits(const page *p, const gnode *a, const gnode *b, double cx, double cy,
+                     double len, unsigned max)
 {
 	const double r = NR + 5;
 	double mx = (a->x + b->x) / 4 + cx / 2, my = (a->y + b->y) / 4 + cy / 2;
 	if (mx < 4 || my < 4 || mx > p->w - 4 || my > p->hgt - 4)
-		return 1; /* out of the picture */
-	if (!nodes)
-		return 0;
+		return max; /* out of the picture */
 	double x0 = a->x < b->x ? a->x : b->x, x1 = a->x < b->x ? b->x : a->x;
 	double y0 = a->y < b->y ? a->y : b->y, y1 = a->y < b->y ? b->y : a->y;
 	x0 = cx < x0 ? cx : x0, x1 = cx > x1 ? cx : x1;
 	y0 = cy < y0 ? cy : y0, y1 = cy > y1 ? cy : y1;
-	for (size_t i = 0; i < p->nn; i++) {
-		const gnode *n = &p->node[i];
-		if (!n->shown || n == a || n == b || n->x < x0 - r || n->x > x1 + r ||
-		    n->y < y0 - r || n->y > y1 + r)
+	int steps = len < 2400 ? (int)(len / 4) + 8 : 608; /* samples 4px apart */
+	unsigned n = 0;
+	for (size_t i = 0; i < p->nn && n < max; i++) {
+		const gnode *o = &p->node[i];
+		if (!o->shown || o == a || o == b || o->x < x0 - r || o->x > x1 + r ||
+		    o->y < y0 - r || o->y > y1 + r)
 			continue;
-		for (int s = 1; s < 16; s++) {
-			double t = s / 16.0, u = 1 - t;
+		for (int s = 1; s < steps; s++) {
+			double t = (double)s / steps, u = 1 - t;
 			double x = u * u * a->x + 2 * u * t * cx + t * t * b->x;
 			double y = u * u * a->y + 2 * u * t * cy + t * t * b->y;
-			if ((n->x - x) * (n->x - x) + (n->y - y) * (n->y - y) < r * r)
-				return 1;
+			if ((o->x - x) * (o->x - x) + (o->y - y) * (o->y - y) < r * r) {
+				n++;
+				break;
+			}
 		}
 	}
-	return 0;
+	return n;
 }
 
 /* The control point of a curve from a to b: off the straight line by a bend that grows
- * with the length and with the number of earlier edges between the two (par), to the side
- * where it misses the other nodes (the two directions of a pair bend to opposite sides). */
+ * with the length and with the number of earlier edges between the two (par), of the
+ * size and to the side where it passes over the fewest other nodes, within the picture
+ * (the two directions of a pair bend to opposite sides). */
 static void bend(const page *p, const gnode *a, const gnode *b, unsigned par, double *cx,
                  double *cy)
 {
-	static const double mult[] = {1, -1, 2, -2, 3, -3};
+	static const double mult[] = {1, -1, 1.5, -1.5, 2, -2, 0.5, -0.5, 2.5, -2.5, 3, -3};
 	double dx = b->x - a->x, dy = b->y - a->y;
 	double ax = dx < 0 ? -dx : dx, ay = dy < 0 ? -dy : dy;
 	/* the length, within 8%, without libm */
@@ -403,16 +412,19 @@ static void bend(const page *p, const gnode *a, const gnode *b, unsigned par, do
 	if (len < 1)
 		len = 1;
 	double base = 0.12 * len + 12 + 16.0 * par;
-	for (int nodes = 1; nodes >= 0; nodes--)
-		for (size_t k = 0; k < sizeof(mult) / sizeof(mult[0]); k++) {
-			double d = base * mult[k];
-			*cx = (a->x + b->x) / 2 - dy / len * d;
-			*cy = (a->y + b->y) / 2 + dx / len * d;
-			if (!hits(p, a, b, *cx, *cy, nodes))
-				return;
-		}
-	*cx = (a->x + b->x) / 2; /* straight */
+	unsigned best = UINT32_MAX;
+	*cx = (a->x + b->x) / 2; /* straight, when every bend leaves the picture */
 	*cy = (a->y + b->y) / 2;
+	for (size_t k = 0; k < sizeof(mult) / sizeof(mult[0]) && best; k++) {
+		double d = base * mult[k];
+		double x = (a->x + b->x) / 2 - dy / len * d, y = (a->y + b->y) / 2 + dx / len * d;
+		unsigned n = hits(p, a, b, x, y, len * (1 + mult[k] * mult[k] / 8), best);
+		if (n < best) {
+			best = n;
+			*cx = x;
+			*cy = y;
+		}
+	}
 }
 
 static void marker(mt_buf *b, const char *kind, const char *fill)
@@ -1112,7 +1124,13 @@ void mt__fleet_html(const fleet_view *v, int pz, mt_lang lang, mt_buf *b)
 		goto out;
 	}
 	for (size_t i = 0; i < v->nh; i++)
-		ok[i] = (okey){i, v->h[i].infected, v->h[i].first};
+		ok[i] = (okey){i, v->h[i].infected, v->h[i].first, 0};
+	for (size_t k = 0; k < v->ne; k++) {
+		if (v->e[k].from >= 0)
+			ok[v->e[k].from].edges++;
+		if (v->e[k].to >= 0)
+			ok[v->e[k].to].edges++;
+	}
 	qsort(ok, v->nh, sizeof(*ok), okey_cmp);
 	for (size_t i = 0; i < v->nh; i++)
 		p.order[i] = ok[i].i;
