@@ -54,9 +54,11 @@ check: all unit scenario cli respond timeline journal pcap windows html fleet st
 cli: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/cli/cli.sh
 
-# many hosts' reports in one database: the spread and patient zero
+# many hosts' reports in one database: the spread and patient zero; its HTML page in
+# headless chromium (graph, strips, tables)
 fleet: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/fleet/run.sh
+	@MINETRACE=$(B)/minetrace sh tests/fleet/html.sh
 
 # the HTML report in a real browser (headless chromium): verdict, incidents, time axis
 html: $(B)/minetrace

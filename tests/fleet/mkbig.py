@@ -3,7 +3,8 @@
 hand in the JSON Lines minetrace scan and timeline write, for the HTML report's test of
 scale: host-000 is entered from outside and the attack spreads as a tree over a quarter
 of the hosts by SSH logins; infected hosts fail to log in to a fifth of the others; the
-last host is a bastion whose routine logins into infected hosts are ruled out; a capture
+last host is a bastion whose routine logins into infected hosts are ruled out (two into
+host-000, drawn as one edge); a capture
 shows EternalBlue from an outside address against three hosts. Long host names, so the
 drawing must cut its labels.
 usage: mkbig.py DIR [N]"""
@@ -53,8 +54,9 @@ for k, i in enumerate(range(ninf, ninf + N // 5)):
     a = k % ninf
     t = first[a] + 600 + 13 * k
     events[i].append((t, "ssh_failed", {"source_ip": addr(a), "user": "root", "count": 5, "last": iso(t + 120)}))
-for i in range(0, ninf, 4):  # the operators, the day before
-    events[i].append((first[i] - 20 * 3600, "ssh_accepted", {"source_ip": addr(bastion), "user": "ops", "method": "publickey"}))
+for i in range(0, ninf, 4):  # the operators, the day before (and two days before host-000)
+    for days in (1, 2) if i == 0 else (1,):
+        events[i].append((first[i] - days * 20 * 3600, "ssh_accepted", {"source_ip": addr(bastion), "user": "ops", "method": "publickey"}))
 for i in range(N):
     hi = {"type": "host_info", "hostname": name(i), "addresses": [addr(i)], "os": "Debian GNU/Linux 12 (bookworm)", "root": "/", "version": "0.1.0", "scan_time": iso(T0 + 86400)}
     inf = i in first
@@ -64,6 +66,8 @@ for i in range(N):
     for seq, (t, what, ev) in enumerate(sorted(events[i], key=lambda e: e[0])):
         recs.append({"type": "event", "time": iso(t), "what": what, "evidence": ev})
     c = {"type": "conclusion"}
+    if i == bastion - 1:  # the timeline saw a window, the scan found nothing: not a first sign
+        c["window"] = {"start": iso(T0 + 3 * 3600), "end": iso(T0 + 4 * 3600)}
     if inf:
         src = "203.0.113.9" if i == 0 else addr(parent[i])
         c["initial_access"] = {"time": iso(first[i]), "source_ip": src, "user": "root" if i == 0 else "deploy", "method": "password"}

@@ -131,7 +131,7 @@ static const char style[] =
 	".k-first{background:#000;border-radius:50%;width:.7em;height:.7em}"
 	".strip .band{fill:#fafafa}.strip.odd .band{fill:#f0f0f0}"
 	".strip .compromised{fill:#f8d0d0}"
-	".grid{stroke:#ddd}.mark.first{fill:#000;stroke:#fff}"
+	".grid{stroke:#ddd}.span-of-axis{stroke:#888}.mark.first{fill:#000;stroke:#fff}"
 	".mark.propagation,.span.propagation{fill:#d33}"
 	".mark.attempt,.span.attempt{fill:#e69500}"
 	".mark.ruled_out,.span.ruled_out{fill:#999}"
@@ -646,7 +646,10 @@ static void ticks(mt_buf *b, const axis *a, double bottom)
 	int64_t t = a->lo / step * step;
 	if (t < a->lo)
 		t += step;
-	mt_buf_adds(b, "<g class=\"axis\">");
+	mt_buf_printf(b,
+	              "<g class=\"axis\"><line class=\"span-of-axis\" x1=\"%.1f\" y1=\"%d\" "
+	              "x2=\"%.1f\" y2=\"%d\"/>",
+	              X(a, a->lo), TOP - 3, X(a, a->hi), TOP - 3);
 	for (int n = 0; t <= a->hi && n < 40; t += step, n++) {
 		char iso[40];
 		mt_time_iso(t, iso, sizeof(iso));
