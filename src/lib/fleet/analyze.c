@@ -852,7 +852,8 @@ mt_err mt_fleet_report(mt_fleet *f, mt_fleet_format format, mt_lang lang, mt_wri
 		view_free(&v);
 		return e;
 	}
-	qsort(v.e, v.ne, sizeof(*v.e), edge_cmp);
+	if (v.ne) /* v.e is NULL without edges */
+		qsort(v.e, v.ne, sizeof(*v.e), edge_cmp);
 	int pz = patient_zero(&v);
 	for (size_t i = 0; i < v.nh; i++)
 		*infected += (unsigned)v.h[i].infected;

@@ -794,6 +794,11 @@ static mt_err strips(page *p)
 		nl++;
 	}
 	mt_buf_adds(b, "</g></svg></div>\n");
+	if (p->norder > n)
+		mt_buf_printf(b,
+		              tr(p, "<p>Not drawn: the strips of %zu more hosts.</p>\n",
+		                 "<p>未画出: 另外 %zu 台主机的时间线。</p>\n"),
+		              p->norder - n);
 	free(row);
 	return b->err;
 }
@@ -1076,9 +1081,11 @@ static void verdict(const page *p)
 		h(b, v->h[p->pz].name);
 		mt_buf_adds(b, "\"");
 	}
-	mt_buf_printf(b,
-	              p->zh ? "><b>%zu 台主机, %u 台已失陷</b>" : "><b>%zu hosts, %u infected</b>",
-	              v->nh, p->inf);
+	if (p->zh)
+		mt_buf_printf(b, "><b>%zu 台主机, %u 台已失陷</b>", v->nh, p->inf);
+	else
+		mt_buf_printf(b, "><b>%zu host%s, %u infected</b>", v->nh, v->nh == 1 ? "" : "s",
+		              p->inf);
 	if (p->pz >= 0) {
 		const fhost *x = &v->h[p->pz];
 		mt_buf_adds(b, tr(p, "; patient zero: <b>", "; 零号病人: <b>"));
