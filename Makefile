@@ -58,9 +58,11 @@ cli: $(B)/minetrace
 collect: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/collect/run.sh
 
-# many hosts' reports in one database: the spread and patient zero
+# many hosts' reports in one database: the spread and patient zero (SQLite and PostgreSQL);
+# its HTML page in headless chromium (graph, strips, tables); fleet scan over real sshds
 fleet: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/fleet/run.sh
+	@MINETRACE=$(B)/minetrace sh tests/fleet/html.sh
 	@MINETRACE=$(B)/minetrace sh tests/fleet/pg.sh
 	@MINETRACE=$(B)/minetrace sh tests/fleet/sshd.sh
 

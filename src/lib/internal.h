@@ -95,6 +95,10 @@ mt_err mt_escape_term(mt_buf *b, const char *s, size_t n, size_t max);
 /* Appends s[0..n) as the inside of a JSON string: invalid UTF-8 bytes become the text
  * \xNN (documented in docs/output.md). */
 mt_err mt_escape_json(mt_buf *b, const char *s, size_t n);
+/* Appends s[0..n) for HTML text and attribute values: first as for a terminal
+ * (mt_escape_term, cut after max bytes), then &<>"' as entities, so nothing from a host
+ * can open a tag or leave an attribute. */
+mt_err mt_escape_html(mt_buf *b, const char *s, size_t n, size_t max);
 
 /* ---- Hashes ------------------------------------------------------------------ */
 

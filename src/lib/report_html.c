@@ -5,46 +5,10 @@
 
 #include "internal.h"
 
-/* Appends s[0..n) for HTML text and attribute values: first as for a terminal
- * (controls, C1 and invalid UTF-8 as \xNN, cut after max bytes), then &<>"' as
- * entities, so nothing from the host can open a tag or leave an attribute. */
-static void html_esc(mt_buf *b, const char *s, size_t n, size_t max)
-{
-	mt_buf t;
-	mt_buf_init(&t, max * 4 + 16);
-	if (mt_escape_term(&t, s, n, max) != MT_OK && t.len == 0) {
-		mt_buf_free(&t);
-		return;
-	}
-	for (size_t i = 0; i < t.len; i++) {
-		switch (t.data[i]) {
-		case '&':
-			mt_buf_adds(b, "&amp;");
-			break;
-		case '<':
-			mt_buf_adds(b, "&lt;");
-			break;
-		case '>':
-			mt_buf_adds(b, "&gt;");
-			break;
-		case '"':
-			mt_buf_adds(b, "&quot;");
-			break;
-		case '\'':
-			mt_buf_adds(b, "&#39;");
-			break;
-		default:
-			mt_buf_addc(b, t.data[i]);
-			break;
-		}
-	}
-	mt_buf_free(&t);
-}
-
 static void html_s(mt_buf *b, const char *s)
 {
 	if (s)
-		html_esc(b, s, strlen(s), MT_MAX_SHOWN_STRING);
+		mt_escape_html(b, s, strlen(s), MT_MAX_SHOWN_STRING);
 }
 
 static void html_kv(mt_buf *b, const mt_kv *kv)
@@ -257,7 +221,7 @@ mt_err mt_report_write_html(const mt_report *r, const mt_output_opts *o, mt_writ
 		              f->confidence, f->id);
 		if (f->explain[lang] && f->explain[lang][0]) {
 			mt_buf_adds(&b, "<p>");
-			html_esc(&b, f->explain[lang], strlen(f->explain[lang]), 2048);
+			mt_escape_html(&b, f->explain[lang], strlen(f->explain[lang]), 2048);
 			mt_buf_adds(&b, "</p>\n");
 		}
 		if (f->nev) {

@@ -354,6 +354,40 @@ mt_err mt_escape_term(mt_buf *b, const char *s, size_t n, size_t max)
 	return e;
 }
 
+mt_err mt_escape_html(mt_buf *b, const char *s, size_t n, size_t max)
+{
+	mt_buf t;
+	mt_buf_init(&t, max * 4 + 16);
+	if (mt_escape_term(&t, s, n, max) != MT_OK && t.len == 0) {
+		mt_buf_free(&t);
+		return b->err;
+	}
+	for (size_t i = 0; i < t.len; i++) {
+		switch (t.data[i]) {
+		case '&':
+			mt_buf_adds(b, "&amp;");
+			break;
+		case '<':
+			mt_buf_adds(b, "&lt;");
+			break;
+		case '>':
+			mt_buf_adds(b, "&gt;");
+			break;
+		case '"':
+			mt_buf_adds(b, "&quot;");
+			break;
+		case '\'':
+			mt_buf_adds(b, "&#39;");
+			break;
+		default:
+			mt_buf_addc(b, t.data[i]);
+			break;
+		}
+	}
+	mt_buf_free(&t);
+	return b->err;
+}
+
 mt_err mt_escape_json(mt_buf *b, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;

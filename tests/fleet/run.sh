@@ -12,15 +12,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP
 fail() { echo "FAIL fleet: $*"; exit 1; }
-python3 "$here/mknet.py" "$work" || fail "mknet.py"
-for h in web1 app2 db3 bastion; do
-	"$MT" scan --root "$work/$h" --format json >"$work/$h.scan.jsonl" 2>"$work/$h.err"
-	[ $? -le 1 ] || { cat "$work/$h.err"; fail "scan $h"; }
-	"$MT" timeline --root "$work/$h" --format json >"$work/$h.tl.jsonl" 2>"$work/$h.err"
-	[ $? -le 1 ] || { cat "$work/$h.err"; fail "timeline $h"; }
-done
-# FLEET_DB / FLEET_DB_WIN: the databases to use (tests/fleet/pg.sh gives PostgreSQL ones);
-# an SQLite file in the scratch directory otherwise
+sh "$here/mkfleet.sh" linux "$work" || exit 1
+# FLEET_DB / FLEET_DB_WIN / FLEET_DB_PSEXEC: the databases to use (tests/fleet/pg.sh gives
+# PostgreSQL ones); SQLite files in the scratch directory otherwise
 db=${FLEET_DB:-$work/fleet.db}
 "$MT" fleet ingest --db "$db" "$work"/*.scan.jsonl "$work"/*.tl.jsonl 2>"$work/ingest.err" ||
 	{ cat "$work/ingest.err"; fail "ingest"; }
@@ -112,18 +106,11 @@ EOT
 
 # Windows: two WannaMine hosts and the real EternalBlue and DoublePulsar captures between
 # their addresses; no logins join them, the captures do
-PCAPS=${MINETRACE_PCAPS:-${MINETRACE_SAMPLES:-$here/../../../shared/data/samples}/../pcaps}
-[ -d "$PCAPS" ] || PCAPS=/work/shared/data/pcaps
-if [ -f "$PCAPS/eternalblue-success-unpatched-win7.pcap" ] && command -v hivexregedit >/dev/null; then
-	w=$work/win
-	mkdir -p "$w"
-	sh "$here/mkwinnet.sh" "$w" || fail "mkwinnet.sh"
-	for h in ws-a srv-b; do
-		"$MT" scan --root "$w/$h" --format json >"$w/$h.scan.jsonl" 2>/dev/null
-		"$MT" timeline --root "$w/$h" --format json >"$w/$h.tl.jsonl" 2>/dev/null
-	done
-	"$MT" pcap "$PCAPS/eternalblue-success-unpatched-win7.pcap" --format json >"$w/eb.jsonl" 2>/dev/null
-	"$MT" pcap "$PCAPS/doublepulsar-backdoor-connect-win7.pcap" --format json >"$w/dp.jsonl" 2>/dev/null
+w=$work/win
+sh "$here/mkfleet.sh" windows "$w"
+rc=$?
+[ $rc -eq 0 ] || [ $rc -eq 3 ] || exit 1
+if [ $rc -eq 0 ]; then
 	wdb=${FLEET_DB_WIN:-$w/fleet.db}
 	"$MT" fleet ingest --db "$wdb" "$w"/*.jsonl 2>"$w/err" || { cat "$w/err"; fail "windows ingest"; }
 	"$MT" fleet report --db "$wdb" --format json >"$w/fleet.jsonl"

@@ -473,6 +473,51 @@ static int patient_zero(fleet_view *v)
 	return best;
 }
 
+unsigned char *mt__fleet_chain(const fleet_view *v, int pz)
+{
+	unsigned char *in = calloc(v->nh ? v->nh : 1, 1);
+	unsigned char *on = calloc(v->ne ? v->ne : 1, 1);
+	if (!in || !on || pz < 0) {
+		free(in);
+		free(on);
+		return NULL;
+	}
+	in[pz] = 1;
+	for (size_t k = 0; k < v->ne; k++) { /* v->e is in time order */
+		const edge *e = &v->e[k];
+		if (e->kind != 0 || e->from < 0 || e->to < 0 || !in[e->from] || in[e->to])
+			continue;
+		in[e->to] = 1;
+		on[k] = 1;
+	}
+	free(in);
+	return on;
+}
+
+void mt__fleet_pz_why(const fleet_view *v, int pz, unsigned inf, mt_lang lang, char *out, size_t n)
+{
+	const fhost *h = &v->h[pz];
+	char t[40] = "";
+	mt_time_iso(h->first, t, sizeof(t));
+	int fleet = mt__fleet_host_by_addr(v, h->way_ip) >= 0;
+	if (lang == MT_LANG_ZH)
+		snprintf(out, n,
+		         "%u 台已失陷主机中最早出现失陷迹象 (%s), 且此前没有其他主机进入它; "
+		         "入口: %s%s%s%s%s",
+		         inf, t, h->way_ip[0] ? "来自 " : "日志中未见", h->way_ip,
+		         h->way_user[0] ? " 用户 " : "", h->way_user,
+		         !h->way_ip[0] ? ""
+		         : fleet       ? " (本网主机)"
+		                       : " (网外)");
+	else
+		snprintf(out, n,
+		         "the earliest first sign of compromise among the %u infected hosts (%s), "
+		         "reached by no other fleet host before it; its way in: %s%s%s%s%s",
+		         inf, t, h->way_ip[0] ? "a login from " : "not in its logs", h->way_ip,
+		         h->way_user[0] ? " as " : "", h->way_user,
+		         fleet ? " (a fleet host)" : " (outside the fleet)");
+}
+
 /* ---- output ---- */
 
 static void jstr(mt_buf *b, const char *s)
@@ -691,17 +736,13 @@ static void write_json(const fleet_view *v, int pz, mt_buf *b)
 		mt_buf_adds(b, ",\"method\":");
 		jstr(b, h->way_method);
 		mt_buf_adds(b, ",\"chain\":[");
-		/* the propagations reachable from patient zero, in time order */
-		unsigned char *in = calloc(v->nh ? v->nh : 1, 1);
+		unsigned char *on = mt__fleet_chain(v, pz);
 		unsigned nch = 0;
-		if (in) {
-			in[pz] = 1;
+		if (on) {
 			for (size_t k = 0; k < v->ne; k++) {
 				const edge *e = &v->e[k];
-				if (e->kind != 0 || e->from < 0 || e->to < 0 || !in[e->from] ||
-				    in[e->to])
+				if (!on[k])
 					continue;
-				in[e->to] = 1;
 				if (nch++)
 					mt_buf_addc(b, ',');
 				mt_buf_adds(b, "{\"from\":");
@@ -714,18 +755,10 @@ static void write_json(const fleet_view *v, int pz, mt_buf *b)
 				jstr(b, e->method);
 				mt_buf_addc(b, '}');
 			}
-			free(in);
+			free(on);
 		}
-		char t[40] = "";
-		mt_time_iso(h->first, t, sizeof(t));
 		char why[600];
-		snprintf(why, sizeof(why),
-		         "the earliest first sign of compromise among the %u infected hosts (%s), "
-		         "reached by no other fleet host before it; its way in: %s%s%s%s%s",
-		         inf, t, h->way_ip[0] ? "a login from " : "not in its logs", h->way_ip,
-		         h->way_user[0] ? " as " : "", h->way_user,
-		         mt__fleet_host_by_addr(v, h->way_ip) >= 0 ? " (a fleet host)"
-		                                                   : " (outside the fleet)");
+		mt__fleet_pz_why(v, pz, inf, MT_LANG_EN, why, sizeof(why));
 		mt_buf_adds(b, "],\"why\":");
 		jstr(b, why);
 		mt_buf_adds(b, "}\n");
@@ -854,7 +887,7 @@ mt_err mt_fleet_report(mt_fleet *f, mt_fleet_format format, mt_lang lang, mt_wri
 		view_free(&v);
 		return e;
 	}
-	if (v.ne)
+	if (v.ne) /* v.e is NULL without edges */
 		qsort(v.e, v.ne, sizeof(*v.e), edge_cmp);
 	int pz = patient_zero(&v);
 	for (size_t i = 0; i < v.nh; i++)

@@ -66,6 +66,12 @@ typedef void (*mt__group_fn)(void *ctx, const fleet_view *v, int g, const char *
                              const unsigned char *in, unsigned n, unsigned ninf, int all);
 void mt__fleet_groups(const fleet_view *v, unsigned inf, mt__group_fn fn, void *ctx);
 int mt__fleet_host_by_addr(const fleet_view *v, const char *a);
+/* Patient zero's chain: the propagations reachable from host pz, in time order. Returns
+ * one flag per edge of v (set: on the chain), the caller's (free); NULL when pz < 0 or
+ * out of memory. */
+unsigned char *mt__fleet_chain(const fleet_view *v, int pz);
+/* Why pz is patient zero, in lang, into out[n]; inf is the number of infected hosts. */
+void mt__fleet_pz_why(const fleet_view *v, int pz, unsigned inf, mt_lang lang, char *out, size_t n);
 /* The HTML page of the fleet report (html.c): pz is patient zero's index or -1. */
 void mt__fleet_html(const fleet_view *v, int pz, mt_lang lang, mt_buf *b);
 
