@@ -33,7 +33,7 @@ int cmd_collect(int argc, char **argv)
 		.opts = table,
 		.nopts = CLI_COUNT(table),
 		.trailer =
-			"exit status: 0 written (or verified), 1 --verify found a mismatch, 2 error",
+			"exit status: 0 written (or verified), 1 --verify found a mismatch or damage, 2 error",
 	};
 	cli_result pr = cli_parse(&cmd, argc, argv);
 	if (pr != CLI_OK)
@@ -43,6 +43,13 @@ int cmd_collect(int argc, char **argv)
 		unsigned problems = 0, members = 0;
 		mt_err e = mt_collect_verify(verify, problem, NULL, &problems, &members, msg,
 		                             sizeof(msg));
+		if (e == MT_ERR_PARSE) { /* a flipped or cut byte: gzip or tar no longer whole */
+			char line[1200];
+			snprintf(line, sizeof(line), "the bundle is damaged: %s", msg);
+			problem(NULL, line);
+			problems++;
+			e = MT_OK;
+		}
 		if (e != MT_OK) {
 			cli_err("--verify %s: %s", CLI_ESC(verify),
 			        msg[0] ? CLI_ESC(msg) : mt_strerror(e));

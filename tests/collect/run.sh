@@ -85,9 +85,21 @@ rc=0; "$MT" collect --verify "$work/t.tar.gz" >"$work/t.out" || rc=$?
 [ $rc -eq 1 ] || { cat "$work/t.out"; fail "--verify of a tampered bundle: exit $rc, expected 1"; }
 grep -q "MISMATCH files/var/spool/cron/root" "$work/t.out" || { cat "$work/t.out"; fail "the changed member is not named"; }
 grep -q "MISMATCH the bundle's SHA-256" "$work/t.out" || fail "the .sha256 mismatch is not named"
+# one byte flipped in the bundle as written (the .sha256 beside it), and one without it;
+# a cut bundle
+for k in with without; do
+	python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[len(b) // 2] ^= 0x20; open(sys.argv[2], "wb").write(b)' \
+		"$work/b.tar.gz" "$work/f-$k.tar.gz"
+	[ $k = with ] && sed 's/b.tar.gz/f-with.tar.gz/' "$work/b.tar.gz.sha256" >"$work/f-with.tar.gz.sha256"
+	rc=0; "$MT" collect --verify "$work/f-$k.tar.gz" >"$work/f.out" 2>&1 || rc=$?
+	[ $rc -eq 1 ] && grep -q "^MISMATCH" "$work/f.out" || { cat "$work/f.out"; fail "one flipped byte ($k .sha256): exit $rc"; }
+	[ $k = without ] || grep -q "MISMATCH the bundle's SHA-256" "$work/f.out" || fail "the flipped byte is not named by the .sha256"
+done
 head -c 100000 "$work/b.tar.gz" >"$work/cut.tar.gz"
-rc=0; "$MT" collect --verify "$work/cut.tar.gz" >/dev/null 2>"$work/cut.err" || rc=$?
-[ $rc -eq 2 ] || fail "a cut bundle: exit $rc, expected 2"
+rc=0; "$MT" collect --verify "$work/cut.tar.gz" >"$work/cut.out" 2>&1 || rc=$?
+[ $rc -eq 1 ] && grep -q "MISMATCH the bundle is damaged" "$work/cut.out" || { cat "$work/cut.out"; fail "a cut bundle: exit $rc"; }
+rc=0; "$MT" collect --verify "$work/nonexistent.tar.gz" >/dev/null 2>&1 || rc=$?
+[ $rc -eq 2 ] || fail "a bundle that is not there: exit $rc, expected 2"
 rc=0; "$MT" collect --root "$root" --output "$work/b.tar.gz" >/dev/null 2>&1 || rc=$?
 [ $rc -eq 2 ] || fail "an existing bundle was overwritten (exit $rc)"
 # Windows: the hives with their logs, the event logs, the task files

@@ -273,7 +273,12 @@ mt_err mt_tar_read(const char *path, size_t cap, mt_tar_member_fn fn, void *ctx,
 	for (uint64_t members = 0;; members++) {
 		unsigned char h[BLOCK];
 		if (rd(&z, h, BLOCK) != 0) {
-			if (zeros == 0) {
+			int ze;
+			const char *zm = gzerror(z.g, &ze);
+			if (ze != Z_OK && ze != Z_STREAM_END) {
+				snprintf(msg, msglen, "gzip: %s", zm);
+				e = MT_ERR_PARSE;
+			} else if (zeros == 0) {
 				snprintf(msg, msglen,
 				         "the archive ends without its end blocks (cut?)");
 				e = MT_ERR_PARSE;
