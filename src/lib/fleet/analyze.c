@@ -67,13 +67,43 @@ static edge *edge_add(fleet_view *v)
 	return e;
 }
 
+static int ix_cmp(const void *a, const void *b)
+{
+	const addr_ix *x = a, *y = b;
+	int c = strcmp(x->addr, y->addr);
+	return c ? c : x->host - y->host;
+}
+
+/* the index of every address once the hosts are loaded (the first host wins a shared one) */
+static mt_err index_addrs(fleet_view *v)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < v->nh; i++)
+		n += v->h[i].naddr;
+	if (!n)
+		return MT_OK;
+	if (!(v->ix = calloc(n, sizeof(*v->ix))))
+		return MT_ERR_NOMEM;
+	for (size_t i = 0; i < v->nh; i++)
+		for (unsigned k = 0; k < v->h[i].naddr; k++)
+			v->ix[v->nix++] = (addr_ix){v->h[i].addr[k], (int)i};
+	qsort(v->ix, v->nix, sizeof(*v->ix), ix_cmp);
+	return MT_OK;
+}
+
 int mt__fleet_host_by_addr(const fleet_view *v, const char *a)
 {
-	for (size_t i = 0; a && a[0] && i < v->nh; i++)
-		for (unsigned k = 0; k < v->h[i].naddr; k++)
-			if (!strcmp(v->h[i].addr[k], a))
-				return (int)i;
-	return -1;
+	if (!a || !a[0] || !v->nix)
+		return -1;
+	size_t lo = 0, hi = v->nix;
+	while (lo < hi) { /* the first entry not below a */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(v->ix[mid].addr, a) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < v->nix && !strcmp(v->ix[lo].addr, a) ? v->ix[lo].host : -1;
 }
 
 typedef mt_err (*body_fn)(fleet_view *v, size_t hi, const mt_json *j);
@@ -347,6 +377,7 @@ static void view_free(fleet_view *v)
 	}
 	free(v->h);
 	free(v->e);
+	free(v->ix);
 }
 
 static mt_err load(mt_db *db, fleet_view *v)
@@ -423,6 +454,8 @@ static mt_err load(mt_db *db, fleet_view *v)
 			              "SELECT body FROM records WHERE report_id = ? ORDER BY seq",
 			              h->tl_report, v, i, on_record);
 	}
+	if (e == MT_OK)
+		e = index_addrs(v);
 	for (size_t i = 0; i < v->nh && e == MT_OK; i++)
 		if (v->h[i].tl_report)
 			e = each_body(db,

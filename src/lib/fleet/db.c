@@ -98,6 +98,10 @@ static mt_err sqlite_open(const char *path, mt_db *db, char *msg, size_t msglen)
 	}
 	sqlite3_busy_timeout(h, 10000); /* several ingests at once wait for each other */
 	sq_exec(h, "PRAGMA foreign_keys = ON");
+	/* one commit a report: WAL without a sync at each commit (a crash may lose the last
+	 * reports, never the database; the reports themselves are the source) */
+	sq_exec(h, "PRAGMA journal_mode = WAL");
+	sq_exec(h, "PRAGMA synchronous = NORMAL");
 	db->ops = &sqlite_ops;
 	db->h = h;
 	return MT_OK;

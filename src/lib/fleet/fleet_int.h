@@ -52,11 +52,18 @@ typedef struct edge {
 	char why[320];
 } edge;
 
+typedef struct addr_ix {
+	const char *addr; /* a host's address (owned by the host) */
+	int host;
+} addr_ix;
+
 typedef struct fleet_view {
 	fhost *h;
 	size_t nh;
 	edge *e;
 	size_t ne, ae;
+	addr_ix *ix; /* every address of every host, sorted: mt__fleet_host_by_addr */
+	size_t nix;
 } fleet_view;
 
 /* The groups of hosts sharing a miner (g 0), a pool (1) or an exposure (2): fn gets the
