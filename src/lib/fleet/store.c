@@ -159,8 +159,10 @@ void mt_fleet_close(mt_fleet *f)
 typedef struct line {
 	const char *s;
 	size_t n;
-	mt_json *j;
-	const char *type;
+	mt_json *j; /* kept for host_info, summary and conclusion only; the others' trees are
+	             * freed once read: a report of a million lines holds only these fields */
+	char type[32], a[40], b[64], c[16]; /* finding: id, check, severity; event: time, what */
+	int is_hi;
 } line;
 
 /* an INSERT ... RETURNING id: the new id, 0 when nothing was inserted, -1 an error */
@@ -259,25 +261,44 @@ mt_err mt_fleet_ingest(mt_fleet *f, const char *name, const char *data, size_t l
 		line *L = &v[n];
 		L->s = data + i;
 		L->n = l;
+		memset(L, 0, sizeof(*L));
+		L->s = data + i;
+		L->n = l;
 		mt_err pe = mt_json_parse(data + i, l, &L->j, &at);
-		L->type = pe == MT_OK ? mt_json_str(L->j, "type") : NULL;
-		if (pe != MT_OK || !L->type) {
+		const char *type = pe == MT_OK ? mt_json_str(L->j, "type") : NULL;
+		if (pe != MT_OK || !type || strlen(type) >= sizeof(L->type)) {
 			if (msg)
 				snprintf(msg, msglen, "%s line %zu: %s", name, lineno,
-				         pe == MT_OK ? "a record without \"type\""
-				                     : "not JSON (not a minetrace report)");
+				         pe != MT_OK ? "not JSON (not a minetrace report)"
+				         : !type     ? "a record without \"type\""
+				                     : "an unknown record type");
 			if (pe == MT_OK)
 				mt_json_free(L->j);
 			free_lines(v, n);
 			return pe == MT_ERR_NOMEM ? pe : MT_ERR_PARSE;
 		}
+		mt_copy(L->type, sizeof(L->type), type);
 		n++;
-		if (!strcmp(L->type, "host_info") && !hi)
-			hi = L->j;
-		else if (!strcmp(L->type, "summary"))
-			summary = L->j;
-		else if (!strcmp(L->type, "conclusion"))
-			conclusion = L->j;
+		int keep = 0;
+		if (!strcmp(type, "host_info") && !hi)
+			hi = L->j, keep = L->is_hi = 1;
+		else if (!strcmp(type, "summary") && !summary)
+			summary = L->j, keep = 1;
+		else if (!strcmp(type, "conclusion") && !conclusion)
+			conclusion = L->j, keep = 1;
+		const char *ka = NULL, *kb = NULL, *kc = NULL;
+		if (!strcmp(type, "finding"))
+			ka = mt_json_str(L->j, "id"), kb = mt_json_str(L->j, "check"),
+			kc = mt_json_str(L->j, "severity");
+		else if (!strcmp(type, "event"))
+			ka = mt_json_str(L->j, "time"), kb = mt_json_str(L->j, "what");
+		mt_copy(L->a, sizeof(L->a), ka ? ka : "");
+		mt_copy(L->b, sizeof(L->b), kb ? kb : "");
+		mt_copy(L->c, sizeof(L->c), kc ? kc : "");
+		if (!keep) {
+			mt_json_free(L->j);
+			L->j = NULL;
+		}
 		i += l + 1;
 	}
 	const char *kind = hi ? mt_json_str(hi, "report") : NULL;
@@ -326,7 +347,7 @@ mt_err mt_fleet_ingest(mt_fleet *f, const char *name, const char *data, size_t l
 		                  : "";
 	char *hitext = NULL;
 	for (size_t i = 0; i < n; i++)
-		if (v[i].j == hi)
+		if (v[i].is_hi)
 			hitext = strndup(v[i].s, v[i].n);
 	const char *root = hi ? mt_json_str(hi, "root") : "";
 	const char *stime = hi ? mt_json_str(hi, "scan_time") : "";
@@ -356,25 +377,20 @@ mt_err mt_fleet_ingest(mt_fleet *f, const char *name, const char *data, size_t l
 		}
 		int64_t r;
 		if (!strcmp(L->type, "finding")) {
-			mt_dbarg fa[] = {DB_I(rep),
-			                 DB_I((int64_t)i),
-			                 DB_S(mt_json_str(L->j, "id")),
-			                 DB_S(mt_json_str(L->j, "check")),
-			                 DB_S(mt_json_str(L->j, "severity")),
-			                 DB_S(body)};
+			mt_dbarg fa[] = {DB_I(rep),  DB_I((int64_t)i), DB_S(L->a),
+			                 DB_S(L->b), DB_S(L->c),       DB_S(body)};
 			r = insert(&f->db,
 			           "INSERT INTO findings (report_id, seq, finding_id, check_id, "
 			           "severity, body) VALUES (?, ?, ?, ?, ?, ?)",
 			           fa, 6);
 		} else if (!strcmp(L->type, "event")) {
-			mt_dbarg ea[] = {DB_I(rep), DB_I((int64_t)i),
-			                 DB_S(mt_json_str(L->j, "time")),
-			                 DB_S(mt_json_str(L->j, "what")), DB_S(body)};
+			mt_dbarg ea[] = {DB_I(rep), DB_I((int64_t)i), DB_S(L->a), DB_S(L->b),
+			                 DB_S(body)};
 			r = insert(&f->db,
 			           "INSERT INTO events (report_id, seq, time, what, body) VALUES "
 			           "(?, ?, ?, ?, ?)",
 			           ea, 5);
-		} else if (L->j == hi) {
+		} else if (L->is_hi) {
 			r = 1;
 		} else {
 			mt_dbarg xa[] = {DB_I(rep), DB_I((int64_t)i), DB_S(L->type), DB_S(body)};
