@@ -19,7 +19,7 @@ cleanup() {
 	rm -rf "$dir"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+trap 'exit 130' INT TERM HUP PIPE
 python3 - "$dir/r" "$N" <<'EOT'
 import json, os, random, sys
 d, n = sys.argv[1], int(sys.argv[2])

@@ -17,7 +17,7 @@ stop() {
 	rm -rf "$work"
 }
 trap stop EXIT
-trap 'exit 130' INT TERM HUP
+trap 'exit 130' INT TERM HUP PIPE
 as_pg "$PGBIN/initdb" -D "$work/data" -A trust -U postgres >"$work/initdb.log" 2>&1 ||
 	{ cat "$work/initdb.log"; echo "FAIL fleet-pg: initdb"; exit 1; }
 as_pg "$PGBIN/pg_ctl" -D "$work/data" -l "$work/log/pg.log" -w \
