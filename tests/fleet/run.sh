@@ -65,7 +65,9 @@ assert s["type"] == "fleet_summary" and s["hosts"] == 4 and s["infected"] == 2 a
 print("fleet: patient zero web1 from 198.51.100.66, web1 -> app2, an attempt on db3 (8 failures), bastion's login ruled out")
 EOT
 "$MT" fleet report --db "$db" --lang zh >"$work/fleet.zh" || true
-grep -q "零号病人: web1.corp.example" "$work/fleet.zh" || { cat "$work/fleet.zh"; fail "text report (zh)"; }
+grep -q "零号病人: web1.corp.example" "$work/fleet.zh" && grep -q "例行登录, 不是入侵入口" "$work/fleet.zh" &&
+	! grep -q "routine login" "$work/fleet.zh" || { cat "$work/fleet.zh"; fail "text report (zh): the verdict and the reasons in Chinese"; }
+grep -q '"why_zh":"bastion.corp.example 未见失陷迹象' "$work/fleet.jsonl" || fail "JSON edges without their Chinese reason"
 "$MT" fleet report --db "$db" >"$work/fleet.en" || true
 grep -q "Patient zero: web1.corp.example" "$work/fleet.en" && grep -q "Ruled out:" "$work/fleet.en" ||
 	{ cat "$work/fleet.en"; fail "text report (en)"; }

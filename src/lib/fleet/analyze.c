@@ -203,11 +203,13 @@ static mt_err service_after_logon(fleet_view *v, size_t hi, const mt_json *j, co
 		    e->time == T_NONE || t < e->time || t - e->time > SERVICE_AFTER)
 			continue;
 		int psexec = detail && (strstr(detail, "PSEXESVC") || strstr(detail, "psexesvc"));
-		size_t ml = strlen(e->method), wl = strlen(e->why);
+		size_t ml = strlen(e->method), wl = strlen(e->why), zl = strlen(e->why_zh);
 		snprintf(e->method + ml, sizeof(e->method) - ml, "%s",
 		         psexec ? " + psexec service" : " + service install");
 		snprintf(e->why + wl, sizeof(e->why) - wl,
 		         "; then a service was installed (%.120s)", detail ? detail : "");
+		snprintf(e->why_zh + zl, sizeof(e->why_zh) - zl, "; 随后安装了服务 (%.120s)",
+		         detail ? detail : "");
 		return MT_OK;
 	}
 	return MT_OK;
@@ -270,6 +272,7 @@ static mt_err on_event(fleet_view *v, size_t hi, const mt_json *j)
 		mt_copy(e->user, sizeof(e->user), user);
 		snprintf(e->why, sizeof(e->why), "failed logins from %s after its compromise",
 		         a->name);
+		snprintf(e->why_zh, sizeof(e->why_zh), "%s 失陷后发起的登录 (均失败)", a->name);
 		return MT_OK;
 	}
 	/* a login from a host not compromised then is worth a line only where a responder
@@ -291,21 +294,30 @@ static mt_err on_event(fleet_view *v, size_t hi, const mt_json *j)
 		mt_time_iso(b->first, tb, sizeof(tb));
 	if (!compromised) {
 		e->kind = 2;
-		if (a->first == T_NONE)
+		if (a->first == T_NONE) {
 			snprintf(e->why, sizeof(e->why),
 			         "%s shows no compromise: a routine login, not the way in",
 			         a->name);
-		else
+			snprintf(e->why_zh, sizeof(e->why_zh),
+			         "%s 未见失陷迹象: 例行登录, 不是入侵入口", a->name);
+		} else {
 			snprintf(
 				e->why, sizeof(e->why),
 				"%s was not compromised yet (its first sign: %s): a routine login, "
 				"not the way in",
 				a->name, ta);
+			snprintf(e->why_zh, sizeof(e->why_zh),
+			         "%s 当时尚未失陷 (其最早失陷迹象: %s): 例行登录, 不是入侵入口",
+			         a->name, ta);
+		}
 	} else if (b->infected && b->first != T_NONE && t <= b->first + DAY) {
 		e->kind = 0;
 		snprintf(e->why, sizeof(e->why),
 		         "%s was compromised since %s; %s's first sign (%s) follows this login",
 		         a->name, ta, b->name, tb);
+		snprintf(e->why_zh, sizeof(e->why_zh),
+		         "%s 自 %s 起已失陷; %s 的最早失陷迹象 (%s) 紧随这次登录", a->name, ta,
+		         b->name, tb);
 	} else {
 		e->kind = 1;
 		snprintf(e->why, sizeof(e->why),
@@ -313,6 +325,11 @@ static mt_err on_event(fleet_view *v, size_t hi, const mt_json *j)
 		                 ? "a login from compromised %s, but %s's first sign (%s) is not "
 		                   "within a day after it"
 		                 : "a login from compromised %s; %s shows no infection (%s)",
+		         a->name, b->name, tb);
+		snprintf(e->why_zh, sizeof(e->why_zh),
+		         b->infected ? "来自已失陷主机 %s 的登录, 但 %s 的最早失陷迹象 (%s) "
+		                       "不在其后一天内"
+		                     : "来自已失陷主机 %s 的登录; %s 未见感染 (%s)",
 		         a->name, b->name, tb);
 	}
 	return MT_OK;
@@ -356,6 +373,8 @@ static mt_err on_pcap_finding(fleet_view *v, size_t unused, const mt_json *j)
 	int infected = b >= 0 && v->h[b].infected;
 	e->kind = infected || k == 3 ? 0 : 1;
 	snprintf(e->why, sizeof(e->why), "%s seen in a capture: %s", check,
+	         mt_json_str(ev, "indicator") ? mt_json_str(ev, "indicator") : "");
+	snprintf(e->why_zh, sizeof(e->why_zh), "抓包中发现 %s: %s", check,
 	         mt_json_str(ev, "indicator") ? mt_json_str(ev, "indicator") : "");
 	return MT_OK;
 }
@@ -753,6 +772,8 @@ static void write_json(const fleet_view *v, int pz, mt_buf *b)
 		}
 		mt_buf_adds(b, ",\"why\":");
 		jstr(b, e->why);
+		mt_buf_adds(b, ",\"why_zh\":");
+		jstr(b, e->why_zh);
 		mt_buf_adds(b, "}\n");
 	}
 	mt__fleet_groups(v, inf, json_group, b);
@@ -904,7 +925,7 @@ static void write_text(const fleet_view *v, int pz, mt_lang lang, mt_buf *b)
 			if (e->count > 1)
 				mt_buf_printf(b, " x%u", e->count);
 			mt_buf_adds(b, "): ");
-			tesc(b, e->why);
+			tesc(b, zh ? e->why_zh : e->why);
 			mt_buf_adds(b, "\n");
 		}
 	}

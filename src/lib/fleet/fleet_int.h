@@ -48,8 +48,8 @@ typedef struct edge {
 	int64_t time, last;
 	char method[48], user[96];
 	unsigned count;
-	int kind; /* 0 propagation, 1 attempt, 2 ruled out */
-	char why[320];
+	int kind;                   /* 0 propagation, 1 attempt, 2 ruled out */
+	char why[320], why_zh[320]; /* why it is this kind, in en and zh */
 } edge;
 
 typedef struct addr_ix {

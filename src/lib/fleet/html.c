@@ -339,7 +339,7 @@ static void edge_title(const page *p, const edge *e, unsigned n, int64_t last)
 		mt_buf_adds(b, ")");
 	}
 	mt_buf_adds(b, " \xe2\x80\x94 "); /* — */
-	h(b, e->why);
+	h(b, p->zh ? e->why_zh : e->why);
 	mt_buf_adds(b, "</title>");
 }
 
@@ -955,7 +955,7 @@ static void edges_table(const page *p, int kind)
 			htime(b, e->last);
 		}
 		mt_buf_adds(b, "</td><td class=\"why\">");
-		h(b, e->why);
+		h(b, p->zh ? e->why_zh : e->why);
 		mt_buf_adds(b, "</td></tr>\n");
 	}
 	if (n)
