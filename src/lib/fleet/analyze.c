@@ -827,7 +827,7 @@ static void write_json(const fleet_view *v, int pz, mt_buf *b)
 	mt_buf_printf(b, ",\"version\":\"%s\"}\n", MT_VERSION);
 }
 
-static void ttime(mt_buf *b, int64_t t)
+void mt__fleet_time(mt_buf *b, int64_t t)
 {
 	char x[40];
 	if (t == T_NONE) {
@@ -858,7 +858,7 @@ static void write_text(const fleet_view *v, int pz, mt_lang lang, mt_buf *b)
 		mt_buf_adds(b, zh ? "零号病人: " : "Patient zero: ");
 		tesc(b, h->name);
 		mt_buf_adds(b, zh ? ", 首次失陷 " : ", first sign ");
-		ttime(b, h->first);
+		mt__fleet_time(b, h->first);
 		if (h->way_ip[0]) {
 			mt_buf_adds(b, zh ? ", 入口: 来自 " : ", way in: login from ");
 			tesc(b, h->way_ip);
@@ -882,7 +882,7 @@ static void write_text(const fleet_view *v, int pz, mt_lang lang, mt_buf *b)
 			mt_buf_adds(b, zh ? ": 未扫描" : ": not scanned");
 		else if (h->infected) {
 			mt_buf_adds(b, zh ? ": 已失陷, 始于 " : ": INFECTED since ");
-			ttime(b, h->first);
+			mt__fleet_time(b, h->first);
 		} else
 			mt_buf_adds(b, zh ? ": 未发现失陷" : ": no infection found");
 		mt_buf_printf(b,
@@ -915,7 +915,7 @@ static void write_text(const fleet_view *v, int pz, mt_lang lang, mt_buf *b)
 				mt_buf_adds(b, "\n");
 			}
 			mt_buf_adds(b, "  ");
-			ttime(b, e->time);
+			mt__fleet_time(b, e->time);
 			mt_buf_adds(b, "  ");
 			tesc(b, end_name(v, e->from, e->from_addr));
 			mt_buf_adds(b, " -> ");

@@ -73,6 +73,8 @@ typedef void (*mt__group_fn)(void *ctx, const fleet_view *v, int g, const char *
                              const unsigned char *in, unsigned n, unsigned ninf, int all);
 void mt__fleet_groups(const fleet_view *v, unsigned inf, mt__group_fn fn, void *ctx);
 int mt__fleet_host_by_addr(const fleet_view *v, const char *a);
+/* t as RFC 3339 text into b, "?" when unknown (the text report and the page) */
+void mt__fleet_time(mt_buf *b, int64_t t);
 /* Patient zero's chain: the propagations reachable from host pz, in time order. Returns
  * one flag per edge of v (set: on the chain), the caller's (free); NULL when pz < 0 or
  * out of memory. */

@@ -79,17 +79,6 @@ static void hcut(mt_buf *b, const char *s, size_t max)
 		mt_escape_html(b, s, strlen(s), max);
 }
 
-static void htime(mt_buf *b, int64_t t)
-{
-	char x[40];
-	if (t == T_NONE) {
-		mt_buf_adds(b, "?");
-		return;
-	}
-	mt_time_iso(t, x, sizeof(x));
-	mt_buf_adds(b, x);
-}
-
 static const char style[] =
 	"body{font:14px/1.45 system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;"
 	"margin:2em auto;max-width:82em;padding:0 1em;color:#222}"
@@ -320,7 +309,7 @@ static void edge_title(const page *p, const edge *e, unsigned n, int64_t last)
 	const fleet_view *v = p->v;
 	mt_buf *b = p->b;
 	mt_buf_adds(b, "<title>");
-	htime(b, e->time);
+	mt__fleet_time(b, e->time);
 	mt_buf_adds(b, " ");
 	h(b, e->from >= 0 ? v->h[e->from].name : e->from_addr);
 	mt_buf_adds(b, " \xe2\x86\x92 "); /* → */
@@ -335,7 +324,7 @@ static void edge_title(const page *p, const edge *e, unsigned n, int64_t last)
 		mt_buf_printf(b, " x%u", e->count);
 	if (n > 1) {
 		mt_buf_printf(b, tr(p, " (%u times, the last ", " (共 %u 次, 最后一次 "), n);
-		htime(b, last);
+		mt__fleet_time(b, last);
 		mt_buf_adds(b, ")");
 	}
 	mt_buf_adds(b, " \xe2\x80\x94 "); /* — */
@@ -347,7 +336,7 @@ static void way_in_title(const page *p, const fhost *x)
 {
 	mt_buf *b = p->b;
 	mt_buf_adds(b, "<title>");
-	htime(b, x->way_time);
+	mt__fleet_time(b, x->way_time);
 	mt_buf_adds(b, tr(p, " way in of ", " 入口: "));
 	h(b, x->name);
 	mt_buf_adds(b, tr(p, ": a login from ", ": 来自 "));
@@ -580,7 +569,7 @@ static mt_err graph(page *p)
 			if (x->infected) {
 				mt_buf_adds(
 					b, tr(p, ": infected, first sign ", ": 已失陷, 首次迹象 "));
-				htime(b, x->first);
+				mt__fleet_time(b, x->first);
 			} else {
 				mt_buf_adds(b, x->have_scan ? tr(p, ": no infection found",
 				                                 ": 未发现失陷")
@@ -773,7 +762,7 @@ static mt_err strips(page *p)
 				b, "<circle class=\"mark first\" cx=\"%.1f\" cy=\"%.1f\" r=\"5\">",
 				X(&a, x->first), y);
 			mt_buf_adds(b, tr(p, "<title>first sign ", "<title>首次失陷迹象 "));
-			htime(b, x->first);
+			mt__fleet_time(b, x->first);
 			mt_buf_adds(b, "</title></circle>");
 		}
 		mt_buf_adds(b, "</g>\n");
@@ -839,7 +828,7 @@ static void way_in_cell(const page *p, const fhost *x)
 		h(b, x->way_method);
 	}
 	mt_buf_adds(b, ", ");
-	htime(b, x->way_time);
+	mt__fleet_time(b, x->way_time);
 }
 
 static void hosts_table(const page *p)
@@ -883,7 +872,7 @@ static void hosts_table(const page *p)
 		              : x->infected ? tr(p, "<b>infected</b>", "<b>已失陷</b>")
 		                            : tr(p, "no", "否"));
 		if (x->infected)
-			htime(b, x->first);
+			mt__fleet_time(b, x->first);
 		mt_buf_adds(b, "</td><td>");
 		way_in_cell(p, x);
 		mt_buf_adds(b, "</td><td class=\"sevs\">");
@@ -939,7 +928,7 @@ static void edges_table(const page *p, int kind)
 			              tr(p, "from", "来源"), tr(p, "to", "目标"),
 			              tr(p, "method", "方式"), tr(p, "why", "依据"));
 		mt_buf_printf(b, "<tr class=\"%s\"><td class=\"t\">", kind_class[kind]);
-		htime(b, e->time);
+		mt__fleet_time(b, e->time);
 		mt_buf_adds(b, "</td><td class=\"v\">");
 		end_cell(p, e->from, e->from_addr);
 		mt_buf_adds(b, "</td><td class=\"v\">");
@@ -952,7 +941,7 @@ static void edges_table(const page *p, int kind)
 		}
 		if (e->count > 1) {
 			mt_buf_printf(b, tr(p, ", %u times until ", ", %u 次, 直到 "), e->count);
-			htime(b, e->last);
+			mt__fleet_time(b, e->last);
 		}
 		mt_buf_adds(b, "</td><td class=\"why\">");
 		h(b, p->zh ? e->why_zh : e->why);
@@ -1031,7 +1020,7 @@ static void patient_zero(const page *p)
 	h(b, x->name);
 	mt_buf_adds(b, "</b>");
 	mt_buf_adds(b, tr(p, ", first sign ", ", 首次失陷迹象 "));
-	htime(b, x->first);
+	mt__fleet_time(b, x->first);
 	mt_buf_adds(b, tr(p, "; way in: ", "; 入口: "));
 	way_in_cell(p, x);
 	mt_buf_adds(b, "</p>\n<p class=\"why\">");
@@ -1054,7 +1043,7 @@ static void patient_zero(const page *p)
 				b, "<p>%s</p>\n<ol id=\"chain\">\n",
 				tr(p, "The chain of propagations from it:", "由它开始的传播链:"));
 		mt_buf_adds(b, "<li>");
-		htime(b, e->time);
+		mt__fleet_time(b, e->time);
 		mt_buf_adds(b, " <code>");
 		h(b, v->h[e->from].name);
 		mt_buf_adds(b, "</code> \xe2\x86\x92 <code>");
@@ -1091,7 +1080,7 @@ static void verdict(const page *p)
 		mt_buf_adds(b, tr(p, "; patient zero: <b>", "; 零号病人: <b>"));
 		h(b, x->name);
 		mt_buf_adds(b, tr(p, "</b>, first sign ", "</b>, 首次失陷迹象 "));
-		htime(b, x->first);
+		mt__fleet_time(b, x->first);
 		mt_buf_adds(b, tr(p, "; way in: ", "; 入口: "));
 		way_in_cell(p, x);
 	} else if (p->inf) {

@@ -6,7 +6,7 @@
  * fragment, at most 65515 bytes of payload. Fragments that overlap what arrived before
  * drop the whole datagram: targets reassemble overlaps in different ways (first wins,
  * last wins), and a sensor that picks one can be shown a different stream than the host
- * gets (Ptacek and Newsham, 1998); dropping it is counted, not guessed. */
+ * receives (Ptacek and Newsham, 1998); dropping it is counted, not guessed. */
 #include <stdlib.h>
 #include <string.h>
 
