@@ -19,6 +19,11 @@ MT=$(cd "$(dirname "$MT")" && pwd -P)/$(basename "$MT")
 out=$(mktemp -d /run/minetrace-noise.XXXXXX)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$out"' EXIT
 trap 'exit 130' INT TERM HUP
+# the binary and the sample go beside the outputs: the checkout itself may lie under the
+# /tmp the namespace covers
+cp "$MT" "$out/minetrace"
+cp "$SAMPLE" "$out/xmrig.sample"
+MT=$out/minetrace SAMPLE=$out/xmrig.sample
 rc=0
 # shellcheck disable=SC2016
 unshare -m sh -eu -c '
