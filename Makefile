@@ -10,18 +10,20 @@ CPPFLAGS += -std=c11 -D_GNU_SOURCE -Iinclude -Isrc/lib -I/usr/include/postgresql
 B       ?= build
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-# Parts that need a shared library Debian ships no static build of (libpcap, libpq):
+# Parts that need a shared library Debian ships no static build of (libpcap, libpq), or
+# whose static build drags a long chain in (libyara: libmagic, libjansson, libcrypto;
+# libarchive: libxml2, libnettle, libacl):
 # NAME_dyn.c is the real one, linked into the normal binary with LIBS; NAME_stub.c answers
 # MT_ERR_UNSUPPORTED and goes into the static binary, which stays one self-contained file.
 DYN_SRC  := $(wildcard src/lib/*/*_dyn.c)
 STUB_SRC := $(wildcard src/lib/*/*_stub.c)
 LIB_SRC := $(filter-out $(DYN_SRC) $(STUB_SRC),$(wildcard src/lib/*.c src/lib/*/*.c src/lib/*/*/*.c))
-LIBS    ?= -lpcap -lpq -lsqlite3 -lz -llzma -llz4 -lzstd
+LIBS    ?= -lpcap -lpq -lyara -larchive -lsqlite3 -lz -llzma -llz4 -lzstd -pthread
 # libraries both binaries link: Debian ships libsqlite3.a, libz.a and the .a files of the
 # journal's compressors (liblzma, liblz4, libzstd), so the static one keeps them
-STATIC_LIBS ?= -lsqlite3 -lz -llzma -llz4 -lzstd -lm
+STATIC_LIBS ?= -lsqlite3 -lz -llzma -llz4 -lzstd -lm -pthread
 CLI_SRC := $(wildcard src/cli/*.c)
-RULES   := $(sort $(wildcard rules/*.rules))
+RULES   := $(sort $(wildcard rules/*.rules rules/*.yar))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/rules_builtin.o
 DYN_OBJ := $(DYN_SRC:%.c=$(B)/%.o)
 STUB_OBJ := $(STUB_SRC:%.c=$(B)/%.o)

@@ -107,6 +107,7 @@ typedef struct mt_check_info {
 	unsigned needs_live;    /* 1: reads the running system (/proc), skipped with --root */
 	unsigned weighs_window; /* 1: --since/--until (or the attack window) changes its verdicts */
 	unsigned os_mask;       /* the roots it applies to: bit MT_OS_LINUX, bit MT_OS_WINDOWS */
+	unsigned needs_content; /* 1: runs only with scan --content (reads every file) */
 } mt_check_info;
 
 size_t mt_checks_count(void);
@@ -193,6 +194,9 @@ typedef struct mt_scan_opts {
 	int64_t since;   /* Unix seconds, MT_TIME_NONE when not set */
 	int64_t until;
 	unsigned sample_ms; /* CPU sample of the live checks (default 1000, 0 to skip) */
+	unsigned content;   /* 1: the content checks too (scan --content: every file, memory) */
+	unsigned jobs;      /* workers of the content engine, 0: one a CPU */
+	unsigned progress;  /* 1: a progress line on standard error while content is scanned */
 } mt_scan_opts;
 
 void mt_scan_opts_init(mt_scan_opts *opts);

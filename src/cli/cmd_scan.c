@@ -47,7 +47,8 @@ int cmd_scan(int argc, char **argv)
 	const char *output = NULL, *lang_s = NULL, *fail_on = "medium", *sample = NULL;
 	const char *rules_dirs[16];
 	size_t nrules_dirs = 0;
-	int all = 0;
+	int all = 0, content = 0;
+	const char *jobs_s = NULL;
 	const cli_option table[] = {
 		CLI_OPT_ROOT(root),
 		CLI_VALUE("--since", since, "T",
@@ -65,6 +66,11 @@ int cmd_scan(int argc, char **argv)
 		CLI_VALUE("--sample", sample, "SECONDS",
 	                  "the CPU sample of the live checks, 0 to 60 (default 1, 0 skips it)"),
 		CLI_FLAG("--all", all, "every low and info finding on its own line (see below)"),
+		CLI_FLAG(
+			"--content", content,
+			"every file by content (YARA, miner code, configs, scripts, archives) and, "
+			"live, the memory of every process"),
+		CLI_VALUE("--jobs", jobs_s, "N", "workers of --content (default: one a CPU)"),
 	};
 	const cli_command cmd = {
 		.name = "scan",
@@ -74,6 +80,8 @@ int cmd_scan(int argc, char **argv)
 		.trailer =
 			"--all: in the text report, every low and info finding on its own\n"
 			"(they are collapsed by kind otherwise)\n"
+			"--rules DIR also loads the *.yar and *.yara files of DIR and its\n"
+			"subdirectories for --content; --rules FILE loads one file\n"
 			"exit status: 0 nothing at or above --fail-on, 1 findings at or above it, "
 			"2 error",
 	};
@@ -122,6 +130,19 @@ int cmd_scan(int argc, char **argv)
 			return EXIT_ERROR;
 		}
 		opts.sample_ms = (unsigned)(secs * 1000 + 0.5);
+	}
+
+	opts.content = (unsigned)content;
+	opts.progress = content && isatty(STDERR_FILENO);
+	if (jobs_s) {
+		char *end;
+		errno = 0;
+		long j = strtol(jobs_s, &end, 10);
+		if (errno || end == jobs_s || *end || j < 1 || j > 64) {
+			cli_err("--jobs must be a number from 1 to 64, not '%s'", CLI_ESC(jobs_s));
+			return EXIT_ERROR;
+		}
+		opts.jobs = (unsigned)j;
 	}
 
 	int rc = EXIT_ERROR;

@@ -200,6 +200,10 @@ const char *mt_rule_kind_name(mt_rule_kind k);
 
 /* Exact lookup of a normalised value of kind k; NULL if absent. */
 const mt_rule *mt_rules_find(const mt_rules *r, mt_rule_kind k, const char *value);
+/* The YARA sources of the rules (builtin ones and the .yar and .yara files of --rules): text and
+ * its name, for the content engine to compile. */
+size_t mt_rules_yara_count(const mt_rules *r);
+const char *mt_rules_yara(const mt_rules *r, size_t i, const char **name, size_t *len);
 /* A DNS name or any parent domain of it, of kind k (pool, browser or c2 domain). */
 const mt_rule *mt_rules_find_domain(const mt_rules *r, mt_rule_kind k, const char *name, size_t n);
 /* An IP address (any textual form) of kind k (pool-ip, c2-ip). */

@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "content/content.h"
 #include "internal.h"
 
 /* Provided by the generated build/gen/rules_builtin.c */
@@ -36,6 +38,11 @@ struct mt_rules {
 	uint8_t ports[65536 / 8];
 	size_t *bykind[MT_RK_COUNT]; /* rule numbers of glob/substring kinds */
 	size_t nbykind[MT_RK_COUNT], abykind[MT_RK_COUNT];
+	struct yara_src {
+		char *name, *text;
+		size_t len;
+	} * yara; /* YARA sources (*.yar, *.yara): compiled by the content engine */
+	size_t nyara, ayara;
 };
 
 const char *mt_rule_kind_name(mt_rule_kind k)
@@ -69,7 +76,74 @@ void mt_rules_free(mt_rules *r)
 	free(r->strings);
 	for (int k = 0; k < MT_RK_COUNT; k++)
 		free(r->bykind[k]);
+	for (size_t i = 0; i < r->nyara; i++) {
+		free(r->yara[i].name);
+		free(r->yara[i].text);
+	}
+	free(r->yara);
 	free(r);
+}
+
+size_t mt_rules_yara_count(const mt_rules *r)
+{
+	return r ? r->nyara : 0;
+}
+
+const char *mt_rules_yara(const mt_rules *r, size_t i, const char **name, size_t *len)
+{
+	if (!r || i >= r->nyara)
+		return NULL;
+	*name = r->yara[i].name;
+	*len = r->yara[i].len;
+	return r->yara[i].text;
+}
+
+static int is_yara_name(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+	return (n > 4 && strcmp(name + n - 4, ".yar") == 0) ||
+	       (n > 5 && strcmp(name + n - 5, ".yara") == 0);
+}
+
+/* A YARA source: checked on its own now (a bad file is named at load, as a bad .rules
+ * file is), compiled with the others when a content scan starts. */
+static mt_err add_yara(mt_rules *r, const char *name, const char *data, size_t len, mt_diag_fn diag,
+                       void *ctx)
+{
+	char msg[256];
+	if (len > MT_MAX_RULES_FILE) {
+		if (diag)
+			diag(ctx, name, 0, "file too large");
+		return MT_ERR_TOOBIG;
+	}
+	mt_err e = ct_yara_validate(name, data, len, msg, sizeof(msg));
+	if (e != MT_OK && e != MT_ERR_UNSUPPORTED) {
+		unsigned line = 0;
+		const char *m = msg;
+		if (sscanf(msg, "line %u: ", &line) == 1 && strstr(msg, ": "))
+			m = strstr(msg, ": ") + 2;
+		if (diag)
+			diag(ctx, name, line, m[0] ? m : mt_strerror(e));
+		return e;
+	}
+	if (r->nyara == r->ayara) {
+		size_t na = r->ayara ? r->ayara * 2 : 8;
+		void *nv = realloc(r->yara, na * sizeof(*r->yara));
+		if (!nv)
+			return MT_ERR_NOMEM;
+		r->yara = nv;
+		r->ayara = na;
+	}
+	char *n = mt_strdup(name), *t = malloc(len + 1);
+	if (!n || !t) {
+		free(n);
+		free(t);
+		return MT_ERR_NOMEM;
+	}
+	memcpy(t, data, len);
+	t[len] = '\0';
+	r->yara[r->nyara++] = (struct yara_src){n, t, len};
+	return MT_OK;
 }
 
 size_t mt_rules_count(const mt_rules *r)
@@ -697,6 +771,10 @@ mt_err mt_rules_load_buffer(mt_rules *r, const char *name, const char *data, siz
 	memset(&ps, 0, sizeof(ps));
 	mt_buf_init(&tok, MT_MAX_RULE_VALUE + 64);
 	ps.file = name ? name : "(rules)";
+	if (is_yara_name(name)) {
+		mt_buf_free(&tok);
+		return add_yara(r, name, data, len, diag, ctx);
+	}
 
 	if (len > MT_MAX_RULES_FILE) {
 		snprintf(ps.msg, sizeof(ps.msg), "file larger than %u bytes",
@@ -797,58 +875,84 @@ static int ends_with(const char *s, const char *suffix)
 	return n > m && strcmp(s + n - m, suffix) == 0;
 }
 
-mt_err mt_rules_load_dir(mt_rules *r, const char *dir, mt_diag_fn diag, void *ctx)
+static mt_err load_file_at(mt_rules *r, int dfd, const char *name, const char *path,
+                           mt_diag_fn diag, void *ctx)
 {
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0) {
-		mt_err e = mt_errno_to_err(errno);
+	int fd = openat(dfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	mt_err fe = MT_OK;
+	char *data = NULL;
+	size_t len = 0;
+	int trunc = 0;
+	if (fd < 0)
+		fe = mt_errno_to_err(errno);
+	else if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		fe = MT_ERR_NOTREG;
+	else
+		fe = mt_read_fd(fd, MT_MAX_RULES_FILE, &data, &len, &trunc);
+	if (fd >= 0)
+		close(fd);
+	if (fe == MT_OK && trunc)
+		fe = MT_ERR_TOOBIG;
+	if (fe != MT_OK) {
 		if (diag)
-			diag(ctx, dir, 0, mt_strerror(e));
-		return e;
+			diag(ctx, path, 0, mt_strerror(fe));
+	} else {
+		fe = mt_rules_load_buffer(r, path, data, len, diag, ctx);
 	}
+	free(data);
+	return fe;
+}
+
+/* *.rules of dir; *.yar and *.yara of dir and its subdirectories (rule sets such as
+ * signature-base keep them in folders), depth bounded */
+static mt_err load_dir_at(mt_rules *r, int dfd, const char *dir, unsigned depth, mt_diag_fn diag,
+                          void *ctx)
+{
 	mt_dirent *ents;
 	size_t n;
 	mt_err e = mt_list_fd(dfd, MT_LIST_READDIR, &ents, &n);
 	if (e != MT_OK) {
-		close(dfd);
 		if (diag)
 			diag(ctx, dir, 0, mt_strerror(e));
 		return e;
 	}
 	mt_err first = MT_OK;
 	for (size_t i = 0; i < n; i++) {
-		if (!ends_with(ents[i].name, ".rules"))
-			continue;
 		char path[MT_MAX_PATH];
 		snprintf(path, sizeof(path), "%s/%s", dir, ents[i].name);
-		int fd = openat(dfd, ents[i].name,
-		                O_RDONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC);
-		struct stat st;
 		mt_err fe = MT_OK;
-		char *data = NULL;
-		size_t len = 0;
-		int trunc = 0;
-		if (fd < 0)
-			fe = mt_errno_to_err(errno);
-		else if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-			fe = MT_ERR_NOTREG;
-		else
-			fe = mt_read_fd(fd, MT_MAX_RULES_FILE, &data, &len, &trunc);
-		if (fd >= 0)
-			close(fd);
-		if (fe == MT_OK && trunc)
-			fe = MT_ERR_TOOBIG;
-		if (fe != MT_OK) {
-			if (diag)
-				diag(ctx, path, 0, mt_strerror(fe));
-		} else {
-			fe = mt_rules_load_buffer(r, path, data, len, diag, ctx);
+		if ((depth == 0 && ends_with(ents[i].name, ".rules")) ||
+		    is_yara_name(ents[i].name)) {
+			fe = load_file_at(r, dfd, ents[i].name, path, diag, ctx);
+		} else if (depth < 3 && ents[i].name[0] != '.' &&
+		           (ents[i].type == DT_DIR || ents[i].type == DT_UNKNOWN)) {
+			int sub = openat(dfd, ents[i].name,
+			                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub >= 0) {
+				fe = load_dir_at(r, sub, path, depth + 1, diag, ctx);
+				close(sub);
+			}
 		}
-		free(data);
 		if (fe != MT_OK && first == MT_OK)
 			first = fe;
 	}
 	mt_dirents_free(ents, n);
-	close(dfd);
 	return first;
+}
+
+mt_err mt_rules_load_dir(mt_rules *r, const char *dir, mt_diag_fn diag, void *ctx)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 && errno == ENOTDIR) /* one rules file named on its own */
+		return load_file_at(r, AT_FDCWD, dir, dir, diag, ctx);
+	if (dfd < 0) {
+		mt_err e = mt_errno_to_err(errno);
+		if (diag)
+			diag(ctx, dir, 0, mt_strerror(e));
+		return e;
+	}
+	mt_err e = load_dir_at(r, dfd, dir, 0, diag, ctx);
+	close(dfd);
+	return e;
 }

@@ -57,6 +57,8 @@ mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts, m
 		if (!(opts->checks & (1ull << i)) || (auto_win && i == win_i))
 			continue;
 		const mt_check_info *c = mt_checks_get(i);
+		if (c->needs_content && !opts->content)
+			continue;
 		if (!(c->os_mask & (1u << os))) {
 			other_os++;
 			continue;

@@ -14,7 +14,8 @@ static const mt_check_info checks[] = {
 	 ((flags)&MT_CF_WINDOW) != 0,                 \
 	 ((flags)&MT_CF_ANYOS) ? 3u                   \
 	 : ((flags)&MT_CF_WIN) ? 1u << MT_OS_WINDOWS  \
-	                       : 1u << MT_OS_LINUX},
+	                       : 1u << MT_OS_LINUX,   \
+	 ((flags)&MT_CF_CONTENT) != 0},
 #include "checks.def"
 #undef MT_CHECK
 };

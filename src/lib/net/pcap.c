@@ -11,7 +11,7 @@
 #include "net.h"
 
 static const mt_check_info detectors[MT_DET_COUNT] = {
-#define MT_DETECTOR(sym, id, attack, sev, en, zh) {id, attack, sev, {en, zh}, 0, 0, 3u},
+#define MT_DETECTOR(sym, id, attack, sev, en, zh) {id, attack, sev, {en, zh}, 0, 0, 3u, 0},
 #include "detectors.def"
 #undef MT_DETECTOR
 };
