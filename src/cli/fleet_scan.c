@@ -243,9 +243,11 @@ static int one_host(const sweep *sw, const target *t, const char *scanf_, const 
 	if (rc != 0 || strncmp(dir, "/tmp/minetrace.", 15) != 0 || !safe_word(dir + 15, "")) {
 		/* ssh's own ConnectTimeout (connect or banner) is the same silence as ours */
 		if (rc != 0 && strstr(err, "timed out") && strncmp(err, "no answer", 9) != 0)
-			snprintf(msg, msgn, "unreachable: no answer within %u s (%s)", sw->timeout, err);
+			snprintf(msg, msgn, "unreachable: no answer within %u s (%s)", sw->timeout,
+			         err);
 		else
-			snprintf(msg, msgn, "unreachable: %s", err[0] ? err : "no temporary directory");
+			snprintf(msg, msgn, "unreachable: %s",
+			         err[0] ? err : "no temporary directory");
 		return 1;
 	}
 	int step = 0;
