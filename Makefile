@@ -31,7 +31,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps deps-test scan test check unit scenario cli respond timeline journal pcap html fleet collect static static-test live asan fuzz fuzz-build \
+.PHONY: all deps deps-test scan test check unit scenario cli respond timeline journal pcap html fleet collect content static static-test live asan fuzz fuzz-build \
         format format-check clean windows regf-oracle evtx-oracle
 
 all: $(B)/minetrace
@@ -51,7 +51,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory check
 
 # the whole suite, without the set-up step
-check: all unit scenario cli respond timeline journal pcap windows html fleet collect static-test live
+check: all unit scenario cli respond timeline journal pcap windows html fleet collect content static-test live
 
 cli: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/cli/cli.sh
@@ -59,6 +59,11 @@ cli: $(B)/minetrace
 # the evidence bundle: GNU tar and bsdtar read it, --verify, access times kept
 collect: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/collect/run.sh
+
+# scan --content (every file by content, YARA, archives, containers, shares) on planted
+# trees with defenders' files and a checkout beside them
+content: $(B)/minetrace
+	@MINETRACE=$(B)/minetrace sh tests/content/run.sh
 
 # many hosts' reports in one database: the spread and patient zero (SQLite and PostgreSQL);
 # its HTML page in headless chromium (graph, strips, tables); fleet scan over real sshds
@@ -106,6 +111,7 @@ live: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/live/triage.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/immutable.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/memfd.sh
+	@MINETRACE=$(B)/minetrace sh tests/live/content-memory.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/respond-xmrig.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/respond-immutable.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/respond-pid.sh

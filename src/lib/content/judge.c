@@ -237,8 +237,9 @@ int ct_defender_text(const char *path, const char *text, size_t len, char *what,
 	else if (ext_in(ext, clam_ext))
 		fill = "clamav_signatures";
 	if (!fill) {
-		/* an IOC list: most lines are one indicator each */
-		unsigned lines = 0, ind = 0;
+		/* an IOC list: most lines are one indicator each; a minetrace rules file:
+		 * most lines are "KIND VALUE ..." or "@source ..." */
+		unsigned lines = 0, ind = 0, mtr = 0;
 		const char *s = text, *end = text + k;
 		while (s < end && lines < 5000) {
 			const char *nl = memchr(s, '\n', (size_t)(end - s));
@@ -249,10 +250,22 @@ int ct_defender_text(const char *path, const char *text, size_t len, char *what,
 			if (i < ll && s[i] != '#' && s[i] != ';' && s[i] != '\r') {
 				lines++;
 				ind += (unsigned)line_is_indicator(s + i, ll - i);
+				if (ll - i > 8 && !strncmp(s + i, "@source ", 8))
+					mtr++;
+				for (int kk = 0; kk < MT_RK_COUNT; kk++) {
+					const char *kn = mt_rule_kind_name((mt_rule_kind)kk);
+					size_t kl = strlen(kn);
+					if (ll - i > kl && !strncmp(s + i, kn, kl) && s[i + kl] == ' ') {
+						mtr++;
+						break;
+					}
+				}
 			}
 			s = nl ? nl + 1 : end;
 		}
-		if (lines >= 10 && ind * 10 >= lines * 8)
+		if (lines >= 3 && mtr * 10 >= lines * 6)
+			fill = "minetrace_rules";
+		else if (lines >= 10 && ind * 10 >= lines * 8)
 			fill = "ioc_list";
 	}
 	if (!fill && (ext_in(ext, doc_ext) || strstr(path, "/share/doc/") ||
@@ -615,6 +628,19 @@ static void judge_script_lines(const ct_judge *j, const char *path, const char *
 				mt_judge_wincmd(j->rules, s + i, ll - i, &cv);
 			else
 				mt_judge_command(j->rules, s + i, ll - i, &cv);
+			/* a command inside a string literal: os.system('...'), system("..."),
+			 * subprocess.call("...", shell=True), exec("...") */
+			for (size_t q = i; !cv.nreasons && !win && q < ll; q++) {
+				if (s[q] != '\'' && s[q] != '"')
+					continue;
+				const char *close = memchr(s + q + 1, s[q], ll - q - 1);
+				if (!close)
+					break;
+				size_t litn = (size_t)(close - (s + q + 1));
+				if (litn >= 8)
+					mt_judge_command(j->rules, s + q + 1, litn, &cv);
+				q = (size_t)(close - s);
+			}
 			if (cv.nreasons && cv.severity >= MT_SEV_MEDIUM) {
 				mt_severity before = v->sev;
 				v_raise(v, cv.severity, 80, "script");
@@ -781,7 +807,9 @@ void ct_judge_bytes(ct_judge *j, const char *path, const unsigned char *data, si
 		if (ct_defender_text(path, text, len, what, sizeof(what))) {
 			v->defender = 1;
 			snprintf(v->defender_what, sizeof(v->defender_what), "%s", what);
-			if (!strcmp(what, "minetrace_rules")) {
+			if (!strcmp(what, "minetrace_rules") &&
+			    memmem(text, len < TEXT_SCAN_MAX ? len : TEXT_SCAN_MAX, mt_strscan_self_marker,
+			           strlen(mt_strscan_self_marker))) {
 				v->self = 1;
 				return;
 			}
@@ -798,7 +826,9 @@ void ct_judge_bytes(ct_judge *j, const char *path, const unsigned char *data, si
 			if (dn) {
 				ct_verdict *sub = malloc(sizeof(*sub));
 				char dpath[MT_MAX_PATH];
-				snprintf(dpath, sizeof(dpath), "%s#decoded.sh", path);
+				snprintf(dpath, sizeof(dpath), "%s#decoded.%s", path,
+				         !strcmp(how, "powershell -e") || is_windows_script(path) ? "ps1"
+				                                                                  : "sh");
 				if (sub) {
 					ct_judge_bytes(j, dpath, dec, dn, depth + 1, sub);
 					if (!sub->nothing && sub->sev >= MT_SEV_MEDIUM) {
