@@ -90,3 +90,24 @@ sys.exit(1 if bad else 0)
 EOT
 [ $rc -eq 0 ] || fail "scan exit $rc with --fail-on high"
 echo "debroot: no finding at high or above"
+# the same root by content (every file, YARA, archive members such as apt's cached .deb
+# files): nothing reported at all
+out2=$(mktemp)
+trap 'rm -f "$out" "$out2"' EXIT
+t0=$(now)
+rc=0
+"$MT" scan --content --root "$DEBROOT" --checks content.files --format json >"$out2" || rc=$?
+t1=$(now)
+echo "debroot: scan --content took $(elapsed "$t0" "$t1") s (exit $rc)"
+[ $rc -eq 0 ] || fail "scan --content exit $rc"
+python3 - "$out2" <<'EOT' || fail "content findings on a clean Debian root"
+import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+f = [o for o in objs if o["type"] == "finding"]
+for o in f:
+    print("  %-8s %s %s (%s)" % (o["severity"], o["evidence"]["path"], o["evidence"].get("what"), o["evidence"].get("reasons")))
+d = [x for x in objs[-1]["diagnostics"] if x.startswith("content.files:")]
+print("debroot: %s" % d[0] if d else "debroot: no content diagnostic")
+sys.exit(1 if f or not d else 0)
+EOT
+echo "debroot: scan --content: nothing reported"

@@ -608,6 +608,22 @@ static int is_script_path(const char *path)
 	return ext_in(ext_of(path), e) || is_windows_script(path);
 }
 
+/* the command judge's reasons that mark an attack in any script; the others (a download,
+ * a program run from /tmp or a dot-directory, a stealthy PowerShell flag) weigh only in a
+ * persistence entry */
+static int strong_code(const char *code)
+{
+	static const char *const strong[] = {"download_exec", "base64_exec", "dev_tcp",
+	                                     "miner_file",    "miner_cmdline", "miner_args",
+	                                     "ioc_host",      "ioc_ip",      "ioc_url",
+	                                     "ioc_path",      "ioc_hash",    "encoded_ps",
+	                                     "drop_exec",     "paste_host",  NULL};
+	for (size_t i = 0; strong[i]; i++)
+		if (!strcmp(code, strong[i]))
+			return 1;
+	return 0;
+}
+
 static void judge_script_lines(const ct_judge *j, const char *path, const char *text, size_t len,
                                ct_verdict *v)
 {
@@ -641,11 +657,18 @@ static void judge_script_lines(const ct_judge *j, const char *path, const char *
 					mt_judge_command(j->rules, s + q + 1, litn, &cv);
 				q = (size_t)(close - s);
 			}
-			if (cv.nreasons && cv.severity >= MT_SEV_MEDIUM) {
+			/* only what says "attack" on its own: a script of a package or of an
+			 * admin writes to /tmp, uses dot-files and wget as a matter of course */
+			mt_severity strong = MT_SEV_INFO;
+			for (unsigned r = 0; r < cv.nreasons; r++)
+				if (strong_code(cv.reasons[r].code) && cv.reasons[r].severity > strong)
+					strong = cv.reasons[r].severity;
+			if (strong >= MT_SEV_MEDIUM) {
 				mt_severity before = v->sev;
-				v_raise(v, cv.severity, 80, "script");
+				v_raise(v, strong, 80, "script");
 				for (unsigned r = 0; r < cv.nreasons; r++)
-					add_reason(v, cv.reasons[r].code);
+					if (strong_code(cv.reasons[r].code))
+						add_reason(v, cv.reasons[r].code);
 				if (cv.severity > before || !v->line[0]) {
 					v->line[0] = '\0';
 					set_line(v, s, i, ll - i, lines);
