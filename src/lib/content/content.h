@@ -106,9 +106,10 @@ typedef struct ct_verdict {
 /* The per-worker state the judge needs. */
 typedef struct ct_judge {
 	const mt_rules *rules;
-	ct_yscan *ys;          /* NULL without YARA */
-	unsigned char *arcbuf; /* CT_MEMBER_MAX bytes for archive members, lazily */
-	int want_hash;         /* sha256 of programs against the rules */
+	ct_yscan *ys;           /* NULL without YARA */
+	int yara_programs_only; /* only the shipped rules: each needs ELF, PE or Mach-O magic */
+	unsigned char *arcbuf;  /* CT_MEMBER_MAX bytes for archive members, lazily */
+	int want_hash;          /* sha256 of programs against the rules */
 } ct_judge;
 
 /* Judges the bytes of a file (path for the externals and the names, the window at

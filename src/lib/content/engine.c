@@ -504,7 +504,10 @@ static void one_file(worker *w, item *it)
 		if (r <= 0)
 			break;
 		size_t have = keep + (size_t)r;
-		w->j.want_hash = off == 0 && (uint64_t)r == size;
+		/* known hashes: a whole file no package owns (a package's file is the
+		 * package's, and its code is still judged) */
+		w->j.want_hash = off == 0 && (uint64_t)r == size &&
+		                 !(g->db && mt_pkgdb_owner(g->db, it->path));
 		if (off == 0 && size > CT_WINDOW && ct_archive_magic(w->buf, have)) {
 			/* a large archive: its members from the file itself */
 			ct_judge_archive_fd(&w->j, it->path, it->fd, size, &win);
@@ -656,6 +659,16 @@ mt_err ct_scan_files(mt_ctx *ctx, const mt_check_info *self)
 	if (fstat(rootfd, &rs) == 0)
 		seen_dir(g, &rs);
 
+	/* the shipped rules all ask for a program's magic: other files need not be shown
+	 * to YARA unless the responder's rules are loaded too */
+	int builtin_only = 1;
+	for (size_t i = 0; i < mt_rules_yara_count(ctx->rules); i++) {
+		const char *name;
+		size_t len;
+		mt_rules_yara(ctx->rules, i, &name, &len);
+		if (strncmp(name, "builtin:", 8) != 0)
+			builtin_only = 0;
+	}
 	unsigned jobs = o->jobs;
 	if (!jobs) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -668,6 +681,7 @@ mt_err ct_scan_files(mt_ctx *ctx, const mt_check_info *self)
 	for (unsigned i = 0; ws && i < jobs; i++) {
 		ws[i].g = g;
 		ws[i].j.rules = ctx->rules;
+		ws[i].j.yara_programs_only = builtin_only;
 		ws[i].buf = malloc(CT_WINDOW);
 		if (!ws[i].buf)
 			break;

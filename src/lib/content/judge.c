@@ -255,7 +255,8 @@ int ct_defender_text(const char *path, const char *text, size_t len, char *what,
 				for (int kk = 0; kk < MT_RK_COUNT; kk++) {
 					const char *kn = mt_rule_kind_name((mt_rule_kind)kk);
 					size_t kl = strlen(kn);
-					if (ll - i > kl && !strncmp(s + i, kn, kl) && s[i + kl] == ' ') {
+					if (ll - i > kl && !strncmp(s + i, kn, kl) &&
+					    s[i + kl] == ' ') {
 						mtr++;
 						break;
 					}
@@ -282,9 +283,15 @@ int ct_defender_text(const char *path, const char *text, size_t len, char *what,
 static const char *strcasestr_n(const char *s, size_t n, const char *needle)
 {
 	size_t m = strlen(needle);
-	for (size_t i = 0; i + m <= n; i++)
-		if (tolower((unsigned char)s[i]) == needle[0] && !strncasecmp(s + i, needle, m))
+	if (m == 0 || m > n)
+		return NULL;
+	unsigned char lo = (unsigned char)tolower((unsigned char)needle[0]);
+	unsigned char up = (unsigned char)toupper((unsigned char)needle[0]);
+	for (size_t i = 0; i + m <= n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c == lo || c == up) && !strncasecmp(s + i, needle, m))
 			return s + i;
+	}
 	return NULL;
 }
 
@@ -378,16 +385,33 @@ static const struct {
 	{"openssl base64 -d", 0, 0, "base64"},
 };
 
+/* the words one of the wrappers needs somewhere in the text (a quick first look) */
+static int may_wrap(const char *t, size_t n)
+{
+	static const char *const anchors[] = {"base64", "b64decode", "powershell", "pwsh",
+	                                      "xxd ",   "fromhex",   NULL};
+	for (size_t i = 0; anchors[i]; i++)
+		if (strcasestr_n(t, n, anchors[i]))
+			return 1;
+	return 0;
+}
+
 size_t ct_unwrap(const char *text, size_t len, unsigned char *out, size_t cap, const char **how,
                  size_t *line_off)
 {
 	size_t k = len < TEXT_SCAN_MAX ? len : TEXT_SCAN_MAX;
+	if (!may_wrap(text, k))
+		return 0;
+	int ps = strcasestr_n(text, k, "powershell") || strcasestr_n(text, k, "pwsh");
 	const char *s = text, *end = text + k;
 	unsigned lines = 0;
 	while (s < end && lines++ < LINES_MAX) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		size_t ll = nl ? (size_t)(nl - s) : (size_t)(end - s);
 		for (size_t w = 0; w < MT_ARRAY_LEN(wrappers); w++) {
+			if (wrappers[w].how == 1 && !ps &&
+			    strcmp(wrappers[w].needle, "-encodedcommand ") != 0)
+				continue; /* " -e " is sed's and grep's too: PowerShell's only with it */
 			const char *hit = strcasestr_n(s, ll, wrappers[w].needle);
 			if (!hit)
 				continue;
@@ -613,11 +637,10 @@ static int is_script_path(const char *path)
  * persistence entry */
 static int strong_code(const char *code)
 {
-	static const char *const strong[] = {"download_exec", "base64_exec", "dev_tcp",
-	                                     "miner_file",    "miner_cmdline", "miner_args",
-	                                     "ioc_host",      "ioc_ip",      "ioc_url",
-	                                     "ioc_path",      "ioc_hash",    "encoded_ps",
-	                                     "drop_exec",     "paste_host",  NULL};
+	static const char *const strong[] = {
+		"download_exec", "base64_exec", "dev_tcp",   "miner_file", "miner_cmdline",
+		"miner_args",    "ioc_host",    "ioc_ip",    "ioc_url",    "ioc_path",
+		"ioc_hash",      "encoded_ps",  "drop_exec", "paste_host", NULL};
 	for (size_t i = 0; strong[i]; i++)
 		if (!strcmp(code, strong[i]))
 			return 1;
@@ -661,7 +684,8 @@ static void judge_script_lines(const ct_judge *j, const char *path, const char *
 			 * admin writes to /tmp, uses dot-files and wget as a matter of course */
 			mt_severity strong = MT_SEV_INFO;
 			for (unsigned r = 0; r < cv.nreasons; r++)
-				if (strong_code(cv.reasons[r].code) && cv.reasons[r].severity > strong)
+				if (strong_code(cv.reasons[r].code) &&
+				    cv.reasons[r].severity > strong)
 					strong = cv.reasons[r].severity;
 			if (strong >= MT_SEV_MEDIUM) {
 				mt_severity before = v->sev;
@@ -802,7 +826,7 @@ void ct_judge_bytes(ct_judge *j, const char *path, const unsigned char *data, si
 		}
 	}
 	/* the code of a miner or its driver: whatever its name says */
-	if (program || v->kind == CT_K_DATA) {
+	if (program || (v->kind == CT_K_DATA && len >= 64 * 1024)) {
 		mt_miner_id id;
 		mt_miner_identify(data, len, &id);
 		if (id.what == MT_ID_XMRIG || id.what == MT_ID_MINER) {
@@ -831,8 +855,8 @@ void ct_judge_bytes(ct_judge *j, const char *path, const unsigned char *data, si
 			v->defender = 1;
 			snprintf(v->defender_what, sizeof(v->defender_what), "%s", what);
 			if (!strcmp(what, "minetrace_rules") &&
-			    memmem(text, len < TEXT_SCAN_MAX ? len : TEXT_SCAN_MAX, mt_strscan_self_marker,
-			           strlen(mt_strscan_self_marker))) {
+			    memmem(text, len < TEXT_SCAN_MAX ? len : TEXT_SCAN_MAX,
+			           mt_strscan_self_marker, strlen(mt_strscan_self_marker))) {
 				v->self = 1;
 				return;
 			}
@@ -850,8 +874,9 @@ void ct_judge_bytes(ct_judge *j, const char *path, const unsigned char *data, si
 				ct_verdict *sub = malloc(sizeof(*sub));
 				char dpath[MT_MAX_PATH];
 				snprintf(dpath, sizeof(dpath), "%s#decoded.%s", path,
-				         !strcmp(how, "powershell -e") || is_windows_script(path) ? "ps1"
-				                                                                  : "sh");
+				         !strcmp(how, "powershell -e") || is_windows_script(path)
+				                 ? "ps1"
+				                 : "sh");
 				if (sub) {
 					ct_judge_bytes(j, dpath, dec, dn, depth + 1, sub);
 					if (!sub->nothing && sub->sev >= MT_SEV_MEDIUM) {
@@ -887,7 +912,7 @@ void ct_judge_bytes(ct_judge *j, const char *path, const unsigned char *data, si
 		judge_archive(j, path, data, len, depth, v);
 
 	/* YARA: the shipped rules and the responder's */
-	if (j->ys) {
+	if (j->ys && (program || !j->yara_programs_only)) {
 		ct_ymatches ym;
 		memset(&ym, 0, sizeof(ym));
 		ct_yscan_run(j->ys, data, len, path, &ym);
