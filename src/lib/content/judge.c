@@ -386,23 +386,39 @@ static const struct {
 };
 
 /* the words one of the wrappers needs somewhere in the text (a quick first look) */
-static int may_wrap(const char *t, size_t n)
+static int may_wrap(const char *t, size_t n, int *ps)
 {
+	/* one pass: the words start with b, p, x or f */
 	static const char *const anchors[] = {"base64", "b64decode", "powershell", "pwsh",
 	                                      "xxd ",   "fromhex",   NULL};
-	for (size_t i = 0; anchors[i]; i++)
-		if (strcasestr_n(t, n, anchors[i]))
-			return 1;
-	return 0;
+	int any = 0;
+	*ps = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)(t[i] | 0x20);
+		if (c != 'b' && c != 'p' && c != 'x' && c != 'f')
+			continue;
+		for (size_t a = 0; anchors[a]; a++) {
+			size_t m = strlen(anchors[a]);
+			if (anchors[a][0] == c && i + m <= n &&
+			    !strncasecmp(t + i, anchors[a], m)) {
+				any = 1;
+				if (c == 'p')
+					*ps = 1;
+			}
+		}
+		if (any && *ps)
+			break;
+	}
+	return any;
 }
 
 size_t ct_unwrap(const char *text, size_t len, unsigned char *out, size_t cap, const char **how,
                  size_t *line_off)
 {
 	size_t k = len < TEXT_SCAN_MAX ? len : TEXT_SCAN_MAX;
-	if (!may_wrap(text, k))
+	int ps;
+	if (!may_wrap(text, k, &ps))
 		return 0;
-	int ps = strcasestr_n(text, k, "powershell") || strcasestr_n(text, k, "pwsh");
 	const char *s = text, *end = text + k;
 	unsigned lines = 0;
 	while (s < end && lines++ < LINES_MAX) {
@@ -580,9 +596,6 @@ static void judge_config_text(const ct_judge *j, const char *text, size_t len, c
 	/* INI, key=value, YAML and command-line style: pools, wallets and miner keys */
 	cfgscan c;
 	memset(&c, 0, sizeof(c));
-	for (size_t i = 0; miner_keys[i]; i++)
-		if (memmem(text, k, miner_keys[i], strlen(miner_keys[i])))
-			c.keys++;
 	const char *s = text, *end = text + k;
 	unsigned lines = 0;
 	while (s < end && lines++ < LINES_MAX) {
@@ -597,6 +610,11 @@ static void judge_config_text(const ct_judge *j, const char *text, size_t len, c
 		}
 		s = nl ? nl + 1 : end;
 	}
+	if (!c.pool && !c.wallet)
+		return;
+	for (size_t i = 0; miner_keys[i]; i++)
+		if (memmem(text, k, miner_keys[i], strlen(miner_keys[i])))
+			c.keys++;
 	if (c.pool && (c.wallet || c.keys >= 2)) {
 		v_raise(v, MT_SEV_HIGH, c.wallet ? 85 : 70, "miner_config");
 		add_reason(v, "miner_config");
@@ -850,14 +868,12 @@ void ct_judge_bytes(ct_judge *j, const char *path, const unsigned char *data, si
 	}
 	if (v->kind == CT_K_TEXT || v->kind == CT_K_SCRIPT) {
 		const char *text = (const char *)data;
-		char what[48];
-		if (ct_defender_text(path, text, len, what, sizeof(what))) {
-			v->defender = 1;
-			snprintf(v->defender_what, sizeof(v->defender_what), "%s", what);
-			if (!strcmp(what, "minetrace_rules") &&
-			    memmem(text, len < TEXT_SCAN_MAX ? len : TEXT_SCAN_MAX,
-			           mt_strscan_self_marker, strlen(mt_strscan_self_marker))) {
-				v->self = 1;
+		if (memmem(text, len < TEXT_SCAN_MAX ? len : TEXT_SCAN_MAX, mt_strscan_self_marker,
+		           strlen(mt_strscan_self_marker))) {
+			char what[48];
+			if (ct_defender_text(path, text, len, what, sizeof(what)) &&
+			    !strcmp(what, "minetrace_rules")) {
+				v->self = 1; /* minetrace's own rules */
 				return;
 			}
 		}
@@ -932,6 +948,14 @@ void ct_judge_bytes(ct_judge *j, const char *path, const unsigned char *data, si
 					}
 			if (!v->y.n)
 				v->y = ym;
+		}
+	}
+	/* whether a text that says something is a defender's: asked only then */
+	if ((v->kind == CT_K_TEXT || v->kind == CT_K_SCRIPT) && !v->nothing) {
+		char what[48];
+		if (ct_defender_text(path, (const char *)data, len, what, sizeof(what))) {
+			v->defender = 1;
+			snprintf(v->defender_what, sizeof(v->defender_what), "%s", what);
 		}
 	}
 	/* a defender's file mentions miners: that is its job */
