@@ -194,6 +194,36 @@ s = [o for o in objs if o["type"] == "summary"][0]
 assert any("content.files:" in d and "judged by content" in d for d in s["diagnostics"]), s["diagnostics"]
 print("content: %d files reported; miner (plain, patched, tar.gz, zip, overlay2, Samba), configs, 3 wrapped launchers, the bomb found; defenders' files, docs, the checkout not high" % len(by))
 EOT
+# the respond plan takes what content found: the miners quarantined by their hash (the
+# archive that holds one), the text-only lows left alone; --apply on a copy, and restore
+cp -a "$R" "$work/copy"
+"$MT" respond "$work/out.jsonl" --root "$work/copy" --format json >"$work/plan.json" 2>"$work/plan.err" ||
+	{ cat "$work/plan.err"; fail "respond (plan)"; }
+python3 - "$work/plan.json" <<'EOT' || fail "the respond plan"
+import json, sys
+txt = open(sys.argv[1]).read()
+paths = set()
+for l in txt.splitlines():
+    l = l.strip()
+    if not l:
+        continue
+    o = json.loads(l)
+    for st in (o.get("steps") or [o]):
+        if isinstance(st, dict) and st.get("action") == "quarantine_file":
+            paths.add(st.get("target"))
+for p in ("/usr/bin/kthreaddk", "/usr/sbin/dhpcd", "/root/.cache/update.tar.gz", "/srv/samba/public/Software/SetupHelper.exe"):
+    assert p in paths, "%s not quarantined in the plan: %s" % (p, sorted(paths))
+assert "/home/dev/src/poolmon/tests/fixtures/miner.conf" not in paths, "a low fixture in the plan"
+print("content: the respond plan quarantines %d files found by content" % len(paths))
+EOT
+rc=0
+"$MT" respond "$work/out.jsonl" --root "$work/copy" --apply --no-verify >"$work/apply.out" 2>&1 || rc=$?
+[ $rc -eq 0 ] || { tail -20 "$work/apply.out"; fail "respond --apply: exit $rc"; }
+[ ! -e "$work/copy/usr/sbin/dhpcd" ] || fail "the patched miner is still there after --apply"
+id=$("$MT" restore --list --root "$work/copy" 2>/dev/null | awk '/usr\/sbin\/dhpcd/ { print $1; exit }')
+[ -n "$id" ] || fail "no quarantine entry for the patched miner"
+"$MT" restore "$id" --root "$work/copy" >"$work/restore.out" 2>&1 || { tail -5 "$work/restore.out"; fail "restore $id"; }
+cmp -s "$work/copy/usr/sbin/dhpcd" "$R/usr/sbin/dhpcd" || fail "restore did not bring the patched miner back"
 # the community rule sets load and match with their rule names
 rc=0
 "$MT" scan --content --root "$R" --checks content.files --rules "$DATA/yara" --format json >"$work/yara.jsonl" 2>"$work/yara.err" || rc=$?

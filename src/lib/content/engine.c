@@ -468,7 +468,10 @@ static void report_file(worker *w, const item *it, ct_verdict *v)
 	if (v->rule)
 		mt_finding_rule(f, v->rule);
 	/* remedies fit the severity: only what is high or above is taken away */
-	if (v->sev >= MT_SEV_HIGH) {
+	/* (a script under /etc is a start-up or configuration file: the persistence
+	 * checks take its lines out, the file stays) */
+	if (v->sev >= MT_SEV_HIGH &&
+	    !(!strcmp(v->what, "script") && !strncmp(it->path, "/etc/", 5))) {
 		mt_action *act = mt_finding_action(f, "quarantine_file");
 		mt_action_str(f, act, "path", it->path);
 		if (sha[0])
