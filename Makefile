@@ -187,7 +187,7 @@ static-test: $(B)/minetrace-static
 asan:
 	@$(MAKE) --no-print-directory B=build-asan CC=clang \
 	  CFLAGS="-O1 -g $(SANFLAGS)" LDFLAGS="$(SANFLAGS)" PCAP_STATIC= TIMELINE_STATIC= \
-	  all unit scenario cli respond timeline journal pcap windows html fleet collect live
+	  all unit scenario cli respond timeline journal pcap windows html fleet collect content live
 
 # ---- fuzzing (libFuzzer) ----
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)

@@ -222,7 +222,11 @@ static int sev_of(const char *s)
 	return s && mt_severity_parse(s, &v) == MT_OK ? (int)v : -1;
 }
 
-static int on_scan(YR_SCAN_CONTEXT *ctx, int message, void *data, void *user)
+/* libyara keeps the matches in a notebook that packs each YR_MATCH right after the bytes
+ * of the one before, so a match may sit at any address (x86 reads it; UBSan says so):
+ * the alignment check is off for the walk over them, nothing else */
+__attribute__((no_sanitize("alignment"))) static int on_scan(YR_SCAN_CONTEXT *ctx, int message,
+                                                             void *data, void *user)
 {
 	ct_yscan *s = user;
 	if (message != CALLBACK_MSG_RULE_MATCHING)
