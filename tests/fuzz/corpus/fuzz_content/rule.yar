@@ -1,0 +1,1 @@
+3rule xmrig { strings: $a = "stratum+tcp://" $b = "donate-level" condition: all of them }
