@@ -2,7 +2,8 @@
 # bench/content.sh - scan --content throughput on one corpus of at least 1 GB and 50,000
 # files (the cached clean Debian root of tests/live/debroot.sh, copies of the real XMRig
 # and xmrig.exe, generated text and source-like files, tar.gz and zip archives), beside
-#   yara -p 2 -r     with the same rule set minetrace compiles (rules/miners.yar),
+#   yara -p 2 -r -N  with the same rule set minetrace compiles (rules/miners.yar; -N: the
+#                    corpus holds a root whose absolute links would lead yara into this host),
 #   clamscan -r      with a database it can load here (no network: an .hdb of the samples'
 #                    MD5s and an .ndb of stratum strings, built in the run),
 #   cat              every file once (the floor: reading the bytes),
@@ -144,8 +145,8 @@ median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]
 find "$C" -type f -exec cat {} + >/dev/null 2>&1 # warm the page cache
 run cat sh -c 'find "$1" -type f -exec cat {} + >/dev/null' sh "$C"
 run minetrace "$MT" scan --content --root "$C" --checks content.files --jobs "$JOBS" --format json
-run yara yara -p "$JOBS" -r -w "$top/rules/miners.yar" "$C"
-run clamscan clamscan -r --infected --no-summary -d "$work/db" "$C"
+run yara yara -p "$JOBS" -r -N -w "$top/rules/miners.yar" "$C"
+run clamscan clamscan -r --follow-dir-symlinks=0 --follow-file-symlinks=0 --infected --no-summary -d "$work/db" "$C"
 
 t_of() { cut -d' ' -f1 "$work/$1.t" | median; }
 m_of() { cut -d' ' -f2 "$work/$1.t" | sort -n | tail -1; }

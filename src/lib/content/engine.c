@@ -47,6 +47,9 @@ typedef struct engine {
 	uint64_t files, bytes, dirs, unreadable, self_files, defender_notes, bombs, quarantined;
 	uint64_t total_est;
 	mt_err err;
+	char **debs; /* "name_version_arch.deb" of the installed packages, sorted */
+	size_t ndebs;
+	uint64_t debs_skipped;
 	struct {
 		dev_t dev;
 		ino_t ino;
@@ -222,6 +225,84 @@ static void walk(engine *g, int dfd, size_t plen, unsigned depth, unsigned workt
 	}
 	g->path[plen] = '\0';
 	mt_dirents_free(ents, n);
+}
+
+/* ---- apt's cache: the .deb files of installed versions ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* apt names a cached package name_version_arch.deb, the epoch's ':' as "%3a" */
+static void load_debs(engine *g)
+{
+	char *data;
+	size_t len;
+	int trunc;
+	if (mt_host_read_file(g->ctx->host, "/var/lib/dpkg/status", 64u * 1024 * 1024, &data, &len,
+	                      &trunc) != MT_OK)
+		return;
+	char pkg[128] = "", ver[128] = "", arch[32] = "";
+	int installed = 0;
+	size_t cap = 0;
+	for (char *line = data; line;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (!strncmp(line, "Package: ", 9))
+			snprintf(pkg, sizeof(pkg), "%s", line + 9);
+		else if (!strncmp(line, "Version: ", 9))
+			snprintf(ver, sizeof(ver), "%s", line + 9);
+		else if (!strncmp(line, "Architecture: ", 14))
+			snprintf(arch, sizeof(arch), "%s", line + 14);
+		else if (!strncmp(line, "Status: ", 8))
+			installed = strstr(line, " installed") != NULL;
+		if (!line[0] || !nl) { /* the end of a stanza */
+			if (installed && pkg[0] && ver[0] && arch[0] && g->ndebs < 100000) {
+				char name[400], v[200];
+				size_t o = 0;
+				for (const char *c = ver; *c && o + 4 < sizeof(v); c++) {
+					if (*c == ':') {
+						memcpy(v + o, "%3a", 3);
+						o += 3;
+					} else {
+						v[o++] = *c;
+					}
+				}
+				v[o] = '\0';
+				snprintf(name, sizeof(name), "%s_%s_%s.deb", pkg, v, arch);
+				if (g->ndebs == cap) {
+					cap = cap ? cap * 2 : 256;
+					char **nv = realloc(g->debs, cap * sizeof(*nv));
+					if (!nv)
+						break;
+					g->debs = nv;
+				}
+				if ((g->debs[g->ndebs] = mt_strdup(name)) != NULL)
+					g->ndebs++;
+			}
+			pkg[0] = ver[0] = arch[0] = '\0';
+			installed = 0;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	free(data);
+	if (g->ndebs)
+		qsort(g->debs, g->ndebs, sizeof(*g->debs), cmp_str);
+}
+
+/* A .deb of apt's cache that is the installed version of its package: its files are on
+ * disk, owned and judged there; unpacking it again (xz) would only cost time. */
+static int installed_deb(const engine *g, const char *path)
+{
+	static const char dir[] = "/var/cache/apt/archives/";
+	if (!g->ndebs || strncmp(path, dir, sizeof(dir) - 1) != 0)
+		return 0;
+	const char *name = path + sizeof(dir) - 1;
+	if (strchr(name, '/'))
+		return 0;
+	return bsearch(&name, g->debs, g->ndebs, sizeof(*g->debs), cmp_str) != NULL;
 }
 
 /* ---- the workers ---- */
@@ -501,6 +582,7 @@ static void one_file(worker *w, item *it)
 	uint64_t size = (uint64_t)it->st.st_size, off = 0;
 	size_t keep = 0;
 	int self = 0;
+	int owned = g->db && mt_pkgdb_owner(g->db, it->path) != NULL;
 	while (off < size) {
 		size_t want = CT_WINDOW - keep;
 		ssize_t r = pread(it->fd, w->buf + keep, want, (off_t)off);
@@ -509,8 +591,15 @@ static void one_file(worker *w, item *it)
 		size_t have = keep + (size_t)r;
 		/* known hashes: a whole file no package owns (a package's file is the
 		 * package's, and its code is still judged) */
-		w->j.want_hash = off == 0 && (uint64_t)r == size &&
-		                 !(g->db && mt_pkgdb_owner(g->db, it->path));
+		w->j.want_hash = off == 0 && (uint64_t)r == size && !owned;
+		w->j.code_only = owned;
+		if (off == 0 && ct_archive_magic(w->buf, have) && installed_deb(g, it->path)) {
+			pthread_mutex_lock(&g->rlock);
+			g->debs_skipped++;
+			g->bytes += size;
+			pthread_mutex_unlock(&g->rlock);
+			break; /* (still a file the walk counted) */
+		}
 		if (off == 0 && size > CT_WINDOW && ct_archive_magic(w->buf, have)) {
 			/* a large archive: its members from the file itself */
 			ct_judge_archive_fd(&w->j, it->path, it->fd, size, &win);
@@ -646,6 +735,7 @@ mt_err ct_scan_files(mt_ctx *ctx, const mt_check_info *self)
 		mt_report_diag(ctx->report, "%s: YARA: %s", self->id,
 		               msg[0] ? msg : mt_strerror(e));
 	ct_places_load(ctx->host, ctx->report, &g->places);
+	load_debs(g);
 	pthread_mutex_init(&g->qlock, NULL);
 	pthread_mutex_init(&g->rlock, NULL);
 	pthread_cond_init(&g->can_take, NULL);
@@ -751,6 +841,11 @@ mt_err ct_scan_files(mt_ctx *ctx, const mt_check_info *self)
 		               "%s: %llu file(s) are minetrace's own (binary, rules): "
 		               "not reported",
 		               self->id, (unsigned long long)g->self_files);
+	if (g->debs_skipped)
+		mt_report_diag(ctx->report,
+		               "%s: %llu .deb file(s) of apt's cache are the installed versions of "
+		               "their packages: not unpacked (their files are judged on disk)",
+		               self->id, (unsigned long long)g->debs_skipped);
 	if (g->quarantined)
 		mt_report_diag(ctx->report, "%s: minetrace's quarantine directory left out",
 		               self->id);
@@ -761,6 +856,9 @@ out:
 	pthread_cond_destroy(&g->can_take);
 	pthread_cond_destroy(&g->can_put);
 	ct_places_free(g->places);
+	for (size_t i = 0; i < g->ndebs; i++)
+		free(g->debs[i]);
+	free(g->debs);
 	ct_yara_free(g->yara);
 	free(g->visited);
 	free(g);

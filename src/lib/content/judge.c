@@ -5,6 +5,7 @@
  * members; and whether the bytes are a defender's file (rules, IOC lists, documents)
  * that only mentions miners */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -426,27 +427,39 @@ static const struct {
 };
 
 /* the words one of the wrappers needs somewhere in the text (a quick first look) */
+static int lower_is(const char *t, size_t n, size_t i, const char *w, size_t m)
+{
+	if (i + m > n)
+		return 0;
+	for (size_t k = 0; k < m; k++)
+		if ((unsigned char)(t[i + k] | 0x20) != (unsigned char)w[k])
+			return 0;
+	return 1;
+}
+
+/* one pass over the text for the words a wrapper needs: base64, b64decode, powershell,
+ * pwsh, "xxd ", fromhex */
 static int may_wrap(const char *t, size_t n, int *ps)
 {
-	/* one pass: the words start with b, p, x or f */
-	static const char *const anchors[] = {"base64", "b64decode", "powershell", "pwsh",
-	                                      "xxd ",   "fromhex",   NULL};
 	int any = 0;
 	*ps = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)(t[i] | 0x20);
-		if (c != 'b' && c != 'p' && c != 'x' && c != 'f')
-			continue;
-		for (size_t a = 0; anchors[a]; a++) {
-			size_t m = strlen(anchors[a]);
-			if (anchors[a][0] == c && i + m <= n &&
-			    !strncasecmp(t + i, anchors[a], m)) {
-				any = 1;
-				if (c == 'p')
-					*ps = 1;
-			}
+	for (size_t i = 0; i + 4 <= n; i++) {
+		switch ((unsigned char)(t[i] | 0x20)) {
+		case 'b':
+			any |= lower_is(t, n, i, "base64", 6) || lower_is(t, n, i, "b64decode", 9);
+			break;
+		case 'p':
+			if (lower_is(t, n, i, "powershell", 10) || lower_is(t, n, i, "pwsh", 4))
+				any = *ps = 1;
+			break;
+		case 'x':
+			any |= lower_is(t, n, i, "xxd ", 4);
+			break;
+		case 'f':
+			any |= lower_is(t, n, i, "fromhex", 7);
+			break;
 		}
-		if (any && *ps)
+		if (*ps)
 			break;
 	}
 	return any;
@@ -525,9 +538,20 @@ size_t ct_unwrap(const char *text, size_t len, unsigned char *out, size_t cap, c
 
 /* ---- text: configurations and scripts ---- */
 
-static int word_char(unsigned char c)
+static unsigned char word_tab[256];
+static pthread_once_t word_once = PTHREAD_ONCE_INIT;
+
+static void word_init(void)
 {
-	return isalnum(c) || c == '.' || c == '-' || c == '_' || c == ':' || c == '/' || c == '+';
+	for (int c = 0; c < 256; c++)
+		word_tab[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		              (c >= 'A' && c <= 'Z') || c == '.' || c == '-' || c == '_' ||
+		              c == ':' || c == '/' || c == '+';
+}
+
+static inline int word_char(unsigned char c)
+{
+	return word_tab[c];
 }
 
 /* pool and wallet signals of one line of a configuration or command line */
@@ -615,6 +639,7 @@ static void scan_tokens(const ct_judge *j, const char *s, size_t n, cfgscan *c)
 
 static void judge_config_text(const ct_judge *j, const char *text, size_t len, ct_verdict *v)
 {
+	pthread_once(&word_once, word_init);
 	size_t k = len < TEXT_SCAN_MAX ? len : TEXT_SCAN_MAX;
 	/* JSON configurations (XMRig, xmr-stak) first: the strict reader */
 	if (mt_minercfg_looks_json(text, k)) {
@@ -917,11 +942,12 @@ void ct_judge_bytes(ct_judge *j, const char *path, const unsigned char *data, si
 				return;
 			}
 		}
-		judge_config_text(j, text, len, v);
-		if (v->kind == CT_K_SCRIPT || is_script_path(path))
+		if (!j->code_only)
+			judge_config_text(j, text, len, v);
+		if (!j->code_only && (v->kind == CT_K_SCRIPT || is_script_path(path)))
 			judge_script_lines(j, path, text, len, v);
 		/* an encoded payload: decoded and judged as what it is */
-		if (depth < CT_DEPTH_MAX) {
+		if (depth < CT_DEPTH_MAX && !j->code_only) {
 			unsigned char *dec = malloc(CT_DECODED_MAX);
 			const char *how = NULL;
 			size_t off = 0;
