@@ -1,6 +1,6 @@
 #!/bin/sh
 # bench/content.sh - scan --content throughput on one corpus of at least 1 GB and 50,000
-# files (the cached clean Debian root of tests/live/debroot.sh, copies of the real XMRig
+# files (the cached clean Debian root of tests/live/debroot.sh as the system, with copies of the real XMRig
 # and xmrig.exe, generated text and source-like files, tar.gz and zip archives), beside
 #   yara -p 2 -r -N  with the same rule set minetrace compiles (rules/miners.yar; -N: the
 #                    corpus holds a root whose absolute links would lead yara into this host),
@@ -44,7 +44,7 @@ trap 'exit 130' INT TERM HUP
 C=$work/corpus
 mkdir -p "$C"
 echo "content bench: building a corpus of about $CORPUS_MB MB in $C ..." >&2
-cp -a "$DEBROOT" "$C/debroot" 2>/dev/null
+cp -a "$DEBROOT/." "$C/" 2>/dev/null # the corpus is a system: the clean root with the rest added
 python3 - "$C" "$DATA" "$CORPUS_MB" <<'EOT'
 import io, os, random, sys, tarfile, zipfile
 c, data, want = sys.argv[1], sys.argv[2], int(sys.argv[3]) * 1000 * 1000

@@ -9,6 +9,7 @@
 /* ---- limits ---- */
 #define CT_WINDOW        (16u * 1024 * 1024)    /* bytes of a file judged at once */
 #define CT_OVERLAP       (64u * 1024)           /* kept between windows of a larger file */
+#define CT_STEP          (4u * 1024 * 1024)     /* bytes judged at once of what is no program */
 #define CT_MEMBER_MAX    (16u * 1024 * 1024)    /* an archive member judged, at most */
 #define CT_ARCHIVE_TOTAL (256ull * 1024 * 1024) /* unpacked bytes of one archive, at most */
 #define CT_ARCHIVE_RATIO 200u                   /* unpacked/packed beyond this: a bomb */

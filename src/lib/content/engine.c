@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
@@ -408,7 +409,7 @@ static void report_file(worker *w, const item *it, ct_verdict *v)
 	ct_place pl;
 	int placed = g->places && ct_places_lookup(g->places, it->path, &pl);
 	char sha[65] = "";
-	file_sha256(it->fd, w->buf, CT_WINDOW, sha);
+	file_sha256(it->fd, w->buf, CT_STEP, sha);
 	char member[200] = "";
 	const char *m = strstr(v->reasons, "in_archive:");
 	if (m) {
@@ -583,16 +584,34 @@ static void one_file(worker *w, item *it)
 	size_t keep = 0;
 	int self = 0;
 	int owned = g->db && mt_pkgdb_owner(g->db, it->path) != NULL;
+	size_t used = 0;
 	while (off < size) {
-		size_t want = CT_WINDOW - keep;
+		size_t want = CT_STEP - keep;
 		ssize_t r = pread(it->fd, w->buf + keep, want, (off_t)off);
 		if (r <= 0)
 			break;
+		/* a program is judged whole up to CT_WINDOW (its hash, its code in one piece);
+		 * other bytes in steps of CT_STEP */
+		if (off == 0 && (size_t)r == CT_STEP && size <= CT_WINDOW && r >= 4 &&
+		    (!memcmp(w->buf,
+		             "\x7f"
+		             "ELF",
+		             4) ||
+		     (w->buf[0] == 'M' && w->buf[1] == 'Z'))) {
+			ssize_t r2 =
+				pread(it->fd, w->buf + r, (size_t)(size - (uint64_t)r), (off_t)r);
+			if (r2 > 0)
+				r += r2;
+		}
 		size_t have = keep + (size_t)r;
+		if (have > used)
+			used = have;
 		/* known hashes: a whole file no package owns (a package's file is the
 		 * package's, and its code is still judged) */
 		w->j.want_hash = off == 0 && (uint64_t)r == size && !owned;
-		w->j.code_only = owned;
+		/* the text of a file is judged in its first step (a log of gigabytes is no
+		 * configuration); its code, its hash and YARA see every step */
+		w->j.code_only = owned || off > 0;
 		if (off == 0 && ct_archive_magic(w->buf, have) && installed_deb(g, it->path)) {
 			pthread_mutex_lock(&g->rlock);
 			g->debs_skipped++;
@@ -600,7 +619,7 @@ static void one_file(worker *w, item *it)
 			pthread_mutex_unlock(&g->rlock);
 			break; /* (still a file the walk counted) */
 		}
-		if (off == 0 && size > CT_WINDOW && ct_archive_magic(w->buf, have)) {
+		if (off == 0 && size > have && ct_archive_magic(w->buf, have)) {
 			/* a large archive: its members from the file itself */
 			ct_judge_archive_fd(&w->j, it->path, it->fd, size, &win);
 			merge(&v, &win);
@@ -624,6 +643,10 @@ static void one_file(worker *w, item *it)
 		keep = have > CT_OVERLAP ? CT_OVERLAP : have;
 		memmove(w->buf, w->buf + have - keep, keep);
 	}
+	/* the pages a whole program took are given back: the resident size stays about one
+	 * step a worker */
+	if (used > CT_STEP)
+		madvise(w->buf + CT_STEP, CT_WINDOW - CT_STEP, MADV_DONTNEED);
 	pthread_mutex_lock(&g->rlock);
 	g->files++;
 	if (self && v.nothing)
@@ -775,16 +798,18 @@ mt_err ct_scan_files(mt_ctx *ctx, const mt_check_info *self)
 		ws[i].g = g;
 		ws[i].j.rules = ctx->rules;
 		ws[i].j.yara_programs_only = builtin_only;
-		ws[i].buf = malloc(CT_WINDOW);
-		if (!ws[i].buf)
+		void *m = mmap(NULL, CT_WINDOW, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		               -1, 0);
+		if (m == MAP_FAILED)
 			break;
+		ws[i].buf = m;
 		if (g->yara && ct_yscan_new(g->yara, &ws[i].j.ys) != MT_OK) {
-			free(ws[i].buf);
+			munmap(ws[i].buf, CT_WINDOW);
 			break;
 		}
 		if (pthread_create(&ws[i].th, NULL, work, &ws[i]) != 0) {
 			ct_yscan_free(ws[i].j.ys);
-			free(ws[i].buf);
+			munmap(ws[i].buf, CT_WINDOW);
 			break;
 		}
 		started++;
@@ -821,7 +846,7 @@ mt_err ct_scan_files(mt_ctx *ctx, const mt_check_info *self)
 	for (unsigned i = 0; i < started; i++) {
 		pthread_join(ws[i].th, NULL);
 		ct_yscan_free(ws[i].j.ys);
-		free(ws[i].buf);
+		munmap(ws[i].buf, CT_WINDOW);
 	}
 	free(ws);
 	close(rootfd);

@@ -17,7 +17,7 @@
 #include "../collect/win/pe.h"
 #include "content.h"
 
-#define TEXT_SCAN_MAX (1u * 1024 * 1024) /* text judged line by line, at most */
+#define TEXT_SCAN_MAX (4u * 1024 * 1024) /* text judged line by line, at most (a step) */
 #define LINES_MAX     20000u
 
 /* ---- kinds ---- */
@@ -67,6 +67,21 @@ static int ext_in(const char *ext, const char *const *list)
 		if (!strcasecmp(ext, *list))
 			return 1;
 	return 0;
+}
+
+/* Compressed or encrypted bytes: every byte value about equally often in the first 64 KiB.
+ * No code is readable in them (a packed program is still an ELF or a PE and judged so). */
+static int looks_random(const unsigned char *p, size_t n)
+{
+	size_t k = n < 65536 ? n : 65536;
+	unsigned cnt[256] = {0};
+	for (size_t i = 0; i < k; i++)
+		cnt[p[i]]++;
+	unsigned lo = (unsigned)(k / 256 / 2), hi = (unsigned)(k / 256 * 2);
+	for (int c = 0; c < 256; c++)
+		if (cnt[c] < lo || cnt[c] > hi)
+			return 0;
+	return 1;
 }
 
 /* ---- verdict helpers ---- */
@@ -909,7 +924,7 @@ void ct_judge_bytes(ct_judge *j, const char *path, const unsigned char *data, si
 		}
 	}
 	/* the code of a miner or its driver: whatever its name says */
-	if (program || (v->kind == CT_K_DATA && len >= 64 * 1024)) {
+	if (program || (v->kind == CT_K_DATA && len >= 64 * 1024 && !looks_random(data, len))) {
 		mt_miner_id id;
 		mt_miner_identify(data, len, &id);
 		if (id.what == MT_ID_XMRIG || id.what == MT_ID_MINER) {
