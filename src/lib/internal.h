@@ -369,6 +369,8 @@ typedef struct mt_ctx {
 	struct mt_pkgdb *pkgdb;
 	struct mt_live *live; /* the live snapshot (collect.h), live roots only */
 	int live_failed;
+	struct mt_live_bg *live_bg; /* the snapshot being taken (its CPU sample) while the
+	                             * file checks run; mt_ctx_live waits for it */
 	struct mt_logs *logs; /* login logs and histories (logs/logs.h) */
 	struct mt_win *win;   /* hives and profiles of a Windows root (winhost.h) */
 	int win_failed;

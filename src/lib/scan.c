@@ -1,4 +1,5 @@
 /* scan.c - runs the selected checks against a host and collects their findings */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,41 @@ void mt_scan_opts_init(mt_scan_opts *o)
 	o->since = MT_TIME_NONE;
 	o->until = MT_TIME_NONE;
 	o->sample_ms = 1000;
+}
+
+/* The live snapshot with its CPU sample (a second by default) is taken by a thread of its
+ * own from the start of the scan: the file checks run meanwhile, the live checks after. */
+struct mt_live_bg {
+	pthread_t th;
+	unsigned sample_ms;
+	mt_live *live;
+	mt_err err;
+};
+
+static void *live_bg_main(void *p)
+{
+	struct mt_live_bg *bg = p;
+	bg->err = mt_live_load(bg->sample_ms, &bg->live);
+	return NULL;
+}
+
+static void live_bg_take(mt_ctx *ctx)
+{
+	struct mt_live_bg *bg = ctx->live_bg;
+	if (!bg)
+		return;
+	pthread_join(bg->th, NULL);
+	ctx->live_bg = NULL;
+	if (bg->err == MT_OK && !ctx->live) {
+		ctx->live = bg->live;
+	} else {
+		mt_live_free(bg->live);
+		if (!ctx->live) {
+			ctx->live_failed = 1;
+			mt_report_diag(ctx->report, "/proc: %s", mt_strerror(bg->err));
+		}
+	}
+	free(bg);
 }
 
 static int64_t now_ms(void)
@@ -53,10 +89,31 @@ mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts, m
 	               opts->since == MT_TIME_NONE && opts->until == MT_TIME_NONE;
 	unsigned other_os = 0;
 	int os = mt_host_os(host);
+	int want_live = 0;
 	for (size_t i = 0; i < mt_checks_count(); i++) {
+		const mt_check_info *c = mt_checks_get(i);
+		if ((opts->checks & (1ull << i)) && c->needs_live && (c->os_mask & (1u << os)) &&
+		    (!c->needs_content || opts->content))
+			want_live = 1;
+	}
+	if (want_live && mt_host_is_live(host) && opts->sample_ms) {
+		struct mt_live_bg *bg = calloc(1, sizeof(*bg));
+		if (bg) {
+			bg->sample_ms = opts->sample_ms;
+			if (pthread_create(&bg->th, NULL, live_bg_main, bg) == 0)
+				ctx.live_bg = bg;
+			else
+				free(bg);
+		}
+	}
+	/* the checks of files first, then those of the running system (the sample is done) */
+	for (size_t k = 0; k < 2 * mt_checks_count(); k++) {
+		size_t i = k % mt_checks_count();
 		if (!(opts->checks & (1ull << i)) || (auto_win && i == win_i))
 			continue;
 		const mt_check_info *c = mt_checks_get(i);
+		if ((k < mt_checks_count()) == (c->needs_live != 0))
+			continue;
 		if (c->needs_content && !opts->content)
 			continue;
 		if (!(c->os_mask & (1u << os))) {
@@ -100,6 +157,7 @@ mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts, m
 				               mt_strerror(e));
 		}
 	}
+	live_bg_take(&ctx);
 	mt_users_free(ctx.users);
 	mt_pkgdb_free(ctx.pkgdb);
 	mt_live_free(ctx.live);
@@ -133,6 +191,7 @@ mt_pkgdb *mt_ctx_pkgdb(mt_ctx *ctx)
 
 const mt_live *mt_ctx_live(mt_ctx *ctx)
 {
+	live_bg_take(ctx);
 	if (!ctx->live && !ctx->live_failed) {
 		mt_err e = mt_live_load(ctx->opts->sample_ms, &ctx->live);
 		if (e != MT_OK) {

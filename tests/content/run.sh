@@ -243,6 +243,14 @@ rc=0
 "$MT" scan --content --root "$R" --rules "$work/bad.yar" >/dev/null 2>"$work/bad.err" || rc=$?
 [ $rc -eq 2 ] || fail "a broken YARA file: exit $rc, expected 2"
 grep -q "bad.yar:[34]: undefined string" "$work/bad.err" || { cat "$work/bad.err"; fail "the broken YARA file's line is not named"; }
+# on a terminal a progress line (files, bytes, rate) goes to standard error
+if command -v script >/dev/null 2>&1; then
+	script -qec "'$MT' scan --content --root '$R' --checks content.files --format json --output '$work/tty.jsonl'" \
+		"$work/tty.typescript" >/dev/null 2>&1 || true
+	grep -a -q "minetrace: content: [0-9]* files, .*/s" "$work/tty.typescript" ||
+		fail "no progress line on a terminal"
+	[ -s "$work/tty.jsonl" ] || fail "no report with --output under a terminal"
+fi
 # without --content the content checks stay out of the normal scan
 "$MT" scan --root "$R" --format json >"$work/plain.jsonl" 2>/dev/null
 grep -q '"check":"content.files"' "$work/plain.jsonl" && fail "content.files ran without --content"
