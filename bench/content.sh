@@ -10,7 +10,7 @@
 # each RUNS times (default 3) on a warm page cache; prints median wall time, throughput,
 # peak RSS and the ratios. A benchmark, not a test: it asserts nothing about speed.
 # Env: MINETRACE (default build-bench/minetrace), DEBROOT (default build/debroot), RUNS,
-#      CORPUS_MB (default 1100), JOBS (default 2).
+#      CORPUS_MB (default 1100), JOBS (default 2), CORPUS (a directory to keep the corpus in).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 top=$(pwd)
@@ -41,7 +41,11 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP
-C=$work/corpus
+# CORPUS=DIR keeps the corpus there (built when DIR does not exist, reused when it does)
+C=${CORPUS:-$work/corpus}
+if [ -n "${CORPUS:-}" ] && [ -d "$C" ]; then
+	echo "content bench: reusing the corpus in $C" >&2
+else
 mkdir -p "$C"
 echo "content bench: building a corpus of about $CORPUS_MB MB in $C ..." >&2
 cp -a "$DEBROOT/." "$C/" 2>/dev/null # the corpus is a system: the clean root with the rest added
@@ -111,6 +115,7 @@ while count() < 50000:
     i += 1
 print("corpus: %d files, %.0f MB" % (count(), size() / 1e6), file=sys.stderr)
 EOT
+fi
 files=$(find "$C" -type f | wc -l)
 bytes=$(find "$C" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
 echo "content bench: $files files, $((bytes / 1000000)) MB; $RUNS runs each, $(nproc) CPUs, warm cache" >&2

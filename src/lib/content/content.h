@@ -100,6 +100,7 @@ typedef struct ct_verdict {
 	char line[240];    /* the line of a script or decoded payload that decided */
 	unsigned lineno;
 	char decoded[24];    /* "base64", "base64+gzip", "hex", "powershell -e" when decoded */
+	char sha256[65];     /* of the whole bytes when they were hashed, "" */
 	const mt_rule *rule; /* a hash or other rule that matched, NULL */
 	ct_ymatches y;
 } ct_verdict;

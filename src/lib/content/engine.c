@@ -409,7 +409,10 @@ static void report_file(worker *w, const item *it, ct_verdict *v)
 	ct_place pl;
 	int placed = g->places && ct_places_lookup(g->places, it->path, &pl);
 	char sha[65] = "";
-	file_sha256(it->fd, w->buf, CT_STEP, sha);
+	if (v->sha256[0])
+		memcpy(sha, v->sha256, sizeof(sha));
+	else
+		file_sha256(it->fd, w->buf, CT_STEP, sha);
 	char member[200] = "";
 	const char *m = strstr(v->reasons, "in_archive:");
 	if (m) {

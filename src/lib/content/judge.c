@@ -452,30 +452,38 @@ static int lower_is(const char *t, size_t n, size_t i, const char *w, size_t m)
 	return 1;
 }
 
-/* one pass over the text for the words a wrapper needs: base64, b64decode, powershell,
- * pwsh, "xxd ", fromhex */
+/* whether the text holds a word a wrapper needs: base64 and b64decode (found by their
+ * "64"), powershell and pwsh (by their "w"), "xxd " and fromhex (by their "x"): memchr on
+ * those rarer characters, then a look around */
 static int may_wrap(const char *t, size_t n, int *ps)
 {
 	int any = 0;
 	*ps = 0;
-	for (size_t i = 0; i + 4 <= n; i++) {
-		switch ((unsigned char)(t[i] | 0x20)) {
-		case 'b':
-			any |= lower_is(t, n, i, "base64", 6) || lower_is(t, n, i, "b64decode", 9);
-			break;
-		case 'p':
-			if (lower_is(t, n, i, "powershell", 10) || lower_is(t, n, i, "pwsh", 4))
-				any = *ps = 1;
-			break;
-		case 'x':
-			any |= lower_is(t, n, i, "xxd ", 4);
-			break;
-		case 'f':
-			any |= lower_is(t, n, i, "fromhex", 7);
+	for (const char *p = t; (p = memchr(p, '6', (size_t)(t + n - p))) != NULL; p++) {
+		size_t i = (size_t)(p - t);
+		if (i + 1 < n && p[1] == '4' &&
+		    ((i >= 4 && lower_is(t, n, i - 4, "base", 4)) ||
+		     (i >= 1 && (p[-1] | 0x20) == 'b'))) {
+			any = 1;
 			break;
 		}
-		if (*ps)
-			break;
+	}
+	static const char wx[] = "wWxX";
+	for (int c = 0; c < 4 && !*ps; c++) {
+		for (const char *p = t; (p = memchr(p, wx[c], (size_t)(t + n - p))) != NULL; p++) {
+			size_t i = (size_t)(p - t);
+			if (c < 2) {
+				if ((i >= 2 && lower_is(t, n, i - 2, "powershell", 10)) ||
+				    (i >= 1 && lower_is(t, n, i - 1, "pwsh", 4))) {
+					any = *ps = 1;
+					break;
+				}
+			} else if (lower_is(t, n, i, "xxd ", 4) ||
+			           (i >= 6 && lower_is(t, n, i - 6, "fromhex", 7))) {
+				any = 1;
+				break;
+			}
+		}
 	}
 	return any;
 }
@@ -916,6 +924,8 @@ void ct_judge_bytes(ct_judge *j, const char *path, const unsigned char *data, si
 	if (j->want_hash && (program || v->kind == CT_K_SCRIPT)) {
 		char hex[65];
 		mt_sha256_hex(data, len, hex);
+		if (depth == 0)
+			memcpy(v->sha256, hex, sizeof(hex));
 		const mt_rule *r = mt_rules_find(j->rules, MT_RK_SHA256, hex);
 		if (r) {
 			v->rule = r;
