@@ -4,7 +4,7 @@
 #   sh tools/deps.sh test    what the whole test suite needs
 #   sh tools/deps.sh bench   what the benchmarks compare against (ndpiReader, tshark)
 set -eu
-build="gcc make libc6-dev libpcap-dev libpq-dev libsqlite3-dev zlib1g-dev liblzma-dev liblz4-dev libzstd-dev libyara-dev libarchive-dev"
+build="gcc make libc6-dev libpcap-dev libpq-dev libsqlite3-dev zlib1g-dev liblzma-dev liblz4-dev libzstd-dev libyara-dev libarchive-dev libssl-dev"
 test="$build clang clang-format libclang-rt-14-dev python3 file util-linux e2fsprogs procps iproute2 debootstrap tcpdump systemd-journal-remote systemd lz4 zstd nftables iptables libhivex-bin libwin-hivex-perl libevtx-utils python3-evtx gcc-mingw-w64-x86-64 chromium tshark openssl postgresql openssh-server openssh-client ansible-core libarchive-tools yara zip"
 # peers of the benchmarks in bench/ (not needed by the tests)
 bench="$build libndpi-bin tshark yara clamav"

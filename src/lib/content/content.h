@@ -73,6 +73,9 @@ int ct_archive_magic(const unsigned char *p, size_t n);
 mt_err ct_archive_walk(const unsigned char *data, size_t len, int fd, uint64_t packed,
                        unsigned char *buf, ct_member_fn fn, void *ctx, ct_arc_result *res);
 
+/* SHA-256 as lower-case hex: libcrypto (sha_dyn.c) or minetrace's own (sha_stub.c). */
+void ct_sha256_hex(const void *data, size_t len, char hex[65]);
+
 /* ---- the judgement of some bytes (judge.c) ---- */
 
 #define CT_K_DATA    0

@@ -923,7 +923,7 @@ void ct_judge_bytes(ct_judge *j, const char *path, const unsigned char *data, si
 	/* a known hash: programs and scripts (hashing everything would halve the speed) */
 	if (j->want_hash && (program || v->kind == CT_K_SCRIPT)) {
 		char hex[65];
-		mt_sha256_hex(data, len, hex);
+		ct_sha256_hex(data, len, hex);
 		if (depth == 0)
 			memcpy(v->sha256, hex, sizeof(hex));
 		const mt_rule *r = mt_rules_find(j->rules, MT_RK_SHA256, hex);
