@@ -112,6 +112,7 @@ live: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/live/immutable.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/memfd.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/content-memory.sh
+	@MINETRACE=$(B)/minetrace sh tests/live/tamper-ctime.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/respond-xmrig.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/respond-immutable.sh
 	@MINETRACE=$(B)/minetrace sh tests/live/respond-pid.sh

@@ -40,7 +40,41 @@ typedef struct tt_state {
 	int refs_sized; /* every ref with a digest has a size: candidates filtered by size */
 	mt_err err;
 	unsigned unhashed;
+	unsigned unchanged; /* not hashed: untouched since their package was installed */
+	int dpkg;           /* the database is dpkg's: info/PKG.list tells the install time */
+	struct inst {
+		char pkg[96];
+		int64_t t; /* mtime of var/lib/dpkg/info/PKG.list in ns, -1 when unknown */
+	} inst[64];        /* a small cache: a bin directory is sorted, its packages repeat */
+	unsigned ninst, next_inst;
 } tt_state;
+
+/* When dpkg last unpacked pkg: the time it wrote info/PKG.list (PKG or PKG:ARCH). */
+static int64_t install_time(tt_state *ts, const char *pkg)
+{
+	for (unsigned i = 0; i < ts->ninst; i++)
+		if (!strcmp(ts->inst[i].pkg, pkg))
+			return ts->inst[i].t;
+	int64_t t = -1;
+	char p[MT_MAX_PATH], name[96];
+	snprintf(name, sizeof(name), "%s", pkg);
+	for (int k = 0; k < 2 && t < 0; k++) {
+		struct stat st;
+		snprintf(p, sizeof(p), "/var/lib/dpkg/info/%s.list", name);
+		if (mt_host_stat(ts->ctx->host, p, 0, &st) == MT_OK && S_ISREG(st.st_mode))
+			t = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+		char *colon = strchr(name, ':');
+		if (!colon)
+			break;
+		*colon = '\0';
+	}
+	struct inst *slot = ts->ninst < MT_ARRAY_LEN(ts->inst)
+	                            ? &ts->inst[ts->ninst++]
+	                            : &ts->inst[ts->next_inst++ % MT_ARRAY_LEN(ts->inst)];
+	snprintf(slot->pkg, sizeof(slot->pkg), "%s", pkg);
+	slot->t = t;
+	return t;
+}
 
 static int is_tool(const char *name)
 {
@@ -210,7 +244,18 @@ static void check_bin_file(tt_state *ts, const char *dir, const char *path, cons
 	int mismatch = 0, hashed = 0;
 	struct stat st = *lst;
 
-	if (pkg && !diverted && mt_pkgdb_digest(ts->db, h, path, &algo, want) == MT_OK) {
+	/* a file whose inode has not changed since dpkg unpacked its package (its ctime is
+	 * no later than the package's info/PKG.list, which dpkg writes after the files, to the
+	 * nanosecond) is the package's: not hashed. Replacing
+	 * or editing it moves its ctime, which no user call can set back; a copied tree has
+	 * new ctimes everywhere and is hashed in full. */
+	int64_t it = pkg && !diverted && ts->dpkg ? install_time(ts, pkg) : -1;
+	int64_t ct = (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec;
+	int64_t mt = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	if (it >= 0 && ct <= it && mt <= it) {
+		hashed = 1; /* as good as: unchanged since the install */
+		ts->unchanged++;
+	} else if (pkg && !diverted && mt_pkgdb_digest(ts->db, h, path, &algo, want) == MT_OK) {
 		int trunc;
 		int is_md5 = algo == MT_DIGEST_MD5;
 		/* the one digest the database has; with MD5 the SHA-256 (the slower half) is
@@ -390,6 +435,7 @@ mt_err mt_check_tamper_tools(mt_ctx *ctx, const mt_check_info *self)
 	ts.self = self;
 	ts.db = mt_ctx_pkgdb(ctx);
 	ts.have_db = mt_pkgdb_present(ts.db);
+	ts.dpkg = ts.have_db && mt_pkgdb_source(ts.db) && !strcmp(mt_pkgdb_source(ts.db), "dpkg");
 	if (ts.have_db) {
 		mt_err e = mt_fi_diversions_load(ctx->host, ctx->report, &ts.div);
 		if (e != MT_OK)
@@ -437,6 +483,12 @@ mt_err mt_check_tamper_tools(mt_ctx *ctx, const mt_check_info *self)
 		if (e == MT_ERR_NOMEM)
 			ts.err = e;
 	}
+	if (ts.unchanged)
+		mt_report_diag(
+			ctx->report,
+			"tamper.tools: %u packaged file(s) unchanged since their package was "
+			"installed (ctime) were not hashed",
+			ts.unchanged);
 	if (ts.unhashed)
 		mt_report_diag(ctx->report, "tamper.tools: %u packaged file(s) could not be hashed",
 		               ts.unhashed);
