@@ -177,6 +177,8 @@ $(B)/pe-fixtures/hello.exe: tests/windows/mkpe.sh
 	@sh tests/windows/mkpe.sh $(B)/pe-fixtures
 unit: $(UNIT_BIN) $(B)/pe-fixtures/hello.exe
 	@for t in $(UNIT_BIN); do echo "== $$t"; PE_FIXTURES=$(B)/pe-fixtures $$t || exit 1; done
+	@echo "== $(B)/tests/test_hash (the portable SHA-256 rounds, no SHA-NI)"; \
+	  MINETRACE_NO_SHA_NI=1 $(B)/tests/test_hash
 
 scenario: $(B)/minetrace
 	@MINETRACE=$(B)/minetrace sh tests/scenario/run.sh

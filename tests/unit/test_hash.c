@@ -1,4 +1,6 @@
 /* test_hash.c - unit tests of hash.c: SHA-256 (FIPS 180-4) and MD5 (RFC 1321) */
+#include <openssl/evp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -6,7 +8,7 @@
 
 static const char msg448[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
 static const char msg896[] = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
-                             "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
+			     "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
 
 static const char *sha_hex(const void *p, size_t n)
 {
@@ -106,7 +108,7 @@ static void test_md5_vectors(void)
 	const char *alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	ASSERT_STR_EQ(md5_hex(alnum, strlen(alnum)), "d174ab98d277d9f5a5611c2c9f419d9f");
 	const char *digits = "1234567890123456789012345678901234567890"
-	                     "1234567890123456789012345678901234567890";
+			     "1234567890123456789012345678901234567890";
 	ASSERT_STR_EQ(md5_hex(digits, strlen(digits)), "57edf4a22be3c955ac49da2e2107b67a");
 	TEST_DONE();
 
@@ -130,31 +132,31 @@ static const struct {
 	const char *sha, *md5;
 } boundary[] = {
 	{1, "084fed08b978af4d7d196a7446a86b58009e636b611db16211b65a9aadff29c5",
-	 "8666683506aacd900bbd5a74ac4edf68"},
+         "8666683506aacd900bbd5a74ac4edf68"},
 	{55, "e7313d333c272e639f790978283f9eb392e843d0f29b7016828bb1daa4aac70b",
-	 "52c0e574e1198de5fe3f8f11440dcb1b"},
+         "52c0e574e1198de5fe3f8f11440dcb1b"},
 	{56, "4324d65f3c103567f5589c710bc08f8523f929a9272e3af36fc968e52abc6c27",
-	 "46c9907fc908ee68b1e7b8e71286a518"},
+         "46c9907fc908ee68b1e7b8e71286a518"},
 	{57, "35df609437dcfea3279283ab79fd554e2bf78f8f7ae2de532d8ee300b09e8f73",
-	 "1c805dd236c35cab25fcb1bc73802c51"},
+         "1c805dd236c35cab25fcb1bc73802c51"},
 	{63, "81c80242132f230c3bd41b3e63bbcff16107339549214a99614ff26664625055",
-	 "a62f6d59e837867693f042f5b8f5a236"},
+         "a62f6d59e837867693f042f5b8f5a236"},
 	{64, "39e3d7b6b5d075d37d053ad89b24b41bef4f3c29760c84447cab3f3be1882241",
-	 "7160b8fb5e9e4023d549c3971fbaeead"},
+         "7160b8fb5e9e4023d549c3971fbaeead"},
 	{65, "aacca6ff74fdbb296d165a45cecfa04e5127bc008770fbbdd48006f2d2fae95e",
-	 "70bd662e7aefbda85a0f7244167b7897"},
+         "70bd662e7aefbda85a0f7244167b7897"},
 	{119, "9ce7368e4daf32341631b492e80359dc9f594b48453cd0dd5bf0b19279cc177e",
-	 "e84905d4214f4d1ca56c2cdcc152b143"},
+         "e84905d4214f4d1ca56c2cdcc152b143"},
 	{120, "7836b787757e95e58b3ca5aec90b1b004e8deba1e50e9675af9cabf1a13a04b5",
-	 "e3eb5a6c8669ea01a8c185b8abc8a5dc"},
+         "e3eb5a6c8669ea01a8c185b8abc8a5dc"},
 	{127, "a8d23e75d936f303d248888d9b165ee543f4cbafcad3c9dd2a79bd84faa11d07",
-	 "acce2474d6cc8302120d09c818d17ef7"},
+         "acce2474d6cc8302120d09c818d17ef7"},
 	{128, "d2742f1f4ac6bb7ca2b239ee18402ba8b3f9f8e652d2a72973c2b9ba11c08cf6",
-	 "10b2da1a82f16d99a81a7203fe9f02cb"},
+         "10b2da1a82f16d99a81a7203fe9f02cb"},
 	{129, "307f8fc2c1622b92762e818d39a185d4d667ad49a4b07ceae1f4afa008a93ec4",
-	 "03fefbbcebe2959cf2270241aafe0250"},
+         "03fefbbcebe2959cf2270241aafe0250"},
 	{200, "2c7e18c942ef065b526a2d4e5546283749cd3ddfb51d8fc71f42717363685f46",
-	 "4c79b81ac94bad7a875519ce6b964c66"},
+         "4c79b81ac94bad7a875519ce6b964c66"},
 };
 
 static void test_boundaries_and_streaming(void)
@@ -181,11 +183,14 @@ static void test_boundaries_and_streaming(void)
 		for (size_t c = 0; c < MT_ARRAY_LEN(chunks); c++)
 			for (size_t f = 0; f < MT_ARRAY_LEN(firsts); f++) {
 				runs++;
-				if (strcmp(sha_chunked(pat, n, firsts[f], chunks[c]), want_sha) != 0 ||
-				    strcmp(md5_chunked(pat, n, firsts[f], chunks[c]), want_md5) != 0) {
+				if (strcmp(sha_chunked(pat, n, firsts[f], chunks[c]), want_sha) !=
+				            0 ||
+				    strcmp(md5_chunked(pat, n, firsts[f], chunks[c]), want_md5) !=
+				            0) {
 					if (mismatches++ == 0)
-						fprintf(stderr, "first mismatch: n=%zu first=%zu chunk=%zu\n", n,
-						        firsts[f], chunks[c]);
+						fprintf(stderr,
+						        "first mismatch: n=%zu first=%zu chunk=%zu\n",
+						        n, firsts[f], chunks[c]);
 				}
 			}
 	}
@@ -213,9 +218,53 @@ static void test_boundaries_and_streaming(void)
 	TEST_DONE();
 }
 
+/* mt_sha256 (SHA-NI where the CPU has it, the portable rounds otherwise: the suite runs
+ * both, the second time with MINETRACE_NO_SHA_NI=1) against libcrypto on every length
+ * from 0 to 1,100 bytes and a few large ones, fed in odd pieces */
+static void test_sha256_vs_libcrypto(void)
+{
+	TEST_START("SHA-256 equals libcrypto's on 0..1100 bytes and 1 MiB, in pieces");
+	size_t big = 1 << 20;
+	uint8_t *buf = malloc(big);
+	ASSERT_TRUE(buf != NULL);
+	uint32_t x = 2463534242u;
+	for (size_t i = 0; i < big; i++) {
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+		buf[i] = (uint8_t)x;
+	}
+	size_t lens[1110];
+	size_t nl = 0;
+	for (size_t n = 0; n <= 1100; n++)
+		lens[nl++] = n;
+	lens[nl++] = 4095, lens[nl++] = 4096, lens[nl++] = 65537, lens[nl++] = big;
+	unsigned bad = 0;
+	for (size_t k = 0; k < nl; k++) {
+		size_t n = lens[k];
+		unsigned char want[32];
+		unsigned int wl = 0;
+		EVP_Digest(buf, n, want, &wl, EVP_sha256(), NULL);
+		mt_sha256 c;
+		uint8_t got[32];
+		mt_sha256_init(&c);
+		size_t piece = 1 + n % 97, off = 0;
+		while (off < n) {
+			size_t t = n - off < piece ? n - off : piece;
+			mt_sha256_update(&c, buf + off, t);
+			off += t;
+		}
+		mt_sha256_final(&c, got);
+		if (wl != 32 || memcmp(got, want, 32) != 0)
+			bad++;
+	}
+	ASSERT_INT_EQ(bad, 0);
+	free(buf);
+	TEST_DONE();
+}
+
 int main(void)
 {
 	test_sha256_vectors();
+	test_sha256_vs_libcrypto();
 	test_md5_vectors();
 	test_boundaries_and_streaming();
 	return T_DONE();
