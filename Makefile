@@ -18,7 +18,7 @@ SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 DYN_SRC  := $(wildcard src/lib/*/*_dyn.c)
 STUB_SRC := $(wildcard src/lib/*/*_stub.c)
 LIB_SRC := $(filter-out $(DYN_SRC) $(STUB_SRC),$(wildcard src/lib/*.c src/lib/*/*.c src/lib/*/*/*.c))
-LIBS    ?= -lpcap -lpq -lyara -larchive -lcrypto -lsqlite3 -lz -llzma -llz4 -lzstd -pthread
+LIBS    ?= -lpcap -lyara -larchive -lcrypto -lsqlite3 -lz -llzma -llz4 -lzstd -pthread -ldl
 # libraries both binaries link: Debian ships libsqlite3.a, libz.a and the .a files of the
 # journal's compressors (liblzma, liblz4, libzstd), so the static one keeps them
 STATIC_LIBS ?= -lsqlite3 -lz -llzma -llz4 -lzstd -lm -pthread
