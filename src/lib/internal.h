@@ -371,8 +371,8 @@ typedef struct mt_ctx {
 	int live_failed;
 	struct mt_live_bg *live_bg; /* the snapshot being taken (its CPU sample) while the
 	                             * file checks run; mt_ctx_live waits for it */
-	struct mt_logs *logs; /* login logs and histories (logs/logs.h) */
-	struct mt_win *win;   /* hives and profiles of a Windows root (winhost.h) */
+	struct mt_logs *logs;       /* login logs and histories (logs/logs.h) */
+	struct mt_win *win;         /* hives and profiles of a Windows root (winhost.h) */
 	int win_failed;
 	int64_t auto_since, auto_until; /* attack window from the evidence, MT_TIME_NONE */
 } mt_ctx;
