@@ -66,10 +66,8 @@ int cmd_scan(int argc, char **argv)
 		CLI_VALUE("--sample", sample, "SECONDS",
 	                  "the CPU sample of the live checks, 0 to 60 (default 1, 0 skips it)"),
 		CLI_FLAG("--all", all, "every low and info finding on its own line (see below)"),
-		CLI_FLAG(
-			"--content", content,
-			"every file by content (YARA, miner code, configs, scripts, archives) and, "
-			"live, the memory of every process"),
+		CLI_FLAG("--content", content,
+	                 "every file by content (YARA, code, configs, archives); live, memory too"),
 		CLI_VALUE("--jobs", jobs_s, "N", "workers of --content (default: one a CPU)"),
 	};
 	const cli_command cmd = {

@@ -190,7 +190,7 @@ opts() {
 	expect 0 "" -- "$MT" $cmd -h
 	cmp -s "$work/out" "$work/help" && ok || bad "$cmd -h differs from --help"
 }
-opts scan --root --since --until --checks --rules --format --output --lang --fail-on --sample --all
+opts scan --root --since --until --checks --rules --format --output --lang --fail-on --sample --all --content --jobs
 opts timeline --root --since --until --format --output --lang --rules --sample
 opts pcap --live --seconds --filter --format --output --lang --fail-on --rules --list-detectors
 opts respond --apply --firewall --no-verify --only --root --quarantine --format --lang --script --output
