@@ -5,6 +5,7 @@
 #include "internal.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
 #include <immintrin.h>
 #define MT_SHA_NI 1
 #endif
@@ -123,12 +124,23 @@ __attribute__((target("sha,sse4.1"))) static void sha256_ni(uint32_t h[8], const
 	_mm_storeu_si128((__m128i *)&h[4], st1);
 }
 
+/* CPUID: leaf 7 EBX bit 29 (SHA), leaf 1 ECX bits 19 (SSE4.1) and 9 (SSSE3) */
+static int cpu_has_sha(void)
+{
+	unsigned a, b, c, d;
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 19)) || !(c & (1u << 9)))
+		return 0;
+	if (__get_cpuid_max(0, NULL) < 7)
+		return 0;
+	__cpuid_count(7, 0, a, b, c, d);
+	return (b >> 29) & 1;
+}
+
 static int sha_ni(void)
 {
 	static int have = -1; /* a benign race: every thread writes the same answer */
 	if (have < 0)
-		have = __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1") &&
-		       !getenv("MINETRACE_NO_SHA_NI");
+		have = cpu_has_sha() && !getenv("MINETRACE_NO_SHA_NI");
 	return have;
 }
 #endif
