@@ -50,7 +50,13 @@ record() { # $1: pool port
 		python3 "$pool" "$port" "$work/pool-$port.log" & poolpid=$!
 		cp "$sample" "$work/xmrig"
 		chmod 700 "$work/xmrig"
-		sleep 0.5
+		# the captures must be up before the first packet (the TLS ClientHello is the
+		# fingerprint): tcpdump says when it listens; the two minetrace ones get a second
+		i=0
+		while ! grep -q "listening on" "$work/tcpdump-$port.log" 2>/dev/null; do
+			i=$((i + 1)); [ $i -le 100 ] || break; sleep 0.1
+		done
+		sleep 1
 		# shellcheck disable=SC2086
 		"$work/xmrig" -o "127.0.0.1:$port" $tlsflag -u testwallet-$port -p x --donate-level=1 \
 			--randomx-wrmsr=-1 --randomx-no-rdmsr --no-huge-pages -t 1 -a cn/0 --asm=none \
