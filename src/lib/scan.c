@@ -106,7 +106,7 @@ mt_err mt_scan(mt_host *host, const mt_rules *rules, const mt_scan_opts *opts, m
 				free(bg);
 		}
 	}
-	/* the checks of files first, then those of the running system (the sample is done) */
+	/* the checks of files first, then the live ones (by then the CPU sample is done) */
 	for (size_t k = 0; k < 2 * mt_checks_count(); k++) {
 		size_t i = k % mt_checks_count();
 		if (!(opts->checks & (1ull << i)) || (auto_win && i == win_i))

@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	if (!p)
 		return 0;
 	memcpy(p, d + 1, len);
-	ct_judge j = {.rules = rules, .ys = NULL, .arcbuf = NULL, .want_hash = 1};
+	ct_judge j = {.rules = rules, .ys = NULL, .want_hash = 1};
 	ct_verdict *v = malloc(sizeof(*v));
 	if (!v) {
 		free(p);

@@ -236,7 +236,7 @@ static void test_zip_bomb(void)
 	free(buf);
 
 	/* the judge says so too */
-	ct_judge j = {.rules = rules, .ys = NULL, .arcbuf = NULL, .want_hash = 0};
+	ct_judge j = {.rules = rules, .ys = NULL, .want_hash = 0};
 	ct_verdict *v = malloc(sizeof(*v));
 	REQUIRE_NOT_NULL(v);
 	ct_judge_bytes(&j, "/home/u/bomb.zip", zip, used, 0, v);
@@ -648,7 +648,7 @@ static void test_defender(void)
 
 static void test_judge(void)
 {
-	ct_judge j = {.rules = rules, .ys = NULL, .arcbuf = NULL, .want_hash = 0};
+	ct_judge j = {.rules = rules, .ys = NULL, .want_hash = 0};
 	ct_verdict *v = malloc(sizeof(*v));
 	REQUIRE_NOT_NULL(v);
 	size_t n;

@@ -113,7 +113,6 @@ typedef struct ct_judge {
 	const mt_rules *rules;
 	ct_yscan *ys;           /* NULL without YARA */
 	int yara_programs_only; /* only the shipped rules: each needs ELF, PE or Mach-O magic */
-	unsigned char *arcbuf;  /* CT_MEMBER_MAX bytes for archive members, lazily */
 	int want_hash;          /* sha256 of programs against the rules */
 	int code_only;          /* a package's own file: its code and YARA, not its text (what the
 	                * text alone says of a package's file is not reported) */

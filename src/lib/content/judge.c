@@ -773,7 +773,7 @@ static void judge_script_lines(const ct_judge *j, const char *path, const char *
 				mt_judge_wincmd(j->rules, s + i, ll - i, &cv);
 			else
 				mt_judge_command(j->rules, s + i, ll - i, &cv);
-			/* a command inside a string literal: os.system('...'), system("..."),
+			/* a command inside a string literal: Python's os.system, C's and Perl's system,
 			 * subprocess.call("...", shell=True), exec("...") */
 			for (size_t q = i; !cv.nreasons && !win && q < ll; q++) {
 				if (s[q] != '\'' && s[q] != '"')
@@ -842,21 +842,18 @@ static int on_member(void *p, const char *name, const unsigned char *data, size_
 	return 0;
 }
 
-static void judge_archive(ct_judge *j, const char *path, const unsigned char *data, size_t len,
-                          unsigned depth, ct_verdict *v)
+/* The members of an archive (data, or the file fd of size bytes when fd >= 0) judged
+ * into v: the worst member names the finding, a bomb raises it to medium at least. */
+static void walk_members(ct_judge *j, const char *path, unsigned depth, const unsigned char *data,
+                         size_t len, int fd, uint64_t size, ct_verdict *v)
 {
-	if (depth >= CT_DEPTH_MAX) {
-		add_reason(v, "archive_depth_limit");
-		return;
-	}
-	unsigned char *buf = j->arcbuf && depth == 0 ? j->arcbuf : malloc(CT_MEMBER_MAX);
+	unsigned char *buf = malloc(CT_MEMBER_MAX);
 	if (!buf)
 		return;
 	arc_ctx a = {j, path, depth, v, ""};
 	ct_arc_result res;
-	mt_err e = ct_archive_walk(data, len, -1, len, buf, on_member, &a, &res);
-	if (buf != j->arcbuf)
-		free(buf);
+	mt_err e = ct_archive_walk(data, len, fd, size, buf, on_member, &a, &res);
+	free(buf);
 	if (e != MT_OK)
 		return;
 	if (a.member[0]) {
@@ -876,35 +873,23 @@ static void judge_archive(ct_judge *j, const char *path, const unsigned char *da
 	}
 }
 
+static void judge_archive(ct_judge *j, const char *path, const unsigned char *data, size_t len,
+                          unsigned depth, ct_verdict *v)
+{
+	if (depth >= CT_DEPTH_MAX) {
+		add_reason(v, "archive_depth_limit");
+		return;
+	}
+	walk_members(j, path, depth, data, len, -1, len, v);
+}
+
 void ct_judge_archive_fd(ct_judge *j, const char *path, int fd, uint64_t size, ct_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->nothing = 1;
 	v->sev = MT_SEV_INFO;
 	v->kind = CT_K_ARCHIVE;
-	unsigned char *buf = malloc(CT_MEMBER_MAX);
-	if (!buf)
-		return;
-	arc_ctx a = {j, path, 0, v, ""};
-	ct_arc_result res;
-	mt_err e = ct_archive_walk(NULL, 0, fd, size, buf, on_member, &a, &res);
-	free(buf);
-	if (e != MT_OK)
-		return;
-	if (a.member[0]) {
-		char r[240];
-		snprintf(r, sizeof(r), "in_archive:%s", a.member);
-		for (char *c = r; *c; c++)
-			if (*c == ',')
-				*c = ';';
-		add_reason(v, r);
-		snprintf(v->decoded, sizeof(v->decoded), "archive member");
-	}
-	if (res.bomb) {
-		v_raise(v, v->sev > MT_SEV_MEDIUM ? v->sev : MT_SEV_MEDIUM, 60,
-		        v->what[0] ? v->what : "archive_bomb");
-		add_reason(v, "archive_bomb");
-	}
+	walk_members(j, path, 0, NULL, 0, fd, size, v);
 }
 
 /* ---- the whole judgement ---- */
